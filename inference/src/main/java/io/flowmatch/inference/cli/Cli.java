@@ -1,0 +1,74 @@
+package io.flowmatch.inference.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Shared picocli wiring: one-line errors, exit code 2 for usage errors and 1 for failures, stack
+ * traces only with {@code --verbose}.
+ */
+public final class Cli {
+  private Cli() {}
+
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
+  /** Configures a command line so that errors print one line naming the command. */
+  public static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err, String[] args) {
+    boolean verbose = false;
+    for (String a : args) {
+      if (a.equals("--verbose")) {
+        verbose = true;
+      }
+    }
+    final boolean showTrace = verbose;
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println(commandPath(ex.getCommandLine()) + ": " + lowerFirst(ex.getMessage()));
+          err.println("try '" + commandPath(ex.getCommandLine()) + " --help'");
+          if (showTrace) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          String where = commandPath(commandLine);
+          Throwable root = ex;
+          int code = ex instanceof UsageException ? USAGE : FAILURE;
+          String msg = ex.getMessage();
+          if (msg == null || msg.isBlank()) {
+            msg = ex.getClass().getSimpleName();
+          }
+          err.println(where + ": " + msg);
+          if (showTrace) {
+            root.printStackTrace(err);
+          } else if (!(ex instanceof UsageException) && !(ex instanceof FailureException)) {
+            // an unexpected exception: still one line, but say how to see more
+            err.println("(run with --verbose for the stack trace)");
+          }
+          err.flush();
+          return code;
+        });
+    return cl;
+  }
+
+  private static String commandPath(CommandLine cl) {
+    StringBuilder sb = new StringBuilder();
+    for (CommandLine c = cl; c != null; c = c.getParent()) {
+      sb.insert(0, sb.length() == 0 ? c.getCommandName() : c.getCommandName() + " ");
+    }
+    return sb.toString();
+  }
+
+  private static String lowerFirst(String s) {
+    if (s == null || s.isEmpty()) {
+      return "invalid arguments";
+    }
+    return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+}

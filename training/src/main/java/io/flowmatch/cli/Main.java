@@ -1,0 +1,40 @@
+package io.flowmatch.cli;
+
+import io.flowmatch.inference.cli.Cli;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flowmatch} command: every subcommand of the toolkit. */
+@Command(
+    name = "flowmatch",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    description = "Flow-matching generative models in Java: train, export to ONNX, sample.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "missing subcommand; see 'flowmatch --help'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the CLI and returns the exit code; tests call this directly. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    CommandLine cl = new CommandLine(new Main());
+    // Subcommands are registered in Commands so each module's helpers can add theirs in one place.
+    Commands.register(cl);
+    int code = Cli.configure(cl, o, e, args).execute(args);
+    o.flush();
+    e.flush();
+    return code;
+  }
+}
