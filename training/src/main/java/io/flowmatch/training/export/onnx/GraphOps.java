@@ -77,12 +77,15 @@ public final class GraphOps {
     return g.node("Mul", new String[] {x, s});
   }
 
-  /** Exact (erf) GELU, as DJL's {@code Activation.gelu}: 0.5·x·(1 + erf(x/√2)). */
+  /**
+   * Exact (erf) GELU, as DJL's {@code Activation.gelu}: x·(1 + erf(x/√2))·0.5, in the node order
+   * ONNX Runtime's GeluFusion recognises (Div, Erf, Add, Mul, Mul), so it becomes one Gelu kernel.
+   */
   public static String gelu(OnnxGraphBuilder g, String x, int elemType) {
-    String invSqrt2 = g.scalar(g.fresh("gelu.inv_sqrt2"), elemType, (float) (1 / Math.sqrt(2)));
+    String sqrt2 = g.scalar(g.fresh("gelu.sqrt2"), elemType, (float) Math.sqrt(2));
     String one = g.scalar(g.fresh("gelu.one"), elemType, 1f);
     String half = g.scalar(g.fresh("gelu.half"), elemType, 0.5f);
-    String e = g.node("Erf", new String[] {g.node("Mul", new String[] {x, invSqrt2})});
+    String e = g.node("Erf", new String[] {g.node("Div", new String[] {x, sqrt2})});
     String p = g.node("Add", new String[] {e, one});
     return g.node("Mul", new String[] {g.node("Mul", new String[] {x, p}), half});
   }
