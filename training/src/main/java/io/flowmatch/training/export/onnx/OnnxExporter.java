@@ -185,6 +185,12 @@ public final class OnnxExporter {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a folder"; // from creating the parent folders
+    }
+    if (e instanceof java.nio.file.NotDirectoryException f) {
+      return f.getFile() + " is not a folder";
+    }
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "no such file or directory";
     }
