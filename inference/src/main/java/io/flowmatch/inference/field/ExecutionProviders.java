@@ -57,7 +57,8 @@ final class ExecutionProviders {
         so.close();
         deleteQuietly(optimizedTmp);
         if (candidate.equals("cpu")) {
-          throw new FailureException("model " + model + " is not a valid ONNX model: " + firstLine(e));
+          throw new FailureException(
+              "model " + model + " is not a valid ONNX model: " + loadError(e, model));
         }
         // Could be the provider or the file: the next candidate (CPU at the end) tells which.
         reason = reason == null ? firstLine(e) : reason;
@@ -159,6 +160,19 @@ final class ExecutionProviders {
         // a stray temporary file is not worth failing for
       }
     }
+  }
+
+  /** ORT's reason for rejecting a model file, without the code and the repeated path. */
+  static String loadError(OrtException e, String model) {
+    String msg = firstLine(e).replaceFirst("^ORT_\\w+: ", "");
+    String prefix = "Load model from " + model + " failed:";
+    if (msg.startsWith(prefix)) {
+      msg = msg.substring(prefix.length()).trim();
+    }
+    if (msg.endsWith(".")) {
+      msg = msg.substring(0, msg.length() - 1);
+    }
+    return msg.isEmpty() ? msg : Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
   }
 
   /** The first line of an ORT error, without its error-code prefix. */
