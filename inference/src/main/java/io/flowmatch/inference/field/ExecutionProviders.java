@@ -5,10 +5,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.flowmatch.inference.cli.FailureException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -76,7 +78,7 @@ final class ExecutionProviders {
       }
       if (optimizedTmp != null) {
         try {
-          OnnxVelocityField.moveOptimizedModel(optimizedTmp, options.optimizedModelPath());
+          moveOptimizedModel(optimizedTmp, options.optimizedModelPath());
         } catch (RuntimeException e) {
           new OnnxVelocityField.Opened(session, so, candidate).close();
           deleteQuietly(optimizedTmp);
@@ -86,6 +88,28 @@ final class ExecutionProviders {
       return new OnnxVelocityField.Opened(session, so, candidate);
     }
     throw new IllegalStateException("the provider chain ends with cpu");
+  }
+
+  private static OptLevel optLevel(String name) {
+    switch (name) {
+      case "none":
+        return OptLevel.NO_OPT;
+      case "basic":
+        return OptLevel.BASIC_OPT;
+      case "extended":
+        return OptLevel.EXTENDED_OPT;
+      default:
+        return OptLevel.ALL_OPT;
+    }
+  }
+
+  /** Saves ORT's optimised graph: written to a temporary file by the session, then moved. */
+  private static void moveOptimizedModel(Path tmp, Path target) {
+    try {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FailureException("cannot save the optimized model to " + target + ": " + e);
+    }
   }
 
   private static List<String> fallbackChain(String requested) {
@@ -110,7 +134,7 @@ final class ExecutionProviders {
     SessionOptions so = new SessionOptions();
     try {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-      so.setOptimizationLevel(OnnxVelocityField.optLevel(options.optimization()));
+      so.setOptimizationLevel(optLevel(options.optimization()));
       if (options.threads() > 0) {
         so.setIntraOpNumThreads(options.threads());
       }

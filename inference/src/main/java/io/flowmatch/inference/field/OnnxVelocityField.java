@@ -6,13 +6,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,12 +108,13 @@ public final class OnnxVelocityField implements VelocityField {
     OrtEnvironment env = environment();
     Opened opened = ExecutionProviders.openSession(env, modelPath, options);
     try {
+      Map<String, String> metadata = opened.session().getMetadata().getCustomMetadata();
       ModelContract contract =
           ModelContract.check(
               model,
               opened.session().getInputInfo(),
               opened.session().getOutputInfo(),
-              opened.session().getMetadata().getCustomMetadata(),
+              metadata,
               options.sampleShape());
       return new OnnxVelocityField(
           model,
@@ -125,7 +123,7 @@ public final class OnnxVelocityField implements VelocityField {
           opened.provider(),
           contract,
           options.maxBatch(),
-          opened.session().getMetadata().getCustomMetadata());
+          metadata);
     } catch (OrtException e) {
       opened.close();
       throw new FailureException("model " + model + ": cannot read its inputs and outputs: "
@@ -173,28 +171,6 @@ public final class OnnxVelocityField implements VelocityField {
   /** The process-wide ONNX Runtime environment, logging errors only (no warnings on stderr). */
   static OrtEnvironment environment() {
     return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
-  }
-
-  static OptLevel optLevel(String name) {
-    switch (name) {
-      case "none":
-        return OptLevel.NO_OPT;
-      case "basic":
-        return OptLevel.BASIC_OPT;
-      case "extended":
-        return OptLevel.EXTENDED_OPT;
-      default:
-        return OptLevel.ALL_OPT;
-    }
-  }
-
-  /** Saves ORT's optimised graph: written to a temporary file by the session, then moved. */
-  static void moveOptimizedModel(Path tmp, Path target) {
-    try {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new FailureException("cannot save the optimized model to " + target + ": " + e);
-    }
   }
 
   /** Most samples per model call (the model's fixed batch size if it has one). */
@@ -273,7 +249,10 @@ public final class OnnxVelocityField implements VelocityField {
     return batch;
   }
 
-  /** Closes the tensors, the session and its options. Idempotent. */
+  /**
+   * Closes the tensors, the session and its options. Idempotent. The ONNX Runtime environment is
+   * the process-wide one that every field shares, so it stays open.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

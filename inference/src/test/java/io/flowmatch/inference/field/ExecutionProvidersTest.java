@@ -66,7 +66,6 @@ class ExecutionProvidersTest {
       assertEquals("cpu", f.providerUsed());
       assertTrue(java.util.Arrays.equals(expected, velocityAt(f)));
     }
-    System.out.println(warnings);
     assertEquals(1, warnings.size(), warnings.toString());
     String w = warnings.get(0);
     assertTrue(w.startsWith("warning: provider cuda is not available ("), w);
@@ -100,7 +99,6 @@ class ExecutionProvidersTest {
                         .withProvider("cuda")
                         .withStrict(true)
                         .withWarnings(warnings::add)));
-    System.out.println(e.getMessage());
     assertTrue(e.getMessage().startsWith("provider cuda is not available: "), e.getMessage());
     assertTrue(e.getMessage().endsWith(" (without --strict it falls back to cpu)"), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());

@@ -81,7 +81,6 @@ class ModelContractTest {
     g.nodeNamed("NoSuchOp", "v", new String[] {"x"});
     Path p = TestModels.save(g, dir, "bad_op.onnx");
     String msg = failure(p);
-    System.out.println(msg);
     assertTrue(msg.startsWith("model " + p + " is not a valid ONNX model: "), msg);
     assertTrue(msg.contains("NoSuchOp"), msg);
   }
