@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "build-gmm-model",
+    version = "flowmatch 0.1.0",
     mixinStandardHelpOptions = true,
     description = {
       "Writes the exact OT-path velocity of a 2-D Gaussian mixture (components evenly on a circle)"
@@ -34,13 +35,22 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
   @Option(names = "--fp16", description = "float16 x and v (arithmetic stays float32).")
   boolean fp16;
 
-  @Option(names = "--components", defaultValue = "8", description = "Number of Gaussians (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--components",
+      defaultValue = "8",
+      description = "Number of Gaussians (default: ${DEFAULT-VALUE}).")
   int components;
 
-  @Option(names = "--radius", defaultValue = "4", description = "Radius of the circle of means (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--radius",
+      defaultValue = "4",
+      description = "Radius of the circle of means (default: ${DEFAULT-VALUE}).")
   double radius;
 
-  @Option(names = "--std", defaultValue = "0.5", description = "Std of each Gaussian (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--std",
+      defaultValue = "0.5",
+      description = "Std of each Gaussian (default: ${DEFAULT-VALUE}).")
   double std;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")
