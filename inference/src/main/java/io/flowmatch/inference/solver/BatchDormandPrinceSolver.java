@@ -70,7 +70,7 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
 
   @Override
   public SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1) {
-    Batch.check(NAME, field, x, n, t0, t1);
+    SolveArguments.check(NAME, field, x, n, t0, t1);
     FieldCalls calls = new FieldCalls(NAME, field, n);
     if (n == 0 || t0 == t1) {
       return calls.result(0, 0);

@@ -101,7 +101,7 @@ public final class CommonsMathSolver implements OdeSolver {
 
   @Override
   public SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1) {
-    Batch.check(name(), field, x, n, t0, t1);
+    SolveArguments.check(name(), field, x, n, t0, t1);
     FieldCalls calls = new FieldCalls(name(), field, n);
     if (n == 0 || t0 == t1) {
       return calls.result(0, 0);

@@ -26,6 +26,10 @@ import java.util.Random;
  * with pre-allocated direct buffers and pinned outputs, so its cost per call is realistic for a
  * small 2-D model.
  *
+ * <p>Each row is the median over {@code repeats} solves, taken round-robin over the solvers so
+ * that load from other processes affects every row alike; "outside" is the median of (total −
+ * model) per solve, over the median total.
+ *
  * <p>Run: {@code mvn -B -q -o test-compile -pl inference && java -cp
  * inference/target/test-classes:inference/target/classes:$(cat inference/target/classpath.txt)
  * io.flowmatch.inference.bench.SolverOverheadBenchmark [threads] [repeats]}
@@ -54,8 +58,8 @@ public final class SolverOverheadBenchmark {
     try (OrtMlpField field = new OrtMlpField(mlp(HIDDEN, 7), threads, 256)) {
       System.out.printf(
           Locale.ROOT,
-          "ONNX MLP 2-%d-%d-%d-2 (Gelu), ONNX Runtime CPU, %d intra-op thread(s), %d timed solves"
-              + " per row%n",
+          "ONNX MLP 2-%d-%d-%d-2 (Gelu), ONNX Runtime CPU, %d intra-op thread(s); medians of %d"
+              + " solves per row (rows interleaved)%n",
           HIDDEN, HIDDEN, HIDDEN, threads, repeats);
       // warm-up: every solver at every batch size, until the JIT has compiled the step loops
       for (int pass = 0; pass < 3; pass++) {
@@ -74,26 +78,42 @@ public final class SolverOverheadBenchmark {
           "solver", "setting", "batch", "NFE", "total ms", "model ms", "outside ms", "outside");
       for (int batch : BATCHES) {
         float[] noise = noise(batch, 1);
-        for (String[] config : configs) {
-          OdeSolver solver = solver(config[0], config[1]);
-          float[] x = new float[noise.length];
-          long total = 0;
-          long model = 0;
-          SolveResult last = null;
-          for (int r = 0; r < repeats; r++) {
+        float[] x = new float[noise.length];
+        int rows = configs.size();
+        long[][] totals = new long[rows][repeats];
+        long[][] outside = new long[rows][repeats];
+        long[][] model = new long[rows][repeats];
+        SolveResult[] last = new SolveResult[rows];
+        // round-robin over the solvers, so that load from other processes hits all rows alike
+        for (int r = 0; r < repeats; r++) {
+          for (int c = 0; c < rows; c++) {
+            OdeSolver solver = solver(configs.get(c)[0], configs.get(c)[1]);
             System.arraycopy(noise, 0, x, 0, x.length);
             long start = System.nanoTime();
-            last = solver.solve(field, x, batch, 0, 1);
-            total += System.nanoTime() - start;
-            model += last.modelNanos();
+            last[c] = solver.solve(field, x, batch, 0, 1);
+            totals[c][r] = System.nanoTime() - start;
+            model[c][r] = last[c].modelNanos();
+            outside[c][r] = totals[c][r] - model[c][r];
           }
+        }
+        for (int c = 0; c < rows; c++) {
+          double total = median(totals[c]);
+          double out = median(outside[c]);
           System.out.printf(
               Locale.ROOT, "%-13s %-7s %6d %8s %10.3f %10.3f %10.3f %8.1f%%%n",
-              config[0], config[1], batch, nfe(last), total / 1e6 / repeats, model / 1e6 / repeats,
-              (total - model) / 1e6 / repeats, 100.0 * (total - model) / total);
+              configs.get(c)[0], configs.get(c)[1], batch, nfe(last[c]), total / 1e6,
+              median(model[c]) / 1e6, out / 1e6, 100.0 * out / total);
         }
       }
     }
+  }
+
+  /** Median of per-solve times: robust to the odd solve slowed by other processes. */
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2.0;
   }
 
   private static String nfe(SolveResult r) {

@@ -3,8 +3,8 @@ package io.flowmatch.inference.solver;
 import io.flowmatch.inference.field.VelocityField;
 
 /** Argument checks shared by every solver. */
-final class Batch {
-  private Batch() {}
+final class SolveArguments {
+  private SolveArguments() {}
 
   static void check(String solver, VelocityField field, float[] x, int n, double t0, double t1) {
     if (n < 0) {
