@@ -15,7 +15,9 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.training.model.Blocks;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
@@ -87,6 +89,32 @@ class OnnxExporterTest {
       assertTrue(m.get(ModelMetadata.REVISION).matches("[0-9a-f]{4,40}|unknown"));
     }
     assertEquals(List.of("m.onnx"), list(out.getParent())); // no temporary file left
+  }
+
+  @Test
+  void exportedModelsOpenInTheInferenceFieldAndMatchDjl() throws Exception {
+    float[] x = new float[3 * 64];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.cos(0.37 * i);
+    }
+    float[] t = {0f, 0.3f, 1f};
+    float[] ref = Blocks.forward(net, x, new long[] {3, 1, 8, 8}, t);
+    for (ExportPrecision p : ExportPrecision.values()) {
+      Path out = dir.resolve(OnnxExporter.defaultFileName(p));
+      OnnxExporter.export(net, SPEC, SHAPE, Map.of(), p, out);
+      try (OnnxVelocityField field = OnnxVelocityField.open(out, FieldOptions.defaults())) {
+        assertArrayEquals(SHAPE, field.sampleShape());
+        float[] v = new float[x.length];
+        field.evaluate(x, t, 3, v);
+        double maxErr = 0;
+        double maxRef = 0;
+        for (int i = 0; i < v.length; i++) {
+          maxErr = Math.max(maxErr, Math.abs(v[i] - ref[i]));
+          maxRef = Math.max(maxRef, Math.abs(ref[i]));
+        }
+        assertTrue(maxErr <= p.tolerance() * maxRef, p + ": " + maxErr + " of " + maxRef);
+      }
+    }
   }
 
   @Test
