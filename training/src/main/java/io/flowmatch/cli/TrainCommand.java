@@ -159,6 +159,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume && force) {
       throw new IllegalArgumentException("--resume and --force exclude each other");
     }
+    // the engine, device and threads first: a failure there must leave no run folder behind
+    Device dev = selectDevice();
+    if (threads != null) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
     RunFolder run;
     TrainingData trainingData;
     if (resume) {
@@ -182,10 +187,6 @@ public final class TrainCommand implements Callable<Integer> {
     if (cfg.batch() > trainingData.size()) {
       throw new IllegalArgumentException(
           "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
-    }
-    Device dev = selectDevice();
-    if (threads != null) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
         FlowTrainer trainer = new FlowTrainer(run, trainingData, manager, e)) {
@@ -240,10 +241,16 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private Device selectDevice() {
+    Engine engine;
+    try {
+      engine = Engine.getInstance(); // loads the PyTorch natives
+    } catch (RuntimeException | LinkageError ex) {
+      throw new FailureException("could not load DJL's PyTorch engine: " + ex.getMessage(), ex);
+    }
     if (device.equals("cpu")) {
       return Device.cpu();
     }
-    if (Engine.getInstance().getGpuCount() == 0) {
+    if (engine.getGpuCount() == 0) {
       throw new FailureException(
           "--device gpu: DJL's PyTorch engine finds no CUDA device (this build loads pytorch-native-cpu); use --device cpu");
     }
