@@ -48,7 +48,12 @@ public final class MixedPrecisionModel {
       masterArrays.add(p.getValue().getArray());
     }
     for (Pair<String, Parameter> p : working.getParameters()) {
-      workingArrays.add(p.getValue().getArray());
+      NDArray w = p.getValue().getArray();
+      // Block.loadParameters hands back arrays without gradients: attach them here
+      if (!w.hasGradient()) {
+        w.setRequiresGradient(true);
+      }
+      workingArrays.add(w);
     }
     if (workingArrays.size() != masterArrays.size()) {
       throw new IllegalStateException("working copy has a different parameter list than the master");

@@ -2,12 +2,10 @@ package io.flowmatch.training.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
@@ -57,6 +55,7 @@ public final class FlowTrainer implements AutoCloseable {
   private double lastLoss = Double.NaN;
   private long lastCheckpointStep = -1;
   private volatile boolean stopRequested;
+  private long stopAtStep = Long.MAX_VALUE;
   private boolean progress = true;
 
   /**
@@ -157,6 +156,14 @@ public final class FlowTrainer implements AutoCloseable {
     stopRequested = true;
   }
 
+  /**
+   * Makes {@link #train()} stop as if interrupted once {@code step} steps are done: it writes a
+   * checkpoint and returns with {@code interrupted} set (for drivers and tests of resumption).
+   */
+  public void stopAt(long step) {
+    this.stopAtStep = step;
+  }
+
   /** Outcome of {@link #train()}. */
   public record Result(
       long steps, double lastLoss, double samplesPerSecond, double seconds, long skippedSteps, boolean interrupted) {}
@@ -171,7 +178,7 @@ public final class FlowTrainer implements AutoCloseable {
     boolean interrupted = false;
     try (TrainLog log = TrainLog.open(run.log(), step)) {
       while (step < total) {
-        if (stopRequested) {
+        if (stopRequested || step >= stopAtStep) {
           interrupted = true;
           break;
         }
@@ -227,25 +234,9 @@ public final class FlowTrainer implements AutoCloseable {
       NDArray x0 = sm.create(StepRandom.gaussians(StepRandom.of(config.seed(), StepRandom.NOISE, s), b * d), batchShape);
       float[] t = sampleTimes(StepRandom.of(config.seed(), StepRandom.TIME, s), b);
       AffinePath.PathSample ps = path.sample(x0, x1, t);
-      DataType work = precision.workingType();
-      NDArray xt = ps.xt().toType(work, false);
-      NDArray target = ps.target().toType(work, false);
       NDArray times = sm.create(t);
-
-      model.zeroGradients();
-      NDArray v;
-      ParameterStore store = new ParameterStore(sm, false);
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        v = model.working().forward(store, new NDList(xt, times), true).singletonOrThrow();
-        // scale before the reduction: (scale/n)·Σ(v−u)² keeps float16 gradients in range
-        NDArray scaledLoss = v.sub(target).square().sum().mul((float) (scale / ((double) b * d)));
-        gc.backward(scaledLoss);
-      }
-      float loss;
-      try (NDArray v32 = v.toType(DataType.FLOAT32, true);
-          NDArray mse = v32.sub(ps.target()).square().mean()) {
-        loss = mse.getFloat();
-      }
+      float loss =
+          FlowMatchingLoss.backward(model, new ParameterStore(sm, false), ps.xt(), times, ps.target(), scale);
       if (!Float.isFinite(loss)) {
         throw nonFinite("loss", loss, s + 1);
       }
