@@ -409,10 +409,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  private static final Map<String, String> CHOICE_NAMES =
+      Map.of("--data", "data set", "--time-sampling", "time sampling");
+
   private static void checkChoice(String option, String value, List<String> valid) {
     if (!valid.contains(value)) {
+      String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
       throw new IllegalArgumentException(
-          "unknown " + option.substring(2) + " '" + value + "', expected one of " + String.join(", ", valid));
+          "unknown " + what + " '" + value + "' (" + option + "), expected one of " + String.join(", ", valid));
     }
   }
 

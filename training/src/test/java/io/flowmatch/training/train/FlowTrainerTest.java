@@ -60,7 +60,7 @@ class FlowTrainerTest {
     FlowTrainer.Result r = train(run, data, 0);
     assertEquals(1500, r.steps());
 
-    float[] reference = ToyDatasets.generate("8gaussians", 1000, 99).gather(QualityProbe.range(1000));
+    float[] reference = ToyDatasets.generate("8gaussians", 1000, 99).gather(ToyRuns.range(1000));
     float[] noise = StepRandom.gaussians(StepRandom.of(5, 5, 5), 2000);
     try (NDManager m = NDManager.newBaseManager()) {
       Block ema = RunFolder.open(run.dir()).loadEmaBlock(m);

@@ -60,7 +60,7 @@ class MixedPrecisionTrainingTest {
           new MixedPrecisionModel(Precision.FP16, b16master, () -> FlowModels.create(SPEC, SHAPE), m, shapes);
 
       TrainingData data = ToyDatasets.generate("moons", n, 1);
-      NDArray x1 = m.create(data.gather(QualityProbe.range(n)), shapes[0]);
+      NDArray x1 = m.create(data.gather(ToyRuns.range(n)), shapes[0]);
       NDArray x0 = m.create(StepRandom.gaussians(StepRandom.of(1, 1, 1), 2 * n), shapes[0]);
       float[] t = new float[n];
       for (int i = 0; i < n; i++) {

@@ -16,4 +16,12 @@ final class ToyRuns {
         dataset, null, new int[] {2}, ToyDatasets.RANGE.clone(), spec, "condot", pp, precision, 7, steps, batch,
         lr, Math.min(50, steps / 10), "cosine", 0, 0.9, 0.999, 1e-8, 1.0, 0.99, "uniform", steps, 0, 65536, 1000);
   }
+
+  static int[] range(int n) {
+    int[] r = new int[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i;
+    }
+    return r;
+  }
 }
