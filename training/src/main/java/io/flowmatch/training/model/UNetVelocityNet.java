@@ -147,6 +147,27 @@ public final class UNetVelocityNet extends AbstractBlock {
     outConv = addChildBlock("out_conv", ResidualBlock.conv3x3(dataChannels, 1));
   }
 
+  /**
+   * The U-Net for samples of shape [C, H, W], checked before any training starts: H and W must be
+   * multiples of 2^(levels − 1).
+   */
+  public static UNetVelocityNet forSampleShape(ModelSpec spec, int[] sampleShape) {
+    int levels = spec.channelMults() == null ? 0 : spec.channelMults().length;
+    int multiple = 1 << Math.max(0, levels - 1);
+    if (sampleShape == null
+        || sampleShape.length != 3
+        || sampleShape[0] < 1
+        || sampleShape[1] < 1
+        || sampleShape[2] < 1
+        || sampleShape[1] % multiple != 0
+        || sampleShape[2] % multiple != 0) {
+      throw new IllegalArgumentException(
+          "u-net: expected images [C, H, W] with H and W multiples of " + multiple + " for "
+              + levels + " levels, got " + Arrays.toString(sampleShape));
+    }
+    return new UNetVelocityNet(spec, sampleShape[0]);
+  }
+
   private static void validate(ModelSpec spec, int dataChannels) {
     if (!"unet".equals(spec.type())) {
       throw new IllegalArgumentException("u-net: expected a unet spec, got '" + spec.type() + "'");

@@ -63,6 +63,30 @@ class UNetVelocityNetTest {
   }
 
   @Test
+  void savedParametersLoadIntoAFreshNetAndGiveTheSameVelocity() throws Exception {
+    ModelSpec spec = ModelSpec.defaults("unet");
+    UNetVelocityNet net = UNetTesting.build(manager, spec, 1, 28, 28, DataType.FLOAT32);
+    UNetTesting.perturbNormsAndBiases(net, 9);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      net.saveParameters(out);
+    }
+    UNetVelocityNet loaded = UNetVelocityNet.forSampleShape(spec, new int[] {1, 28, 28});
+    loaded.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28), new Shape(1));
+    try (java.io.DataInputStream in =
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      loaded.loadParameters(manager, in);
+    }
+    Random random = new Random(8);
+    Shape shape = new Shape(2, 1, 28, 28);
+    float[] x = UNetTesting.gaussian(random, 2 * 784);
+    float[] t = UNetTesting.uniform(random, 2);
+    assertEquals(0f, UNetTesting.maxAbsDiff(
+        UNetTesting.forward(manager, net, DataType.FLOAT32, x, shape, t),
+        UNetTesting.forward(manager, loaded, DataType.FLOAT32, x, shape, t)));
+  }
+
+  @Test
   void theVelocityDependsOnTime() {
     UNetVelocityNet net =
         UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
@@ -95,6 +119,16 @@ class UNetVelocityNetTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> new UNetVelocityNet(new ModelSpec("unet", 32, 1, 128, 0, 4, new int[0], true, 8), 1));
     assertEquals("u-net: channel multipliers must be one or more positive integers, got []", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {2}));
+    assertEquals("u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [2]",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {1, 28, 30}));
+    assertEquals(
+        "u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [1, 28, 30]",
+        e.getMessage());
+    assertEquals(3, UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {3, 32, 32}).dataChannels());
     e = assertThrows(IllegalArgumentException.class,
         () -> new UNetVelocityNet(ModelSpec.defaults("dit"), 1));
     assertEquals("u-net: expected a unet spec, got 'dit'", e.getMessage());
