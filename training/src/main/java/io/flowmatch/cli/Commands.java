@@ -9,5 +9,6 @@ final class Commands {
   static void register(CommandLine cl) {
     // inference: cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
     cl.addSubcommand("train", new TrainCommand());
+    cl.addSubcommand("export", new ExportCommand());
   }
 }

@@ -19,8 +19,9 @@ public final class FlowModels {
     switch (spec.type()) {
       case "mlp":
         return new MlpVelocityNet(spec, sampleShape);
-      case "unet":
       case "dit":
+        return new DitVelocityNet(spec, sampleShape);
+      case "unet":
         throw new UnsupportedOperationException("model '" + spec.type() + "' is not built yet");
       default:
         throw new IllegalArgumentException(

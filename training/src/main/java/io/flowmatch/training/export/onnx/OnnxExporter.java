@@ -35,6 +35,8 @@ public final class OnnxExporter {
 
   static {
     register("dit", DitGraph::add);
+    register("mlp", MlpGraph::add);
+    register("unet", UNetGraph::add);
   }
 
   /** Registers (or replaces) the graph writer for a block type. */

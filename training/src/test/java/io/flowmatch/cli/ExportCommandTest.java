@@ -1,0 +1,144 @@
+package io.flowmatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.field.ModelMetadata;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flowmatch export} through the real CLI entry point, on a run trained here. */
+class ExportCommandTest {
+  @TempDir static Path runs;
+  static Path run;
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeAll
+  static void train() {
+    run = runs.resolve("moons");
+    Outcome o = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
+        "--steps", "20", "--batch", "64", "--sample-every", "0", "--quiet", "--out", run.toString());
+    assertEquals(0, o.code(), o.err());
+  }
+
+  @Test
+  void exportsTheEmaWeightsWithTheRunsMetadata() throws Exception {
+    Path out = runs.resolve("exported/moons.onnx");
+    Outcome o = cli("export", "--run", run.toString(), "--precision", "fp16", "--out", out.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().startsWith("export: wrote " + out + " (fp16, "), o.out());
+    assertTrue(o.out().contains("parity fp16 vs DJL fp32 (ORT level ALL"), o.out());
+    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(out.toString())) {
+      Map<String, String> m = s.getMetadata().getCustomMetadata();
+      assertEquals("2", m.get(ModelMetadata.DATA_SHAPE));
+      assertEquals("mlp", m.get(ModelMetadata.ARCHITECTURE));
+      assertEquals("moons", m.get(ModelMetadata.DATASET));
+      assertEquals("20", m.get(ModelMetadata.TRAINING_STEPS));
+      assertEquals("fp16", m.get(ModelMetadata.PRECISION));
+      assertEquals("fp32", m.get(ModelMetadata.TRAINING_PRECISION));
+      assertEquals("true", m.get(ModelMetadata.EMA));
+      assertEquals("condot", m.get(ModelMetadata.PATH));
+      assertEquals("0", m.get(ModelMetadata.SIGMA_MIN));
+    }
+  }
+
+  @Test
+  void ditTrainedOnFashionMnistExportsAtEveryPrecision() throws Exception {
+    Path dit = runs.resolve("dit");
+    Outcome o = cli("train", "--data", "fashion-mnist", "--model", "dit", "--width", "32", "--depth",
+        "1", "--steps", "4", "--batch", "8", "--lr", "1e-2", "--sample-every", "0", "--quiet",
+        "--out", dit.toString());
+    assertEquals(0, o.code(), o.err());
+    for (String p : new String[] {"fp32", "fp16", "fp16-io"}) {
+      o = cli("export", "--run", dit.toString(), "--precision", p, "--weights", "model");
+      assertEquals(0, o.code(), o.err());
+      assertTrue(o.out().contains("parity " + p + " vs DJL fp32"), o.out());
+      System.out.print(o.out());
+    }
+    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(
+        dit.resolve("model-fp16-io.onnx").toString())) {
+      Map<String, String> m = s.getMetadata().getCustomMetadata();
+      assertEquals("1,28,28", m.get(ModelMetadata.DATA_SHAPE));
+      assertEquals("-1,1", m.get(ModelMetadata.DATA_RANGE));
+      assertEquals("dit", m.get(ModelMetadata.ARCHITECTURE));
+      assertEquals("false", m.get(ModelMetadata.EMA));
+    }
+  }
+
+  @Test
+  void defaultOutputIsInTheRunFolder() {
+    Outcome o = cli("export", "--run", run.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(Files.isRegularFile(run.resolve("model-fp32.onnx")));
+  }
+
+  @Test
+  void unknownPrecisionIsAUsageError() {
+    Outcome o = cli("export", "--run", run.toString(), "--precision", "int8");
+    assertEquals(2, o.code());
+    assertEquals(
+        "flowmatch export: --precision: unknown precision 'int8', expected one of fp32, fp16, fp16-io",
+        o.err().lines().findFirst().orElse(""));
+  }
+
+  @Test
+  void runFolderWithoutWeightsIsAUsageError() throws Exception {
+    Path empty = runs.resolve("no-weights");
+    Files.createDirectories(empty);
+    Files.copy(run.resolve("config.json"), empty.resolve("config.json"));
+    Outcome o = cli("export", "--run", empty.toString());
+    assertEquals(2, o.code());
+    String line = o.err().lines().findFirst().orElse("");
+    assertTrue(line.startsWith("flowmatch export: " + empty + " has no checkpoint yet"), line);
+    assertEquals(List.of("config.json"), list(empty));
+  }
+
+  @Test
+  void missingRunFolderIsAUsageError() {
+    Outcome o = cli("export", "--run", runs.resolve("nowhere").toString());
+    assertEquals(2, o.code());
+    assertEquals("flowmatch export: --run " + runs.resolve("nowhere") + " is not a folder",
+        o.err().lines().findFirst().orElse(""));
+  }
+
+  @Test
+  void unwritableOutputFailsAndLeavesNothing() throws Exception {
+    Path blocker = Files.writeString(runs.resolve("a-file"), "x");
+    Path out = blocker.resolve("m.onnx");
+    Outcome o = cli("export", "--run", run.toString(), "--out", out.toString());
+    assertEquals(1, o.code());
+    String line = o.err().lines().findFirst().orElse("");
+    assertEquals("flowmatch export: cannot write " + out + ": " + blocker + " exists and is not a folder",
+        line);
+    assertEquals(1, o.err().lines().count(), o.err());
+    assertFalse(Files.exists(out));
+  }
+
+  private static List<String> list(Path folder) throws Exception {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
