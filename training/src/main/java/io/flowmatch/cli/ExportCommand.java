@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Exports a training run's weights to ONNX (opset 21, inputs x and t, output v, dynamic batch),",
-      "with flowmatch.* metadata. ONNX Runtime is checked against the DJL forward before writing;",
-      "an export outside the bound (fp32: 1e-4, fp16: 1e-2 of max|v|) is refused."
+      "Exports a training run's weights to ONNX from Java: opset 21, inputs x and t,",
+      "output v, dynamic batch, flowmatch.* metadata. ONNX Runtime is checked against",
+      "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2 of",
+      "max|v|) is refused and nothing is written."
     })
 public final class ExportCommand implements Callable<Integer> {
 
