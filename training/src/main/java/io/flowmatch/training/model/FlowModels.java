@@ -20,8 +20,9 @@ public final class FlowModels {
       case "mlp":
         return new MlpVelocityNet(spec, sampleShape);
       case "unet":
+        return UNetVelocityNet.forSampleShape(spec, sampleShape);
       case "dit":
-        throw new UnsupportedOperationException("model '" + spec.type() + "' is not built yet");
+        return new DitVelocityNet(spec, sampleShape);
       default:
         throw new IllegalArgumentException(
             "unknown model '" + spec.type() + "', expected one of " + String.join(", ", ModelSpec.TYPES));

@@ -35,6 +35,7 @@ public final class OnnxExporter {
 
   static {
     register("dit", DitGraph::add);
+    register("unet", UNetGraph::add);
   }
 
   /** Registers (or replaces) the graph writer for a block type. */
