@@ -2,9 +2,11 @@ package io.flowmatch.inference.io;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 
 /**
  * An output file that appears complete or not at all: data goes to a hidden temporary file in the
@@ -20,6 +22,7 @@ import java.nio.file.StandardCopyOption;
  * }</pre>
  */
 public final class AtomicFile implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final Path target;
   private final Path temp;
   private boolean committed;
@@ -36,9 +39,20 @@ public final class AtomicFile implements AutoCloseable {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    // Same folder as the target so the final move is a rename on one file system.
-    Path temp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-    return new AtomicFile(abs, temp);
+    // Same folder as the target so the final move is a rename on one file system. Not
+    // Files.createTempFile: its files are owner-only (0600), and the output would keep that mode;
+    // createFile honours the umask like any other new file.
+    for (int attempt = 0; ; attempt++) {
+      Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      try {
+        Files.createFile(temp);
+        return new AtomicFile(abs, temp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Writes all bytes to {@code target} atomically. */

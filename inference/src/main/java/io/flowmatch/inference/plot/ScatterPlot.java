@@ -18,7 +18,7 @@ public final class ScatterPlot {
 
   static final int LEFT = 78;
   static final int RIGHT = 20;
-  static final int TOP = 40;
+  static final int TOP = 58;
   static final int BOTTOM = 56;
   static final int TEXT_SCALE = 2;
   static final int POINT_RGB = 0x1f77b4;
@@ -185,17 +185,18 @@ public final class ScatterPlot {
     String xName = "x[0]";
     BitmapFont.draw(
         img, xName, LEFT + plotW / 2 - BitmapFont.width(xName, TEXT_SCALE) / 2, SIZE - th - 6, AXIS_RGB, TEXT_SCALE);
-    BitmapFont.draw(img, "x[1]", 6, TOP - th - 8, AXIS_RGB, TEXT_SCALE);
+    // the y-axis name sits above the axis: the bitmap font cannot be rotated
+    BitmapFont.draw(img, "x[1]", LEFT - BitmapFont.width("x[1]", TEXT_SCALE) / 2, TOP - th - 10, AXIS_RGB, TEXT_SCALE);
 
     String t = title == null ? "" : title;
     if (outside > 0) {
       t = t + (t.isEmpty() ? "" : ", ") + outside + " outside the plot";
     }
-    int maxChars = (SIZE - LEFT) / (BitmapFont.ADVANCE * TEXT_SCALE);
+    int maxChars = (SIZE - 12) / (BitmapFont.ADVANCE * TEXT_SCALE);
     if (t.length() > maxChars) {
       t = t.substring(0, maxChars - 2) + "..";
     }
-    BitmapFont.draw(img, t, LEFT, TOP - th - 8, AXIS_RGB, TEXT_SCALE);
+    BitmapFont.draw(img, t, (SIZE - BitmapFont.width(t, TEXT_SCALE)) / 2, 8, AXIS_RGB, TEXT_SCALE);
     return img;
   }
 
