@@ -7,6 +7,6 @@ final class Commands {
   private Commands() {}
 
   static void register(CommandLine cl) {
-    // inference: cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
+    cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
   }
 }

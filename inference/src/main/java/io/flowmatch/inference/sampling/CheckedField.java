@@ -121,9 +121,12 @@ final class CheckedField implements VelocityField {
         sharedTime
             ? (bad == 1 ? "sample " : "samples ") + list + more + " at t=" + Numbers.compact(firstTime)
             : "samples " + listWithTimes + more;
+    String of =
+        batchSize == total
+            ? bad + " of " + total + " samples"
+            : bad + " of the batch of samples " + first + "-" + (first + batchSize - 1) + ", " + total + " in all";
     throw new SolverException(
-        "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + bad + " of "
-            + total + " samples)");
+        "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + of + ")");
   }
 
   /** The wrapped field is owned by the caller. */
