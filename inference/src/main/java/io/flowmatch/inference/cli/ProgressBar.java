@@ -21,6 +21,7 @@ public final class ProgressBar implements Sampler.Progress, AutoCloseable {
   private final long start = System.nanoTime();
   private long lastDraw;
   private boolean drawn;
+  private boolean closed;
   private double fraction;
 
   public ProgressBar(PrintWriter err, String label) {
@@ -32,7 +33,7 @@ public final class ProgressBar implements Sampler.Progress, AutoCloseable {
   public void update(double f) {
     fraction = Math.max(fraction, Math.min(1, f));
     long now = System.nanoTime();
-    if (now - start < DELAY_NANOS || now - lastDraw < INTERVAL_NANOS) {
+    if (closed || now - start < DELAY_NANOS || now - lastDraw < INTERVAL_NANOS) {
       return;
     }
     lastDraw = now;
@@ -41,9 +42,12 @@ public final class ProgressBar implements Sampler.Progress, AutoCloseable {
     err.flush();
   }
 
+  /** Ends the line if a bar was drawn; later calls do nothing. */
   @Override
   public void close() {
     if (drawn) {
+      drawn = false;
+      closed = true;
       err.print("\r" + render(label, fraction, (System.nanoTime() - start) / 1e9) + "\n");
       err.flush();
     }

@@ -58,7 +58,7 @@ public final class BitmapFont {
     glyph('d', "01010d1311110f");
     glyph('e', "00000e111f100e");
     glyph('f', "0609081c080808");
-    glyph('g', "000f11110f010e");
+    glyph('g', "00000f110f010e");
     glyph('h', "10101619111111");
     glyph('i', "04000c0404040e");
     glyph('j', "0200060202120c");

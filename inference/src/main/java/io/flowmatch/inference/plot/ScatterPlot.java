@@ -200,10 +200,10 @@ public final class ScatterPlot {
     return img;
   }
 
-  /** Round tick values inside the range: steps of 1, 2 or 5 times a power of ten, 4 to 10 ticks. */
+  /** Round tick values inside the range: steps of 1, 2 or 5 times a power of ten, about 4 to 9 ticks. */
   static double[] ticks(ValueRange r) {
     double span = r.hi() - r.lo();
-    double raw = span / 6;
+    double raw = span / 8;
     double pow = Math.pow(10, Math.floor(Math.log10(raw)));
     double step = pow;
     for (double m : new double[] {1, 2, 5, 10}) {
