@@ -1,0 +1,211 @@
+package io.flowmatch.inference.field;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.flowmatch.inference.cli.FailureException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Opens an ONNX Runtime session on the requested execution provider, falling back towards CPU
+ * (tensorrt, then cuda, then cpu) with one warning line when a GPU provider cannot load, or failing
+ * when the options are strict.
+ *
+ * <p>A GPU provider can fail in two places: when it is added to the session options (its library or
+ * CUDA is missing; the CPU-only jar always fails here) and when the session is created (the GPU jar
+ * may list CUDA as available where it cannot run). Both count as "not available". A session that
+ * fails on the CPU provider means the file itself is bad.
+ */
+final class ExecutionProviders {
+  private ExecutionProviders() {}
+
+  static OnnxVelocityField.Opened openSession(
+      OrtEnvironment env, Path modelPath, FieldOptions options) {
+    String model = modelPath.toString();
+    String requested = options.provider();
+    List<String> chain = fallbackChain(requested);
+    String reason = null;
+    for (String candidate : chain) {
+      Path optimizedTmp = optimizedTemp(options.optimizedModelPath());
+      SessionOptions so = null;
+      try {
+        so = sessionOptions(options, optimizedTmp);
+        add(so, candidate);
+      } catch (OrtException e) {
+        if (so != null) {
+          so.close();
+        }
+        deleteQuietly(optimizedTmp);
+        if (candidate.equals("cpu")) {
+          throw new FailureException("cannot set up the cpu provider: " + firstLine(e));
+        }
+        reason = reason == null ? firstLine(e) : reason;
+        if (options.strict()) {
+          throw unavailable(requested, reason);
+        }
+        continue;
+      }
+      OrtSession session;
+      try {
+        session = env.createSession(model, so);
+      } catch (OrtException e) {
+        so.close();
+        deleteQuietly(optimizedTmp);
+        if (candidate.equals("cpu")) {
+          throw new FailureException(
+              "model " + model + " is not a valid ONNX model: " + loadError(e, model));
+        }
+        // Could be the provider or the file: the next candidate (CPU at the end) tells which.
+        reason = reason == null ? firstLine(e) : reason;
+        continue;
+      }
+      if (!candidate.equals(requested)) {
+        if (options.strict()) {
+          new OnnxVelocityField.Opened(session, so, candidate).close();
+          deleteQuietly(optimizedTmp);
+          throw unavailable(requested, reason);
+        }
+        options.warnings().accept(
+            "warning: provider " + requested + " is not available (" + reason + "); running on "
+                + candidate);
+      }
+      if (optimizedTmp != null) {
+        try {
+          moveOptimizedModel(optimizedTmp, options.optimizedModelPath());
+        } catch (RuntimeException e) {
+          new OnnxVelocityField.Opened(session, so, candidate).close();
+          deleteQuietly(optimizedTmp);
+          throw e;
+        }
+      }
+      return new OnnxVelocityField.Opened(session, so, candidate);
+    }
+    throw new IllegalStateException("the provider chain ends with cpu");
+  }
+
+  private static OptLevel optLevel(String name) {
+    switch (name) {
+      case "none":
+        return OptLevel.NO_OPT;
+      case "basic":
+        return OptLevel.BASIC_OPT;
+      case "extended":
+        return OptLevel.EXTENDED_OPT;
+      default:
+        return OptLevel.ALL_OPT;
+    }
+  }
+
+  /** Saves ORT's optimised graph: written to a temporary file by the session, then moved. */
+  private static void moveOptimizedModel(Path tmp, Path target) {
+    try {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new FailureException("cannot save the optimized model to " + target + ": " + e);
+    }
+  }
+
+  private static List<String> fallbackChain(String requested) {
+    switch (requested) {
+      case "tensorrt":
+        return List.of("tensorrt", "cuda", "cpu");
+      case "cuda":
+        return List.of("cuda", "cpu");
+      default:
+        return List.of("cpu");
+    }
+  }
+
+  private static FailureException unavailable(String provider, String reason) {
+    return new FailureException(
+        "provider " + provider + " is not available: " + reason
+            + " (without --strict it falls back to cpu)");
+  }
+
+  private static SessionOptions sessionOptions(FieldOptions options, Path optimizedTmp)
+      throws OrtException {
+    SessionOptions so = new SessionOptions();
+    try {
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      so.setOptimizationLevel(optLevel(options.optimization()));
+      if (options.threads() > 0) {
+        so.setIntraOpNumThreads(options.threads());
+      }
+      if (optimizedTmp != null) {
+        so.setOptimizedModelFilePath(optimizedTmp.toString());
+      }
+      return so;
+    } catch (OrtException | RuntimeException e) {
+      so.close();
+      throw e;
+    }
+  }
+
+  private static void add(SessionOptions so, String provider) throws OrtException {
+    switch (provider) {
+      case "tensorrt":
+        so.addTensorrt(0);
+        so.addCUDA(0); // for the nodes TensorRT does not take
+        break;
+      case "cuda":
+        so.addCUDA(0);
+        break;
+      default:
+        break; // ORT's CPU provider is always there
+    }
+  }
+
+  /** A fresh temporary file beside the requested optimised-model path, or null for none. */
+  private static Path optimizedTemp(Path target) {
+    if (target == null) {
+      return null;
+    }
+    Path abs = target.toAbsolutePath();
+    try {
+      Files.createDirectories(abs.getParent());
+      return Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+    } catch (IOException e) {
+      throw new FailureException("cannot write the optimized model to " + target + ": " + e);
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    if (path != null) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        // a stray temporary file is not worth failing for
+      }
+    }
+  }
+
+  /** ORT's reason for rejecting a model file, without the code and the repeated path. */
+  static String loadError(OrtException e, String model) {
+    String msg = firstLine(e).replaceFirst("^ORT_\\w+: ", "");
+    String prefix = "Load model from " + model + " failed:";
+    if (msg.startsWith(prefix)) {
+      msg = msg.substring(prefix.length()).trim();
+    }
+    if (msg.endsWith(".")) {
+      msg = msg.substring(0, msg.length() - 1);
+    }
+    return msg.isEmpty() ? msg : Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
+  }
+
+  /** The first line of an ORT error, without its error-code prefix. */
+  static String firstLine(OrtException e) {
+    String msg = e.getMessage() == null ? e.getCode().toString() : e.getMessage();
+    int nl = msg.indexOf('\n');
+    if (nl >= 0) {
+      msg = msg.substring(0, nl);
+    }
+    return msg.replaceFirst("^Error code - (ORT_\\w+) - message: ", "$1: ").trim();
+  }
+}

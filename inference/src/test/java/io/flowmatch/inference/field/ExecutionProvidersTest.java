@@ -1,0 +1,135 @@
+package io.flowmatch.inference.field;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
+import io.flowmatch.inference.cli.FailureException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * GPU providers on a machine without a usable GPU: one warning and CPU, or a failure with strict.
+ * These run where CUDA cannot load (CI and the CPU-only ONNX Runtime jar); on a CUDA machine they
+ * are skipped.
+ */
+class ExecutionProvidersTest {
+  @TempDir Path dir;
+  Path model;
+  final List<String> warnings = new ArrayList<>();
+
+  @BeforeEach
+  void build() {
+    model = TestModels.gmm(GaussianMixture.circle(8, 4, 0.5), false, dir, "gmm8.onnx");
+  }
+
+  static boolean cudaUsable() {
+    // The CPU jar does not list CUDA; the GPU jar lists it even where it cannot load, so also
+    // require a device node.
+    return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
+        && Files.exists(Path.of("/dev/nvidia0"));
+  }
+
+  private float[] velocityAt(OnnxVelocityField f) {
+    float[] v = new float[4];
+    f.evaluate(new float[] {1, 2, -3, 0.5f}, new float[] {0.25f, 0.75f}, 2, v);
+    return v;
+  }
+
+  @Test
+  void cpuNeedsNoFallback() {
+    try (OnnxVelocityField f =
+        OnnxVelocityField.open(model, FieldOptions.defaults().withWarnings(warnings::add))) {
+      assertEquals("cpu", f.providerUsed());
+    }
+    assertEquals(List.of(), warnings);
+  }
+
+  @Test
+  void cudaFallsBackToCpuWithOneWarning() {
+    assumeFalse(cudaUsable());
+    float[] expected;
+    try (OnnxVelocityField cpu = OnnxVelocityField.open(model, FieldOptions.defaults())) {
+      expected = velocityAt(cpu);
+    }
+    try (OnnxVelocityField f =
+        OnnxVelocityField.open(
+            model, FieldOptions.defaults().withProvider("cuda").withWarnings(warnings::add))) {
+      assertEquals("cpu", f.providerUsed());
+      assertTrue(java.util.Arrays.equals(expected, velocityAt(f)));
+    }
+    assertEquals(1, warnings.size(), warnings.toString());
+    String w = warnings.get(0);
+    assertTrue(w.startsWith("warning: provider cuda is not available ("), w);
+    assertTrue(w.endsWith("); running on cpu"), w);
+    assertEquals(1, w.lines().count());
+  }
+
+  @Test
+  void tensorrtFallsBackToCpuWithOneWarning() {
+    assumeFalse(cudaUsable());
+    try (OnnxVelocityField f =
+        OnnxVelocityField.open(
+            model, FieldOptions.defaults().withProvider("tensorrt").withWarnings(warnings::add))) {
+      assertEquals("cpu", f.providerUsed());
+    }
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).startsWith("warning: provider tensorrt is not available ("));
+    assertTrue(warnings.get(0).endsWith("); running on cpu"));
+  }
+
+  @Test
+  void strictCudaFails() {
+    assumeFalse(cudaUsable());
+    FailureException e =
+        assertThrows(
+            FailureException.class,
+            () ->
+                OnnxVelocityField.open(
+                    model,
+                    FieldOptions.defaults()
+                        .withProvider("cuda")
+                        .withStrict(true)
+                        .withWarnings(warnings::add)));
+    assertTrue(e.getMessage().startsWith("provider cuda is not available: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" (without --strict it falls back to cpu)"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+    assertEquals(List.of(), warnings);
+  }
+
+  @Test
+  void strictTensorrtFails() {
+    assumeFalse(cudaUsable());
+    FailureException e =
+        assertThrows(
+            FailureException.class,
+            () ->
+                OnnxVelocityField.open(
+                    model, FieldOptions.defaults().withProvider("tensorrt").withStrict(true)));
+    assertTrue(e.getMessage().startsWith("provider tensorrt is not available: "), e.getMessage());
+  }
+
+  @Test
+  void fallbackStillReportsABadFileAsABadFile() throws Exception {
+    assumeFalse(cudaUsable());
+    Path corrupt = dir.resolve("corrupt.onnx");
+    Files.writeString(corrupt, "garbage");
+    FailureException e =
+        assertThrows(
+            FailureException.class,
+            () ->
+                OnnxVelocityField.open(
+                    corrupt,
+                    FieldOptions.defaults().withProvider("cuda").withWarnings(warnings::add)));
+    assertEquals(
+        "model " + corrupt + " is not a valid ONNX model: protobuf parsing failed", e.getMessage());
+  }
+}
