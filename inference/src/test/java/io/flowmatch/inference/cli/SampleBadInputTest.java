@@ -146,7 +146,7 @@ class SampleBadInputTest {
 
   @Test
   void unknownSolverListsTheValidOnes() {
-    assertError(2, "unknown solver 'rk45', expected one of " + String.join(", ", Solvers.names()),
+    assertError(2, "unknown solver 'rk45', expected one of: " + String.join(", ", Solvers.names()),
         run("sample", "--model", gauss, "--solver", "rk45"));
     assertTrue(Solvers.names().containsAll(java.util.List.of("euler", "heun", "midpoint", "rk4", "dopri5", "dop853")));
   }

@@ -163,9 +163,9 @@ class SampleCommandTest {
   void defaultModelComesFromTheFlowmatchFolder() throws IOException {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("models"));
-    String before = System.getProperty(SampleCommand.HOME_PROPERTY);
+    String before = System.getProperty(ModelOptions.HOME_PROPERTY);
     try {
-      System.setProperty(SampleCommand.HOME_PROPERTY, home.toString());
+      System.setProperty(ModelOptions.HOME_PROPERTY, home.toString());
       Run none = run("sample", "--n", "3");
       assertEquals(2, none.code());
       assertEquals("flowmatch sample: no --model given and no default model in " + home
@@ -176,9 +176,9 @@ class SampleCommandTest {
       assertTrue(ok.err().startsWith("model " + home.resolve("models/gmm8.onnx") + ": float32 input"), ok.err());
     } finally {
       if (before == null) {
-        System.clearProperty(SampleCommand.HOME_PROPERTY);
+        System.clearProperty(ModelOptions.HOME_PROPERTY);
       } else {
-        System.setProperty(SampleCommand.HOME_PROPERTY, before);
+        System.setProperty(ModelOptions.HOME_PROPERTY, before);
       }
     }
   }
