@@ -2,9 +2,12 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.sampling.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Which model to run and how (a picocli mixin shared by the sampling commands). */
@@ -69,6 +72,21 @@ public final class ModelOptions {
     if (shape != null) {
       parseShape(shape);
     }
+  }
+
+  /** Opens the model; warnings, and with {@code verbose} what was loaded, go to {@code stderr}. */
+  OnnxVelocityField open(PrintWriter stderr, boolean verbose) {
+    long start = System.nanoTime();
+    OnnxVelocityField field = open(stderr);
+    if (verbose) {
+      stderr.printf(
+          Locale.ROOT,
+          "model %s: %s input, provider %s, sample shape %s, loaded in %s s%n",
+          resolve(), field.inputType(), field.providerUsed(), Arrays.toString(field.sampleShape()),
+          Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
+      field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
+    }
+    return field;
   }
 
   /** Opens the model (warnings go to {@code stderr}). */

@@ -24,6 +24,11 @@ public final class ProgressBar implements Sampler.Progress, AutoCloseable {
   private boolean closed;
   private double fraction;
 
+  /** Shown when asked for, or on a terminal; never with --quiet. */
+  static boolean wanted(boolean quiet, boolean asked) {
+    return !quiet && (asked || System.console() != null);
+  }
+
   public ProgressBar(PrintWriter err, String label) {
     this.err = err;
     this.label = label;

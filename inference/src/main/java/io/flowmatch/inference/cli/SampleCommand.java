@@ -2,18 +2,14 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
-import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.ScatterPlot;
-import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -112,7 +108,7 @@ public final class SampleCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = open(stderr)) {
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
       int[] shape = field.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);
@@ -126,65 +122,24 @@ public final class SampleCommand implements Callable<Integer> {
             + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
       }
       NoiseSource source = noiseFile != null ? new NpyNoise(noiseFile) : new GaussianNoise(seed);
-      int keep = out == null ? 0 : Math.min(count, Pictures.capacity(shape));
+      SampleFiles.Targets targets =
+          new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
+              modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
       SampleReport report;
-      try (SampleOutputs outputs = new SampleOutputs("--save-npy", saveNpy, shape, field.sampleSize(), keep);
-          ProgressBar bar = progressBar(stderr)) {
-        report = integrate(field, solver, source, count, outputs, bar);
-        outputs.commit();
-        if (out != null) {
-          String title = modelOptions.resolve().getFileName() + " · " + solverOptions.describe() + " · " + keep + " samples";
-          ValueRange range = Pictures.dataRange(field.metadata(), stderr);
-          writePng(out, Pictures.render(outputs.kept(), keep, shape, range, pictureOptions.upscale, bounds, title));
-        }
+      try (ProgressBar bar = progressBar(stderr)) {
+        report = SampleFiles.run(field, solver, source, count, modelOptions.batch, targets, bar, "--noise " + noise, stderr);
       }
       if (!quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
-        if (saveNpy != null) {
-          stdout.println("wrote " + saveNpy + " (" + count + " samples, shape "
-              + NpyHeader.shapeString(withBatch(count, shape)) + ", float32)");
-        }
-        if (out != null) {
-          stdout.println("wrote " + out + " (" + (Pictures.isImage(shape) ? "image grid" : "scatter plot")
-              + " of " + keep + " samples)");
-        }
+        SampleFiles.printWritten(stdout, targets, count, shape, "samples");
       }
       return Cli.OK;
     }
   }
 
-  private OnnxVelocityField open(PrintWriter stderr) {
-    long start = System.nanoTime();
-    OnnxVelocityField field = modelOptions.open(stderr);
-    if (verbose) {
-      stderr.printf(
-          Locale.ROOT,
-          "model %s: %s input, provider %s, sample shape %s, loaded in %s s%n",
-          modelOptions.resolve(), field.inputType(), field.providerUsed(), Arrays.toString(field.sampleShape()),
-          Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
-      field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
-    }
-    return field;
-  }
-
   /** The bar, or null when it is not wanted (try-with-resources skips null). */
   private ProgressBar progressBar(PrintWriter stderr) {
-    boolean show = !quiet && (progress || System.console() != null);
-    return show ? new ProgressBar(stderr, spec.name()) : null;
-  }
-
-  private SampleReport integrate(
-      OnnxVelocityField field, OdeSolver solver, NoiseSource source, int count, SampleOutputs outputs, ProgressBar bar)
-      throws IOException {
-    try {
-      return Sampler.run(
-          field, solver, source, count, modelOptions.batch, 0, 1, outputs, bar == null ? Sampler.Progress.NONE : bar);
-    } catch (SolverException e) {
-      throw new FailureException(e.getMessage(), e);
-    } catch (IOException e) {
-      // outputs wrap their own errors, so what is left is reading --noise after its header was checked
-      throw new FailureException("cannot read --noise " + noise + ": " + IoMessages.of(e), e);
-    }
+    return ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, spec.name()) : null;
   }
 
   static void writePng(Path path, java.awt.image.BufferedImage image) {
