@@ -8,5 +8,8 @@ final class Commands {
 
   static void register(CommandLine cl) {
     cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
+    cl.addSubcommand("encode", new io.flowmatch.inference.cli.EncodeCommand());
+    cl.addSubcommand("decode", new io.flowmatch.inference.cli.DecodeCommand());
+    cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
   }
 }

@@ -6,15 +6,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code flowmatch} command of the inference jar alone (no training module, no DJL): only
- * {@code sample}. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
+ * The {@code flowmatch} command of the inference jar alone (no training module, no DJL): sample,
+ * encode, decode and interpolate. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
  */
 @Command(
     name = "flowmatch",
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0 (inference)",
     description = "Sample from flow-matching models exported to ONNX.",
-    subcommands = {SampleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      SampleCommand.class,
+      EncodeCommand.class,
+      DecodeCommand.class,
+      InterpolateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class InferenceMain implements Runnable {
 
   @Override

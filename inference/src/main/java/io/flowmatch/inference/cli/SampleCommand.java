@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
       "Sample from a flow-matching model: integrate its velocity field from noise (t=0) to data (t=1).",

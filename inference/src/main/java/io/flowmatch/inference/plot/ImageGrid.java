@@ -43,18 +43,23 @@ public final class ImageGrid {
    * @param upscale each pixel becomes upscale × upscale pixels (nearest neighbour)
    */
   public static BufferedImage render(float[] data, int n, int[] shape, ValueRange range, int upscale) {
+    return render(data, n, shape, range, upscale, columns(n));
+  }
+
+  /** Same, with a given number of columns (e.g. n for one row of interpolation frames). */
+  public static BufferedImage render(float[] data, int n, int[] shape, ValueRange range, int upscale, int cols) {
     if (!isImageShape(shape)) {
       throw new IllegalArgumentException(
           "image grids need samples of shape [C,H,W] with C = 1 or 3, or [H,W], got " + java.util.Arrays.toString(shape));
     }
-    if (n < 1 || upscale < 1) {
-      throw new IllegalArgumentException("need n ≥ 1 and upscale ≥ 1, got n=" + n + ", upscale=" + upscale);
+    if (n < 1 || upscale < 1 || cols < 1) {
+      throw new IllegalArgumentException(
+          "need n ≥ 1, upscale ≥ 1 and columns ≥ 1, got n=" + n + ", upscale=" + upscale + ", columns=" + cols);
     }
     int channels = shape.length == 3 ? shape[0] : 1;
     int h = shape[shape.length - 2];
     int w = shape[shape.length - 1];
     int plane = h * w;
-    int cols = columns(n);
     int rows = (n + cols - 1) / cols;
     int tileW = w * upscale;
     int tileH = h * upscale;

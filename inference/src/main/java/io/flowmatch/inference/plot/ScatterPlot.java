@@ -200,6 +200,59 @@ public final class ScatterPlot {
     return img;
   }
 
+  /**
+   * Draws a polyline through {@code n} points (data coordinates, x then y) over a plot that
+   * {@link #render} made with the same bounds, with a small square at each point. Parts outside
+   * the plot area are clipped.
+   */
+  public static void drawPath(BufferedImage img, Bounds b, float[] xy, int n, int rgb) {
+    for (int i = 0; i + 1 < n; i++) {
+      int x0 = pixelX(xy[2 * i], b);
+      int y0 = pixelY(xy[2 * i + 1], b);
+      int x1 = pixelX(xy[2 * i + 2], b);
+      int y1 = pixelY(xy[2 * i + 3], b);
+      int steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0));
+      for (int k = 0; k <= steps; k++) {
+        double f = steps == 0 ? 0 : (double) k / steps;
+        plotPixel(img, (int) Math.round(x0 + f * (x1 - x0)), (int) Math.round(y0 + f * (y1 - y0)), rgb);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      drawSquare(img, pixelX(xy[2 * i], b), pixelY(xy[2 * i + 1], b), 2, rgb);
+    }
+  }
+
+  /** A filled square of half-width 4 with a text label beside it, at data point (x, y). */
+  public static void drawMarker(BufferedImage img, Bounds b, float x, float y, int rgb, String label) {
+    int px = pixelX(x, b);
+    int py = pixelY(y, b);
+    drawSquare(img, px, py, 4, rgb);
+    BitmapFont.draw(img, label, px + 7, py - BitmapFont.height(TEXT_SCALE) / 2, rgb, TEXT_SCALE);
+  }
+
+  private static int pixelX(float x, Bounds b) {
+    return LEFT + toPixelX(x, b.x(), SIZE - LEFT - RIGHT);
+  }
+
+  private static int pixelY(float y, Bounds b) {
+    return TOP + toPixelY(y, b.y(), SIZE - TOP - BOTTOM);
+  }
+
+  private static void drawSquare(BufferedImage img, int cx, int cy, int half, int rgb) {
+    for (int dy = -half; dy <= half; dy++) {
+      for (int dx = -half; dx <= half; dx++) {
+        plotPixel(img, cx + dx, cy + dy, rgb);
+      }
+    }
+  }
+
+  /** Sets a pixel if it lies inside the plot area. */
+  private static void plotPixel(BufferedImage img, int x, int y, int rgb) {
+    if (x >= LEFT && x < SIZE - RIGHT && y >= TOP && y < SIZE - BOTTOM) {
+      img.setRGB(x, y, rgb);
+    }
+  }
+
   /** Round tick values inside the range: steps of 1, 2 or 5 times a power of ten, about 4 to 9 ticks. */
   static double[] ticks(ValueRange r) {
     double span = r.hi() - r.lo();

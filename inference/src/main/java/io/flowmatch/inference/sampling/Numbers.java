@@ -24,6 +24,14 @@ public final class Numbers {
     return stripZeros(s);
   }
 
+  /** {@code digits} significant digits, e.g. sig(0.0123456, 3) = 0.0123, sig(1.5e-7, 2) = 1.5e-07. */
+  public static String sig(double v, int digits) {
+    if (!Double.isFinite(v)) {
+      return Double.toString(v);
+    }
+    return String.format(Locale.ROOT, "%." + digits + "g", v);
+  }
+
   /** A fixed number of decimals. */
   public static String fixed(double v, int decimals) {
     return String.format(Locale.ROOT, "%." + decimals + "f", v);
