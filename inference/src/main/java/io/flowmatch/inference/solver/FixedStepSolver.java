@@ -1,0 +1,73 @@
+package io.flowmatch.inference.solver;
+
+import io.flowmatch.inference.field.VelocityField;
+
+/**
+ * A hand-written explicit Runge–Kutta method on float arrays over a {@link TimeGrid}.
+ *
+ * <p>The work arrays are allocated once per solve; the step loop allocates nothing. Stage states are
+ * combined in double and rounded to float once per stage, so the state carries one float rounding
+ * per step.
+ */
+abstract class FixedStepSolver implements OdeSolver {
+  private final String name;
+  private final int steps;
+  private final String grid;
+
+  FixedStepSolver(String name, int steps, String grid) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(name + ": steps must be a positive integer, got " + steps);
+    }
+    TimeGrid.check(grid);
+    this.name = name;
+    this.steps = steps;
+    this.grid = grid;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  public final int steps() {
+    return steps;
+  }
+
+  public final String grid() {
+    return grid;
+  }
+
+  /** Model evaluations per step and sample; the NFE per sample of a solve is steps times this. */
+  public abstract int evaluationsPerStep();
+
+  /** How many float arrays of the batch's size {@link #step} needs. */
+  abstract int workArrays();
+
+  /**
+   * Advances {@code x} (n samples) from t to t + h.
+   *
+   * @param work {@link #workArrays()} arrays of {@code n·sampleSize} floats, contents undefined
+   */
+  abstract void step(FieldCalls field, float[] x, int n, double t, double h, float[][] work);
+
+  @Override
+  public final SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1) {
+    SolveArguments.check(name, field, x, n, t0, t1);
+    FieldCalls calls = new FieldCalls(name, field, n);
+    if (n == 0 || t0 == t1) {
+      return calls.result(0, 0);
+    }
+    double[] nodes = TimeGrid.nodes(grid, steps, t0, t1);
+    int size = n * calls.sampleSize();
+    float[][] work = new float[workArrays()][size];
+    for (int i = 0; i < steps; i++) {
+      step(calls, x, n, nodes[i], nodes[i + 1] - nodes[i], work);
+    }
+    return calls.result(steps, 0);
+  }
+
+  @Override
+  public String toString() {
+    return name + "(steps=" + steps + ", grid=" + grid + ")";
+  }
+}
