@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Decode codes to data: integrate the velocity field from t=0 (the codes) to t=1, the inverse of"
+      "Decode codes to data: integrate from t=0 (codes) to t=1; the inverse of encode.",
+      "Integrates the velocity field from t=0 (the codes) to t=1, the inverse of"
           + " 'flowmatch encode'. Writes a .npy and/or a PNG and prints one summary line."
     })
 public final class DecodeCommand implements Callable<Integer> {

@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Encode data to noise: integrate the velocity field backwards from t=1 (the data) to t=0, and"
-          + " write the codes as .npy. Prints the codes' mean, variance and a Kolmogorov-Smirnov test"
+      "Encode data to noise: integrate from t=1 (data) back to t=0; codes as .npy.",
+      "Integrates the velocity field backwards from t=1 (the data) to t=0 and"
+          + " writes the codes as .npy. Prints the codes' mean, variance and a Kolmogorov-Smirnov test"
           + " against N(0,1); with --roundtrip also the error of decode(encode(x)) against x."
     })
 public final class EncodeCommand implements Callable<Integer> {

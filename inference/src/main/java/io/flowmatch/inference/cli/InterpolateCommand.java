@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Interpolate in latent space: encode --a and --b to noise (t=1 to 0), interpolate the codes"
+      "Interpolate between two items in latent space (slerp or linear); PNG and/or .npy.",
+      "Encodes --a and --b to noise (t=1 to 0), interpolates the codes"
           + " (slerp, or --linear), decode every frame (t=0 to 1). Image models: a row of frames; 2-D"
           + " models: the path of the frames, with a and b marked."
     })

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Sample from a flow-matching model: integrate its velocity field from noise (t=0) to data (t=1).",
+      "Sample from a model: integrate noise (t=0) to data (t=1); PNG and/or .npy.",
+      "Integrates the model's velocity field from Gaussian noise (or --noise) at t=0 to t=1.",
       "Writes a PNG (image grid for image models, scatter plot for 2-D models) and/or a .npy file, and"
           + " prints one summary line: samples, NFE per sample, wall time, samples/s, ms per model call.",
       "The same seed, model, solver, provider and threads give bit-identical samples on CPU."

@@ -125,11 +125,18 @@ final class CheckedField implements VelocityField {
         batchSize == total
             ? bad + " of " + total + " samples"
             : bad + " of the batch of samples " + first + "-" + (first + batchSize - 1) + ", " + total + " in all";
-    throw new SolverException(
+    throw new NonFiniteVelocityException(
         "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + of + ")");
   }
 
   /** The wrapped field is owned by the caller. */
   @Override
   public void close() {}
+
+  /** Thrown by this wrapper: its sample numbers already count from the run's first sample. */
+  static final class NonFiniteVelocityException extends SolverException {
+    NonFiniteVelocityException(String message) {
+      super(message);
+    }
+  }
 }

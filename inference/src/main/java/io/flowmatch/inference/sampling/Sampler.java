@@ -71,7 +71,20 @@ public final class Sampler {
           perCall == null
               ? checked
               : new ProgressField(checked, () -> perCall.update((done + checked.batchProgress()) / batches));
-      SolveResult r = solver.solve(f, x, m, t0, t1);
+      SolveResult r;
+      try {
+        r = solver.solve(f, x, m, t0, t1);
+      } catch (CheckedField.NonFiniteVelocityException e) {
+        throw e;
+      } catch (SolverException e) {
+        if (batches == 1) {
+          throw e;
+        }
+        // the solver numbers samples within the batch it was given
+        throw new SolverException(
+            e.getMessage() + " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
+                + "; the sample numbers above are within that batch]");
+      }
       checkStates(x, m, size, first, n, t1);
       sink.accept(first, m, x);
       for (int v : r.nfePerSample()) {
