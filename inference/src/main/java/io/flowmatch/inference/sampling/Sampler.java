@@ -81,9 +81,10 @@ public final class Sampler {
           throw e;
         }
         // the solver numbers samples within the batch it was given
+        boolean numbersSamples = e.getMessage() != null && e.getMessage().matches("(?s).*\\bsamples? \\d.*");
         throw new SolverException(
             e.getMessage() + " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
-                + "; the sample numbers above are within that batch]");
+                + (numbersSamples ? "; the sample numbers above are within that batch]" : "]"));
       }
       checkStates(x, m, size, first, n, t1);
       sink.accept(first, m, x);

@@ -38,7 +38,7 @@ class SamplerTest {
   }
 
   /** Plain Euler in the test, counting calls. */
-  static final class TestEuler implements OdeSolver {
+  static class TestEuler implements OdeSolver {
     final int steps;
 
     TestEuler(int steps) {
@@ -123,6 +123,28 @@ class SamplerTest {
         assertThrows(SolverException.class,
             () -> Sampler.run(explode, new TestEuler(2), zeros, 3, 3, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
     assertEquals("the integration ended with non-finite values at t=1 for sample 1 (1 of the 3 samples from 0)", e.getMessage());
+  }
+
+  @Test
+  void solverErrorsInLaterBatchesNameTheirBatch() {
+    OdeSolver failsOnSecondBatch =
+        new TestEuler(1) {
+          int calls;
+
+          @Override
+          public SolveResult solve(VelocityField f, float[] x, int n, double t0, double t1) {
+            if (++calls == 2) {
+              throw new SolverException("test: non-finite velocity for sample 1 at t=0.5");
+            }
+            return super.solve(f, x, n, t0, t1);
+          }
+        };
+    NoiseSource zeros = (first, count, size, out) -> Arrays.fill(out, 0, count * size, 0f);
+    SolverException e =
+        assertThrows(SolverException.class,
+            () -> Sampler.run(new Decay(1), failsOnSecondBatch, zeros, 10, 4, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
+    assertEquals("test: non-finite velocity for sample 1 at t=0.5 [batch of samples 4-7 of 10; the sample numbers above"
+        + " are within that batch]", e.getMessage());
   }
 
   @Test
