@@ -204,6 +204,11 @@ class SampleCommandTest {
         "--save-npy", "--quiet", "--verbose"}) {
       assertTrue(r.out().contains(option), option);
     }
+    // the --solver description spells the list out: it must name every solver there is
+    String flat = r.out().replaceAll("\\s+", " ");
+    for (String solver : io.flowmatch.inference.solver.Solvers.names()) {
+      assertTrue(flat.contains(" " + solver + ",") || flat.contains(" " + solver + " "), solver);
+    }
   }
 
   static void assertNoTempFiles(Path folder) throws IOException {
