@@ -19,10 +19,10 @@ public final class FlowModels {
     switch (spec.type()) {
       case "mlp":
         return new MlpVelocityNet(spec, sampleShape);
+      case "unet":
+        return UNetVelocityNet.forSampleShape(spec, sampleShape);
       case "dit":
         return new DitVelocityNet(spec, sampleShape);
-      case "unet":
-        throw new UnsupportedOperationException("model '" + spec.type() + "' is not built yet");
       default:
         throw new IllegalArgumentException(
             "unknown model '" + spec.type() + "', expected one of " + String.join(", ", ModelSpec.TYPES));
