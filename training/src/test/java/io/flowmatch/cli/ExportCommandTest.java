@@ -1,12 +1,19 @@
 package io.flowmatch.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.io.Npy;
+import io.flowmatch.inference.io.NpyArray;
+import io.flowmatch.training.model.Blocks;
+import io.flowmatch.training.train.RunFolder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +92,58 @@ class ExportCommandTest {
       assertEquals("dit", m.get(ModelMetadata.ARCHITECTURE));
       assertEquals("false", m.get(ModelMetadata.EMA));
     }
+  }
+
+  @Test
+  void trainExportSampleEqualsHeunOnTheDjlModel() throws Exception {
+    Path model = runs.resolve("e2e/moons.onnx");
+    assertEquals(0, cli("export", "--run", run.toString(), "--out", model.toString()).code());
+    int n = 64;
+    int steps = 10;
+    float[] noise = new float[n * 2];
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = (float) random.nextGaussian();
+    }
+    Path noiseFile = runs.resolve("e2e/noise.npy");
+    Npy.write(noiseFile, new int[] {n, 2}, noise);
+    Path samples = runs.resolve("e2e/samples.npy");
+    Outcome o = cli("sample", "--model", model.toString(), "--noise", noiseFile.toString(),
+        "--solver", "heun", "--steps", Integer.toString(steps), "--save-npy", samples.toString());
+    assertEquals(0, o.code(), o.err());
+    NpyArray got = Npy.read(samples);
+    assertArrayEquals(new int[] {n, 2}, got.shape());
+
+    // the same integration with the DJL forward of the run's EMA weights
+    float[] x = noise.clone();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block block = RunFolder.open(run).loadEmaBlock(m);
+      double h = 1.0 / steps;
+      for (int k = 0; k < steps; k++) {
+        float[] t0 = new float[n];
+        float[] t1 = new float[n];
+        java.util.Arrays.fill(t0, (float) (k * h));
+        java.util.Arrays.fill(t1, (float) ((k + 1) * h));
+        float[] k1 = Blocks.forward(block, x, new long[] {n, 2}, t0);
+        float[] predicted = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+          predicted[i] = (float) (x[i] + h * k1[i]);
+        }
+        float[] k2 = Blocks.forward(block, predicted, new long[] {n, 2}, t1);
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) (x[i] + 0.5 * h * ((double) k1[i] + k2[i]));
+        }
+      }
+    }
+    double maxErr = 0;
+    double maxAbs = 0;
+    for (int i = 0; i < x.length; i++) {
+      maxErr = Math.max(maxErr, Math.abs(got.data()[i] - x[i]));
+      maxAbs = Math.max(maxAbs, Math.abs(x[i]));
+    }
+    System.out.printf("train → export → sample vs DJL Heun: max abs difference %.3g of max|x| %.3g%n",
+        maxErr, maxAbs);
+    assertTrue(maxErr <= 1e-5 * maxAbs, maxErr + " of " + maxAbs);
   }
 
   @Test
