@@ -170,7 +170,11 @@ public final class TrainCommand implements Callable<Integer> {
       RunFolder existing = RunFolder.open(out);
       TrainConfig cfg = resumedConfig(existing.config());
       trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
-      run = existing.config().equals(cfg) ? existing : RunFolder.reopenWith(existing, cfg);
+      if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
+        throw new IllegalArgumentException(
+            "--steps " + cfg.steps() + " is below the step the run has reached (" + existing.state().step() + ")");
+      }
+      run = RunFolder.reopenWith(existing, cfg);
     } else {
       TrainConfig cfg = newConfig();
       // load (and so check) the data before anything is written
@@ -200,6 +204,10 @@ public final class TrainCommand implements Callable<Integer> {
           java.util.Arrays.toString(cfg.sampleShape()), cfg.precision(), trainer.step(), cfg.steps(),
           cfg.batch(), dev);
       o.flush();
+      if (trainer.step() >= cfg.steps()) {
+        o.println("train: the run is complete at step " + trainer.step() + "; give a larger --steps to extend it");
+        return 0;
+      }
       CountDownLatch finished = new CountDownLatch(1);
       Thread hook =
           new Thread(

@@ -79,6 +79,11 @@ class TrainCommandTest {
     assertTrue(r.out.contains("step 20 → 30"), r.out);
     assertEquals(30, TrainLog.readLosses(run.log()).size());
     assertEquals(30, RunFolder.open(Path.of(dir)).config().steps());
+
+    assertUsage("--steps 10 is below the step the run has reached (30)", "train", "--out", dir, "--resume", "--steps", "10");
+    r = run("train", "--out", dir, "--resume");
+    assertEquals(0, r.code, r.err);
+    assertTrue(r.out.contains("train: the run is complete at step 30; give a larger --steps to extend it"), r.out);
   }
 
   @Test

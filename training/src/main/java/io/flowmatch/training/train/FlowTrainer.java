@@ -176,6 +176,7 @@ public final class FlowTrainer implements AutoCloseable {
     double trainNanos = 0;
     double rate = 0;
     boolean interrupted = false;
+    long lastFlush = System.nanoTime();
     try (TrainLog log = TrainLog.open(run.log(), step)) {
       while (step < total) {
         if (stopRequested || step >= stopAtStep) {
@@ -194,6 +195,10 @@ public final class FlowTrainer implements AutoCloseable {
         }
         lastLoss = o.loss;
         log.append(step, o.loss, o.lr, o.scaleUsed, instant, o.skipped);
+        if (System.nanoTime() - lastFlush > 2_000_000_000L) {
+          log.flush(); // so that log.csv can be watched while training
+          lastFlush = System.nanoTime();
+        }
         if (bar != null) {
           bar.update(step, o.loss, rate / config.batch(), scaler.scale(), step == total);
         }
