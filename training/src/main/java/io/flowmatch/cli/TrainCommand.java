@@ -7,6 +7,9 @@ import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
+import io.flowmatch.training.export.onnx.ExportException;
+import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.export.onnx.RunExport;
 import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.path.Paths;
 import io.flowmatch.training.precision.Precision;
@@ -132,6 +135,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
+  @Option(
+      names = "--no-export",
+      description = "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
+  boolean noExport;
+
   @Option(names = "--quiet", description = "no progress line")
   boolean quiet;
 
@@ -244,8 +252,25 @@ public final class TrainCommand implements Callable<Integer> {
           r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow" : "",
           run.emaParams());
       o.flush();
+      if (!noExport) {
+        exportFinishedRun(run, o);
+      }
       return 0;
     }
+  }
+
+  /** Writes model-fp32.onnx and model-fp16.onnx into the run folder, each parity-checked. */
+  private static void exportFinishedRun(RunFolder run, PrintWriter o) {
+    try {
+      for (ExportResult x : RunExport.exportAll(run)) {
+        o.println("train: " + x.describe());
+      }
+    } catch (ExportException ex) {
+      throw new FailureException("training finished but the export failed: " + ex.getMessage(), ex);
+    } catch (IOException ex) {
+      throw new FailureException("training finished but the export failed: " + ex.getMessage(), ex);
+    }
+    o.flush();
   }
 
   private Device selectDevice() {
