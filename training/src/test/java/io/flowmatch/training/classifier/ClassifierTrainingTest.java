@@ -46,8 +46,8 @@ class ClassifierTrainingTest {
   }
 
   /**
-   * 200 steps of 64 on 6400 images. Measured: 74.9% on the first 2000 test images (seed 0);
-   * chance is 10%, so 65% is a bound a broken loss, label order or optimizer cannot reach.
+   * 200 steps of 64 on 6400 images. Measured here: 84.7% on the first 2000 test images (seed 0);
+   * chance is 10%, so 75% is a bound a broken loss, label order or optimizer cannot reach.
    */
   @Test
   void learnsWellAboveChanceFromASubset() {
@@ -61,7 +61,7 @@ class ClassifierTrainingTest {
       assertTrue(epochs.get(1).meanLoss() < epochs.get(0).meanLoss(), "loss falls: " + epochs);
       double accuracy = ClassifierEvaluation.accuracy(model, m, test.head(2000)).overall();
       System.out.printf("subset classifier: test accuracy %.4f%n", accuracy);
-      assertTrue(accuracy > 0.65, "accuracy " + accuracy);
+      assertTrue(accuracy > 0.75, "accuracy " + accuracy);
     }
   }
 
