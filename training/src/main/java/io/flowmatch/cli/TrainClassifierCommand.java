@@ -48,7 +48,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", description = "passes over the 60k training images (default 3)")
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "5", description = "passes over the 60k training images (default 5)")
   int epochs;
 
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "model file, e.g. models/fashion-mnist-classifier.onnx")
