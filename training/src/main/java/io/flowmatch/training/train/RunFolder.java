@@ -82,6 +82,9 @@ public final class RunFolder {
           new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.CURRENT, CheckpointStore.TEMP, CheckpointStore.OLD}) {
         CheckpointStore.deleteTree(dir.resolve(name));
       }
+      for (String name : EXPORTED_MODELS) {
+        Files.deleteIfExists(dir.resolve(name));
+      }
     }
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
@@ -95,6 +98,13 @@ public final class RunFolder {
     AtomicFiles.writeString(dir.resolve(CONFIG), config.toJson());
     return new RunFolder(dir, config);
   }
+
+  /**
+   * The ONNX files {@code train} and {@code export} write into a run folder by default
+   * (export.onnx.OnnxExporter#defaultFileName); part of the run, so --force replaces them too.
+   */
+  public static final java.util.List<String> EXPORTED_MODELS =
+      java.util.List.of("model-fp32.onnx", "model-fp16.onnx", "model-fp16-io.onnx");
 
   /** Whether a folder holds a run (a {@code config.json}). */
   public static boolean holdsRun(Path dir) {
