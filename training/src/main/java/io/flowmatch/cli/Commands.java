@@ -7,6 +7,10 @@ final class Commands {
   private Commands() {}
 
   static void register(CommandLine cl) {
-    // inference: cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
+    cl.addSubcommand("sample", new io.flowmatch.inference.cli.SampleCommand());
+    cl.addSubcommand("encode", new io.flowmatch.inference.cli.EncodeCommand());
+    cl.addSubcommand("decode", new io.flowmatch.inference.cli.DecodeCommand());
+    cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
+    cl.addSubcommand("train", new TrainCommand());
   }
 }

@@ -1,0 +1,114 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.sampling.NpyNoise;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.solver.OdeSolver;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowmatch decode}: integrates codes (t = 0) to data (t = 1), the inverse of encode. */
+@Command(
+    name = "decode",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Decode codes to data: integrate from t=0 (codes) to t=1; the inverse of encode.",
+      "Integrates the velocity field from t=0 (the codes) to t=1, the inverse of"
+          + " 'flowmatch encode'. Writes a .npy and/or a PNG and prints one summary line."
+    })
+public final class DecodeCommand implements Callable<Integer> {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(names = "--input", paramLabel = "Z.npy", required = true, description = "Codes of shape [N, ...data shape] (float32/16/64).")
+  Path input;
+
+  @Option(names = "--n", paramLabel = "N", description = "Decode only the first N codes (default: all).")
+  Integer n;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "A .npy file (all decoded samples) or a .png picture (image grid or scatter plot).")
+  Path out;
+
+  @Option(names = "--save-npy", paramLabel = "FILE.npy", description = "Also (or instead) write the decoded samples as .npy.")
+  Path saveNpy;
+
+  @Mixin SolverOptions solverOptions;
+
+  @Mixin PictureOptions pictureOptions;
+
+  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
+  boolean progress;
+
+  @Option(names = "--quiet", description = "No summary line and no progress bar.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    if (n != null && n < 1) {
+      throw new UsageException("--n must be a positive integer, got " + n);
+    }
+    modelOptions.check();
+    OdeSolver solver = solverOptions.create();
+    ScatterPlot.Bounds bounds = pictureOptions.bounds();
+    if (out == null && saveNpy == null) {
+      throw new UsageException("nothing to write: give --out FILE.npy or FILE.png (or --save-npy)");
+    }
+    boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
+    if (out != null && !outIsNpy) {
+      SampleCommand.requireExtension("--out", out, ".png", " or .npy");
+    }
+    if (outIsNpy && saveNpy != null) {
+      throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
+    }
+    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    modelOptions.resolve();
+
+    try (NpyFile codes = NoiseFiles.open("--input", input);
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      if (out != null && !outIsNpy) {
+        Pictures.requireDrawable("--out", shape);
+      }
+      int count = NoiseFiles.count("--input", input, codes, shape, n);
+      SampleFiles.Targets targets =
+          new SampleFiles.Targets(
+              outIsNpy ? "--out" : "--save-npy",
+              outIsNpy ? out : saveNpy,
+              outIsNpy ? null : out,
+              pictureOptions.upscale,
+              bounds,
+              "decoded " + input.getFileName() + " · " + solverOptions.describe());
+      SampleReport report;
+      try (ProgressBar bar = ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, "decode") : null) {
+        report = SampleFiles.run(field, solver, new NpyNoise(codes), count, modelOptions.batch, targets, bar, "--input " + input, stderr);
+      }
+      if (!quiet) {
+        stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
+        SampleFiles.printWritten(stdout, targets, count, shape, "samples");
+      }
+      return Cli.OK;
+    }
+  }
+}

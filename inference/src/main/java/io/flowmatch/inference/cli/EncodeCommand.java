@@ -1,0 +1,212 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.sampling.ArrayNoise;
+import io.flowmatch.inference.sampling.GaussianityCheck;
+import io.flowmatch.inference.sampling.NoiseSource;
+import io.flowmatch.inference.sampling.NpyNoise;
+import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolveResult;
+import io.flowmatch.inference.solver.SolverException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch encode}: integrates data (t = 1) back to noise (t = 0). Prints how Gaussian
+ * the codes are and, with {@code --roundtrip}, how well decoding them returns the input.
+ */
+@Command(
+    name = "encode",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Encode data to noise: integrate from t=1 (data) back to t=0; codes as .npy.",
+      "Integrates the velocity field backwards from t=1 (the data) to t=0 and"
+          + " writes the codes as .npy. Prints the codes' mean, variance and a Kolmogorov-Smirnov test"
+          + " against N(0,1); with --roundtrip also the error of decode(encode(x)) against x."
+    })
+public final class EncodeCommand implements Callable<Integer> {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--input",
+      paramLabel = "ITEM",
+      arity = "1..*",
+      required = true,
+      description = "Data: a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
+          + " (.png, .jpg; image models, pixels mapped onto flowmatch.data_range), or numbers such as 1.5,-2.")
+  List<String> input;
+
+  @Option(names = "--out", paramLabel = "Z.npy", required = true, description = "The codes, float32 [N, ...data shape].")
+  Path out;
+
+  @Option(names = "--roundtrip", description = "Decode the codes again (same solver) and report the error against the input.")
+  boolean roundtrip;
+
+  @Mixin SolverOptions solverOptions;
+
+  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
+  boolean progress;
+
+  @Option(names = "--quiet", description = "No summary and no progress bar.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    modelOptions.check();
+    OdeSolver solver = solverOptions.create();
+    SampleCommand.requireExtension("--out", out, ".npy", "");
+    modelOptions.resolve();
+
+    boolean streamed = input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
+    try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      int size = field.sampleSize();
+      NoiseSource data;
+      int count;
+      if (streamed && !isSingleItem(file, shape)) {
+        count = NoiseFiles.count("--input", Path.of(input.get(0)), file, shape, null);
+        data = new NpyNoise(file);
+      } else {
+        float[] all = Items.read("--input", input, shape, Pictures.dataRange(field.metadata(), stderr));
+        count = all.length / size;
+        data = new ArrayNoise(all);
+      }
+
+      GaussianityCheck codes = new GaussianityCheck();
+      RoundTrip check = roundtrip ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size) : null;
+      SampleReport report;
+      try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
+          ProgressBar bar = ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, "encode") : null) {
+        Sampler.Sink sink =
+            (first, m, x) -> {
+              codes.add(x, m * size);
+              if (check != null) {
+                check.accept(first, m, x);
+              }
+              outputs.accept(first, m, x);
+            };
+        try {
+          report = Sampler.run(field, solver, data, count, modelOptions.batch, 1, 0, sink, bar == null ? Sampler.Progress.NONE : bar);
+        } catch (SolverException e) {
+          throw new FailureException(e.getMessage(), e);
+        } catch (IOException e) {
+          throw new FailureException("cannot read --input " + input.get(0) + ": " + IoMessages.of(e), e);
+        }
+        outputs.commit();
+      }
+      if (!quiet) {
+        stdout.println(SampleCommand.summary("encoded", report, shape, solverOptions.describe(), field.providerUsed()));
+        stdout.println(describe(codes));
+        if (check != null) {
+          stdout.println(check.describe(solverOptions.describe()));
+        }
+        stdout.println("wrote " + out + " (" + count + " codes, shape " + Items.shapeOf(count, shape) + ", float32)");
+      }
+      return Cli.OK;
+    }
+  }
+
+  /** A .npy holding exactly one item (shape = sample shape) rather than [N, ...]. */
+  private static boolean isSingleItem(NpyFile file, int[] shape) {
+    return java.util.Arrays.equals(file.shape(), java.util.Arrays.stream(shape).asLongStream().toArray());
+  }
+
+  static String describe(GaussianityCheck c) {
+    String ks =
+        c.ksCount() < 2
+            ? "too few values for a Kolmogorov-Smirnov test"
+            : "Kolmogorov-Smirnov against N(0,1) on " + c.ksCount() + " values: D = " + Numbers.sig(c.ksStatistic(), 3)
+                + ", p = " + Numbers.sig(c.ksPValue(), 3);
+    return "codes: mean " + Numbers.sig(c.mean(), 3) + ", variance " + Numbers.sig(c.variance(), 3) + " (N(0,1): 0 and 1), " + ks;
+  }
+
+  /** Decodes each batch of codes again and compares with the input it came from. */
+  static final class RoundTrip {
+    private final OnnxVelocityField field;
+    private final OdeSolver solver;
+    private final NoiseSource data;
+    private final int size;
+    private final float[] decoded;
+    private final float[] original;
+    private double maxError;
+    private double sumSquares;
+    private long values;
+    private long nfeSum;
+    private int nfeMin = Integer.MAX_VALUE;
+    private int nfeMax;
+    private long samples;
+
+    RoundTrip(OnnxVelocityField field, OdeSolver solver, NoiseSource data, int batch, int size) {
+      this.field = field;
+      this.solver = solver;
+      this.data = data;
+      this.size = size;
+      this.decoded = new float[Math.multiplyExact(batch, size)];
+      this.original = new float[decoded.length];
+    }
+
+    void accept(long first, int m, float[] codes) throws IOException {
+      System.arraycopy(codes, 0, decoded, 0, m * size);
+      SolveResult r;
+      try {
+        r = solver.solve(field, decoded, m, 0, 1);
+      } catch (SolverException e) {
+        throw new SolverException("round trip: " + e.getMessage());
+      }
+      data.fill(first, m, size, original);
+      for (int i = 0; i < m * size; i++) {
+        double e = Math.abs((double) decoded[i] - original[i]);
+        maxError = Math.max(maxError, e);
+        sumSquares += e * e;
+      }
+      values += (long) m * size;
+      for (int v : r.nfePerSample()) {
+        nfeSum += v;
+        nfeMin = Math.min(nfeMin, v);
+        nfeMax = Math.max(nfeMax, v);
+      }
+      samples += m;
+    }
+
+    double maxError() {
+      return maxError;
+    }
+
+    double rmsError() {
+      return values == 0 ? 0 : Math.sqrt(sumSquares / values);
+    }
+
+    String describe(String solverText) {
+      String nfe = nfeMin == nfeMax ? Integer.toString(nfeMin) : Numbers.fixed((double) nfeSum / samples, 1) + " (min " + nfeMin + ", max " + nfeMax + ")";
+      return "round trip decode(encode(x)) with " + solverText + ": max |error| " + Numbers.sig(maxError, 3)
+          + ", rms " + Numbers.sig(rmsError(), 3) + ", decode NFE/sample " + nfe;
+    }
+  }
+}

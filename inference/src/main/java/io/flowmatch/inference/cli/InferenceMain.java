@@ -1,0 +1,45 @@
+package io.flowmatch.inference.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code flowmatch} command of the inference jar alone (no training module, no DJL): sample,
+ * encode, decode and interpolate. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
+ */
+@Command(
+    name = "flowmatch",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0 (inference)",
+    description = "Sample from flow-matching models exported to ONNX.",
+    subcommands = {
+      SampleCommand.class,
+      EncodeCommand.class,
+      DecodeCommand.class,
+      InterpolateCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class InferenceMain implements Runnable {
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "missing subcommand; see 'flowmatch --help'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs the CLI and returns the exit code; tests call this directly. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    int code = Cli.configure(new CommandLine(new InferenceMain()), o, e, args).execute(args);
+    o.flush();
+    e.flush();
+    return code;
+  }
+}

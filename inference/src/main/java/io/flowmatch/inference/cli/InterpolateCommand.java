@@ -1,0 +1,202 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.Npy;
+import io.flowmatch.inference.plot.ImageGrid;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.sampling.ArrayNoise;
+import io.flowmatch.inference.sampling.Interpolation;
+import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolverException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch interpolate}: encodes two items to noise, interpolates their codes (spherically
+ * by default) and decodes each frame. Image models get a strip of frames; 2-D models a plot of
+ * the path the frames take through data space.
+ */
+@Command(
+    name = "interpolate",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Interpolate between two items in latent space (slerp or linear); PNG and/or .npy.",
+      "Encodes --a and --b to noise (t=1 to 0), interpolates the codes"
+          + " (slerp, or --linear), decode every frame (t=0 to 1). Image models: a row of frames; 2-D"
+          + " models: the path of the frames, with a and b marked."
+    })
+public final class InterpolateCommand implements Callable<Integer> {
+  static final int PATH_RGB = 0x1f77b4;
+  static final int A_RGB = 0xd62728;
+  static final int B_RGB = 0x2ca02c;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--a",
+      paramLabel = "ITEM",
+      required = true,
+      description = "First item: FILE.npy (one item) or FILE.npy:ROW, an image file, or numbers such as 1.5,-2.")
+  String a;
+
+  @Option(names = "--b", paramLabel = "ITEM", required = true, description = "Second item, as --a.")
+  String b;
+
+  @Option(names = "--frames", paramLabel = "F", defaultValue = "8", description = "Frames from a to b, both included (default: ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(names = "--linear", description = "Interpolate the codes linearly instead of spherically (slerp).")
+  boolean linear;
+
+  @Option(names = "--out", paramLabel = "FILE.png", description = "The frames as a picture.")
+  Path out;
+
+  @Option(names = "--save-npy", paramLabel = "FILE.npy", description = "The decoded frames, float32 [F, ...data shape].")
+  Path saveNpy;
+
+  @Mixin SolverOptions solverOptions;
+
+  @Mixin PictureOptions pictureOptions;
+
+  @Option(names = "--quiet", description = "No summary.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    if (frames < 2) {
+      throw new UsageException("--frames must be at least 2 (a and b), got " + frames);
+    }
+    modelOptions.check();
+    OdeSolver solver = solverOptions.create();
+    ScatterPlot.Bounds bounds = pictureOptions.bounds();
+    if (out == null && saveNpy == null) {
+      throw new UsageException("nothing to write: give --out FILE.png and/or --save-npy FILE.npy");
+    }
+    SampleCommand.requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    modelOptions.resolve();
+
+    try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      int size = field.sampleSize();
+      if (out != null) {
+        Pictures.requireDrawable("--out", shape);
+      }
+      ValueRange range = Pictures.dataRange(field.metadata(), stderr);
+      float[] ends = new float[2 * size];
+      System.arraycopy(one("--a", a, shape, size, range), 0, ends, 0, size);
+      System.arraycopy(one("--b", b, shape, size, range), 0, ends, size, size);
+
+      float[] codes = new float[2 * size];
+      SampleReport encoded = integrate(field, solver, ends, 2, 1, 0, codes);
+      float[] frameCodes = new float[Math.multiplyExact(frames, size)];
+      double angle = Interpolation.angle(codes, 0, codes, size, size);
+      for (int k = 0; k < frames; k++) {
+        double alpha = (double) k / (frames - 1);
+        if (linear) {
+          Interpolation.lerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
+        } else {
+          Interpolation.slerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
+        }
+      }
+      float[] decoded = new float[frameCodes.length];
+      SampleReport decodedReport = integrate(field, solver, frameCodes, frames, 0, 1, decoded);
+
+      if (saveNpy != null) {
+        try {
+          Npy.write(saveNpy, SampleCommand.withBatch(frames, shape), decoded);
+        } catch (IOException e) {
+          throw new FailureException("cannot write --save-npy " + saveNpy + ": " + IoMessages.of(e), e);
+        }
+      }
+      if (out != null) {
+        SampleCommand.writePng(out, picture(decoded, ends, shape, range, bounds));
+      }
+      if (!quiet) {
+        double endError = 0;
+        for (int i = 0; i < size; i++) {
+          endError = Math.max(endError, Math.abs(decoded[i] - ends[i]));
+          endError = Math.max(endError, Math.abs(decoded[(frames - 1) * size + i] - ends[size + i]));
+        }
+        stdout.println(
+            "interpolated " + frames + " frames (" + (linear ? "linear" : "slerp") + ", angle between the codes "
+                + Numbers.fixed(Math.toDegrees(angle), 1) + "°) with " + solverOptions.describe() + " on "
+                + field.providerUsed() + ": encode NFE/sample " + encoded.nfeText() + ", decode NFE/sample "
+                + decodedReport.nfeText() + "; the end frames return a and b within " + Numbers.sig(endError, 3));
+        if (saveNpy != null) {
+          stdout.println("wrote " + saveNpy + " (" + frames + " frames, shape " + Items.shapeOf(frames, shape) + ", float32)");
+        }
+        if (out != null) {
+          stdout.println("wrote " + out + " (" + (Pictures.isImage(shape) ? "a row of " + frames + " frames" : "the path of " + frames + " frames") + ")");
+        }
+      }
+      return Cli.OK;
+    }
+  }
+
+  private BufferedImage picture(float[] decoded, float[] ends, int[] shape, ValueRange range, ScatterPlot.Bounds bounds) {
+    if (Pictures.isImage(shape)) {
+      int up = pictureOptions.upscale != null ? pictureOptions.upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+      return ImageGrid.render(decoded, frames, shape, range, up, frames);
+    }
+    ScatterPlot.Bounds box = bounds;
+    if (box == null) {
+      float[] all = new float[decoded.length + ends.length];
+      System.arraycopy(decoded, 0, all, 0, decoded.length);
+      System.arraycopy(ends, 0, all, decoded.length, ends.length);
+      box = ScatterPlot.autoBounds(all, frames + 2);
+    }
+    String title = (linear ? "linear" : "slerp") + " · " + frames + " frames · " + solverOptions.describe();
+    BufferedImage img = ScatterPlot.render(decoded, 0, box, title);
+    ScatterPlot.drawPath(img, box, decoded, frames, PATH_RGB);
+    ScatterPlot.drawMarker(img, box, ends[0], ends[1], A_RGB, "a");
+    ScatterPlot.drawMarker(img, box, ends[2], ends[3], B_RGB, "b");
+    return img;
+  }
+
+  /** Integrates n items from t0 to t1 into {@code result}. */
+  private SampleReport integrate(OnnxVelocityField field, OdeSolver solver, float[] start, int n, double t0, double t1, float[] result)
+      throws IOException {
+    int size = field.sampleSize();
+    try {
+      return Sampler.run(field, solver, new ArrayNoise(start), n, modelOptions.batch, t0, t1,
+          (first, m, x) -> System.arraycopy(x, 0, result, (int) first * size, m * size), Sampler.Progress.NONE);
+    } catch (SolverException e) {
+      throw new FailureException((t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
+    }
+  }
+
+  private static float[] one(String option, String spec, int[] shape, int size, ValueRange range) {
+    float[] item = Items.read(option, List.of(spec), shape, range);
+    if (item.length != size) {
+      throw new UsageException(option + " " + spec + " holds " + item.length / size + " items, expected one (use FILE.npy:ROW)");
+    }
+    return item;
+  }
+}

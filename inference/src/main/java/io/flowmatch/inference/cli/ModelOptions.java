@@ -1,0 +1,145 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.sampling.Numbers;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** Which model to run and how (a picocli mixin shared by the sampling commands). */
+public final class ModelOptions {
+  /** Default models, tried in order, relative to the project root. */
+  static final String[] DEFAULT_MODELS = {"models/fashion-mnist-unet.onnx", "models/gmm8.onnx"};
+  /** The launcher passes the project root in this system property. */
+  public static final String HOME_PROPERTY = "flowmatch.home";
+
+  @Option(
+      names = "--model",
+      paramLabel = "M",
+      description = "ONNX model (inputs x [N,...], t [N]; output v). Default: models/fashion-mnist-unet.onnx"
+          + " if present, else models/gmm8.onnx, in the flowmatch folder.")
+  Path model;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Samples per solve and per model call (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + FieldOptions.DEFAULT_MAX_BATCH)
+  int batch;
+
+  @Option(
+      names = "--provider",
+      paramLabel = "P",
+      description = "Execution provider: cpu, cuda or tensorrt (default: ${DEFAULT-VALUE}).",
+      defaultValue = "cpu")
+  String provider;
+
+  @Option(names = "--strict", description = "Fail instead of falling back to cpu when a GPU provider cannot load.")
+  boolean strict;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "T",
+      description = "Intra-op threads of ONNX Runtime; 0 = one per core (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int threads;
+
+  @Option(
+      names = "--optimization",
+      paramLabel = "O",
+      description = "Graph optimisation level: all, extended, basic or none (default: ${DEFAULT-VALUE}).",
+      defaultValue = "all")
+  String optimization;
+
+  @Option(
+      names = "--shape",
+      paramLabel = "D",
+      description = "Shape of one sample, e.g. 2 or 1,28,28, for models without flowmatch.data_shape metadata.")
+  String shape;
+
+  /** Checks the numbers; call before any work. */
+  void check() {
+    if (batch < 1) {
+      throw new UsageException("--batch must be a positive integer, got " + batch);
+    }
+    if (threads < 0) {
+      throw new UsageException("--threads must be 0 (one per core) or a positive integer, got " + threads);
+    }
+    if (shape != null) {
+      parseShape(shape);
+    }
+  }
+
+  /** Opens the model; warnings, and with {@code verbose} what was loaded, go to {@code stderr}. */
+  OnnxVelocityField open(PrintWriter stderr, boolean verbose) {
+    long start = System.nanoTime();
+    OnnxVelocityField field = open(stderr);
+    if (verbose) {
+      stderr.printf(
+          Locale.ROOT,
+          "model %s: %s input, provider %s, sample shape %s, loaded in %s s%n",
+          resolve(), field.inputType(), field.providerUsed(), Arrays.toString(field.sampleShape()),
+          Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
+      field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
+    }
+    return field;
+  }
+
+  /** Opens the model (warnings go to {@code stderr}). */
+  OnnxVelocityField open(PrintWriter stderr) {
+    FieldOptions options =
+        new FieldOptions(
+            provider,
+            strict,
+            threads,
+            optimization,
+            batch,
+            shape == null ? null : parseShape(shape),
+            line -> stderr.println("warning: " + line));
+    return OnnxVelocityField.open(resolve(), options);
+  }
+
+  /** The --model path, or the first default model that exists under the flowmatch folder. */
+  Path resolve() {
+    if (model != null) {
+      if (!Files.exists(model)) {
+        throw new UsageException("--model " + model + ": no such file");
+      }
+      if (Files.isDirectory(model)) {
+        throw new UsageException("--model " + model + " is a folder, expected an .onnx file");
+      }
+      return model;
+    }
+    String home = System.getProperty(HOME_PROPERTY);
+    Path root = Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath();
+    for (String candidate : DEFAULT_MODELS) {
+      Path p = root.resolve(candidate);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new UsageException(
+        "no --model given and no default model in " + root + " (looked for " + String.join(", ", DEFAULT_MODELS) + ")");
+  }
+
+  static int[] parseShape(String text) {
+    String[] parts = text.split(",", -1);
+    int[] s = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        s[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        s[i] = -1;
+      }
+      if (s[i] < 1) {
+        throw new UsageException(
+            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '" + text + "'");
+      }
+    }
+    return s;
+  }
+}

@@ -1,0 +1,71 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.plot.ImageGrid;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.plot.ValueRange;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Which picture fits a model's samples (image grid or scatter plot), and drawing it. */
+final class Pictures {
+  private Pictures() {}
+
+  /** Image grids show at most this many samples (a 32×32 grid). */
+  static final int MAX_GRID_IMAGES = 1024;
+  /** Scatter plots show at most this many points. */
+  static final int MAX_SCATTER_POINTS = 200_000;
+
+  static boolean isImage(int[] shape) {
+    return ImageGrid.isImageShape(shape);
+  }
+
+  static boolean isPoint2d(int[] shape) {
+    return shape.length == 1 && shape[0] == 2;
+  }
+
+  /** Throws a usage error naming {@code option} unless samples of this shape can be drawn. */
+  static void requireDrawable(String option, int[] shape) {
+    if (!isImage(shape) && !isPoint2d(shape)) {
+      throw new UsageException(
+          option + " cannot draw samples of shape " + Arrays.toString(shape)
+              + ": a PNG needs [2] (scatter plot) or [C,H,W] with C = 1 or 3 (image grid); use --save-npy");
+    }
+  }
+
+  /** How many samples a picture of this shape shows at most. */
+  static int capacity(int[] shape) {
+    return isImage(shape) ? MAX_GRID_IMAGES : MAX_SCATTER_POINTS;
+  }
+
+  /** The model's data range (metadata), or [-1, 1] with a warning when it cannot be read. */
+  static ValueRange dataRange(Map<String, String> metadata, PrintWriter stderr) {
+    String text = metadata.get(ModelMetadata.DATA_RANGE);
+    if (text == null) {
+      return ValueRange.DEFAULT_IMAGE;
+    }
+    try {
+      return ValueRange.parse(text);
+    } catch (IllegalArgumentException e) {
+      stderr.println("warning: model metadata " + ModelMetadata.DATA_RANGE + ": " + e.getMessage() + "; using -1,1");
+      return ValueRange.DEFAULT_IMAGE;
+    }
+  }
+
+  /**
+   * An image grid (image models) or a scatter plot (2-D models) of the first n samples.
+   *
+   * @param upscale image grids: pixel size, or null for the default by image height
+   * @param bounds scatter plots: fixed bounds, or null to fit the samples
+   */
+  static BufferedImage render(
+      float[] data, int n, int[] shape, ValueRange range, Integer upscale, ScatterPlot.Bounds bounds, String title) {
+    if (isImage(shape)) {
+      int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+      return ImageGrid.render(data, n, shape, range, up);
+    }
+    return ScatterPlot.render(data, n, bounds, title);
+  }
+}

@@ -1,0 +1,185 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.Png;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.sampling.GaussianNoise;
+import io.flowmatch.inference.sampling.NoiseSource;
+import io.flowmatch.inference.sampling.NpyNoise;
+import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.solver.OdeSolver;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch sample}: draws samples from a flow-matching model by integrating its velocity
+ * field from noise (t = 0) to data (t = 1), and writes a PNG (image grid or 2-D scatter plot)
+ * and/or a NumPy {@code .npy} file.
+ */
+@Command(
+    name = "sample",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Sample from a model: integrate noise (t=0) to data (t=1); PNG and/or .npy.",
+      "Integrates the model's velocity field from Gaussian noise (or --noise) at t=0 to t=1.",
+      "Writes a PNG (image grid for image models, scatter plot for 2-D models) and/or a .npy file, and"
+          + " prints one summary line: samples, NFE per sample, wall time, samples/s, ms per model call.",
+      "The same seed, model, solver, provider and threads give bit-identical samples on CPU."
+    })
+public final class SampleCommand implements Callable<Integer> {
+  static final int DEFAULT_N = 1000;
+  static final int DEFAULT_N_IMAGES = 64;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      description = "Number of samples (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
+          + " for image models, all rows of --noise).")
+  Integer n;
+
+  @Mixin SolverOptions solverOptions;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Option(
+      names = "--noise",
+      paramLabel = "FILE",
+      description = "Initial noise from a .npy file of shape [N, ...data shape] (float32/16/64) instead of --seed.")
+  Path noise;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.png",
+      description = "PNG: an image grid for image models (first " + Pictures.MAX_GRID_IMAGES
+          + " samples), a scatter plot for 2-D models (first " + Pictures.MAX_SCATTER_POINTS + ").")
+  Path out;
+
+  @Option(
+      names = "--save-npy",
+      paramLabel = "FILE.npy",
+      description = "Write all final samples as float32 [N, ...data shape] (numpy.load reads it).")
+  Path saveNpy;
+
+  @Mixin PictureOptions pictureOptions;
+
+  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
+  boolean progress;
+
+  @Option(names = "--quiet", description = "No summary line and no progress bar.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+
+    // everything that needs no model first: bad options fail fast
+    if (n != null && n < 1) {
+      throw new UsageException("--n must be a positive integer, got " + n);
+    }
+    modelOptions.check();
+    OdeSolver solver = solverOptions.create();
+    ScatterPlot.Bounds bounds = pictureOptions.bounds();
+    requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    requireExtension("--save-npy", saveNpy, ".npy", "");
+    modelOptions.resolve();
+
+    try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      if (out != null) {
+        Pictures.requireDrawable("--out", shape);
+      }
+      int count =
+          noiseFile != null
+              ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
+              : n != null ? n : Pictures.isImage(shape) ? DEFAULT_N_IMAGES : DEFAULT_N;
+      if (verbose) {
+        stderr.println("solver " + solverOptions.describe() + "; " + count + " samples in batches of "
+            + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
+      }
+      NoiseSource source = noiseFile != null ? new NpyNoise(noiseFile) : new GaussianNoise(seed);
+      SampleFiles.Targets targets =
+          new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
+              modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
+      SampleReport report;
+      try (ProgressBar bar = progressBar(stderr)) {
+        report = SampleFiles.run(field, solver, source, count, modelOptions.batch, targets, bar, "--noise " + noise, stderr);
+      }
+      if (!quiet) {
+        stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
+        SampleFiles.printWritten(stdout, targets, count, shape, "samples");
+      }
+      return Cli.OK;
+    }
+  }
+
+  /** The bar, or null when it is not wanted (try-with-resources skips null). */
+  private ProgressBar progressBar(PrintWriter stderr) {
+    return ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, spec.name()) : null;
+  }
+
+  static void writePng(Path path, java.awt.image.BufferedImage image) {
+    try {
+      Png.write(image, path);
+    } catch (IOException e) {
+      throw new FailureException("cannot write --out " + path + ": " + IoMessages.of(e), e);
+    }
+  }
+
+  /** The closing line: samples, NFE per sample, wall time, samples/s, ms per model call. */
+  static String summary(String verb, SampleReport r, int[] shape, String solver, String provider) {
+    return String.format(
+        Locale.ROOT,
+        "%s %d × %s with %s on %s: NFE/sample %s, wall %s s, %s samples/s, %s ms per model call (%d calls, %s%% in the model)",
+        verb,
+        r.samples(),
+        Arrays.toString(shape),
+        solver,
+        provider,
+        r.nfeText(),
+        Numbers.fixed(r.wallSeconds(), 3),
+        Numbers.fixed(r.samplesPerSecond(), 1),
+        Numbers.fixed(r.msPerModelCall(), 3),
+        r.modelCalls(),
+        Numbers.fixed(100 * r.modelFraction(), 1));
+  }
+
+  static void requireExtension(String option, Path path, String extension, String hint) {
+    if (path != null && !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
+      throw new UsageException(option + " must name a " + extension + " file, got '" + path + "'" + hint);
+    }
+  }
+
+  static int[] withBatch(int first, int[] shape) {
+    int[] s = new int[shape.length + 1];
+    s[0] = first;
+    System.arraycopy(shape, 0, s, 1, shape.length);
+    return s;
+  }
+}

@@ -1,0 +1,86 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.NpyHeader;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.sampling.NoiseSource;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolverException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * Integrates noise to data and writes the results, for {@code sample} and {@code decode}: all
+ * samples to a .npy (streamed) and the first ones as a PNG. Either file appears complete or not
+ * at all.
+ */
+final class SampleFiles {
+  private SampleFiles() {}
+
+  /**
+   * What to write.
+   *
+   * @param npyOption the option that named {@code npy}, for messages
+   * @param npy the .npy file, or null
+   * @param png the PNG file, or null
+   * @param upscale image grids: pixel size, or null for the default
+   * @param bounds scatter plots: fixed bounds, or null to fit
+   * @param title scatter plots: the line above the plot
+   */
+  record Targets(String npyOption, Path npy, Path png, Integer upscale, ScatterPlot.Bounds bounds, String title) {}
+
+  /**
+   * Runs the sampler from t = 0 to 1 and writes the targets.
+   *
+   * @param inputOption the option that named the noise file (for read errors), or null
+   */
+  static SampleReport run(
+      OnnxVelocityField field,
+      OdeSolver solver,
+      NoiseSource source,
+      int count,
+      int batch,
+      Targets targets,
+      ProgressBar bar,
+      String inputOption,
+      PrintWriter stderr) {
+    int[] shape = field.sampleShape();
+    int keep = targets.png() == null ? 0 : Math.min(count, Pictures.capacity(shape));
+    try (SampleOutputs outputs = new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
+      SampleReport report;
+      try {
+        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar == null ? Sampler.Progress.NONE : bar);
+      } catch (SolverException e) {
+        throw new FailureException(e.getMessage(), e);
+      } catch (IOException e) {
+        // outputs wrap their own errors: what is left is reading the input after its header was checked
+        throw new FailureException("cannot read " + inputOption + ": " + IoMessages.of(e), e);
+      }
+      outputs.commit();
+      if (targets.png() != null) {
+        ValueRange range = Pictures.dataRange(field.metadata(), stderr);
+        SampleCommand.writePng(
+            targets.png(),
+            Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), targets.title() + " · " + keep + " samples"));
+      }
+      return report;
+    }
+  }
+
+  /** "wrote …" lines for the files written. */
+  static void printWritten(PrintWriter stdout, Targets targets, int count, int[] shape, String what) {
+    if (targets.npy() != null) {
+      stdout.println("wrote " + targets.npy() + " (" + count + " " + what + ", shape "
+          + NpyHeader.shapeString(SampleCommand.withBatch(count, shape)) + ", float32)");
+    }
+    if (targets.png() != null) {
+      int keep = Math.min(count, Pictures.capacity(shape));
+      stdout.println("wrote " + targets.png() + " (" + (Pictures.isImage(shape) ? "image grid" : "scatter plot")
+          + " of " + keep + " " + what + ")");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolverSettings;
+import io.flowmatch.inference.solver.Solvers;
+import picocli.CommandLine.Option;
+
+/** The ODE solver options shared by sample, encode, decode and interpolate (a picocli mixin). */
+public final class SolverOptions {
+  static final String DEFAULT_SOLVER = "heun";
+  static final int DEFAULT_STEPS = 20;
+
+  @Option(
+      names = "--solver",
+      paramLabel = "S",
+      description = "ODE solver (default: ${DEFAULT-VALUE}): euler, heun, midpoint, rk4 (fixed steps);"
+          + " cm-euler, cm-midpoint, cm-rk4 (Commons Math, fixed steps); dopri5, dop853, gbs, adams,"
+          + " dopri5-batch (adaptive).",
+      defaultValue = DEFAULT_SOLVER)
+  String solver;
+
+  @Option(names = "--steps", paramLabel = "K", description = "Steps of a fixed-step solver (default: " + DEFAULT_STEPS + ").")
+  Integer steps;
+
+  @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance of an adaptive solver (default: 1e-5).")
+  Double rtol;
+
+  @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
+  Double atol;
+
+  @Option(
+      names = "--max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of an adaptive solver (default: 10000); the run fails beyond it.")
+  Long maxEvals;
+
+  @Option(
+      names = "--grid",
+      paramLabel = "G",
+      description = "Time grid of euler, heun, midpoint and rk4: uniform, quadratic or edm (default: uniform).")
+  String grid;
+
+  /**
+   * The solver these options describe.
+   *
+   * @throws UsageException for an unknown solver, options of the other kind of solver, or values
+   *     out of range
+   */
+  OdeSolver create() {
+    if (!Solvers.names().contains(solver)) {
+      throw new UsageException(
+          "unknown solver '" + solver + "', expected one of: " + String.join(", ", Solvers.names()));
+    }
+    boolean adaptive = Solvers.isAdaptive(solver);
+    if (steps != null && steps < 1) {
+      throw new UsageException("--steps must be a positive integer, got " + steps);
+    }
+    if (adaptive && (steps != null || grid != null)) {
+      throw new UsageException(
+          (steps != null ? "--steps" : "--grid") + " is for fixed-step solvers; " + solver
+              + " is adaptive: give --rtol/--atol");
+    }
+    if (!adaptive && (rtol != null || atol != null || maxEvals != null)) {
+      String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
+      throw new UsageException(opt + " is for adaptive solvers; " + solver + " takes --steps");
+    }
+    return Solvers.create(
+        solver,
+        new SolverSettings(
+            stepsOrDefault(),
+            rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
+            atol != null ? atol : SolverSettings.DEFAULT_ATOL,
+            maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
+            grid));
+  }
+
+  /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}. */
+  String describe() {
+    if (Solvers.isAdaptive(solver)) {
+      double r = rtol != null ? rtol : SolverSettings.DEFAULT_RTOL;
+      double a = atol != null ? atol : SolverSettings.DEFAULT_ATOL;
+      return solver + " (rtol " + Numbers.compact(r) + ", atol " + Numbers.compact(a) + ")";
+    }
+    return solver + " (" + stepsOrDefault() + " steps" + (grid == null ? "" : ", " + grid + " grid") + ")";
+  }
+
+  private int stepsOrDefault() {
+    return steps != null ? steps : DEFAULT_STEPS;
+  }
+}

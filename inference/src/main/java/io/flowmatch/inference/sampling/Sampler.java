@@ -1,0 +1,163 @@
+package io.flowmatch.inference.sampling;
+
+import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolveResult;
+import io.flowmatch.inference.solver.SolverException;
+import java.io.IOException;
+
+/**
+ * Integrates many samples in batches: for each batch, initial states from a {@link NoiseSource},
+ * one solve from t0 to t1, then the results to a {@link Sink}. Memory holds one batch, whatever
+ * the number of samples.
+ *
+ * <p>Forward sampling is t0 = 0 (noise) to t1 = 1 (data); encoding runs t0 = 1 to t1 = 0.
+ */
+public final class Sampler {
+  private Sampler() {}
+
+  /** Receives each finished batch; {@code x} holds {@code count} samples (and may be reused). */
+  public interface Sink {
+    void accept(long firstSample, int count, float[] x) throws IOException;
+  }
+
+  /** Receives the fraction of the run done, 0..1, after every model call. */
+  public interface Progress {
+    Progress NONE = fraction -> {};
+
+    void update(double fraction);
+  }
+
+  /**
+   * Runs the integration.
+   *
+   * @param n number of samples
+   * @param batch most samples per solve
+   * @throws SolverException on a non-finite velocity or state, or an exceeded evaluation bound
+   */
+  public static SampleReport run(
+      VelocityField field,
+      OdeSolver solver,
+      NoiseSource source,
+      long n,
+      int batch,
+      double t0,
+      double t1,
+      Sink sink,
+      Progress progress)
+      throws IOException {
+    if (n < 1 || batch < 1) {
+      throw new IllegalArgumentException("need n ≥ 1 and batch ≥ 1, got n=" + n + ", batch=" + batch);
+    }
+    long start = System.nanoTime();
+    int size = field.sampleSize();
+    int capacity = (int) Math.min(batch, n);
+    float[] x = new float[Math.multiplyExact(capacity, size)];
+    long batches = (n + capacity - 1) / capacity;
+    CheckedField checked = new CheckedField(field, n, t0, t1);
+    Progress perCall = progress == Progress.NONE ? null : progress;
+    long nfeSum = 0;
+    int nfeMin = Integer.MAX_VALUE;
+    int nfeMax = 0;
+    long calls = 0;
+    long modelNanos = 0;
+    for (long b = 0; b < batches; b++) {
+      long first = b * capacity;
+      int m = (int) Math.min(capacity, n - first);
+      source.fill(first, m, size, x);
+      checked.beginBatch(first, m);
+      final long done = b;
+      VelocityField f =
+          perCall == null
+              ? checked
+              : new ProgressField(checked, () -> perCall.update((done + checked.batchProgress()) / batches));
+      SolveResult r;
+      try {
+        r = solver.solve(f, x, m, t0, t1);
+      } catch (CheckedField.NonFiniteVelocityException e) {
+        throw e;
+      } catch (SolverException e) {
+        if (batches == 1) {
+          throw e;
+        }
+        // the solver numbers samples within the batch it was given
+        boolean numbersSamples = e.getMessage() != null && e.getMessage().matches("(?s).*\\bsamples? \\d.*");
+        throw new SolverException(
+            e.getMessage() + " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
+                + (numbersSamples ? "; the sample numbers above are within that batch]" : "]"));
+      }
+      checkStates(x, m, size, first, n, t1);
+      sink.accept(first, m, x);
+      for (int v : r.nfePerSample()) {
+        nfeSum += v;
+        nfeMin = Math.min(nfeMin, v);
+        nfeMax = Math.max(nfeMax, v);
+      }
+      calls += r.modelCalls();
+      modelNanos += r.modelNanos();
+      progress.update((double) (b + 1) / batches);
+    }
+    return new SampleReport(n, (double) nfeSum / n, nfeMin, nfeMax, calls, modelNanos, System.nanoTime() - start);
+  }
+
+  /** A finite velocity can still carry a state to Inf; such samples are not returned as results. */
+  private static void checkStates(float[] x, int m, int size, long first, long n, double t1) {
+    int k = 0;
+    int len = m * size;
+    while (k < len && Float.isFinite(x[k])) {
+      k++;
+    }
+    if (k == len) {
+      return;
+    }
+    int bad = 0;
+    StringBuilder list = new StringBuilder();
+    for (int j = 0; j < m; j++) {
+      for (int i = j * size, end = i + size; i < end; i++) {
+        if (!Float.isFinite(x[i])) {
+          if (bad < 5) {
+            list.append(bad == 0 ? "" : ", ").append(first + j);
+          }
+          bad++;
+          break;
+        }
+      }
+    }
+    throw new SolverException(
+        "the integration ended with non-finite values at t=" + Numbers.compact(t1) + " for "
+            + (bad == 1 ? "sample " : "samples ") + list + (bad > 5 ? ", ..." : "") + " (" + bad
+            + " of the " + m + " samples from " + first + ")");
+  }
+
+  /** Calls back after every model call, for the progress bar. */
+  private static final class ProgressField implements VelocityField {
+    private final VelocityField inner;
+    private final Runnable after;
+
+    ProgressField(VelocityField inner, Runnable after) {
+      this.inner = inner;
+      this.after = after;
+    }
+
+    @Override
+    public int[] sampleShape() {
+      return inner.sampleShape();
+    }
+
+    @Override
+    public int sampleSize() {
+      return inner.sampleSize();
+    }
+
+    @Override
+    public java.util.Map<String, String> metadata() {
+      return inner.metadata();
+    }
+
+    @Override
+    public void evaluate(float[] x, float[] t, int n, float[] v) {
+      inner.evaluate(x, t, n, v);
+      after.run();
+    }
+  }
+}

@@ -1,0 +1,436 @@
+package io.flowmatch.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.training.data.Datasets;
+import io.flowmatch.training.data.TrainingData;
+import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.path.Paths;
+import io.flowmatch.training.precision.Precision;
+import io.flowmatch.training.train.FlowTrainer;
+import io.flowmatch.training.train.RunFolder;
+import io.flowmatch.training.train.TrainConfig;
+import io.flowmatch.training.train.TrainingException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowmatch train}: trains a velocity network and writes a run folder. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Trains a flow-matching velocity network with DJL (PyTorch engine) and writes a run folder:",
+      "config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json, log.csv, samples/*.png.",
+      "A resumed run (--resume) continues exactly: the same losses as an uninterrupted run."
+    })
+public final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "DATASET", description = "moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
+  Path dataDir;
+
+  @Option(names = "--model", paramLabel = "ARCH", description = "mlp, unet or dit (default mlp)")
+  String model;
+
+  @Option(names = "--steps", paramLabel = "N", description = "optimizer steps in total")
+  Integer steps;
+
+  @Option(names = "--batch", paramLabel = "B", description = "samples per step (default 256)")
+  Integer batch;
+
+  @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (mixed: fp16 working copy, fp32 masters, loss scaling); default fp32")
+  String precision;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true, description = "run folder, e.g. runs/moons")
+  Path out;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate (default 1e-3)")
+  Double lr;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "linear warm-up steps (default min(200, steps/10))")
+  Integer warmup;
+
+  @Option(names = "--schedule", paramLabel = "S", description = "constant or cosine after warm-up (default constant)")
+  String schedule;
+
+  @Option(names = "--ema", paramLabel = "DECAY", description = "EMA decay of the weights (default 0.999)")
+  Double emaDecay;
+
+  @Option(names = "--seed", paramLabel = "N", description = "seed of weights, batches, noise and times (default 0)")
+  Long seed;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "steps between checkpoints (default 500)")
+  Integer checkpointEvery;
+
+  @Option(names = "--sample-every", paramLabel = "N", description = "steps between preview grids, 0 for none (default 500)")
+  Integer sampleEvery;
+
+  @Option(names = "--width", paramLabel = "W", description = "hidden width / base channels / embedding size")
+  Integer width;
+
+  @Option(names = "--depth", paramLabel = "D", description = "hidden layers / blocks per level / transformer blocks")
+  Integer depth;
+
+  @Option(names = "--time-embed", paramLabel = "D", description = "size of the sinusoidal time embedding (even)")
+  Integer timeEmbed;
+
+  @Option(names = "--path", paramLabel = "PATH", description = "condot, vp, cosine or polynomial (default condot)")
+  String path;
+
+  @Option(names = "--sigma-min", paramLabel = "S", description = "σ_min of the condot path (default 0)")
+  Double sigmaMin;
+
+  @Option(names = "--path-param", paramLabel = "K=V", description = "other path parameters, e.g. beta_max=20 or n=3")
+  Map<String, String> pathParams;
+
+  @Option(names = "--time-sampling", paramLabel = "T", description = "uniform or logit-normal (default uniform)")
+  String timeSampling;
+
+  @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW decoupled weight decay (default 0)")
+  Double weightDecay;
+
+  @Option(names = "--clip", paramLabel = "NORM", description = "global gradient-norm bound, 0 for none (default 1)")
+  Double clip;
+
+  @Option(names = "--loss-scale", paramLabel = "S", description = "initial fp16 loss scale (default 65536)")
+  Double lossScale;
+
+  @Option(names = "--loss-scale-window", paramLabel = "N", description = "good fp16 steps before the scale doubles (default 1000)")
+  Integer lossScaleWindow;
+
+  @Option(names = "--resume", description = "continue the run in --out from its checkpoint")
+  boolean resume;
+
+  @Option(names = "--force", description = "replace the run already in --out")
+  boolean force;
+
+  @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default cpu)")
+  String device = "cpu";
+
+  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
+  Integer threads;
+
+  @Option(names = "--quiet", description = "no progress line")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter e = spec.commandLine().getErr();
+    try {
+      return execute(o, e);
+    } catch (IllegalArgumentException ex) {
+      throw new UsageException(ex.getMessage());
+    } catch (TrainingException | UnsupportedOperationException ex) {
+      throw new FailureException(ex.getMessage(), ex);
+    } catch (IOException ex) {
+      throw new FailureException(ex.getMessage(), ex);
+    }
+  }
+
+  private int execute(PrintWriter o, PrintWriter e) throws IOException {
+    checkChoice("--device", device, List.of("cpu", "gpu"));
+    positive("--threads", threads);
+    if (resume && force) {
+      throw new IllegalArgumentException("--resume and --force exclude each other");
+    }
+    // the engine, device and threads first: a failure there must leave no run folder behind
+    Device dev = selectDevice();
+    if (threads != null) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+    RunFolder run;
+    TrainingData trainingData;
+    if (resume) {
+      RunFolder existing = RunFolder.open(out);
+      TrainConfig cfg = resumedConfig(existing.config());
+      trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
+      if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
+        throw new IllegalArgumentException(
+            "--steps " + cfg.steps() + " is below the step the run has reached (" + existing.state().step() + ")");
+      }
+      run = RunFolder.reopenWith(existing, cfg);
+    } else {
+      TrainConfig cfg = newConfig();
+      // load (and so check) the data before anything is written
+      trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
+      if (cfg.batch() > trainingData.size()) {
+        throw new IllegalArgumentException(
+            "--batch " + cfg.batch() + " is larger than the data set (" + cfg.dataset() + " has "
+                + trainingData.size() + " samples)");
+      }
+      checkModelBuilds(cfg);
+      run = RunFolder.create(out, cfg, force);
+    }
+    TrainConfig cfg = run.config();
+    if (cfg.batch() > trainingData.size()) {
+      throw new IllegalArgumentException(
+          "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
+    }
+    try (NDManager manager = NDManager.newBaseManager(dev);
+        FlowTrainer trainer = new FlowTrainer(run, trainingData, manager, e)) {
+      if (quiet) {
+        trainer.quiet();
+      }
+      o.printf(
+          Locale.ROOT,
+          "train: %s with %,d parameters on %s (%,d samples %s), %s, step %d → %d, batch %d, %s%n",
+          cfg.model().type(), trainer.parameterCount(), cfg.dataset(), trainingData.size(),
+          java.util.Arrays.toString(cfg.sampleShape()), cfg.precision(), trainer.step(), cfg.steps(),
+          cfg.batch(), dev);
+      o.flush();
+      if (trainer.step() >= cfg.steps()) {
+        o.println("train: the run is complete at step " + trainer.step() + "; give a larger --steps to extend it");
+        return 0;
+      }
+      CountDownLatch finished = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                trainer.requestStop();
+                try {
+                  finished.await(120, TimeUnit.SECONDS); // let the loop write its checkpoint
+                } catch (InterruptedException ignored) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "flowmatch-train-ctrl-c");
+      Runtime.getRuntime().addShutdownHook(hook);
+      FlowTrainer.Result r;
+      try {
+        r = trainer.train();
+      } finally {
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is running and waits for us; nothing to remove
+        }
+      }
+      if (r.interrupted()) {
+        e.println("train: interrupted at step " + r.steps() + "; checkpoint saved, continue with --resume");
+        e.flush();
+        return 130;
+      }
+      o.printf(
+          Locale.ROOT,
+          "train: %d steps done, last loss %.5f, %.0f samples/s (%.1f s)%s; EMA weights in %s%n",
+          r.steps(), r.lastLoss(), r.samplesPerSecond(), r.seconds(),
+          r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow" : "",
+          run.emaParams());
+      o.flush();
+      return 0;
+    }
+  }
+
+  private Device selectDevice() {
+    Engine engine;
+    try {
+      engine = Engine.getInstance(); // loads the PyTorch natives
+    } catch (RuntimeException | LinkageError ex) {
+      throw new FailureException("could not load DJL's PyTorch engine: " + ex.getMessage(), ex);
+    }
+    if (device.equals("cpu")) {
+      return Device.cpu();
+    }
+    if (engine.getGpuCount() == 0) {
+      throw new FailureException(
+          "--device gpu: DJL's PyTorch engine finds no CUDA device (this build loads pytorch-native-cpu); use --device cpu");
+    }
+    return Device.gpu();
+  }
+
+  private TrainConfig newConfig() {
+    if (data == null) {
+      throw new IllegalArgumentException("--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
+    }
+    checkChoice("--data", data, Datasets.names());
+    String arch = model == null ? "mlp" : model;
+    checkChoice("--model", arch, ModelSpec.TYPES);
+    String prec = precision == null ? "fp32" : precision;
+    Precision.parse(prec);
+    if (steps == null) {
+      throw new IllegalArgumentException("--steps is required for a new run");
+    }
+    positive("--steps", steps);
+    int b = batch == null ? 256 : batch;
+    positive("--batch", b);
+    double rate = lr == null ? 1e-3 : lr;
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("--lr must be a positive number, got " + rate);
+    }
+    int warm = warmup == null ? Math.min(200, steps / 10) : warmup;
+    if (warm < 0) {
+      throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warm);
+    }
+    String sched = schedule == null ? "constant" : schedule;
+    checkChoice("--schedule", sched, TrainConfig.SCHEDULES);
+    double decay = emaDecay == null ? 0.999 : emaDecay;
+    if (!(decay >= 0 && decay < 1)) {
+      throw new IllegalArgumentException("--ema must lie in [0, 1), got " + decay);
+    }
+    int ckpt = checkpointEvery == null ? 500 : checkpointEvery;
+    positive("--checkpoint-every", ckpt);
+    int smp = sampleEvery == null ? 500 : sampleEvery;
+    if (smp < 0) {
+      throw new IllegalArgumentException("--sample-every must be ≥ 0, got " + smp);
+    }
+    ModelSpec d = ModelSpec.defaults(arch);
+    int w = width == null ? d.width() : width;
+    int dp = depth == null ? d.depth() : depth;
+    int te = timeEmbed == null ? d.timeEmbedDim() : timeEmbed;
+    positive("--width", w);
+    positive("--depth", dp);
+    if (te < 2 || te % 2 != 0) {
+      throw new IllegalArgumentException("--time-embed must be an even integer ≥ 2, got " + te);
+    }
+    ModelSpec ms =
+        new ModelSpec(arch, w, dp, te, d.patchSize(), d.heads(), d.channelMults(), d.attention(), d.groups());
+    String p = path == null ? "condot" : path;
+    checkChoice("--path", p, Paths.names());
+    Map<String, Double> pp = new LinkedHashMap<>();
+    if (pathParams != null) {
+      for (Map.Entry<String, String> en : pathParams.entrySet()) {
+        try {
+          pp.put(en.getKey(), Double.parseDouble(en.getValue()));
+        } catch (NumberFormatException ex) {
+          throw new IllegalArgumentException("--path-param " + en.getKey() + " must be a number, got '" + en.getValue() + "'");
+        }
+      }
+    }
+    if (sigmaMin != null) {
+      if (!p.equals("condot")) {
+        throw new IllegalArgumentException("--sigma-min applies to the condot path, not '" + p + "'");
+      }
+      if (!(sigmaMin >= 0 && sigmaMin < 1)) {
+        throw new IllegalArgumentException("--sigma-min must lie in [0, 1), got " + sigmaMin);
+      }
+      pp.put("sigma_min", sigmaMin);
+    }
+    Map<String, Double> fullParams = new LinkedHashMap<>(Paths.defaults(p));
+    fullParams.putAll(pp);
+    Paths.create(p, fullParams); // validates names and values
+    String ts = timeSampling == null ? "uniform" : timeSampling;
+    checkChoice("--time-sampling", ts, TrainConfig.TIME_SAMPLINGS);
+    double wd = weightDecay == null ? 0 : weightDecay;
+    if (!(wd >= 0) || Double.isInfinite(wd)) {
+      throw new IllegalArgumentException("--weight-decay must be ≥ 0, got " + wd);
+    }
+    double cl = clip == null ? 1.0 : clip;
+    if (!(cl >= 0) || Double.isInfinite(cl)) {
+      throw new IllegalArgumentException("--clip must be ≥ 0 (0 for none), got " + cl);
+    }
+    double ls = lossScale == null ? 65536 : lossScale;
+    if (!(ls > 0) || Double.isInfinite(ls)) {
+      throw new IllegalArgumentException("--loss-scale must be a positive number, got " + ls);
+    }
+    int lw = lossScaleWindow == null ? 1000 : lossScaleWindow;
+    positive("--loss-scale-window", lw);
+    long sd = seed == null ? 0 : seed;
+    int[] shape = Datasets.sampleShape(data);
+    double[] range = Datasets.IMAGE_SETS.contains(data) ? new double[] {-1, 1} : io.flowmatch.training.data.ToyDatasets.RANGE.clone();
+    return new TrainConfig(
+        data, dataDir == null ? null : dataDir.toString(), shape, range, ms, p, fullParams, prec, sd, steps, b,
+        rate, warm, sched, wd, 0.9, 0.999, 1e-8, cl, decay, ts, ckpt, smp, ls, lw);
+  }
+
+  /** A model that cannot be built yet (unet/dit before they are merged) fails before any file is written. */
+  private static void checkModelBuilds(TrainConfig cfg) {
+    io.flowmatch.training.model.FlowModels.create(cfg.model(), cfg.sampleShape());
+  }
+
+  /**
+   * The config of a resumed run: the saved one, with only the step count and the intervals open to
+   * change; any other option must repeat the saved value.
+   */
+  private TrainConfig resumedConfig(TrainConfig saved) {
+    List<String> conflicts = new ArrayList<>();
+    same(conflicts, "--data", data, saved.dataset());
+    same(conflicts, "--model", model, saved.model().type());
+    same(conflicts, "--batch", batch, saved.batch());
+    same(conflicts, "--precision", precision, saved.precision());
+    same(conflicts, "--lr", lr, saved.lr());
+    same(conflicts, "--warmup", warmup, saved.warmup());
+    same(conflicts, "--schedule", schedule, saved.schedule());
+    same(conflicts, "--ema", emaDecay, saved.emaDecay());
+    same(conflicts, "--seed", seed, saved.seed());
+    same(conflicts, "--width", width, saved.model().width());
+    same(conflicts, "--depth", depth, saved.model().depth());
+    same(conflicts, "--time-embed", timeEmbed, saved.model().timeEmbedDim());
+    same(conflicts, "--path", path, saved.path());
+    same(conflicts, "--sigma-min", sigmaMin, saved.pathParams().get("sigma_min"));
+    same(conflicts, "--time-sampling", timeSampling, saved.timeSampling());
+    same(conflicts, "--weight-decay", weightDecay, saved.weightDecay());
+    same(conflicts, "--clip", clip, saved.clipNorm());
+    same(conflicts, "--loss-scale", lossScale, saved.lossScale());
+    same(conflicts, "--loss-scale-window", lossScaleWindow, saved.lossScaleWindow());
+    if (pathParams != null && !pathParams.isEmpty()) {
+      conflicts.add("--path-param");
+    }
+    if (!conflicts.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join(", ", conflicts) + " differ from the run's config.json; a resumed run keeps its config"
+              + " (only --steps, --checkpoint-every and --sample-every may change)");
+    }
+    TrainConfig c = saved;
+    if (steps != null) {
+      positive("--steps", steps);
+      c = c.withSteps(steps);
+    }
+    int ckpt = checkpointEvery == null ? c.checkpointEvery() : checkpointEvery;
+    int smp = sampleEvery == null ? c.sampleEvery() : sampleEvery;
+    positive("--checkpoint-every", ckpt);
+    if (smp < 0) {
+      throw new IllegalArgumentException("--sample-every must be ≥ 0, got " + smp);
+    }
+    return c.withIntervals(ckpt, smp);
+  }
+
+  private static void same(List<String> conflicts, String option, Object given, Object saved) {
+    if (given != null && !Objects.equals(given, saved)) {
+      conflicts.add(option + " " + given + " (run: " + saved + ")");
+    }
+  }
+
+  private static final Map<String, String> CHOICE_NAMES =
+      Map.of("--data", "data set", "--time-sampling", "time sampling");
+
+  private static void checkChoice(String option, String value, List<String> valid) {
+    if (!valid.contains(value)) {
+      String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
+      throw new IllegalArgumentException(
+          "unknown " + what + " '" + value + "' (" + option + "), expected one of " + String.join(", ", valid));
+    }
+  }
+
+  private static void positive(String option, Integer value) {
+    if (value != null && value < 1) {
+      throw new IllegalArgumentException(option + " must be a positive integer, got " + value);
+    }
+  }
+}

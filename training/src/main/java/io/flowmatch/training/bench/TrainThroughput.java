@@ -1,0 +1,95 @@
+package io.flowmatch.training.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.flowmatch.training.data.Datasets;
+import io.flowmatch.training.data.TrainingData;
+import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.path.Paths;
+import io.flowmatch.training.train.FlowTrainer;
+import io.flowmatch.training.train.RunFolder;
+import io.flowmatch.training.train.TrainConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Training throughput, fp32 and fp16 (mixed) side by side, through the real trainer (data, path,
+ * forward, backward, unscale, AdamW, EMA; no checkpoints or previews in the timed part).
+ *
+ * <pre>
+ * java -cp … io.flowmatch.training.bench.TrainThroughput DATASET BATCH FP32_STEPS FP16_STEPS ARCH:WIDTH:DEPTH …
+ * e.g. TrainThroughput moons 256 300 30 mlp:64:3 mlp:256:4 mlp:512:4
+ *      TrainThroughput fashion-mnist 128 60 3 mlp:256:4 mlp:1024:3
+ * </pre>
+ *
+ * Each configuration first trains a few warm-up steps, then resumes for the timed steps; the fp32
+ * and fp16 runs of a configuration follow each other so both see the same machine load. Threads:
+ * {@code -Dai.djl.pytorch.num_threads=N}. Prints steps/s, samples/s, the fp16/fp32 ratio and the
+ * last loss of each run.
+ */
+public final class TrainThroughput {
+  private TrainThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 5) {
+      System.err.println("usage: TrainThroughput DATASET BATCH FP32_STEPS FP16_STEPS ARCH:WIDTH:DEPTH ...");
+      System.exit(2);
+    }
+    String dataset = args[0];
+    int batch = Integer.parseInt(args[1]);
+    int steps32 = Integer.parseInt(args[2]);
+    int steps16 = Integer.parseInt(args[3]);
+    Engine.getInstance();
+    TrainingData data = Datasets.load(dataset, null, 0);
+    System.out.printf(
+        Locale.ROOT, "training throughput on %s, batch %d, %d PyTorch threads, %d/%d timed steps (fp32/fp16)%n",
+        dataset, batch, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps32, steps16);
+    System.out.println(
+        "model              params  fp32 steps/s  fp32 samples/s  fp16 steps/s  fp16 samples/s  fp16/fp32  fp32 loss  fp16 loss");
+    for (int i = 4; i < args.length; i++) {
+      String[] f = args[i].split(":");
+      ModelSpec d = ModelSpec.defaults(f[0]);
+      ModelSpec spec =
+          new ModelSpec(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), d.timeEmbedDim(), d.patchSize(),
+              d.heads(), d.channelMults(), d.attention(), d.groups());
+      double[] r32 = measure(data, "fp32", spec, batch, steps32);
+      double[] r16 = measure(data, "fp16", spec, batch, steps16);
+      System.out.printf(
+          Locale.ROOT, "%-16s %8d %13.1f %15.0f %13.2f %15.0f %10.3f %10.4f %10.4f%n",
+          args[i], (long) r32[2], r32[0], r32[0] * batch, r16[0], r16[0] * batch, r16[0] / r32[0], r32[1], r16[1]);
+    }
+  }
+
+  /** Returns {steps/s, last loss, parameter count}. */
+  private static double[] measure(TrainingData data, String precision, ModelSpec spec, int batch, int steps)
+      throws Exception {
+    int warm = Math.max(2, steps / 10);
+    TrainConfig cfg =
+        new TrainConfig(
+            data.name(), null, data.sampleShape(), data.range(), spec, "condot", Paths.defaults("condot"), precision,
+            1, warm + steps, batch, 1e-3, 0, "constant", 0, 0.9, 0.999, 1e-8, 1.0, 0.999, "uniform",
+            Integer.MAX_VALUE, 0, 65536, 1000);
+    Path dir = Files.createTempDirectory("train-bench");
+    PrintWriter silent = new PrintWriter(new StringWriter());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunFolder run = RunFolder.create(dir.resolve("run"), cfg.withSteps(warm), false);
+      try (FlowTrainer t = new FlowTrainer(run, data, manager, silent)) {
+        t.quiet();
+        t.train(); // warm-up, ends with a checkpoint
+      }
+      run = RunFolder.reopenWith(run, cfg);
+      try (FlowTrainer t = new FlowTrainer(run, data, manager, silent)) {
+        t.quiet();
+        FlowTrainer.Result r = t.train();
+        return new double[] {steps / r.seconds(), r.lastLoss(), t.parameterCount()};
+      }
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

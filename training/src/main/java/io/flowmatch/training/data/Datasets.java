@@ -1,0 +1,84 @@
+package io.flowmatch.training.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads a training set by name: the 2-D sets are generated, the image sets read from IDX files. */
+public final class Datasets {
+  private Datasets() {}
+
+  /** Image sets read from IDX files. */
+  public static final List<String> IMAGE_SETS = List.of("fashion-mnist", "mnist");
+
+  /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
+  public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** Default folder of MNIST (no package installs it here; use --data-dir). */
+  public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
+
+  /** The training images' file name (gzipped, as distributed). */
+  public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
+
+  /** Every valid data set name. */
+  public static List<String> names() {
+    List<String> all = new ArrayList<>(ToyDatasets.NAMES);
+    all.addAll(IMAGE_SETS);
+    return all;
+  }
+
+  /** Sample shape of a data set, known without loading it. */
+  public static int[] sampleShape(String name) {
+    checkName(name);
+    return IMAGE_SETS.contains(name) ? new int[] {1, 28, 28} : new int[] {2};
+  }
+
+  /** The default data folder of an image set. */
+  public static Path defaultDir(String name) {
+    return name.equals("mnist") ? MNIST_DIR : FASHION_MNIST_DIR;
+  }
+
+  /**
+   * Loads a data set.
+   *
+   * @param name one of {@link #names()}
+   * @param dataDir folder of the IDX files; null for the default (ignored by the 2-D sets)
+   * @param seed seed of the 2-D generators
+   * @throws IllegalArgumentException unknown name, or a folder without the expected files
+   * @throws IOException unreadable or corrupt files
+   */
+  public static TrainingData load(String name, Path dataDir, long seed) throws IOException {
+    checkName(name);
+    if (ToyDatasets.NAMES.contains(name)) {
+      return ToyDatasets.generate(name, ToyDatasets.DEFAULT_SIZE, seed);
+    }
+    Path dir = dataDir != null ? dataDir : defaultDir(name);
+    Path gz = dir.resolve(TRAIN_IMAGES);
+    Path plain = dir.resolve("train-images-idx3-ubyte");
+    Path file = Files.isRegularFile(gz) ? gz : Files.isRegularFile(plain) ? plain : null;
+    if (file == null) {
+      String how =
+          name.equals("fashion-mnist")
+              ? "install it with 'apt-get install dataset-fashion-mnist' or point --data-dir at a folder holding it"
+              : "download the " + name + " IDX files and point --data-dir at their folder";
+      throw new IllegalArgumentException(
+          "data folder " + dir + " has no " + TRAIN_IMAGES + " (nor train-images-idx3-ubyte) for " + name + "; " + how);
+    }
+    IdxImages images = IdxImages.read(name, file);
+    int[] shape = images.sampleShape();
+    if (shape[1] != 28 || shape[2] != 28) {
+      throw new CorruptDataException(
+          "corrupt IDX file " + file + ": images are " + shape[1] + "×" + shape[2] + ", expected 28×28 for " + name);
+    }
+    return images;
+  }
+
+  private static void checkName(String name) {
+    if (!names().contains(name)) {
+      throw new IllegalArgumentException(
+          "unknown data set '" + name + "', expected one of " + String.join(", ", names()));
+    }
+  }
+}

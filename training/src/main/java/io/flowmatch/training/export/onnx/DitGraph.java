@@ -1,0 +1,143 @@
+package io.flowmatch.training.export.onnx;
+
+import static io.flowmatch.training.export.onnx.GraphOps.linear;
+import static io.flowmatch.training.export.onnx.GraphOps.reshape;
+import static io.flowmatch.training.export.onnx.GraphOps.silu;
+import static io.flowmatch.training.export.onnx.GraphOps.transpose;
+
+import ai.djl.nn.Block;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.model.DitBlock;
+import io.flowmatch.training.model.DitVelocityNet;
+import io.flowmatch.training.model.ModelSpec;
+import java.util.Arrays;
+
+/**
+ * ONNX graph of {@link DitVelocityNet}, node for node: patchify (Reshape/Transpose), patch
+ * embedding, fixed positions, time MLP, adaLN-Zero blocks with multi-head attention, final adaLN,
+ * unpatchify. LayerNorm and softmax run in float32 inside float16 graphs.
+ */
+public final class DitGraph {
+  private DitGraph() {}
+
+  /** See {@link GraphWriter#add}. */
+  public static String add(
+      OnnxGraphBuilder g,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      String x,
+      String t,
+      int elemType) {
+    if (!(block instanceof DitVelocityNet net)) {
+      throw new IllegalArgumentException(
+          "dit export: expected a DitVelocityNet, got " + block.getClass().getSimpleName());
+    }
+    if (!Arrays.equals(sampleShape, net.sampleShape())) {
+      throw new IllegalArgumentException(
+          "dit export: the block was built for samples "
+              + Arrays.toString(net.sampleShape())
+              + ", not "
+              + Arrays.toString(sampleShape));
+    }
+    int c = sampleShape[0];
+    int p = spec.patchSize();
+    int rows = net.patchRows();
+    int cols = net.patchCols();
+    int tokens = net.tokens();
+    int dim = spec.width();
+
+    String xp = reshape(g, x, -1, c, rows, p, cols, p);
+    xp = transpose(g, xp, 0, 2, 4, 1, 3, 5);
+    xp = reshape(g, xp, -1, tokens, (long) c * p * p);
+    String h = linear(g, xp, net.patchEmbed(), elemType, "patch_embed");
+    String pos = g.weights("pos_embed", elemType, net.positionTable(), 1, tokens, dim);
+    h = g.node("Add", new String[] {h, pos});
+
+    String temb = TimeEmbeddingGraph.add(g, t, spec.timeEmbedDim(), elemType, "time_embed");
+    String cond = silu(g, linear(g, temb, net.timeIn(), elemType, "time_in"));
+    cond = linear(g, cond, net.timeOut(), elemType, "time_out");
+    String cs = silu(g, cond);
+
+    int i = 0;
+    for (DitBlock b : net.blocks()) {
+      h = block(g, h, cs, b, tokens, elemType, "block" + i++);
+    }
+
+    String[] mod = chunks(g, linear(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
+    h = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType), mod[0], mod[1],
+        elemType);
+    String out = linear(g, h, net.finalLinear(), elemType, "final_linear");
+    out = reshape(g, out, -1, rows, cols, c, p, p);
+    out = transpose(g, out, 0, 3, 1, 4, 2, 5);
+    return reshape(g, out, -1, c, sampleShape[1], sampleShape[2]);
+  }
+
+  private static String block(
+      OnnxGraphBuilder g, String h, String cs, DitBlock b, int tokens, int elemType, String name) {
+    int dim = b.width();
+    int heads = b.heads();
+    int headDim = dim / heads;
+    String[] mod = chunks(g, linear(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
+
+    // attention branch
+    String a = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
+        mod[0], mod[1], elemType);
+    String qkv = linear(g, a, b.qkv(), elemType, name + ".qkv");
+    qkv = reshape(g, qkv, -1, tokens, 3, heads, headDim);
+    qkv = transpose(g, qkv, 2, 0, 3, 1, 4); // [3, N, H, L, hd]
+    String[] parts = split(g, qkv, 0, 3);
+    String axis0 = g.longs(g.fresh("axes0"), new long[] {0}, 1);
+    String q = g.node("Squeeze", new String[] {parts[0], axis0});
+    String k = g.node("Squeeze", new String[] {parts[1], axis0});
+    String v = g.node("Squeeze", new String[] {parts[2], axis0});
+    String scale = g.scalar(name + ".attn_scale", elemType, (float) (1 / Math.sqrt(headDim)));
+    q = g.node("Mul", new String[] {q, scale});
+    String scores = g.node("MatMul", new String[] {q, transpose(g, k, 0, 1, 3, 2)});
+    String weights = GraphOps.softmax(g, scores, elemType);
+    String o = g.node("MatMul", new String[] {weights, v}); // [N, H, L, hd]
+    o = reshape(g, transpose(g, o, 0, 2, 1, 3), -1, tokens, dim);
+    o = linear(g, o, b.proj(), elemType, name + ".proj");
+    h = g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[2], o})});
+
+    // MLP branch
+    String m = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
+        mod[3], mod[4], elemType);
+    m = linear(g, m, b.fc1(), elemType, name + ".fc1");
+    m = linear(g, GraphOps.gelu(g, m, elemType), b.fc2(), elemType, name + ".fc2");
+    return g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[5], m})});
+  }
+
+  /** Splits [N, k·D] into k tensors [N, 1, D] that broadcast over tokens. */
+  private static String[] chunks(OnnxGraphBuilder g, String x, int k) {
+    String[] parts = split(g, x, 1, k);
+    String axis1 = g.longs(g.fresh("axes1"), new long[] {1}, 1);
+    for (int i = 0; i < k; i++) {
+      parts[i] = g.node("Unsqueeze", new String[] {parts[i], axis1});
+    }
+    return parts;
+  }
+
+  private static String[] split(OnnxGraphBuilder g, String x, long axis, int k) {
+    String[] outs = new String[k];
+    for (int i = 0; i < k; i++) {
+      outs[i] = g.fresh("split");
+    }
+    g.nodeMulti(
+        "Split",
+        "",
+        new String[] {x},
+        outs,
+        OnnxGraphBuilder.attr("axis", axis),
+        OnnxGraphBuilder.attr("num_outputs", (long) k));
+    return outs;
+  }
+
+  /** x·(1 + scale) + shift. */
+  private static String modulate(
+      OnnxGraphBuilder g, String x, String shift, String scale, int elemType) {
+    String one = g.scalar(g.fresh("one"), elemType, 1f);
+    String s = g.node("Add", new String[] {scale, one});
+    return g.node("Add", new String[] {g.node("Mul", new String[] {x, s}), shift});
+  }
+}

@@ -1,0 +1,139 @@
+package io.flowmatch.training.export.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+
+/**
+ * ONNX node patterns shared by the graph writers: DJL layers with their weights, activations, and
+ * the float32 islands (normalisation statistics, softmax) that float16 models need.
+ */
+public final class GraphOps {
+  private GraphOps() {}
+
+  /** The values of a DJL array as float32, whatever its type. */
+  public static float[] values(NDArray a) {
+    return a.getDataType() == DataType.FLOAT32
+        ? a.toFloatArray()
+        : a.toType(DataType.FLOAT32, true).toFloatArray();
+  }
+
+  /** The array of a named parameter of a block, with a clear error if it is missing. */
+  public static NDArray parameter(Block block, String name) {
+    for (var p : block.getParameters()) {
+      if (p.getKey().equals(name)) {
+        Parameter param = p.getValue();
+        if (!param.isInitialized()) {
+          throw new IllegalArgumentException("parameter " + name + " is not initialised");
+        }
+        return param.getArray();
+      }
+    }
+    throw new IllegalArgumentException(
+        "block " + block.getClass().getSimpleName() + " has no parameter " + name);
+  }
+
+  private static boolean hasParameter(Block block, String name) {
+    for (var p : block.getParameters()) {
+      if (p.getKey().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A DJL {@link Linear} applied to the last axis of {@code x} (any rank): MatMul with the
+   * transposed weight, then Add of the bias. ONNX Runtime fuses this into Gemm/FusedMatMul.
+   */
+  public static String linear(OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {
+    NDArray w = parameter(layer, "weight");
+    Shape s = w.getShape(); // DJL keeps [out, in]
+    int out = (int) s.get(0);
+    int in = (int) s.get(1);
+    float[] src = values(w);
+    float[] wt = new float[in * out];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        wt[i * out + o] = src[o * in + i];
+      }
+    }
+    String wName = g.weights(name + ".weight", elemType, wt, in, out);
+    String y = g.node("MatMul", new String[] {x, wName});
+    if (hasParameter(layer, "bias")) {
+      String b = g.weights(name + ".bias", elemType, values(parameter(layer, "bias")), out);
+      y = g.node("Add", new String[] {y, b});
+    }
+    return y;
+  }
+
+  /** SiLU: x·sigmoid(x); ONNX Runtime fuses the pair into one kernel. */
+  public static String silu(OnnxGraphBuilder g, String x) {
+    String s = g.node("Sigmoid", new String[] {x});
+    return g.node("Mul", new String[] {x, s});
+  }
+
+  /**
+   * Exact (erf) GELU, as DJL's {@code Activation.gelu}: x·(1 + erf(x/√2))·0.5, in the node order
+   * ONNX Runtime's GeluFusion recognises (Div, Erf, Add, Mul, Mul), so it becomes one Gelu kernel.
+   */
+  public static String gelu(OnnxGraphBuilder g, String x, int elemType) {
+    String sqrt2 = g.scalar(g.fresh("gelu.sqrt2"), elemType, (float) Math.sqrt(2));
+    String one = g.scalar(g.fresh("gelu.one"), elemType, 1f);
+    String half = g.scalar(g.fresh("gelu.half"), elemType, 0.5f);
+    String e = g.node("Erf", new String[] {g.node("Div", new String[] {x, sqrt2})});
+    String p = g.node("Add", new String[] {e, one});
+    return g.node("Mul", new String[] {g.node("Mul", new String[] {x, p}), half});
+  }
+
+  /** Casts to {@code to} unless the tensor already has that type ({@code from}). */
+  public static String cast(OnnxGraphBuilder g, String x, int from, int to) {
+    if (from == to) {
+      return x;
+    }
+    return g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) to));
+  }
+
+  /**
+   * LayerNorm over the last axis without learned scale/shift (adaLN supplies them), computed in
+   * float32 whatever {@code elemType} is, then cast back: float16 variances of activations in the
+   * hundreds lose most of their digits.
+   */
+  public static String layerNormNoAffine(
+      OnnxGraphBuilder g, String x, int dim, float eps, int elemType) {
+    float[] ones = new float[dim];
+    java.util.Arrays.fill(ones, 1f);
+    String scale = g.floats(g.fresh("ln.ones"), ones, dim);
+    String x32 = cast(g, x, elemType, OnnxGraphBuilder.FLOAT);
+    String y =
+        g.node(
+            "LayerNormalization",
+            new String[] {x32, scale},
+            OnnxGraphBuilder.attr("axis", -1L),
+            OnnxGraphBuilder.attr("epsilon", eps),
+            OnnxGraphBuilder.attr("stash_type", 1L));
+    return cast(g, y, OnnxGraphBuilder.FLOAT, elemType);
+  }
+
+  /** Softmax over the last axis in float32, cast back to {@code elemType}. */
+  public static String softmax(OnnxGraphBuilder g, String x, int elemType) {
+    String x32 = cast(g, x, elemType, OnnxGraphBuilder.FLOAT);
+    String y = g.node("Softmax", new String[] {x32}, OnnxGraphBuilder.attr("axis", -1L));
+    return cast(g, y, OnnxGraphBuilder.FLOAT, elemType);
+  }
+
+  /** Reshape to a constant shape (0 copies the input's dimension, −1 is inferred). */
+  public static String reshape(OnnxGraphBuilder g, String x, long... shape) {
+    String s = g.longs(g.fresh("shape"), shape, shape.length);
+    return g.node("Reshape", new String[] {x, s});
+  }
+
+  /** Transpose with the given permutation. */
+  public static String transpose(OnnxGraphBuilder g, String x, long... perm) {
+    return g.node("Transpose", new String[] {x}, OnnxGraphBuilder.attrInts("perm", perm));
+  }
+}

@@ -1,0 +1,33 @@
+package io.flowmatch.training.export.onnx;
+
+import ai.djl.nn.Block;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.model.ModelSpec;
+
+/**
+ * Writes the ONNX nodes of one architecture ({@code XxxGraph::add}). Registered with {@link
+ * OnnxExporter#register} under the {@link ModelSpec#type()} it handles.
+ */
+@FunctionalInterface
+public interface GraphWriter {
+  /**
+   * Adds the velocity network's nodes and weights.
+   *
+   * @param g the graph being built
+   * @param block the trained DJL block (its parameters are read, never changed)
+   * @param spec the architecture the block was built from
+   * @param sampleShape shape of one sample without the batch dimension
+   * @param x name of the input tensor [N, ...sampleShape], already of type {@code elemType}
+   * @param t name of the float32 time tensor [N]
+   * @param elemType ONNX element type of weights and activations (FLOAT or FLOAT16)
+   * @return name of the velocity tensor, same shape and type as {@code x}
+   */
+  String add(
+      OnnxGraphBuilder g,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      String x,
+      String t,
+      int elemType);
+}

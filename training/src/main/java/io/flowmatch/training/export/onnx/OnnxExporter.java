@@ -1,0 +1,203 @@
+package io.flowmatch.training.export.onnx;
+
+import ai.djl.nn.Block;
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.model.ModelSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a trained DJL velocity network as an ONNX model (opset 21) that follows the public
+ * contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v} like
+ * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
+ *
+ * <p>The graph of each architecture comes from a {@link GraphWriter} registered under its {@link
+ * ModelSpec#type()}. Before anything is written, {@link ParityCheck} runs the model in ONNX
+ * Runtime against the DJL forward; a model outside the bound is refused with the error found, and
+ * the file is written atomically, so a failed export never leaves a file behind.
+ */
+public final class OnnxExporter {
+  private OnnxExporter() {}
+
+  /** The architecture each graph writer handles; new block types add one line here. */
+  private static final Map<String, GraphWriter> WRITERS = new TreeMap<>();
+
+  static {
+    register("dit", DitGraph::add);
+    register("unet", UNetGraph::add);
+  }
+
+  /** Registers (or replaces) the graph writer for a block type. */
+  public static synchronized void register(String type, GraphWriter writer) {
+    WRITERS.put(type, writer);
+  }
+
+  /** Block types that can be exported. */
+  public static synchronized List<String> supportedTypes() {
+    return new ArrayList<>(WRITERS.keySet());
+  }
+
+  /**
+   * Exports, checks parity and writes the model.
+   *
+   * @param block the trained block with float32 weights (the EMA weights for a shipped model)
+   * @param spec the architecture the block was built from; {@code spec.type()} picks the writer
+   * @param sampleShape one sample's shape, e.g. {1, 28, 28} or {2}
+   * @param metadata extra {@code flowmatch.*} entries (dataset, steps, path, EMA, data range …);
+   *     data shape, architecture, precision, date and revision are filled in here
+   * @param precision number format of the file
+   * @param out the .onnx file to write (its folder is created)
+   * @return the path, size and the parity figures
+   * @throws IllegalArgumentException for a block type without a writer, or a block that does not
+   *     match its spec
+   * @throws ExportException if the parity check fails or the file cannot be written
+   */
+  public static ExportResult export(
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      Path out) {
+    byte[] model = build(block, spec, sampleShape, metadata, precision);
+    ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
+    if (!parity.passed()) {
+      throw new ExportException(
+          "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
+    }
+    try {
+      OnnxGraphBuilder.writeAtomically(out, model);
+    } catch (IOException e) {
+      throw new ExportException("cannot write " + out + ": " + describe(e), e);
+    }
+    return new ExportResult(out, precision, model.length, parity);
+  }
+
+  /**
+   * Exports float32 and float16 (float32 inputs) models into {@code dir} as {@code
+   * model-fp32.onnx} and {@code model-fp16.onnx}; what {@code train} calls when it finishes.
+   */
+  public static List<ExportResult> exportAll(
+      Block block, ModelSpec spec, int[] sampleShape, Map<String, String> metadata, Path dir) {
+    List<ExportResult> results = new ArrayList<>();
+    for (ExportPrecision p : List.of(ExportPrecision.FP32, ExportPrecision.FP16)) {
+      results.add(export(block, spec, sampleShape, metadata, p, dir.resolve(defaultFileName(p))));
+    }
+    return results;
+  }
+
+  /** {@code model-fp32.onnx}, {@code model-fp16.onnx}, {@code model-fp16-io.onnx}. */
+  public static String defaultFileName(ExportPrecision precision) {
+    return "model-" + precision.cliName() + ".onnx";
+  }
+
+  /** Builds the serialised model without checking or writing it. */
+  public static byte[] build(
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision) {
+    GraphWriter writer;
+    synchronized (OnnxExporter.class) {
+      writer = WRITERS.get(spec.type());
+    }
+    if (writer == null) {
+      throw new IllegalArgumentException(
+          "cannot export block type '"
+              + spec.type()
+              + "', the exporter knows "
+              + String.join(", ", supportedTypes()));
+    }
+    if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
+      throw new IllegalArgumentException(
+          "sample shape must be positive dimensions, got " + Arrays.toString(sampleShape));
+    }
+    long[] ioShape = new long[sampleShape.length + 1];
+    ioShape[0] = -1; // symbolic batch dimension N
+    for (int i = 0; i < sampleShape.length; i++) {
+      ioShape[i + 1] = sampleShape[i];
+    }
+
+    OnnxGraphBuilder g = new OnnxGraphBuilder("flowmatch_" + spec.type());
+    g.input("x", precision.ioType(), ioShape);
+    g.input("t", OnnxGraphBuilder.FLOAT, -1);
+    g.output("v", precision.ioType(), ioShape);
+
+    String x = "x";
+    if (precision.ioType() != precision.weightType()) {
+      x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
+    }
+    String v = writer.add(g, block, spec, sampleShape.clone(), x, "t", precision.weightType());
+    if (precision.ioType() != precision.weightType()) {
+      g.nodeNamed(
+          "Cast", "v", new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
+    } else {
+      g.nodeNamed("Identity", "v", new String[] {v});
+    }
+
+    Map<String, String> meta = new TreeMap<>(metadata);
+    meta.put(
+        ModelMetadata.DATA_SHAPE,
+        Arrays.stream(sampleShape).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+    meta.put(ModelMetadata.ARCHITECTURE, spec.type());
+    meta.put(ModelMetadata.PRECISION, precision.metadataValue());
+    meta.putIfAbsent(ModelMetadata.DATE, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
+    meta.forEach(g::metadata);
+    return g.toBytes();
+  }
+
+  /** {@code git rev-parse --short HEAD} of the working directory, or {@code unknown}. */
+  public static String sourceRevision() {
+    try {
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      p.getOutputStream().close();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "unknown";
+      }
+      String rev = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.exitValue() == 0 && rev.matches("[0-9a-f]{4,40}") ? rev : "unknown";
+    } catch (IOException e) {
+      return "unknown"; // no git on this machine
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + " exists and is not a folder"; // from creating the parent folders
+    }
+    if (e instanceof java.nio.file.NotDirectoryException f) {
+      return f.getFile() + " is not a folder";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason().toLowerCase();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

@@ -1,0 +1,53 @@
+package io.flowmatch.training.path;
+
+import java.util.Map;
+
+/**
+ * The conditional optimal-transport path of Lipman et al.: {@code x_t = (1 − (1 − σ_min)·t)·x0 +
+ * t·x1}, target {@code u = x1 − (1 − σ_min)·x0}. Straight lines from noise to data; with σ_min > 0
+ * the end point keeps a little noise around each data point.
+ */
+public final class CondOTPath implements AffinePath {
+  private final double sigmaMin;
+
+  public CondOTPath(double sigmaMin) {
+    if (!(sigmaMin >= 0 && sigmaMin < 1)) {
+      throw new IllegalArgumentException("sigma_min must lie in [0, 1), got " + sigmaMin);
+    }
+    this.sigmaMin = sigmaMin;
+  }
+
+  public double sigmaMin() {
+    return sigmaMin;
+  }
+
+  @Override
+  public String name() {
+    return "condot";
+  }
+
+  @Override
+  public Map<String, Double> params() {
+    return Map.of("sigma_min", sigmaMin);
+  }
+
+  @Override
+  public double alpha(double t) {
+    return t;
+  }
+
+  @Override
+  public double sigma(double t) {
+    return 1 - (1 - sigmaMin) * t;
+  }
+
+  @Override
+  public double dAlpha(double t) {
+    return 1;
+  }
+
+  @Override
+  public double dSigma(double t) {
+    return -(1 - sigmaMin);
+  }
+}

@@ -1,0 +1,190 @@
+package io.flowmatch.training.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import io.flowmatch.training.model.FlowModels;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * A training run's folder:
+ *
+ * <pre>
+ * runs/NAME/
+ *   config.json              the whole {@link TrainConfig}
+ *   checkpoint/model.params  float32 master weights  (DJL Block.saveParameters format)
+ *   checkpoint/ema.params    EMA of the weights      (same format; sampled and exported by default)
+ *   checkpoint/optimizer.bin AdamW moments and update count
+ *   checkpoint/state.json    {@link TrainState}: step, loss scale, …
+ *   log.csv                  step,loss,lr,loss_scale,samples_per_s,skipped
+ *   samples/step-000500.png  preview grids from the EMA weights
+ * </pre>
+ */
+public final class RunFolder {
+  public static final String CONFIG = "config.json";
+  public static final String LOG = "log.csv";
+  public static final String SAMPLES = "samples";
+  public static final String MODEL_PARAMS = "model.params";
+  public static final String EMA_PARAMS = "ema.params";
+  public static final String OPTIMIZER = "optimizer.bin";
+  public static final String STATE = "state.json";
+
+  private final Path dir;
+  private final TrainConfig config;
+
+  private RunFolder(Path dir, TrainConfig config) {
+    this.dir = dir;
+    this.config = config;
+  }
+
+  /**
+   * Opens an existing run (repairing a checkpoint swap a crash interrupted).
+   *
+   * @throws IllegalArgumentException the folder holds no run or its config is unreadable
+   */
+  public static RunFolder open(Path dir) throws IOException {
+    Path cfg = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(cfg)) {
+      throw new IllegalArgumentException(dir + " holds no training run (no " + CONFIG + ")");
+    }
+    TrainConfig config;
+    try {
+      config = TrainConfig.fromJson(Files.readString(cfg, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(cfg + ": " + e.getMessage());
+    }
+    new CheckpointStore(dir).recover();
+    return new RunFolder(dir, config);
+  }
+
+  /**
+   * Starts a new run in {@code dir}: the folder must be new or empty, or hold a previous run and
+   * {@code replace} be set (its run files are then deleted; other files are never touched).
+   */
+  public static RunFolder create(Path dir, TrainConfig config, boolean replace) throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("output " + dir + " exists and is not a folder");
+    }
+    if (holdsRun(dir)) {
+      if (!replace) {
+        throw new IllegalArgumentException(
+            "output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it");
+      }
+      for (String name :
+          new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.CURRENT, CheckpointStore.TEMP, CheckpointStore.OLD}) {
+        CheckpointStore.deleteTree(dir.resolve(name));
+      }
+    }
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "output folder " + dir + " is not empty and holds no run; choose a new or empty folder");
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    AtomicFiles.writeString(dir.resolve(CONFIG), config.toJson());
+    return new RunFolder(dir, config);
+  }
+
+  /** Whether a folder holds a run (a {@code config.json}). */
+  public static boolean holdsRun(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /**
+   * The same run with a changed config (a resumed run extended with more steps or other
+   * intervals); config.json is rewritten atomically.
+   */
+  public static RunFolder reopenWith(RunFolder run, TrainConfig newConfig) throws IOException {
+    AtomicFiles.writeString(run.dir.resolve(CONFIG), newConfig.toJson());
+    return new RunFolder(run.dir, newConfig);
+  }
+
+  public Path checkpointDir() {
+    return dir.resolve(CheckpointStore.CURRENT);
+  }
+
+  public Path modelParams() {
+    return checkpointDir().resolve(MODEL_PARAMS);
+  }
+
+  public Path emaParams() {
+    return checkpointDir().resolve(EMA_PARAMS);
+  }
+
+  public Path optimizerState() {
+    return checkpointDir().resolve(OPTIMIZER);
+  }
+
+  public Path stateFile() {
+    return checkpointDir().resolve(STATE);
+  }
+
+  public Path log() {
+    return dir.resolve(LOG);
+  }
+
+  public Path samplesDir() {
+    return dir.resolve(SAMPLES);
+  }
+
+  public boolean hasCheckpoint() {
+    return Files.isRegularFile(stateFile());
+  }
+
+  /** The state of the current checkpoint. */
+  public TrainState state() throws IOException {
+    if (!hasCheckpoint()) {
+      throw new IllegalArgumentException(dir + " has no checkpoint yet (no " + CheckpointStore.CURRENT + "/" + STATE + ")");
+    }
+    return TrainState.fromJson(Files.readString(stateFile(), StandardCharsets.UTF_8));
+  }
+
+  /** The EMA weights in a fresh float32 block (what sampling and export use). */
+  public Block loadEmaBlock(NDManager manager) throws IOException {
+    return loadBlock(manager, emaParams());
+  }
+
+  /** The raw (non-averaged) float32 weights in a fresh block. */
+  public Block loadModelBlock(NDManager manager) throws IOException {
+    return loadBlock(manager, modelParams());
+  }
+
+  /** Builds the config's architecture and loads parameters saved by {@link Block#saveParameters}. */
+  public Block loadBlock(NDManager manager, Path params) throws IOException {
+    if (!Files.isRegularFile(params)) {
+      throw new IllegalArgumentException(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
+    }
+    Block block = FlowModels.create(config.model(), config.sampleShape());
+    block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));
+    loadInto(block, manager, params);
+    return block;
+  }
+
+  static void loadInto(Block block, NDManager manager, Path params) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(params), 1 << 16);
+        DataInputStream data = new DataInputStream(in)) {
+      block.loadParameters(manager, data);
+    } catch (MalformedModelException e) {
+      throw new IOException(params + " does not match the run's model: " + e.getMessage(), e);
+    }
+  }
+}
