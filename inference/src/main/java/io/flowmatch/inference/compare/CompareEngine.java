@@ -2,9 +2,13 @@ package io.flowmatch.inference.compare;
 
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.metrics.QualityMetric;
+import io.flowmatch.inference.sampling.ArrayNoise;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolveResult;
 import io.flowmatch.inference.solver.SolverException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,9 +18,10 @@ import java.util.List;
  * (mean, min, max), wall time (median of repeats), the error against a reference solution, and the
  * quality metric of the final samples.
  *
- * <p>Each setting integrates all n samples from t0 to t1 in batches of {@code batch} samples (one
- * {@link OdeSolver#solve} per batch), as {@code flowmatch sample} does; so a whole-batch adaptive
- * solver controls one error over each batch. Settings run one after another in the order given;
+ * <p>Each setting integrates all n samples from t0 to t1 in batches of {@code batch} samples with
+ * the same {@link Sampler} as {@code flowmatch sample} (one {@link OdeSolver#solve} per batch, the
+ * same checks and messages), so a whole-batch adaptive solver controls one error over each batch.
+ * The wall time is the sampler's: noise copy, solve and result copy of every batch. Settings run one after another in the order given;
  * the repeats of a setting run back to back.
  *
  * <p>Errors: each sample's error is the RMS over its values of (x − reference), in double; the
@@ -115,63 +120,36 @@ public final class CompareEngine {
   private SettingResult runOne(SolverSetting setting, float[] samples) {
     OdeSolver solver = setting.create(maxEvaluations);
     int size = field.sampleSize();
-    float[] x = new float[Math.multiplyExact(Math.min(batch, n), size)];
+    ArrayNoise source = new ArrayNoise(noise);
+    Sampler.Sink sink = (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
     double[] walls = new double[repeats];
-    long nfeSum = 0;
-    int nfeMin = Integer.MAX_VALUE;
-    int nfeMax = 0;
-    long calls = 0;
-    long modelNanos = 0;
+    SampleReport first = null;
     for (int r = 0; r < repeats; r++) {
-      long start = System.nanoTime();
-      long repeatModelNanos = 0;
-      for (int from = 0; from < n; from += batch) {
-        int count = Math.min(batch, n - from);
-        System.arraycopy(noise, from * size, x, 0, count * size);
-        SolveResult solved = solver.solve(field, x, count, t0, t1);
-        System.arraycopy(x, 0, samples, from * size, count * size);
-        repeatModelNanos += solved.modelNanos();
-        if (r == 0) {
-          for (int v : solved.nfePerSample()) {
-            nfeSum += v;
-            nfeMin = Math.min(nfeMin, v);
-            nfeMax = Math.max(nfeMax, v);
-          }
-          calls += solved.modelCalls();
-        }
+      SampleReport report;
+      try {
+        report = Sampler.run(field, solver, source, n, batch, t0, t1, sink, Sampler.Progress.NONE);
+      } catch (IOException e) {
+        // the noise and the sink are arrays in memory
+        throw new UncheckedIOException(e);
       }
-      walls[r] = (System.nanoTime() - start) / 1e9;
-      if (r == 0) {
-        modelNanos = repeatModelNanos;
-      }
+      walls[r] = report.wallSeconds();
+      first = first == null ? report : first;
     }
-    checkFinite(samples, setting);
     double[] errors = errors(samples);
     double[] q = quality == null ? new double[0] : quality.score(samples, n);
     return new SettingResult(
         setting,
         n,
-        (double) nfeSum / n,
-        nfeMin,
-        nfeMax,
-        calls,
+        first.meanNfe(),
+        first.minNfe(),
+        first.maxNfe(),
+        first.modelCalls(),
         median(walls),
-        modelNanos / 1e9,
+        first.modelNanos() / 1e9,
         errors[0],
         errors[1],
         q,
         null);
-  }
-
-  /** A solver may end with non-finite states without a non-finite velocity (overflow). */
-  private void checkFinite(float[] samples, SolverSetting setting) {
-    int size = field.sampleSize();
-    for (int i = 0; i < samples.length; i++) {
-      if (!Float.isFinite(samples[i])) {
-        throw new SolverException(
-            setting.label() + ": sample " + (i / size) + " ended non-finite (NaN or Inf)");
-      }
-    }
   }
 
   /** {RMS over samples, max over samples} of each sample's RMS error; NaN without a reference. */
