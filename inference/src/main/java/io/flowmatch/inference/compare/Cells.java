@@ -14,9 +14,9 @@ final class Cells {
     return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  /** Three significant digits in scientific notation: 3.21e-05; "-" for NaN. */
+  /** Three significant digits in scientific notation: 3.21e-05, 1.00e-02; "-" for NaN. */
   static String sci(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v).replaceFirst("\\.?0*e", "e");
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2e", v);
   }
 
   /** A fixed number of decimals; "-" for NaN. */
