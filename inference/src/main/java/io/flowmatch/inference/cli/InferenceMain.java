@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DecodeCommand.class,
       InterpolateCommand.class,
       CompareCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {
