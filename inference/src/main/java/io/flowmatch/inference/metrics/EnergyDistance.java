@@ -23,7 +23,7 @@ public final class EnergyDistance {
     this.reference = reference;
     this.m = m;
     this.dim = dim;
-    this.withinReference = meanDistance(reference, m, reference, m, dim);
+    this.withinReference = meanDistanceWithin(reference, m, dim);
   }
 
   /**
@@ -39,7 +39,7 @@ public final class EnergyDistance {
   public double distanceTo(float[] x, int n) {
     PointSets.check("samples", x, n, dim);
     double between = meanDistance(x, n, reference, m, dim);
-    double within = meanDistance(x, n, x, n, dim);
+    double within = meanDistanceWithin(x, n, dim);
     // rounding can leave a tiny negative value for two equal sets
     return Math.max(0, 2 * between - within - withinReference);
   }
@@ -47,6 +47,26 @@ public final class EnergyDistance {
   /** D² between two point sets. */
   public static double between(float[] x, int n, float[] y, int m, int dim) {
     return of(y, m, dim).distanceTo(x, n);
+  }
+
+  /** Mean distance over all n² ordered pairs of one set (i = j included): each pair once, doubled. */
+  static double meanDistanceWithin(float[] a, int n, int dim) {
+    double sum = 0;
+    for (int i = 1; i < n; i++) {
+      int ai = i * dim;
+      double row = 0;
+      for (int j = 0; j < i; j++) {
+        int bj = j * dim;
+        double sq = 0;
+        for (int k = 0; k < dim; k++) {
+          double d = a[ai + k] - a[bj + k];
+          sq += d * d;
+        }
+        row += Math.sqrt(sq);
+      }
+      sum += row;
+    }
+    return 2 * sum / ((double) n * n);
   }
 
   /** Mean Euclidean distance over all n·m pairs (a, b), accumulated in double. */
