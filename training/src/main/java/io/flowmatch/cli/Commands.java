@@ -14,5 +14,6 @@ final class Commands {
     cl.addSubcommand("compare", new io.flowmatch.inference.cli.CompareCommand());
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
     cl.addSubcommand("train", new TrainCommand());
+    cl.addSubcommand("export", new ExportCommand());
   }
 }

@@ -17,8 +17,12 @@ import io.flowmatch.training.model.ModelSpec;
  *
  * <pre>
  *   java -Dai.djl.offline=true -cp training/target/classes:$(cat training/target/classpath.txt) \
- *       io.flowmatch.training.bench.DitThroughput [iterations]
+ *       io.flowmatch.training.bench.DitThroughput [iterations] [--fp16]
  * </pre>
+ *
+ * <p>{@code --fp16} adds the small spec run on a float16 working copy (float16 parameters and
+ * activations), side by side with its float32 row: on CPUs without native half arithmetic this
+ * shows what mixed precision would cost before it is chosen.
  *
  * <p>Only forward and backward are timed (no optimizer step): it is the model's cost, which the
  * trainer's own benchmark then adds to.
@@ -27,26 +31,36 @@ public final class DitThroughput {
   private DitThroughput() {}
 
   public static void main(String[] args) {
-    int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int iterations = args.length > 0 && !args[0].startsWith("-") ? Integer.parseInt(args[0]) : 5;
+    boolean fp16 = java.util.Arrays.asList(args).contains("--fp16");
     int batch = 64;
     int[] shape = {1, 28, 28};
     ModelSpec def = ModelSpec.defaults("dit");
     ModelSpec small = new ModelSpec("dit", 96, 4, 64, 4, 4, new int[0], false, 0);
-    System.out.printf("DiT fp32 forward+backward, batch %d, 1x28x28, %d iterations after 2 warm-up,"
+    System.out.printf("DiT forward+backward, batch %d, 1x28x28, %d iterations after 2 warm-up,"
         + " %s threads%n", batch, iterations, System.getProperty("ai.djl.pytorch.num_threads",
             "default"));
     for (ModelSpec spec : new ModelSpec[] {def, small}) {
-      try (NDManager m = NDManager.newBaseManager()) {
-        DitVelocityNet net = new DitVelocityNet(spec, shape);
-        net.initialize(m, DataType.FLOAT32, new Shape(batch, 1, 28, 28), new Shape(batch));
-        double seconds = time(net, m, batch, iterations);
-        System.out.printf("  %-90s %8.1f images/s  (%.3f s/step)%n",
-            net.summary(), batch * iterations / seconds, seconds / iterations);
-      }
+      row(spec, shape, DataType.FLOAT32, batch, iterations);
+    }
+    if (fp16) {
+      row(small, shape, DataType.FLOAT16, batch, Math.min(iterations, 2));
     }
   }
 
-  private static double time(DitVelocityNet net, NDManager m, int batch, int iterations) {
+  private static void row(ModelSpec spec, int[] shape, DataType type, int batch, int iterations) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      DitVelocityNet net = new DitVelocityNet(spec, shape);
+      net.initialize(m, type, new Shape(batch, 1, 28, 28), new Shape(batch));
+      double seconds = time(net, m, type, batch, iterations);
+      System.out.printf("  %-7s %-90s %8.1f images/s  (%.3f s/step)%n",
+          type == DataType.FLOAT32 ? "fp32" : "fp16", net.summary(), batch * iterations / seconds,
+          seconds / iterations);
+    }
+  }
+
+  private static double time(
+      DitVelocityNet net, NDManager m, DataType type, int batch, int iterations) {
     ParameterStore ps = new ParameterStore(m, false);
     long start = 0;
     for (int i = 0; i < iterations + 2; i++) {
@@ -58,10 +72,11 @@ public final class DitThroughput {
         NDArray x1 = step.randomUniform(-1, 1, new Shape(batch, 1, 28, 28));
         NDArray t = step.randomUniform(0, 1, new Shape(batch));
         NDArray tb = t.reshape(batch, 1, 1, 1);
-        NDArray xt = x0.mul(tb.neg().add(1)).add(x1.mul(tb));
+        NDArray xt = x0.mul(tb.neg().add(1)).add(x1.mul(tb)).toType(type, false);
+        NDArray target = x1.sub(x0).toType(type, false);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDArray v = net.forward(ps, new NDList(xt, t), true).head();
-          gc.backward(v.sub(x1.sub(x0)).square().mean());
+          gc.backward(v.sub(target).square().mean());
         }
       }
     }

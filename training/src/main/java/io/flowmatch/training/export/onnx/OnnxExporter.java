@@ -35,6 +35,7 @@ public final class OnnxExporter {
 
   static {
     register("dit", DitGraph::add);
+    register("mlp", MlpGraph::add);
     register("unet", UNetGraph::add);
   }
 

@@ -1,0 +1,96 @@
+package io.flowmatch.cli;
+
+import ai.djl.engine.Engine;
+import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.training.export.onnx.ExportException;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.export.onnx.OnnxExporter;
+import io.flowmatch.training.export.onnx.RunExport;
+import io.flowmatch.training.train.RunFolder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowmatch export}: writes a run's velocity network as an ONNX model, from Java. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Exports a training run's weights to ONNX from Java: opset 21, inputs x and t,",
+      "output v, dynamic batch, flowmatch.* metadata. ONNX Runtime is checked against",
+      "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2 of",
+      "max|v|) is refused and nothing is written."
+    })
+public final class ExportCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--run", paramLabel = "DIR", required = true, description = "run folder written by 'flowmatch train'")
+  Path run;
+
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+      description = "fp32, fp16 (float16 weights, float32 x/v) or fp16-io (float16 x/v too); default fp32")
+  String precision;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "model file (default RUN/model-P.onnx)")
+  Path out;
+
+  @Option(names = "--weights", paramLabel = "W", defaultValue = "ema",
+      description = "ema (default) or model (the raw, non-averaged weights)")
+  String weights;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    ExportPrecision p;
+    try {
+      p = ExportPrecision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--precision: " + e.getMessage());
+    }
+    if (!weights.equals("ema") && !weights.equals("model")) {
+      throw new UsageException("--weights must be ema or model, got '" + weights + "'");
+    }
+    if (!Files.isDirectory(run)) {
+      throw new UsageException("--run " + run + " is not a folder");
+    }
+    Path target = out != null ? out : run.resolve(OnnxExporter.defaultFileName(p));
+    if (Files.isDirectory(target)) {
+      throw new UsageException("--out " + target + " is a folder, expected a file name");
+    }
+    try {
+      RunFolder folder = RunFolder.open(run);
+      loadEngine();
+      ExportResult r = RunExport.export(folder, p, target, weights.equals("ema"));
+      PrintWriter o = spec.commandLine().getOut();
+      o.println("export: " + r.describe());
+      o.flush();
+      return 0;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    } catch (ExportException e) {
+      throw new FailureException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new FailureException("cannot read " + run + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void loadEngine() {
+    try {
+      Engine.getInstance();
+    } catch (RuntimeException | LinkageError e) {
+      throw new FailureException("could not load DJL's PyTorch engine: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.flowmatch.training.export.onnx;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.model.MlpVelocityNet;
+import io.flowmatch.training.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * ONNX graph of {@link MlpVelocityNet}: the flattened x concatenated with the sinusoidal time
+ * embedding, Linear + SiLU per hidden layer, a final Linear, reshaped back to the sample's shape.
+ */
+public final class MlpGraph {
+  private MlpGraph() {}
+
+  /** See {@link GraphWriter#add}. */
+  public static String add(
+      OnnxGraphBuilder g,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      String x,
+      String t,
+      int elemType) {
+    if (!(block instanceof MlpVelocityNet net)) {
+      throw new IllegalArgumentException(
+          "mlp export: expected an MlpVelocityNet, got " + block.getClass().getSimpleName());
+    }
+    if (!Arrays.equals(sampleShape, net.sampleShape())) {
+      throw new IllegalArgumentException(
+          "mlp export: the block was built for samples "
+              + Arrays.toString(net.sampleShape())
+              + ", not "
+              + Arrays.toString(sampleShape));
+    }
+    // children in order: hidden0 … hidden(depth−1), out (MlpVelocityNet documents this order)
+    List<Linear> layers = new ArrayList<>();
+    for (var child : block.getChildren()) {
+      if (!(child.getValue() instanceof Linear linear)) {
+        throw new IllegalArgumentException(
+            "mlp export: unexpected child " + child.getKey() + " ("
+                + child.getValue().getClass().getSimpleName() + ")");
+      }
+      layers.add(linear);
+    }
+    if (layers.size() != spec.depth() + 1) {
+      throw new IllegalArgumentException(
+          "mlp export: expected " + (spec.depth() + 1) + " layers for depth " + spec.depth()
+              + ", found " + layers.size());
+    }
+
+    String flat = GraphOps.reshape(g, x, -1, net.inputSize());
+    String emb = TimeEmbeddingGraph.add(g, t, spec.timeEmbedDim(), elemType, "time_embed");
+    String h = g.node("Concat", new String[] {flat, emb}, OnnxGraphBuilder.attr("axis", 1L));
+    for (int i = 0; i < layers.size() - 1; i++) {
+      h = GraphOps.silu(g, GraphOps.linear(g, h, layers.get(i), elemType, "hidden" + i));
+    }
+    String v = GraphOps.linear(g, h, layers.get(layers.size() - 1), elemType, "out");
+    long[] shape = new long[sampleShape.length + 1];
+    shape[0] = -1;
+    for (int i = 0; i < sampleShape.length; i++) {
+      shape[i + 1] = sampleShape[i];
+    }
+    return GraphOps.reshape(g, v, shape);
+  }
+}
