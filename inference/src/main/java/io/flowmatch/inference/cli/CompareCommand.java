@@ -152,7 +152,8 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--repeats",
       paramLabel = "R",
-      description = "Solves per setting; the wall time is their median (default: ${DEFAULT-VALUE}).",
+      description = "Timed solves per setting, round-robin over the settings; the wall time is the median"
+          + " round's (default: ${DEFAULT-VALUE}).",
       defaultValue = "1")
   int repeats;
 

@@ -45,7 +45,11 @@ public final class CompareEngine {
 
     default void started(SolverSetting setting, int index, int total) {}
 
-    /** {@code samples} holds all n final samples (valid during the call only, unless failed). */
+    /**
+     * After the first solve of a setting, with its NFE, errors and quality (its wall time is the
+     * first round's). {@code samples} holds all n final samples, valid during the call only, and
+     * not at all for a failed setting.
+     */
     default void finished(SettingResult result, float[] samples) {}
   }
 
@@ -54,7 +58,7 @@ public final class CompareEngine {
    * @param reference the reference solution at t1 (n·sampleSize doubles), or null for no errors
    * @param quality the metric of final samples, or null for none
    * @param maxEvaluations evaluation bound of the adaptive solvers
-   * @param repeats solves per setting; the wall time is their median
+   * @param repeats solves per setting; the wall time is the median round's
    */
   public CompareEngine(
       VelocityField field,
@@ -97,59 +101,82 @@ public final class CompareEngine {
     return quality == null ? List.of() : quality.names();
   }
 
-  /** Runs the settings in order; a failing setting gives a failed result and the rest go on. */
+  /**
+   * Runs the settings in order; a failing setting gives a failed result and the rest go on.
+   *
+   * <p>With repeats, the first round solves every setting and measures its NFE, errors and
+   * quality; further rounds solve every setting again for timing only, in the same order, so slow
+   * drifts in the machine's load affect all settings alike. A setting's wall time and model time
+   * are those of its median round (the lower median for an even number of rounds).
+   */
   public List<SettingResult> run(List<SolverSetting> settings, Listener listener) {
-    List<SettingResult> results = new ArrayList<>();
     int size = field.sampleSize();
     float[] samples = new float[Math.multiplyExact(n, size)];
-    for (int k = 0; k < settings.size(); k++) {
-      SolverSetting setting = settings.get(k);
-      listener.started(setting, k, settings.size());
-      SettingResult result;
-      try {
-        result = runOne(setting, samples);
-      } catch (SolverException e) {
-        result = SettingResult.failed(setting, n, qualityNames().size(), e.getMessage());
+    SettingResult[] results = new SettingResult[settings.size()];
+    double[][] walls = new double[settings.size()][repeats];
+    double[][] models = new double[settings.size()][repeats];
+    for (int r = 0; r < repeats; r++) {
+      for (int k = 0; k < settings.size(); k++) {
+        SolverSetting setting = settings.get(k);
+        if (results[k] != null && results[k].failed()) {
+          continue;
+        }
+        if (r == 0) {
+          listener.started(setting, k, settings.size());
+        }
+        SampleReport report;
+        try {
+          report = solveAll(setting, samples);
+        } catch (SolverException e) {
+          // a later round cannot fail where the first did not: solves are deterministic
+          results[k] = SettingResult.failed(setting, n, qualityNames().size(), e.getMessage());
+          listener.finished(results[k], samples);
+          continue;
+        }
+        walls[k][r] = report.wallSeconds();
+        models[k][r] = report.modelNanos() / 1e9;
+        if (r == 0) {
+          results[k] = measure(setting, report, samples);
+          listener.finished(results[k], samples);
+        }
       }
-      results.add(result);
-      listener.finished(result, samples);
     }
-    return results;
+    List<SettingResult> out = new ArrayList<>();
+    for (int k = 0; k < results.length; k++) {
+      SettingResult m = results[k];
+      if (m.failed()) {
+        out.add(m);
+        continue;
+      }
+      int median = medianIndex(walls[k]);
+      out.add(
+          new SettingResult(
+              m.setting(), m.samples(), m.meanNfe(), m.minNfe(), m.maxNfe(), m.modelCalls(),
+              walls[k][median], models[k][median], m.errorRms(), m.errorMax(), m.quality(), null));
+    }
+    return out;
   }
 
-  private SettingResult runOne(SolverSetting setting, float[] samples) {
+  /** Integrates all n samples with one setting, in batches, into {@code samples}. */
+  private SampleReport solveAll(SolverSetting setting, float[] samples) {
     OdeSolver solver = setting.create(maxEvaluations);
     int size = field.sampleSize();
-    ArrayNoise source = new ArrayNoise(noise);
     Sampler.Sink sink = (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
-    double[] walls = new double[repeats];
-    SampleReport first = null;
-    for (int r = 0; r < repeats; r++) {
-      SampleReport report;
-      try {
-        report = Sampler.run(field, solver, source, n, batch, t0, t1, sink, Sampler.Progress.NONE);
-      } catch (IOException e) {
-        // the noise and the sink are arrays in memory
-        throw new UncheckedIOException(e);
-      }
-      walls[r] = report.wallSeconds();
-      first = first == null ? report : first;
+    try {
+      return Sampler.run(field, solver, new ArrayNoise(noise), n, batch, t0, t1, sink, Sampler.Progress.NONE);
+    } catch (IOException e) {
+      // the noise and the sink are arrays in memory
+      throw new UncheckedIOException(e);
     }
+  }
+
+  /** NFE, errors and quality of the first round; its own time until the median replaces it. */
+  private SettingResult measure(SolverSetting setting, SampleReport report, float[] samples) {
     double[] errors = errors(samples);
     double[] q = quality == null ? new double[0] : quality.score(samples, n);
     return new SettingResult(
-        setting,
-        n,
-        first.meanNfe(),
-        first.minNfe(),
-        first.maxNfe(),
-        first.modelCalls(),
-        median(walls),
-        first.modelNanos() / 1e9,
-        errors[0],
-        errors[1],
-        q,
-        null);
+        setting, n, report.meanNfe(), report.minNfe(), report.maxNfe(), report.modelCalls(),
+        report.wallSeconds(), report.modelNanos() / 1e9, errors[0], errors[1], q, null);
   }
 
   /** {RMS over samples, max over samples} of each sample's RMS error; NaN without a reference. */
@@ -173,10 +200,13 @@ public final class CompareEngine {
     return new double[] {Math.sqrt(sumSquares / n), max};
   }
 
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int m = v.length / 2;
-    return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  /** Index of the median value (the lower median for an even count). */
+  static int medianIndex(double[] values) {
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+    return order[(values.length - 1) / 2];
   }
 }

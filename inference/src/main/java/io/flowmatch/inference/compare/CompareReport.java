@@ -20,7 +20,7 @@ import java.util.List;
  * @param qualityNames names of the quality values of each result
  * @param floor the quality metric of an independent data sample of n (NaN where unknown), or null
  * @param maxEvaluations evaluation bound of the adaptive solvers
- * @param repeats solves per setting (wall time is their median)
+ * @param repeats timed solves per setting (wall time is the median round's)
  * @param results one per setting, in the order run
  * @param orders observed convergence orders per method
  */

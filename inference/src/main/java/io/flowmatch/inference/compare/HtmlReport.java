@@ -49,8 +49,8 @@ public final class HtmlReport {
         : report.reference() + (Double.isNaN(report.referenceNfe()) ? ""
             : ", " + Cells.nfe(report.referenceNfe()) + " NFE per sample, " + Cells.fixed(report.referenceSeconds(), 2) + " s"));
     item(h, "quality", report.hasQuality() ? report.qualityDescription() : "none");
-    item(h, "wall time", "median of " + report.repeats() + (report.repeats() == 1 ? " run" : " runs")
-        + " per setting; adaptive solvers bounded at " + report.maxEvaluations() + " evaluations");
+    item(h, "wall time", (report.repeats() == 1 ? "one run" : "the median of " + report.repeats()
+        + " round-robin runs") + " per setting; adaptive solvers bounded at " + report.maxEvaluations() + " evaluations");
     h.append("</ul>\n");
 
     h.append("<h2>Results</h2>\n<table>\n<tr>");

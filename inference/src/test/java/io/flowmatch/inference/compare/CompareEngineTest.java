@@ -204,4 +204,40 @@ class CompareEngineTest {
     assertTrue(e.getMessage().endsWith(
         " for samples 0..63; loosen --reference-tol or raise --reference-max-evals"), e.getMessage());
   }
+
+  @Test
+  void repeatsRunRoundRobinAndReportTheMedianRound() {
+    List<Float> times = new java.util.ArrayList<>();
+    VelocityField recording =
+        new VelocityField() {
+          @Override
+          public int[] sampleShape() {
+            return new int[] {3};
+          }
+
+          @Override
+          public void evaluate(float[] x, float[] t, int n, float[] v) {
+            times.add(t[0]);
+            FIELD.evaluate(x, t, n, v);
+          }
+        };
+    float[] noise = noise();
+    CompareEngine engine = new CompareEngine(recording, noise, N, N, 0, 1, null, null, 100, 3);
+    List<SettingResult> results = engine.run(SolverSpec.parse("euler:2 euler:3"), CompareEngine.Listener.NONE);
+    List<Float> round = List.of(0f, 0.5f, 0f, 1f / 3, 2f / 3);
+    List<Float> expected = new java.util.ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      expected.addAll(round);
+    }
+    assertEquals(expected, times, "each round solves every setting once, in order");
+    assertEquals(2, results.size());
+    assertEquals(3, results.get(1).meanNfe(), "NFE of one solve, not of all rounds");
+  }
+
+  @Test
+  void medianRound() {
+    assertEquals(2, CompareEngine.medianIndex(new double[] {3, 1, 2}));
+    assertEquals(3, CompareEngine.medianIndex(new double[] {4, 1, 3, 2}), "lower median of an even count");
+    assertEquals(0, CompareEngine.medianIndex(new double[] {7}));
+  }
 }
