@@ -28,10 +28,10 @@ import java.util.Locale;
  * series draws its line only between consecutive points that remain.
  */
 public final class LinePlot {
-  public static final int WIDTH = 860;
+  public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
   static final int LEFT = 96;
-  static final int RIGHT = 210;
+  static final int RIGHT = 250;
   static final int TOP = 64;
   static final int BOTTOM = 60;
   static final int TEXT = 2;
