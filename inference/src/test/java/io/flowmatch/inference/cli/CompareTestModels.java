@@ -44,12 +44,20 @@ final class CompareTestModels {
 
   /** Images [1, side, side]: v = −x (t enters as 0·t); metadata names no data set. */
   static Path image(Path path, int side) throws IOException {
+    return image(path, side, null);
+  }
+
+  /** Images [1, side, side]: v = −x, with {@code flowmatch.dataset} = {@code dataset} if not null. */
+  static Path image(Path path, int side, String dataset) throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("image");
     g.input("x", FLOAT, -1, 1, side, side).input("t", FLOAT, -1).output("v", FLOAT, -1, 1, side, side);
     String tt = g.node("Reshape", new String[] {"t", g.longs("t_shape", new long[] {-1, 1, 1, 1}, 4)});
     String zeroT = g.node("Mul", new String[] {tt, g.scalar("zero", FLOAT, 0)});
     g.nodeNamed("Add", "v", new String[] {g.node("Neg", new String[] {"x"}), zeroT});
     g.metadata(ModelMetadata.DATA_SHAPE, "1," + side + "," + side).metadata(ModelMetadata.DATA_RANGE, "-1,1");
+    if (dataset != null) {
+      g.metadata(ModelMetadata.DATASET, dataset);
+    }
     g.save(path);
     return path;
   }

@@ -146,4 +146,29 @@ class EvalCommandTest {
     assertError(2, "no quality metric for samples of 81 values without a classifier: give --classifier C.onnx",
         run("eval", "--model", image9, "--n", "20", "--data", data.toString()));
   }
+
+  /** A model of an image set reads the IDX files: training images as the reference, test images as the floor. */
+  @Test
+  void imageSetsComeFromTheirIdxFiles() throws IOException {
+    Path idx = dir.resolve("idx");
+    java.nio.file.Files.createDirectories(idx);
+    io.flowmatch.inference.dataset.IdxFiles.write(idx.resolve("train-images-idx3-ubyte.gz"), 50, 4, 4, true, 0x803);
+    io.flowmatch.inference.dataset.IdxFiles.write(idx.resolve("t10k-images-idx3-ubyte"), 30, 4, 4, false, 0x803);
+    String model = CompareTestModels.image(dir.resolve("fm.onnx"), 4, "fashion-mnist").toString();
+    Path samples = dir.resolve("s.npy");
+    CompareTestModels.gaussianNpy(samples, 9, 20, new int[] {1, 4, 4}, 0, 0.5);
+    Run r = run("eval", "--model", model, "--samples", samples.toString(), "--data-dir", idx.toString(), "--classifier", classifier);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\nagainst 50 fashion-mnist training images; floor: 20 fashion-mnist test images\n"), r.out());
+    for (String name : new String[] {"energy", "sw2", "fd", "class_tv"}) {
+      metric(r.out(), name);
+    }
+    Path empty = dir.resolve("empty");
+    java.nio.file.Files.createDirectories(empty);
+    assertError(2, "no train-images-idx3-ubyte(.gz) in " + empty + " for the model's data set fashion-mnist; give --data-dir"
+            + " DIR or --data FILE.npy (Debian: apt-get install dataset-fashion-mnist)",
+        run("eval", "--model", model, "--samples", samples.toString(), "--data-dir", empty.toString()));
+    assertError(2, "the fashion-mnist test set in " + idx + " holds 30 images, fewer than the 40 being scored; score at most 30",
+        run("eval", "--model", model, "--n", "40", "--steps", "2", "--data-dir", idx.toString()));
+  }
 }

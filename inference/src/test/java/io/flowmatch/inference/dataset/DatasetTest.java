@@ -10,14 +10,10 @@ import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.GaussianMixture;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,36 +68,15 @@ class DatasetTest {
     }
   }
 
-  /** Writes an IDX3 file of n images rows×cols whose pixel k of image i is (i + k) mod 256. */
-  static Path idx(Path path, int n, int rows, int cols, boolean gz, int magic) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(magic);
-      out.writeInt(n);
-      out.writeInt(rows);
-      out.writeInt(cols);
-      for (int i = 0; i < n; i++) {
-        for (int k = 0; k < rows * cols; k++) {
-          out.writeByte((i + k) % 256);
-        }
-      }
-    }
-    try (OutputStream file = Files.newOutputStream(path);
-        OutputStream out = gz ? new GZIPOutputStream(file) : file) {
-      out.write(bytes.toByteArray());
-    }
-    return path;
-  }
-
   @Test
   void idxImagesAreScaledToTheDataRange() throws IOException {
-    Path gz = idx(dir.resolve("train-images-idx3-ubyte.gz"), 10, 3, 4, true, IdxImages.MAGIC);
+    Path gz = IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 10, 3, 4, true, IdxImages.MAGIC);
     IdxImages.Images all = IdxImages.read(gz, 100, -1, 1);
     assertEquals(10, all.count());
     assertArrayEquals(new int[] {1, 3, 4}, all.sampleShape());
     // image 2, pixel 5: byte 7 → 7·(2/255) − 1
     assertEquals(7 * (2f / 255f) - 1f, all.data()[2 * 12 + 5], 0);
-    Path plain = idx(dir.resolve("plain"), 10, 3, 4, false, IdxImages.MAGIC);
+    Path plain = IdxFiles.write(dir.resolve("plain"), 10, 3, 4, false, IdxImages.MAGIC);
     IdxImages.Images first = IdxImages.read(plain, 4, 0, 255);
     assertEquals(4, first.count());
     assertEquals(9f, first.data()[3 * 12 + 6], 0, "range 0..255 keeps the bytes");
@@ -109,11 +84,11 @@ class DatasetTest {
 
   @Test
   void corruptIdxFilesAreNamed() throws IOException {
-    Path wrong = idx(dir.resolve("labels"), 2, 2, 2, false, 0x00000801);
+    Path wrong = IdxFiles.write(dir.resolve("labels"), 2, 2, 2, false, 0x00000801);
     IOException e = assertThrows(IOException.class, () -> IdxImages.read(wrong, 10, -1, 1));
     assertEquals("corrupt IDX file " + wrong + ": magic 0x801, expected 0x803 (unsigned-byte images of 3 dimensions)", e.getMessage());
     Path cut = dir.resolve("cut");
-    byte[] whole = Files.readAllBytes(idx(dir.resolve("whole"), 5, 2, 2, false, IdxImages.MAGIC));
+    byte[] whole = Files.readAllBytes(IdxFiles.write(dir.resolve("whole"), 5, 2, 2, false, IdxImages.MAGIC));
     Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 3));
     e = assertThrows(IOException.class, () -> IdxImages.read(cut, 10, -1, 1));
     assertEquals("corrupt IDX file " + cut + ": it ends before its header's image count", e.getMessage());
