@@ -125,7 +125,7 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--reference-tol",
       paramLabel = "T",
       description = "rtol = atol of the reference dop853 (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1e-8")
+      defaultValue = ReferenceSolver.DEFAULT_TOLERANCE)
   double referenceTol;
 
   @Option(

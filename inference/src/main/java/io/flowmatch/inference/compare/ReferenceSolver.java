@@ -26,8 +26,8 @@ import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
  * exact per-sample control) at the cost of more, smaller model calls.
  */
 public final class ReferenceSolver {
-  /** Default tolerance (rtol and atol). */
-  public static final double DEFAULT_TOLERANCE = 1e-8;
+  /** Default tolerance (rtol and atol), as text for option defaults. */
+  public static final String DEFAULT_TOLERANCE = "1e-8";
   /** Default bound on model calls per batch. */
   public static final long DEFAULT_MAX_EVALUATIONS = 100_000;
   static final double MIN_STEP_FRACTION = 1e-12;
