@@ -246,7 +246,7 @@ public final class CompareCommand implements Callable<Integer> {
       }
 
       try (QualityOptions.Setup quality =
-          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads, stderr)) {
+          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
         if (quality.metric() == null && !quiet) {
           stderr.println("note: " + quality.missing());
         }

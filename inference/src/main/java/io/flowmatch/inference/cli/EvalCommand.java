@@ -104,7 +104,7 @@ public final class EvalCommand implements Callable<Integer> {
               ? NoiseFiles.count("--samples", samples, file, shape, n)
               : n != null ? n : images ? DEFAULT_N_IMAGES : DEFAULT_N;
       try (QualityOptions.Setup quality =
-          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads, stderr)) {
+          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
         if (quality.metric() == null) {
           throw new UsageException(quality.missing());
         }

@@ -12,7 +12,6 @@ import io.flowmatch.inference.metrics.PointCloudMetrics;
 import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.plot.ValueRange;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +100,7 @@ public final class QualityOptions {
    * @param n samples that will be scored (the floor set has as many)
    * @param seed seed of drawn data (independent streams from the noise's)
    */
-  Setup build(Map<String, String> metadata, int[] shape, int n, long seed, int threads, PrintWriter stderr) {
+  Setup build(Map<String, String> metadata, int[] shape, int n, long seed, int threads) {
     int size = 1;
     for (int d : shape) {
       size *= d;

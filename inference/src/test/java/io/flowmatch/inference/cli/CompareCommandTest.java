@@ -186,4 +186,24 @@ class CompareCommandTest {
     Run all = run("compare", "--model", nan.toString(), "--n", "8", "--solvers", "euler:4", "--no-reference", "--quiet");
     assertEquals(1, all.code(), "every setting failed");
   }
+
+  @Test
+  void imageModelsGetImageGridsAndClassifierMetrics() throws IOException {
+    String image = CompareTestModels.image(dir.resolve("image.onnx"), 4).toString();
+    String classifier = CompareTestModels.classifier(dir.resolve("classifier.onnx"), 1, 4, 4).toString();
+    Path images = dir.resolve("images.npy");
+    CompareTestModels.gaussianNpy(images, 2, 100, new int[] {1, 4, 4}, 0, 0.5);
+    Path out = dir.resolve("img");
+    Run r = run("compare", "--model", image, "--n", "30", "--solvers", "euler:2 rk4:4", "--data", images.toString(),
+        "--classifier", classifier, "--out", out.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    List<Map<String, String>> rows = csv(out.resolve("results.csv"));
+    for (String column : List.of("energy", "sw2", "fd", "class_tv")) {
+      assertTrue(Double.parseDouble(rows.get(1).get(column)) >= 0, column);
+    }
+    java.awt.image.BufferedImage grid = io.flowmatch.inference.io.Png.read(out.resolve("samples/01-euler-2.png"));
+    // 30 tiles of 4×4 pixels, upscaled ×14 (56 / 4), in a 6-column grid with 1-pixel borders
+    assertEquals(6 * (4 * 14 + 1) + 1, grid.getWidth());
+    assertEquals(5 * (4 * 14 + 1) + 1, grid.getHeight());
+  }
 }
