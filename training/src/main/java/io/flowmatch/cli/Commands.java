@@ -11,6 +11,8 @@ final class Commands {
     cl.addSubcommand("encode", new io.flowmatch.inference.cli.EncodeCommand());
     cl.addSubcommand("decode", new io.flowmatch.inference.cli.DecodeCommand());
     cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
+    cl.addSubcommand("compare", new io.flowmatch.inference.cli.CompareCommand());
+    cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code flowmatch} command of the inference jar alone (no training module, no DJL): sample,
- * encode, decode and interpolate. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
+ * encode, decode, interpolate, compare and eval. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
  */
 @Command(
     name = "flowmatch",
@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       EncodeCommand.class,
       DecodeCommand.class,
       InterpolateCommand.class,
+      CompareCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {

@@ -52,6 +52,7 @@ public final class BitmapFont {
     glyph('\u00d7', "00110a040a1100");
     glyph('<', "02040810080402");
     glyph('>', "08040201020408");
+    glyph('@', "0e11171517100e");
     glyph('a', "00000e010f110f");
     glyph('b', "1010161911111e");
     glyph('c', "00000e1010110e");

@@ -1,0 +1,489 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.compare.CompareEngine;
+import io.flowmatch.inference.compare.ComparePlots;
+import io.flowmatch.inference.compare.CompareReport;
+import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.HtmlReport;
+import io.flowmatch.inference.compare.ReferenceSolver;
+import io.flowmatch.inference.compare.ResultCsv;
+import io.flowmatch.inference.compare.ResultJson;
+import io.flowmatch.inference.compare.ResultTable;
+import io.flowmatch.inference.compare.SettingResult;
+import io.flowmatch.inference.compare.SolverSetting;
+import io.flowmatch.inference.compare.SolverSpec;
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.sampling.GaussianNoise;
+import io.flowmatch.inference.sampling.NpyNoise;
+import io.flowmatch.inference.solver.SolverException;
+import io.flowmatch.inference.solver.SolverSettings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch compare}: runs many solver settings from one shared initial noise and reports,
+ * per setting, NFE per sample, wall time, samples/s, the error against a reference solution and the
+ * quality of the samples; as a table on stdout and, with {@code --out DIR}, CSV, JSON, plots,
+ * pictures of the samples and one self-contained HTML report.
+ */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Compare ODE solvers on one model: NFE, time, error against a reference, sample quality.",
+      "Every setting of --solvers integrates the same initial noise (seeded per sample, so it does"
+          + " not depend on --batch) from t=0 to t=1 in batches of --batch samples.",
+      "Errors are measured against a reference solution: dop853 at --reference-tol with its state in"
+          + " double (the model itself computes in float32), or --reference FILE.npy.",
+      "Quality: energy distance and sliced Wasserstein-2 to data for low-dimensional samples,"
+          + " Fréchet distance and class histogram with --classifier; the floor is the same metric"
+          + " for as many independent data samples.",
+      "--out DIR writes results.csv, results.json, table.txt, plots (*.png), samples/*.png and"
+          + " report.html (self-contained)."
+    })
+public final class CompareCommand implements Callable<Integer> {
+  static final int DEFAULT_N = 2000;
+  static final int DEFAULT_N_IMAGES = 256;
+  /** Image grids in the report show this many samples per setting. */
+  static final int PICTURE_IMAGES = 64;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      description = "Number of samples (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
+          + " for image models, all rows of --noise).")
+  Integer n;
+
+  @Option(
+      names = "--solvers",
+      paramLabel = "SPEC",
+      description = {
+        "Settings to compare: name[@grid]:values separated by spaces. Fixed-step solvers take step"
+            + " counts, adaptive ones tolerances (rtol = atol = value, or rtol=R/atol=A). Default:",
+        "  \"" + SolverSpec.DEFAULT + "\""
+      },
+      defaultValue = SolverSpec.DEFAULT)
+  String solvers;
+
+  @Option(
+      names = "--max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of the adaptive solvers (default: ${DEFAULT-VALUE}); a setting that"
+          + " exceeds it is reported as failed.",
+      defaultValue = "" + SolverSettings.DEFAULT_MAX_EVALUATIONS)
+  long maxEvals;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the Gaussian noise and of drawn data (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Option(
+      names = "--noise",
+      paramLabel = "FILE",
+      description = "Initial noise from a .npy file of shape [N, ...data shape] instead of --seed.")
+  Path noise;
+
+  @Option(
+      names = "--reference",
+      paramLabel = "FILE.npy",
+      description = "The reference solution [N, ...data shape] for the same noise (default: computed with dop853).")
+  Path reference;
+
+  @Option(names = "--no-reference", description = "Measure no errors (no reference solve).")
+  boolean noReference;
+
+  @Option(
+      names = "--reference-tol",
+      paramLabel = "T",
+      description = "rtol = atol of the reference dop853 (default: ${DEFAULT-VALUE}).",
+      defaultValue = ReferenceSolver.DEFAULT_TOLERANCE)
+  double referenceTol;
+
+  @Option(
+      names = "--reference-batch",
+      paramLabel = "B",
+      description = "Samples per reference solve (default: --batch). Commons Math controls one RMS error"
+          + " per solve, so smaller batches control each sample's error more tightly.")
+  Integer referenceBatch;
+
+  @Option(
+      names = "--reference-max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + ReferenceSolver.DEFAULT_MAX_EVALUATIONS)
+  long referenceMaxEvals;
+
+  @Option(
+      names = "--reference-check",
+      description = "Also solve at a 10× tighter tolerance and print how far the reference is from it.")
+  boolean referenceCheck;
+
+  @Mixin QualityOptions qualityOptions;
+
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      description = "Timed solves per setting, round-robin over the settings; the wall time is the median"
+          + " round's (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
+  int repeats;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Folder for the CSV, JSON, plots, pictures and report.html.")
+  Path out;
+
+  @Option(names = "--quiet", description = "Only the table on stdout (no progress lines on stderr).")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+
+    // everything that needs no model first: bad options fail fast
+    if (n != null && n < 1) {
+      throw new UsageException("--n must be a positive integer, got " + n);
+    }
+    if (repeats < 1) {
+      throw new UsageException("--repeats must be a positive integer, got " + repeats);
+    }
+    if (maxEvals < 1) {
+      throw new UsageException("--max-evals must be a positive integer, got " + maxEvals);
+    }
+    if (referenceMaxEvals < 1) {
+      throw new UsageException("--reference-max-evals must be a positive integer, got " + referenceMaxEvals);
+    }
+    if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
+      throw new UsageException("--reference-tol must be a positive number, got " + referenceTol);
+    }
+    if (referenceBatch != null && referenceBatch < 1) {
+      throw new UsageException("--reference-batch must be a positive integer, got " + referenceBatch);
+    }
+    if (noReference && reference != null) {
+      throw new UsageException("--no-reference and --reference exclude each other");
+    }
+    SampleCommand.requireExtension("--reference", reference, ".npy", "");
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a file, expected a folder");
+    }
+    modelOptions.check();
+    qualityOptions.check();
+    List<SolverSetting> settings = SolverSpec.parse(solvers);
+    modelOptions.resolve();
+
+    try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      int size = field.sampleSize();
+      boolean images = Pictures.isImage(shape);
+      int count =
+          noiseFile != null
+              ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
+              : n != null ? n : images ? DEFAULT_N_IMAGES : DEFAULT_N;
+      float[] initial = new float[Math.multiplyExact(count, size)];
+      try {
+        if (noiseFile != null) {
+          new NpyNoise(noiseFile).fill(0, count, size, initial);
+        } else {
+          new GaussianNoise(seed).fill(0, count, size, initial);
+        }
+      } catch (IOException e) {
+        throw new FailureException("cannot read --noise " + noise + ": " + IoMessages.of(e), e);
+      }
+      double[] ref = null;
+      String refText = null;
+      double refNfe = Double.NaN;
+      double refSeconds = Double.NaN;
+      double[] check = null;
+      if (reference != null) {
+        ref = readReference(shape, size, count);
+        refText = "file " + reference;
+      } else if (!noReference) {
+        int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
+        ReferenceSolver solver = new ReferenceSolver(referenceTol, referenceTol, referenceMaxEvals);
+        progress(stderr, "reference: " + solver.describe() + ", " + count + " samples in batches of " + Math.min(rb, count));
+        ReferenceSolver.Result solved = solveReference(solver, field, initial, count, rb);
+        ref = solved.x();
+        refText = solver.describe() + ", batches of " + Math.min(rb, count);
+        refNfe = solved.meanNfe();
+        refSeconds = solved.wallNanos() / 1e9;
+        if (referenceCheck) {
+          ReferenceSolver tighter = new ReferenceSolver(referenceTol / 10, referenceTol / 10, referenceMaxEvals);
+          progress(stderr, "reference check: " + tighter.describe());
+          check = differences(ref, solveReference(tighter, field, initial, count, rb).x(), size, count);
+        }
+      }
+
+      try (QualityOptions.Setup quality =
+          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
+        if (quality.metric() == null && !quiet) {
+          stderr.println("note: " + quality.missing());
+        }
+        CompareEngine engine =
+            new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats);
+        Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
+        List<SettingResult> results =
+            engine.run(
+                settings,
+                new CompareEngine.Listener() {
+                  @Override
+                  public void started(SolverSetting setting, int index, int total) {
+                    progress(stderr, "[" + (index + 1) + "/" + total + "] " + setting.label());
+                  }
+
+                  @Override
+                  public void finished(SettingResult result, float[] samples) {
+                    if (result.failed()) {
+                      if (!quiet) {
+                        stderr.println("warning: " + result.setting().label() + " failed: " + result.failure());
+                      }
+                    } else {
+                      pictures.add(result, samples);
+                    }
+                  }
+                });
+        String noiseText = noiseFile != null ? "file " + noise : "Gaussian, seed " + seed;
+        CompareReport report =
+            new CompareReport(
+                modelOptions.resolve().toString(),
+                shape,
+                field.providerUsed(),
+                count,
+                modelOptions.batch,
+                noiseText,
+                refText,
+                refNfe,
+                refSeconds,
+                quality.metric() == null ? null : quality.metric().description(),
+                quality.metric() == null ? List.of() : quality.metric().names(),
+                quality.floor(),
+                maxEvals,
+                repeats,
+                results,
+                ConvergenceOrder.of(results));
+        String table = header(report, check) + ResultTable.render(report);
+        stdout.print(table);
+        stdout.flush();
+        if (out != null) {
+          write(report, table, pictures.all());
+          stdout.println("wrote " + out + "/: results.csv, results.json, table.txt, "
+              + String.join(", ", ComparePlots.render(report).keySet()) + ", samples/ (" + pictures.all().size()
+              + " pictures), report.html");
+        }
+        boolean allFailed = results.stream().allMatch(SettingResult::failed);
+        return allFailed ? Cli.FAILURE : Cli.OK;
+      }
+    }
+  }
+
+  private ReferenceSolver.Result solveReference(
+      ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
+    try {
+      return solver.solve(field, initial, count, batch, 0, 1);
+    } catch (SolverException e) {
+      throw new FailureException(e.getMessage(), e);
+    }
+  }
+
+  /** RMS and max over samples of each sample's RMS difference. */
+  static double[] differences(double[] a, double[] b, int size, int count) {
+    double sum = 0;
+    double max = 0;
+    for (int i = 0; i < count; i++) {
+      double sq = 0;
+      for (int k = i * size; k < (i + 1) * size; k++) {
+        sq += (a[k] - b[k]) * (a[k] - b[k]);
+      }
+      double rms = Math.sqrt(sq / size);
+      sum += rms * rms;
+      max = Math.max(max, rms);
+    }
+    return new double[] {Math.sqrt(sum / count), max};
+  }
+
+  private double[] readReference(int[] shape, int size, int count) {
+    try (NpyFile file = NoiseFiles.open("--reference", reference)) {
+      int rows = NoiseFiles.count("--reference", reference, file, shape, null);
+      if (rows < count) {
+        throw new UsageException(
+            "--reference " + reference + " holds " + rows + " samples, fewer than the " + count + " being compared");
+      }
+      float[] data = new float[Math.multiplyExact(count, size)];
+      file.readRows(0, count, data, 0);
+      double[] out = new double[data.length];
+      for (int i = 0; i < data.length; i++) {
+        if (!Float.isFinite(data[i])) {
+          throw new UsageException("--reference " + reference + ": sample " + (i / size) + " is not finite");
+        }
+        out[i] = data[i];
+      }
+      return out;
+    } catch (IOException e) {
+      throw new FailureException("cannot read --reference " + reference + ": " + IoMessages.of(e), e);
+    }
+  }
+
+  private String header(CompareReport r, double[] check) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("model ").append(r.model()).append(", ").append(r.samples()).append(" samples of shape ")
+        .append(java.util.Arrays.toString(r.sampleShape())).append(", batches of ").append(r.batch())
+        .append(", noise: ").append(r.noise()).append(", provider ").append(r.provider()).append('\n');
+    if (r.reference() != null) {
+      sb.append("reference: ").append(r.reference());
+      if (!Double.isNaN(r.referenceNfe())) {
+        sb.append(String.format(Locale.ROOT, ", NFE/sample %.1f, %.2f s", r.referenceNfe(), r.referenceSeconds()));
+      }
+      if (check != null) {
+        sb.append(String.format(Locale.ROOT, "; vs tolerance %s: RMS %.2e, max %.2e",
+            SolverSetting.adaptive("dop853", referenceTol / 10).parameter(), check[0], check[1]));
+      }
+      sb.append('\n');
+    }
+    if (r.hasQuality()) {
+      sb.append("quality: ").append(r.qualityDescription()).append('\n');
+    }
+    sb.append('\n');
+    return sb.toString();
+  }
+
+  private void write(CompareReport report, String table, Map<String, byte[]> pictures) {
+    try {
+      Files.createDirectories(out);
+      AtomicFile.write(out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(out.resolve("results.json"), ResultJson.render(report).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
+      Map<String, byte[]> plots = new LinkedHashMap<>();
+      for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
+        byte[] png = png(p.getValue());
+        plots.put(p.getKey(), png);
+        AtomicFile.write(out.resolve(p.getKey()), png);
+      }
+      Path dir = out.resolve("samples");
+      Files.createDirectories(dir);
+      int k = 0;
+      for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
+        AtomicFile.write(dir.resolve(String.format(Locale.ROOT, "%02d-%s.png", k++, fileName(p.getKey()))), p.getValue());
+      }
+      String html = HtmlReport.render(report, plots, pictures, commandLine());
+      AtomicFile.write(out.resolve("report.html"), html.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new FailureException("cannot write --out " + out + ": " + IoMessages.of(e), e);
+    }
+  }
+
+  /** "heun@edm:10" → "heun-edm-10": safe in file names. */
+  static String fileName(String label) {
+    return label.replaceAll("[^A-Za-z0-9.]+", "-").replaceAll("^-|-$", "");
+  }
+
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    StringBuilder sb = new StringBuilder("flowmatch compare");
+    for (String a : args) {
+      sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
+  }
+
+  private void progress(PrintWriter stderr, String line) {
+    if (!quiet) {
+      stderr.println("compare: " + line);
+      stderr.flush();
+    }
+  }
+
+  static byte[] png(BufferedImage image) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    if (!ImageIO.write(image, "png", bytes)) {
+      throw new IOException("no PNG writer in this Java runtime");
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The pictures of the samples of each setting (and of the data), as PNG bytes. */
+  private static final class Pictureset {
+    private final Map<String, byte[]> pictures = new LinkedHashMap<>();
+    private final boolean wanted;
+    private final int[] shape;
+    private final boolean images;
+    private final int keep;
+    private final ValueRange range;
+    private final ScatterPlot.Bounds bounds;
+
+    Pictureset(OnnxVelocityField field, int[] shape, int count, QualityOptions.Setup quality, boolean wanted) {
+      this.wanted = wanted && (Pictures.isImage(shape) || Pictures.isPoint2d(shape));
+      this.shape = shape;
+      this.images = Pictures.isImage(shape);
+      this.keep = Math.min(count, images ? PICTURE_IMAGES : Pictures.MAX_SCATTER_POINTS);
+      this.range = Pictures.dataRange(field.metadata(), new PrintWriter(java.io.Writer.nullWriter()));
+      ScatterPlot.Bounds b = null;
+      if (!images && field.metadata().containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
+        b = ScatterPlot.square(range);
+      } else if (!images && quality.data() != null) {
+        b = ScatterPlot.autoBounds(quality.data().reference(), Math.min(count, quality.data().referenceCount()));
+      }
+      this.bounds = b;
+      if (this.wanted && quality.data() != null) {
+        int m = Math.min(keep, quality.data().floorCount());
+        add("data", quality.data().floor(), m, "data: " + quality.data().floorDescription());
+      }
+    }
+
+    void add(SettingResult r, float[] samples) {
+      add(r.setting().label(), samples, keep, r.setting().label() + " · NFE " + nfeText(r));
+    }
+
+    private void add(String key, float[] samples, int m, String title) {
+      if (!wanted) {
+        return;
+      }
+      BufferedImage img = Pictures.render(samples, m, shape, range, null, bounds, title);
+      try {
+        pictures.put(key, png(img));
+      } catch (IOException e) {
+        throw new FailureException("cannot encode a PNG: " + IoMessages.of(e), e);
+      }
+    }
+
+    private static String nfeText(SettingResult r) {
+      return r.minNfe() == r.maxNfe()
+          ? Integer.toString(r.minNfe())
+          : String.format(Locale.ROOT, "%.1f", r.meanNfe());
+    }
+
+    Map<String, byte[]> all() {
+      return pictures;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.inference.metrics.ClassifierMetrics;
+import io.flowmatch.inference.sampling.GaussianNoise;
+import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.SolverException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch eval}: scores samples of a model against data, from a .npy file or drawn here
+ * with a solver, and prints each metric next to its floor (the same metric for as many independent
+ * data samples). With a classifier, also the class histogram of the samples against the data's.
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Score samples of a model against data: metrics and their floor.",
+      "Samples come from --samples FILE.npy or are drawn here (--n, --solver, --steps, --seed...).",
+      "2-D and other low-dimensional samples: energy distance D² and sliced Wasserstein-2. Images:"
+          + " Fréchet distance of --classifier features, class histogram and its total variation"
+          + " distance to the data's.",
+      "The floor is the same metric for N independent data samples: what a perfect sampler scores"
+          + " at this N."
+    })
+public final class EvalCommand implements Callable<Integer> {
+  static final int DEFAULT_N = 2000;
+  static final int DEFAULT_N_IMAGES = 1000;
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--samples",
+      paramLabel = "FILE.npy",
+      description = "Samples to score, shape [N, ...data shape] (e.g. from 'flowmatch sample --save-npy').")
+  Path samples;
+
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      description = "Samples to draw (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
+          + " for image models), or the first N rows of --samples.")
+  Integer n;
+
+  @Mixin SolverOptions solverOptions;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the noise and of drawn data (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Mixin QualityOptions qualityOptions;
+
+  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    if (n != null && n < 1) {
+      throw new UsageException("--n must be a positive integer, got " + n);
+    }
+    SampleCommand.requireExtension("--samples", samples, ".npy", "");
+    if (samples != null) {
+      for (String option : List.of("--solver", "--steps", "--rtol", "--atol", "--max-evals", "--grid")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new UsageException(option + " is for drawing samples; --samples gives them already");
+        }
+      }
+    }
+    modelOptions.check();
+    qualityOptions.check();
+    OdeSolver solver = samples == null ? solverOptions.create() : null;
+    modelOptions.resolve();
+
+    try (NpyFile file = NoiseFiles.open("--samples", samples);
+        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int[] shape = field.sampleShape();
+      int size = field.sampleSize();
+      boolean images = Pictures.isImage(shape);
+      int count =
+          file != null
+              ? NoiseFiles.count("--samples", samples, file, shape, n)
+              : n != null ? n : images ? DEFAULT_N_IMAGES : DEFAULT_N;
+      try (QualityOptions.Setup quality =
+          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
+        if (quality.metric() == null) {
+          throw new UsageException(quality.missing());
+        }
+        float[] x = new float[Math.multiplyExact(count, size)];
+        String source;
+        if (file != null) {
+          try {
+            file.readRows(0, count, x, 0);
+          } catch (IOException e) {
+            throw new FailureException("cannot read --samples " + samples + ": " + IoMessages.of(e), e);
+          }
+          for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+              throw new UsageException("--samples " + samples + ": sample " + i / size + " is not finite");
+            }
+          }
+          source = count + " samples of " + samples;
+        } else {
+          SampleReport report;
+          try {
+            report =
+                Sampler.run(
+                    field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
+                    (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
+                    Sampler.Progress.NONE);
+          } catch (SolverException e) {
+            throw new FailureException(e.getMessage(), e);
+          }
+          source = String.format(
+              Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
+              count, modelOptions.resolve(), solverOptions.describe(), seed, report.nfeText(), report.wallSeconds());
+        }
+        print(stdout, source, quality, x, count);
+        return Cli.OK;
+      }
+    }
+  }
+
+  private void print(PrintWriter out, String source, QualityOptions.Setup quality, float[] x, int count) {
+    out.println("scored " + source);
+    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+    List<String> names = quality.metric().names();
+    double[] scores;
+    ClassifierMetrics.Scored classified = null;
+    if (quality.classifierMetrics() != null && names.size() == 2) {
+      classified = quality.classifierMetrics().scoreWithHistogram(x, count);
+      scores = new double[] {classified.fd(), classified.classTv()};
+    } else {
+      scores = quality.metric().score(x, count);
+      if (quality.classifierMetrics() != null) {
+        classified = quality.classifierMetrics().scoreWithHistogram(x, count);
+      }
+    }
+    out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
+    for (int k = 0; k < names.size(); k++) {
+      double floor = quality.floor()[k];
+      out.printf(
+          Locale.ROOT, "%-10s %12s %12s %8s%n", names.get(k), sci(scores[k]), sci(floor),
+          floor > 0 ? String.format(Locale.ROOT, "%.2f", scores[k] / floor) : "-");
+    }
+    if (classified != null) {
+      printHistogram(out, classified.classes(), quality.classifierMetrics().dataClasses(), classNames(quality));
+    }
+  }
+
+  private static List<String> classNames(QualityOptions.Setup quality) {
+    String text = quality.classifier().metadata().get(ModelMetadata.CLASSES);
+    return text == null ? List.of() : Arrays.asList(text.split(","));
+  }
+
+  static void printHistogram(PrintWriter out, ClassHistogram samples, ClassHistogram data, List<String> names) {
+    out.printf(Locale.ROOT, "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
+        samples.classesHit(), samples.classes(), samples.totalVariation(data));
+    List<String> labels = new ArrayList<>();
+    int width = 5;
+    for (int k = 0; k < samples.classes(); k++) {
+      String label = k < names.size() ? k + " " + names.get(k).trim() : Integer.toString(k);
+      labels.add(label);
+      width = Math.max(width, label.length());
+    }
+    out.printf(Locale.ROOT, "%-" + width + "s %8s %8s %8s%n", "class", "samples", "share", "data");
+    for (int k = 0; k < samples.classes(); k++) {
+      out.printf(Locale.ROOT, "%-" + width + "s %8d %7.1f%% %7.1f%%%n",
+          labels.get(k), samples.counts()[k], 100 * samples.fraction(k), 100 * data.fraction(k));
+    }
+  }
+
+  private static String sci(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+  }
+}

@@ -1,0 +1,372 @@
+package io.flowmatch.inference.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders lines through points (one line per series, with markers) on linear or logarithmic axes,
+ * with tick labels, grid lines, axis names, a title, a legend, and optional horizontal reference
+ * lines (e.g. a metric's floor). Text uses the built-in {@link BitmapFont}, and linear ticks come
+ * from {@link ScatterPlot}'s tick rules, so the two kinds of plot look alike.
+ *
+ * <pre>{@code
+ * BufferedImage img = new LinePlot("error vs NFE", "NFE per sample", "RMS error", true, true)
+ *     .series("euler", nfe, err)
+ *     .series("heun", nfe2, err2)
+ *     .render();
+ * }</pre>
+ *
+ * <p>Points that a log axis cannot show (zero, negative) and non-finite points are left out; a
+ * series draws its line only between consecutive points that remain.
+ */
+public final class LinePlot {
+  public static final int WIDTH = 900;
+  public static final int HEIGHT = 560;
+  static final int LEFT = 96;
+  static final int RIGHT = 250;
+  static final int TOP = 64;
+  static final int BOTTOM = 60;
+  static final int TEXT = 2;
+  static final int GRID_RGB = 0xe6e6e6;
+  static final int MINOR_GRID_RGB = 0xf3f3f3;
+  static final int AXIS_RGB = 0x000000;
+  static final int REFERENCE_RGB = 0x7f7f7f;
+  /** Matplotlib's "tab10" colours: distinct, and familiar to readers of ML plots. */
+  static final int[] PALETTE = {
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+  };
+
+  private final String title;
+  private final String xName;
+  private final String yName;
+  private final boolean logX;
+  private final boolean logY;
+  private final List<Series> series = new ArrayList<>();
+  private final List<Reference> references = new ArrayList<>();
+
+  /** One line: points (x[i], y[i]) in the order given. */
+  public record Series(String name, double[] x, double[] y) {
+    public Series {
+      if (x.length != y.length) {
+        throw new IllegalArgumentException(
+            "series " + name + ": " + x.length + " x values but " + y.length + " y values");
+      }
+    }
+  }
+
+  /** A dashed horizontal line at {@code y} labelled {@code name}. */
+  public record Reference(String name, double y) {}
+
+  public LinePlot(String title, String xName, String yName, boolean logX, boolean logY) {
+    this.title = title;
+    this.xName = xName;
+    this.yName = yName;
+    this.logX = logX;
+    this.logY = logY;
+  }
+
+  /** Adds a line. */
+  public LinePlot series(String name, double[] x, double[] y) {
+    series.add(new Series(name, x.clone(), y.clone()));
+    return this;
+  }
+
+  /** Adds a dashed horizontal reference line. */
+  public LinePlot reference(String name, double y) {
+    references.add(new Reference(name, y));
+    return this;
+  }
+
+  /** Draws the plot. A plot without any drawable point still shows its frame and says so. */
+  public BufferedImage render() {
+    BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, WIDTH, HEIGHT);
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+      Axis x = axis(true);
+      Axis y = axis(false);
+      int plotW = WIDTH - LEFT - RIGHT;
+      int plotH = HEIGHT - TOP - BOTTOM;
+
+      // grid first, everything else over it
+      g.setStroke(new BasicStroke(1f));
+      for (double t : x.minorTicks) {
+        vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, MINOR_GRID_RGB);
+      }
+      for (double t : y.minorTicks) {
+        horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, MINOR_GRID_RGB);
+      }
+      for (double t : x.ticks) {
+        vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, GRID_RGB);
+      }
+      for (double t : y.ticks) {
+        horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, GRID_RGB);
+      }
+
+      g.setClip(new Rectangle2D.Double(LEFT, TOP, plotW, plotH));
+      for (Reference r : references) {
+        if (y.shows(r.y())) {
+          double py = y.toPixel(r.y(), TOP, plotH, true);
+          g.setColor(new Color(REFERENCE_RGB));
+          g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+          g.draw(new Line2D.Double(LEFT, py, LEFT + plotW, py));
+        }
+      }
+      g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      for (int s = 0; s < series.size(); s++) {
+        Series line = series.get(s);
+        g.setColor(new Color(PALETTE[s % PALETTE.length]));
+        double lastX = Double.NaN;
+        double lastY = Double.NaN;
+        for (int i = 0; i < line.x().length; i++) {
+          if (!x.shows(line.x()[i]) || !y.shows(line.y()[i])) {
+            lastX = Double.NaN;
+            continue;
+          }
+          double px = x.toPixel(line.x()[i], LEFT, plotW, false);
+          double py = y.toPixel(line.y()[i], TOP, plotH, true);
+          if (!Double.isNaN(lastX)) {
+            g.draw(new Line2D.Double(lastX, lastY, px, py));
+          }
+          marker(g, s, px, py);
+          lastX = px;
+          lastY = py;
+        }
+      }
+      g.setClip(null);
+    } finally {
+      g.dispose();
+    }
+    drawFrameAndText(img);
+    return img;
+  }
+
+  private void drawFrameAndText(BufferedImage img) {
+    Axis x = axis(true);
+    Axis y = axis(false);
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    for (int px = LEFT - 1; px <= LEFT + plotW; px++) {
+      img.setRGB(px, TOP - 1, AXIS_RGB);
+      img.setRGB(px, TOP + plotH, AXIS_RGB);
+    }
+    for (int py = TOP - 1; py <= TOP + plotH; py++) {
+      img.setRGB(LEFT - 1, py, AXIS_RGB);
+      img.setRGB(LEFT + plotW, py, AXIS_RGB);
+    }
+    int th = BitmapFont.height(TEXT);
+    for (int i = 0; i < x.ticks.length; i++) {
+      int px = (int) Math.round(x.toPixel(x.ticks[i], LEFT, plotW, false));
+      for (int k = 1; k <= 5; k++) {
+        img.setRGB(px, TOP + plotH + k, AXIS_RGB);
+      }
+      String s = x.labels.get(i);
+      BitmapFont.draw(img, s, px - BitmapFont.width(s, TEXT) / 2, TOP + plotH + 10, AXIS_RGB, TEXT);
+    }
+    for (int i = 0; i < y.ticks.length; i++) {
+      int py = (int) Math.round(y.toPixel(y.ticks[i], TOP, plotH, true));
+      for (int k = 2; k <= 6; k++) {
+        img.setRGB(LEFT - k, py, AXIS_RGB);
+      }
+      String s = y.labels.get(i);
+      BitmapFont.draw(img, s, LEFT - 10 - BitmapFont.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
+    }
+    BitmapFont.draw(
+        img, xName, LEFT + plotW / 2 - BitmapFont.width(xName, TEXT) / 2, HEIGHT - th - 8, AXIS_RGB, TEXT);
+    // the bitmap font cannot be rotated: the y-axis name sits above the axis
+    BitmapFont.draw(img, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
+    String t = fit(title, WIDTH - 12);
+    BitmapFont.draw(img, t, (WIDTH - BitmapFont.width(t, TEXT)) / 2, 10, AXIS_RGB, TEXT);
+
+    // legend, right of the plot
+    int lx = LEFT + plotW + 16;
+    int ly = TOP + 4;
+    int lineHeight = th + 10;
+    int maxText = RIGHT - 16 - 40;
+    for (int s = 0; s < series.size(); s++) {
+      int rgb = PALETTE[s % PALETTE.length];
+      int cy = ly + s * lineHeight + th / 2;
+      Graphics2D g = img.createGraphics();
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setColor(new Color(rgb));
+      g.setStroke(new BasicStroke(2f));
+      g.draw(new Line2D.Double(lx, cy, lx + 28, cy));
+      marker(g, s, lx + 14, cy);
+      g.dispose();
+      BitmapFont.draw(img, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+    }
+    int ry = ly + series.size() * lineHeight + 8;
+    for (Reference r : references) {
+      int cy = ry + th / 2;
+      for (int k = 0; k < 28; k++) {
+        if (k % 12 < 7) {
+          img.setRGB(lx + k, cy, REFERENCE_RGB);
+        }
+      }
+      BitmapFont.draw(img, fit(r.name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+      ry += lineHeight;
+    }
+    if (!x.hasData || !y.hasData) {
+      String none = "no points to show";
+      BitmapFont.draw(img, none, LEFT + (plotW - BitmapFont.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
+    }
+  }
+
+  /** Marker shapes cycle with the series, so lines stay apart in grey print too. */
+  private static void marker(Graphics2D g, int s, double px, double py) {
+    double r = 4;
+    switch (s / PALETTE.length % 3) {
+      case 0:
+        g.fill(new java.awt.geom.Ellipse2D.Double(px - r, py - r, 2 * r, 2 * r));
+        break;
+      case 1:
+        g.fill(new Rectangle2D.Double(px - r, py - r, 2 * r, 2 * r));
+        break;
+      default:
+        java.awt.geom.Path2D.Double tri = new java.awt.geom.Path2D.Double();
+        tri.moveTo(px, py - r - 1);
+        tri.lineTo(px + r + 1, py + r);
+        tri.lineTo(px - r - 1, py + r);
+        tri.closePath();
+        g.fill(tri);
+    }
+  }
+
+  private static void vertical(Graphics2D g, double px, int plotH, int rgb) {
+    g.setColor(new Color(rgb));
+    g.draw(new Line2D.Double(Math.round(px), TOP, Math.round(px), TOP + plotH - 1));
+  }
+
+  private static void horizontal(Graphics2D g, double py, int plotW, int rgb) {
+    g.setColor(new Color(rgb));
+    g.draw(new Line2D.Double(LEFT, Math.round(py), LEFT + plotW - 1, Math.round(py)));
+  }
+
+  private static String fit(String text, int pixels) {
+    int maxChars = Math.max(3, pixels / (BitmapFont.ADVANCE * TEXT));
+    return text.length() <= maxChars ? text : text.substring(0, maxChars - 2) + "..";
+  }
+
+  /** The x (or y) axis fitted to the data and reference lines. */
+  private Axis axis(boolean horizontal) {
+    boolean log = horizontal ? logX : logY;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      double[] xs = s.x();
+      double[] ys = s.y();
+      for (int i = 0; i < xs.length; i++) {
+        if (usable(xs[i], logX) && usable(ys[i], logY)) {
+          double v = horizontal ? xs[i] : ys[i];
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
+    }
+    if (!horizontal) {
+      for (Reference r : references) {
+        if (usable(r.y(), log)) {
+          lo = Math.min(lo, r.y());
+          hi = Math.max(hi, r.y());
+        }
+      }
+    }
+    return new Axis(log, lo, hi);
+  }
+
+  static boolean usable(double v, boolean log) {
+    return Double.isFinite(v) && (!log || v > 0);
+  }
+
+  /** Range, ticks and labels of one axis; log axes work in log10 units internally. */
+  static final class Axis {
+    final boolean log;
+    final boolean hasData;
+    /** Range in axis units: the value, or its log10. */
+    final double lo;
+    final double hi;
+    final double[] ticks;
+    final double[] minorTicks;
+    final List<String> labels;
+
+    Axis(boolean log, double dataLo, double dataHi) {
+      this.log = log;
+      this.hasData = dataLo <= dataHi;
+      double a = hasData ? (log ? Math.log10(dataLo) : dataLo) : 0;
+      double b = hasData ? (log ? Math.log10(dataHi) : dataHi) : 1;
+      if (b - a < (log ? 0.3 : 1e-12 * Math.max(1, Math.abs(a)))) {
+        double mid = (a + b) / 2;
+        double half = log ? 0.5 : Math.max(0.5, Math.abs(mid) * 0.1);
+        a = mid - half;
+        b = mid + half;
+      }
+      double pad = (b - a) * 0.06;
+      this.lo = a - pad;
+      this.hi = b + pad;
+      if (log) {
+        List<Double> major = new ArrayList<>();
+        List<Double> minor = new ArrayList<>();
+        int decadeStep = Math.max(1, (int) Math.ceil((hi - lo) / 8));
+        for (int k = (int) Math.floor(lo); k <= (int) Math.ceil(hi); k++) {
+          if (k >= lo && k <= hi && Math.floorMod(k, decadeStep) == 0) {
+            major.add(Math.pow(10, k));
+          }
+          if (decadeStep == 1) {
+            for (int m = 2; m <= 9; m++) {
+              double v = Math.log10(m) + k;
+              if (v >= lo && v <= hi) {
+                (hi - lo < 2 && (m == 2 || m == 5) ? major : minor).add(m * Math.pow(10, k));
+              }
+            }
+          }
+        }
+        major.sort(Double::compare);
+        this.ticks = major.stream().mapToDouble(Double::doubleValue).toArray();
+        this.minorTicks = minor.stream().mapToDouble(Double::doubleValue).toArray();
+        this.labels = new ArrayList<>();
+        for (double t : ticks) {
+          labels.add(logLabel(t));
+        }
+      } else {
+        this.ticks = ScatterPlot.ticks(new ValueRange(lo, hi));
+        this.minorTicks = new double[0];
+        this.labels = ScatterPlot.labels(ticks);
+      }
+    }
+
+    boolean shows(double v) {
+      return usable(v, log);
+    }
+
+    /** Pixel coordinate of value v along an axis starting at {@code origin}, {@code length} long. */
+    double toPixel(double v, int origin, int length, boolean flip) {
+      double u = ((log ? Math.log10(v) : v) - lo) / (hi - lo);
+      return flip ? origin + (1 - u) * (length - 1) : origin + u * (length - 1);
+    }
+
+    /** 1, 10, 100, 1000, then 1e4; 0.1, 0.01, then 1e-3; 2e-5 for non-decades. */
+    static String logLabel(double v) {
+      int exponent = (int) Math.floor(Math.log10(v) + 1e-9);
+      double mantissa = v / Math.pow(10, exponent);
+      String m = String.format(Locale.ROOT, "%.0f", mantissa);
+      if (exponent >= 0 && exponent <= 3) {
+        return String.format(Locale.ROOT, "%.0f", v);
+      }
+      if (exponent >= -2 && exponent < 0) {
+        return String.format(Locale.ROOT, "%." + (-exponent) + "f", v);
+      }
+      return m + "e" + exponent;
+    }
+  }
+}
