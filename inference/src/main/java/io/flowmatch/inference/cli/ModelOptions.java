@@ -13,14 +13,14 @@ import picocli.CommandLine.Option;
 /** Which model to run and how (a picocli mixin shared by the sampling commands). */
 public final class ModelOptions {
   /** Default models, tried in order, relative to the project root. */
-  static final String[] DEFAULT_MODELS = {"models/fashion-mnist-unet.onnx", "models/gmm8.onnx"};
+  static final String[] DEFAULT_MODELS = {"models/fashion-mnist-dit.onnx", "models/gmm8.onnx"};
   /** The launcher passes the project root in this system property. */
   public static final String HOME_PROPERTY = "flowmatch.home";
 
   @Option(
       names = "--model",
       paramLabel = "M",
-      description = "ONNX model (inputs x [N,...], t [N]; output v). Default: models/fashion-mnist-unet.onnx"
+      description = "ONNX model (inputs x [N,...], t [N]; output v). Default: models/fashion-mnist-dit.onnx"
           + " if present, else models/gmm8.onnx, in the flowmatch folder.")
   Path model;
 

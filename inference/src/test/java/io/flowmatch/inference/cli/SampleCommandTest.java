@@ -169,7 +169,7 @@ class SampleCommandTest {
       Run none = run("sample", "--n", "3");
       assertEquals(2, none.code());
       assertEquals("flowmatch sample: no --model given and no default model in " + home
-          + " (looked for models/fashion-mnist-unet.onnx, models/gmm8.onnx)\n", none.err());
+          + " (looked for models/fashion-mnist-dit.onnx, models/gmm8.onnx)\n", none.err());
       Files.copy(gaussian2d, home.resolve("models/gmm8.onnx"));
       Run ok = run("sample", "--n", "3", "--verbose");
       assertEquals(0, ok.code(), ok.err());
