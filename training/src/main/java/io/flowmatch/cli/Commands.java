@@ -13,5 +13,6 @@ final class Commands {
     cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
+    cl.addSubcommand("bench", new BenchCommand());
   }
 }

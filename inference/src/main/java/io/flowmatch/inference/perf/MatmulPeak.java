@@ -80,6 +80,69 @@ public final class MatmulPeak {
   }
 
   /**
+   * An open matmul chain that can be timed one run at a time, so that a benchmark can interleave
+   * peak runs with the runs it compares against the peak (same machine load for both).
+   */
+  public static final class Probe implements AutoCloseable {
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final OnnxTensor input;
+    private final long flops;
+
+    /** The default chain: 8 × (256×1024 · 1024×1024) on {@code threads} intra-op threads. */
+    public Probe(int threads) throws OrtException {
+      int rows = 256;
+      int size = 1024;
+      int layers = 8;
+      OrtEnvironment env =
+          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+      options = new OrtSession.SessionOptions();
+      OrtSession s = null;
+      try {
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        if (threads > 0) {
+          options.setIntraOpNumThreads(threads);
+        }
+        s = env.createSession(chain(size, layers), options);
+        FloatBuffer x =
+            ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        input = OnnxTensor.createTensor(env, x, new long[] {rows, size});
+      } catch (OrtException | RuntimeException e) {
+        if (s != null) {
+          s.close();
+        }
+        options.close();
+        throw e;
+      }
+      session = s;
+      flops = 2L * rows * size * size * layers;
+    }
+
+    /** FLOPs of one run. */
+    public long flops() {
+      return flops;
+    }
+
+    /** Runs the chain once; returns its wall time in nanoseconds. */
+    public long runOnce() throws OrtException {
+      long start = System.nanoTime();
+      try (OrtSession.Result out = session.run(Map.of("x", input))) {
+        return System.nanoTime() - start;
+      }
+    }
+
+    @Override
+    public void close() throws OrtException {
+      input.close();
+      try {
+        session.close();
+      } finally {
+        options.close();
+      }
+    }
+  }
+
+  /**
    * {@code y = x · W1 · W2 · … · W_layers}, weights scaled by 1/√size so the values stay of order
    * one along the chain.
    */
