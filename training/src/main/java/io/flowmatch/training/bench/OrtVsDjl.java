@@ -57,6 +57,10 @@ public final class OrtVsDjl {
     Path onnx = tmpDir.resolve("ema-fp32.onnx");
     java.util.List<Result> results = new java.util.ArrayList<>();
     int previousThreads = JniUtils.getNumThreads();
+    // the process-wide environment at flowmatch's log level before the exporter's parity check
+    // would create one at ONNX Runtime's default level (and every later field would warn)
+    ai.onnxruntime.OrtEnvironment.getEnvironment(
+        ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
     try (NDManager manager = NDManager.newBaseManager()) {
       RunExport.export(run, ExportPrecision.FP32, onnx, true);
       Block block = run.loadEmaBlock(manager);
