@@ -105,6 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "sample counts of the memory check (default ${DEFAULT-VALUE})")
   String memoryN;
 
+  @Option(names = "--memory-java-opts", paramLabel = "OPTS",
+      description = "JVM options of the memory check's processes, e.g. '-XX:+UseSerialGC' (default: $FLOWMATCH_JAVA_OPTS, as the launcher)")
+  String memoryJavaOpts;
+
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
@@ -193,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
               field.close();
               out.println("skip: " + model.getFileName() + " on " + provider + ", " + t
                   + " thread(s): the provider is not available here and fell back to "
-                  + field.providerUsed() + (warnings.isEmpty() ? "" : " (" + warnings.get(0) + ")"));
+                  + field.providerUsed() + (warnings.isEmpty() ? "" : " (" + warnings.get(0).replaceFirst("^warning: ", "") + ")"));
               continue;
             }
             MatmulPeak.Probe probe = skipPeak || !provider.equals("cpu") ? null : probes.get(t);
@@ -269,14 +273,17 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void runMemory(PrintWriter out, int[] counts) throws IOException {
     Path dir = Files.createTempDirectory("flowmatch-bench-memory");
-    out.printf(Locale.ROOT, "peak memory of 'flowmatch sample --model %s --save-npy', one fresh JVM per run:%n", memoryModel);
+    String opts = memoryJavaOpts != null ? memoryJavaOpts : System.getenv().getOrDefault("FLOWMATCH_JAVA_OPTS", "");
+    List<String> jvm = opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+    out.printf(Locale.ROOT, "peak memory of 'flowmatch sample --model %s --save-npy', one fresh JVM per run%s:%n",
+        memoryModel, jvm.isEmpty() ? "" : " (JVM options " + String.join(" ", jvm) + ")");
     long first = -1;
     try {
       for (int n : counts) {
         Path npy = dir.resolve("samples-" + n + ".npy");
         MemoryProbe.Result r;
         try {
-          r = MemoryProbe.measure(List.of(), "sample", "--model", memoryModel.toString(), "--n", Integer.toString(n),
+          r = MemoryProbe.measure(jvm, "sample", "--model", memoryModel.toString(), "--n", Integer.toString(n),
               "--save-npy", npy.toString(), "--threads", "1");
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
