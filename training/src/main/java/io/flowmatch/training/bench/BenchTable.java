@@ -37,52 +37,41 @@ public final class BenchTable {
   }
 
   /**
-   * The ratios measured side by side: 2-vs-1 (any pair of thread counts: last over first) and
-   * float16 over float32 models of the same name (…-fp16 against …-fp32 or the bare name).
+   * The ratios measured side by side, each the median over the solver settings of a batch size:
+   * the last thread count over the first for each model, and each float16 model over its float32
+   * twin (…-fp16 against …-fp32 or the bare name) at the same threads.
    */
   public static void printRatios(PrintWriter out, List<SamplingGrid.Row> rows) {
-    Map<String, List<SamplingGrid.Row>> byCell = new LinkedHashMap<>();
-    for (SamplingGrid.Row r : rows) {
-      if (r.error() == null) {
-        String key = r.target().label() + "|" + r.target().field().providerUsed() + "|" + r.batch() + "|" + r.solver().label();
-        byCell.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-      }
-    }
-    List<String> lines = new ArrayList<>();
-    for (List<SamplingGrid.Row> cell : byCell.values()) {
-      if (cell.size() > 1) {
-        SamplingGrid.Row a = cell.get(0);
-        SamplingGrid.Row b = cell.get(cell.size() - 1);
-        lines.add(String.format(Locale.ROOT, "  %-26s batch %5d %-12s %d vs %d threads: %.2fx",
-            a.target().label(), a.batch(), a.solver().label(), b.target().threads(), a.target().threads(),
-            b.samplesPerSecond() / a.samplesPerSecond()));
-      }
-    }
-    for (SamplingGrid.Row half : rows) {
-      if (half.error() != null || !half.target().field().inputType().equals("float16")
-          && !half.target().label().contains("fp16")) {
-        continue;
-      }
-      for (SamplingGrid.Row full : rows) {
-        if (full.error() == null && full != half && sameCell(full, half)
-            && full.target().label().equals(fp32Twin(half.target().label(), full.target().label()))) {
-          lines.add(String.format(Locale.ROOT, "  %-26s batch %5d %-12s %d thr: fp16 %s / fp32 %s: %.2fx",
-              fp32Twin(half.target().label(), full.target().label()), half.batch(), half.solver().label(),
-              half.target().threads(), half.target().label(), full.target().label(),
-              half.samplesPerSecond() / full.samplesPerSecond()));
+    Map<String, List<Double>> ratios = new LinkedHashMap<>();
+    for (SamplingGrid.Row a : rows) {
+      for (SamplingGrid.Row b : rows) {
+        if (a.error() != null || b.error() != null || a == b || a.batch() != b.batch()
+            || !a.solver().equals(b.solver())
+            || !a.target().field().providerUsed().equals(b.target().field().providerUsed())) {
+          continue;
+        }
+        double ratio = b.samplesPerSecond() / a.samplesPerSecond();
+        if (a.target().label().equals(b.target().label()) && a.target().threads() < b.target().threads()) {
+          String key = String.format(Locale.ROOT, "  %-26s batch %5d: %d vs %d threads", a.target().label(),
+              a.batch(), b.target().threads(), a.target().threads());
+          ratios.computeIfAbsent(key, k -> new ArrayList<>()).add(ratio);
+        } else if (a.target().threads() == b.target().threads()
+            && a.target().label().equals(fp32Twin(b.target().label(), a.target().label()))) {
+          String key = String.format(Locale.ROOT, "  %-26s batch %5d: fp16 %s / fp32, %d thread(s)",
+              a.target().label(), a.batch(), b.target().label(), a.target().threads());
+          ratios.computeIfAbsent(key, k -> new ArrayList<>()).add(ratio);
         }
       }
     }
-    if (!lines.isEmpty()) {
-      out.println("side-by-side ratios of samples/s (same run, interleaved):");
-      lines.forEach(out::println);
+    if (ratios.isEmpty()) {
+      return;
     }
+    out.println("side-by-side ratios of samples/s (same run, interleaved; median over the solver settings):");
+    ratios.forEach((key, values) -> {
+      double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+      out.printf(Locale.ROOT, "%s: %.2fx%n", key, SamplingGrid.median(v));
+    });
     out.flush();
-  }
-
-  private static boolean sameCell(SamplingGrid.Row a, SamplingGrid.Row b) {
-    return a.batch() == b.batch() && a.solver().equals(b.solver()) && a.target().threads() == b.target().threads()
-        && a.target().field().providerUsed().equals(b.target().field().providerUsed());
   }
 
   /** The fp32 name that goes with an fp16 model name, if {@code candidate} is it. */

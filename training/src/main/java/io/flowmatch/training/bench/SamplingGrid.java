@@ -39,7 +39,8 @@ public final class SamplingGrid {
    * @param outsideShare median of (solve − model time) over the median solve time
    * @param denseFlopsPerCall MatMul/Gemm/Conv FLOPs of one call at this batch size (−1: unknown)
    * @param gflops achieved dense GFLOP/s inside the model: FLOPs × calls / median model time
-   * @param peakGflops median matmul peak measured in the same rounds at this thread count (NaN: none)
+   * @param peakGflops matmul peak at this thread count: the fastest of the peak runs interleaved
+   *     with the whole grid (NaN: none)
    * @param efficiency gflops over peakGflops (NaN: none)
    * @param error why the cell has no figures, or null
    */
@@ -65,6 +66,9 @@ public final class SamplingGrid {
   public static List<Row> run(
       List<Target> targets, int[] batches, List<SolverSpec> solvers, int repeats, Consumer<String> progress) {
     List<Row> rows = new ArrayList<>();
+    // fastest peak run per probe over the whole grid: the machine's peak, as little disturbed by
+    // other processes as this run saw it
+    Map<MatmulPeak.Probe, Long> fastestPeak = new java.util.IdentityHashMap<>();
     for (int batch : batches) {
       long[] flops = new long[targets.size()];
       for (int f = 0; f < targets.size(); f++) {
@@ -77,19 +81,16 @@ public final class SamplingGrid {
       SolveResult[] last = new SolveResult[cells];
       String[] error = new String[cells];
       Map<Integer, float[]> noise = new java.util.HashMap<>();
-      Map<MatmulPeak.Probe, long[]> peakNanos = new java.util.IdentityHashMap<>();
+      java.util.Set<MatmulPeak.Probe> probes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (Target t : targets) {
         if (t.peak() != null) {
-          peakNanos.put(t.peak(), new long[repeats]);
+          probes.add(t.peak());
         }
       }
       // one warm-up solve per cell (JIT, ORT's first-run allocations), then the timed rounds
       for (int r = -1; r < repeats; r++) {
-        for (Map.Entry<MatmulPeak.Probe, long[]> p : peakNanos.entrySet()) {
-          long nanos = timePeak(p.getKey());
-          if (r >= 0) {
-            p.getValue()[r] = nanos;
-          }
+        for (MatmulPeak.Probe p : probes) {
+          fastestPeak.merge(p, timePeak(p), Math::min);
         }
         for (int f = 0; f < targets.size(); f++) {
           OnnxVelocityField field = targets.get(f).field();
@@ -136,19 +137,24 @@ public final class SamplingGrid {
             outside[r] = total[c][r] - model[c][r];
           }
           double gflops = flops[f] < 0 ? Double.NaN : flops[f] * (double) last[c].modelCalls() / inModel;
-          double peak = target.peak() == null
-              ? Double.NaN : target.peak().flops() / median(peakNanos.get(target.peak()));
           rows.add(
               new Row(target, batch, solvers.get(s), last[c].meanNfe(), batch / (wall / 1e9),
-                  median(perCall[c]), median(outside) / wall, flops[f], gflops, peak,
-                  gflops / peak, null));
+                  median(perCall[c]), median(outside) / wall, flops[f], gflops, Double.NaN,
+                  Double.NaN, null));
         }
       }
       if (progress != null) {
         progress.accept("batch " + batch + " done");
       }
     }
-    return rows;
+    List<Row> withPeak = new ArrayList<>();
+    for (Row r : rows) {
+      Long fastest = r.target().peak() == null ? null : fastestPeak.get(r.target().peak());
+      double peak = fastest == null ? Double.NaN : r.target().peak().flops() / (double) fastest;
+      withPeak.add(new Row(r.target(), r.batch(), r.solver(), r.nfe(), r.samplesPerSecond(), r.msPerCall(),
+          r.outsideShare(), r.denseFlopsPerCall(), r.gflops(), peak, r.gflops() / peak, r.error()));
+    }
+    return withPeak;
   }
 
   private static long timePeak(MatmulPeak.Probe probe) {
