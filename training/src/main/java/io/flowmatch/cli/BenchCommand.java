@@ -74,6 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "cpu, cuda, tensorrt; a GPU provider that falls back is skipped (default ${DEFAULT-VALUE})")
   String providers;
 
+  @Option(names = "--optimizations", paramLabel = "O,...", defaultValue = "all",
+      description = "ONNX Runtime graph optimisation levels, side by side: all, extended, basic, none (default ${DEFAULT-VALUE})")
+  String optimizations;
+
   @Option(names = "--repeats", paramLabel = "R", defaultValue = "5",
       description = "timed solves per cell; medians are reported (default ${DEFAULT-VALUE})")
   int repeats;
@@ -130,6 +134,14 @@ public final class BenchCommand implements Callable<Integer> {
       }
       providerList.add(p.trim());
     }
+    List<String> optimizationList = new ArrayList<>();
+    for (String o : optimizations.split(",", -1)) {
+      if (!FieldOptions.OPTIMIZATIONS.contains(o.trim())) {
+        throw new UsageException("--optimizations: unknown level '" + o.trim() + "', expected one of: "
+            + String.join(", ", FieldOptions.OPTIMIZATIONS));
+      }
+      optimizationList.add(o.trim());
+    }
     if (repeats < 1) {
       throw new UsageException("--repeats must be a positive integer, got " + repeats);
     }
@@ -166,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.flush();
 
     if (!modelList.isEmpty()) {
-      runGrid(out, modelList, batchList, solverList, threadList, providerList);
+      runGrid(out, modelList, batchList, solverList, threadList, providerList, optimizationList);
     }
     if (djlRun != null) {
       runDjl(out, threadList);
@@ -181,31 +193,21 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void runGrid(PrintWriter out, List<Path> modelList, int[] batchList, List<SolverSpec> solverList,
-      int[] threadList, List<String> providerList) throws IOException {
+      int[] threadList, List<String> providerList, List<String> optimizationList) throws IOException {
     int maxBatch = Arrays.stream(batchList).max().orElse(1);
     List<SamplingGrid.Target> targets = new ArrayList<>();
     Map<Integer, MatmulPeak.Probe> probes = new LinkedHashMap<>();
     try {
       for (Path model : modelList) {
         for (String provider : providerList) {
-          for (int t : threadList) {
-            List<String> warnings = new ArrayList<>();
-            FieldOptions options = FieldOptions.defaults().withProvider(provider).withThreads(t)
-                .withMaxBatch(maxBatch).withWarnings(warnings::add);
-            OnnxVelocityField field = OnnxVelocityField.open(model, options);
-            if (!field.providerUsed().equals(provider)) {
-              field.close();
-              out.println("skip: " + model.getFileName() + " on " + provider + ", " + t
-                  + " thread(s): the provider is not available here and fell back to "
-                  + field.providerUsed() + (warnings.isEmpty() ? "" : " (" + warnings.get(0).replaceFirst("^warning: ", "") + ")"));
-              continue;
+          for (String level : optimizationList) {
+            for (int t : threadList) {
+              SamplingGrid.Target target = openTarget(out, model, provider, level, t, maxBatch,
+                  optimizationList.size() > 1, probes);
+              if (target != null) {
+                targets.add(target);
+              }
             }
-            MatmulPeak.Probe probe = skipPeak || !provider.equals("cpu") ? null : probes.get(t);
-            if (probe == null && !skipPeak && provider.equals("cpu")) {
-              probe = newProbe(t);
-              probes.put(t, probe);
-            }
-            targets.add(new SamplingGrid.Target(model.getFileName().toString(), field, model, t, probe));
           }
         }
       }
@@ -236,6 +238,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Opens one field of the grid, or returns null (after a line saying why) when its provider fell back. */
+  private SamplingGrid.Target openTarget(PrintWriter out, Path model, String provider, String level, int threads,
+      int maxBatch, boolean nameLevel, Map<Integer, MatmulPeak.Probe> probes) {
+    List<String> warnings = new ArrayList<>();
+    FieldOptions options = FieldOptions.defaults().withProvider(provider).withThreads(threads)
+        .withOptimization(level).withMaxBatch(maxBatch).withWarnings(warnings::add);
+    OnnxVelocityField field = OnnxVelocityField.open(model, options);
+    if (!field.providerUsed().equals(provider)) {
+      field.close();
+      out.println("skip: " + model.getFileName() + " on " + provider + ", " + threads
+          + " thread(s): the provider is not available here and fell back to " + field.providerUsed()
+          + (warnings.isEmpty() ? "" : " (" + warnings.get(0).replaceFirst("^warning: ", "") + ")"));
+      return null;
+    }
+    MatmulPeak.Probe probe = null;
+    if (!skipPeak && provider.equals("cpu")) {
+      probe = probes.get(threads);
+      if (probe == null) {
+        probe = newProbe(threads);
+        probes.put(threads, probe);
+      }
+    }
+    String label = model.getFileName() + (nameLevel ? " @" + level : "");
+    return new SamplingGrid.Target(label, field, model, threads, probe);
   }
 
   private static MatmulPeak.Probe newProbe(int threads) {
