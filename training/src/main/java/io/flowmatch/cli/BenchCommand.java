@@ -42,11 +42,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Benchmarks sampling: samples/s, ms per model call, share of time outside the",
-      "model, achieved GFLOP/s (FLOPs counted from the ONNX graph) and its share of the",
-      "measured fp32 matmul peak; medians of interleaved repeats. Optionally ONNX Runtime",
-      "vs the DJL forward of a run (--djl-run) and peak memory of --n 1000 vs 100000",
-      "sampling runs in separate processes (--memory-model)."
+      "Benchmarks sampling speed against the machine's matmul peak.",
+      "Per model, batch, solver and thread count: samples/s, ms per model call,",
+      "share of time outside the model, GFLOP/s (FLOPs counted from the ONNX",
+      "graph) and its share of the measured fp32 matmul peak; medians of",
+      "interleaved repeats. Optionally ONNX Runtime vs the DJL forward of a run",
+      "(--djl-run) and peak memory of sampling runs, one process each",
+      "(--memory-model)."
     })
 public final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_BATCHES = "1,16,64,256,1024";
@@ -54,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--models", paramLabel = "M,...", split = ",",
+  @Option(names = "--models", paramLabel = "M", split = ",",
       description = "ONNX models (default: every models/*.onnx in the flowmatch folder)")
   List<Path> models;
 
