@@ -67,6 +67,30 @@ class BenchCommandTest {
   }
 
   @Test
+  void ortAgainstDjlOnTheSameWeightsAndMemoryInSeparateProcesses() throws Exception {
+    Path run = dir.resolve("moons");
+    Outcome trained = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
+        "--steps", "10", "--batch", "64", "--sample-every", "0", "--quiet", "--threads", "1", "--out", run.toString());
+    assertEquals(0, trained.code(), trained.err());
+    Outcome o = cli("bench", "--skip-grid", "--skip-peak", "--threads", "1", "--repeats", "1",
+        "--djl-run", run.toString(), "--djl-batch", "8", "--djl-steps", "3",
+        "--memory-model", model.toString(), "--memory-n", "10,30");
+    assertEquals(0, o.code(), o.err());
+    String[] lines = o.out().split("\n");
+    String row = null;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].trim().startsWith("threads  ORT samples/s")) {
+        row = lines[i + 1].trim();
+      }
+    }
+    assertTrue(row != null && row.startsWith("1 "), o.out());
+    String[] f = row.split("\\s+");
+    // same weights: the samples of ONNX Runtime and DJL agree to float32 rounding
+    assertTrue(Double.parseDouble(f[6]) < 1e-4, row);
+    assertTrue(o.out().matches("(?s).*--n 10 +VmHWM +[0-9.]+ MiB.*--n 30 +VmHWM +[0-9.]+ MiB.*"), o.out());
+  }
+
+  @Test
   void unavailableGpuProviderIsSkippedWithALine() {
     Outcome o = cli("bench", "--models", model.toString(), "--batches", "2", "--solvers", "euler:1",
         "--threads", "1", "--repeats", "1", "--providers", "cuda", "--skip-peak");
