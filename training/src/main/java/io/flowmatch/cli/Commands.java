@@ -16,5 +16,6 @@ final class Commands {
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());
+    cl.addSubcommand("bench", new BenchCommand());
   }
 }

@@ -1,0 +1,168 @@
+package io.flowmatch.inference.perf;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The measured float32 matmul peak of this machine through ONNX Runtime Java: a chain of {@code
+ * layers} MatMuls {@code [rows × size] · [size × size]}, run on the CPU provider with the given
+ * intra-op threads. It is the ceiling a model's achieved GFLOP/s is compared with.
+ */
+public final class MatmulPeak {
+  private MatmulPeak() {}
+
+  /**
+   * A peak measurement.
+   *
+   * @param gflops median GFLOP/s over the timed runs
+   * @param bestGflops fastest timed run
+   * @param flopsPerRun FLOPs of one run of the chain
+   * @param runs timed runs
+   */
+  public record Result(double gflops, double bestGflops, long flopsPerRun, int runs) {}
+
+  /** The default chain: 8 × (256×1024 · 1024×1024), 4.3 GFLOP per run. */
+  public static Result measure(int threads, int runs) throws OrtException {
+    return measure(256, 1024, 8, threads, runs);
+  }
+
+  /**
+   * Runs the chain {@code runs} times after two warm-up runs.
+   *
+   * @param threads ONNX Runtime intra-op threads (0 = its default)
+   */
+  public static Result measure(int rows, int size, int layers, int threads, int runs)
+      throws OrtException {
+    OrtEnvironment env =
+        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+    byte[] model = chain(size, layers);
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      if (threads > 0) {
+        so.setIntraOpNumThreads(threads);
+      }
+      FloatBuffer x =
+          ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      SplittableRandom random = new SplittableRandom(1);
+      for (int i = 0; i < rows * size; i++) {
+        x.put(i, (float) (random.nextDouble() * 2 - 1));
+      }
+      try (OrtSession session = env.createSession(model, so);
+          OnnxTensor input = OnnxTensor.createTensor(env, x, new long[] {rows, size})) {
+        Map<String, OnnxTensor> inputs = Map.of("x", input);
+        long[] nanos = new long[runs];
+        for (int r = -2; r < runs; r++) {
+          long start = System.nanoTime();
+          try (OrtSession.Result out = session.run(inputs)) {
+            // the result is only timed
+          }
+          if (r >= 0) {
+            nanos[r] = System.nanoTime() - start;
+          }
+        }
+        Arrays.sort(nanos);
+        long flops = 2L * rows * size * size * layers;
+        double median =
+            runs % 2 == 1 ? nanos[runs / 2] : (nanos[runs / 2 - 1] + nanos[runs / 2]) / 2.0;
+        return new Result(flops / median, flops / (double) nanos[0], flops, runs);
+      }
+    }
+  }
+
+  /**
+   * An open matmul chain that can be timed one run at a time, so that a benchmark can interleave
+   * peak runs with the runs it compares against the peak (same machine load for both).
+   */
+  public static final class Probe implements AutoCloseable {
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final OnnxTensor input;
+    private final long flops;
+
+    /** The default chain: 8 × (256×1024 · 1024×1024) on {@code threads} intra-op threads. */
+    public Probe(int threads) throws OrtException {
+      int rows = 256;
+      int size = 1024;
+      int layers = 8;
+      OrtEnvironment env =
+          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+      options = new OrtSession.SessionOptions();
+      OrtSession s = null;
+      try {
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        if (threads > 0) {
+          options.setIntraOpNumThreads(threads);
+        }
+        s = env.createSession(chain(size, layers), options);
+        FloatBuffer x =
+            ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        input = OnnxTensor.createTensor(env, x, new long[] {rows, size});
+      } catch (OrtException | RuntimeException e) {
+        if (s != null) {
+          s.close();
+        }
+        options.close();
+        throw e;
+      }
+      session = s;
+      flops = 2L * rows * size * size * layers;
+    }
+
+    /** FLOPs of one run. */
+    public long flops() {
+      return flops;
+    }
+
+    /** Runs the chain once; returns its wall time in nanoseconds. */
+    public long runOnce() throws OrtException {
+      long start = System.nanoTime();
+      try (OrtSession.Result out = session.run(Map.of("x", input))) {
+        return System.nanoTime() - start;
+      }
+    }
+
+    @Override
+    public void close() throws OrtException {
+      input.close();
+      try {
+        session.close();
+      } finally {
+        options.close();
+      }
+    }
+  }
+
+  /**
+   * {@code y = x · W1 · W2 · … · W_layers}, weights scaled by 1/√size so the values stay of order
+   * one along the chain.
+   */
+  static byte[] chain(int size, int layers) {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("matmul_peak");
+    g.input("x", OnnxGraphBuilder.FLOAT, -1, size);
+    g.output("y", OnnxGraphBuilder.FLOAT, -1, size);
+    SplittableRandom random = new SplittableRandom(2);
+    float scale = (float) (Math.sqrt(3.0 / size));
+    String h = "x";
+    for (int l = 0; l < layers; l++) {
+      float[] w = new float[size * size];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+      }
+      String name = g.floats("w" + l, w, size, size);
+      h = l == layers - 1
+          ? g.nodeNamed("MatMul", "y", new String[] {h, name})
+          : g.node("MatMul", new String[] {h, name});
+    }
+    return g.toBytes();
+  }
+}

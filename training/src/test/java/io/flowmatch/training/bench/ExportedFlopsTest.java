@@ -1,0 +1,44 @@
+package io.flowmatch.training.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.flowmatch.inference.perf.FlopCount;
+import io.flowmatch.inference.perf.FlopCounter;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.OnnxExporter;
+import io.flowmatch.training.model.FlowModels;
+import io.flowmatch.training.model.MlpVelocityNet;
+import io.flowmatch.training.model.ModelSpec;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The graph-walking FLOP count of an exported MLP equals the count from its ModelSpec. */
+class ExportedFlopsTest {
+
+  @Test
+  void exportedMlpHasTheAnalyticFlops() throws Exception {
+    ModelSpec spec = new ModelSpec("mlp", 48, 3, 16, 0, 0, new int[0], false, 0);
+    int[] shape = {1, 4, 4};
+    int d = 16;
+    try (NDManager m = NDManager.newBaseManager()) {
+      MlpVelocityNet net = new MlpVelocityNet(spec, shape);
+      net.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(1, shape));
+      for (ExportPrecision p : ExportPrecision.values()) {
+        ModelProto model = ModelProto.parseFrom(OnnxExporter.build(net, spec, shape, Map.of(), p));
+        for (long n : new long[] {1, 256}) {
+          FlopCount c = FlopCounter.count(model, n);
+          long w = spec.width();
+          long macs = (d + spec.timeEmbedDim()) * w + (spec.depth() - 1) * w * w + w * d;
+          assertEquals(2 * n * macs, c.denseFlops(), p + " batch " + n);
+          // per layer: bias Add, Sigmoid and Mul on the hidden layers, bias Add on the output;
+          // the time embedding: Mul, Sin, Cos of [N, timeEmbedDim/2]
+          long elementwise = n * (3 * w * spec.depth() + d) + 3 * n * spec.timeEmbedDim() / 2;
+          assertEquals(elementwise, c.elementwiseOps(), p + " batch " + n);
+        }
+      }
+    }
+  }
+}
