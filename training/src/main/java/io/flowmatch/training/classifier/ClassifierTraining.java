@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.flowmatch.training.autograd.ScalarOps;
 import io.flowmatch.training.train.AdamW;
 import io.flowmatch.training.train.LearningRate;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class ClassifierTraining {
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDList out = model.forward(new ParameterStore(sm, false), new NDList(xa), true);
             logits = out.get(0);
-            NDArray loss = logits.logSoftmax(1).mul(target).sum().neg().div((float) b);
+            NDArray loss = ScalarOps.dividedBy(logits.logSoftmax(1).mul(target).sum().neg(), b);
             gc.backward(loss);
             lossSum += loss.getFloat() * b;
           }

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import io.flowmatch.training.autograd.ScalarOps;
 
 /**
  * One DiT transformer block with adaLN-Zero time conditioning.
@@ -116,7 +117,7 @@ public final class DitBlock extends AbstractBlock {
     NDArray qkvOut = qkv.forward(ps, new NDList(h), training).head(); // [N, L, 3D]
     NDList parts =
         qkvOut.reshape(-1, tokens, 3, heads, headDim).transpose(2, 0, 3, 1, 4).split(3, 0);
-    NDArray q = parts.get(0).squeeze(0).mul(1.0 / Math.sqrt(headDim)); // [N, H, L, hd]
+    NDArray q = ScalarOps.times(parts.get(0).squeeze(0), 1.0 / Math.sqrt(headDim)); // [N, H, L, hd]
     NDArray k = parts.get(1).squeeze(0);
     NDArray v = parts.get(2).squeeze(0);
     // PyTorch's CPU softmax accumulates half inputs in float32 (NDArray.toType would cut autograd)

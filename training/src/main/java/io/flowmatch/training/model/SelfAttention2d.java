@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.flowmatch.training.autograd.ScalarOps;
 
 /**
  * Multi-head self-attention over the H·W positions of an [N, C, H, W] feature map, with a residual:
@@ -97,7 +98,7 @@ public final class SelfAttention2d extends AbstractBlock {
             .singletonOrThrow()
             .reshape(n, 3, heads, headDim, positions)
             .split(3, 1);
-    NDArray q = qkvParts.get(0).reshape(n * heads, headDim, positions).mul(queryScale());
+    NDArray q = ScalarOps.times(qkvParts.get(0).reshape(n * heads, headDim, positions), queryScale());
     NDArray k = qkvParts.get(1).reshape(n * heads, headDim, positions);
     NDArray v = qkvParts.get(2).reshape(n * heads, headDim, positions);
     NDArray attention = q.transpose(0, 2, 1).batchMatMul(k).softmax(-1);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.flowmatch.training.autograd.ScalarOps;
 import io.flowmatch.training.precision.MixedPrecisionModel;
 
 /**
@@ -36,7 +37,7 @@ public final class FlowMatchingLoss {
       v = model.working().forward(store, new NDList(xw, t), true).singletonOrThrow();
       // scale before the reduction, (scale/n)·Σ(v−u)²: a float16 mean would first shrink the
       // gradient by 1/n into float16's subnormal range
-      NDArray scaled = v.sub(uw).square().sum().mul((float) (lossScale / n));
+      NDArray scaled = ScalarOps.times(v.sub(uw).square().sum(), (float) (lossScale / n));
       gc.backward(scaled);
     }
     try (NDArray v32 = v.toType(DataType.FLOAT32, true);

@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.flowmatch.training.autograd.ScalarOps;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -171,7 +172,8 @@ class UNetVelocityNetTest {
       NDArray ts = sub.create(t);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray v = net.forward(new ParameterStore(sub, false), new NDList(xs, ts), true).singletonOrThrow();
-        collector.backward(v.square().mean().mul(0.5f));
+        // not mul(0.5f): DJL frees that constant's memory before backward may read it (ScalarOps)
+        collector.backward(ScalarOps.times(v.square().mean(), 0.5));
       }
       int total = (int) net.parameterCount();
       float[] all = new float[total];
