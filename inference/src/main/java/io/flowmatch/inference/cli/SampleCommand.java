@@ -1,9 +1,7 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyFile;
-import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.sampling.GaussianNoise;
@@ -86,19 +84,7 @@ public final class SampleCommand implements Callable<Integer> {
       description = "Write all final samples as float32 [N, ...data shape] (numpy.load reads it).")
   Path saveNpy;
 
-  @Option(
-      names = "--save-trajectory",
-      paramLabel = "FILE.npy",
-      description = "Write the states at every grid time of a fixed-step solver as float32 [K+1, N, ...data shape],"
-          + " and the K+1 times as float64 to FILE.times.npy.")
-  Path saveTrajectory;
-
-  @Option(
-      names = "--paths",
-      paramLabel = "P",
-      description = "2-D models: draw the trajectories of the first P samples on the --out scatter plot"
-          + " (fixed-step solvers; default: 0).")
-  int paths;
+  @Mixin TrajectoryOptions trajectoryOptions;
 
   @Mixin PictureOptions pictureOptions;
 
@@ -125,19 +111,7 @@ public final class SampleCommand implements Callable<Integer> {
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
     requireExtension("--save-npy", saveNpy, ".npy", "");
-    requireExtension("--save-trajectory", saveTrajectory, ".npy", "");
-    if (paths < 0) {
-      throw new UsageException("--paths must be a non-negative integer, got " + paths);
-    }
-    if (paths > 0 && out == null) {
-      throw new UsageException("--paths draws on the --out scatter plot; give --out FILE.png");
-    }
-    boolean recording = saveTrajectory != null || paths > 0;
-    if (recording && !(solver instanceof GridSolver)) {
-      throw new UsageException(
-          (saveTrajectory != null ? "--save-trajectory" : "--paths") + " needs a fixed-step solver (euler, heun, midpoint, rk4),"
-              + " got " + solver.name() + ", whose steps are not known in advance");
-    }
+    GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
@@ -145,9 +119,6 @@ public final class SampleCommand implements Callable<Integer> {
       int[] shape = field.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);
-      }
-      if (paths > 0 && !Pictures.isPoint2d(shape)) {
-        throw new UsageException("--paths draws 2-D trajectories, this model's samples have shape " + Arrays.toString(shape));
       }
       int count =
           noiseFile != null
@@ -161,81 +132,20 @@ public final class SampleCommand implements Callable<Integer> {
       SampleFiles.Targets targets =
           new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
-      Trajectory trajectory = recording ? trajectory((GridSolver) solver, count, field.sampleSize()) : null;
+      Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
       try (ProgressBar bar = progressBar(stderr)) {
         report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, source, count, modelOptions.batch,
-            targets, bar, "--noise " + noise, stderr, trajectory == null ? null : pathOverlay(trajectory, Math.min(paths, count)));
+            targets, bar, "--noise " + noise, stderr, trajectoryOptions.overlay(trajectory, count));
       }
-      if (saveTrajectory != null) {
-        writeTrajectory(trajectory, shape);
-      }
+      trajectoryOptions.write(trajectory, shape);
       if (!quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
-        if (saveTrajectory != null) {
-          stdout.println("wrote " + saveTrajectory + " (" + trajectory.nodeCount() + " states of " + count + " samples, shape "
-              + NpyHeader.shapeString(withBatch(trajectory.nodeCount(), withBatch(count, shape))) + ", float32) and "
-              + timesFile(saveTrajectory) + " (" + trajectory.nodeCount() + " times, float64)");
-        }
+        trajectoryOptions.printWritten(stdout, trajectory, shape);
       }
       return Cli.OK;
     }
-  }
-
-  /** Records all samples when the trajectory is saved, else only the ones drawn as paths. */
-  private Trajectory trajectory(GridSolver grid, int count, int sampleSize) {
-    int keep = saveTrajectory != null ? count : Math.min(paths, count);
-    long values = Trajectory.valueCount(grid.steps(), keep, sampleSize);
-    if (values > Trajectory.MAX_VALUES) {
-      throw new UsageException(
-          "--save-trajectory: " + (grid.steps() + 1) + " states × " + keep + " samples × " + sampleSize + " values = " + values
-              + " floats, more than fit in memory (at most " + Trajectory.MAX_VALUES + "); use fewer --n or --steps");
-    }
-    return new Trajectory(grid, keep, sampleSize);
-  }
-
-  private static SampleFiles.Overlay pathOverlay(Trajectory trajectory, int count) {
-    if (count == 0) {
-      return null;
-    }
-    return new SampleFiles.Overlay() {
-      @Override
-      public float[] points() {
-        // every node of every drawn path, so that fitted bounds show whole paths
-        float[] all = new float[count * trajectory.nodeCount() * 2];
-        for (int i = 0; i < count; i++) {
-          float[] p = trajectory.path(i);
-          System.arraycopy(p, 0, all, i * p.length, p.length);
-        }
-        return all;
-      }
-
-      @Override
-      public void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds) {
-        for (int i = 0; i < count; i++) {
-          ScatterPlot.drawPath(img, bounds, trajectory.path(i), trajectory.nodeCount(), PATH_RGB);
-        }
-      }
-    };
-  }
-
-  private static final int PATH_RGB = 0xd62728;
-
-  private void writeTrajectory(Trajectory trajectory, int[] shape) {
-    Path times = timesFile(saveTrajectory);
-    try {
-      Npy.write(saveTrajectory, withBatch(trajectory.nodeCount(), withBatch(trajectory.samples(), shape)), trajectory.states());
-      Npy.writeDoubles(times, trajectory.times());
-    } catch (IOException e) {
-      throw new FailureException("cannot write --save-trajectory " + saveTrajectory + ": " + IoMessages.of(e), e);
-    }
-  }
-
-  /** FILE.npy → FILE.times.npy, in the same folder. */
-  static Path timesFile(Path trajectoryFile) {
-    String name = trajectoryFile.getFileName().toString();
-    return trajectoryFile.resolveSibling(name.substring(0, name.length() - ".npy".length()) + ".times.npy");
   }
 
   /** The bar, or null when it is not wanted (try-with-resources skips null). */

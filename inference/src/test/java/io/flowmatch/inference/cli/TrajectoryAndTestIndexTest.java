@@ -97,6 +97,27 @@ class TrajectoryAndTestIndexTest {
   }
 
   @Test
+  void decodeSavesItsTrajectoryToo() throws IOException {
+    Path traj = dir.resolve("dec.npy");
+    Path x = dir.resolve("x.npy");
+    Run r = run("decode", "--model", gauss, "--input", noise().toString(), "--out", x.toString(), "--solver", "euler",
+        "--steps", "2", "--save-trajectory", traj.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().endsWith("wrote " + traj + " (3 states of 5 samples, shape (3, 5, 2), float32) and "
+        + dir.resolve("dec.times.npy") + " (3 times, float64)\n"), r.out());
+    NpyArray a = Npy.read(traj);
+    double[] t = {0, 0.5, 1};
+    assertArrayEquals(t, readDoubles(dir.resolve("dec.times.npy")), 0.0);
+    for (int k = 0; k < 3; k++) {
+      for (int i = 0; i < NOISE.length; i++) {
+        assertEquals(t[k] * MU + (1 + t[k] * (SIGMA - 1)) * NOISE[i], a.data()[k * NOISE.length + i], 2e-6);
+      }
+    }
+    assertEquals("flowmatch decode: --paths draws on the --out scatter plot; give --out FILE.png\n",
+        run("decode", "--model", gauss, "--input", noise().toString(), "--out", x.toString(), "--paths", "2").err());
+  }
+
+  @Test
   void recordingChangesNothingAndImagesKeepTheirShape() throws IOException {
     Path plain = dir.resolve("plain.npy");
     Path recorded = dir.resolve("recorded.npy");
