@@ -51,6 +51,8 @@ public final class DecodeCommand implements Callable<Integer> {
 
   @Mixin SolverOptions solverOptions;
 
+  @Mixin TrajectoryOptions trajectoryOptions;
+
   @Mixin PictureOptions pictureOptions;
 
   @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
@@ -83,6 +85,7 @@ public final class DecodeCommand implements Callable<Integer> {
       throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
     SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    io.flowmatch.inference.solver.GridSolver grid = trajectoryOptions.check(solver, outIsNpy ? null : out);
     modelOptions.resolve();
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
@@ -100,13 +103,17 @@ public final class DecodeCommand implements Callable<Integer> {
               pictureOptions.upscale,
               bounds,
               "decoded " + input.getFileName() + " · " + solverOptions.describe());
+      io.flowmatch.inference.sampling.Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
       try (ProgressBar bar = ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, "decode") : null) {
-        report = SampleFiles.run(field, solver, new NpyNoise(codes), count, modelOptions.batch, targets, bar, "--input " + input, stderr);
+        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, new NpyNoise(codes), count,
+            modelOptions.batch, targets, bar, "--input " + input, stderr, trajectoryOptions.overlay(trajectory, count));
       }
+      trajectoryOptions.write(trajectory, shape);
       if (!quiet) {
         stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
+        trajectoryOptions.printWritten(stdout, trajectory, shape);
       }
       return Cli.OK;
     }

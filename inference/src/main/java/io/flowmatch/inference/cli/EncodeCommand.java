@@ -52,10 +52,24 @@ public final class EncodeCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "ITEM",
       arity = "1..*",
-      required = true,
-      description = "Data: a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
+      description = "Data (or --test-index): a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
           + " (.png, .jpg; image models, pixels mapped onto flowmatch.data_range), or numbers such as 1.5,-2.")
   List<String> input;
+
+  @Option(
+      names = "--test-index",
+      paramLabel = "I",
+      split = ",",
+      description = "Instead of --input: test-set images by index, e.g. 0,7,42 (image models; the file"
+          + " " + TestImages.TEST_FILE + "(.gz) of the model's data set).")
+  List<Integer> testIndex;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Folder of the IDX files for --test-index (default: /usr/share/datasets/fashion-mnist, or"
+          + " /usr/share/datasets/mnist for MNIST models).")
+  Path dataDir;
 
   @Option(names = "--out", paramLabel = "Z.npy", required = true, description = "The codes, float32 [N, ...data shape].")
   Path out;
@@ -79,11 +93,17 @@ public final class EncodeCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     modelOptions.check();
+    if ((input == null) == (testIndex == null)) {
+      throw new UsageException(input == null ? "give --input ITEM... or --test-index I,J,..." : "give --input or --test-index, not both");
+    }
+    if (dataDir != null && testIndex == null) {
+      throw new UsageException("--data-dir is for --test-index");
+    }
     OdeSolver solver = solverOptions.create();
     SampleCommand.requireExtension("--out", out, ".npy", "");
     modelOptions.resolve();
 
-    boolean streamed = input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
+    boolean streamed = input != null && input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
         OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
       int[] shape = field.sampleShape();
@@ -94,7 +114,10 @@ public final class EncodeCommand implements Callable<Integer> {
         count = NoiseFiles.count("--input", Path.of(input.get(0)), file, shape, null);
         data = new NpyNoise(file);
       } else {
-        float[] all = Items.read("--input", input, shape, Pictures.dataRange(field.metadata(), stderr));
+        float[] all =
+            input != null
+                ? Items.read("--input", input, shape, Pictures.dataRange(field.metadata(), stderr))
+                : TestImages.read(testIndex, dataDir, shape, field.metadata(), Pictures.dataRange(field.metadata(), stderr));
         count = all.length / size;
         data = new ArrayNoise(all);
       }
@@ -117,7 +140,7 @@ public final class EncodeCommand implements Callable<Integer> {
         } catch (SolverException e) {
           throw new FailureException(e.getMessage(), e);
         } catch (IOException e) {
-          throw new FailureException("cannot read --input " + input.get(0) + ": " + IoMessages.of(e), e);
+          throw new FailureException("cannot read " + (input != null ? "--input " + input.get(0) : "--test-index images") + ": " + IoMessages.of(e), e);
         }
         outputs.commit();
       }

@@ -9,6 +9,8 @@ import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.sampling.Trajectory;
+import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,6 +84,8 @@ public final class SampleCommand implements Callable<Integer> {
       description = "Write all final samples as float32 [N, ...data shape] (numpy.load reads it).")
   Path saveNpy;
 
+  @Mixin TrajectoryOptions trajectoryOptions;
+
   @Mixin PictureOptions pictureOptions;
 
   @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
@@ -107,6 +111,7 @@ public final class SampleCommand implements Callable<Integer> {
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
     requireExtension("--save-npy", saveNpy, ".npy", "");
+    GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
@@ -127,13 +132,17 @@ public final class SampleCommand implements Callable<Integer> {
       SampleFiles.Targets targets =
           new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
+      Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
       try (ProgressBar bar = progressBar(stderr)) {
-        report = SampleFiles.run(field, solver, source, count, modelOptions.batch, targets, bar, "--noise " + noise, stderr);
+        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, source, count, modelOptions.batch,
+            targets, bar, "--noise " + noise, stderr, trajectoryOptions.overlay(trajectory, count));
       }
+      trajectoryOptions.write(trajectory, shape);
       if (!quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
+        trajectoryOptions.printWritten(stdout, trajectory, shape);
       }
       return Cli.OK;
     }

@@ -31,6 +31,13 @@ final class SampleFiles {
    * @param bounds scatter plots: fixed bounds, or null to fit
    * @param title scatter plots: the line above the plot
    */
+  /** Something drawn over a 2-D scatter plot (trajectories), and the points it covers. */
+  interface Overlay {
+    float[] points();
+
+    void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds);
+  }
+
   record Targets(String npyOption, Path npy, Path png, Integer upscale, ScatterPlot.Bounds bounds, String title) {}
 
   /**
@@ -48,6 +55,21 @@ final class SampleFiles {
       ProgressBar bar,
       String inputOption,
       PrintWriter stderr) {
+    return run(field, solver, source, count, batch, targets, bar, inputOption, stderr, null);
+  }
+
+  /** As above, with an overlay drawn on 2-D scatter plots (null for none). */
+  static SampleReport run(
+      OnnxVelocityField field,
+      OdeSolver solver,
+      NoiseSource source,
+      int count,
+      int batch,
+      Targets targets,
+      ProgressBar bar,
+      String inputOption,
+      PrintWriter stderr,
+      Overlay overlay) {
     int[] shape = field.sampleShape();
     int keep = targets.png() == null ? 0 : Math.min(count, Pictures.capacity(shape));
     try (SampleOutputs outputs = new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
@@ -63,12 +85,27 @@ final class SampleFiles {
       outputs.commit();
       if (targets.png() != null) {
         ValueRange range = Pictures.dataRange(field.metadata(), stderr);
-        SampleCommand.writePng(
-            targets.png(),
-            Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), targets.title() + " · " + keep + " samples"));
+        String title = targets.title() + " · " + keep + " samples";
+        java.awt.image.BufferedImage img;
+        if (overlay != null && Pictures.isPoint2d(shape)) {
+          ScatterPlot.Bounds bounds = targets.bounds() != null ? targets.bounds() : fit(outputs.kept(), keep, overlay.points());
+          img = Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), bounds, title);
+          overlay.draw(img, bounds);
+        } else {
+          img = Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), title);
+        }
+        SampleCommand.writePng(targets.png(), img);
       }
       return report;
     }
+  }
+
+  /** Bounds that hold the first n samples and the overlay's points. */
+  private static ScatterPlot.Bounds fit(float[] samples, int n, float[] extra) {
+    float[] all = new float[2 * n + extra.length];
+    System.arraycopy(samples, 0, all, 0, 2 * n);
+    System.arraycopy(extra, 0, all, 2 * n, extra.length);
+    return ScatterPlot.autoBounds(all, all.length / 2);
   }
 
   /** "wrote …" lines for the files written. */

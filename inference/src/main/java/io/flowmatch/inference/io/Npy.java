@@ -42,6 +42,20 @@ public final class Npy {
     AtomicFile.write(path, toBytes(shape, data, dtype));
   }
 
+  /**
+   * Writes a 1-D float64 ({@code <f8}) array atomically, for values that float32 would round,
+   * such as the grid times stored beside a trajectory.
+   */
+  public static void writeDoubles(Path path, double[] values) throws IOException {
+    byte[] header = NpyHeader.encode(NpyDtype.FLOAT64.littleEndianDescr(), new long[] {values.length}, 0);
+    ByteBuffer buf = ByteBuffer.allocate(header.length + values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(header);
+    for (double v : values) {
+      buf.putDouble(v);
+    }
+    AtomicFile.write(path, buf.array());
+  }
+
   /** The bytes of a v1.0 .npy file. */
   public static byte[] toBytes(int[] shape, float[] data, NpyDtype dtype) {
     new NpyArray(shape, data); // checks the count

@@ -9,7 +9,7 @@ import io.flowmatch.inference.field.VelocityField;
  * combined in double and rounded to float once per stage, so the state carries one float rounding
  * per step.
  */
-abstract class FixedStepSolver implements OdeSolver {
+abstract class FixedStepSolver implements GridSolver {
   private final String name;
   private final int steps;
   private final String grid;
@@ -29,6 +29,7 @@ abstract class FixedStepSolver implements OdeSolver {
     return name;
   }
 
+  @Override
   public final int steps() {
     return steps;
   }
@@ -52,16 +53,40 @@ abstract class FixedStepSolver implements OdeSolver {
 
   @Override
   public final SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1) {
+    return solve(field, x, n, t0, t1, null);
+  }
+
+  @Override
+  public final double[] nodes(double t0, double t1) {
+    return TimeGrid.nodes(grid, steps, t0, t1);
+  }
+
+  @Override
+  public final SolveResult solve(
+      VelocityField field, float[] x, int n, double t0, double t1, NodeObserver observer) {
     SolveArguments.check(name, field, x, n, t0, t1);
     FieldCalls calls = new FieldCalls(name, field, n);
     if (n == 0 || t0 == t1) {
+      if (observer != null) {
+        // a zero-length solve still has its grid: every node holds the initial state
+        double[] nodes = nodes(t0, t1);
+        for (int i = 0; i <= steps; i++) {
+          observer.atNode(i, nodes[i], x, n);
+        }
+      }
       return calls.result(0, 0);
     }
-    double[] nodes = TimeGrid.nodes(grid, steps, t0, t1);
+    double[] nodes = nodes(t0, t1);
     int size = n * calls.sampleSize();
     float[][] work = new float[workArrays()][size];
+    if (observer != null) {
+      observer.atNode(0, nodes[0], x, n);
+    }
     for (int i = 0; i < steps; i++) {
       step(calls, x, n, nodes[i], nodes[i + 1] - nodes[i], work);
+      if (observer != null) {
+        observer.atNode(i + 1, nodes[i + 1], x, n);
+      }
     }
     return calls.result(steps, 0);
   }
