@@ -55,14 +55,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
   @Mixin PictureOptions pictureOptions;
 
-  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
-  boolean progress;
-
-  @Option(names = "--quiet", description = "No summary line and no progress bar.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -89,7 +82,7 @@ public final class DecodeCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       if (out != null && !outIsNpy) {
         Pictures.requireDrawable("--out", shape);
@@ -105,12 +98,12 @@ public final class DecodeCommand implements Callable<Integer> {
               "decoded " + input.getFileName() + " · " + solverOptions.describe());
       io.flowmatch.inference.sampling.Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, "decode") : null) {
+      try (ProgressBar bar = output.progressBar(stderr, "decode")) {
         report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, new NpyNoise(codes), count,
             modelOptions.batch, targets, bar, "--input " + input, stderr, trajectoryOptions.overlay(trajectory, count));
       }
       trajectoryOptions.write(trajectory, shape);
-      if (!quiet) {
+      if (!output.quiet) {
         stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         trajectoryOptions.printWritten(stdout, trajectory, shape);

@@ -79,14 +79,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @Mixin SolverOptions solverOptions;
 
-  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
-  boolean progress;
-
-  @Option(names = "--quiet", description = "No summary and no progress bar.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -105,7 +98,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
     boolean streamed = input != null && input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       NoiseSource data;
@@ -126,7 +119,7 @@ public final class EncodeCommand implements Callable<Integer> {
       RoundTrip check = roundtrip ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size) : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
-          ProgressBar bar = ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, "encode") : null) {
+          ProgressBar bar = output.progressBar(stderr, "encode")) {
         Sampler.Sink sink =
             (first, m, x) -> {
               codes.add(x, m * size);
@@ -144,7 +137,7 @@ public final class EncodeCommand implements Callable<Integer> {
         }
         outputs.commit();
       }
-      if (!quiet) {
+      if (!output.quiet) {
         stdout.println(SampleCommand.summary("encoded", report, shape, solverOptions.describe(), field.providerUsed()));
         stdout.println(describe(codes));
         if (check != null) {

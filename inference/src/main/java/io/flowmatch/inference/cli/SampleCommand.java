@@ -88,14 +88,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin PictureOptions pictureOptions;
 
-  @Option(names = "--progress", description = "Always show the progress bar (default: only on a terminal).")
-  boolean progress;
-
-  @Option(names = "--quiet", description = "No summary line and no progress bar.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -115,7 +108,7 @@ public final class SampleCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);
@@ -124,7 +117,7 @@ public final class SampleCommand implements Callable<Integer> {
           noiseFile != null
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
               : n != null ? n : Pictures.isImage(shape) ? DEFAULT_N_IMAGES : DEFAULT_N;
-      if (verbose) {
+      if (output.verbose) {
         stderr.println("solver " + solverOptions.describe() + "; " + count + " samples in batches of "
             + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
       }
@@ -134,23 +127,18 @@ public final class SampleCommand implements Callable<Integer> {
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
       Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = progressBar(stderr)) {
+      try (ProgressBar bar = output.progressBar(stderr, spec.name())) {
         report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, source, count, modelOptions.batch,
             targets, bar, "--noise " + noise, stderr, trajectoryOptions.overlay(trajectory, count));
       }
       trajectoryOptions.write(trajectory, shape);
-      if (!quiet) {
+      if (!output.quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         trajectoryOptions.printWritten(stdout, trajectory, shape);
       }
       return Cli.OK;
     }
-  }
-
-  /** The bar, or null when it is not wanted (try-with-resources skips null). */
-  private ProgressBar progressBar(PrintWriter stderr) {
-    return ProgressBar.wanted(quiet, progress) ? new ProgressBar(stderr, spec.name()) : null;
   }
 
   static void writePng(Path path, java.awt.image.BufferedImage image) {
