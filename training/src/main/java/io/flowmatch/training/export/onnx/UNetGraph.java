@@ -28,10 +28,10 @@ import java.util.Map;
  * <p>Op choices, each matching the DJL forward:
  *
  * <ul>
- *   <li>GroupNorm: Reshape [N, G, −1] → LayerNormalization (float32, unit scale) → Reshape [N, C, H,
- *       W] → Mul γ → Add β. ORT runs LayerNormalization as one fused kernel, whereas it expands
- *       GroupNormalization-21 into a dozen small ops. For float16 the statistics stay float32: Casts
- *       around the LayerNormalization.
+ *   <li>GroupNorm: {@link GroupNormGraph} in its {@link GroupNormGraph.Form#DEFAULT default} form,
+ *       Reshape [N, G, −1] → InstanceNormalization (float32, unit scale) → Reshape [N, C, H, W] → Mul
+ *       γ → Add β; ORT's InstanceNormalization kernel was the fastest of the equivalent forms here.
+ *       For float16 the statistics stay float32: Casts around the InstanceNormalization.
  *   <li>SiLU: Sigmoid then Mul, which ORT fuses into one kernel.
  *   <li>Attention: MatMul / Softmax / MatMul on [N·heads, ·, ·] views; Softmax in float32.
  *   <li>Upsampling: Resize nearest with float32 scales {1, 1, 2, 2}, asymmetric coordinates and
@@ -42,11 +42,13 @@ import java.util.Map;
 public final class UNetGraph {
   private final OnnxGraphBuilder g;
   private final int elemType;
+  private final GroupNormGraph groupNorms;
   private final Map<String, String> constants = new HashMap<>();
 
-  private UNetGraph(OnnxGraphBuilder g, int elemType) {
+  private UNetGraph(OnnxGraphBuilder g, int elemType, GroupNormGraph.Form groupNormForm) {
     this.g = g;
     this.elemType = elemType;
+    this.groupNorms = new GroupNormGraph(g, elemType, groupNormForm);
   }
 
   /**
@@ -64,6 +66,16 @@ public final class UNetGraph {
   public static String add(
       OnnxGraphBuilder g, Block block, ModelSpec spec, int[] sampleShape, String x, String t,
       int elemType) {
+    return add(g, block, spec, sampleShape, x, t, elemType, GroupNormGraph.Form.DEFAULT);
+  }
+
+  /**
+   * As {@link #add(OnnxGraphBuilder, Block, ModelSpec, int[], String, String, int)}, with the
+   * GroupNorms written in the given op form (for benchmarks and parity tests of every form).
+   */
+  static String add(
+      OnnxGraphBuilder g, Block block, ModelSpec spec, int[] sampleShape, String x, String t,
+      int elemType, GroupNormGraph.Form groupNormForm) {
     if (!(block instanceof UNetVelocityNet)) {
       throw new IllegalArgumentException(
           "unet export: expected a UNetVelocityNet block, got "
@@ -84,7 +96,7 @@ public final class UNetGraph {
           "unet export: expected a sample shape [" + net.dataChannels() + ", H, W] with H and W"
               + " multiples of " + net.sizeMultiple() + ", got " + Arrays.toString(sampleShape));
     }
-    return new UNetGraph(g, elemType).network(net, sampleShape[1], sampleShape[2], x, t);
+    return new UNetGraph(g, elemType, groupNormForm).network(net, sampleShape[1], sampleShape[2], x, t);
   }
 
   private static void checkSpec(ModelSpec built, ModelSpec given) {
@@ -209,22 +221,9 @@ public final class UNetGraph {
   }
 
   private Map4 groupNorm(Map4 x, GroupNorm norm, String prefix) {
-    long groups = norm.groups();
-    long groupSize = x.c / groups * x.h * x.w;
-    String grouped = toFloat(g.node("Reshape", new String[] {x.name, longs(0, groups, -1)}));
-    String ones = constants.computeIfAbsent("ln_ones_" + groupSize,
-        k -> g.floats(g.fresh("ln_ones"), filled(groupSize, 1f), groupSize));
-    String zeros = constants.computeIfAbsent("ln_zeros_" + groupSize,
-        k -> g.floats(g.fresh("ln_zeros"), filled(groupSize, 0f), groupSize));
-    String normed =
-        g.node("LayerNormalization", new String[] {grouped, ones, zeros},
-            attr("axis", -1L), attr("epsilon", GroupNorm.EPSILON));
-    normed = fromFloat(normed);
-    String y = g.node("Reshape", new String[] {normed, longs(0, x.c, x.h, x.w)});
-    String gamma = param(norm.gamma(), prefix + ".gamma", x.c, 1, 1);
-    String beta = param(norm.beta(), prefix + ".beta", x.c, 1, 1);
-    y = g.node("Mul", new String[] {y, gamma});
-    return new Map4(g.node("Add", new String[] {y, beta}), x.c, x.h, x.w);
+    String y = groupNorms.add(x.name, x.c, x.h, x.w, norm.groups(), values(norm.gamma()),
+        values(norm.beta()), prefix);
+    return new Map4(y, x.c, x.h, x.w);
   }
 
   // ---- layers ----
@@ -300,11 +299,5 @@ public final class UNetGraph {
   private String longs(long... values) {
     String key = "longs" + Arrays.toString(values);
     return constants.computeIfAbsent(key, k -> g.longs(g.fresh("shape"), values, values.length));
-  }
-
-  private static float[] filled(long n, float value) {
-    float[] a = new float[Math.toIntExact(n)];
-    Arrays.fill(a, value);
-    return a;
   }
 }

@@ -48,11 +48,16 @@ class UNetGraphTest {
 
   /** The model contract around the U-Net: x, t float32 in, v float32 out, dynamic batch. */
   static byte[] export(UNetVelocityNet net, int[] sample, int elemType) {
+    return export(net, sample, elemType, GroupNormGraph.Form.DEFAULT);
+  }
+
+  static byte[] export(
+      UNetVelocityNet net, int[] sample, int elemType, GroupNormGraph.Form groupNormForm) {
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
     g.input("x", FLOAT, -1, sample[0], sample[1], sample[2]);
     g.input("t", FLOAT, -1);
     String x = elemType == FLOAT ? "x" : g.node("Cast", new String[] {"x"}, attr("to", (long) elemType));
-    String v = UNetGraph.add(g, net, net.spec(), sample, x, "t", elemType);
+    String v = UNetGraph.add(g, net, net.spec(), sample, x, "t", elemType, groupNormForm);
     if (elemType == FLOAT) {
       g.nodeNamed("Identity", "v", new String[] {v});
     } else {
@@ -121,6 +126,29 @@ class UNetGraphTest {
   void withoutAttentionMatches() throws Exception {
     ModelSpec spec = new ModelSpec("unet", 16, 1, 32, 0, 0, new int[] {1, 2}, false, 8);
     checkParity(spec, new int[] {1, 12, 20}, 13);
+  }
+
+  /** The forms the benchmark compares all write the same U-Net. */
+  @Test
+  void everyGroupNormFormMatchesDjlInFp32() throws Exception {
+    ModelSpec spec = new ModelSpec("unet", 16, 1, 32, 0, 2, new int[] {1, 2}, true, 4);
+    int[] sample = {1, 8, 8};
+    UNetVelocityNet net =
+        UNetTesting.build(manager, spec, sample[0], sample[1], sample[2], DataType.FLOAT32);
+    UNetTesting.perturbNormsAndBiases(net, 14);
+    Random random = new Random(14);
+    long[] xShape = {2, sample[0], sample[1], sample[2]};
+    float[] x = UNetTesting.gaussian(random, 2 * sample[1] * sample[2]);
+    float[] t = UNetTesting.uniform(random, 2);
+    float[] djl = UNetTesting.forward(manager, net, DataType.FLOAT32, x, new Shape(xShape), t);
+    float scale = UNetTesting.maxAbs(djl);
+    assertTrue(scale > 0.1f, "degenerate output, max|v| = " + scale);
+    for (GroupNormGraph.Form form : GroupNormGraph.Form.values()) {
+      float err = UNetTesting.maxAbsDiff(runOrt(export(net, sample, FLOAT, form), x, xShape, t), djl)
+          / scale;
+      System.out.printf(Locale.ROOT, "unet group norm form %s: fp32 err/max|v| %.2e%n", form, err);
+      assertTrue(err <= 1e-5f, form + ": fp32 parity error " + err + " of max|v|");
+    }
   }
 
   @Test
