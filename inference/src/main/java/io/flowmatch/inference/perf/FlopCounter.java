@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *
  * <p>Shape rules cover the ops the flowmatch exporters and analytic models write (elementwise
  * math with broadcasting, MatMul, Gemm, Conv, Concat, Split, Reshape, Transpose, Squeeze,
- * Unsqueeze, Flatten, reductions, Softmax, Layer/GroupNormalization, Resize, Constant, Shape).
+ * Unsqueeze, Flatten, reductions, Softmax, Layer/Group/InstanceNormalization, Resize, Constant,
+ * Shape).
  * Constant int64 tensors (Reshape shapes, axes, split sizes) and float Resize scales are read from
  * initializers. A graph with any other op is refused with the op's name, so a count is never
  * silently short.
@@ -36,10 +37,11 @@ import java.util.TreeMap;
 public final class FlopCounter {
   private static final Set<String> UNARY_MATH =
       Set.of("Sigmoid", "Sin", "Cos", "Erf", "Log", "Exp", "Sqrt", "Relu", "Tanh", "Neg", "Abs",
-          "Reciprocal", "Softplus", "Gelu", "Softmax", "LayerNormalization", "GroupNormalization");
+          "Reciprocal", "Softplus", "Gelu", "Softmax", "LayerNormalization", "GroupNormalization",
+          "InstanceNormalization");
   private static final Set<String> BINARY_MATH = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min");
   private static final Set<String> COPIES = Set.of("Identity", "Cast");
-  private static final Set<String> REDUCTIONS = Set.of("ReduceSum", "ReduceMean", "ReduceMax");
+  private static final Set<String> REDUCTIONS = Set.of("ReduceSum", "ReduceMean", "ReduceMax", "ReduceSumSquare");
 
   private final Map<String, long[]> shapes = new HashMap<>();
   private final Map<String, long[]> longValues = new HashMap<>();

@@ -71,6 +71,22 @@ class FlopCounterTest {
     }
   }
 
+  /** The U-Net's group norm (Reshape → InstanceNormalization) is shape-preserving, no dense FLOPs. */
+  @Test
+  void countsNormalisationsAndReductionsAsElementwise() {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("norms");
+    g.input("x", FLOAT, -1, 8, 2, 2).output("y", FLOAT, -1, 2, 1);
+    String h = g.node("Reshape", new String[] {"x", g.longs("s", new long[] {0, 2, -1}, 3)});
+    h = g.node("InstanceNormalization",
+        new String[] {h, g.floats("scale", new float[2], 2), g.floats("bias", new float[2], 2)});
+    g.nodeNamed("ReduceSumSquare", "y", new String[] {h, g.longs("axes", new long[] {-1}, 1)});
+    for (long n : new long[] {1, 7}) {
+      FlopCount c = FlopCounter.count(g.build(), n);
+      assertEquals(0, c.denseFlops());
+      assertEquals(2 * n * 32, c.elementwiseOps(), "InstanceNormalization and ReduceSumSquare of [N,2,16]");
+    }
+  }
+
   @Test
   void refusesAnOpWithoutAShapeRule() {
     OnnxGraphBuilder g = new OnnxGraphBuilder("unknown");
