@@ -96,7 +96,8 @@ public final class UNetGraph {
           "unet export: expected a sample shape [" + net.dataChannels() + ", H, W] with H and W"
               + " multiples of " + net.sizeMultiple() + ", got " + Arrays.toString(sampleShape));
     }
-    return new UNetGraph(g, elemType, groupNormForm).network(net, sampleShape[1], sampleShape[2], x, t);
+    return new UNetGraph(g, elemType, groupNormForm)
+        .network(net, sampleShape[1], sampleShape[2], x, t);
   }
 
   private static void checkSpec(ModelSpec built, ModelSpec given) {

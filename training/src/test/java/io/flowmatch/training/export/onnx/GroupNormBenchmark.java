@@ -53,6 +53,7 @@ public final class GroupNormBenchmark {
     System.out.printf(Locale.ROOT, "ORT %s, %d intra-op thread(s), optimisation ALL%n",
         env.getVersion(), threads);
     single(env, threads);
+    rows(env, threads);
     whole(env, threads, outDir);
   }
 
@@ -99,6 +100,42 @@ public final class GroupNormBenchmark {
     g.nodeNamed("Identity", "y", new String[] {y});
     g.output("y", FLOAT, -1, c, shape[2], shape[3]);
     return g.toBytes();
+  }
+
+  // ---- a plain layer norm over rows (the DiT's shape), for comparison ----
+
+  /**
+   * LayerNorm without affine over the last axis of [rows, d], as LayerNormalization and as
+   * InstanceNormalization of the [rows, 1, d] view (one instance per row): the same arithmetic.
+   */
+  private static void rows(OrtEnvironment env, int threads) throws Exception {
+    long rows = 256 * 49;
+    long d = 96;
+    System.out.printf(Locale.ROOT, "%n# layer norm of [%d, %d] rows, µs per call, median of 15 rounds%n",
+        rows, d);
+    List<Timed> timed = new ArrayList<>();
+    for (String op : new String[] {"LayerNormalization", "InstanceNormalization"}) {
+      OnnxGraphBuilder g = new OnnxGraphBuilder("rows");
+      g.input("x", FLOAT, -1, 1, 1, d);
+      float[] ones = new float[(int) (op.equals("LayerNormalization") ? d : 1)];
+      Arrays.fill(ones, 1f);
+      String scale = g.floats("scale", ones, ones.length);
+      String bias = g.floats("bias", new float[ones.length], ones.length);
+      String x = g.node("Reshape", new String[] {"x", g.longs("s", new long[] {-1, 1, d}, 3)});
+      String y = op.equals("LayerNormalization")
+          ? g.node(op, new String[] {x, scale, bias}, OnnxGraphBuilder.attr("axis", -1L),
+              OnnxGraphBuilder.attr("epsilon", 1e-6f))
+          : g.node(op, new String[] {x, scale, bias}, OnnxGraphBuilder.attr("epsilon", 1e-6f));
+      g.nodeNamed("Reshape", "y", new String[] {y, g.longs("s2", new long[] {-1, 1, 1, d}, 4)});
+      g.output("y", FLOAT, -1, 1, 1, d);
+      timed.add(new Timed(env, g.toBytes(), threads, new long[] {rows, 1, 1, d}, false));
+    }
+    double[] us = interleave(timed, 15, 10);
+    System.out.printf(Locale.ROOT, "LayerNormalization %.1f   InstanceNormalization on [rows, 1, d] %.1f%n",
+        us[0] * 1e6, us[1] * 1e6);
+    for (Timed t : timed) {
+      t.close();
+    }
   }
 
   // ---- the whole U-Net ----
