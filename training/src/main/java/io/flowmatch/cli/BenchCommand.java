@@ -290,10 +290,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"
         + " %d interleaved solves each, medians:%n", djlRun, djlSteps, djlBatch, repeats);
-    out.printf(Locale.ROOT, "%7s %14s %14s %12s %12s %9s %12s%n",
-        "threads", "ORT samples/s", "DJL samples/s", "ORT ms/call", "DJL ms/call", "ORT/DJL", "max|ORT-DJL|");
+    out.printf(Locale.ROOT, "%7s %10s %14s %14s %12s %12s %9s %12s%n", "threads", "call batch",
+        "ORT samples/s", "DJL samples/s", "ORT ms/call", "DJL ms/call", "ORT/DJL", "max|ORT-DJL|");
     for (OrtVsDjl.Result r : results) {
-      out.printf(Locale.ROOT, "%7d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n", r.threads(),
+      out.printf(Locale.ROOT, "%7d %10d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n", r.threads(), r.callBatch(),
           r.ortSamplesPerSecond(), r.djlSamplesPerSecond(), r.ortMsPerCall(), r.djlMsPerCall(), r.ratio(),
           r.maxAbsDifference());
     }
