@@ -67,6 +67,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void profileListsTheOpTypesOfTheOptimisedGraph() {
+    Outcome o = cli("bench", "--models", model.toString(), "--batches", "4", "--threads", "1",
+        "--repeats", "3", "--skip-peak", "--skip-grid", "--profile");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("profile linear.onnx, batch 4, 1 thread(s), 3 calls: "), o.out());
+    // ORT fuses MatMul + Add into one Gemm; the Unsqueeze of t stays: one row per kernel type
+    assertTrue(o.out().matches("(?s).*\\n  Gemm +1 +[0-9.]+ +[0-9.]+%\\n.*"), o.out());
+    assertTrue(o.out().matches("(?s).*\\n  Unsqueeze +1 +[0-9.]+ +[0-9.]+%\\n.*"), o.out());
+    assertFalse(o.out().contains("  MatMul "), o.out());
+    assertFalse(o.out().contains("model                      type"), "--skip-grid: no grid");
+  }
+
+  @Test
   void ortAgainstDjlOnTheSameWeightsAndMemoryInSeparateProcesses() throws Exception {
     Path run = dir.resolve("moons");
     Outcome trained = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
