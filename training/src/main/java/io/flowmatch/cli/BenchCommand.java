@@ -11,6 +11,7 @@ import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.training.bench.BenchTable;
 import io.flowmatch.training.bench.MemoryProbe;
+import io.flowmatch.training.bench.OpProfile;
 import io.flowmatch.training.bench.OrtVsDjl;
 import io.flowmatch.training.bench.SamplingGrid;
 import io.flowmatch.training.bench.SolverSpec;
@@ -90,8 +91,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--skip-peak", description = "do not measure the matmul peak (no efficiency column)")
   boolean skipPeak;
 
-  @Option(names = "--skip-grid", description = "only the other parts (peak, --djl-run, --memory-model)")
+  @Option(names = "--skip-grid", description = "only the other parts (peak, --profile, --djl-run, --memory-model)")
   boolean skipGrid;
+
+  @Option(names = "--profile",
+      description = "also print where each model call's time goes: ONNX Runtime's profiler, kernel time per op type,"
+          + " per model and batch, at the first --threads value (float32 models)")
+  boolean profile;
 
   @Option(names = "--djl-run", paramLabel = "DIR",
       description = "run folder: ONNX Runtime vs DJL forward, same EMA weights, Euler")
@@ -160,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (csv != null && Files.isDirectory(csv)) {
       throw new UsageException("--csv " + csv + " is a folder, expected a file name");
     }
-    List<Path> modelList = skipGrid ? List.of() : modelsToRun();
+    List<Path> modelList = skipGrid && !profile ? List.of() : modelsToRun();
 
     out.printf(Locale.ROOT, "bench: %s, %d cores visible to the JVM, load average %s%n",
         MachineInfo.cpuModel(), Runtime.getRuntime().availableProcessors(), MachineInfo.loadAverage());
@@ -179,8 +185,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
 
-    if (!modelList.isEmpty()) {
+    if (!skipGrid && !modelList.isEmpty()) {
       runGrid(out, modelList, batchList, solverList, threadList, providerList, optimizationList);
+    }
+    if (profile && !modelList.isEmpty()) {
+      runProfile(out, modelList, batchList, threadList[0]);
     }
     if (djlRun != null) {
       runDjl(out, threadList);
@@ -290,15 +299,41 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"
         + " %d interleaved solves each, medians:%n", djlRun, djlSteps, djlBatch, repeats);
-    out.printf(Locale.ROOT, "%7s %14s %14s %12s %12s %9s %12s%n",
-        "threads", "ORT samples/s", "DJL samples/s", "ORT ms/call", "DJL ms/call", "ORT/DJL", "max|ORT-DJL|");
+    out.printf(Locale.ROOT, "%7s %10s %14s %14s %12s %12s %9s %12s%n", "threads", "call batch",
+        "ORT samples/s", "DJL samples/s", "ORT ms/call", "DJL ms/call", "ORT/DJL", "max|ORT-DJL|");
     for (OrtVsDjl.Result r : results) {
-      out.printf(Locale.ROOT, "%7d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n", r.threads(),
+      out.printf(Locale.ROOT, "%7d %10d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n", r.threads(), r.callBatch(),
           r.ortSamplesPerSecond(), r.djlSamplesPerSecond(), r.ortMsPerCall(), r.djlMsPerCall(), r.ratio(),
           r.maxAbsDifference());
     }
     out.printf(Locale.ROOT, "load average after the DJL comparison: %s%n", MachineInfo.loadAverage());
     out.flush();
+  }
+
+  private void runProfile(PrintWriter out, List<Path> modelList, int[] batchList, int threads) throws IOException {
+    for (Path model : modelList) {
+      for (int batch : batchList) {
+        List<OpProfile.Row> rows;
+        try {
+          rows = OpProfile.profile(model, batch, threads, repeats);
+        } catch (IllegalArgumentException e) {
+          out.printf(Locale.ROOT, "skip profile: %s%n", e.getMessage());
+          break;
+        } catch (OrtException e) {
+          throw new FailureException("profile of " + model + " failed: " + e.getMessage(), e);
+        }
+        double total = rows.stream().mapToDouble(OpProfile.Row::msPerCall).sum();
+        out.printf(Locale.ROOT, "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
+            model.getFileName(), batch, threads, repeats, total);
+        out.printf(Locale.ROOT, "  %-24s %6s %10s %7s%n", "op (after ORT's fusions)", "nodes", "ms/call", "share");
+        for (OpProfile.Row r : rows) {
+          if (r.share() >= 0.001) {
+            out.printf(Locale.ROOT, "  %-24s %6d %10.3f %6.1f%%%n", r.opType(), r.nodes(), r.msPerCall(), 100 * r.share());
+          }
+        }
+        out.flush();
+      }
+    }
   }
 
   private void runMemory(PrintWriter out, int[] counts) throws IOException {

@@ -67,6 +67,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void profileListsTheOpTypesOfTheOptimisedGraph() {
+    Outcome o = cli("bench", "--models", model.toString(), "--batches", "4", "--threads", "1",
+        "--repeats", "3", "--skip-peak", "--skip-grid", "--profile");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("profile linear.onnx, batch 4, 1 thread(s), 3 calls: "), o.out());
+    // ORT fuses MatMul + Add into one Gemm; the Unsqueeze of t stays: one row per kernel type
+    assertTrue(o.out().matches("(?s).*\\n  Gemm +1 +[0-9.]+ +[0-9.]+%\\n.*"), o.out());
+    assertTrue(o.out().matches("(?s).*\\n  Unsqueeze +1 +[0-9.]+ +[0-9.]+%\\n.*"), o.out());
+    assertFalse(o.out().contains("  MatMul "), o.out());
+    assertFalse(o.out().contains("model                      type"), "--skip-grid: no grid");
+  }
+
+  @Test
   void ortAgainstDjlOnTheSameWeightsAndMemoryInSeparateProcesses() throws Exception {
     Path run = dir.resolve("moons");
     Outcome trained = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
@@ -79,14 +92,15 @@ class BenchCommandTest {
     String[] lines = o.out().split("\n");
     String row = null;
     for (int i = 0; i < lines.length; i++) {
-      if (lines[i].trim().startsWith("threads  ORT samples/s")) {
+      if (lines[i].trim().startsWith("threads call batch  ORT samples/s")) {
         row = lines[i + 1].trim();
       }
     }
     assertTrue(row != null && row.startsWith("1 "), o.out());
     String[] f = row.split("\\s+");
+    assertEquals("8", f[1], row); // a tiny model: the automatic call size is the whole batch
     // same weights: the samples of ONNX Runtime and DJL agree to float32 rounding
-    assertTrue(Double.parseDouble(f[6]) < 1e-4, row);
+    assertTrue(Double.parseDouble(f[7]) < 1e-4, row);
     assertTrue(o.out().matches("(?s).*--n 10 +VmHWM +[0-9.]+ MiB.*--n 30 +VmHWM +[0-9.]+ MiB.*"), o.out());
   }
 

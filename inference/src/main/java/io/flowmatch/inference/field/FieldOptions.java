@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * @param threads intra-op threads; 0 leaves ONNX Runtime's default (one per core)
  * @param optimization graph optimisation level: {@code all}, {@code extended}, {@code basic} or
  *     {@code none}
- * @param maxBatch most samples per model call; larger requests are split into batches of this size
+ * @param maxBatch most samples per model call; larger requests are split into batches of this size.
+ *     {@link #AUTO_BATCH} lets {@link CallBatch} choose from the model's graph (CPU) or use
+ *     {@link #DEFAULT_MAX_BATCH} (GPU providers)
  * @param sampleShape shape of one sample without the batch dimension, or {@code null} to take it
  *     from the model's {@code flowmatch.data_shape} metadata or its static dimensions
  * @param warnings receives one line per warning (e.g. a GPU provider falling back to CPU)
@@ -33,6 +35,8 @@ public record FieldOptions(
   public static final List<String> PROVIDERS = List.of("cpu", "cuda", "tensorrt");
   public static final List<String> OPTIMIZATIONS = List.of("all", "extended", "basic", "none");
   public static final int DEFAULT_MAX_BATCH = 256;
+  /** {@code maxBatch} value asking for the call size {@link CallBatch#choose} picks. */
+  public static final int AUTO_BATCH = 0;
 
   public FieldOptions {
     sampleShape = sampleShape == null ? null : sampleShape.clone();
@@ -51,10 +55,10 @@ public record FieldOptions(
     this(provider, strict, threads, optimization, maxBatch, sampleShape, warnings, null);
   }
 
-  /** CPU, not strict, ORT's default threads, all optimisations, batches of 256, warnings to stderr. */
+  /** CPU, not strict, ORT's default threads, all optimisations, automatic call size, warnings to stderr. */
   public static FieldOptions defaults() {
     return new FieldOptions(
-        "cpu", false, 0, "all", DEFAULT_MAX_BATCH, null, System.err::println, null);
+        "cpu", false, 0, "all", AUTO_BATCH, null, System.err::println, null);
   }
 
   @Override

@@ -122,7 +122,9 @@ public final class OnnxVelocityField implements VelocityField {
           opened.options(),
           opened.provider(),
           contract,
-          options.maxBatch(),
+          options.maxBatch() == FieldOptions.AUTO_BATCH
+              ? CallBatch.choose(modelPath, opened.provider())
+              : options.maxBatch(),
           metadata);
     } catch (OrtException e) {
       opened.close();
@@ -163,8 +165,9 @@ public final class OnnxVelocityField implements VelocityField {
           "threads must be 0 (onnx runtime's default) or a positive integer, got "
               + options.threads());
     }
-    if (options.maxBatch() <= 0) {
-      throw new UsageException("batch size must be a positive integer, got " + options.maxBatch());
+    if (options.maxBatch() < 0) {
+      throw new UsageException(
+          "batch size must be a positive integer (or 0 for automatic), got " + options.maxBatch());
     }
   }
 

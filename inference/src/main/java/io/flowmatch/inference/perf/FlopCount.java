@@ -14,8 +14,15 @@ import java.util.Map;
  * @param denseFlops FLOPs of MatMul, Gemm and Conv nodes
  * @param elementwiseOps operations of the other arithmetic nodes
  * @param denseByOp dense FLOPs per op type (MatMul, Gemm, Conv)
+ * @param largestTensorElements elements of the largest tensor any node writes (the working set's
+ *     biggest piece, which decides whether one call's activations stay in cache)
  */
-public record FlopCount(long batch, long denseFlops, long elementwiseOps, Map<String, Long> denseByOp) {
+public record FlopCount(
+    long batch,
+    long denseFlops,
+    long elementwiseOps,
+    Map<String, Long> denseByOp,
+    long largestTensorElements) {
   public FlopCount {
     denseByOp = Map.copyOf(denseByOp);
   }

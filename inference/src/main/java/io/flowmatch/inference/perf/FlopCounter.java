@@ -49,6 +49,7 @@ public final class FlopCounter {
   private final Map<String, Long> denseByOp = new TreeMap<>();
   private long dense;
   private long elementwise;
+  private long largestTensor;
 
   private FlopCounter() {}
 
@@ -88,12 +89,18 @@ public final class FlopCounter {
     for (NodeProto n : g.getNodeList()) {
       try {
         c.visit(n);
+        for (String out : n.getOutputList()) {
+          long[] shape = c.shapes.get(out);
+          if (shape != null) {
+            c.largestTensor = Math.max(c.largestTensor, numel(shape));
+          }
+        }
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "flop count: node " + n.getName() + " (" + n.getOpType() + "): " + e.getMessage(), e);
       }
     }
-    return new FlopCount(batch, c.dense, c.elementwise, c.denseByOp);
+    return new FlopCount(batch, c.dense, c.elementwise, c.denseByOp, c.largestTensor);
   }
 
   private void addInitializer(TensorProto t) {

@@ -135,6 +135,10 @@ class SampleBadInputTest {
     assertError(2, "--n must be a positive integer, got -3", run("sample", "--model", gauss, "--n", "-3"));
     assertError(2, "--steps must be a positive integer, got 0", run("sample", "--model", gauss, "--steps", "0"));
     assertError(2, "--batch must be a positive integer, got 0", run("sample", "--model", gauss, "--batch", "0"));
+    assertError(2, "--call-batch must be a positive integer or auto, got '0'",
+        run("sample", "--model", gauss, "--call-batch", "0"));
+    assertError(2, "--call-batch must be a positive integer or auto, got 'big'",
+        run("sample", "--model", gauss, "--call-batch", "big"));
     assertError(2, "--threads must be 0 (one per core) or a positive integer, got -1",
         run("sample", "--model", gauss, "--threads", "-1"));
     assertError(2, "--max-evals must be a positive integer, got 0",

@@ -174,6 +174,10 @@ class SampleCommandTest {
       Run ok = run("sample", "--n", "3", "--verbose");
       assertEquals(0, ok.code(), ok.err());
       assertTrue(ok.err().startsWith("model " + home.resolve("models/gmm8.onnx") + ": float32 input"), ok.err());
+      assertTrue(ok.err().contains(", model calls of at most 1024 samples,"), ok.err()); // tiny model
+      Run fixed = run("sample", "--n", "3", "--call-batch", "7", "--verbose");
+      assertEquals(0, fixed.code(), fixed.err());
+      assertTrue(fixed.err().contains(", model calls of at most 7 samples,"), fixed.err());
     } finally {
       if (before == null) {
         System.clearProperty(ModelOptions.HOME_PROPERTY);

@@ -296,7 +296,7 @@ class ModelContractTest {
         "threads must be 0 (onnx runtime's default) or a positive integer, got -1",
         usage(p, FieldOptions.defaults().withThreads(-1)));
     assertEquals(
-        "batch size must be a positive integer, got 0",
-        usage(p, FieldOptions.defaults().withMaxBatch(0)));
+        "batch size must be a positive integer (or 0 for automatic), got -1",
+        usage(p, FieldOptions.defaults().withMaxBatch(-1)));
   }
 }

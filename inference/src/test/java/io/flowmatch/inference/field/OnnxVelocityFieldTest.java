@@ -184,7 +184,7 @@ class OnnxVelocityFieldTest {
       assertEquals("2", f.metadata().get(ModelMetadata.DATA_SHAPE));
       assertEquals("condot", f.metadata().get(ModelMetadata.PATH));
       assertEquals("analytic-gmm", f.metadata().get(ModelMetadata.ARCHITECTURE));
-      assertEquals(FieldOptions.DEFAULT_MAX_BATCH, f.maxBatch());
+      assertEquals(CallBatch.choose(gmm8(true), "cpu"), f.maxBatch()); // automatic call size
       assertEquals("cpu", f.providerUsed());
       assertEquals("float16", f.inputType());
       assertEquals(2, f.sampleSize());

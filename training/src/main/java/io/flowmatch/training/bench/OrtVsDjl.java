@@ -3,6 +3,7 @@ package io.flowmatch.training.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
+import io.flowmatch.inference.field.CallBatch;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.sampling.GaussianNoise;
@@ -29,14 +30,16 @@ public final class OrtVsDjl {
    *
    * @param ortSamplesPerSecond flowmatch's Euler solver on the ONNX Runtime field
    * @param djlSamplesPerSecond the NDArray Euler loop on the DJL block
-   * @param ortMsPerCall median ms per ONNX Runtime model call
-   * @param djlMsPerCall median ms per DJL forward
+   * @param ortMsPerCall median ms per evaluation of the whole batch through ONNX Runtime
+   * @param djlMsPerCall median ms per evaluation of the whole batch through DJL forwards
    * @param maxAbsDifference largest |ORT − DJL| over the final samples (same weights ⇒ tiny)
+   * @param callBatch most samples per model call, the same for both (batch: one call per step)
    */
   public record Result(
       String model,
       int threads,
       int batch,
+      int callBatch,
       int steps,
       double ortSamplesPerSecond,
       double djlSamplesPerSecond,
@@ -48,7 +51,11 @@ public final class OrtVsDjl {
     }
   }
 
-  /** Runs the comparison for each thread count in {@code threads}. */
+  /**
+   * Runs the comparison for each thread count in {@code threads}: once with one call of the whole
+   * batch per step, and once more, if it differs, with the call size flowmatch picks by default
+   * ({@link CallBatch}), DJL's forward split into slices of the same size.
+   */
   public static java.util.List<Result> run(Path runDir, int[] threads, int batch, int steps, int repeats)
       throws IOException {
     RunFolder run = RunFolder.open(runDir);
@@ -70,43 +77,12 @@ public final class OrtVsDjl {
       }
       float[] x0 = new float[batch * size];
       new GaussianNoise(0).fill(0, batch, size, x0);
+      int auto = Math.min(batch, CallBatch.choose(onnx, "cpu"));
+      int[] callBatches = auto == batch ? new int[] {batch} : new int[] {batch, auto};
       for (int t : threads) {
         JniUtils.setNumThreads(t);
-        FieldOptions options =
-            FieldOptions.defaults().withThreads(t).withMaxBatch(batch).withWarnings(line -> {});
-        try (OnnxVelocityField field = OnnxVelocityField.open(onnx, options)) {
-          EulerSolver euler = new EulerSolver(steps, TimeGrid.UNIFORM);
-          long[] ortNanos = new long[repeats];
-          long[] djlNanos = new long[repeats];
-          double[] ortCall = new double[repeats];
-          double[] djlCall = new double[repeats];
-          float[] x = new float[x0.length];
-          float[] djlSamples = null;
-          for (int r = -1; r < repeats; r++) { // r = -1 warms both up
-            System.arraycopy(x0, 0, x, 0, x.length);
-            long start = System.nanoTime();
-            SolveResult s = euler.solve(field, x, batch, 0, 1);
-            long ort = System.nanoTime() - start;
-            start = System.nanoTime();
-            DjlEuler.Result d = DjlEuler.sample(manager, block, x0, batch, shape, steps);
-            long djl = System.nanoTime() - start;
-            if (r >= 0) {
-              ortNanos[r] = ort;
-              djlNanos[r] = djl;
-              ortCall[r] = s.modelNanos() / 1e6 / s.modelCalls();
-              djlCall[r] = d.forwardNanos() / 1e6 / steps;
-            }
-            djlSamples = d.samples();
-          }
-          double diff = 0;
-          for (int i = 0; i < x.length; i++) {
-            diff = Math.max(diff, Math.abs(x[i] - djlSamples[i]));
-          }
-          results.add(
-              new Result(runDir.toString(), t, batch, steps,
-                  batch / (SamplingGrid.median(ortNanos) / 1e9),
-                  batch / (SamplingGrid.median(djlNanos) / 1e9),
-                  SamplingGrid.median(ortCall), SamplingGrid.median(djlCall), diff));
+        for (int callBatch : callBatches) {
+          results.add(compare(runDir, manager, block, onnx, x0, shape, t, batch, callBatch, steps, repeats));
         }
       }
     } finally {
@@ -115,5 +91,46 @@ public final class OrtVsDjl {
       Files.deleteIfExists(tmpDir);
     }
     return results;
+  }
+
+  /** One thread count and call size: interleaved solves, medians. */
+  private static Result compare(
+      Path runDir, NDManager manager, Block block, Path onnx, float[] x0, int[] shape, int t,
+      int batch, int callBatch, int steps, int repeats) {
+    FieldOptions options =
+        FieldOptions.defaults().withThreads(t).withMaxBatch(callBatch).withWarnings(line -> {});
+    try (OnnxVelocityField field = OnnxVelocityField.open(onnx, options)) {
+      EulerSolver euler = new EulerSolver(steps, TimeGrid.UNIFORM);
+      long[] ortNanos = new long[repeats];
+      long[] djlNanos = new long[repeats];
+      double[] ortCall = new double[repeats];
+      double[] djlCall = new double[repeats];
+      float[] x = new float[x0.length];
+      float[] djlSamples = null;
+      for (int r = -1; r < repeats; r++) { // r = -1 warms both up
+        System.arraycopy(x0, 0, x, 0, x.length);
+        long start = System.nanoTime();
+        SolveResult s = euler.solve(field, x, batch, 0, 1);
+        long ort = System.nanoTime() - start;
+        start = System.nanoTime();
+        DjlEuler.Result d = DjlEuler.sample(manager, block, x0, batch, shape, steps, callBatch);
+        long djl = System.nanoTime() - start;
+        if (r >= 0) {
+          ortNanos[r] = ort;
+          djlNanos[r] = djl;
+          ortCall[r] = s.modelNanos() / 1e6 / s.modelCalls();
+          djlCall[r] = d.forwardNanos() / 1e6 / s.modelCalls();
+        }
+        djlSamples = d.samples();
+      }
+      double diff = 0;
+      for (int i = 0; i < x.length; i++) {
+        diff = Math.max(diff, Math.abs(x[i] - djlSamples[i]));
+      }
+      return new Result(runDir.toString(), t, batch, callBatch, steps,
+          batch / (SamplingGrid.median(ortNanos) / 1e9),
+          batch / (SamplingGrid.median(djlNanos) / 1e9),
+          SamplingGrid.median(ortCall), SamplingGrid.median(djlCall), diff);
+    }
   }
 }

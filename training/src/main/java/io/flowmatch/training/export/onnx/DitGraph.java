@@ -1,6 +1,8 @@
 package io.flowmatch.training.export.onnx;
 
 import static io.flowmatch.training.export.onnx.GraphOps.linear;
+import static io.flowmatch.training.export.onnx.GraphOps.linearOverTokens;
+import static io.flowmatch.training.export.onnx.GraphOps.linearSliceOverTokens;
 import static io.flowmatch.training.export.onnx.GraphOps.reshape;
 import static io.flowmatch.training.export.onnx.GraphOps.silu;
 import static io.flowmatch.training.export.onnx.GraphOps.transpose;
@@ -50,7 +52,7 @@ public final class DitGraph {
     String xp = reshape(g, x, -1, c, rows, p, cols, p);
     xp = transpose(g, xp, 0, 2, 4, 1, 3, 5);
     xp = reshape(g, xp, -1, tokens, (long) c * p * p);
-    String h = linear(g, xp, net.patchEmbed(), elemType, "patch_embed");
+    String h = linearOverTokens(g, xp, net.patchEmbed(), tokens, elemType, "patch_embed");
     String pos = g.weights("pos_embed", elemType, net.positionTable(), 1, tokens, dim);
     h = g.node("Add", new String[] {h, pos});
 
@@ -67,7 +69,7 @@ public final class DitGraph {
     String[] mod = chunks(g, linear(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
     h = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType), mod[0], mod[1],
         elemType);
-    String out = linear(g, h, net.finalLinear(), elemType, "final_linear");
+    String out = linearOverTokens(g, h, net.finalLinear(), tokens, elemType, "final_linear");
     out = reshape(g, out, -1, rows, cols, c, p, p);
     out = transpose(g, out, 0, 3, 1, 4, 2, 5);
     return reshape(g, out, -1, c, sampleShape[1], sampleShape[2]);
@@ -80,32 +82,36 @@ public final class DitGraph {
     int headDim = dim / heads;
     String[] mod = chunks(g, linear(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
 
-    // attention branch
+    // attention branch: q, k and v as three Gemms on slices of the qkv weights (1/√d folded into
+    // q), each reshaped straight into its head layout; one fused [N, L, 3, H, d] transpose plus
+    // Split and Squeezes cost ORT an extra copy of all three
     String a = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
         mod[0], mod[1], elemType);
-    String qkv = linear(g, a, b.qkv(), elemType, name + ".qkv");
-    qkv = reshape(g, qkv, -1, tokens, 3, heads, headDim);
-    qkv = transpose(g, qkv, 2, 0, 3, 1, 4); // [3, N, H, L, hd]
-    String[] parts = split(g, qkv, 0, 3);
-    String axis0 = g.longs(g.fresh("axes0"), new long[] {0}, 1);
-    String q = g.node("Squeeze", new String[] {parts[0], axis0});
-    String k = g.node("Squeeze", new String[] {parts[1], axis0});
-    String v = g.node("Squeeze", new String[] {parts[2], axis0});
-    String scale = g.scalar(name + ".attn_scale", elemType, (float) (1 / Math.sqrt(headDim)));
-    q = g.node("Mul", new String[] {q, scale});
-    String scores = g.node("MatMul", new String[] {q, transpose(g, k, 0, 1, 3, 2)});
-    String weights = GraphOps.softmax(g, scores, elemType);
-    String o = g.node("MatMul", new String[] {weights, v}); // [N, H, L, hd]
+    float scale = (float) (1 / Math.sqrt(headDim));
+    String q = heads(g, linearSliceOverTokens(g, a, b.qkv(), 0, dim, scale, tokens, elemType,
+        name + ".q"), tokens, heads, headDim, 0, 2, 1, 3); // [N, H, L, d]
+    String k = heads(g, linearSliceOverTokens(g, a, b.qkv(), dim, 2 * dim, 1f, tokens, elemType,
+        name + ".k"), tokens, heads, headDim, 0, 2, 3, 1); // [N, H, d, L]
+    String v = heads(g, linearSliceOverTokens(g, a, b.qkv(), 2 * dim, 3 * dim, 1f, tokens,
+        elemType, name + ".v"), tokens, heads, headDim, 0, 2, 1, 3); // [N, H, L, d]
+    String weights = GraphOps.softmax(g, g.node("MatMul", new String[] {q, k}), elemType);
+    String o = g.node("MatMul", new String[] {weights, v}); // [N, H, L, d]
     o = reshape(g, transpose(g, o, 0, 2, 1, 3), -1, tokens, dim);
-    o = linear(g, o, b.proj(), elemType, name + ".proj");
+    o = linearOverTokens(g, o, b.proj(), tokens, elemType, name + ".proj");
     h = g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[2], o})});
 
     // MLP branch
     String m = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
         mod[3], mod[4], elemType);
-    m = linear(g, m, b.fc1(), elemType, name + ".fc1");
-    m = linear(g, GraphOps.gelu(g, m, elemType), b.fc2(), elemType, name + ".fc2");
+    m = linearOverTokens(g, m, b.fc1(), tokens, elemType, name + ".fc1");
+    m = linearOverTokens(g, GraphOps.gelu(g, m, elemType), b.fc2(), tokens, elemType, name + ".fc2");
     return g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[5], m})});
+  }
+
+  /** [N, L, H·d] → [N, L, H, d] → transposed by {@code perm}. */
+  private static String heads(
+      OnnxGraphBuilder g, String x, int tokens, int heads, int headDim, long... perm) {
+    return transpose(g, reshape(g, x, -1, tokens, heads, headDim), perm);
   }
 
   /** Splits [N, k·D] into k tensors [N, 1, D] that broadcast over tokens. */

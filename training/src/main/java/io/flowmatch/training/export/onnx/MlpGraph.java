@@ -55,10 +55,19 @@ public final class MlpGraph {
     String flat = GraphOps.reshape(g, x, -1, net.inputSize());
     String emb = TimeEmbeddingGraph.add(g, t, spec.timeEmbedDim(), elemType, "time_embed");
     String h = g.node("Concat", new String[] {flat, emb}, OnnxGraphBuilder.attr("axis", 1L));
+    boolean half = elemType != OnnxGraphBuilder.FLOAT;
+    if (half) {
+      // [1, N, F]: ONNX Runtime fuses a 2-D MatMul + Add into Gemm, and its CPU float16 Gemm was
+      // 100–250× slower than float32 here; the 3-D float16 MatMul path is not
+      h = g.node("Unsqueeze", new String[] {h, g.longs(g.fresh("axes0"), new long[] {0}, 1)});
+    }
     for (int i = 0; i < layers.size() - 1; i++) {
       h = GraphOps.silu(g, GraphOps.linear(g, h, layers.get(i), elemType, "hidden" + i));
     }
     String v = GraphOps.linear(g, h, layers.get(layers.size() - 1), elemType, "out");
+    if (half) {
+      v = g.node("Squeeze", new String[] {v, g.longs(g.fresh("axes0"), new long[] {0}, 1)});
+    }
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = -1;
     for (int i = 0; i < sampleShape.length; i++) {

@@ -130,12 +130,12 @@ class OnnxExporterTest {
       if (init.getDataType() == OnnxMl.TensorProto.DataType.FLOAT16_VALUE) {
         halfValues += n;
       } else if (init.getDataType() == OnnxMl.TensorProto.DataType.FLOAT_VALUE) {
-        assertTrue(init.getName().endsWith(".freqs") || init.getName().startsWith("ln.ones"),
+        assertTrue(init.getName().endsWith(".freqs") || init.getName().startsWith("ln.eps"),
             "float32 initializer " + init.getName());
       }
     }
     long positions = 4L * SPEC.width(); // 2×2 patches
-    long scalars = halfValues - net.parameterCount() - positions; // 1, ½, 1/√2, attention scale
+    long scalars = halfValues - net.parameterCount() - positions; // 1, ½, 1/√2
     assertTrue(scalars >= 0 && scalars < 20, "float16 values beyond the weights: " + scalars);
   }
 
