@@ -44,11 +44,17 @@ public final class SamplePreview {
       NDArray x = sm.create(x0, shape);
       float h = 1f / steps;
       for (int k = 0; k < steps; k++) {
-        float[] tk = new float[n];
-        java.util.Arrays.fill(tk, k * h);
-        NDArray t = sm.create(tk);
-        NDArray v = block.forward(store, new NDList(x, t), false).singletonOrThrow();
-        x = x.add(v.mul(h));
+        // one sub-manager per step, with x lent to it: PyTorch results join their first input's
+        // manager, so without this every forward's temporaries lived until the preview ended
+        // (a U-Net preview of 64 images reached gigabytes)
+        try (NDManager step = sm.newSubManager()) {
+          x.tempAttach(step);
+          float[] tk = new float[n];
+          java.util.Arrays.fill(tk, k * h);
+          NDArray t = step.create(tk);
+          NDArray v = block.forward(store, new NDList(x, t), false).singletonOrThrow();
+          x.addi(v.muli(h));
+        }
       }
       return x.toType(DataType.FLOAT32, false).toFloatArray();
     }
