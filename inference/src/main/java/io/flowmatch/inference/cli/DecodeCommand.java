@@ -96,17 +96,18 @@ public final class DecodeCommand implements Callable<Integer> {
               pictureOptions.upscale,
               bounds,
               "decoded " + input.getFileName() + " · " + solverOptions.describe());
-      io.flowmatch.inference.sampling.Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = output.progressBar(stderr, "decode")) {
-        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, new NpyNoise(codes), count,
-            modelOptions.batch, targets, bar, "--input " + input, stderr, trajectoryOptions.overlay(trajectory, count));
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+      try (recording;
+          ProgressBar bar = output.progressBar(stderr, "decode")) {
+        report = SampleFiles.run(field, recording.solver(solver), new NpyNoise(codes), count,
+            modelOptions.batch, targets, bar, "--input " + input, stderr, recording.overlay());
+        recording.commit();
       }
-      trajectoryOptions.write(trajectory, shape);
       if (!output.quiet) {
         stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
-        trajectoryOptions.printWritten(stdout, trajectory, shape);
+        recording.printWritten(stdout);
       }
       return Cli.OK;
     }

@@ -9,7 +9,6 @@ import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Trajectory;
 import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
@@ -125,17 +124,18 @@ public final class SampleCommand implements Callable<Integer> {
       SampleFiles.Targets targets =
           new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
-      Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = output.progressBar(stderr, spec.name())) {
-        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, source, count, modelOptions.batch,
-            targets, bar, "--noise " + noise, stderr, trajectoryOptions.overlay(trajectory, count));
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+      try (recording;
+          ProgressBar bar = output.progressBar(stderr, spec.name())) {
+        report = SampleFiles.run(field, recording.solver(solver), source, count, modelOptions.batch,
+            targets, bar, "--noise " + noise, stderr, recording.overlay());
+        recording.commit();
       }
-      trajectoryOptions.write(trajectory, shape);
       if (!output.quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
-        trajectoryOptions.printWritten(stdout, trajectory, shape);
+        recording.printWritten(stdout);
       }
       return Cli.OK;
     }
