@@ -61,9 +61,7 @@ public final class DecodeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
+    OptionChecks.positive("--n", n);
     modelOptions.check();
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
@@ -72,12 +70,12 @@ public final class DecodeCommand implements Callable<Integer> {
     }
     boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (out != null && !outIsNpy) {
-      SampleCommand.requireExtension("--out", out, ".png", " or .npy");
+      OptionChecks.extension("--out", out, ".png", " or .npy");
     }
     if (outIsNpy && saveNpy != null) {
       throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
-    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     io.flowmatch.inference.solver.GridSolver grid = trajectoryOptions.check(solver, outIsNpy ? null : out);
     modelOptions.resolve();
 

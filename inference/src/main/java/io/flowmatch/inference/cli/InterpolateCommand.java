@@ -103,8 +103,8 @@ public final class InterpolateCommand implements Callable<Integer> {
     if (out == null && saveNpy == null && trajectoryOptions.saveTrajectory == null) {
       throw new UsageException("nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy");
     }
-    SampleCommand.requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
-    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 

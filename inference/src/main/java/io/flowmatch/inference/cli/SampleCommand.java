@@ -95,14 +95,12 @@ public final class SampleCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
 
     // everything that needs no model first: bad options fail fast
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
+    OptionChecks.positive("--n", n);
     modelOptions.check();
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
-    requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
-    requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 
@@ -115,7 +113,7 @@ public final class SampleCommand implements Callable<Integer> {
       int count =
           noiseFile != null
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
-              : n != null ? n : Pictures.isImage(shape) ? DEFAULT_N_IMAGES : DEFAULT_N;
+              : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       if (output.verbose) {
         stderr.println("solver " + solverOptions.describe() + "; " + count + " samples in batches of "
             + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
@@ -165,12 +163,6 @@ public final class SampleCommand implements Callable<Integer> {
         Numbers.fixed(r.msPerModelCall(), 3),
         r.modelCalls(),
         Numbers.fixed(100 * r.modelFraction(), 1));
-  }
-
-  static void requireExtension(String option, Path path, String extension, String hint) {
-    if (path != null && !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
-      throw new UsageException(option + " must name a " + extension + " file, got '" + path + "'" + hint);
-    }
   }
 
   static int[] withBatch(int first, int[] shape) {

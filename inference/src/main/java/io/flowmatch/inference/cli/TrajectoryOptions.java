@@ -45,10 +45,8 @@ public final class TrajectoryOptions {
    * @return the solver as a grid solver when recording is wanted, else null
    */
   GridSolver check(OdeSolver solver, Path png) {
-    SampleCommand.requireExtension("--save-trajectory", saveTrajectory, ".npy", "");
-    if (paths < 0) {
-      throw new UsageException("--paths must be a non-negative integer, got " + paths);
-    }
+    OptionChecks.extension("--save-trajectory", saveTrajectory, ".npy", "");
+    OptionChecks.nonNegative("--paths", paths);
     if (paths > 0 && png == null) {
       throw new UsageException("--paths draws on the --out scatter plot; give --out FILE.png");
     }
