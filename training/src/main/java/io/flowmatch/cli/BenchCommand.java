@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
       "(--memory-model)."
     })
 public final class BenchCommand implements Callable<Integer> {
+  /** Set by the launcher: the JVM options it gives the sampling commands (the memory check's default). */
+  static final String SAMPLING_JAVA_OPTS_PROPERTY = "flowmatch.sampling-java-opts";
   static final String DEFAULT_BATCHES = "1,16,64,256,1024";
   static final String DEFAULT_SOLVERS = "euler:10,euler:20,heun:10,heun:20,dopri5";
 
@@ -117,8 +119,13 @@ public final class BenchCommand implements Callable<Integer> {
       description = "sample counts of the memory check (default ${DEFAULT-VALUE})")
   String memoryN;
 
+  @Option(names = "--memory-solver", paramLabel = "S",
+      description = "solver of the memory check's runs, NAME:STEPS, e.g. euler:2 for a slow model (default: sample's own)")
+  String memorySolver;
+
   @Option(names = "--memory-java-opts", paramLabel = "OPTS",
-      description = "JVM options of the memory check's processes, e.g. '-XX:+UseSerialGC' (default: $FLOWMATCH_JAVA_OPTS, as the launcher)")
+      description = "JVM options of the memory check's processes, e.g. '-XX:+UseG1GC' (default: what the launcher gives"
+          + " 'flowmatch sample', with $FLOWMATCH_JAVA_OPTS)")
   String memoryJavaOpts;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -130,6 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
     int[] batchList = positives("--batches", batches, 1);
     int[] threadList = positives("--threads", threads, 1);
     int[] memoryCounts = positives("--memory-n", memoryN, 1);
+    SolverSpec memorySolverSpec = memorySolver == null ? null : SolverSpec.parse("--memory-solver", memorySolver);
+    if (memorySolverSpec != null && memorySolverSpec.adaptive()) {
+      throw new UsageException("--memory-solver takes a fixed-step NAME:STEPS, got '" + memorySolver + "'");
+    }
     List<SolverSpec> solverList = new ArrayList<>();
     for (String s : solvers.split(",", -1)) {
       solverList.add(SolverSpec.parse(s));
@@ -195,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
       runDjl(out, threadList);
     }
     if (memoryModel != null) {
-      runMemory(out, memoryCounts);
+      runMemory(out, memoryCounts, memorySolverSpec);
     }
     out.printf(Locale.ROOT, "peak resident memory of this bench process (VmHWM): %.1f MiB; load average now %s%n",
         MachineInfo.peakResidentKib() / 1024.0, MachineInfo.loadAverage());
@@ -336,20 +347,34 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private void runMemory(PrintWriter out, int[] counts) throws IOException {
+  /** JVM options of the memory check: as given, else what the launcher runs 'sample' with. */
+  private String memoryJvmOptions() {
+    if (memoryJavaOpts != null) {
+      return memoryJavaOpts;
+    }
+    String launcher = System.getProperty(SAMPLING_JAVA_OPTS_PROPERTY);
+    return launcher != null ? launcher : System.getenv().getOrDefault("FLOWMATCH_JAVA_OPTS", "");
+  }
+
+  private void runMemory(PrintWriter out, int[] counts, SolverSpec solver) throws IOException {
     Path dir = Files.createTempDirectory("flowmatch-bench-memory");
-    String opts = memoryJavaOpts != null ? memoryJavaOpts : System.getenv().getOrDefault("FLOWMATCH_JAVA_OPTS", "");
+    String opts = memoryJvmOptions();
     List<String> jvm = opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
-    out.printf(Locale.ROOT, "peak memory of 'flowmatch sample --model %s --save-npy', one fresh JVM per run%s:%n",
-        memoryModel, jvm.isEmpty() ? "" : " (JVM options " + String.join(" ", jvm) + ")");
+    List<String> solverArgs =
+        solver == null ? List.of() : List.of("--solver", solver.name(), "--steps", Integer.toString(solver.steps()));
+    out.printf(Locale.ROOT, "peak memory of 'flowmatch sample --model %s%s --save-npy', one fresh JVM per run%s:%n",
+        memoryModel, solver == null ? "" : " " + String.join(" ", solverArgs),
+        jvm.isEmpty() ? " (JVM defaults)" : " (JVM options " + String.join(" ", jvm) + ")");
     long first = -1;
     try {
       for (int n : counts) {
         Path npy = dir.resolve("samples-" + n + ".npy");
         MemoryProbe.Result r;
         try {
-          r = MemoryProbe.measure(jvm, "sample", "--model", memoryModel.toString(), "--n", Integer.toString(n),
-              "--save-npy", npy.toString(), "--threads", "1");
+          List<String> args = new ArrayList<>(List.of("sample", "--model", memoryModel.toString(), "--n",
+              Integer.toString(n), "--save-npy", npy.toString(), "--threads", "1"));
+          args.addAll(solverArgs);
+          r = MemoryProbe.measure(jvm, args.toArray(String[]::new));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new FailureException("memory check interrupted");
@@ -360,7 +385,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         first = first < 0 ? r.peakKib() : first;
         out.printf(Locale.ROOT, "  --n %-8d VmHWM %8.1f MiB (%+.1f%% vs the first)  %s%n", n, r.peakKib() / 1024.0,
-            100.0 * (r.peakKib() - first) / first, r.lastOutputLine());
+            100.0 * (r.peakKib() - first) / first, r.summaryLine());
         Files.deleteIfExists(npy);
       }
     } finally {

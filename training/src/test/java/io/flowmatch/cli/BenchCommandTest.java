@@ -87,7 +87,8 @@ class BenchCommandTest {
     assertEquals(0, trained.code(), trained.err());
     Outcome o = cli("bench", "--skip-grid", "--skip-peak", "--threads", "1", "--repeats", "1",
         "--djl-run", run.toString(), "--djl-batch", "8", "--djl-steps", "3",
-        "--memory-model", model.toString(), "--memory-n", "10,30");
+        "--memory-model", model.toString(), "--memory-n", "10,30", "--memory-solver", "euler:2",
+        "--memory-java-opts", "-XX:+UseSerialGC -Xms16m");
     assertEquals(0, o.code(), o.err());
     String[] lines = o.out().split("\n");
     String row = null;
@@ -101,7 +102,11 @@ class BenchCommandTest {
     assertEquals("8", f[1], row); // a tiny model: the automatic call size is the whole batch
     // same weights: the samples of ONNX Runtime and DJL agree to float32 rounding
     assertTrue(Double.parseDouble(f[7]) < 1e-4, row);
-    assertTrue(o.out().matches("(?s).*--n 10 +VmHWM +[0-9.]+ MiB.*--n 30 +VmHWM +[0-9.]+ MiB.*"), o.out());
+    assertTrue(o.out().contains("peak memory of 'flowmatch sample --model " + model + " --solver euler --steps 2 --save-npy',"
+        + " one fresh JVM per run (JVM options -XX:+UseSerialGC -Xms16m):"), o.out());
+    // each child ran that solver and printed its summary
+    assertTrue(o.out().matches("(?s).*--n 10 +VmHWM +[0-9.]+ MiB \\(\\+0\\.0% vs the first\\)  sampled 10 × \\[2\\] with euler \\(2 steps\\)"
+        + " on cpu: NFE/sample 2,.*--n 30 +VmHWM +[0-9.]+ MiB \\([+-][0-9.]+% vs the first\\)  sampled 30 × \\[2\\] with euler.*"), o.out());
   }
 
   @Test
@@ -128,6 +133,8 @@ class BenchCommandTest {
       {"flowmatch bench: --repeats must be a positive integer, got 0", "--repeats", "0"},
       {"flowmatch bench: --djl-run " + dir.resolve("nothing") + " is not a folder", "--djl-run", dir.resolve("nothing").toString()},
       {"flowmatch bench: --memory-model " + dir + " is a folder, expected an .onnx file", "--memory-model", dir.toString()},
+      {"flowmatch bench: --memory-solver: euler needs its steps, e.g. euler:20, got 'euler'", "--memory-solver", "euler"},
+      {"flowmatch bench: --memory-solver takes a fixed-step NAME:STEPS, got 'dopri5'", "--memory-solver", "dopri5"},
     };
     for (String[] c : cases) {
       String[] args = new String[c.length + 1];

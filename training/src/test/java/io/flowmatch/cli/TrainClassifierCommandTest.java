@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.dataset.IdxLabels;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.data.IdxLabelFiles;
-import io.flowmatch.training.data.IdxLabels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

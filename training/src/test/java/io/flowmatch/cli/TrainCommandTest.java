@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.data.IdxFiles;
-import io.flowmatch.training.data.IdxImages;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainLog;
 import java.io.ByteArrayOutputStream;
@@ -126,7 +126,7 @@ class TrainCommandTest {
     Path f = IdxFiles.write(dir, 0x00000801, 10, 28, 28, 0);
     assertFailure("corrupt IDX file " + f + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)",
         "train", "--data", "mnist", "--data-dir", dir.toString(), "--steps", "5", "--out", out("x"));
-    IdxFiles.write(dir, IdxImages.IMAGE_MAGIC, 10, 28, 28, 5);
+    IdxFiles.write(dir, IdxImages.MAGIC, 10, 28, 28, 5);
     assertFailure("corrupt IDX file " + f + ": header announces 10 images of 28×28 (7840 bytes of pixels) but only 7835 bytes follow",
         "train", "--data", "mnist", "--data-dir", dir.toString(), "--steps", "5", "--out", out("x"));
     assertFalse(Files.exists(tmp.resolve("x")));
@@ -135,7 +135,7 @@ class TrainCommandTest {
   @Test
   void aBatchLargerThanTheDataSetIsRefused() throws Exception {
     Path dir = tmp.resolve("tiny");
-    IdxFiles.write(dir, IdxImages.IMAGE_MAGIC, 10, 28, 28, 0);
+    IdxFiles.write(dir, IdxImages.MAGIC, 10, 28, 28, 0);
     assertUsage("--batch 16 is larger than the data set (mnist has 10 samples)",
         "train", "--data", "mnist", "--data-dir", dir.toString(), "--steps", "5", "--batch", "16", "--out", out("x"));
   }

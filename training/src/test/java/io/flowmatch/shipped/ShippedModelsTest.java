@@ -3,6 +3,7 @@ package io.flowmatch.shipped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.metrics.ClassHistogram;
@@ -14,7 +15,7 @@ import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.training.data.Datasets;
-import io.flowmatch.training.data.IdxImages;
+import io.flowmatch.training.data.ImageData;
 import io.flowmatch.training.data.ToyDatasets;
 import io.flowmatch.training.data.TrainingData;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class ShippedModelsTest {
     assertTrue(Files.isDirectory(dir), "needs apt-get install dataset-fashion-mnist");
     int n = 256;
     float[] samples = sample(MODELS.resolve("fashion-mnist-dit.onnx"), n, 20, 3);
-    IdxImages test = IdxImages.read("fashion-mnist", dir.resolve("t10k-images-idx3-ubyte.gz"));
+    TrainingData test = new ImageData("fashion-mnist", IdxImages.readPixels(dir.resolve("t10k-images-idx3-ubyte.gz")));
     float[] real = data(test, 0, 1000);
     float[] noise = new float[n * 784];
     new GaussianNoise(5).fill(0, n, 784, noise);

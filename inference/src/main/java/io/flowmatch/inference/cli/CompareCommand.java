@@ -172,28 +172,18 @@ public final class CompareCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
 
     // everything that needs no model first: bad options fail fast
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
-    if (repeats < 1) {
-      throw new UsageException("--repeats must be a positive integer, got " + repeats);
-    }
-    if (maxEvals < 1) {
-      throw new UsageException("--max-evals must be a positive integer, got " + maxEvals);
-    }
-    if (referenceMaxEvals < 1) {
-      throw new UsageException("--reference-max-evals must be a positive integer, got " + referenceMaxEvals);
-    }
+    OptionChecks.positive("--n", n);
+    OptionChecks.positive("--repeats", repeats);
+    OptionChecks.positive("--max-evals", maxEvals);
+    OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
     if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
       throw new UsageException("--reference-tol must be a positive number, got " + referenceTol);
     }
-    if (referenceBatch != null && referenceBatch < 1) {
-      throw new UsageException("--reference-batch must be a positive integer, got " + referenceBatch);
-    }
+    OptionChecks.positive("--reference-batch", referenceBatch);
     if (noReference && reference != null) {
       throw new UsageException("--no-reference and --reference exclude each other");
     }
-    SampleCommand.requireExtension("--reference", reference, ".npy", "");
+    OptionChecks.extension("--reference", reference, ".npy", "");
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw new UsageException("--out " + out + " is a file, expected a folder");
     }
@@ -206,11 +196,10 @@ public final class CompareCommand implements Callable<Integer> {
         OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
-      boolean images = Pictures.isImage(shape);
       int count =
           noiseFile != null
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
-              : n != null ? n : images ? DEFAULT_N_IMAGES : DEFAULT_N;
+              : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       float[] initial = new float[Math.multiplyExact(count, size)];
       try {
         if (noiseFile != null) {

@@ -61,9 +61,7 @@ public final class DecodeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
+    OptionChecks.positive("--n", n);
     modelOptions.check();
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
@@ -72,12 +70,12 @@ public final class DecodeCommand implements Callable<Integer> {
     }
     boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (out != null && !outIsNpy) {
-      SampleCommand.requireExtension("--out", out, ".png", " or .npy");
+      OptionChecks.extension("--out", out, ".png", " or .npy");
     }
     if (outIsNpy && saveNpy != null) {
       throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
-    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     io.flowmatch.inference.solver.GridSolver grid = trajectoryOptions.check(solver, outIsNpy ? null : out);
     modelOptions.resolve();
 
@@ -96,17 +94,18 @@ public final class DecodeCommand implements Callable<Integer> {
               pictureOptions.upscale,
               bounds,
               "decoded " + input.getFileName() + " · " + solverOptions.describe());
-      io.flowmatch.inference.sampling.Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = output.progressBar(stderr, "decode")) {
-        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, new NpyNoise(codes), count,
-            modelOptions.batch, targets, bar, "--input " + input, stderr, trajectoryOptions.overlay(trajectory, count));
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+      try (recording;
+          ProgressBar bar = output.progressBar(stderr, "decode")) {
+        report = SampleFiles.run(field, recording.solver(solver), new NpyNoise(codes), count,
+            modelOptions.batch, targets, bar, "--input " + input, stderr, recording.overlay());
+        recording.commit();
       }
-      trajectoryOptions.write(trajectory, shape);
       if (!output.quiet) {
         stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
-        trajectoryOptions.printWritten(stdout, trajectory, shape);
+        recording.printWritten(stdout);
       }
       return Cli.OK;
     }

@@ -93,7 +93,7 @@ public final class EncodeCommand implements Callable<Integer> {
       throw new UsageException("--data-dir is for --test-index");
     }
     OdeSolver solver = solverOptions.create();
-    SampleCommand.requireExtension("--out", out, ".npy", "");
+    OptionChecks.extension("--out", out, ".npy", "");
     modelOptions.resolve();
 
     boolean streamed = input != null && input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");

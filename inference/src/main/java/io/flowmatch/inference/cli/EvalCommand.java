@@ -78,10 +78,8 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
-    SampleCommand.requireExtension("--samples", samples, ".npy", "");
+    OptionChecks.positive("--n", n);
+    OptionChecks.extension("--samples", samples, ".npy", "");
     if (samples != null) {
       for (String option : List.of("--solver", "--steps", "--rtol", "--atol", "--max-evals", "--grid")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -98,11 +96,10 @@ public final class EvalCommand implements Callable<Integer> {
         OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
-      boolean images = Pictures.isImage(shape);
       int count =
           file != null
               ? NoiseFiles.count("--samples", samples, file, shape, n)
-              : n != null ? n : images ? DEFAULT_N_IMAGES : DEFAULT_N;
+              : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       try (QualityOptions.Setup quality =
           qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
         if (quality.metric() == null) {

@@ -10,6 +10,7 @@ import io.flowmatch.inference.sampling.Interpolation;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverException;
 import java.awt.image.BufferedImage;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flowmatch interpolate}: encodes two items to noise, interpolates their codes (spherically
  * by default) and decodes each frame. Image models get a strip of frames; 2-D models a plot of
- * the path the frames take through data space.
+ * the path the frames take through data space. The decoding can be recorded as for sample and
+ * decode ({@link TrajectoryOptions}).
  */
 @Command(
     name = "interpolate",
@@ -38,7 +40,8 @@ import picocli.CommandLine.Spec;
       "Interpolate between two items in latent space (slerp or linear); PNG and/or .npy.",
       "Encodes --a and --b to noise (t=1 to 0), interpolates the codes"
           + " (slerp, or --linear), decode every frame (t=0 to 1). Image models: a row of frames; 2-D"
-          + " models: the path of the frames, with a and b marked."
+          + " models: the path of the frames, with a and b marked. --save-trajectory and --paths record"
+          + " the decoding of the frames."
     })
 public final class InterpolateCommand implements Callable<Integer> {
   static final int PATH_RGB = 0x1f77b4;
@@ -77,6 +80,8 @@ public final class InterpolateCommand implements Callable<Integer> {
 
   @Mixin SolverOptions solverOptions;
 
+  @Mixin TrajectoryOptions trajectoryOptions;
+
   @Mixin PictureOptions pictureOptions;
 
   @Option(names = "--quiet", description = "No summary.")
@@ -95,11 +100,12 @@ public final class InterpolateCommand implements Callable<Integer> {
     modelOptions.check();
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
-    if (out == null && saveNpy == null) {
-      throw new UsageException("nothing to write: give --out FILE.png and/or --save-npy FILE.npy");
+    if (out == null && saveNpy == null && trajectoryOptions.saveTrajectory == null) {
+      throw new UsageException("nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy");
     }
-    SampleCommand.requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
-    SampleCommand.requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
+    GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 
     try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
@@ -126,17 +132,22 @@ public final class InterpolateCommand implements Callable<Integer> {
         }
       }
       float[] decoded = new float[frameCodes.length];
-      SampleReport decodedReport = integrate(field, solver, frameCodes, frames, 0, 1, decoded);
-
-      if (saveNpy != null) {
-        try {
-          Npy.write(saveNpy, SampleCommand.withBatch(frames, shape), decoded);
-        } catch (IOException e) {
-          throw new FailureException("cannot write --save-npy " + saveNpy + ": " + IoMessages.of(e), e);
+      SampleReport decodedReport;
+      // only the decoding is recorded: its states run from the codes of the frames (t=0) to the frames (t=1)
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, frames);
+      try (recording) {
+        decodedReport = integrate(field, recording.solver(solver), frameCodes, frames, 0, 1, decoded);
+        if (saveNpy != null) {
+          try {
+            Npy.write(saveNpy, SampleCommand.withBatch(frames, shape), decoded);
+          } catch (IOException e) {
+            throw new FailureException("cannot write --save-npy " + saveNpy + ": " + IoMessages.of(e), e);
+          }
         }
-      }
-      if (out != null) {
-        SampleCommand.writePng(out, picture(decoded, ends, shape, range, bounds));
+        if (out != null) {
+          SampleCommand.writePng(out, picture(decoded, ends, shape, range, bounds, recording.overlay()));
+        }
+        recording.commit();
       }
       if (!quiet) {
         double endError = 0;
@@ -155,25 +166,33 @@ public final class InterpolateCommand implements Callable<Integer> {
         if (out != null) {
           stdout.println("wrote " + out + " (" + (Pictures.isImage(shape) ? "a row of " + frames + " frames" : "the path of " + frames + " frames") + ")");
         }
+        recording.printWritten(stdout);
       }
       return Cli.OK;
     }
   }
 
-  private BufferedImage picture(float[] decoded, float[] ends, int[] shape, ValueRange range, ScatterPlot.Bounds bounds) {
+  /** Image models: a row of frames; 2-D models: the frames' path, a and b, and the --paths overlay if any. */
+  private BufferedImage picture(
+      float[] decoded, float[] ends, int[] shape, ValueRange range, ScatterPlot.Bounds bounds, SampleFiles.Overlay overlay) {
     if (Pictures.isImage(shape)) {
       int up = pictureOptions.upscale != null ? pictureOptions.upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
       return ImageGrid.render(decoded, frames, shape, range, up, frames);
     }
     ScatterPlot.Bounds box = bounds;
     if (box == null) {
-      float[] all = new float[decoded.length + ends.length];
+      float[] extra = overlay != null ? overlay.points() : new float[0];
+      float[] all = new float[decoded.length + ends.length + extra.length];
       System.arraycopy(decoded, 0, all, 0, decoded.length);
       System.arraycopy(ends, 0, all, decoded.length, ends.length);
-      box = ScatterPlot.autoBounds(all, frames + 2);
+      System.arraycopy(extra, 0, all, decoded.length + ends.length, extra.length);
+      box = ScatterPlot.autoBounds(all, all.length / 2);
     }
     String title = (linear ? "linear" : "slerp") + " · " + frames + " frames · " + solverOptions.describe();
     BufferedImage img = ScatterPlot.render(decoded, 0, box, title);
+    if (overlay != null) {
+      overlay.draw(img, box);
+    }
     ScatterPlot.drawPath(img, box, decoded, frames, PATH_RGB);
     ScatterPlot.drawMarker(img, box, ends[0], ends[1], A_RGB, "a");
     ScatterPlot.drawMarker(img, box, ends[2], ends[3], B_RGB, "b");

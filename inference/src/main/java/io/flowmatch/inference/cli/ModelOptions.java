@@ -71,9 +71,7 @@ public final class ModelOptions {
 
   /** Checks the numbers; call before any work. */
   void check() {
-    if (batch < 1) {
-      throw new UsageException("--batch must be a positive integer, got " + batch);
-    }
+    OptionChecks.positive("--batch", batch);
     callBatch();
     if (threads < 0) {
       throw new UsageException("--threads must be 0 (one per core) or a positive integer, got " + threads);

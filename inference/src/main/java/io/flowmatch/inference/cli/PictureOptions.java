@@ -21,9 +21,7 @@ public final class PictureOptions {
 
   /** Fixed scatter-plot bounds, or null to fit the samples; checks --upscale too. */
   ScatterPlot.Bounds bounds() {
-    if (upscale != null && upscale < 1) {
-      throw new UsageException("--upscale must be a positive integer, got " + upscale);
-    }
+    OptionChecks.positive("--upscale", upscale);
     if (plotRange == null) {
       return null;
     }

@@ -78,15 +78,13 @@ public final class QualityOptions {
 
   /** Checks the numbers; call before any work. */
   void check() {
-    if (dataN != null && dataN < 1) {
-      throw new UsageException("--data-n must be a positive integer, got " + dataN);
-    }
+    OptionChecks.positive("--data-n", dataN);
     if (floorData != null && data == null) {
       throw new UsageException("--floor-data needs --data (the reference set it is the floor of)");
     }
     for (Path p : new Path[] {data, floorData}) {
       if (p != null) {
-        SampleCommand.requireExtension(p == data ? "--data" : "--floor-data", p, ".npy", "");
+        OptionChecks.extension(p == data ? "--data" : "--floor-data", p, ".npy", "");
       }
     }
     if (classifier != null && !Files.exists(classifier)) {

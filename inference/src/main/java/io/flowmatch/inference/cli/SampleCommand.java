@@ -9,7 +9,6 @@ import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Trajectory;
 import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
@@ -96,14 +95,12 @@ public final class SampleCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
 
     // everything that needs no model first: bad options fail fast
-    if (n != null && n < 1) {
-      throw new UsageException("--n must be a positive integer, got " + n);
-    }
+    OptionChecks.positive("--n", n);
     modelOptions.check();
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
-    requireExtension("--out", out, ".png", " (use --save-npy for NumPy output)");
-    requireExtension("--save-npy", saveNpy, ".npy", "");
+    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver, out);
     modelOptions.resolve();
 
@@ -116,7 +113,7 @@ public final class SampleCommand implements Callable<Integer> {
       int count =
           noiseFile != null
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
-              : n != null ? n : Pictures.isImage(shape) ? DEFAULT_N_IMAGES : DEFAULT_N;
+              : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       if (output.verbose) {
         stderr.println("solver " + solverOptions.describe() + "; " + count + " samples in batches of "
             + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
@@ -125,17 +122,18 @@ public final class SampleCommand implements Callable<Integer> {
       SampleFiles.Targets targets =
           new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
-      Trajectory trajectory = trajectoryOptions.create(grid, shape, count);
       SampleReport report;
-      try (ProgressBar bar = output.progressBar(stderr, spec.name())) {
-        report = SampleFiles.run(field, trajectory != null ? trajectory.recording() : solver, source, count, modelOptions.batch,
-            targets, bar, "--noise " + noise, stderr, trajectoryOptions.overlay(trajectory, count));
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+      try (recording;
+          ProgressBar bar = output.progressBar(stderr, spec.name())) {
+        report = SampleFiles.run(field, recording.solver(solver), source, count, modelOptions.batch,
+            targets, bar, "--noise " + noise, stderr, recording.overlay());
+        recording.commit();
       }
-      trajectoryOptions.write(trajectory, shape);
       if (!output.quiet) {
         stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
-        trajectoryOptions.printWritten(stdout, trajectory, shape);
+        recording.printWritten(stdout);
       }
       return Cli.OK;
     }
@@ -165,12 +163,6 @@ public final class SampleCommand implements Callable<Integer> {
         Numbers.fixed(r.msPerModelCall(), 3),
         r.modelCalls(),
         Numbers.fixed(100 * r.modelFraction(), 1));
-  }
-
-  static void requireExtension(String option, Path path, String extension, String hint) {
-    if (path != null && !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
-      throw new UsageException(option + " must name a " + extension + " file, got '" + path + "'" + hint);
-    }
   }
 
   static int[] withBatch(int first, int[] shape) {

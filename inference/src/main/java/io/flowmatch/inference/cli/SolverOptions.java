@@ -53,9 +53,7 @@ public final class SolverOptions {
           "unknown solver '" + solver + "', expected one of: " + String.join(", ", Solvers.names()));
     }
     boolean adaptive = Solvers.isAdaptive(solver);
-    if (steps != null && steps < 1) {
-      throw new UsageException("--steps must be a positive integer, got " + steps);
-    }
+    OptionChecks.positive("--steps", steps);
     if (adaptive && (steps != null || grid != null)) {
       throw new UsageException(
           (steps != null ? "--steps" : "--grid") + " is for fixed-step solvers; " + solver

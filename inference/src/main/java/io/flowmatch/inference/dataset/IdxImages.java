@@ -1,17 +1,12 @@
 package io.flowmatch.inference.dataset;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads images from an IDX file ({@code idx3-ubyte}, as MNIST and Fashion-MNIST are distributed;
- * gzipped when the name ends in {@code .gz}) and scales pixels 0..255 to a data range.
+ * gzipped when the name ends in {@code .gz}): the training module keeps the whole file as bytes
+ * ({@link #readPixels}), the quality metrics take the first images as floats ({@link #read}).
  *
  * <p>Format: a big-endian magic 0x00000803 (unsigned bytes, 3 dimensions), the count, rows and
  * columns as big-endian ints, then count·rows·columns pixel bytes.
@@ -19,51 +14,29 @@ import java.util.zip.GZIPInputStream;
 public final class IdxImages {
   private IdxImages() {}
 
-  static final int MAGIC = 0x00000803;
+  /** Magic number of a 3-dimensional unsigned-byte IDX file. */
+  public static final int MAGIC = 0x00000803;
 
-  /**
-   * Reads the first {@code limit} images (all when the file holds fewer) as [N, 1, rows, cols]
-   * floats, pixel p becoming lo + p·(hi − lo)/255 computed in float.
-   *
-   * @return the images and their count and size
-   * @throws IOException a missing, unreadable or corrupt file, with a one-line message naming it
-   */
-  public static Images read(Path file, int limit, double lo, double hi) throws IOException {
-    try (InputStream raw = Files.newInputStream(file);
-        InputStream buffered = new BufferedInputStream(raw, 1 << 16);
-        DataInputStream in =
-            new DataInputStream(
-                file.getFileName().toString().endsWith(".gz")
-                    ? new GZIPInputStream(buffered, 1 << 16)
-                    : buffered)) {
-      int magic = in.readInt();
-      if (magic != MAGIC) {
-        throw new IOException(
-            "corrupt IDX file " + file + ": magic 0x" + Integer.toHexString(magic)
-                + ", expected 0x803 (unsigned-byte images of 3 dimensions)");
-      }
-      int count = in.readInt();
-      int rows = in.readInt();
-      int cols = in.readInt();
-      if (count < 0 || rows < 1 || cols < 1 || (long) rows * cols > 1 << 20) {
-        throw new IOException(
-            "corrupt IDX file " + file + ": header says " + count + " images of " + rows + "×" + cols);
-      }
-      int n = Math.min(count, limit);
-      int size = rows * cols;
-      float scale = (float) (hi - lo) / 255f;
-      float offset = (float) lo;
-      float[] out = new float[Math.multiplyExact(n, size)];
-      byte[] image = new byte[size];
-      for (int i = 0; i < n; i++) {
-        in.readFully(image);
-        for (int k = 0; k < size; k++) {
-          out[i * size + k] = (image[k] & 0xff) * scale + offset;
-        }
-      }
-      return new Images(out, n, rows, cols);
-    } catch (EOFException e) {
-      throw new IOException("corrupt IDX file " + file + ": it ends before its header's image count");
+  private static final String KIND = "unsigned-byte images";
+  /** Larger images than this are taken for a corrupt header, not data. */
+  private static final int MAX_IMAGE_PIXELS = 1 << 20;
+
+  /** All images of a file as their pixel bytes 0..255, image after image, row-major. */
+  public record Pixels(byte[] data, int count, int rows, int cols) {
+    public int[] sampleShape() {
+      return new int[] {1, rows, cols};
+    }
+
+    /** Copies image {@code index} into {@code dst} at {@code offset}, pixel p becoming lo + p·(hi − lo)/255. */
+    public void copyScaled(int index, float[] dst, int offset, double lo, double hi) {
+      scale(data, index * rows * cols, dst, offset, rows * cols, lo, hi);
+    }
+
+    /** All images as floats, pixel p becoming lo + p·(hi − lo)/255. */
+    public float[] scaled(double lo, double hi) {
+      float[] out = new float[data.length];
+      scale(data, 0, out, 0, data.length, lo, hi);
+      return out;
     }
   }
 
@@ -71,6 +44,79 @@ public final class IdxImages {
   public record Images(float[] data, int count, int rows, int cols) {
     public int[] sampleShape() {
       return new int[] {1, rows, cols};
+    }
+  }
+
+  /**
+   * Reads a whole file, checking that it holds exactly the images its header announces.
+   *
+   * @throws CorruptDataException wrong magic number, implausible sizes, too few or too many bytes,
+   *     or a {@code .gz} name that is not gzip
+   * @throws IOException the file cannot be read
+   */
+  public static Pixels readPixels(Path file) throws IOException {
+    try (IdxFile idx = IdxFile.open(file)) {
+      int[] h = idx.header(MAGIC, 3, KIND);
+      int count = h[0];
+      int rows = h[1];
+      int cols = h[2];
+      if (count <= 0 || implausible(count, rows, cols)) {
+        throw idx.corrupt("implausible size " + count + "×" + rows + "×" + cols);
+      }
+      int expected = count * rows * cols;
+      byte[] pixels = new byte[expected];
+      readImages(idx, pixels, count, rows, cols);
+      idx.requireEnd(expected + "");
+      return new Pixels(pixels, count, rows, cols);
+    }
+  }
+
+  /**
+   * Reads the first {@code limit} images (all when the file holds fewer) as [N, 1, rows, cols]
+   * floats, pixel p becoming lo + p·(hi − lo)/255 computed in float. Bytes after those images
+   * are not read.
+   *
+   * @throws CorruptDataException as {@link #readPixels}, for the part of the file read
+   * @throws IOException the file cannot be read
+   */
+  public static Images read(Path file, int limit, double lo, double hi) throws IOException {
+    try (IdxFile idx = IdxFile.open(file)) {
+      int[] h = idx.header(MAGIC, 3, KIND);
+      int count = h[0];
+      int rows = h[1];
+      int cols = h[2];
+      int n = Math.min(count, limit);
+      if (count < 0 || implausible(n, rows, cols)) {
+        throw idx.corrupt("implausible size " + count + "×" + rows + "×" + cols);
+      }
+      int size = rows * cols;
+      byte[] pixels = new byte[n * size];
+      readImages(idx, pixels, count, rows, cols);
+      float[] out = new float[n * size];
+      scale(pixels, 0, out, 0, n * size, lo, hi);
+      return new Images(out, n, rows, cols);
+    }
+  }
+
+  /** Fills {@code pixels}, which holds the first images of the {@code count} announced. */
+  private static void readImages(IdxFile idx, byte[] pixels, int count, int rows, int cols) throws IOException {
+    int got = idx.readUpTo(pixels, 0, pixels.length);
+    if (got < pixels.length) {
+      throw idx.corrupt("header announces " + count + " images of " + rows + "×" + cols + " ("
+          + (long) count * rows * cols + " bytes of pixels) but only " + got + " bytes follow");
+    }
+  }
+
+  private static boolean implausible(int count, int rows, int cols) {
+    return rows <= 0 || cols <= 0 || (long) rows * cols > MAX_IMAGE_PIXELS
+        || (long) count * rows * cols > Integer.MAX_VALUE - 8;
+  }
+
+  private static void scale(byte[] src, int from, float[] dst, int offset, int length, double lo, double hi) {
+    float step = (float) (hi - lo) / 255f;
+    float base = (float) lo;
+    for (int k = 0; k < length; k++) {
+      dst[offset + k] = (src[from + k] & 0xff) * step + base;
     }
   }
 }

@@ -169,10 +169,40 @@ class TrajectoryAndTestIndexTest {
         run("sample", "--model", gauss, "--paths", "3"));
     SampleBadInputTest.assertError(2, "--paths draws 2-D trajectories, this model's samples have shape [1, 4, 4]",
         run("sample", "--model", images, "--paths", "3", "--out", dir.resolve("x.png").toString()));
-    SampleBadInputTest.assertError(2, "--save-trajectory: 2001 states × 1000000 samples × 16 values = 32016000000 floats,"
-            + " more than fit in memory (at most 2147483639); use fewer --n or --steps",
-        run("sample", "--model", images, "--n", "1000000", "--steps", "2000", "--save-trajectory", traj.toString()));
+    // the trajectory is streamed to its file: what bounds it is the free space there (256,128 GiB is more than any disk)
+    Run huge = run("sample", "--model", images, "--n", "2147483647", "--steps", "2000", "--save-trajectory", traj.toString());
+    assertEquals(2, huge.code(), huge.err());
+    assertTrue(huge.err().matches("flowmatch sample: --save-trajectory: 2001 states × 2147483647 samples × 16 values"
+        + " = 68753836442352 floats \\(256128\\.0 GiB\\), more than the \\d+\\.\\d GiB free in "
+        + java.util.regex.Pattern.quote(dir.toString()) + "; use fewer --n or --steps\n"), huge.err());
+    // the paths drawn are kept in memory, and one array bounds them
+    SampleBadInputTest.assertError(2, "--paths: 1001 states × 2000000 samples × 2 values = 4004000000 floats, more than fit"
+            + " in memory (at most 2147483639); use fewer --paths or --steps",
+        run("sample", "--model", gauss, "--n", "2000000", "--steps", "1000", "--paths", "2000000",
+            "--out", dir.resolve("x.png").toString()));
     assertFalse(Files.exists(traj));
+    assertFalse(Files.exists(dir.resolve("x.png")));
+  }
+
+  @Test
+  void aFailedRunLeavesNoTrajectory() throws IOException {
+    // v = log(x) is NaN for sample 7's negative component: the first batch (samples 0-3) is recorded, the second fails
+    Path log = TestModels.logOfX(models.resolve("log.onnx"), new int[] {2});
+    float[] x0 = new float[20];
+    java.util.Arrays.fill(x0, 2f);
+    x0[2 * 7] = -0.5f;
+    Path noise = dir.resolve("nan-noise.npy");
+    Npy.write(noise, new int[] {10, 2}, x0);
+    Path traj = dir.resolve("sub").resolve("t.npy");
+    Run r = run("sample", "--model", log.toString(), "--noise", noise.toString(), "--batch", "4", "--solver", "euler",
+        "--steps", "3", "--save-trajectory", traj.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().startsWith("flowmatch sample: the model returned a non-finite velocity (NaN) for sample 7"), r.err());
+    assertFalse(Files.exists(traj));
+    assertFalse(Files.exists(dir.resolve("sub").resolve("t.times.npy")));
+    try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("sub"))) {
+      assertEquals(0, left.count(), "no temporary file is left behind");
+    }
   }
 
   // ---- encode --test-index ----

@@ -85,12 +85,52 @@ class DatasetTest {
   @Test
   void corruptIdxFilesAreNamed() throws IOException {
     Path wrong = IdxFiles.write(dir.resolve("labels"), 2, 2, 2, false, 0x00000801);
-    IOException e = assertThrows(IOException.class, () -> IdxImages.read(wrong, 10, -1, 1));
-    assertEquals("corrupt IDX file " + wrong + ": magic 0x801, expected 0x803 (unsigned-byte images of 3 dimensions)", e.getMessage());
+    IOException e = assertThrows(CorruptDataException.class, () -> IdxImages.read(wrong, 10, -1, 1));
+    assertEquals("corrupt IDX file " + wrong + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)",
+        e.getMessage());
     Path cut = dir.resolve("cut");
     byte[] whole = Files.readAllBytes(IdxFiles.write(dir.resolve("whole"), 5, 2, 2, false, IdxImages.MAGIC));
     Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 3));
-    e = assertThrows(IOException.class, () -> IdxImages.read(cut, 10, -1, 1));
-    assertEquals("corrupt IDX file " + cut + ": it ends before its header's image count", e.getMessage());
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.read(cut, 10, -1, 1));
+    assertEquals("corrupt IDX file " + cut + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
+        e.getMessage());
+    // the first images are whole: reading only them does not look at the cut end
+    assertEquals(4, IdxImages.read(cut, 4, -1, 1).count());
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(cut));
+    assertEquals("corrupt IDX file " + cut + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
+        e.getMessage());
+    Path header = dir.resolve("header");
+    Files.write(header, java.util.Arrays.copyOf(whole, 10));
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.read(header, 10, -1, 1));
+    assertEquals("corrupt IDX file " + header + ": header shorter than 16 bytes", e.getMessage());
+    Path huge = IdxFiles.write(dir.resolve("huge"), 1, 2048, 2048, false, IdxImages.MAGIC);
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.read(huge, 10, -1, 1));
+    assertEquals("corrupt IDX file " + huge + ": implausible size 1×2048×2048", e.getMessage());
+  }
+
+  @Test
+  void aWholeIdxFileIsReadAsBytesAndMustEndWithItsImages() throws IOException {
+    Path gz = IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 3, 2, 5, true, IdxImages.MAGIC);
+    IdxImages.Pixels p = IdxImages.readPixels(gz);
+    assertEquals(3, p.count());
+    assertArrayEquals(new int[] {1, 2, 5}, p.sampleShape());
+    assertEquals(2 + 7, p.data()[2 * 10 + 7], "image 2, pixel 7 is byte (2 + 7)");
+    float[] one = new float[10];
+    p.copyScaled(2, one, 0, -1, 1);
+    assertEquals(9 * (2f / 255f) - 1f, one[7], 0);
+    assertArrayEquals(IdxImages.read(gz, 3, -1, 1).data(), p.scaled(-1, 1), 0f, "both views scale alike");
+
+    Path longer = dir.resolve("longer");
+    byte[] whole = Files.readAllBytes(IdxFiles.write(dir.resolve("plain"), 3, 2, 5, false, IdxImages.MAGIC));
+    Files.write(longer, java.util.Arrays.copyOf(whole, whole.length + 2));
+    IOException e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(longer));
+    assertEquals("corrupt IDX file " + longer + ": more bytes than the 30 the header announces", e.getMessage());
+    Path empty = IdxFiles.write(dir.resolve("empty"), 0, 2, 5, false, IdxImages.MAGIC);
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(empty));
+    assertEquals("corrupt IDX file " + empty + ": implausible size 0×2×5", e.getMessage());
+    Path notGz = dir.resolve("not-gzip.gz");
+    Files.writeString(notGz, "hello");
+    e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(notGz));
+    assertEquals("corrupt IDX file " + notGz + ": not valid gzip (Not in GZIP format)", e.getMessage());
   }
 }

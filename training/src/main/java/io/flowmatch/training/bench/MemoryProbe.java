@@ -27,8 +27,13 @@ public final class MemoryProbe {
     System.exit(code);
   }
 
-  /** What one child process reported. */
-  public record Result(int exitCode, long peakKib, String lastOutputLine) {}
+  /**
+   * What one child process reported.
+   *
+   * @param lastOutputLine its last line (the error, when it failed)
+   * @param summaryLine the command's summary line ({@code sampled N × … with …}), or "" if none
+   */
+  public record Result(int exitCode, long peakKib, String lastOutputLine, String summaryLine) {}
 
   /**
    * Runs {@code flowmatch args…} in a child JVM and returns its peak resident memory.
@@ -52,6 +57,7 @@ public final class MemoryProbe {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(Path.of("").toAbsolutePath().toFile()).start();
     long peak = -1;
     String last = "";
+    String summary = "";
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
@@ -59,9 +65,10 @@ public final class MemoryProbe {
           peak = Long.parseLong(line.substring(MARKER.length()).trim());
         } else if (!line.isBlank()) {
           last = line;
+          summary = summary.isEmpty() && line.startsWith("sampled ") ? line : summary;
         }
       }
     }
-    return new Result(p.waitFor(), peak, last);
+    return new Result(p.waitFor(), peak, last, summary);
   }
 }

@@ -15,11 +15,16 @@ public record SolverSpec(String name, int steps, double tolerance) {
 
   /** Parses one item of {@code --solvers}; bad items are usage errors naming the option. */
   public static SolverSpec parse(String text) {
+    return parse("--solvers", text);
+  }
+
+  /** Parses {@code text} given to {@code option}; bad items are usage errors naming it. */
+  public static SolverSpec parse(String option, String text) {
     String[] parts = text.trim().split(":", -1);
     String name = parts[0];
     if (parts.length > 2 || !Solvers.names().contains(name)) {
       throw new UsageException(
-          "--solvers: '" + text + "' is not NAME:STEPS or NAME[:TOL] with NAME one of: "
+          option + ": '" + text + "' is not NAME:STEPS or NAME[:TOL] with NAME one of: "
               + String.join(", ", Solvers.names()));
     }
     if (Solvers.isAdaptive(name)) {
@@ -32,13 +37,13 @@ public record SolverSpec(String name, int steps, double tolerance) {
         }
         if (!(tol > 0) || Double.isInfinite(tol)) {
           throw new UsageException(
-              "--solvers: the tolerance of " + name + " must be a positive number, got '" + parts[1] + "'");
+              option + ": the tolerance of " + name + " must be a positive number, got '" + parts[1] + "'");
         }
       }
       return new SolverSpec(name, 0, tol);
     }
     if (parts.length != 2) {
-      throw new UsageException("--solvers: " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
+      throw new UsageException(option + ": " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
     }
     int steps;
     try {
@@ -48,7 +53,7 @@ public record SolverSpec(String name, int steps, double tolerance) {
     }
     if (steps < 1) {
       throw new UsageException(
-          "--solvers: the steps of " + name + " must be a positive integer, got '" + parts[1] + "'");
+          option + ": the steps of " + name + " must be a positive integer, got '" + parts[1] + "'");
     }
     return new SolverSpec(name, steps, 0);
   }

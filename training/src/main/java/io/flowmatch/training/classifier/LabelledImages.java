@@ -1,8 +1,8 @@
 package io.flowmatch.training.classifier;
 
-import io.flowmatch.training.data.CorruptDataException;
-import io.flowmatch.training.data.IdxImages;
-import io.flowmatch.training.data.IdxLabels;
+import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.dataset.IdxImages;
+import io.flowmatch.inference.dataset.IdxLabels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,20 +46,14 @@ public final class LabelledImages {
   public static LabelledImages read(Path dir, Split split, int classes) throws IOException {
     Path imageFile = find(dir, split.prefix + "-images-idx3-ubyte");
     Path labelFile = find(dir, split.prefix + "-labels-idx1-ubyte");
-    IdxImages images = IdxImages.read("fashion-mnist", imageFile);
+    IdxImages.Pixels images = IdxImages.readPixels(imageFile);
     int[] labels = IdxLabels.read(labelFile, classes);
-    if (labels.length != images.size()) {
+    if (labels.length != images.count()) {
       throw new CorruptDataException(
-          "IDX files disagree: " + imageFile + " holds " + images.size() + " images, " + labelFile + " "
+          "IDX files disagree: " + imageFile + " holds " + images.count() + " images, " + labelFile + " "
               + labels.length + " labels");
     }
-    int[] shape = images.sampleShape();
-    int per = shape[1] * shape[2];
-    float[] pixels = new float[images.size() * per];
-    for (int i = 0; i < images.size(); i++) {
-      images.copySample(i, pixels, i * per);
-    }
-    return new LabelledImages(pixels, labels, shape[1], shape[2]);
+    return new LabelledImages(images.scaled(-1, 1), labels, images.rows(), images.cols());
   }
 
   private static Path find(Path dir, String base) {

@@ -1,5 +1,8 @@
 package io.flowmatch.training.data;
 
+import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.dataset.IdxImages;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +69,7 @@ public final class Datasets {
       throw new IllegalArgumentException(
           "data folder " + dir + " has no " + TRAIN_IMAGES + " (nor train-images-idx3-ubyte) for " + name + "; " + how);
     }
-    IdxImages images = IdxImages.read(name, file);
+    ImageData images = new ImageData(name, IdxImages.readPixels(file));
     int[] shape = images.sampleShape();
     if (shape[1] != 28 || shape[2] != 28) {
       throw new CorruptDataException(

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.dataset.IdxImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,7 @@ class DatasetsTest {
 
   @Test
   void idxImagesAreReadAndScaledToMinusOneOne() throws Exception {
-    IdxFiles.write(tmp, IdxImages.IMAGE_MAGIC, 3, 28, 28, 0);
+    IdxFiles.write(tmp, IdxImages.MAGIC, 3, 28, 28, 0);
     TrainingData d = Datasets.load("mnist", tmp, 0);
     assertEquals(3, d.size());
     assertArrayEquals(new int[] {1, 28, 28}, d.sampleShape());
@@ -74,12 +76,12 @@ class DatasetsTest {
     CorruptDataException e = assertThrows(CorruptDataException.class, () -> Datasets.load("fashion-mnist", bad.getParent(), 0));
     assertEquals(
         "corrupt IDX file " + bad + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)", e.getMessage());
-    Path cut = IdxFiles.write(tmp.resolve("cut"), IdxImages.IMAGE_MAGIC, 3, 28, 28, 100);
+    Path cut = IdxFiles.write(tmp.resolve("cut"), IdxImages.MAGIC, 3, 28, 28, 100);
     e = assertThrows(CorruptDataException.class, () -> Datasets.load("fashion-mnist", cut.getParent(), 0));
     assertEquals(
         "corrupt IDX file " + cut + ": header announces 3 images of 28×28 (2352 bytes of pixels) but only 2252 bytes follow",
         e.getMessage());
-    Path small = IdxFiles.write(tmp.resolve("small"), IdxImages.IMAGE_MAGIC, 2, 8, 8, 0);
+    Path small = IdxFiles.write(tmp.resolve("small"), IdxImages.MAGIC, 2, 8, 8, 0);
     e = assertThrows(CorruptDataException.class, () -> Datasets.load("mnist", small.getParent(), 0));
     assertEquals("corrupt IDX file " + small + ": images are 8×8, expected 28×28 for mnist", e.getMessage());
     Path notGz = tmp.resolve("notgz").resolve(Datasets.TRAIN_IMAGES);

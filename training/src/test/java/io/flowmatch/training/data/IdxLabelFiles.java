@@ -35,7 +35,7 @@ public final class IdxLabelFiles {
     Path file = dir.resolve(prefix + "-images-idx3-ubyte.gz");
     try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(file));
         DataOutputStream out = new DataOutputStream(os)) {
-      out.writeInt(IdxImages.IMAGE_MAGIC);
+      out.writeInt(io.flowmatch.inference.dataset.IdxImages.MAGIC);
       out.writeInt(labels.length);
       out.writeInt(28);
       out.writeInt(28);

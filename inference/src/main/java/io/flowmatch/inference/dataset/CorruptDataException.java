@@ -1,4 +1,4 @@
-package io.flowmatch.training.data;
+package io.flowmatch.inference.dataset;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.flowmatch.training.data;
+package io.flowmatch.inference.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,13 +15,13 @@ class IdxLabelsTest {
   @Test
   void readsWhatWasWritten() throws Exception {
     int[] labels = {0, 9, 3, 3, 7};
-    Path f = IdxLabelFiles.labels(tmp, "train", IdxLabels.LABEL_MAGIC, labels);
+    Path f = IdxFiles.labels(tmp.resolve("train-labels-idx1-ubyte.gz"), IdxLabels.LABEL_MAGIC, labels);
     assertArrayEquals(labels, IdxLabels.read(f, 10));
   }
 
   @Test
   void imageMagicIsRejected() throws Exception {
-    Path f = IdxLabelFiles.labels(tmp, "train", IdxImages.IMAGE_MAGIC, new int[] {1});
+    Path f = IdxFiles.labels(tmp.resolve("train-labels-idx1-ubyte.gz"), IdxImages.MAGIC, new int[] {1});
     CorruptDataException e = assertThrows(CorruptDataException.class, () -> IdxLabels.read(f, 10));
     assertEquals(
         "corrupt IDX file " + f + ": magic number 0x00000803, expected 0x00000801 (unsigned-byte labels)",
@@ -30,7 +30,7 @@ class IdxLabelsTest {
 
   @Test
   void labelOutOfRangeIsNamed() throws Exception {
-    Path f = IdxLabelFiles.labels(tmp, "train", IdxLabels.LABEL_MAGIC, new int[] {1, 2, 10});
+    Path f = IdxFiles.labels(tmp.resolve("train-labels-idx1-ubyte.gz"), IdxLabels.LABEL_MAGIC, new int[] {1, 2, 10});
     CorruptDataException e = assertThrows(CorruptDataException.class, () -> IdxLabels.read(f, 10));
     assertEquals("corrupt IDX file " + f + ": label 10 at index 2, expected 0..9", e.getMessage());
   }
