@@ -27,8 +27,8 @@ public final class TrajectoryOptions {
   @Option(
       names = "--save-trajectory",
       paramLabel = "FILE.npy",
-      description = "Write the states at every grid time of a fixed-step solver as float32 [K+1, N, ...data shape],"
-          + " and the K+1 times as float64 to FILE.times.npy.")
+      description = "Write the states at every grid time of a fixed-step solver as float32 [K+1, N, ...data shape]"
+          + " (batch by batch: it takes disk, not memory), and the K+1 times as float64 to FILE.times.npy.")
   Path saveTrajectory;
 
   @Option(

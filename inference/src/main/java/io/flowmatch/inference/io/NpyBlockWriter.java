@@ -1,11 +1,7 @@
 package io.flowmatch.inference.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a float32 {@code .npy} file whose shape is known in advance, block by block at any
@@ -16,14 +12,20 @@ import java.nio.file.StandardOpenOption;
  * closing without a commit deletes it.
  */
 public final class NpyBlockWriter implements AutoCloseable {
-  private final AtomicFile file;
-  private final FileChannel channel;
+  private final FloatFile file;
   private final long dataOffset;
   private final long valueCount;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
   private long written;
 
-  private NpyBlockWriter(AtomicFile file, long[] shape) throws IOException {
+  private NpyBlockWriter(FloatFile file, byte[] header, long valueCount) throws IOException {
+    this.file = file;
+    this.dataOffset = header.length;
+    this.valueCount = valueCount;
+    file.writeBytes(header, 0);
+  }
+
+  /** Starts writing {@code target} (through a temporary file beside it) with the given shape. */
+  public static NpyBlockWriter open(Path target, long[] shape) throws IOException {
     long n = 1;
     for (long d : shape) {
       if (d <= 0) {
@@ -31,19 +33,10 @@ public final class NpyBlockWriter implements AutoCloseable {
       }
       n = Math.multiplyExact(n, d);
     }
-    this.file = file;
-    this.valueCount = n;
     byte[] header = NpyHeader.encode(NpyDtype.FLOAT32.littleEndianDescr(), shape, 0);
-    this.dataOffset = header.length;
-    this.channel = FileChannel.open(file.temp(), StandardOpenOption.WRITE);
-    writeFully(ByteBuffer.wrap(header), 0);
-  }
-
-  /** Starts writing {@code target} (through a temporary file beside it) with the given shape. */
-  public static NpyBlockWriter open(Path target, long[] shape) throws IOException {
-    AtomicFile f = AtomicFile.create(target);
+    FloatFile f = FloatFile.open(target);
     try {
-      return new NpyBlockWriter(f, shape);
+      return new NpyBlockWriter(f, header, n);
     } catch (IOException | RuntimeException e) {
       f.close();
       throw e;
@@ -64,15 +57,7 @@ public final class NpyBlockWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           count + " values at index " + position + " do not fit an array of " + valueCount);
     }
-    int done = 0;
-    while (done < count) {
-      int k = Math.min(count - done, buffer.capacity() / 4);
-      buffer.clear();
-      buffer.asFloatBuffer().put(data, offset + done, k);
-      buffer.limit(k * 4);
-      writeFully(buffer, dataOffset + (position + done) * 4);
-      done += k;
-    }
+    file.writeFloats(data, offset, count, dataOffset + position * 4);
     written += count;
   }
 
@@ -85,30 +70,12 @@ public final class NpyBlockWriter implements AutoCloseable {
     if (written != valueCount) {
       throw new IllegalStateException(written + " of the " + valueCount + " values were written");
     }
-    channel.force(false);
-    channel.close();
     file.commit();
   }
 
   /** Deletes the partial file unless committed. */
   @Override
   public void close() throws IOException {
-    try {
-      channel.close();
-    } finally {
-      file.close();
-    }
-  }
-
-  /** The target path. */
-  public Path target() {
-    return file.target();
-  }
-
-  private void writeFully(ByteBuffer b, long at) throws IOException {
-    long pos = at;
-    while (b.hasRemaining()) {
-      pos += channel.write(b, pos);
-    }
+    file.close();
   }
 }

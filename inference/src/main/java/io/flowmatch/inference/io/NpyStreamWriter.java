@@ -1,11 +1,7 @@
 package io.flowmatch.inference.io;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a float32 {@code .npy} file row batch by row batch, so memory does not grow with the
@@ -18,12 +14,10 @@ public final class NpyStreamWriter implements AutoCloseable {
   private final int headerLength;
   private final int[] itemShape;
   private final long itemSize;
-  private final AtomicFile file;
-  private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
+  private final FloatFile file;
   private long rows;
 
-  private NpyStreamWriter(AtomicFile file, int[] itemShape) throws IOException {
+  private NpyStreamWriter(FloatFile file, int[] itemShape) throws IOException {
     this.file = file;
     this.itemShape = itemShape.clone();
     long size = 1;
@@ -35,8 +29,7 @@ public final class NpyStreamWriter implements AutoCloseable {
     }
     this.itemSize = size;
     this.headerLength = NpyHeader.encode(NpyDtype.FLOAT32.littleEndianDescr(), shapeWith(Long.MAX_VALUE), 0).length;
-    this.channel = FileChannel.open(file.temp(), StandardOpenOption.WRITE);
-    channel.write(ByteBuffer.wrap(header()));
+    file.writeBytes(header(), 0);
   }
 
   /**
@@ -45,7 +38,7 @@ public final class NpyStreamWriter implements AutoCloseable {
    * @param itemShape shape of one row, e.g. {@code {2}} or {@code {1, 28, 28}}
    */
   public static NpyStreamWriter open(Path target, int[] itemShape) throws IOException {
-    AtomicFile f = AtomicFile.create(target);
+    FloatFile f = FloatFile.open(target);
     try {
       return new NpyStreamWriter(f, itemShape);
     } catch (IOException | RuntimeException e) {
@@ -60,17 +53,7 @@ public final class NpyStreamWriter implements AutoCloseable {
     if (count > data.length) {
       throw new IllegalArgumentException(n + " rows need " + count + " floats, got " + data.length);
     }
-    int off = 0;
-    while (off < count) {
-      int k = (int) Math.min(count - off, buffer.capacity() / 4);
-      buffer.clear();
-      buffer.asFloatBuffer().put(data, off, k);
-      buffer.limit(k * 4);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      off += k;
-    }
+    file.writeFloats(data, 0, (int) count, headerLength + rows * itemSize * 4);
     rows += n;
   }
 
@@ -81,20 +64,14 @@ public final class NpyStreamWriter implements AutoCloseable {
 
   /** Writes the final header, closes the file and moves it to the target. */
   public void commit() throws IOException {
-    channel.write(ByteBuffer.wrap(header()), 0);
-    channel.force(false);
-    channel.close();
+    file.writeBytes(header(), 0);
     file.commit();
   }
 
   /** Deletes the partial file unless committed. */
   @Override
   public void close() throws IOException {
-    try {
-      channel.close();
-    } finally {
-      file.close();
-    }
+    file.close();
   }
 
   /** The target path. */

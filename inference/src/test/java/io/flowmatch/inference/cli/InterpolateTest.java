@@ -107,7 +107,8 @@ class InterpolateTest {
     // the last node of the trajectory is bit for bit the frames
     float[] states = Npy.read(dir.resolve("t.npy")).data();
     assertArrayEquals(Npy.read(plain).data(), java.util.Arrays.copyOfRange(states, 5 * 12, 6 * 12), 0f);
-    assertTrue(redPixels(Png.read(with)) > redPixels(Png.read(without)) + 100, "paths drawn in red");
+    int red = TrajectoryAndTestIndexTest.redPixels(Png.read(with));
+    assertTrue(red > TrajectoryAndTestIndexTest.redPixels(Png.read(without)) + 100, "paths drawn in red: " + red);
   }
 
   @Test
@@ -138,18 +139,6 @@ class InterpolateTest {
     assertEquals("flowmatch interpolate: " + line + "\n", r.err());
     assertEquals(2, r.code(), r.err());
     assertEquals("", r.out());
-  }
-
-  private static int redPixels(BufferedImage img) {
-    int count = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        if ((img.getRGB(x, y) & 0xffffff) == 0xd62728) {
-          count++;
-        }
-      }
-    }
-    return count;
   }
 
   @Test

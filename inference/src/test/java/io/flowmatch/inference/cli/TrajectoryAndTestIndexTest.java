@@ -143,7 +143,8 @@ class TrajectoryAndTestIndexTest {
     assertFalse(Files.exists(dir.resolve("with.times.npy")));
   }
 
-  private static int redPixels(BufferedImage img) {
+  /** Pixels in the colour of drawn trajectories. */
+  static int redPixels(BufferedImage img) {
     int count = 0;
     for (int y = 0; y < img.getHeight(); y++) {
       for (int x = 0; x < img.getWidth(); x++) {

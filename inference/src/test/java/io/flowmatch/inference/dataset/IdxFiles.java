@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-/** IDX image and label files for tests. */
+/** IDX image files for tests. */
 public final class IdxFiles {
   private IdxFiles() {}
 
@@ -32,19 +32,6 @@ public final class IdxFiles {
     try (OutputStream file = Files.newOutputStream(path);
         OutputStream out = gz ? new GZIPOutputStream(file) : file) {
       out.write(bytes.toByteArray());
-    }
-    return path;
-  }
-
-  /** Writes a gzipped IDX1 label file with the given magic number (0x801 for labels). */
-  public static Path labels(Path path, int magic, int[] labels) throws IOException {
-    try (OutputStream file = new GZIPOutputStream(Files.newOutputStream(path));
-        DataOutputStream out = new DataOutputStream(file)) {
-      out.writeInt(magic);
-      out.writeInt(labels.length);
-      for (int l : labels) {
-        out.write(l);
-      }
     }
     return path;
   }
