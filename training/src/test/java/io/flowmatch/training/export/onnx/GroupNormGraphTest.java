@@ -3,6 +3,8 @@ package io.flowmatch.training.export.onnx;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
+import static io.flowmatch.training.model.UNetTesting.maxAbs;
+import static io.flowmatch.training.model.UNetTesting.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -143,23 +145,5 @@ class GroupNormGraphTest {
       }
     }
     return y;
-  }
-
-  private static double maxAbs(float[] a) {
-    double m = 0;
-    for (float v : a) {
-      m = Math.max(m, Math.abs(v));
-    }
-    return m;
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    assertEquals(b.length, a.length);
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      double d = Math.abs((double) a[i] - b[i]);
-      m = Math.max(m, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-    }
-    return m;
   }
 }
