@@ -12,7 +12,6 @@ import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.DitBlock;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
-import java.util.Arrays;
 
 /**
  * ONNX graph of {@link DitVelocityNet}, node for node: patchify (Reshape/Transpose), patch
@@ -31,17 +30,8 @@ public final class DitGraph {
       String x,
       String t,
       int elemType) {
-    if (!(block instanceof DitVelocityNet net)) {
-      throw new IllegalArgumentException(
-          "dit export: expected a DitVelocityNet, got " + block.getClass().getSimpleName());
-    }
-    if (!Arrays.equals(sampleShape, net.sampleShape())) {
-      throw new IllegalArgumentException(
-          "dit export: the block was built for samples "
-              + Arrays.toString(net.sampleShape())
-              + ", not "
-              + Arrays.toString(sampleShape));
-    }
+    DitVelocityNet net = GraphWriter.expectBlock(block, DitVelocityNet.class, "dit");
+    GraphWriter.expectSampleShape(net.sampleShape(), sampleShape, "dit");
     int c = sampleShape[0];
     int p = spec.patchSize();
     int rows = net.patchRows();

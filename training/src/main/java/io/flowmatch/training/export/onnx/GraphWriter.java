@@ -30,4 +30,28 @@ public interface GraphWriter {
       String x,
       String t,
       int elemType);
+
+  /**
+   * {@code block} as the class an architecture's writer needs, or a one-line error naming what it
+   * got, e.g. {@code dit export: expected a DitVelocityNet, got Linear}.
+   */
+  static <T extends Block> T expectBlock(Block block, Class<T> type, String architecture) {
+    if (!type.isInstance(block)) {
+      String name = type.getSimpleName();
+      String article = "AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ";
+      throw new IllegalArgumentException(
+          architecture + " export: expected " + article + name + ", got "
+              + (block == null ? "null" : block.getClass().getSimpleName()));
+    }
+    return type.cast(block);
+  }
+
+  /** Refuses to write a block for samples of another shape than the one it was built for. */
+  static void expectSampleShape(int[] built, int[] given, String architecture) {
+    if (!java.util.Arrays.equals(given, built)) {
+      throw new IllegalArgumentException(
+          architecture + " export: the block was built for samples "
+              + java.util.Arrays.toString(built) + ", not " + java.util.Arrays.toString(given));
+    }
+  }
 }

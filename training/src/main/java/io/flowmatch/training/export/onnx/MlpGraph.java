@@ -6,7 +6,6 @@ import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,17 +24,8 @@ public final class MlpGraph {
       String x,
       String t,
       int elemType) {
-    if (!(block instanceof MlpVelocityNet net)) {
-      throw new IllegalArgumentException(
-          "mlp export: expected an MlpVelocityNet, got " + block.getClass().getSimpleName());
-    }
-    if (!Arrays.equals(sampleShape, net.sampleShape())) {
-      throw new IllegalArgumentException(
-          "mlp export: the block was built for samples "
-              + Arrays.toString(net.sampleShape())
-              + ", not "
-              + Arrays.toString(sampleShape));
-    }
+    MlpVelocityNet net = GraphWriter.expectBlock(block, MlpVelocityNet.class, "mlp");
+    GraphWriter.expectSampleShape(net.sampleShape(), sampleShape, "mlp");
     // children in order: hidden0 … hidden(depth−1), out (MlpVelocityNet documents this order)
     List<Linear> layers = new ArrayList<>();
     for (var child : block.getChildren()) {
