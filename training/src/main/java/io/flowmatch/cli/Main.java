@@ -2,7 +2,6 @@ package io.flowmatch.cli;
 
 import io.flowmatch.inference.cli.Cli;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,14 +26,9 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code; tests call this directly. */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    PrintWriter o = new PrintWriter(out, true);
-    PrintWriter e = new PrintWriter(err, true);
     CommandLine cl = new CommandLine(new Main());
     // Subcommands are registered in Commands so each module's helpers can add theirs in one place.
     Commands.register(cl);
-    int code = Cli.configure(cl, o, e, args).execute(args);
-    o.flush();
-    e.flush();
-    return code;
+    return Cli.execute(cl, out, err, args);
   }
 }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -13,6 +14,19 @@ public final class Cli {
   public static final int OK = 0;
   public static final int FAILURE = 1;
   public static final int USAGE = 2;
+
+  /**
+   * Runs a configured root command on {@code args} with output to {@code out}/{@code err} and
+   * returns the exit code (what the entry points' {@code run} methods, and the tests, call).
+   */
+  public static int execute(CommandLine cl, PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    int code = configure(cl, o, e, args).execute(args);
+    o.flush();
+    e.flush();
+    return code;
+  }
 
   /** Configures a command line so that errors print one line naming the command. */
   public static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err, String[] args) {

@@ -1,7 +1,6 @@
 package io.flowmatch.inference.cli;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,11 +36,6 @@ public final class InferenceMain implements Runnable {
 
   /** Runs the CLI and returns the exit code; tests call this directly. */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    PrintWriter o = new PrintWriter(out, true);
-    PrintWriter e = new PrintWriter(err, true);
-    int code = Cli.configure(new CommandLine(new InferenceMain()), o, e, args).execute(args);
-    o.flush();
-    e.flush();
-    return code;
+    return Cli.execute(new CommandLine(new InferenceMain()), out, err, args);
   }
 }
