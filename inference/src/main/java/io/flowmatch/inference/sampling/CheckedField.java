@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Wraps the field of one batch of a sampling run: stops at the first non-finite velocity with a
  * message that names the samples by their index in the whole run and the times they were at, and
- * follows how far in t the batch has come (for the progress bar).
+ * follows how far in t the batch has come, calling back after every model call (for the progress
+ * bar).
  *
  * <p>Solvers check velocities too, but they only know indices within the batch they were given;
  * this wrapper knows the batch's offset. Calls on a subset of the batch (solvers that drop
@@ -22,6 +23,7 @@ final class CheckedField implements VelocityField {
   private long first;
   private int batchSize;
   private double progress;
+  private Runnable afterCall = () -> {};
 
   CheckedField(VelocityField inner, long total, double t0, double t1) {
     this.inner = inner;
@@ -30,11 +32,15 @@ final class CheckedField implements VelocityField {
     this.t1 = t1;
   }
 
-  /** Starts a batch of {@code size} samples whose first has index {@code first} in the run. */
-  void beginBatch(long first, int size) {
+  /**
+   * Starts a batch of {@code size} samples whose first has index {@code first} in the run;
+   * {@code afterCall} runs after each of its model calls.
+   */
+  void beginBatch(long first, int size, Runnable afterCall) {
     this.first = first;
     this.batchSize = size;
     this.progress = 0;
+    this.afterCall = afterCall;
   }
 
   /** Fraction of [t0, t1] that every sample of the current batch has reached, 0..1. */
@@ -69,6 +75,7 @@ final class CheckedField implements VelocityField {
     if (n == batchSize) {
       checkFinite(v, t, n);
     }
+    afterCall.run();
   }
 
   private void checkFinite(float[] v, float[] t, int n) {

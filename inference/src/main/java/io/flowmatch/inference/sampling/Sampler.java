@@ -65,15 +65,12 @@ public final class Sampler {
       long first = b * capacity;
       int m = (int) Math.min(capacity, n - first);
       source.fill(first, m, size, x);
-      checked.beginBatch(first, m);
       final long done = b;
-      VelocityField f =
-          perCall == null
-              ? checked
-              : new ProgressField(checked, () -> perCall.update((done + checked.batchProgress()) / batches));
+      checked.beginBatch(first, m,
+          perCall == null ? () -> {} : () -> perCall.update((done + checked.batchProgress()) / batches));
       SolveResult r;
       try {
-        r = solver.solve(f, x, m, t0, t1);
+        r = solver.solve(checked, x, m, t0, t1);
       } catch (CheckedField.NonFiniteVelocityException e) {
         throw e;
       } catch (SolverException e) {
@@ -127,37 +124,5 @@ public final class Sampler {
         "the integration ended with non-finite values at t=" + Numbers.compact(t1) + " for "
             + (bad == 1 ? "sample " : "samples ") + list + (bad > 5 ? ", ..." : "") + " (" + bad
             + " of the " + m + " samples from " + first + ")");
-  }
-
-  /** Calls back after every model call, for the progress bar. */
-  private static final class ProgressField implements VelocityField {
-    private final VelocityField inner;
-    private final Runnable after;
-
-    ProgressField(VelocityField inner, Runnable after) {
-      this.inner = inner;
-      this.after = after;
-    }
-
-    @Override
-    public int[] sampleShape() {
-      return inner.sampleShape();
-    }
-
-    @Override
-    public int sampleSize() {
-      return inner.sampleSize();
-    }
-
-    @Override
-    public java.util.Map<String, String> metadata() {
-      return inner.metadata();
-    }
-
-    @Override
-    public void evaluate(float[] x, float[] t, int n, float[] v) {
-      inner.evaluate(x, t, n, v);
-      after.run();
-    }
   }
 }
