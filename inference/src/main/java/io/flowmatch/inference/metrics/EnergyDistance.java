@@ -56,13 +56,7 @@ public final class EnergyDistance {
       int ai = i * dim;
       double row = 0;
       for (int j = 0; j < i; j++) {
-        int bj = j * dim;
-        double sq = 0;
-        for (int k = 0; k < dim; k++) {
-          double d = a[ai + k] - a[bj + k];
-          sq += d * d;
-        }
-        row += Math.sqrt(sq);
+        row += distance(a, ai, a, j * dim, dim);
       }
       sum += row;
     }
@@ -89,17 +83,21 @@ public final class EnergyDistance {
         int ai = i * dim;
         double row = 0;
         for (int j = 0; j < m; j++) {
-          int bj = j * dim;
-          double sq = 0;
-          for (int k = 0; k < dim; k++) {
-            double d = a[ai + k] - b[bj + k];
-            sq += d * d;
-          }
-          row += Math.sqrt(sq);
+          row += distance(a, ai, b, j * dim, dim);
         }
         sum += row;
       }
     }
     return sum / ((double) n * m);
+  }
+
+  /** Euclidean distance between a[ai .. ai+dim) and b[bj .. bj+dim), in double. */
+  private static double distance(float[] a, int ai, float[] b, int bj, int dim) {
+    double sq = 0;
+    for (int k = 0; k < dim; k++) {
+      double d = a[ai + k] - b[bj + k];
+      sq += d * d;
+    }
+    return Math.sqrt(sq);
   }
 }
