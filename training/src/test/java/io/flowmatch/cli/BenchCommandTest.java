@@ -1,14 +1,12 @@
 package io.flowmatch.cli;
 
+import static io.flowmatch.cli.CliRun.run;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandTest {
   @TempDir static Path dir;
   static Path model;
-
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   /** v = x·W + t (broadcast): 2·2·2 = 8 dense FLOPs per sample. */
   @BeforeAll
@@ -47,7 +35,7 @@ class BenchCommandTest {
   @Test
   void tinyGridPrintsTheTableAndCsv() throws Exception {
     Path csv = dir.resolve("out/grid.csv");
-    Outcome o = cli("bench", "--models", model.toString(), "--batches", "4,8", "--solvers",
+    CliRun o = run("bench", "--models", model.toString(), "--batches", "4,8", "--solvers",
         "euler:2,heun:3,dopri5:1e-3", "--threads", "1", "--repeats", "2", "--csv", csv.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("matmul peak, 1 thread(s):"), o.out());
@@ -68,7 +56,7 @@ class BenchCommandTest {
 
   @Test
   void profileListsTheOpTypesOfTheOptimisedGraph() {
-    Outcome o = cli("bench", "--models", model.toString(), "--batches", "4", "--threads", "1",
+    CliRun o = run("bench", "--models", model.toString(), "--batches", "4", "--threads", "1",
         "--repeats", "3", "--skip-peak", "--skip-grid", "--profile");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("profile linear.onnx, batch 4, 1 thread(s), 3 calls: "), o.out());
@@ -82,10 +70,10 @@ class BenchCommandTest {
   @Test
   void ortAgainstDjlOnTheSameWeightsAndMemoryInSeparateProcesses() throws Exception {
     Path run = dir.resolve("moons");
-    Outcome trained = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
+    CliRun trained = run("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
         "--steps", "10", "--batch", "64", "--sample-every", "0", "--quiet", "--threads", "1", "--out", run.toString());
     assertEquals(0, trained.code(), trained.err());
-    Outcome o = cli("bench", "--skip-grid", "--skip-peak", "--threads", "1", "--repeats", "1",
+    CliRun o = run("bench", "--skip-grid", "--skip-peak", "--threads", "1", "--repeats", "1",
         "--djl-run", run.toString(), "--djl-batch", "8", "--djl-steps", "3",
         "--memory-model", model.toString(), "--memory-n", "10,30", "--memory-solver", "euler:2",
         "--memory-java-opts", "-XX:+UseSerialGC -Xms16m");
@@ -111,7 +99,7 @@ class BenchCommandTest {
 
   @Test
   void unavailableGpuProviderIsSkippedWithALine() {
-    Outcome o = cli("bench", "--models", model.toString(), "--batches", "2", "--solvers", "euler:1",
+    CliRun o = run("bench", "--models", model.toString(), "--batches", "2", "--solvers", "euler:1",
         "--threads", "1", "--repeats", "1", "--providers", "cuda", "--skip-peak");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("skip: linear.onnx on cuda, 1 thread(s): the provider is not available here"
@@ -141,13 +129,13 @@ class BenchCommandTest {
       args[0] = "bench";
       args[1] = "--models=" + m;
       System.arraycopy(c, 1, args, 2, c.length - 1);
-      Outcome o = cli(args);
+      CliRun o = run(args);
       assertEquals(2, o.code(), String.join(" ", args) + "\n" + o.err());
       assertTrue(o.err().startsWith(c[0]), "expected '" + c[0] + "', got: " + o.err());
       assertFalse(o.err().contains("at io.flowmatch"), "no stack trace: " + o.err());
       assertEquals("", o.out());
     }
-    Outcome missing = cli("bench", "--models", dir.resolve("none.onnx").toString());
+    CliRun missing = run("bench", "--models", dir.resolve("none.onnx").toString());
     assertEquals(2, missing.code());
     assertEquals("flowmatch bench: --models " + dir.resolve("none.onnx") + ": no such file\n", missing.err());
   }

@@ -1,5 +1,6 @@
 package io.flowmatch.cli;
 
+import static io.flowmatch.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,9 +15,6 @@ import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyArray;
 import io.flowmatch.training.model.Blocks;
 import io.flowmatch.training.train.RunFolder;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,21 +29,10 @@ class ExportCommandTest {
   @TempDir static Path runs;
   static Path run;
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @BeforeAll
   static void train() {
     run = runs.resolve("moons");
-    Outcome o = cli("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
+    CliRun o = run("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
         "--steps", "20", "--batch", "64", "--sample-every", "0", "--quiet", "--out", run.toString());
     assertEquals(0, o.code(), o.err());
   }
@@ -53,7 +40,7 @@ class ExportCommandTest {
   @Test
   void exportsTheEmaWeightsWithTheRunsMetadata() throws Exception {
     Path out = runs.resolve("exported/moons.onnx");
-    Outcome o = cli("export", "--run", run.toString(), "--precision", "fp16", "--out", out.toString());
+    CliRun o = run("export", "--run", run.toString(), "--precision", "fp16", "--out", out.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().startsWith("export: wrote " + out + " (fp16, "), o.out());
     assertTrue(o.out().contains("parity fp16 vs DJL fp32 (ORT level ALL"), o.out());
@@ -74,12 +61,12 @@ class ExportCommandTest {
   @Test
   void ditTrainedOnFashionMnistExportsAtEveryPrecision() throws Exception {
     Path dit = runs.resolve("dit");
-    Outcome o = cli("train", "--data", "fashion-mnist", "--model", "dit", "--width", "32", "--depth",
+    CliRun o = run("train", "--data", "fashion-mnist", "--model", "dit", "--width", "32", "--depth",
         "1", "--steps", "4", "--batch", "8", "--lr", "1e-2", "--sample-every", "0", "--quiet",
         "--out", dit.toString());
     assertEquals(0, o.code(), o.err());
     for (String p : new String[] {"fp32", "fp16", "fp16-io"}) {
-      o = cli("export", "--run", dit.toString(), "--precision", p, "--weights", "model");
+      o = run("export", "--run", dit.toString(), "--precision", p, "--weights", "model");
       assertEquals(0, o.code(), o.err());
       assertTrue(o.out().contains("parity " + p + " vs DJL fp32"), o.out());
       System.out.print(o.out());
@@ -97,7 +84,7 @@ class ExportCommandTest {
   @Test
   void trainExportSampleEqualsHeunOnTheDjlModel() throws Exception {
     Path model = runs.resolve("e2e/moons.onnx");
-    assertEquals(0, cli("export", "--run", run.toString(), "--out", model.toString()).code());
+    assertEquals(0, run("export", "--run", run.toString(), "--out", model.toString()).code());
     int n = 64;
     int steps = 10;
     float[] noise = new float[n * 2];
@@ -108,7 +95,7 @@ class ExportCommandTest {
     Path noiseFile = runs.resolve("e2e/noise.npy");
     Npy.write(noiseFile, new int[] {n, 2}, noise);
     Path samples = runs.resolve("e2e/samples.npy");
-    Outcome o = cli("sample", "--model", model.toString(), "--noise", noiseFile.toString(),
+    CliRun o = run("sample", "--model", model.toString(), "--noise", noiseFile.toString(),
         "--solver", "heun", "--steps", Integer.toString(steps), "--save-npy", samples.toString());
     assertEquals(0, o.code(), o.err());
     NpyArray got = Npy.read(samples);
@@ -148,14 +135,14 @@ class ExportCommandTest {
 
   @Test
   void defaultOutputIsInTheRunFolder() {
-    Outcome o = cli("export", "--run", run.toString());
+    CliRun o = run("export", "--run", run.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(Files.isRegularFile(run.resolve("model-fp32.onnx")));
   }
 
   @Test
   void unknownPrecisionIsAUsageError() {
-    Outcome o = cli("export", "--run", run.toString(), "--precision", "int8");
+    CliRun o = run("export", "--run", run.toString(), "--precision", "int8");
     assertEquals(2, o.code());
     assertEquals(
         "flowmatch export: --precision: unknown precision 'int8', expected one of fp32, fp16, fp16-io",
@@ -167,7 +154,7 @@ class ExportCommandTest {
     Path empty = runs.resolve("no-weights");
     Files.createDirectories(empty);
     Files.copy(run.resolve("config.json"), empty.resolve("config.json"));
-    Outcome o = cli("export", "--run", empty.toString());
+    CliRun o = run("export", "--run", empty.toString());
     assertEquals(2, o.code());
     String line = o.err().lines().findFirst().orElse("");
     assertTrue(line.startsWith("flowmatch export: " + empty + " has no checkpoint yet"), line);
@@ -176,7 +163,7 @@ class ExportCommandTest {
 
   @Test
   void missingRunFolderIsAUsageError() {
-    Outcome o = cli("export", "--run", runs.resolve("nowhere").toString());
+    CliRun o = run("export", "--run", runs.resolve("nowhere").toString());
     assertEquals(2, o.code());
     assertEquals("flowmatch export: --run " + runs.resolve("nowhere") + " is not a folder",
         o.err().lines().findFirst().orElse(""));
@@ -186,7 +173,7 @@ class ExportCommandTest {
   void unwritableOutputFailsAndLeavesNothing() throws Exception {
     Path blocker = Files.writeString(runs.resolve("a-file"), "x");
     Path out = blocker.resolve("m.onnx");
-    Outcome o = cli("export", "--run", run.toString(), "--out", out.toString());
+    CliRun o = run("export", "--run", run.toString(), "--out", out.toString());
     assertEquals(1, o.code());
     String line = o.err().lines().findFirst().orElse("");
     assertEquals("flowmatch export: cannot write " + out + ": " + blocker + " exists and is not a folder",

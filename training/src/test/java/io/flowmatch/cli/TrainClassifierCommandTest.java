@@ -1,5 +1,6 @@
 package io.flowmatch.cli;
 
+import static io.flowmatch.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,6 @@ import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.dataset.IdxLabels;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.data.IdxLabelFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -29,20 +27,7 @@ class TrainClassifierCommandTest {
     TestEngine.oneThread();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void assertOneLine(Run r, int code, String line) {
+  private static void assertOneLine(CliRun r, int code, String line) {
     assertEquals(code, r.code(), r.err());
     assertEquals(P + line, r.err().strip());
     assertFalse(r.err().contains("\tat "), r.err());
@@ -70,7 +55,7 @@ class TrainClassifierCommandTest {
   void trainsReportsAndWritesTheModel() throws Exception {
     Path data = barData(640, 200);
     Path out = tmp.resolve("models/c.onnx");
-    Run r = run("train-classifier", "--data-dir", data.toString(), "--epochs", "2", "--batch", "32",
+    CliRun r = run("train-classifier", "--data-dir", data.toString(), "--epochs", "2", "--batch", "32",
         "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("640 training images, 200 test images, 2 epochs of 20 steps"), r.out());
@@ -115,7 +100,7 @@ class TrainClassifierCommandTest {
     Path data = barData(20, 10);
     Path blocker = Files.writeString(tmp.resolve("a-file"), "x");
     Path out = blocker.resolve("c.onnx");
-    Run r = run("train-classifier", "--data-dir", data.toString(), "--out", out.toString());
+    CliRun r = run("train-classifier", "--data-dir", data.toString(), "--out", out.toString());
     assertOneLine(r, 1, "cannot write " + out + ": " + blocker + " exists and is not a folder");
     assertEquals("", r.out(), "nothing trained");
     assertFalse(Files.exists(out));
@@ -142,7 +127,7 @@ class TrainClassifierCommandTest {
   void stackTraceOnlyWithVerbose() throws Exception {
     Path data = barData(20, 10);
     Path out = Files.writeString(tmp.resolve("blocker"), "x").resolve("c.onnx");
-    Run r = run("train-classifier", "--data-dir", data.toString(), "--out", out.toString(), "--verbose");
+    CliRun r = run("train-classifier", "--data-dir", data.toString(), "--out", out.toString(), "--verbose");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("\tat "), r.err());
   }

@@ -1,5 +1,6 @@
 package io.flowmatch.cli;
 
+import static io.flowmatch.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +10,6 @@ import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.data.IdxFiles;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainLog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,31 +25,18 @@ class TrainCommandTest {
     TestEngine.oneThread();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private void assertUsage(String expectedLine, String... args) {
-    Run r = run(args);
-    assertEquals(2, r.code, r.err);
-    assertEquals("flowmatch train: " + expectedLine, r.err.lines().findFirst().orElse(""));
-    assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
+    CliRun r = run(args);
+    assertEquals(2, r.code(), r.err());
+    assertEquals("flowmatch train: " + expectedLine, r.err().lines().findFirst().orElse(""));
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 
   private void assertFailure(String expectedLine, String... args) {
-    Run r = run(args);
-    assertEquals(1, r.code, r.err);
-    assertEquals("flowmatch train: " + expectedLine, r.err.lines().filter(l -> !l.startsWith("\r")).reduce((a, b) -> b).orElse("").replaceAll("^.*\r", ""));
-    assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
+    CliRun r = run(args);
+    assertEquals(1, r.code(), r.err());
+    assertEquals("flowmatch train: " + expectedLine, r.err().lines().filter(l -> !l.startsWith("\r")).reduce((a, b) -> b).orElse("").replaceAll("^.*\r", ""));
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 
   private String out(String name) {
@@ -61,10 +46,10 @@ class TrainCommandTest {
   @Test
   void trainsWritesARunFolderAndResumes() throws Exception {
     String dir = out("moons");
-    Run r = run("train", "--data", "moons", "--steps", "20", "--batch", "64", "--width", "32", "--depth", "2",
+    CliRun r = run("train", "--data", "moons", "--steps", "20", "--batch", "64", "--width", "32", "--depth", "2",
         "--out", dir, "--checkpoint-every", "10", "--sample-every", "10", "--quiet");
-    assertEquals(0, r.code, r.err);
-    assertTrue(r.out.startsWith("train: mlp with 3,266 parameters on moons (100,000 samples [2]), fp32, step 0 → 20, batch 64"), r.out);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("train: mlp with 3,266 parameters on moons (100,000 samples [2]), fp32, step 0 → 20, batch 64"), r.out());
     RunFolder run = RunFolder.open(Path.of(dir));
     assertEquals(20, run.state().step());
     for (Path p : new Path[] {run.modelParams(), run.emaParams(), run.optimizerState(), run.stateFile(), run.log(),
@@ -75,15 +60,15 @@ class TrainCommandTest {
     assertEquals(32, run.config().model().width());
 
     r = run("train", "--out", dir, "--resume", "--steps", "30", "--quiet");
-    assertEquals(0, r.code, r.err);
-    assertTrue(r.out.contains("step 20 → 30"), r.out);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("step 20 → 30"), r.out());
     assertEquals(30, TrainLog.readLosses(run.log()).size());
     assertEquals(30, RunFolder.open(Path.of(dir)).config().steps());
 
     assertUsage("--steps 10 is below the step the run has reached (30)", "train", "--out", dir, "--resume", "--steps", "10");
     r = run("train", "--out", dir, "--resume");
-    assertEquals(0, r.code, r.err);
-    assertTrue(r.out.contains("train: the run is complete at step 30; give a larger --steps to extend it"), r.out);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("train: the run is complete at step 30; give a larger --steps to extend it"), r.out());
   }
 
   @Test
@@ -145,11 +130,11 @@ class TrainCommandTest {
     String dir = out("taken");
     String[] args = {"train", "--data", "moons", "--steps", "3", "--batch", "32", "--width", "8", "--depth", "1",
         "--sample-every", "0", "--out", dir, "--quiet"};
-    assertEquals(0, run(args).code);
+    assertEquals(0, run(args).code());
     assertUsage("output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it", args);
     String[] forced = java.util.Arrays.copyOf(args, args.length + 1);
     forced[args.length] = "--force";
-    assertEquals(0, run(forced).code);
+    assertEquals(0, run(forced).code());
     assertUsage("--batch 64 (run: 32) differ from the run's config.json; a resumed run keeps its config"
             + " (only --steps, --checkpoint-every and --sample-every may change)",
         "train", "--out", dir, "--resume", "--batch", "64");
@@ -164,10 +149,10 @@ class TrainCommandTest {
   @Test
   void aNanLossStopsAndKeepsTheLastGoodCheckpoint() throws Exception {
     String dir = out("nan");
-    Run r = run("train", "--data", "moons", "--steps", "10", "--batch", "32", "--width", "16", "--depth", "2",
+    CliRun r = run("train", "--data", "moons", "--steps", "10", "--batch", "32", "--width", "16", "--depth", "2",
         "--lr", "1e30", "--clip", "0", "--checkpoint-every", "1", "--sample-every", "0", "--out", dir, "--quiet");
-    assertEquals(1, r.code, r.err);
-    String line = r.err.lines().reduce((a, b) -> b).orElse("");
+    assertEquals(1, r.code(), r.err());
+    String line = r.err().lines().reduce((a, b) -> b).orElse("");
     assertTrue(line.matches("flowmatch train: loss became (NaN|infinite) at step (\\d+); training stopped, the last good"
         + " checkpoint \\(step \\d+\\) is kept in .*checkpoint \\(try a lower --lr\\)"), line);
     long failed = Long.parseLong(line.replaceAll(".* at step (\\d+);.*", "$1"));
