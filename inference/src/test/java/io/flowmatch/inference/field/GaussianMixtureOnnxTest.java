@@ -68,6 +68,15 @@ class GaussianMixtureOnnxTest {
     return worst;
   }
 
+  /** The model's velocities at (x, t) for n samples, through a freshly opened field. */
+  static float[] velocities(Path model, float[] x, float[] t, int n) {
+    float[] v = new float[x.length];
+    try (OnnxVelocityField f = OnnxVelocityField.open(model, FieldOptions.defaults())) {
+      f.evaluate(x, t, n, v);
+    }
+    return v;
+  }
+
   @Test
   void gmm8OnnxEqualsDoublePrecisionFormula() {
     int n = 4000;
@@ -99,13 +108,9 @@ class GaussianMixtureOnnxTest {
     float[] x = new float[2 * n];
     float[] t = new float[n];
     points(GMM8, n, 42, 2.0, x, t);
-    float[] v = new float[2 * n];
     float[] ref = new float[2 * n];
     new GaussianMixtureField(GMM8).evaluate(x, t, n, ref);
-    try (OnnxVelocityField f =
-        OnnxVelocityField.open(TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), FieldOptions.defaults())) {
-      f.evaluate(x, t, n, v);
-    }
+    float[] v = velocities(TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), x, t, n);
     double err = maxRelError(v, ref, n, 2);
     System.out.println("gmm8 onnx vs double, 2x data box: max rel error " + err);
     assertTrue(err <= 5e-5, "max relative error " + err);
@@ -123,13 +128,9 @@ class GaussianMixtureOnnxTest {
     float[] x = new float[3 * n];
     float[] t = new float[n];
     points(gmm, n, 11, x, t);
-    float[] v = new float[3 * n];
     float[] ref = new float[3 * n];
     new GaussianMixtureField(gmm).evaluate(x, t, n, ref);
-    try (OnnxVelocityField f =
-        OnnxVelocityField.open(TestModels.gmm(gmm, false, dir, "g3.onnx"), FieldOptions.defaults())) {
-      f.evaluate(x, t, n, v);
-    }
+    float[] v = velocities(TestModels.gmm(gmm, false, dir, "g3.onnx"), x, t, n);
     double err = maxRelError(v, ref, n, 3);
     System.out.println("general 3-d mixture onnx vs double: max rel error " + err);
     assertTrue(err <= 1e-5, "max relative error " + err);
@@ -147,13 +148,9 @@ class GaussianMixtureOnnxTest {
       x[2 * i + 1] = 0f;
     }
     t[1001] = (float) (1 / (1 + 0.25));
-    float[] v = new float[2 * n];
     float[] ref = new float[2 * n];
     new GaussianMixtureField(GMM8).evaluate(x, t, n, ref);
-    try (OnnxVelocityField f =
-        OnnxVelocityField.open(TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), FieldOptions.defaults())) {
-      f.evaluate(x, t, n, v);
-    }
+    float[] v = velocities(TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), x, t, n);
     for (int i = 0; i < v.length; i++) {
       assertTrue(Float.isFinite(v[i]), "v[" + i + "] = " + v[i]);
     }
