@@ -1,6 +1,6 @@
 package io.flowmatch.training.export.onnx;
 
-import static io.flowmatch.training.export.onnx.GraphOps.linear;
+import static io.flowmatch.training.export.onnx.GraphOps.linearOnRows;
 import static io.flowmatch.training.export.onnx.GraphOps.linearOverTokens;
 import static io.flowmatch.training.export.onnx.GraphOps.linearSliceOverTokens;
 import static io.flowmatch.training.export.onnx.GraphOps.reshape;
@@ -47,8 +47,8 @@ public final class DitGraph {
     h = g.node("Add", new String[] {h, pos});
 
     String temb = TimeEmbeddingGraph.add(g, t, spec.timeEmbedDim(), elemType, "time_embed");
-    String cond = silu(g, linear(g, temb, net.timeIn(), elemType, "time_in"));
-    cond = linear(g, cond, net.timeOut(), elemType, "time_out");
+    String cond = silu(g, linearOnRows(g, temb, net.timeIn(), elemType, "time_in"));
+    cond = linearOnRows(g, cond, net.timeOut(), elemType, "time_out");
     String cs = silu(g, cond);
 
     int i = 0;
@@ -56,7 +56,7 @@ public final class DitGraph {
       h = block(g, h, cs, b, tokens, elemType, "block" + i++);
     }
 
-    String[] mod = chunks(g, linear(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
+    String[] mod = chunks(g, linearOnRows(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
     h = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType), mod[0], mod[1],
         elemType);
     String out = linearOverTokens(g, h, net.finalLinear(), tokens, elemType, "final_linear");
@@ -70,7 +70,7 @@ public final class DitGraph {
     int dim = b.width();
     int heads = b.heads();
     int headDim = dim / heads;
-    String[] mod = chunks(g, linear(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
+    String[] mod = chunks(g, linearOnRows(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
 
     // attention branch: q, k and v as three Gemms on slices of the qkv weights (1/√d folded into
     // q), each reshaped straight into its head layout; one fused [N, L, 3, H, d] transpose plus

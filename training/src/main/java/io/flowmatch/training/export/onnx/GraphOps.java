@@ -17,9 +17,12 @@ public final class GraphOps {
 
   /** The values of a DJL array as float32, whatever its type. */
   public static float[] values(NDArray a) {
-    return a.getDataType() == DataType.FLOAT32
-        ? a.toFloatArray()
-        : a.toType(DataType.FLOAT32, true).toFloatArray();
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray();
+    }
+    try (NDArray f = a.toType(DataType.FLOAT32, true)) { // freed now, not with the block's manager
+      return f.toFloatArray();
+    }
   }
 
   /** The array of a named parameter of a block, with a clear error if it is missing. */
@@ -49,7 +52,8 @@ public final class GraphOps {
   /**
    * A DJL {@link Linear} applied to the last axis of {@code x} (any rank): MatMul with the
    * transposed weight, then Add of the bias. ONNX Runtime fuses the pair into one Gemm when
-   * {@code x} is 2-D (see {@link #linearOverTokens}).
+   * {@code x} is 2-D (see {@link #linearOverTokens}); float16 graphs must avoid that (see {@link
+   * #linearOnRows}).
    */
   public static String linear(OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {
     long out = parameter(layer, "weight").getShape().get(0);
@@ -107,8 +111,7 @@ public final class GraphOps {
 
   /**
    * {@link #linearSlice} over token activations, as {@link #linearOverTokens}. Float16 graphs keep
-   * the 3-D MatMul + Add: ONNX Runtime's CPU float16 Gemm that the fusion would produce ran the
-   * DiT 44× slower than the float16 MatMul path and with 2.4× the error against float32.
+   * the 3-D MatMul + Add (see {@link #linearOnRows}).
    */
   public static String linearSliceOverTokens(
       OnnxGraphBuilder g, String x, Linear layer, int from, int to, float factor, int tokens,
@@ -120,6 +123,23 @@ public final class GraphOps {
     String flat = reshape(g, x, -1, in);
     String y = linearSlice(g, flat, layer, from, to, factor, elemType, name);
     return reshape(g, y, -1, tokens, to - from);
+  }
+
+  /**
+   * {@link #linear} for rows x [N, in]. Float16 graphs lift x to [1, N, in] around the layer:
+   * ONNX Runtime fuses a 2-D MatMul + Add into Gemm, and its CPU float16 Gemm ran 40–250× slower
+   * than the float16 MatMul path here, and less accurately (the DiT's conditioning layers alone
+   * were 58 % of its float16 time). A network made only of such layers (the MLP) lifts its input
+   * once instead: a lift around every layer made it 2–3× slower.
+   */
+  public static String linearOnRows(
+      OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {
+    if (elemType == OnnxGraphBuilder.FLOAT) {
+      return linear(g, x, layer, elemType, name);
+    }
+    String axis0 = g.longs(g.fresh(name + ".axis0"), new long[] {0}, 1);
+    String lifted = g.node("Unsqueeze", new String[] {x, axis0});
+    return g.node("Squeeze", new String[] {linear(g, lifted, layer, elemType, name), axis0});
   }
 
   /** SiLU: x·sigmoid(x); ONNX Runtime fuses the pair into one kernel. */

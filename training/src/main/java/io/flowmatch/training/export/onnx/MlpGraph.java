@@ -47,8 +47,7 @@ public final class MlpGraph {
     String h = g.node("Concat", new String[] {flat, emb}, OnnxGraphBuilder.attr("axis", 1L));
     boolean half = elemType != OnnxGraphBuilder.FLOAT;
     if (half) {
-      // [1, N, F]: ONNX Runtime fuses a 2-D MatMul + Add into Gemm, and its CPU float16 Gemm was
-      // 100–250× slower than float32 here; the 3-D float16 MatMul path is not
+      // [1, N, F] once for the whole network: why, and why not per layer, see GraphOps.linearOnRows
       h = g.node("Unsqueeze", new String[] {h, g.longs(g.fresh("axes0"), new long[] {0}, 1)});
     }
     for (int i = 0; i < layers.size() - 1; i++) {

@@ -3,8 +3,6 @@ package io.flowmatch.training.export.onnx;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attrInts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -222,8 +220,8 @@ public final class UNetGraph {
   }
 
   private Map4 groupNorm(Map4 x, GroupNorm norm, String prefix) {
-    String y = groupNorms.add(x.name, x.c, x.h, x.w, norm.groups(), values(norm.gamma()),
-        values(norm.beta()), prefix);
+    String y = groupNorms.add(x.name, x.c, x.h, x.w, norm.groups(),
+        GraphOps.values(norm.gamma().getArray()), GraphOps.values(norm.beta().getArray()), prefix);
     return new Map4(y, x.c, x.h, x.w);
   }
 
@@ -250,13 +248,9 @@ public final class UNetGraph {
     return new Map4(y, dims[0], outH, outW);
   }
 
-  /** y = x·Wᵀ + b for x [N, in]; DJL's Linear stores W as [out, in]. */
+  /** y = x·Wᵀ + b for x [N, in] (see {@link GraphOps#linearOnRows}). */
   private String linear(String x, Linear linear, String prefix) {
-    Parameter weight = linear.getDirectParameters().get("weight");
-    long[] dims = weight.getArray().getShape().getShape();
-    String w = param(weight, prefix + ".weight", dims);
-    String b = param(linear.getDirectParameters().get("bias"), prefix + ".bias", dims[0]);
-    return g.node("Gemm", new String[] {x, w, b}, attr("transB", 1L));
+    return GraphOps.linearOnRows(g, x, linear, elemType, prefix);
   }
 
   private String silu(String x) {
@@ -283,18 +277,7 @@ public final class UNetGraph {
 
   /** A parameter's values as an initializer of the working type, reshaped to {@code dims}. */
   private String param(Parameter p, String name, long... dims) {
-    return g.weights(name, elemType, values(p), dims);
-  }
-
-  /** Parameter values as float32, whatever the block's working type. */
-  static float[] values(Parameter p) {
-    NDArray array = p.getArray();
-    if (array.getDataType() == DataType.FLOAT32) {
-      return array.toFloatArray();
-    }
-    try (NDArray f = array.toType(DataType.FLOAT32, true)) {
-      return f.toFloatArray();
-    }
+    return g.weights(name, elemType, GraphOps.values(p.getArray()), dims);
   }
 
   private String longs(long... values) {
