@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -53,7 +54,7 @@ public final class Cli {
         (ex, commandLine, parseResult) -> {
           String where = commandPath(commandLine);
           Throwable root = ex;
-          int code = ex instanceof UsageException ? USAGE : FAILURE;
+          int code = exitCode(ex);
           String msg = ex.getMessage();
           if (msg == null || msg.isBlank()) {
             msg = ex.getClass().getSimpleName();
@@ -61,7 +62,7 @@ public final class Cli {
           err.println(where + ": " + msg);
           if (showTrace) {
             root.printStackTrace(err);
-          } else if (!(ex instanceof UsageException) && !(ex instanceof FailureException)) {
+          } else if (!(ex instanceof FlowmatchException)) {
             // an unexpected exception: still one line, but say how to see more
             err.println("(run with --verbose for the stack trace)");
           }
@@ -69,6 +70,14 @@ public final class Cli {
           return code;
         });
     return cl;
+  }
+
+  /** The one place that maps error kinds to exit codes: usage errors 2, every other failure 1. */
+  public static int exitCode(Throwable ex) {
+    if (ex instanceof FlowmatchException fe) {
+      return fe.kind().isUsage() ? USAGE : FAILURE;
+    }
+    return FAILURE;
   }
 
   private static String commandPath(CommandLine cl) {

@@ -1,8 +1,11 @@
 package io.flowmatch.inference.cli;
 
-/** Bad input from the user: printed as one line, exit code 2. */
-public class UsageException extends RuntimeException {
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
+
+/** Bad input from the user: printed as one line, exit code 2. Prefer {@link FlowmatchException}. */
+public class UsageException extends FlowmatchException {
   public UsageException(String message) {
-    super(message);
+    super(ErrorKind.INVALID_ARGUMENT, message);
   }
 }
