@@ -55,7 +55,7 @@ public final class TimeGrid {
   }
 
   /** What the error messages list as valid grids. */
-  static String expected() {
+  public static String expected() {
     return String.join(", ", names()) + ", shift=S or times=t0,...,tK";
   }
 
