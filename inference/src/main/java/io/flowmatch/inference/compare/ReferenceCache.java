@@ -21,7 +21,8 @@ import java.util.Map;
  * key and its content a short header plus the doubles. Files are written atomically; a file whose
  * header or size does not match is ignored (and replaced by the next solve).
  *
- * <p>The folder is {@code $FLOWMATCH_CACHE/references}, else {@code
+ * <p>The folder is {@code references} under the system property {@code flowmatch.cache} (the
+ * tests' build folder), else {@code $FLOWMATCH_CACHE/references}, else {@code
  * $XDG_CACHE_HOME/flowmatch/references}, else {@code ~/.cache/flowmatch/references}.
  */
 public final class ReferenceCache {
@@ -39,6 +40,10 @@ public final class ReferenceCache {
   }
 
   static Path userCacheDir(Map<String, String> env) {
+    String property = System.getProperty("flowmatch.cache");
+    if (property != null && !property.isBlank()) {
+      return Path.of(property);
+    }
     String own = env.get("FLOWMATCH_CACHE");
     if (own != null && !own.isBlank()) {
       return Path.of(own);
