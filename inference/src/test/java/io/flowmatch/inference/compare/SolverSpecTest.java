@@ -68,7 +68,7 @@ class SolverSpecTest {
     bad("euler:5 heun:0", "--solvers: step count '0' of heun at character 14 must be a positive integer");
     bad("euler:5,,10", "--solvers: empty step count of euler at character 9 must be a positive integer");
     bad("euler:5 rk5:4", "--solvers: unknown solver 'rk5' at character 9, expected one of: euler, heun,"
-        + " midpoint, rk4, cm-euler, cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch");
+        + " midpoint, rk4, ab2, ab3, dpm2m, cm-euler, cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch");
     bad("heun:4 euler", "--solvers: 'euler' at character 8 has no settings, expected name:values such"
         + " as euler:10,20 or dopri5:1e-3");
     bad("dopri5:", "--solvers: dopri5 at character 1 has no tolerances after ':'");
