@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
@@ -305,7 +306,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<OrtVsDjl.Result> results;
     try {
       results = OrtVsDjl.run(djlRun, threadList, djlBatch, djlSteps, repeats);
-    } catch (IllegalArgumentException e) {
+    } catch (FlowmatchException e) {
+      if (!e.kind().isUsage()) {
+        throw e;
+      }
       throw new UsageException("--djl-run: " + e.getMessage());
     }
     out.printf(Locale.ROOT, "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.solver;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
 import java.util.Arrays;
 
@@ -213,7 +215,7 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
         m++;
       }
       if (overBound > 0) {
-        throw new SolverException(
+        throw new FlowmatchException(ErrorKind.NUMERIC, 
             NAME + " exceeded " + maxEvaluations + " evaluations for sample " + firstOver
                 + (overBound > 1 ? " (and " + (overBound - 1) + " more)" : "")
                 + " at t=" + FieldCalls.number(t[firstOver]) + " (" + tolerances() + ")");
@@ -283,7 +285,7 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
           rejectedLast[i] = true;
         }
         if (!done[i] && h[i] < minStep) {
-          throw new SolverException(
+          throw new FlowmatchException(ErrorKind.NUMERIC, 
               NAME + ": step size for sample " + i + " fell below the minimum "
                   + FieldCalls.number(minStep) + " at t=" + FieldCalls.number(t[i])
                   + " (" + tolerances() + ")");

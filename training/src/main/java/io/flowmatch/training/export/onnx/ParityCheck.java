@@ -14,6 +14,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.onnx.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.nio.ByteBuffer;
@@ -81,7 +83,7 @@ public final class ParityCheck {
    * @param model the serialised ONNX model
    * @param sampleShape shape of one sample
    * @param precision how the model was exported (decides the input type and the bound)
-   * @throws ExportException if ONNX Runtime cannot load or run the model
+   * @throws FlowmatchException if ONNX Runtime cannot load or run the model
    */
   public static Result run(
       Block block, byte[] model, int[] sampleShape, ExportPrecision precision, int batch, long seed) {
@@ -110,7 +112,7 @@ public final class ParityCheck {
     float[] reference = djlForward(block, x, t, xShape);
     float[] onnx = ortForward(model, x, t, xShape, precision);
     if (onnx.length != reference.length) {
-      throw new ExportException(
+      throw new FlowmatchException(ErrorKind.NUMERIC, 
           "parity check: ONNX Runtime returned " + onnx.length + " values, DJL " + reference.length);
     }
     double maxErr = 0;
@@ -161,7 +163,7 @@ public final class ParityCheck {
         OnnxTensor v = (OnnxTensor) r.get(0);
         long[] shape = v.getInfo().getShape();
         if (!Arrays.equals(shape, xShape)) {
-          throw new ExportException(
+          throw new FlowmatchException(ErrorKind.NUMERIC, 
               "parity check: v has shape " + Arrays.toString(shape) + ", expected "
                   + Arrays.toString(xShape));
         }
@@ -171,7 +173,7 @@ public final class ParityCheck {
         return out;
       }
     } catch (OrtException e) {
-      throw new ExportException("parity check: ONNX Runtime failed: " + e.getMessage(), e);
+      throw new FlowmatchException(ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
     }
   }
 
