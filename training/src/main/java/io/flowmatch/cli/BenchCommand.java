@@ -11,7 +11,6 @@ import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.training.bench.BenchTable;
-import io.flowmatch.training.bench.MemoryProbe;
 import io.flowmatch.training.bench.OpProfile;
 import io.flowmatch.training.bench.OrtVsDjl;
 import io.flowmatch.training.bench.SamplingGrid;

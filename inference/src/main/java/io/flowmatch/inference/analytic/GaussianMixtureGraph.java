@@ -136,7 +136,7 @@ public final class GaussianMixtureGraph {
   }
 
   /** A short decimal without trailing zeros: 4, 0.5, 2.828427. */
-  static String number(double value) {
+  public static String number(double value) {
     double rounded = Math.abs(value) < 5e-7 ? 0.0 : value;
     String s = String.format(Locale.ROOT, "%.6f", rounded);
     s = s.replaceAll("0+$", "").replaceAll("\\.$", "");

@@ -1,6 +1,6 @@
-package io.flowmatch.inference.analytic;
+package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.cli.Cli;
+import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.GaussianMixture;
 import java.io.IOException;
@@ -9,10 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * Writes the analytic Gaussian-mixture velocity model (the project's default model) as ONNX:
