@@ -20,9 +20,9 @@ import java.util.StringJoiner;
  * command is wrong).
  */
 final class ModelContract {
-  static final String X = "x";
-  static final String T = "t";
-  static final String V = "v";
+  static final String X = ModelMetadata.INPUT_X;
+  static final String T = ModelMetadata.INPUT_T;
+  static final String V = ModelMetadata.OUTPUT_V;
 
   /** Element type of {@code x} and {@code v}: FLOAT or FLOAT16. */
   final OnnxJavaType dataType;

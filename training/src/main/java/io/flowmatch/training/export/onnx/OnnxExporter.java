@@ -134,20 +134,20 @@ public final class OnnxExporter {
     }
 
     OnnxGraphBuilder g = new OnnxGraphBuilder("flowmatch_" + spec.type());
-    g.input("x", precision.ioType(), ioShape);
-    g.input("t", OnnxGraphBuilder.FLOAT, -1);
-    g.output("v", precision.ioType(), ioShape);
+    g.input(ModelMetadata.INPUT_X, precision.ioType(), ioShape);
+    g.input(ModelMetadata.INPUT_T, OnnxGraphBuilder.FLOAT, -1);
+    g.output(ModelMetadata.OUTPUT_V, precision.ioType(), ioShape);
 
-    String x = "x";
+    String x = ModelMetadata.INPUT_X;
     if (precision.ioType() != precision.weightType()) {
       x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
-    String v = writer.add(g, block, spec, sampleShape.clone(), x, "t", precision.weightType());
+    String v = writer.add(g, block, spec, sampleShape.clone(), x, ModelMetadata.INPUT_T, precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
-          "Cast", "v", new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
+          "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
     } else {
-      g.nodeNamed("Identity", "v", new String[] {v});
+      g.nodeNamed("Identity", ModelMetadata.OUTPUT_V, new String[] {v});
     }
 
     Map<String, String> meta = new TreeMap<>(metadata);

@@ -1,5 +1,6 @@
 package io.flowmatch.training.export.onnx;
 
+import io.flowmatch.inference.field.ModelMetadata;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -159,7 +160,7 @@ public final class ParityCheck {
       try (OrtSession session = env.createSession(model, opts);
           OnnxTensor xt = xTensor(env, x, xShape, precision);
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
-          OrtSession.Result r = session.run(Map.of("x", xt, "t", tt))) {
+          OrtSession.Result r = session.run(Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt))) {
         OnnxTensor v = (OnnxTensor) r.get(0);
         long[] shape = v.getInfo().getShape();
         if (!Arrays.equals(shape, xShape)) {
