@@ -1,9 +1,9 @@
 package io.flowmatch.inference.compare;
 
-import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.solver.ToleranceException;
 import java.util.Locale;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
@@ -80,12 +80,12 @@ public final class ReferenceSolver {
       try {
         integrator.integrate(system, t0, y, t1, y);
       } catch (MaxCountExceededException e) {
-        throw new FlowmatchException(ErrorKind.NUMERIC, 
+        throw new ToleranceException(
             "reference solve " + describe() + " exceeded " + maxEvaluations
                 + " evaluations at t=" + number(system.lastTime) + " for samples " + from + ".."
                 + (from + count - 1) + "; loosen --reference-tol or raise --reference-max-evals");
       } catch (NumberIsTooSmallException e) {
-        throw new FlowmatchException(ErrorKind.NUMERIC, 
+        throw new ToleranceException(
             "reference solve " + describe() + ": step size fell below "
                 + number(MIN_STEP_FRACTION * span) + " at t=" + number(system.lastTime)
                 + " for samples " + from + ".." + (from + count - 1));

@@ -1,11 +1,11 @@
 package io.flowmatch.inference.sampling;
 
-import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
+import io.flowmatch.inference.solver.ToleranceException;
 import java.io.IOException;
 
 /**
@@ -86,11 +86,15 @@ public final class Sampler {
         }
         throw new NonFiniteException(
             e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun, e.time());
-      } catch (FlowmatchException e) {
-        if (batches == 1 || e.kind() != ErrorKind.NUMERIC) {
+      } catch (ToleranceException e) {
+        if (batches == 1) {
           throw e;
         }
-        throw new FlowmatchException(e.kind(), e.getMessage() + batchNote(first, m, n, false), e);
+        long[] inRun = e.sampleIndices();
+        for (int i = 0; i < inRun.length; i++) {
+          inRun[i] += first;
+        }
+        throw new ToleranceException(e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun);
       }
       checkStates(x, m, size, first, n, t1);
       sink.accept(first, m, x);

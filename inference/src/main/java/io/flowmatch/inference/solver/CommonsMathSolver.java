@@ -1,7 +1,5 @@
 package io.flowmatch.inference.solver;
 
-import io.flowmatch.inference.error.ErrorKind;
-import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
@@ -128,11 +126,11 @@ public final class CommonsMathSolver implements OdeSolver {
     try {
       integrator.integrate(system, t0, y, t1, y);
     } catch (MaxCountExceededException e) {
-      throw new FlowmatchException(ErrorKind.NUMERIC, 
+      throw new ToleranceException(
           name() + " exceeded " + integrator.getMaxEvaluations() + " evaluations at t="
               + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");
     } catch (NumberIsTooSmallException e) {
-      throw new FlowmatchException(ErrorKind.NUMERIC, 
+      throw new ToleranceException(
           name() + ": step size fell below the minimum "
               + FieldCalls.number(MIN_STEP_FRACTION * Math.abs(t1 - t0)) + " at t="
               + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");
