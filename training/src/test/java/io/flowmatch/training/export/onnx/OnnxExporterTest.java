@@ -157,9 +157,10 @@ class OnnxExporterTest {
   @Test
   void blockOfAnotherClassIsRefused() {
     Linear linear = Linear.builder().setUnits(4).build();
-    FlowmatchException e =
+    // a programming error, not a user's: stays an IllegalArgumentException
+    IllegalArgumentException e =
         assertThrows(
-            FlowmatchException.class,
+            IllegalArgumentException.class,
             () -> OnnxExporter.build(linear, SPEC, SHAPE, Map.of(), ExportPrecision.FP32));
     assertEquals("dit export: expected a DitVelocityNet, got Linear", e.getMessage());
   }
