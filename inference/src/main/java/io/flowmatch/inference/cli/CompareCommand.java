@@ -23,7 +23,6 @@ import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NpyNoise;
-import io.flowmatch.inference.solver.SolverException;
 import io.flowmatch.inference.solver.SolverSettings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -249,14 +248,10 @@ public final class CompareCommand implements Callable<Integer> {
         int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
         ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
         String hash = cache == null ? "" : ReferenceCache.sha256(modelOptions.resolve());
-        AutoReference.Outcome o;
-        try {
-          o = new AutoReference(cache, hash, referenceMaxEvals, referenceProgress(stderr),
-                  line -> progress(stderr, "reference: " + line))
-              .solve(field, initial, count, rb);
-        } catch (SolverException e) {
-          throw new FailureException(e.getMessage(), e);
-        }
+        AutoReference.Outcome o =
+            new AutoReference(cache, hash, referenceMaxEvals, referenceProgress(stderr),
+                    line -> progress(stderr, "reference: " + line))
+                .solve(field, initial, count, rb);
         ref = o.x();
         refText = o.description() + ", batches of " + Math.min(rb, count);
         refNfe = o.meanNfe();
@@ -372,11 +367,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   private ReferenceSolver.Result solveReference(
       ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
-    try {
-      return solver.solve(field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
-    } catch (SolverException e) {
-      throw new FailureException(e.getMessage(), e);
-    }
+    return solver.solve(field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
   }
 
   /** RMS and max over samples of each sample's RMS difference. */

@@ -7,7 +7,6 @@ import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
-import io.flowmatch.inference.solver.SolverException;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.tune.GridTuner;
 import io.flowmatch.inference.tune.TunedGrids;
@@ -181,14 +180,10 @@ public final class TuneGridCommand implements Callable<Integer> {
               line -> progress(stderr, "reference: " + line));
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;
-      try {
-        progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
-        calRef = reference.solve(field, calNoise, calibration, modelOptions.batch);
-        progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
-        holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch);
-      } catch (SolverException e) {
-        throw new FailureException(e.getMessage(), e);
-      }
+      progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
+      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch);
+      progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
+      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch);
       GridTuner tuner = new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
       GridTuner held = new GridTuner(field, path, holdNoise, holdRef.x(), holdN, modelOptions.batch);
 

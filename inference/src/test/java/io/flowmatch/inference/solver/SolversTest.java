@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
@@ -39,8 +38,9 @@ class SolversTest {
 
   @Test
   void unknownSolverListsTheValidOnes() {
-    UsageException e =
-        assertThrows(UsageException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
         "unknown solver 'rk45', expected one of: euler, heun, midpoint, rk4, ab2, ab3, dpm2m, cm-euler,"
             + " cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch",
@@ -97,7 +97,7 @@ class SolversTest {
 
   private static void assertMessage(String expected, String solver, SolverSettings settings) {
     FlowmatchException e = assertThrows(FlowmatchException.class, () -> Solvers.create(solver, settings));
-    assertEquals(expected, e.getMessage());
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
+    assertEquals(expected, e.getMessage());
   }
 }

@@ -98,10 +98,10 @@ class TimeGridTest {
   void unknownGridIsAUsageError() {
     FlowmatchException e =
         assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("cosine", 4, 0, 1));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
         "unknown grid 'cosine', expected one of: uniform, quadratic, edm, shift=S or times=t0,...,tK",
         e.getMessage());
-    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
   }
 
   @Test
