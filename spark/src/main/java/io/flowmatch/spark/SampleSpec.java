@@ -54,7 +54,7 @@ public record SampleSpec(
       String model, int[] shape, String solver, SolverSettings settings, long n, long seed, int batch,
       int callBatch, int threads, int batchesPerShard) {
     return new SampleSpec(
-        model, shape, solver, settings.steps(), rtol, atol,
+        model, shape, solver, settings.steps(), settings.rtol(), settings.atol(),
         settings.maxEvaluations(), settings.grid(), n, seed, batch, callBatch, threads, batchesPerShard);
   }
 
