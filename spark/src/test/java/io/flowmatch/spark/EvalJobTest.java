@@ -59,8 +59,8 @@ class EvalJobTest {
     assertEquals(tv[1], r.floorClassTv(), 1e-3 * tv[1], report);
     assertEquals(n, r.samples().total());
     assertEquals(1200, r.referenceCount());
-    // 5 sample shards, 1 reference range, 1 floor range
-    assertEquals(5 + 1 + 1, r.tasks());
+    // 3 shards of 2 batches of 32 samples, 1 reference range, 1 floor range
+    assertEquals(3 + 1 + 1, r.tasks());
     Matcher classes = Pattern.compile("(?m)^(\\d+) \\S+\\s+(\\d+)\\s+\\S+%\\s+\\S+%$").matcher(report);
     int rows = 0;
     while (classes.find()) {
