@@ -161,7 +161,7 @@ class StandaloneClusterTest {
   }
 
   private void waitForPort(int port, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
         throw new AssertionError("the master exited: " + Files.readString(tmp.resolve("master.log")));
@@ -176,10 +176,21 @@ class StandaloneClusterTest {
   }
 
   private void waitForExecutors(JavaSparkContext sc, int count) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    // generous: on a loaded 2-core machine a JVM with Spark on its class path starts in seconds to minutes
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     while (sc.sc().statusTracker().getExecutorInfos().length < count + 1) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("executors did not register: " + Files.readString(tmp.resolve("worker1.log")));
+        StringBuilder logs = new StringBuilder();
+        for (String name : new String[] {"master.log", "worker1.log", "worker2.log"}) {
+          logs.append("\n== ").append(name).append('\n').append(Files.readString(tmp.resolve(name)));
+        }
+        try (var files = Files.walk(tmp)) {
+          for (Path p : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+            String text = Files.readString(p);
+            logs.append("\n== ").append(p).append('\n').append(text, Math.max(0, text.length() - 4000), text.length());
+          }
+        }
+        throw new AssertionError("executors did not register within 300 s:" + logs);
       }
       Thread.sleep(250);
     }
