@@ -177,7 +177,7 @@ class StandaloneClusterTest {
 
   private void waitForExecutors(JavaSparkContext sc, int count) throws Exception {
     // generous: on a loaded 2-core machine a JVM with Spark on its class path starts in seconds to minutes
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (sc.sc().statusTracker().getExecutorInfos().length < count + 1) {
       if (System.nanoTime() > deadline) {
         StringBuilder logs = new StringBuilder();
@@ -190,7 +190,7 @@ class StandaloneClusterTest {
             logs.append("\n== ").append(p).append('\n').append(text, Math.max(0, text.length() - 4000), text.length());
           }
         }
-        throw new AssertionError("executors did not register within 300 s:" + logs);
+        throw new AssertionError("executors did not register within 600 s:" + logs);
       }
       Thread.sleep(250);
     }
