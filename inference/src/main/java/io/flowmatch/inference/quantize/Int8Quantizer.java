@@ -115,9 +115,15 @@ public final class Int8Quantizer {
     }
     Set<String> usedInits = new HashSet<>();
     Names names = new Names(graph);
+    Map<Integer, Integer> biasAdds = biasAdds(graph, inits, layers, recipe);
+    Set<Integer> folded = new HashSet<>(biasAdds.values());
+    Map<String, String[]> quantizedInputs = new HashMap<>(); // one DynamicQuantizeLinear per tensor
     for (int i = 0; i < graph.getNodeCount(); i++) {
       NodeProto n = graph.getNode(i);
       Layer l = byIndex.get(i);
+      if (folded.contains(i)) {
+        continue; // a bias Add now inside the layer before it
+      }
       if (l == null) {
         g.addNode(n);
         usedInputs(n, usedInits);
@@ -131,7 +137,17 @@ public final class Int8Quantizer {
         continue;
       }
       quantized.add(label);
-      rewrite(g, n, inits, recipe.form(), weightCache, names, usedInits);
+      String bias = null;
+      String out = n.getOutput(0);
+      Integer add = biasAdds.get(i);
+      if (add != null) {
+        NodeProto a = graph.getNode(add);
+        bias = a.getInput(0).equals(out) ? a.getInput(1) : a.getInput(0);
+        out = a.getOutput(0);
+      } else if (n.getOpType().equals("Gemm") && n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+        bias = n.getInput(2);
+      }
+      rewrite(g, n, inits, recipe.form(), bias, out, weightCache, quantizedInputs, names, usedInits);
     }
     if (quantized.isEmpty()) {
       throw FlowmatchException.invalidArgument(
@@ -273,13 +289,15 @@ public final class Int8Quantizer {
       NodeProto n,
       Map<String, TensorProto> inits,
       QuantForm form,
+      String bias,
+      String out,
       Map<String, String> weightCache,
+      Map<String, String[]> quantizedInputs,
       Names names,
       Set<String> usedInits) {
     TensorProto wt = inits.get(n.getInput(1));
     boolean gemm = n.getOpType().equals("Gemm");
     boolean transB = gemm && intAttr(n, "transB", 0) != 0;
-    String bias = gemm && n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? n.getInput(2) : null;
     if (bias != null) {
       usedInits.add(bias);
     }
@@ -299,8 +317,9 @@ public final class Int8Quantizer {
     } else {
       ws = wq + "_scale";
     }
+    usedInits.add(wq);
+    usedInits.add(ws);
     String a = n.getInput(0);
-    String out = n.getOutput(0);
     String base = names.fresh((n.getName().isEmpty() ? out : n.getName()) + "_q");
     switch (form) {
       case DYNAMIC_QUANTIZE_MATMUL -> {
@@ -312,7 +331,7 @@ public final class Int8Quantizer {
         g.addNode(d.addOutput(out));
       }
       case MATMUL_INTEGER -> {
-        String[] dq = dynamicQuantize(g, a, base);
+        String[] dq = quantizedInputs.computeIfAbsent(a, k -> dynamicQuantize(g, k, base));
         String acc = base + "_int32";
         g.addNode(NodeProto.newBuilder().setOpType("MatMulInteger").setName(base + "_mm")
             .addInput(dq[0]).addInput(wq).addInput(dq[2]).addOutput(acc));
@@ -327,7 +346,7 @@ public final class Int8Quantizer {
         addBias(g, base, bias, out);
       }
       case QDQ -> {
-        String[] dq = dynamicQuantize(g, a, base);
+        String[] dq = quantizedInputs.computeIfAbsent(a, k -> dynamicQuantize(g, k, base));
         String af = base + "_a";
         g.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(base + "_dqa")
             .addInput(dq[0]).addInput(dq[1]).addInput(dq[2]).addOutput(af));
@@ -340,6 +359,47 @@ public final class Int8Quantizer {
       }
       default -> throw new IllegalStateException(form.name());
     }
+  }
+
+  /**
+   * Layer index → index of the Add that adds a constant bias [N] to the layer's output, where
+   * that Add is the output's only reader: the bias goes into the quantised layer (one pass over
+   * the output fewer for DynamicQuantizeMatMul; ORT fuses it for the other forms).
+   */
+  private static Map<Integer, Integer> biasAdds(
+      GraphProto graph, Map<String, TensorProto> inits, List<Layer> layers, Int8Recipe recipe) {
+    Map<String, List<Integer>> readers = new HashMap<>();
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      for (String in : graph.getNode(i).getInputList()) {
+        readers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+      }
+    }
+    Set<String> graphOutputs = new HashSet<>();
+    graph.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+    Map<Integer, Integer> adds = new HashMap<>();
+    for (Layer l : layers) {
+      NodeProto n = l.node();
+      if (recipe.keepFp32().contains(l.role()) || !n.getOpType().equals("MatMul")) {
+        continue;
+      }
+      String out = n.getOutput(0);
+      List<Integer> r = readers.getOrDefault(out, List.of());
+      if (r.size() != 1 || graphOutputs.contains(out)) {
+        continue;
+      }
+      NodeProto a = graph.getNode(r.get(0));
+      if (!a.getOpType().equals("Add") || !a.getDomain().isEmpty() || a.getInputCount() != 2) {
+        continue;
+      }
+      String other = a.getInput(0).equals(out) ? a.getInput(1) : a.getInput(0);
+      TensorProto b = inits.get(other);
+      TensorProto w = inits.get(n.getInput(1));
+      if (b != null && b.getDataType() == TensorProto.DataType.FLOAT_VALUE && b.getDimsCount() == 1
+          && b.getDims(0) == w.getDims(1) && !other.equals(out)) {
+        adds.put(l.index(), r.get(0));
+      }
+    }
+    return adds;
   }
 
   private static String[] dynamicQuantize(GraphProto.Builder g, String a, String base) {
