@@ -47,9 +47,9 @@ public final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "The int8 model to write.")
   Path out;
 
-  @Option(names = "--form", paramLabel = "F", defaultValue = "dq-matmul",
-      description = "Graph form of the int8 layers: dq-matmul (com.microsoft:DynamicQuantizeMatMul),"
-          + " matmul-integer (DynamicQuantizeLinear + MatMulInteger) or qdq (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--form", paramLabel = "F", defaultValue = "matmul-integer",
+      description = "Graph form of the int8 layers: matmul-integer (standard ONNX ops, fused by ONNX Runtime), dq-matmul"
+          + " (com.microsoft:DynamicQuantizeMatMul) or qdq (default: ${DEFAULT-VALUE}).")
   String form;
 
   @Option(names = "--keep-fp32", paramLabel = "R,...", defaultValue = "first,last,time",

@@ -69,7 +69,7 @@ public final class Int8Quantizer {
   }
 
   /** A candidate layer: a node with a constant weight [K, N] (after Gemm's transB). */
-  private record Layer(int index, NodeProto node, LayerRole role) {}
+  record Layer(int index, NodeProto node, LayerRole role) {}
 
   /**
    * Quantises a serialised model.
@@ -153,7 +153,8 @@ public final class Int8Quantizer {
       throw FlowmatchException.invalidArgument(
           "nothing to quantise: the model has " + layers.size()
               + " weight layer(s) (MatMul/Gemm with a constant float32 weight) and the recipe keeps "
-              + "all of them float32");
+              + "all of them float32 (convolutions and attention's activation MatMuls are never "
+              + "quantised)");
     }
     // drop float32 weights no node reads any more
     List<TensorProto> all = new ArrayList<>(g.getInitializerList());

@@ -16,13 +16,13 @@ import java.util.stream.Collectors;
  */
 public record Int8Recipe(QuantForm form, Set<LayerRole> keepFp32) {
   /**
-   * The default, chosen by measurement (BENCHMARKS.md, "int8"): the contrib op, with the time
+   * The default, chosen by measurement (BENCHMARKS.md, "int8"): standard ONNX ops, with the time
    * conditioning layers (cheap: one row per sample, and they set every block's scale and shift)
    * and the first and last layers kept float32.
    */
   public static Int8Recipe defaults() {
     return new Int8Recipe(
-        QuantForm.DYNAMIC_QUANTIZE_MATMUL, EnumSet.of(LayerRole.TIME, LayerRole.FIRST, LayerRole.LAST));
+        QuantForm.MATMUL_INTEGER, EnumSet.of(LayerRole.TIME, LayerRole.FIRST, LayerRole.LAST));
   }
 
   public Int8Recipe {
