@@ -189,6 +189,11 @@ public final class BenchCommand implements Callable<Integer> {
               "matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (8 × 256×1024·1024×1024 fp32 through"
                   + " ONNX Runtime, 9 runs; the grid re-measures it in every round)%n",
               t, r.gflops(), r.bestGflops());
+          MatmulPeak.Result q = MatmulPeak.measureInt8(t, 9);
+          out.printf(Locale.ROOT,
+              "int8 matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (same chain as"
+                  + " com.microsoft:DynamicQuantizeMatMul, uint8 activations × int8 weights): %.2fx fp32%n",
+              t, q.gflops(), q.bestGflops(), q.gflops() / r.gflops());
         } catch (OrtException e) {
           throw new FailureException("cannot measure the matmul peak: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ final class Commands {
     cl.addSubcommand("compare", new io.flowmatch.inference.cli.CompareCommand());
     cl.addSubcommand("tune-grid", new io.flowmatch.inference.cli.TuneGridCommand());
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
+    cl.addSubcommand("quantize", new io.flowmatch.inference.cli.QuantizeCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());

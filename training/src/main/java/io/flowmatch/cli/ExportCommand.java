@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Exports a training run's weights to ONNX from Java: opset 21, inputs x and t,",
       "output v, dynamic batch, flowmatch.* metadata. ONNX Runtime is checked against",
-      "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2 of",
-      "max|v|) is refused and nothing is written."
+      "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2, int8:",
+      "5e-2 of max|v|) is refused and nothing is written. int8 is the fp32 graph through",
+      "'flowmatch quantize' with its defaults (use quantize --check-quality for the sample check)."
     })
 public final class ExportCommand implements Callable<Integer> {
 
@@ -38,7 +39,8 @@ public final class ExportCommand implements Callable<Integer> {
   Path run;
 
   @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-      description = "fp32, fp16 (float16 weights, float32 x/v) or fp16-io (float16 x/v too); default fp32")
+      description = "fp32, fp16 (float16 weights, float32 x/v), fp16-io (float16 x/v too) or int8 (int8 weights,"
+          + " activations quantised per call, float32 x/v); default fp32")
   String precision;
 
   @Option(names = "--out", paramLabel = "FILE", description = "model file (default RUN/model-P.onnx)")

@@ -142,10 +142,10 @@ class ExportCommandTest {
 
   @Test
   void unknownPrecisionIsAUsageError() {
-    CliRun o = run("export", "--run", run.toString(), "--precision", "int8");
+    CliRun o = run("export", "--run", run.toString(), "--precision", "bf16");
     assertEquals(2, o.code());
     assertEquals(
-        "flowmatch export: --precision: unknown precision 'int8', expected one of fp32, fp16, fp16-io",
+        "flowmatch export: --precision: unknown precision 'bf16', expected one of fp32, fp16, fp16-io, int8",
         o.err().lines().findFirst().orElse(""));
   }
 

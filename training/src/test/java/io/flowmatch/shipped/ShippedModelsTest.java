@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.EnergyDistance;
 import io.flowmatch.inference.metrics.FrechetDistance;
 import io.flowmatch.inference.metrics.GaussianStats;
 import io.flowmatch.inference.metrics.OnnxClassifier;
+import io.flowmatch.inference.quantize.QuantParity;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
@@ -127,6 +129,24 @@ class ShippedModelsTest {
         // float16 weights: measured ≈ 2e-3 of max|v| at export
         assertTrue(maxErr <= 1e-2 * maxV, name + ": " + maxErr + " vs max|v| " + maxV);
       }
+    }
+  }
+
+  /**
+   * The int8 DiT is the quantised twin of the fp32 file (a stale copy after the fp32 model is
+   * replaced fails here): its metadata says int8 and its velocities stay within the quantiser's
+   * parity bound (measured 2.2e-2 of max|v| when it was written).
+   */
+  @Test
+  void int8ModelIsTheQuantisedTwinOfTheFp32File() {
+    FieldOptions options = FieldOptions.defaults().withThreads(1);
+    try (OnnxVelocityField f32 = OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit.onnx"), options);
+        OnnxVelocityField i8 = OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit-int8.onnx"), options)) {
+      assertEquals("int8", i8.metadata().get(ModelMetadata.PRECISION));
+      assertEquals(f32.metadata().get(ModelMetadata.TRAINING_STEPS), i8.metadata().get(ModelMetadata.TRAINING_STEPS));
+      QuantParity.Result r = QuantParity.compare(f32, i8, QuantParity.DEFAULT_BATCH, QuantParity.DEFAULT_SEED,
+          QuantParity.BOUND);
+      assertTrue(r.passed() && r.relativeError() > 0, r.describe());
     }
   }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       TuneGridCommand.class,
       EvalCommand.class,
+      QuantizeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {

@@ -117,16 +117,19 @@ public final class ModelOptions {
 
   /** Opens the model (warnings go to {@code stderr}). */
   OnnxVelocityField open(PrintWriter stderr) {
-    FieldOptions options =
-        new FieldOptions(
-            provider,
-            strict,
-            threads,
-            optimization,
-            callBatch(),
-            shape == null ? null : parseShape(shape),
-            line -> stderr.println("warning: " + line));
-    return OnnxVelocityField.open(resolve(), options);
+    return OnnxVelocityField.open(resolve(), options(stderr));
+  }
+
+  /** The field options these options give (warnings go to {@code stderr}). */
+  FieldOptions options(PrintWriter stderr) {
+    return new FieldOptions(
+        provider,
+        strict,
+        threads,
+        optimization,
+        callBatch(),
+        shape == null ? null : parseShape(shape),
+        line -> stderr.println("warning: " + line));
   }
 
   /** The --model path, or the first default model that exists under the flowmatch folder. */

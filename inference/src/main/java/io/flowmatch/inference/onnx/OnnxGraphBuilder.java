@@ -94,6 +94,12 @@ public final class OnnxGraphBuilder {
     return elemType == FLOAT16 ? halves(name, values, dims) : floats(name, values, dims);
   }
 
+  /** An int8 initializer. Returns its name. */
+  public String int8s(String name, byte[] values, long... dims) {
+    checkCount(name, values.length, dims);
+    return rawInitializer(name, TensorProto.DataType.INT8_VALUE, values.clone(), dims);
+  }
+
   /** An int64 initializer. Returns its name. */
   public String longs(String name, long[] values, long... dims) {
     checkCount(name, values.length, dims);

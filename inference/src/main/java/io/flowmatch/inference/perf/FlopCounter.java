@@ -141,7 +141,20 @@ public final class FlopCounter {
       shapes.put(out, shape(n, 0));
     } else {
       switch (op) {
-        case "MatMul" -> matMul(n, out);
+        // int8 layers (inference.quantize) count as the MatMul they compute
+        case "MatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat" -> matMul(n, out);
+        case "DynamicQuantizeLinear" -> {
+          long[] s = shape(n, 0);
+          shapes.put(out, s);
+          shapes.put(n.getOutput(1), new long[0]);
+          shapes.put(n.getOutput(2), new long[0]);
+          elementwise += numel(s);
+        }
+        case "DequantizeLinear", "QuantizeLinear" -> {
+          long[] s = shape(n, 0);
+          shapes.put(out, s);
+          elementwise += numel(s);
+        }
         case "Gemm" -> gemm(n, out);
         case "Conv" -> conv(n, out);
         case "Concat" -> concat(n, out);

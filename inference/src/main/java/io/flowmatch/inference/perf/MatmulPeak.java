@@ -37,15 +37,30 @@ public final class MatmulPeak {
   }
 
   /**
-   * Runs the chain {@code runs} times after two warm-up runs.
+   * The int8 peak: the same chain with every MatMul as {@code com.microsoft:DynamicQuantizeMatMul}
+   * (uint8 activations quantised per call, int8 weights per column), the kernel flowmatch's int8
+   * models run. FLOPs are counted as for float32 (2·rows·size² per layer), so the two peaks
+   * compare directly; the ratio says whether int8 pays on this CPU (VNNI/AMX).
+   */
+  public static Result measureInt8(int threads, int runs) throws OrtException {
+    return measure(256, 1024, 8, threads, runs, true);
+  }
+
+  /**
+   * Runs the float32 chain {@code runs} times after two warm-up runs.
    *
    * @param threads ONNX Runtime intra-op threads (0 = its default)
    */
   public static Result measure(int rows, int size, int layers, int threads, int runs)
       throws OrtException {
+    return measure(rows, size, layers, threads, runs, false);
+  }
+
+  private static Result measure(int rows, int size, int layers, int threads, int runs, boolean int8)
+      throws OrtException {
     OrtEnvironment env =
         OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
-    byte[] model = chain(size, layers);
+    byte[] model = int8 ? chainInt8(size, layers) : chain(size, layers);
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       if (threads > 0) {
@@ -140,6 +155,30 @@ public final class MatmulPeak {
         options.close();
       }
     }
+  }
+
+  /** {@link #chain} with int8 weights (per-column scales) in DynamicQuantizeMatMul nodes. */
+  static byte[] chainInt8(int size, int layers) {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("matmul_peak_int8");
+    g.input("x", OnnxGraphBuilder.FLOAT, -1, size);
+    g.output("y", OnnxGraphBuilder.FLOAT, -1, size);
+    SplittableRandom random = new SplittableRandom(2);
+    float[] scales = new float[size];
+    java.util.Arrays.fill(scales, (float) (Math.sqrt(3.0 / size) / 127));
+    String h = "x";
+    for (int l = 0; l < layers; l++) {
+      byte[] w = new byte[size * size];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (byte) (random.nextInt(255) - 127);
+      }
+      String name = g.int8s("w" + l, w, size, size);
+      String scale = g.floats("s" + l, scales, size);
+      String out = l == layers - 1 ? "y" : g.fresh("h");
+      g.nodeMulti("DynamicQuantizeMatMul", "com.microsoft", new String[] {h, name, scale},
+          new String[] {out});
+      h = out;
+    }
+    return g.toBytes();
   }
 
   /**

@@ -38,8 +38,8 @@ public final class BenchTable {
 
   /**
    * The ratios measured side by side, each the median over the solver settings of a batch size:
-   * the last thread count over the first for each model, and each float16 model over its float32
-   * twin (…-fp16 against …-fp32 or the bare name) at the same threads.
+   * the last thread count over the first for each model, and each float16 or int8 model over its
+   * float32 twin (…-fp16 or …-int8 against …-fp32 or the bare name) at the same threads.
    */
   public static void printRatios(PrintWriter out, List<SamplingGrid.Row> rows) {
     Map<String, List<Double>> ratios = new LinkedHashMap<>();
@@ -57,8 +57,9 @@ public final class BenchTable {
           ratios.computeIfAbsent(key, k -> new ArrayList<>()).add(ratio);
         } else if (a.target().threads() == b.target().threads()
             && a.target().label().equals(fp32Twin(b.target().label(), a.target().label()))) {
-          String key = String.format(Locale.ROOT, "  %-26s batch %5d: fp16 %s / fp32, %d thread(s)",
-              a.target().label(), a.batch(), b.target().label(), a.target().threads());
+          String kind = b.target().label().contains("int8") ? "int8" : "fp16";
+          String key = String.format(Locale.ROOT, "  %-26s batch %5d: %s %s / fp32, %d thread(s)",
+              a.target().label(), a.batch(), kind, b.target().label(), a.target().threads());
           ratios.computeIfAbsent(key, k -> new ArrayList<>()).add(ratio);
         }
       }
@@ -74,13 +75,13 @@ public final class BenchTable {
     out.flush();
   }
 
-  /** The fp32 name that goes with an fp16 model name, if {@code candidate} is it. */
+  /** The fp32 name that goes with an fp16 or int8 model name, if {@code candidate} is it. */
   private static String fp32Twin(String half, String candidate) {
-    for (String tag : new String[] {"-fp16", "_fp16", ".fp16"}) {
+    for (String tag : new String[] {"-fp16", "_fp16", ".fp16", "-int8", "_int8", ".int8"}) {
       int i = half.lastIndexOf(tag);
       if (i >= 0) {
         String bare = half.substring(0, i) + half.substring(i + tag.length());
-        String full = half.substring(0, i) + tag.replace("16", "32") + half.substring(i + tag.length());
+        String full = half.substring(0, i) + tag.substring(0, 1) + "fp32" + half.substring(i + tag.length());
         if (candidate.equals(bare) || candidate.equals(full)) {
           return candidate;
         }

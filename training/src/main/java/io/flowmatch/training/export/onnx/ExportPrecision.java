@@ -2,6 +2,9 @@ package io.flowmatch.training.export.onnx;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.quantize.Int8Quantizer;
+import io.flowmatch.inference.quantize.Int8Recipe;
+import io.flowmatch.inference.quantize.QuantParity;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -18,7 +21,12 @@ public enum ExportPrecision {
   /** float16 weights and activations, float32 {@code x} and {@code v} (Casts at the edges). */
   FP16("fp16", OnnxGraphBuilder.FLOAT16, OnnxGraphBuilder.FLOAT, 1e-2),
   /** float16 weights and float16 {@code x} and {@code v}: no Casts at the edges (GPU pipelines). */
-  FP16_IO("fp16-io", OnnxGraphBuilder.FLOAT16, OnnxGraphBuilder.FLOAT16, 1e-2);
+  FP16_IO("fp16-io", OnnxGraphBuilder.FLOAT16, OnnxGraphBuilder.FLOAT16, 1e-2),
+  /**
+   * The float32 graph quantised by {@link Int8Quantizer} with {@link Int8Recipe#defaults()}: int8
+   * weights per output channel, activations quantised per call; float32 {@code x} and {@code v}.
+   */
+  INT8("int8", OnnxGraphBuilder.FLOAT, OnnxGraphBuilder.FLOAT, QuantParity.BOUND);
 
   private final String cliName;
   private final int weightType;
@@ -47,14 +55,18 @@ public enum ExportPrecision {
     return ioType;
   }
 
-  /** Value for {@code flowmatch.precision}: the weight precision, {@code fp32} or {@code fp16}. */
+  /** Value for {@code flowmatch.precision}: the weight precision, {@code fp32}, {@code fp16} or {@code int8}. */
   public String metadataValue() {
+    if (this == INT8) {
+      return Int8Quantizer.PRECISION_INT8;
+    }
     return weightType == OnnxGraphBuilder.FLOAT ? "fp32" : "fp16";
   }
 
   /**
    * Largest accepted parity error, relative to max|v| of the DJL float32 forward: 1e-4 for fp32,
-   * 1e-2 for the float16 variants (half has 11 significant bits, ~5e-4 per rounding).
+   * 1e-2 for the float16 variants (half has 11 significant bits, ~5e-4 per rounding), {@link
+   * QuantParity#BOUND} (5e-2) for int8.
    */
   public double tolerance() {
     return tolerance;

@@ -5,6 +5,8 @@ import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.quantize.Int8Quantizer;
+import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.training.model.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,13 +107,20 @@ public final class OnnxExporter {
     return "model-" + precision.cliName() + ".onnx";
   }
 
-  /** Builds the serialised model without checking or writing it. */
+  /**
+   * Builds the serialised model without checking or writing it; int8 is the float32 graph
+   * quantised by {@link Int8Quantizer} with the default recipe.
+   */
   public static byte[] build(
       Block block,
       ModelSpec spec,
       int[] sampleShape,
       Map<String, String> metadata,
       ExportPrecision precision) {
+    if (precision == ExportPrecision.INT8) {
+      byte[] fp32 = build(block, spec, sampleShape, metadata, ExportPrecision.FP32);
+      return Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
+    }
     GraphWriter writer;
     synchronized (OnnxExporter.class) {
       writer = WRITERS.get(spec.type());

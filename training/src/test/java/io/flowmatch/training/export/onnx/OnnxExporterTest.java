@@ -203,8 +203,9 @@ class OnnxExporterTest {
     assertEquals(ExportPrecision.FP16_IO, ExportPrecision.parse("fp16-io"));
     assertEquals(ExportPrecision.FP32, ExportPrecision.parse("FP32"));
     FlowmatchException e =
-        assertThrows(FlowmatchException.class, () -> ExportPrecision.parse("int8"));
-    assertEquals("unknown precision 'int8', expected one of fp32, fp16, fp16-io", e.getMessage());
+        assertThrows(FlowmatchException.class, () -> ExportPrecision.parse("bf16"));
+    assertEquals("unknown precision 'bf16', expected one of fp32, fp16, fp16-io, int8", e.getMessage());
+    assertEquals(ExportPrecision.INT8, ExportPrecision.parse("int8"));
   }
 
   private static List<String> list(Path folder) throws Exception {
