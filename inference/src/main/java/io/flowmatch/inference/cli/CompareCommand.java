@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.compare.CompareEngine;
 import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
@@ -160,11 +161,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for the CSV, JSON, plots, pictures and report.html.")
   Path out;
 
-  @Option(names = "--quiet", description = "Only the table on stdout (no progress lines on stderr).")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -193,7 +190,7 @@ public final class CompareCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       int count =
@@ -236,25 +233,27 @@ public final class CompareCommand implements Callable<Integer> {
 
       try (QualityOptions.Setup quality =
           qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
-        if (quality.metric() == null && !quiet) {
+        if (quality.metric() == null && !output.quiet) {
           stderr.println("note: " + quality.missing());
         }
         CompareEngine engine =
             new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats);
         Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
-        List<SettingResult> results =
+        List<SettingResult> results;
+        try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
+          results =
             engine.run(
                 settings,
                 new CompareEngine.Listener() {
                   @Override
                   public void started(SolverSetting setting, int index, int total) {
-                    progress(stderr, "[" + (index + 1) + "/" + total + "] " + setting.label());
+                    bar.update(index, setting.label());
                   }
 
                   @Override
                   public void finished(SettingResult result, float[] samples) {
                     if (result.failed()) {
-                      if (!quiet) {
+                      if (!output.quiet) {
                         stderr.println("warning: " + result.setting().label() + " failed: " + result.failure());
                       }
                     } else {
@@ -262,6 +261,8 @@ public final class CompareCommand implements Callable<Integer> {
                     }
                   }
                 });
+          bar.update(settings.size(), "");
+        }
         String noiseText = noiseFile != null ? "file " + noise : "Gaussian, seed " + seed;
         CompareReport report =
             new CompareReport(
@@ -406,7 +407,7 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private void progress(PrintWriter stderr, String line) {
-    if (!quiet) {
+    if (!output.quiet) {
       stderr.println("compare: " + line);
       stderr.flush();
     }

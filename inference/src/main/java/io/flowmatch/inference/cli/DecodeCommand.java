@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.plot.ScatterPlot;
@@ -97,7 +98,7 @@ public final class DecodeCommand implements Callable<Integer> {
       SampleReport report;
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
       try (recording;
-          ProgressBar bar = output.progressBar(stderr, "decode")) {
+          Progress bar = output.progress(stderr, "decode", count, "samples")) {
         report = SampleFiles.run(field, recording.solver(solver), new NpyNoise(codes), count,
             modelOptions.batch, targets, bar, "--input " + input, stderr, recording.overlay());
         recording.commit();

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
@@ -71,8 +72,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin QualityOptions qualityOptions;
 
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -93,7 +93,7 @@ public final class EvalCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile file = NoiseFiles.open("--samples", samples);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       int count =
@@ -121,12 +121,12 @@ public final class EvalCommand implements Callable<Integer> {
           source = count + " samples of " + samples;
         } else {
           SampleReport report;
-          try {
+          try (Progress bar = output.progress(stderr, "eval", count, "samples")) {
             report =
                 Sampler.run(
                     field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
                     (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
-                    Sampler.Progress.NONE);
+                    bar::fraction);
           } catch (SolverException e) {
             throw new FailureException(e.getMessage(), e);
           }

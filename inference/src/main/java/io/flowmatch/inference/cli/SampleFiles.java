@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.plot.ScatterPlot;
@@ -52,7 +53,7 @@ final class SampleFiles {
       int count,
       int batch,
       Targets targets,
-      ProgressBar bar,
+      Progress bar,
       String inputOption,
       PrintWriter stderr) {
     return run(field, solver, source, count, batch, targets, bar, inputOption, stderr, null);
@@ -66,7 +67,7 @@ final class SampleFiles {
       int count,
       int batch,
       Targets targets,
-      ProgressBar bar,
+      Progress bar,
       String inputOption,
       PrintWriter stderr,
       Overlay overlay) {
@@ -75,7 +76,7 @@ final class SampleFiles {
     try (SampleOutputs outputs = new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
       SampleReport report;
       try {
-        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar == null ? Sampler.Progress.NONE : bar);
+        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar::fraction);
       } catch (SolverException e) {
         throw new FailureException(e.getMessage(), e);
       } catch (IOException e) {
