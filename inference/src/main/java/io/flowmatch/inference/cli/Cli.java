@@ -49,7 +49,9 @@ public final class Cli {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println(commandPath(ex.getCommandLine()) + ": " + lowerFirst(ex.getMessage()));
+          // picocli's map-option message says "option option '--x'"
+          String message = lowerFirst(ex.getMessage()).replace("option option '", "option '");
+          err.println(commandPath(ex.getCommandLine()) + ": " + message);
           err.println("try '" + commandPath(ex.getCommandLine()) + " --help'");
           if (showTrace) {
             ex.printStackTrace(err);

@@ -398,9 +398,12 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
+    // originalArgs() holds the whole command line, the subcommand's name included when it was run
+    // through the root command: start from what follows the name
     List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.commandLine().getParent() != null ? args.indexOf(spec.name()) : -1;
     StringBuilder sb = new StringBuilder("flowmatch compare");
-    for (String a : args) {
+    for (String a : args.subList(first >= 0 ? first + 1 : 0, args.size())) {
       sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();

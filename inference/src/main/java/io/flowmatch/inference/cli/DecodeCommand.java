@@ -71,7 +71,9 @@ public final class DecodeCommand implements Callable<Integer> {
     }
     boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (out != null && !outIsNpy) {
-      OptionChecks.extension("--out", out, ".png", " or .npy");
+      if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+        throw new UsageException("--out must name a .png or .npy file, got '" + out + "'");
+      }
     }
     if (outIsNpy && saveNpy != null) {
       throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
