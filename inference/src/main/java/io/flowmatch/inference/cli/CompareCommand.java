@@ -8,6 +8,7 @@ import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.HtmlReport;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ResultCsv;
+import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
 import io.flowmatch.inference.compare.SettingResult;
@@ -371,7 +372,8 @@ public final class CompareCommand implements Callable<Integer> {
     try {
       Files.createDirectories(out);
       AtomicFile.write(out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(out.resolve("results.json"), ResultJson.render(report).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(out.resolve("results.json"),
+          ResultJson.render(report, Provenance.current(), noise == null ? seed : null).getBytes(StandardCharsets.UTF_8));
       AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
       Map<String, byte[]> plots = new LinkedHashMap<>();
       for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {

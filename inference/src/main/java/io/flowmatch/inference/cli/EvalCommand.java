@@ -13,6 +13,7 @@ import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,6 +73,12 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin QualityOptions qualityOptions;
 
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Also write eval.json and eval.csv (and class-histogram.png with a classifier) into DIR.")
+  Path out;
+
   @Mixin RunOutputOptions output;
 
   @Override
@@ -86,6 +93,9 @@ public final class EvalCommand implements Callable<Integer> {
           throw new UsageException(option + " is for drawing samples; --samples gives them already");
         }
       }
+    }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a file, expected a folder");
     }
     modelOptions.check();
     qualityOptions.check();
@@ -134,15 +144,23 @@ public final class EvalCommand implements Callable<Integer> {
               Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
               count, modelOptions.resolve(), solverOptions.describe(), seed, report.nfeText(), report.wallSeconds());
         }
-        print(stdout, source, quality, x, count);
+        Scores scores = score(quality, x, count);
+        print(stdout, source, quality, scores);
+        if (out != null) {
+          EvalFiles.write(out, modelOptions.resolve().toString(), source, samples == null ? seed : null, count,
+              quality, scores.values(), scores.classified(), classNames(quality));
+          stdout.println("wrote " + out + "/: eval.json, eval.csv"
+              + (scores.classified() != null ? ", class-histogram.png" : ""));
+        }
         return Cli.OK;
       }
     }
   }
 
-  private void print(PrintWriter out, String source, QualityOptions.Setup quality, float[] x, int count) {
-    out.println("scored " + source);
-    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+  /** The metric's values and, with a classifier, the class histogram of the samples. */
+  record Scores(double[] values, ClassifierMetrics.Scored classified) {}
+
+  private static Scores score(QualityOptions.Setup quality, float[] x, int count) {
     List<String> names = quality.metric().names();
     double[] scores;
     ClassifierMetrics.Scored classified = null;
@@ -155,6 +173,15 @@ public final class EvalCommand implements Callable<Integer> {
         classified = quality.classifierMetrics().scoreWithHistogram(x, count);
       }
     }
+    return new Scores(scores, classified);
+  }
+
+  private void print(PrintWriter out, String source, QualityOptions.Setup quality, Scores scored) {
+    out.println("scored " + source);
+    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+    List<String> names = quality.metric().names();
+    double[] scores = scored.values();
+    ClassifierMetrics.Scored classified = scored.classified();
     out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
     for (int k = 0; k < names.size(); k++) {
       double floor = quality.floor()[k];
@@ -167,7 +194,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> classNames(QualityOptions.Setup quality) {
+  static List<String> classNames(QualityOptions.Setup quality) {
+    if (quality.classifier() == null) {
+      return List.of();
+    }
     String text = quality.classifier().metadata().get(ModelMetadata.CLASSES);
     return text == null ? List.of() : Arrays.asList(text.split(","));
   }

@@ -30,6 +30,11 @@ class VisibleStringsTest {
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("flowmatch compare --model "), html);
     assertFalse(html.contains("compare compare"), html);
+    String json = Files.readString(out.resolve("results.json"));
+    assertTrue(json.contains("\"seed\": 0,"), json);
+    assertTrue(json.matches("(?s).*\"flowmatch_version\": \"[0-9][^\"]*\",.*"), json);
+    assertTrue(json.matches("(?s).*\"date\": \"20[0-9-]+T[0-9:]+Z\",.*"), json);
+    assertTrue(json.contains("\"revision\": \""), json);
   }
 
   @Test
