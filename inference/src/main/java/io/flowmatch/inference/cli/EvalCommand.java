@@ -10,7 +10,6 @@ import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -137,8 +136,6 @@ public final class EvalCommand implements Callable<Integer> {
                     field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
                     (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
                     bar::fraction);
-          } catch (SolverException e) {
-            throw new FailureException(e.getMessage(), e);
           }
           source = String.format(
               Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.dataset;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,12 +68,12 @@ public final class DatasetRegistry {
    * {@code count} points of a 2-D set from {@code random}, row-major {@code [count, 2]}, clamped to
    * {@link #TOY_RANGE}.
    *
-   * @throws IllegalArgumentException for a name that is not a 2-D set
+   * @throws FlowmatchException (invalid argument) for a name that is not a 2-D set
    */
   public static float[] drawToy(String name, int count, SplittableRandom random) {
     ToySet set = TOY.get(name);
     if (set == null) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown 2-D data set '" + name + "', expected one of " + String.join(", ", TOY_SETS));
     }
     float[] xy = new float[Math.multiplyExact(2, count)];
@@ -94,10 +95,10 @@ public final class DatasetRegistry {
     return Math.max(TOY_RANGE[0], Math.min(TOY_RANGE[1], v));
   }
 
-  /** @throws IllegalArgumentException naming the valid names */
+  /** @throws FlowmatchException (invalid argument) naming the valid names */
   public static void check(String name) {
     if (!names().contains(name)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown data set '" + name + "', expected one of " + String.join(", ", names()));
     }
   }
