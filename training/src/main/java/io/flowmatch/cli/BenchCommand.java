@@ -10,6 +10,7 @@ import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.bench.BenchTable;
 import io.flowmatch.training.bench.OpProfile;
 import io.flowmatch.training.bench.OrtVsDjl;
@@ -131,6 +132,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
+  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
+  boolean quiet;
+
+  @Option(
+      names = "--progress",
+      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+          + " terminal, a plain line every 10 s otherwise).")
+  boolean progress;
+
+  /** The progress of one part of the bench on stderr. */
+  private Progress progress(String part, long total, String unit) {
+    return Progress.open(spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -245,7 +260,11 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
           + " after one warm-up, interleaved; medians%n", targets.size(), solverList.size(), batchList.length, repeats);
       out.flush();
-      List<SamplingGrid.Row> rows = SamplingGrid.run(targets, batchList, solverList, repeats, null);
+      List<SamplingGrid.Row> rows;
+      long solves = (long) batchList.length * targets.size() * solverList.size() * (repeats + 1);
+      try (Progress bar = progress("grid", solves, "solves")) {
+        rows = SamplingGrid.run(targets, batchList, solverList, repeats, bar::update);
+      }
       BenchTable.print(out, rows);
       BenchTable.printRatios(out, rows);
       if (csv != null) {
@@ -330,27 +349,31 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private void runProfile(PrintWriter out, List<Path> modelList, int[] batchList, int threads) throws IOException {
-    for (Path model : modelList) {
-      for (int batch : batchList) {
-        List<OpProfile.Row> rows;
-        try {
-          rows = OpProfile.profile(model, batch, threads, repeats);
-        } catch (IllegalArgumentException e) {
-          out.printf(Locale.ROOT, "skip profile: %s%n", e.getMessage());
-          break;
-        } catch (OrtException e) {
-          throw new FailureException("profile of " + model + " failed: " + e.getMessage(), e);
-        }
-        double total = rows.stream().mapToDouble(OpProfile.Row::msPerCall).sum();
-        out.printf(Locale.ROOT, "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
-            model.getFileName(), batch, threads, repeats, total);
-        out.printf(Locale.ROOT, "  %-24s %6s %10s %7s%n", "op (after ORT's fusions)", "nodes", "ms/call", "share");
-        for (OpProfile.Row r : rows) {
-          if (r.share() >= 0.001) {
-            out.printf(Locale.ROOT, "  %-24s %6d %10.3f %6.1f%%%n", r.opType(), r.nodes(), r.msPerCall(), 100 * r.share());
+    long done = 0;
+    try (Progress bar = progress("profile", (long) modelList.size() * batchList.length, "profiles")) {
+      for (Path model : modelList) {
+        for (int batch : batchList) {
+          List<OpProfile.Row> rows;
+          bar.update(done++, model.getFileName() + " batch " + batch);
+          try {
+            rows = OpProfile.profile(model, batch, threads, repeats);
+          } catch (IllegalArgumentException e) {
+            out.printf(Locale.ROOT, "skip profile: %s%n", e.getMessage());
+            break;
+          } catch (OrtException e) {
+            throw new FailureException("profile of " + model + " failed: " + e.getMessage(), e);
           }
+          double total = rows.stream().mapToDouble(OpProfile.Row::msPerCall).sum();
+          out.printf(Locale.ROOT, "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
+              model.getFileName(), batch, threads, repeats, total);
+          out.printf(Locale.ROOT, "  %-24s %6s %10s %7s%n", "op (after ORT's fusions)", "nodes", "ms/call", "share");
+          for (OpProfile.Row r : rows) {
+            if (r.share() >= 0.001) {
+              out.printf(Locale.ROOT, "  %-24s %6d %10.3f %6.1f%%%n", r.opType(), r.nodes(), r.msPerCall(), 100 * r.share());
+            }
+          }
+          out.flush();
         }
-        out.flush();
       }
     }
   }
@@ -374,8 +397,10 @@ public final class BenchCommand implements Callable<Integer> {
         memoryModel, solver == null ? "" : " " + String.join(" ", solverArgs),
         jvm.isEmpty() ? " (JVM defaults)" : " (JVM options " + String.join(" ", jvm) + ")");
     long first = -1;
-    try {
+    try (Progress bar = progress("memory", counts.length, "runs")) {
+      int done = 0;
       for (int n : counts) {
+        bar.update(done++, "--n " + n);
         Path npy = dir.resolve("samples-" + n + ".npy");
         MemoryProbe.Result r;
         try {

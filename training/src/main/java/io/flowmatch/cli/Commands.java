@@ -15,6 +15,7 @@ final class Commands {
     cl.addSubcommand("tune-grid", new io.flowmatch.inference.cli.TuneGridCommand());
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
     cl.addSubcommand("quantize", new io.flowmatch.inference.cli.QuantizeCommand());
+    cl.addSubcommand("opset", new io.flowmatch.inference.cli.OpsetCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());

@@ -2,6 +2,7 @@ package io.flowmatch.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
@@ -74,6 +75,15 @@ public final class TrainClassifierCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
+  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
+  boolean quiet;
+
+  @Option(
+      names = "--progress",
+      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+          + " terminal, a plain line every 10 s otherwise).")
+  boolean progress;
+
   @Override
   public Integer call() {
     positive("--epochs", epochs);
@@ -119,14 +129,19 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     FashionClassifier model = FashionClassifier.standard();
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager()) {
-      o.printf(Locale.ROOT, "train-classifier: %d training images, %d test images, %d epochs of %d steps%n",
-          train.size(), test.size(), epochs, (train.size() + batch - 1) / batch);
+      int stepsPerEpoch = (train.size() + batch - 1) / batch;
+      o.printf(Locale.ROOT, "train-classifier: %d training images, %d test images, %d %s of %d steps%n",
+          train.size(), test.size(), epochs, epochs == 1 ? "epoch" : "epochs", stepsPerEpoch);
       o.flush();
-      ClassifierTraining.train(model, manager, train, config, e -> {
-        o.printf(Locale.ROOT, "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
-            e.epoch(), e.meanLoss(), 100 * e.trainAccuracy(), e.seconds());
-        o.flush();
-      });
+      PrintWriter err = spec.commandLine().getErr();
+      try (Progress bar =
+          Progress.open(err, "train-classifier", (long) epochs * stepsPerEpoch, "steps", quiet, progress)) {
+        ClassifierTraining.train(model, manager, train, config, e -> {
+          o.printf(Locale.ROOT, "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
+              e.epoch(), e.meanLoss(), 100 * e.trainAccuracy(), e.seconds());
+          o.flush();
+        }, steps -> bar.update(steps, "epoch " + (1 + (steps - 1) / stepsPerEpoch) + "/" + epochs));
+      }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
       ClassifierEvaluation.Accuracy acc = ClassifierEvaluation.accuracy(model, manager, test);
       o.printf(Locale.ROOT, "test accuracy %.2f%% (%d images), training %.0f s%n",

@@ -138,8 +138,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
   boolean noExport;
 
-  @Option(names = "--quiet", description = "no progress line")
+  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
   boolean quiet;
+
+  @Option(
+      names = "--progress",
+      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+          + " terminal, a plain line every 10 s otherwise).")
+  boolean progress;
 
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
@@ -202,12 +208,15 @@ public final class TrainCommand implements Callable<Integer> {
       if (quiet) {
         trainer.quiet();
       }
+      if (progress) {
+        trainer.forceBar();
+      }
       o.printf(
           Locale.ROOT,
           "train: %s with %,d parameters on %s (%,d samples %s), %s, step %d → %d, batch %d, %s%n",
           cfg.model().type(), trainer.parameterCount(), cfg.dataset(), trainingData.size(),
           java.util.Arrays.toString(cfg.sampleShape()), cfg.precision(), trainer.step(), cfg.steps(),
-          cfg.batch(), dev);
+          cfg.batch(), deviceName(dev));
       o.flush();
       if (trainer.step() >= cfg.steps()) {
         o.println("train: the run is complete at step " + trainer.step() + "; give a larger --steps to extend it");
@@ -455,5 +464,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (value != null && value < 1) {
       throw FlowmatchException.invalidArgument(option + " must be a positive integer, got " + value);
     }
+  }
+
+  /** "cpu" or "gpu0": DJL's own {@code Device.toString()} prints "cpu()". */
+  static String deviceName(Device dev) {
+    return dev.isGpu() ? "gpu" + dev.getDeviceId() : dev.getDeviceType();
   }
 }

@@ -74,6 +74,9 @@ class TrainCommandTest {
   @Test
   void unknownNamesListTheValidOnes() {
     String o = out("x");
+    // picocli's own text said "option option"
+    assertUsage("value for option '--path-param' (K=V) should be in KEY=VALUE format but was x",
+        "train", "--data", "moons", "--path-param", "x", "--out", out("pp"));
     assertUsage("unknown data set 'cifar10' (--data), expected one of moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist",
         "train", "--data", "cifar10", "--steps", "5", "--out", o);
     assertUsage("unknown model 'resnet' (--model), expected one of mlp, unet, dit",

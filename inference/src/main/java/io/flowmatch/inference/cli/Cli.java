@@ -1,8 +1,11 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.progress.Terminal;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 
 /**
@@ -22,7 +25,11 @@ public final class Cli {
    */
   public static int execute(CommandLine cl, PrintStream out, PrintStream err, String... args) {
     PrintWriter o = new PrintWriter(out, true);
-    PrintWriter e = new PrintWriter(err, true);
+    // only the process's own stderr can be a terminal; a test's capture is a pipe
+    PrintWriter e =
+        new Terminal.Stderr(
+            new OutputStreamWriter(err, Charset.defaultCharset()),
+            err == System.err && Terminal.processStderrIsTerminal());
     int code = configure(cl, o, e, args).execute(args);
     o.flush();
     e.flush();
@@ -42,7 +49,9 @@ public final class Cli {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println(commandPath(ex.getCommandLine()) + ": " + lowerFirst(ex.getMessage()));
+          // picocli's map-option message says "option option '--x'"
+          String message = lowerFirst(ex.getMessage()).replace("option option '", "option '");
+          err.println(commandPath(ex.getCommandLine()) + ": " + message);
           err.println("try '" + commandPath(ex.getCommandLine()) + " --help'");
           if (showTrace) {
             ex.printStackTrace(err);

@@ -1,6 +1,7 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.compare.AutoReference;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.compare.CompareEngine;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.path.AffineSchedule;
@@ -11,6 +12,7 @@ import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.HtmlReport;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ResultCsv;
+import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
 import io.flowmatch.inference.compare.SettingResult;
@@ -178,11 +180,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Folder for the CSV, JSON, plots, pictures and report.html.")
   Path out;
 
-  @Option(names = "--quiet", description = "Only the table on stdout (no progress lines on stderr).")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -219,7 +217,7 @@ public final class CompareCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       int count =
@@ -274,26 +272,28 @@ public final class CompareCommand implements Callable<Integer> {
 
       try (QualityOptions.Setup quality =
           qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
-        if (quality.metric() == null && !quiet) {
+        if (quality.metric() == null && !output.quiet) {
           stderr.println("note: " + quality.missing());
         }
         CompareEngine engine =
             new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats,
                 AffineSchedule.fromMetadata(field.metadata()));
         Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
-        List<SettingResult> results =
+        List<SettingResult> results;
+        try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
+          results =
             engine.run(
                 settings,
                 new CompareEngine.Listener() {
                   @Override
                   public void started(SolverSetting setting, int index, int total) {
-                    progress(stderr, "[" + (index + 1) + "/" + total + "] " + setting.label());
+                    bar.update(index, setting.label());
                   }
 
                   @Override
                   public void finished(SettingResult result, float[] samples) {
                     if (result.failed()) {
-                      if (!quiet) {
+                      if (!output.quiet) {
                         stderr.println("warning: " + result.setting().label() + " failed: " + result.failure());
                       }
                     } else {
@@ -301,6 +301,8 @@ public final class CompareCommand implements Callable<Integer> {
                     }
                   }
                 });
+          bar.update(settings.size(), "");
+        }
         String noiseText = noiseFile != null ? "file " + noise : "Gaussian, seed " + seed;
         CompareReport report =
             new CompareReport(
@@ -435,7 +437,8 @@ public final class CompareCommand implements Callable<Integer> {
     try {
       Files.createDirectories(out);
       AtomicFile.write(out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(out.resolve("results.json"), ResultJson.render(report).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(out.resolve("results.json"),
+          ResultJson.render(report, Provenance.current(), noise == null ? seed : null).getBytes(StandardCharsets.UTF_8));
       AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
       Map<String, byte[]> plots = new LinkedHashMap<>();
       for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
@@ -462,16 +465,19 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
+    // originalArgs() holds the whole command line, the subcommand's name included when it was run
+    // through the root command: start from what follows the name
     List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.commandLine().getParent() != null ? args.indexOf(spec.name()) : -1;
     StringBuilder sb = new StringBuilder("flowmatch compare");
-    for (String a : args) {
+    for (String a : args.subList(first >= 0 ? first + 1 : 0, args.size())) {
       sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();
   }
 
   private void progress(PrintWriter stderr, String line) {
-    if (!quiet) {
+    if (!output.quiet) {
       stderr.println("compare: " + line);
       stderr.flush();
     }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.plot.ScatterPlot;
@@ -70,7 +71,9 @@ public final class DecodeCommand implements Callable<Integer> {
     }
     boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (out != null && !outIsNpy) {
-      OptionChecks.extension("--out", out, ".png", " or .npy");
+      if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+        throw new UsageException("--out must name a .png or .npy file, got '" + out + "'");
+      }
     }
     if (outIsNpy && saveNpy != null) {
       throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
@@ -99,7 +102,7 @@ public final class DecodeCommand implements Callable<Integer> {
       SampleReport report;
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
       try (recording;
-          ProgressBar bar = output.progressBar(stderr, "decode")) {
+          Progress bar = output.progress(stderr, "decode", count, "samples")) {
         report = SampleFiles.run(field, recording.solver(solver), new NpyNoise(codes), count,
             modelOptions.batch, targets, bar, "--input " + input, stderr, recording.overlay());
         recording.commit();

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
@@ -122,7 +123,7 @@ public final class EncodeCommand implements Callable<Integer> {
       RoundTrip check = roundtrip ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size) : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
-          ProgressBar bar = output.progressBar(stderr, "encode")) {
+          Progress bar = output.progress(stderr, "encode", count, "samples")) {
         Sampler.Sink sink =
             (first, m, x) -> {
               codes.add(x, m * size);
@@ -132,7 +133,7 @@ public final class EncodeCommand implements Callable<Integer> {
               outputs.accept(first, m, x);
             };
         try {
-          report = Sampler.run(field, solver, data, count, modelOptions.batch, 1, 0, sink, bar == null ? Sampler.Progress.NONE : bar);
+          report = Sampler.run(field, solver, data, count, modelOptions.batch, 1, 0, sink, bar::fraction);
         } catch (IOException e) {
           throw new FailureException("cannot read " + (input != null ? "--input " + input.get(0) : "--test-index images") + ": " + IoMessages.of(e), e);
         }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
@@ -11,6 +12,7 @@ import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,8 +72,13 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin QualityOptions qualityOptions;
 
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Also write eval.json and eval.csv (and class-histogram.png with a classifier) into DIR.")
+  Path out;
+
+  @Mixin RunOutputOptions output;
 
   @Override
   public Integer call() throws IOException {
@@ -86,13 +93,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
       }
     }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a file, expected a folder");
+    }
     modelOptions.check();
     qualityOptions.check();
     OdeSolver solver = samples == null ? solverOptions.create() : null;
     modelOptions.resolve();
 
     try (NpyFile file = NoiseFiles.open("--samples", samples);
-        OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       // dpm2m predicts with the model's own path
       solver = solver == null ? null : solverOptions.create(field.metadata());
       int[] shape = field.sampleShape();
@@ -122,24 +132,34 @@ public final class EvalCommand implements Callable<Integer> {
           source = count + " samples of " + samples;
         } else {
           SampleReport report;
-          report =
-              Sampler.run(
-                  field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
-                  (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
-                  Sampler.Progress.NONE);
+          try (Progress bar = output.progress(stderr, "eval", count, "samples")) {
+            report =
+                Sampler.run(
+                    field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
+                    (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
+                    bar::fraction);
+          }
           source = String.format(
               Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
               count, modelOptions.resolve(), solverOptions.describe(), seed, report.nfeText(), report.wallSeconds());
         }
-        print(stdout, source, quality, x, count);
+        Scores scores = score(quality, x, count);
+        print(stdout, source, quality, scores);
+        if (out != null) {
+          EvalFiles.write(out, modelOptions.resolve().toString(), source, samples == null ? seed : null, count,
+              quality, scores.values(), scores.classified(), classNames(quality));
+          stdout.println("wrote " + out + "/: eval.json, eval.csv"
+              + (scores.classified() != null ? ", class-histogram.png" : ""));
+        }
         return Cli.OK;
       }
     }
   }
 
-  private void print(PrintWriter out, String source, QualityOptions.Setup quality, float[] x, int count) {
-    out.println("scored " + source);
-    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+  /** The metric's values and, with a classifier, the class histogram of the samples. */
+  record Scores(double[] values, ClassifierMetrics.Scored classified) {}
+
+  private static Scores score(QualityOptions.Setup quality, float[] x, int count) {
     List<String> names = quality.metric().names();
     double[] scores;
     ClassifierMetrics.Scored classified = null;
@@ -152,6 +172,15 @@ public final class EvalCommand implements Callable<Integer> {
         classified = quality.classifierMetrics().scoreWithHistogram(x, count);
       }
     }
+    return new Scores(scores, classified);
+  }
+
+  private void print(PrintWriter out, String source, QualityOptions.Setup quality, Scores scored) {
+    out.println("scored " + source);
+    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+    List<String> names = quality.metric().names();
+    double[] scores = scored.values();
+    ClassifierMetrics.Scored classified = scored.classified();
     out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
     for (int k = 0; k < names.size(); k++) {
       double floor = quality.floor()[k];
@@ -164,7 +193,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> classNames(QualityOptions.Setup quality) {
+  static List<String> classNames(QualityOptions.Setup quality) {
+    if (quality.classifier() == null) {
+      return List.of();
+    }
     String text = quality.classifier().metadata().get(ModelMetadata.CLASSES);
     return text == null ? List.of() : Arrays.asList(text.split(","));
   }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TuneGridCommand.class,
       EvalCommand.class,
       QuantizeCommand.class,
+      OpsetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {

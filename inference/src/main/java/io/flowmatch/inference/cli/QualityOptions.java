@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.dataset.DatasetRegistry;
 import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.dataset.MixtureMetadata;
 import io.flowmatch.inference.dataset.ReferenceData;
@@ -38,9 +39,7 @@ public final class QualityOptions {
    * meaning (the floor set has N samples like the samples scored).
    */
   static final int DEFAULT_REFERENCE = 10_000;
-  static final List<String> IMAGE_SETS = List.of("fashion-mnist", "mnist");
-  static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-  static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
+  static final List<String> IMAGE_SETS = DatasetRegistry.IMAGE_SETS;
 
   @Option(
       names = "--data",
@@ -166,6 +165,14 @@ public final class QualityOptions {
     if (dataset != null && IMAGE_SETS.contains(dataset)) {
       return Optional.of(fromImageSet(dataset, metadata, shape, n));
     }
+    if (dataset != null && DatasetRegistry.isToy(dataset)) {
+      if (size != 2) {
+        throw new FailureException(
+            "the model names the 2-D data set '" + dataset + "' but its samples have " + size + " values");
+      }
+      int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
+      return Optional.of(ReferenceData.ofToy(dataset, m, n, seed));
+    }
     Optional<GaussianMixture> mixture = MixtureMetadata.of(metadata);
     if (mixture.isPresent()) {
       if (mixture.get().dimension() != size) {
@@ -219,7 +226,7 @@ public final class QualityOptions {
   }
 
   private ReferenceData fromImageSet(String dataset, Map<String, String> metadata, int[] shape, int n) {
-    Path dir = dataDir != null ? dataDir : dataset.equals("mnist") ? MNIST_DIR : FASHION_MNIST_DIR;
+    Path dir = dataDir != null ? dataDir : DatasetRegistry.defaultDir(dataset);
     Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
     Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
     ValueRange range = ValueRange.DEFAULT_IMAGE;

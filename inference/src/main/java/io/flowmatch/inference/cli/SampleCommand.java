@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.Png;
@@ -130,7 +131,7 @@ public final class SampleCommand implements Callable<Integer> {
       SampleReport report;
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
       try (recording;
-          ProgressBar bar = output.progressBar(stderr, spec.name())) {
+          Progress bar = output.progress(stderr, spec.name(), count, "samples")) {
         report = SampleFiles.run(field, recording.solver(solver), source, count, modelOptions.batch,
             targets, bar, "--noise " + noise, stderr, recording.overlay());
         recording.commit();

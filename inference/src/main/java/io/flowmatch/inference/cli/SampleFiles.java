@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.plot.ScatterPlot;
@@ -51,7 +52,7 @@ final class SampleFiles {
       int count,
       int batch,
       Targets targets,
-      ProgressBar bar,
+      Progress bar,
       String inputOption,
       PrintWriter stderr) {
     return run(field, solver, source, count, batch, targets, bar, inputOption, stderr, null);
@@ -65,7 +66,7 @@ final class SampleFiles {
       int count,
       int batch,
       Targets targets,
-      ProgressBar bar,
+      Progress bar,
       String inputOption,
       PrintWriter stderr,
       Overlay overlay) {
@@ -74,7 +75,7 @@ final class SampleFiles {
     try (SampleOutputs outputs = new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
       SampleReport report;
       try {
-        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar == null ? Sampler.Progress.NONE : bar);
+        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar::fraction);
       } catch (IOException e) {
         // outputs wrap their own errors: what is left is reading the input after its header was checked
         throw new FailureException("cannot read " + inputOption + ": " + IoMessages.of(e), e);

@@ -28,7 +28,7 @@ final class TestImages {
    */
   static float[] read(List<Integer> indices, Path dataDir, int[] shape, Map<String, String> metadata, ValueRange range) {
     String dataset = metadata.getOrDefault(ModelMetadata.DATASET, "fashion-mnist");
-    Path dir = dataDir != null ? dataDir : dataset.equals("mnist") ? QualityOptions.MNIST_DIR : QualityOptions.FASHION_MNIST_DIR;
+    Path dir = dataDir != null ? dataDir : io.flowmatch.inference.dataset.DatasetRegistry.defaultDir(dataset);
     Path file = testFile(dir);
     for (int i : indices) {
       if (i < 0) {

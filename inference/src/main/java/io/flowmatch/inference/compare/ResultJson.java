@@ -11,8 +11,25 @@ public final class ResultJson {
   private ResultJson() {}
 
   public static String render(CompareReport report) {
+    return render(report, null, null);
+  }
+
+  /**
+   * As above, with the run's provenance first: flowmatch version, source revision, date, and the
+   * noise seed as a number ({@code null} when the noise came from a file).
+   */
+  public static String render(CompareReport report, Provenance provenance, Long seed) {
     Json j = new Json();
     j.open('{');
+    if (provenance != null) {
+      provenance.write(j);
+      j.key("seed");
+      if (seed == null) {
+        j.nullValue();
+      } else {
+        j.integer(seed);
+      }
+    }
     j.key("model").string(report.model());
     j.key("sample_shape").open('[');
     for (int d : report.sampleShape()) {
@@ -102,14 +119,14 @@ public final class ResultJson {
     return j.toString() + "\n";
   }
 
-  /** A small JSON writer: indentation, commas and escaping. */
-  static final class Json {
+  /** A small JSON writer: indentation, commas and escaping (also for other commands' JSON). */
+  public static final class Json {
     private final StringBuilder sb = new StringBuilder();
     private int depth;
     private boolean first = true;
     private boolean afterKey;
 
-    Json open(char bracket) {
+    public Json open(char bracket) {
       value();
       sb.append(bracket);
       depth++;
@@ -117,7 +134,7 @@ public final class ResultJson {
       return this;
     }
 
-    Json close(char bracket) {
+    public Json close(char bracket) {
       depth--;
       if (!first) {
         newline();
@@ -127,7 +144,7 @@ public final class ResultJson {
       return this;
     }
 
-    Json key(String name) {
+    public Json key(String name) {
       separator();
       quoted(name);
       sb.append(": ");
@@ -135,13 +152,13 @@ public final class ResultJson {
       return this;
     }
 
-    Json string(String s) {
+    public Json string(String s) {
       value();
       quoted(s);
       return this;
     }
 
-    Json strings(List<String> values) {
+    public Json strings(List<String> values) {
       open('[');
       for (String v : values) {
         string(v);
@@ -149,14 +166,14 @@ public final class ResultJson {
       return close(']');
     }
 
-    Json integer(long v) {
+    public Json integer(long v) {
       value();
       sb.append(v);
       return this;
     }
 
     /** A finite double, or null for NaN and infinities (JSON has no NaN). */
-    Json number(double v) {
+    public Json number(double v) {
       value();
       if (!Double.isFinite(v)) {
         sb.append("null");
@@ -168,7 +185,7 @@ public final class ResultJson {
       return this;
     }
 
-    Json numbers(double[] values) {
+    public Json numbers(double[] values) {
       open('[');
       for (double v : values) {
         number(v);
@@ -176,13 +193,13 @@ public final class ResultJson {
       return close(']');
     }
 
-    Json bool(boolean v) {
+    public Json bool(boolean v) {
       value();
       sb.append(v);
       return this;
     }
 
-    Json nullValue() {
+    public Json nullValue() {
       value();
       sb.append("null");
       return this;

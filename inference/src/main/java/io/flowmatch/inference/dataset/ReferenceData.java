@@ -36,6 +36,17 @@ public record ReferenceData(
         reference, m, floor, n, d, m + " fresh " + name + " samples", n + " other fresh " + name + " samples");
   }
 
+  /**
+   * Fresh draws of a 2-D set of {@link DatasetRegistry}: {@code m} for the reference and {@code n}
+   * for the floor, from two streams of {@code seed} as in {@link #ofMixture}.
+   */
+  public static ReferenceData ofToy(String name, int m, int n, long seed) {
+    float[] reference = DatasetRegistry.drawToy(name, m, new SplittableRandom(streamSeed(seed, 1)));
+    float[] floor = DatasetRegistry.drawToy(name, n, new SplittableRandom(streamSeed(seed, 2)));
+    return new ReferenceData(
+        reference, m, floor, n, 2, m + " fresh " + name + " samples", n + " other fresh " + name + " samples");
+  }
+
   /** A seed for stream k of a run's seed: SplitMix64's mixer of seed + k·golden gamma. */
   static long streamSeed(long seed, int stream) {
     long z = seed + stream * 0x9e3779b97f4a7c15L;

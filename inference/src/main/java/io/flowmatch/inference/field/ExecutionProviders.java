@@ -26,6 +26,21 @@ import java.util.List;
 final class ExecutionProviders {
   private ExecutionProviders() {}
 
+  /**
+   * Said when a GPU provider falls back to the CPU on the default build, whose ONNX Runtime jar has
+   * no GPU provider at all: how to get the one that has.
+   */
+  static final String GPU_BUILD_HINT =
+      " (this build has the CPU-only ONNX Runtime: run FLOWMATCH_GPU=1 ./flowmatch ..., which"
+          + " builds with -Pcuda and needs CUDA 12 and cuDNN 9)";
+
+  /** Whether the ONNX Runtime on the class path is the GPU jar (it carries the CUDA provider). */
+  static boolean gpuRuntime() {
+    return ExecutionProviders.class.getResource(
+            "/ai/onnxruntime/native/linux-x64/libonnxruntime_providers_cuda.so")
+        != null;
+  }
+
   static OnnxVelocityField.Opened openSession(
       OrtEnvironment env, Path modelPath, FieldOptions options) {
     String model = modelPath.toString();
@@ -73,8 +88,8 @@ final class ExecutionProviders {
           throw unavailable(requested, reason);
         }
         options.warnings().accept(
-            "warning: provider " + requested + " is not available (" + reason + "); running on "
-                + candidate);
+            "provider " + requested + " is not available (" + reason + "); running on " + candidate
+                + (candidate.equals("cpu") && !gpuRuntime() ? GPU_BUILD_HINT : ""));
       }
       if (optimizedTmp != null) {
         try {

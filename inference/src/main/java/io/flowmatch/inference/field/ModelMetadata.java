@@ -36,6 +36,9 @@ public final class ModelMetadata {
   public static final String EMA = PREFIX + "ema";
   public static final String DATE = PREFIX + "date";
   public static final String REVISION = PREFIX + "revision";
+  /** The time convention of input t, for readers of the file: {@value #TIME_CONVENTION_VALUE}. */
+  public static final String TIME_CONVENTION = PREFIX + "time";
+  public static final String TIME_CONVENTION_VALUE = "t=0 noise, t=1 data";
   /** Class names for labelled data sets, comma-separated (classifiers). */
   public static final String CLASSES = PREFIX + "classes";
 }

@@ -165,14 +165,14 @@ public final class LinePlot {
       img.setRGB(LEFT - 1, py, AXIS_RGB);
       img.setRGB(LEFT + plotW, py, AXIS_RGB);
     }
-    int th = BitmapFont.height(TEXT);
+    int th = PlotText.height(TEXT);
     for (int i = 0; i < x.ticks.length; i++) {
       int px = (int) Math.round(x.toPixel(x.ticks[i], LEFT, plotW, false));
       for (int k = 1; k <= 5; k++) {
         img.setRGB(px, TOP + plotH + k, AXIS_RGB);
       }
       String s = x.labels.get(i);
-      BitmapFont.draw(img, s, px - BitmapFont.width(s, TEXT) / 2, TOP + plotH + 10, AXIS_RGB, TEXT);
+      PlotText.draw(img, s, px - PlotText.width(s, TEXT) / 2, TOP + plotH + 10, AXIS_RGB, TEXT);
     }
     for (int i = 0; i < y.ticks.length; i++) {
       int py = (int) Math.round(y.toPixel(y.ticks[i], TOP, plotH, true));
@@ -180,14 +180,13 @@ public final class LinePlot {
         img.setRGB(LEFT - k, py, AXIS_RGB);
       }
       String s = y.labels.get(i);
-      BitmapFont.draw(img, s, LEFT - 10 - BitmapFont.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
+      PlotText.draw(img, s, LEFT - 10 - PlotText.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
     }
-    BitmapFont.draw(
-        img, xName, LEFT + plotW / 2 - BitmapFont.width(xName, TEXT) / 2, HEIGHT - th - 8, AXIS_RGB, TEXT);
+    PlotText.draw(
+        img, xName, LEFT + plotW / 2 - PlotText.width(xName, TEXT) / 2, HEIGHT - th - 8, AXIS_RGB, TEXT);
     // the bitmap font cannot be rotated: the y-axis name sits above the axis
-    BitmapFont.draw(img, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
-    String t = fit(title, WIDTH - 12);
-    BitmapFont.draw(img, t, (WIDTH - BitmapFont.width(t, TEXT)) / 2, 10, AXIS_RGB, TEXT);
+    PlotText.draw(img, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
+    PlotText.drawCentred(img, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
 
     // legend, right of the plot
     int lx = LEFT + plotW + 16;
@@ -207,7 +206,7 @@ public final class LinePlot {
       g.draw(new Line2D.Double(lx, cy, lx + 28, cy));
       marker(g, s, lx + 14, cy);
       g.dispose();
-      BitmapFont.draw(img, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+      PlotText.draw(img, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
     }
     if (shown < series.size()) {
       String more = "+ " + (series.size() - shown) + " more";
@@ -222,12 +221,12 @@ public final class LinePlot {
           img.setRGB(lx + k, cy, REFERENCE_RGB);
         }
       }
-      BitmapFont.draw(img, fit(r.name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+      PlotText.draw(img, fit(r.name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
       ry += lineHeight;
     }
     if (!x.hasData || !y.hasData) {
       String none = "no points to show";
-      BitmapFont.draw(img, none, LEFT + (plotW - BitmapFont.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
+      PlotText.draw(img, none, LEFT + (plotW - PlotText.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
     }
   }
 
@@ -262,8 +261,7 @@ public final class LinePlot {
   }
 
   private static String fit(String text, int pixels) {
-    int maxChars = Math.max(3, pixels / (BitmapFont.ADVANCE * TEXT));
-    return text.length() <= maxChars ? text : text.substring(0, maxChars - 2) + "..";
+    return PlotText.fit(text, pixels, TEXT);
   }
 
   /** The x (or y) axis fitted to the data and reference lines. */

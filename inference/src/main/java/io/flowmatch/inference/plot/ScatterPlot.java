@@ -163,7 +163,7 @@ public final class ScatterPlot {
       img.setRGB(LEFT - 1, y, AXIS_RGB);
       img.setRGB(LEFT + plotW, y, AXIS_RGB);
     }
-    int th = BitmapFont.height(TEXT_SCALE);
+    int th = PlotText.height(TEXT_SCALE);
     List<String> xLabels = labels(xTicks);
     for (int i = 0; i < xTicks.length; i++) {
       int px = LEFT + toPixelX(xTicks[i], b.x(), plotW);
@@ -171,7 +171,7 @@ public final class ScatterPlot {
         img.setRGB(px, TOP + plotH + k, AXIS_RGB);
       }
       String s = xLabels.get(i);
-      BitmapFont.draw(img, s, px - BitmapFont.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
+      PlotText.draw(img, s, px - PlotText.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
     }
     List<String> yLabels = labels(yTicks);
     for (int i = 0; i < yTicks.length; i++) {
@@ -180,23 +180,19 @@ public final class ScatterPlot {
         img.setRGB(LEFT - k, py, AXIS_RGB);
       }
       String s = yLabels.get(i);
-      BitmapFont.draw(img, s, LEFT - 10 - BitmapFont.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
+      PlotText.draw(img, s, LEFT - 10 - PlotText.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
     }
     String xName = "x[0]";
-    BitmapFont.draw(
-        img, xName, LEFT + plotW / 2 - BitmapFont.width(xName, TEXT_SCALE) / 2, SIZE - th - 6, AXIS_RGB, TEXT_SCALE);
+    PlotText.draw(
+        img, xName, LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2, SIZE - th - 6, AXIS_RGB, TEXT_SCALE);
     // the y-axis name sits above the axis: the bitmap font cannot be rotated
-    BitmapFont.draw(img, "x[1]", LEFT - BitmapFont.width("x[1]", TEXT_SCALE) / 2, TOP - th - 10, AXIS_RGB, TEXT_SCALE);
+    PlotText.draw(img, "x[1]", LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2, TOP - th - 10, AXIS_RGB, TEXT_SCALE);
 
     String t = title == null ? "" : title;
     if (outside > 0) {
       t = t + (t.isEmpty() ? "" : ", ") + outside + " outside the plot";
     }
-    int maxChars = (SIZE - 12) / (BitmapFont.ADVANCE * TEXT_SCALE);
-    if (t.length() > maxChars) {
-      t = t.substring(0, maxChars - 2) + "..";
-    }
-    BitmapFont.draw(img, t, (SIZE - BitmapFont.width(t, TEXT_SCALE)) / 2, 8, AXIS_RGB, TEXT_SCALE);
+    PlotText.drawCentred(img, t, SIZE / 2, 8, SIZE - 12, AXIS_RGB, TEXT_SCALE);
     return img;
   }
 
@@ -227,7 +223,7 @@ public final class ScatterPlot {
     int px = pixelX(x, b);
     int py = pixelY(y, b);
     drawSquare(img, px, py, 4, rgb);
-    BitmapFont.draw(img, label, px + 7, py - BitmapFont.height(TEXT_SCALE) / 2, rgb, TEXT_SCALE);
+    PlotText.draw(img, label, px + 7, py - PlotText.height(TEXT_SCALE) / 2, rgb, TEXT_SCALE);
   }
 
   private static int pixelX(float x, Bounds b) {

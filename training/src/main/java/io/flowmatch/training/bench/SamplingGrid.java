@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The sampling benchmark grid: for every batch size, every open field (a model on a provider with
@@ -62,10 +62,12 @@ public final class SamplingGrid {
   /**
    * Runs the grid.
    *
-   * @param progress receives one line per finished batch size (null for none)
+   * @param solvesDone told the number of solves done (warm-ups included) after each one; the
+   *     grid makes {@code batches × targets × solvers × (repeats + 1)} of them
    */
   public static List<Row> run(
-      List<Target> targets, int[] batches, List<SolverSpec> solvers, int repeats, Consumer<String> progress) {
+      List<Target> targets, int[] batches, List<SolverSpec> solvers, int repeats, LongConsumer solvesDone) {
+    long solves = 0;
     List<Row> rows = new ArrayList<>();
     // fastest peak run per probe over the whole grid: the machine's peak, as little disturbed by
     // other processes as this run saw it
@@ -102,6 +104,7 @@ public final class SamplingGrid {
             if (error[c] != null) {
               continue;
             }
+            solvesDone.accept(++solves);
             OdeSolver solver = solvers.get(s).create();
             System.arraycopy(x0, 0, x, 0, x.length);
             long start = System.nanoTime();
@@ -146,9 +149,6 @@ public final class SamplingGrid {
                   median(perCall[c]), median(outside) / wall, flops[f], gflops, Double.NaN,
                   Double.NaN, null));
         }
-      }
-      if (progress != null) {
-        progress.accept("batch " + batch + " done");
       }
     }
     List<Row> withPeak = new ArrayList<>();

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Trains a {@link FashionClassifier} with softmax cross-entropy and AdamW (float32), one shuffled
@@ -63,6 +64,17 @@ public final class ClassifierTraining {
    */
   public static void train(
       FashionClassifier model, NDManager manager, LabelledImages data, Config config, Consumer<Epoch> progress) {
+    train(model, manager, data, config, progress, steps -> {});
+  }
+
+  /** As above; {@code stepsDone} is told the number of optimizer steps done after each one. */
+  public static void train(
+      FashionClassifier model,
+      NDManager manager,
+      LabelledImages data,
+      Config config,
+      Consumer<Epoch> progress,
+      LongConsumer stepsDone) {
     Engine.getInstance().setRandomSeed((int) config.seed());
     model.initialize(manager, DataType.FLOAT32, new Shape(config.batch(), 1, data.rows(), data.cols()));
     List<NDArray> params = new ArrayList<>();
@@ -123,6 +135,7 @@ public final class ClassifierTraining {
           adam.step(params, grads, lr.at(step));
         }
         step++;
+        stepsDone.accept(step);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       progress.accept(new Epoch(epoch, stepsPerEpoch, lossSum / n, (double) correct / n, seconds));

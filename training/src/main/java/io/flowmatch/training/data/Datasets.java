@@ -1,46 +1,46 @@
 package io.flowmatch.training.data;
 
 import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.dataset.DatasetRegistry;
 import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Loads a training set by name: the 2-D sets are generated, the image sets read from IDX files. */
+/**
+ * Loads a training set by name (names, shapes and the 2-D generators are {@link DatasetRegistry}'s):
+ * the 2-D sets are generated, the image sets read from IDX files.
+ */
 public final class Datasets {
   private Datasets() {}
 
   /** Image sets read from IDX files. */
-  public static final List<String> IMAGE_SETS = List.of("fashion-mnist", "mnist");
+  public static final List<String> IMAGE_SETS = DatasetRegistry.IMAGE_SETS;
 
   /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
-  public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  public static final Path FASHION_MNIST_DIR = DatasetRegistry.FASHION_MNIST_DIR;
 
   /** Default folder of MNIST (no package installs it here; use --data-dir). */
-  public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
+  public static final Path MNIST_DIR = DatasetRegistry.MNIST_DIR;
 
   /** The training images' file name (gzipped, as distributed). */
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
 
   /** Every valid data set name. */
   public static List<String> names() {
-    List<String> all = new ArrayList<>(ToyDatasets.NAMES);
-    all.addAll(IMAGE_SETS);
-    return all;
+    return DatasetRegistry.names();
   }
 
   /** Sample shape of a data set, known without loading it. */
   public static int[] sampleShape(String name) {
-    checkName(name);
-    return IMAGE_SETS.contains(name) ? new int[] {1, 28, 28} : new int[] {2};
+    return DatasetRegistry.sampleShape(name);
   }
 
   /** The default data folder of an image set. */
   public static Path defaultDir(String name) {
-    return name.equals("mnist") ? MNIST_DIR : FASHION_MNIST_DIR;
+    return DatasetRegistry.defaultDir(name);
   }
 
   /**
@@ -79,9 +79,6 @@ public final class Datasets {
   }
 
   private static void checkName(String name) {
-    if (!names().contains(name)) {
-      throw FlowmatchException.invalidArgument(
-          "unknown data set '" + name + "', expected one of " + String.join(", ", names()));
-    }
+    DatasetRegistry.check(name);
   }
 }

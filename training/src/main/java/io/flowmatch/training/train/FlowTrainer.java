@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.data.BatchSampler;
@@ -58,7 +59,8 @@ public final class FlowTrainer implements AutoCloseable {
   private long lastCheckpointStep = -1;
   private volatile boolean stopRequested;
   private long stopAtStep = Long.MAX_VALUE;
-  private boolean progress = true;
+  private boolean quiet;
+  private boolean forceBar;
 
   /**
    * Builds the networks and the optimizer; restores the run's checkpoint if it has one.
@@ -148,9 +150,14 @@ public final class FlowTrainer implements AutoCloseable {
     return scaler;
   }
 
-  /** Turns the stderr progress line off (tests). */
+  /** Turns the stderr progress off ({@code --quiet}). */
   public void quiet() {
-    this.progress = false;
+    this.quiet = true;
+  }
+
+  /** Draws the progress bar even when stderr is not a terminal ({@code --progress}). */
+  public void forceBar() {
+    this.forceBar = true;
   }
 
   /** Asks the loop to checkpoint after the current step and return (safe from any thread). */
@@ -173,7 +180,8 @@ public final class FlowTrainer implements AutoCloseable {
   /** Runs until {@code config.steps()} steps are done (or a stop is requested). */
   public Result train() throws IOException {
     long total = config.steps();
-    ProgressBar bar = progress ? new ProgressBar(err, total) : null;
+    Progress bar = Progress.open(err, "train", total, "steps", quiet, forceBar);
+    bar.update(step);
     long startStep = step;
     double trainNanos = 0;
     double rate = 0;
@@ -201,9 +209,7 @@ public final class FlowTrainer implements AutoCloseable {
           log.flush(); // so that log.csv can be watched while training
           lastFlush = System.nanoTime();
         }
-        if (bar != null) {
-          bar.update(step, o.loss, rate / config.batch(), scaler.scale(), step == total);
-        }
+        bar.update(step, progressText(o.loss, rate));
         boolean last = step == total;
         if (last || step % config.checkpointEvery() == 0) {
           log.flush();
@@ -218,13 +224,17 @@ public final class FlowTrainer implements AutoCloseable {
         saveCheckpoint();
       }
     } finally {
-      if (bar != null) {
-        bar.finish();
-      }
+      bar.close();
     }
     long done = step - startStep;
     double seconds = trainNanos / 1e9;
     return new Result(step, lastLoss, done > 0 ? done * config.batch() / seconds : 0, seconds, skippedSteps, interrupted);
+  }
+
+  /** The bar's extra text: loss, images/s, and the loss scale when it is not 1. */
+  private String progressText(double loss, double samplesPerSecond) {
+    return String.format(java.util.Locale.ROOT, "loss %.4f, %.0f samples/s%s", loss, samplesPerSecond,
+        scaler.scale() != 1.0 ? String.format(java.util.Locale.ROOT, ", scale %.0f", scaler.scale()) : "");
   }
 
   private record StepOutcome(float loss, double lr, double scaleUsed, boolean skipped) {}

@@ -167,6 +167,7 @@ public final class OnnxExporter {
     meta.put(ModelMetadata.PRECISION, precision.metadataValue());
     meta.putIfAbsent(ModelMetadata.DATE, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
+    meta.putIfAbsent(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE);
     meta.forEach(g::metadata);
     return g.toBytes();
   }

@@ -1,0 +1,101 @@
+package io.flowmatch.inference.cli;
+
+import io.flowmatch.inference.compare.Provenance;
+import io.flowmatch.inference.compare.ResultJson;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.inference.metrics.ClassifierMetrics;
+import io.flowmatch.inference.plot.BarPlot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code eval --out DIR}: eval.json, eval.csv and, with a classifier, class-histogram.png. */
+final class EvalFiles {
+  private EvalFiles() {}
+
+  static void write(Path dir, String model, String source, Long seed, int count, QualityOptions.Setup quality,
+      double[] scores, ClassifierMetrics.Scored classified, List<String> classNames) {
+    List<String> names = quality.metric().names();
+    double[] floor = quality.floor();
+    ResultJson.Json j = new ResultJson.Json();
+    j.open('{');
+    Provenance.current().writeTo(j);
+    j.key("model").string(model);
+    j.key("samples").integer(count);
+    j.key("source").string(source);
+    j.key("seed");
+    if (seed == null) {
+      j.nullValue();
+    } else {
+      j.integer(seed);
+    }
+    j.key("reference").string(quality.data().referenceDescription());
+    j.key("floor_data").string(quality.data().floorDescription());
+    j.key("metrics").open('[');
+    for (int k = 0; k < names.size(); k++) {
+      j.open('{');
+      j.key("name").string(names.get(k));
+      j.key("value").number(scores[k]);
+      j.key("floor").number(floor[k]);
+      j.key("ratio").number(floor[k] > 0 ? scores[k] / floor[k] : Double.NaN);
+      j.close('}');
+    }
+    j.close(']');
+    StringBuilder csv = new StringBuilder("metric,value,floor,ratio\n");
+    for (int k = 0; k < names.size(); k++) {
+      csv.append(String.format(Locale.ROOT, "%s,%.9g,%.9g,%s%n", names.get(k), scores[k], floor[k],
+          floor[k] > 0 ? String.format(Locale.ROOT, "%.6f", scores[k] / floor[k]) : ""));
+    }
+    byte[] png = null;
+    if (classified != null) {
+      ClassHistogram samples = classified.classes();
+      ClassHistogram data = quality.classifierMetrics().dataClasses();
+      j.key("classes").open('[');
+      List<String> labels = new ArrayList<>();
+      double[][] shares = new double[2][samples.classes()];
+      for (int k = 0; k < samples.classes(); k++) {
+        String label = k < classNames.size() ? classNames.get(k).trim() : Integer.toString(k);
+        labels.add(label);
+        shares[0][k] = samples.fraction(k);
+        shares[1][k] = data.fraction(k);
+        j.open('{');
+        j.key("class").integer(k);
+        j.key("name").string(label);
+        j.key("samples").integer(samples.counts()[k]);
+        j.key("share").number(samples.fraction(k));
+        j.key("data_share").number(data.fraction(k));
+        j.close('}');
+      }
+      j.close(']');
+      j.key("class_total_variation").number(samples.totalVariation(data));
+      png = pngBytes(BarPlot.render(
+          String.format(Locale.ROOT, "classes of %d samples of %s (classifier's argmax), total variation %.3f",
+              count, Path.of(model).getFileName(), samples.totalVariation(data)),
+          labels, List.of("samples", "data"), shares));
+    }
+    j.close('}');
+    try {
+      Files.createDirectories(dir);
+      AtomicFile.write(dir.resolve("eval.json"), (j + "\n").getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(dir.resolve("eval.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+      if (png != null) {
+        AtomicFile.write(dir.resolve("class-histogram.png"), png);
+      }
+    } catch (IOException e) {
+      throw new FailureException("cannot write --out " + dir + ": " + IoMessages.of(e), e);
+    }
+  }
+
+  private static byte[] pngBytes(java.awt.image.BufferedImage image) {
+    try {
+      return CompareCommand.png(image);
+    } catch (IOException e) {
+      throw new FailureException("cannot encode the class histogram as PNG: " + e.getMessage(), e);
+    }
+  }
+}
