@@ -13,6 +13,7 @@ final class Commands {
     cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
     cl.addSubcommand("compare", new io.flowmatch.inference.cli.CompareCommand());
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
+    cl.addSubcommand("likelihood", new io.flowmatch.inference.cli.LikelihoodCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       InterpolateCommand.class,
       CompareCommand.class,
       EvalCommand.class,
+      LikelihoodCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {
