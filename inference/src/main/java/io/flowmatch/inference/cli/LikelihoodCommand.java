@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -163,7 +162,7 @@ public final class LikelihoodCommand implements Callable<Integer> {
           }
         }
         data = TestImages.read(indices, dataDir, shape, jvp.metadata(), range);
-        dequantize(data, range, seed);
+        BitsPerDim.dequantizeScaled(data, range.lo(), range.hi(), seed);
       } else {
         data = Items.read("--input", input, shape, range);
       }
@@ -220,32 +219,11 @@ public final class LikelihoodCommand implements Callable<Integer> {
   }
 
   private JacobianVectorProduct openJvp(PrintWriter stderr) {
-    FieldOptions options = new FieldOptions(
-        modelOptions.provider, modelOptions.strict, modelOptions.threads, modelOptions.optimization,
-        modelOptions.callBatch(), modelOptions.shape == null ? null
-            : ModelOptions.parseShape(modelOptions.shape),
-        line -> stderr.println("warning: " + line));
+    FieldOptions options = SampleLogProb.fieldOptions(modelOptions, stderr);
     if (jvpMode.equals("finite-difference")) {
       return new FiniteDifferenceJvp(OnnxVelocityField.open(modelOptions.resolve(), options));
     }
     return JvpModel.open(modelOptions.resolve(), options);
-  }
-
-  /**
-   * Pixels k (recovered from the scaled test images) to x = lo + (k + u)·(hi − lo)/256, u uniform,
-   * seeded: the dequantisation {@link BitsPerDim} assumes.
-   */
-  static void dequantize(float[] data, ValueRange range, long seed) {
-    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    double lo = range.lo();
-    double hi = range.hi();
-    int[] pixel = new int[1];
-    double[] u = new double[1];
-    for (int i = 0; i < data.length; i++) {
-      pixel[0] = (int) Math.round((data[i] - lo) / (hi - lo) * 255);
-      u[0] = random.nextDouble();
-      BitsPerDim.dequantize(pixel, u, lo, hi, data, i);
-    }
   }
 
   private String describe(NllSummary s, int count, int d, boolean images, ValueRange range,

@@ -41,4 +41,18 @@ public final class BitsPerDim {
       out[offset + i] = (float) (lo + (pixels[i] + uniforms[i]) * w);
     }
   }
+
+  /**
+   * Dequantises in place data that holds 8-bit pixels scaled onto [lo, hi] as lo + k·(hi − lo)/255
+   * (how flowmatch reads images): recovers k and writes lo + (k + u)·(hi − lo)/256 with u uniform
+   * from {@code seed}.
+   */
+  public static void dequantizeScaled(float[] data, double lo, double hi, long seed) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
+    double w = (hi - lo) / LEVELS;
+    for (int i = 0; i < data.length; i++) {
+      long k = Math.round((data[i] - lo) / (hi - lo) * (LEVELS - 1));
+      data[i] = (float) (lo + (k + random.nextDouble()) * w);
+    }
+  }
 }

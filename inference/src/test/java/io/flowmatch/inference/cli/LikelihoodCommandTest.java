@@ -76,6 +76,30 @@ class LikelihoodCommandTest {
     assertTrue(worst < 1e-3, "max error " + worst);
   }
 
+  /** sample --log-prob scores the samples it makes, in the same solve: the mixture's density. */
+  @Test
+  void sampleLogProbMatchesTheClosedForm() throws IOException {
+    Path samples = dir.resolve("s.npy");
+    Path scores = dir.resolve("lp.npy");
+    Run r = run("sample", "--model", "../models/gmm8.onnx", "--n", "50", "--solver", "dopri5",
+        "--rtol", "1e-6", "--atol", "1e-6", "--threads", "1", "--save-npy", samples.toString(),
+        "--log-prob", scores.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("log p(x) of the samples: mean "), r.out());
+    float[] x = Npy.read(samples).data();
+    byte[] raw = Files.readAllBytes(scores);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int header = 10 + (b.getShort(8) & 0xffff);
+    GaussianMixture gmm = GaussianMixture.circle(8, 4, 0.5);
+    double worst = 0;
+    for (int i = 0; i < 50; i++) {
+      double lp = b.getDouble(header + 8 * i);
+      worst = Math.max(worst, Math.abs(lp
+          - io.flowmatch.inference.likelihood.LikelihoodTestSupport.mixtureLogDensity(gmm, x, 2 * i)));
+    }
+    assertTrue(worst < 1e-3, "max error " + worst);
+  }
+
   @Test
   void testImagesGiveBitsPerDimAndJson() throws IOException {
     Path json = dir.resolve("bpd.json");
@@ -83,7 +107,7 @@ class LikelihoodCommandTest {
         "euler", "--steps", "2", "--threads", "1", "--out", json.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("bits/dim: "), r.out());
-    assertTrue(r.out().contains("+ 7, D = 784"), r.out());
+    assertTrue(r.out().contains("(NLL/(D ln 2) + 7.000, D = 784)"), r.out());
     String text = Files.readString(json);
     assertTrue(text.contains("\"bpd\": "), text);
   }
