@@ -3,6 +3,7 @@ package io.flowmatch.training.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
 import java.util.TreeMap;
@@ -109,11 +110,11 @@ public record TrainConfig(
     try {
       c = GSON.fromJson(json, TrainConfig.class);
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException("config.json is not valid: " + e.getMessage());
+      throw FlowmatchException.invalidArgument("config.json is not valid: " + e.getMessage());
     }
     if (c == null || c.dataset == null || c.model == null || c.sampleShape == null || c.path == null
         || c.precision == null) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "config.json is missing dataset, model, sampleShape, path or precision");
     }
     return c;

@@ -2,6 +2,7 @@ package io.flowmatch.training.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.flowmatch.inference.error.FlowmatchException;
 
 /**
  * {@code checkpoint/state.json}: where a run stands. The random streams need no state of their own:
@@ -38,7 +39,7 @@ public record TrainState(
   public static TrainState fromJson(String json) {
     TrainState s = GSON.fromJson(json, TrainState.class);
     if (s == null) {
-      throw new IllegalArgumentException("state.json is empty");
+      throw FlowmatchException.invalidArgument("state.json is empty");
     }
     return s;
   }
