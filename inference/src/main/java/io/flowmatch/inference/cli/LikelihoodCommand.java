@@ -1,6 +1,5 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
@@ -19,7 +18,6 @@ import io.flowmatch.inference.likelihood.ProbeDistribution;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -185,12 +183,7 @@ public final class LikelihoodCommand implements Callable<Integer> {
         for (int from = 0; from < count; from += batch) {
           int m = Math.min(batch, count - from);
           System.arraycopy(data, from * d, x, 0, m * d);
-          LikelihoodResult r;
-          try {
-            r = likelihood.logDensity(x, m, from, null);
-          } catch (SolverException e) {
-            throw new FlowmatchException(ErrorKind.NUMERIC, e.getMessage(), e);
-          }
+          LikelihoodResult r = likelihood.logDensity(x, m, from, null);
           for (int i = 0; i < m; i++) {
             nll[from + i] = r.nll(i);
             prior[from + i] = r.priorLogProb()[i];

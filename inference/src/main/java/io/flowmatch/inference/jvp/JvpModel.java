@@ -8,8 +8,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.io.Float16;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -245,7 +246,8 @@ public final class JvpModel implements JacobianVectorProduct {
         shape[i + 1] = sampleShape[i];
       }
       int elements = rows * sampleSize;
-      String[] names = {"x", JvpTransform.U, "v", JvpTransform.JVP};
+      String[] names = {
+          ModelMetadata.INPUT_X, JvpTransform.U, ModelMetadata.OUTPUT_V, JvpTransform.JVP};
       try {
         for (int k = 0; k < 4; k++) {
           io[k] = ByteBuffer.allocateDirect(elements * (half ? 2 : 4)).order(ByteOrder.nativeOrder());
@@ -258,7 +260,7 @@ public final class JvpModel implements JacobianVectorProduct {
         tBuffer = ByteBuffer.allocateDirect(rows * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         OnnxTensor tt = OnnxTensor.createTensor(env, tBuffer, new long[] {rows});
         tensors.add(tt);
-        inputs.put("t", tt);
+        inputs.put(ModelMetadata.INPUT_T, tt);
       } catch (OrtException | RuntimeException e) {
         close();
         throw e;

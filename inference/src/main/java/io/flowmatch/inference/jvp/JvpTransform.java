@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelMetadata;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,9 +51,9 @@ public final class JvpTransform {
    */
   public static ModelProto derive(ModelProto model, int[] sampleShape, int probeRows) {
     GraphProto graph = model.getGraph();
-    ValueInfoProto x = find(graph.getInputList(), "x", "input");
-    find(graph.getInputList(), "t", "input");
-    ValueInfoProto v = find(graph.getOutputList(), "v", "output");
+    ValueInfoProto x = find(graph.getInputList(), ModelMetadata.INPUT_X, "input");
+    find(graph.getInputList(), ModelMetadata.INPUT_T, "input");
+    ValueInfoProto v = find(graph.getOutputList(), ModelMetadata.OUTPUT_V, "output");
     for (ValueInfoProto i : graph.getInputList()) {
       if (i.getName().equals(U)) {
         throw FlowmatchException.badModel("jvp: the model already has an input named '" + U + "'");
@@ -72,7 +73,7 @@ public final class JvpTransform {
     out.addInput(x.toBuilder().setName(U));
     out.addOutput(v.toBuilder().setName(JVP));
     TangentGraph g = new TangentGraph(out, types, opset);
-    g.setTangent("x", U);
+    g.setTangent(ModelMetadata.INPUT_X, U);
     for (NodeProto node : graph.getNodeList()) {
       g.copy(node);
       boolean differentiated = node.getInputList().stream().anyMatch(i -> g.tangent(i) != null);
@@ -80,9 +81,9 @@ public final class JvpTransform {
         TangentRules.rule(node).apply(g, node);
       }
     }
-    String dv = g.tangent("v");
+    String dv = g.tangent(ModelMetadata.OUTPUT_V);
     if (dv == null) {
-      dv = g.zerosLike("v"); // v does not depend on x
+      dv = g.zerosLike(ModelMetadata.OUTPUT_V); // v does not depend on x
     }
     g.nodeMulti("Identity", List.of(dv), List.of(JVP), List.of());
 
@@ -98,7 +99,7 @@ public final class JvpTransform {
    * anything runs.
    */
   private static void checkSupported(GraphProto graph) {
-    java.util.Set<String> dependent = new java.util.HashSet<>(Set.of("x"));
+    java.util.Set<String> dependent = new java.util.HashSet<>(Set.of(ModelMetadata.INPUT_X));
     java.util.Set<String> missing = new java.util.TreeSet<>();
     for (NodeProto node : graph.getNodeList()) {
       if (node.getInputList().stream().anyMatch(dependent::contains)) {

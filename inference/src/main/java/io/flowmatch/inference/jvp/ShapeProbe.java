@@ -13,7 +13,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.io.Float16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -70,7 +71,7 @@ final class ShapeProbe {
     byte[] bytes = model.toBuilder().setGraph(exposed).build().toByteArray();
 
     int xType = graph.getInputList().stream()
-        .filter(i -> i.getName().equals("x"))
+        .filter(i -> i.getName().equals(ModelMetadata.INPUT_X))
         .findFirst()
         .map(i -> i.getType().getTensorType().getElemType())
         .orElse(TensorProto.DataType.FLOAT_VALUE);
@@ -88,9 +89,9 @@ final class ShapeProbe {
       try (OrtSession session = env.createSession(bytes, so);
           OnnxTensor x = probeX(env, xType, xShape, rows * size);
           OnnxTensor t = OnnxTensor.createTensor(env, probeT(rows), new long[] {rows});
-          OrtSession.Result result = session.run(Map.of("x", x, "t", t))) {
-        types.put("x", new TensorType(xShape, xType));
-        types.put("t", new TensorType(new long[] {rows}, TensorProto.DataType.FLOAT_VALUE));
+          OrtSession.Result result = session.run(Map.of(ModelMetadata.INPUT_X, x, ModelMetadata.INPUT_T, t))) {
+        types.put(ModelMetadata.INPUT_X, new TensorType(xShape, xType));
+        types.put(ModelMetadata.INPUT_T, new TensorType(new long[] {rows}, TensorProto.DataType.FLOAT_VALUE));
         for (Map.Entry<String, OnnxValue> e : result) {
           if (e.getValue().getInfo() instanceof TensorInfo info) {
             types.put(e.getKey(), new TensorType(info.getShape(), onnxType(info.onnxType)));

@@ -117,10 +117,10 @@ class JvpModelTest {
       Batch b = Batch.random(6, 2, scale, 11);
       // both see the same float16-representable x and u
       for (int i = 0; i < b.x.length; i++) {
-        b.x[i] = io.flowmatch.inference.onnx.Float16.toFloat(
-            io.flowmatch.inference.onnx.Float16.fromFloat(b.x[i]));
-        b.u[i] = io.flowmatch.inference.onnx.Float16.toFloat(
-            io.flowmatch.inference.onnx.Float16.fromFloat(b.u[i]));
+        b.x[i] = io.flowmatch.inference.io.Float16.toFloat(
+            io.flowmatch.inference.io.Float16.fromFloat(b.x[i]));
+        b.u[i] = io.flowmatch.inference.io.Float16.toFloat(
+            io.flowmatch.inference.io.Float16.fromFloat(b.u[i]));
       }
       float[] v = new float[12];
       float[] a = new float[12];
