@@ -16,6 +16,7 @@ final class Commands {
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
     cl.addSubcommand("quantize", new io.flowmatch.inference.cli.QuantizeCommand());
     cl.addSubcommand("opset", new io.flowmatch.inference.cli.OpsetCommand());
+    cl.addSubcommand("likelihood", new io.flowmatch.inference.cli.LikelihoodCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());
     cl.addSubcommand("train-classifier", new TrainClassifierCommand());

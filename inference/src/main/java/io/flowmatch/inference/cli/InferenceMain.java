@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       QuantizeCommand.class,
       OpsetCommand.class,
+      LikelihoodCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class InferenceMain implements Runnable {
