@@ -153,7 +153,7 @@ public record ModelCard(
       m.put(ModelMetadata.DATA_RANGE, number(dataRange.lo()) + "," + number(dataRange.hi()));
     }
     put(m, ModelMetadata.PATH, path);
-    if (!pathParams.isEmpty()) {
+    if (path != null || !pathParams.isEmpty()) {
       List<String> parts = new ArrayList<>();
       pathParams.forEach((k, v) -> parts.add(k + "=" + number(v)));
       m.put(ModelMetadata.PATH_PARAMS, String.join(",", parts));
