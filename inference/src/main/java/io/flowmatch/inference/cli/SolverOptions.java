@@ -1,9 +1,10 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** The ODE solver options shared by sample, encode, decode and interpolate (a picocli mixin). */
@@ -42,12 +43,22 @@ public final class SolverOptions {
   String grid;
 
   /**
-   * The solver these options describe.
+   * The solver these options describe, as an integrator for one run.
    *
    * @throws UsageException for an unknown solver, options of the other kind of solver, or values
    *     out of range
    */
   OdeSolver create() {
+    return solver().create();
+  }
+
+  /**
+   * The typed solver these options describe: the command line's request, as the Java API takes it.
+   *
+   * @throws UsageException for an unknown solver, options of the other kind of solver, or values
+   *     out of range
+   */
+  Solver solver() {
     if (!Solvers.names().contains(solver)) {
       throw new UsageException(
           "unknown solver '" + solver + "', expected one of: " + String.join(", ", Solvers.names()));
@@ -63,24 +74,22 @@ public final class SolverOptions {
       String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
       throw new UsageException(opt + " is for adaptive solvers; " + solver + " takes --steps");
     }
-    return Solvers.create(
-        solver,
-        new SolverSettings(
-            stepsOrDefault(),
-            rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-            atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-            maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-            grid));
+    Solver s =
+        Solver.named(
+            solver,
+            new SolverSettings(
+                stepsOrDefault(),
+                rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
+                atol != null ? atol : SolverSettings.DEFAULT_ATOL,
+                maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
+                grid));
+    // the grid name was checked above; naming it, even uniform, shows it in describe()
+    return grid == null ? s : s.grid(Solver.Grid.valueOf(grid.toUpperCase(Locale.ROOT)));
   }
 
   /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}. */
   String describe() {
-    if (Solvers.isAdaptive(solver)) {
-      double r = rtol != null ? rtol : SolverSettings.DEFAULT_RTOL;
-      double a = atol != null ? atol : SolverSettings.DEFAULT_ATOL;
-      return solver + " (rtol " + Numbers.compact(r) + ", atol " + Numbers.compact(a) + ")";
-    }
-    return solver + " (" + stepsOrDefault() + " steps" + (grid == null ? "" : ", " + grid + " grid") + ")";
+    return solver().describe();
   }
 
   private int stepsOrDefault() {
