@@ -58,7 +58,9 @@ public final class Comparison {
     this.model = model;
   }
 
-  /** A comparison on {@code model}: 2000 samples, seed 0, batches of 256, dop853 reference at 1e-8. */
+  /**
+   * A comparison on {@code model}: 2000 samples, seed 0, batches of 256, dop853 reference at 1e-8.
+   */
   public static Comparison on(FlowModel model) {
     return new Comparison(Objects.requireNonNull(model, "model"));
   }
@@ -77,8 +79,13 @@ public final class Comparison {
   /** Adds one solver (an adaptive one needs rtol = atol to be drawn on one line). */
   public Comparison solver(Solver solver) {
     SolverSettings s = solver.settings();
-    settings.add(new SolverSetting(solver.name(), s.grid(), solver.adaptive() ? 0 : s.steps(),
-        solver.adaptive() ? s.rtol() : 0, solver.adaptive() ? s.atol() : 0));
+    settings.add(
+        new SolverSetting(
+            solver.name(),
+            s.grid(),
+            solver.adaptive() ? 0 : s.steps(),
+            solver.adaptive() ? s.rtol() : 0,
+            solver.adaptive() ? s.atol() : 0));
     return this;
   }
 
@@ -93,7 +100,9 @@ public final class Comparison {
     return this;
   }
 
-  /** Samples per solve (default 256); whole-batch adaptive solvers share one step size per batch. */
+  /**
+   * Samples per solve (default 256); whole-batch adaptive solvers share one step size per batch.
+   */
   public Comparison batch(int samples) {
     this.batch = positive("batch", samples);
     return this;
@@ -102,7 +111,8 @@ public final class Comparison {
   /** rtol = atol of the reference dop853 solve (default 1e-8). */
   public Comparison referenceTolerance(double tolerance) {
     if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
-      throw FlowmatchException.invalidArgument("reference tolerance must be a positive number, got " + tolerance);
+      throw FlowmatchException.invalidArgument(
+          "reference tolerance must be a positive number, got " + tolerance);
     }
     this.referenceTolerance = tolerance;
     return this;
@@ -123,7 +133,8 @@ public final class Comparison {
   /** Evaluation bound of the adaptive settings (default 10000). */
   public Comparison maxEvaluations(long bound) {
     if (bound < 1) {
-      throw FlowmatchException.invalidArgument("max evaluations must be a positive integer, got " + bound);
+      throw FlowmatchException.invalidArgument(
+          "max evaluations must be a positive integer, got " + bound);
     }
     this.maxEvaluations = bound;
     return this;
@@ -143,7 +154,8 @@ public final class Comparison {
    */
   public Report run() {
     if (settings.isEmpty()) {
-      throw FlowmatchException.invalidArgument("no solver settings to compare: call solvers(...) or solver(...)");
+      throw FlowmatchException.invalidArgument(
+          "no solver settings to compare: call solvers(...) or solver(...)");
     }
     int size = model.sampleSize();
     float[] initial = new float[Math.multiplyExact(n, size)];
@@ -153,8 +165,9 @@ public final class Comparison {
     double refNfe = Double.NaN;
     double refSeconds = Double.NaN;
     if (reference) {
-      ReferenceSolver solver = new ReferenceSolver(referenceTolerance, referenceTolerance,
-          ReferenceSolver.DEFAULT_MAX_EVALUATIONS);
+      ReferenceSolver solver =
+          new ReferenceSolver(
+              referenceTolerance, referenceTolerance, ReferenceSolver.DEFAULT_MAX_EVALUATIONS);
       ReferenceSolver.Result solved = solver.solve(model.field(), initial, n, batch, 0, 1);
       ref = solved.x();
       refText = solver.describe() + ", batches of " + Math.min(batch, n);
@@ -162,8 +175,17 @@ public final class Comparison {
       refSeconds = solved.wallNanos() / 1e9;
     }
     CompareEngine engine =
-        new CompareEngine(model.field(), initial, n, batch, 0, 1, ref,
-            quality == null ? null : quality.metric(), maxEvaluations, repeats);
+        new CompareEngine(
+            model.field(),
+            initial,
+            n,
+            batch,
+            0,
+            1,
+            ref,
+            quality == null ? null : quality.metric(),
+            maxEvaluations,
+            repeats);
     List<SettingResult> results = engine.run(List.copyOf(settings), CompareEngine.Listener.NONE);
     double[] floor = null;
     if (quality != null) {
@@ -172,9 +194,21 @@ public final class Comparison {
     }
     return new Report(
         new CompareReport(
-            model.name(), model.sampleShape(), model.provider(), n, batch, "Gaussian, seed " + seed,
-            refText, refNfe, refSeconds, quality == null ? null : quality.description(),
-            quality == null ? List.of() : quality.names(), floor, maxEvaluations, repeats, results,
+            model.name(),
+            model.sampleShape(),
+            model.provider(),
+            n,
+            batch,
+            "Gaussian, seed " + seed,
+            refText,
+            refNfe,
+            refSeconds,
+            quality == null ? null : quality.description(),
+            quality == null ? List.of() : quality.names(),
+            floor,
+            maxEvaluations,
+            repeats,
+            results,
             ConvergenceOrder.of(results)));
   }
 
@@ -212,12 +246,29 @@ public final class Comparison {
     public String table() {
       CompareReport r = report;
       StringBuilder sb = new StringBuilder();
-      sb.append("model ").append(r.model()).append(", ").append(r.samples()).append(" samples of shape ")
-          .append(java.util.Arrays.toString(r.sampleShape())).append(", batches of ").append(r.batch())
-          .append(", noise: ").append(r.noise()).append(", provider ").append(r.provider()).append('\n');
+      sb.append("model ")
+          .append(r.model())
+          .append(", ")
+          .append(r.samples())
+          .append(" samples of shape ")
+          .append(java.util.Arrays.toString(r.sampleShape()))
+          .append(", batches of ")
+          .append(r.batch())
+          .append(", noise: ")
+          .append(r.noise())
+          .append(", provider ")
+          .append(r.provider())
+          .append('\n');
       if (r.reference() != null) {
-        sb.append("reference: ").append(r.reference()).append(String.format(Locale.ROOT,
-            ", NFE/sample %.1f, %.2f s", r.referenceNfe(), r.referenceSeconds())).append('\n');
+        sb.append("reference: ")
+            .append(r.reference())
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    ", NFE/sample %.1f, %.2f s",
+                    r.referenceNfe(),
+                    r.referenceSeconds()))
+            .append('\n');
       }
       if (r.hasQuality()) {
         sb.append("quality: ").append(r.qualityDescription()).append('\n');
@@ -256,12 +307,14 @@ public final class Comparison {
         String html = HtmlReport.render(report, plots, Map.of(), null);
         write(dir, "report.html", html.getBytes(StandardCharsets.UTF_8), written);
       } catch (IOException e) {
-        throw FlowmatchException.io("cannot write the comparison to " + dir + ": " + e.getMessage(), e);
+        throw FlowmatchException.io(
+            "cannot write the comparison to " + dir + ": " + e.getMessage(), e);
       }
       return written;
     }
 
-    private static void write(Path dir, String name, byte[] bytes, List<String> written) throws IOException {
+    private static void write(Path dir, String name, byte[] bytes, List<String> written)
+        throws IOException {
       AtomicFile.write(dir.resolve(name), bytes);
       written.add(name);
     }

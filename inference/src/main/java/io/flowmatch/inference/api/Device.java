@@ -7,16 +7,16 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Where and how a model runs: execution provider, threads, graph optimisation and the size of
- * one model call. Immutable; each {@code with}-style method returns a new value, checked at once.
+ * Where and how a model runs: execution provider, threads, graph optimisation and the size of one
+ * model call. Immutable; each {@code with}-style method returns a new value, checked at once.
  *
  * <pre>{@code
  * Device d = Device.cpu().threads(2);          // 2 intra-op threads
  * Device g = Device.cuda().strict(true);       // fail instead of falling back to cpu
  * }</pre>
  *
- * <p>Defaults are the command line's: every core ({@code threads 0}), all graph optimisations,
- * the call size chosen from the model's graph, GPU providers falling back to cpu with a warning,
+ * <p>Defaults are the command line's: every core ({@code threads 0}), all graph optimisations, the
+ * call size chosen from the model's graph, GPU providers falling back to cpu with a warning,
  * warnings to {@code System.err}.
  */
 public final class Device {
@@ -118,7 +118,11 @@ public final class Device {
   /** Graph optimisation level (default {@link Optimization#ALL}). */
   public Device optimization(Optimization level) {
     return new Device(
-        provider, strict, threads, Objects.requireNonNull(level, "optimization"), callBatch,
+        provider,
+        strict,
+        threads,
+        Objects.requireNonNull(level, "optimization"),
+        callBatch,
         warnings);
   }
 

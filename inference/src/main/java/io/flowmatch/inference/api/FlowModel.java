@@ -38,8 +38,8 @@ public final class FlowModel implements AutoCloseable {
   }
 
   /**
-   * Opens {@code model} on {@code device} and checks it against the model contract (inputs {@code
-   * x [N, ...]}, {@code t [N]}, output {@code v}).
+   * Opens {@code model} on {@code device} and checks it against the model contract (inputs {@code x
+   * [N, ...]}, {@code t [N]}, output {@code v}).
    *
    * @throws io.flowmatch.inference.error.FlowmatchException INVALID_ARGUMENT for a missing file,
    *     BAD_MODEL for a file that breaks the contract or has no known sample shape

@@ -12,9 +12,9 @@ import java.util.Objects;
 
 /**
  * Integrates a {@link FlowModel}'s velocity field: sampling (noise at t = 0 to data at t = 1),
- * encoding (data to noise), decoding (noise to data) and interpolation between two data points.
- * A builder: each setter checks its value and returns this sampler; the run methods may be called
- * any number of times.
+ * encoding (data to noise), decoding (noise to data) and interpolation between two data points. A
+ * builder: each setter checks its value and returns this sampler; the run methods may be called any
+ * number of times.
  *
  * <pre>{@code
  * SampleResult r = model.sampler().solver(Solver.heun(20)).seed(0).batch(256).sample(1000);
@@ -23,8 +23,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Defaults are the command line's: {@code Solver.heun(20)}, seed 0, batches of 256. The same
- * settings give bit-identical samples to {@code flowmatch sample}, whatever the batch size:
- * sample {@code i}'s noise depends only on the seed and {@code i}.
+ * settings give bit-identical samples to {@code flowmatch sample}, whatever the batch size: sample
+ * {@code i}'s noise depends only on the seed and {@code i}.
  */
 public final class FlowSampler {
   /** Most samples per solve when {@link #batch} is not given (as on the command line). */
@@ -142,8 +142,12 @@ public final class FlowSampler {
     int size = model.sampleSize();
     if (a.length != size || b.length != size) {
       throw FlowmatchException.invalidArgument(
-          "interpolate: a and b must hold one sample of " + size + " floats, got " + a.length
-              + " and " + b.length);
+          "interpolate: a and b must hold one sample of "
+              + size
+              + " floats, got "
+              + a.length
+              + " and "
+              + b.length);
     }
     if (frames < 2) {
       throw FlowmatchException.invalidArgument(

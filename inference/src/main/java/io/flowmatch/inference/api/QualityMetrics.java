@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scores generated samples against data, as {@code flowmatch eval} does: energy distance and
- * sliced Wasserstein-2 for small samples (at most {@value PointCloudMetrics#MAX_DIMENSION}
- * values), and with a classifier the Fréchet distance of its features and the total variation
- * of its class histogram. Every score comes with its floor: the same metric applied to an
- * independent data sample of the same size, the value sampling noise alone reaches.
+ * Scores generated samples against data, as {@code flowmatch eval} does: energy distance and sliced
+ * Wasserstein-2 for small samples (at most {@value PointCloudMetrics#MAX_DIMENSION} values), and
+ * with a classifier the Fréchet distance of its features and the total variation of its class
+ * histogram. Every score comes with its floor: the same metric applied to an independent data
+ * sample of the same size, the value sampling noise alone reaches.
  *
  * <pre>{@code
  * try (FlowModel model = FlowModel.open(Path.of("models/gmm8.onnx"));
@@ -57,17 +57,26 @@ public final class QualityMetrics implements AutoCloseable {
     GaussianMixture mixture = model.card().mixture();
     if (mixture == null) {
       throw FlowmatchException.invalidArgument(
-          "model " + model.name() + " has no Gaussian mixture in its card (architecture "
-              + model.card().architecture() + "); give the data with QualityMetrics.against");
+          "model "
+              + model.name()
+              + " has no Gaussian mixture in its card (architecture "
+              + model.card().architecture()
+              + "); give the data with QualityMetrics.against");
     }
     if (mixture.dimension() != model.sampleSize()) {
       throw FlowmatchException.badModel(
-          "the model's mixture has dimension " + mixture.dimension() + " but its samples have "
-              + model.sampleSize() + " values");
+          "the model's mixture has dimension "
+              + mixture.dimension()
+              + " but its samples have "
+              + model.sampleSize()
+              + " values");
     }
     String name = model.card().dataset() != null ? model.card().dataset() : "mixture";
-    return against(ReferenceData.ofMixture(mixture, name, Math.max(n, DEFAULT_REFERENCE), n, seed),
-        model.sampleShape(), null, 0);
+    return against(
+        ReferenceData.ofMixture(mixture, name, Math.max(n, DEFAULT_REFERENCE), n, seed),
+        model.sampleShape(),
+        null,
+        0);
   }
 
   /**
@@ -84,13 +93,17 @@ public final class QualityMetrics implements AutoCloseable {
     List<QualityMetric> parts = new ArrayList<>();
     int size = data.sampleSize();
     if (size <= PointCloudMetrics.MAX_DIMENSION) {
-      parts.add(new PointCloudMetrics(data.reference(), data.referenceCount(), size, data.referenceDescription()));
+      parts.add(
+          new PointCloudMetrics(
+              data.reference(), data.referenceCount(), size, data.referenceDescription()));
     }
     OnnxClassifier opened = null;
     try {
       if (classifier != null) {
         opened = OnnxClassifier.open(classifier, sampleShape, threads);
-        parts.add(new ClassifierMetrics(opened, data.reference(), data.referenceCount(), data.referenceDescription()));
+        parts.add(
+            new ClassifierMetrics(
+                opened, data.reference(), data.referenceCount(), data.referenceDescription()));
       }
       if (parts.isEmpty()) {
         throw FlowmatchException.invalidArgument(
@@ -129,8 +142,14 @@ public final class QualityMetrics implements AutoCloseable {
   public Map<String, Double> score(float[] samples, int n) {
     if (samples.length < (long) n * data.sampleSize()) {
       throw FlowmatchException.invalidArgument(
-          "score: " + n + " samples of " + data.sampleSize() + " values need "
-              + (long) n * data.sampleSize() + " floats, got " + samples.length);
+          "score: "
+              + n
+              + " samples of "
+              + data.sampleSize()
+              + " values need "
+              + (long) n * data.sampleSize()
+              + " floats, got "
+              + samples.length);
     }
     return named(metric.score(samples, n));
   }

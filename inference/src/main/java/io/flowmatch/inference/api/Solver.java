@@ -18,8 +18,8 @@ import java.util.Objects;
  * Solver.named("dopri5-batch", SolverSettings.adaptive(1e-4, 1e-4))
  * }</pre>
  *
- * <p>A solver is a description, not a running integrator: one {@code Solver} can serve many
- * models and threads. {@link #describe()} gives the text the command line prints.
+ * <p>A solver is a description, not a running integrator: one {@code Solver} can serve many models
+ * and threads. {@link #describe()} gives the text the command line prints.
  */
 public final class Solver {
   /** Time grids of the hand-written fixed-step methods (see {@link TimeGrid}). */
@@ -83,8 +83,8 @@ public final class Solver {
   /**
    * Any solver by its command-line name ({@link Solvers#names()}), with settings.
    *
-   * @throws io.flowmatch.inference.error.FlowmatchException (INVALID_ARGUMENT) for an unknown
-   *     name or a setting out of range
+   * @throws io.flowmatch.inference.error.FlowmatchException (INVALID_ARGUMENT) for an unknown name
+   *     or a setting out of range
    */
   public static Solver named(String name, SolverSettings settings) {
     Objects.requireNonNull(name, "name");
@@ -128,11 +128,19 @@ public final class Solver {
   /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}, as the CLI prints. */
   public String describe() {
     if (adaptive()) {
-      return name + " (rtol " + Numbers.compact(settings.rtol()) + ", atol "
-          + Numbers.compact(settings.atol()) + ")";
+      return name
+          + " (rtol "
+          + Numbers.compact(settings.rtol())
+          + ", atol "
+          + Numbers.compact(settings.atol())
+          + ")";
     }
-    return name + " (" + settings.steps() + " steps"
-        + (gridGiven ? ", " + settings.grid() + " grid" : "") + ")";
+    return name
+        + " ("
+        + settings.steps()
+        + " steps"
+        + (gridGiven ? ", " + settings.grid() + " grid" : "")
+        + ")";
   }
 
   @Override

@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a model's {@code flowmatch.*} metadata says, as typed values: the one reader and writer of
- * {@link ModelMetadata} keys. {@link #fromProps} reads what the project has ever written
- * (shipped models included); {@link #toProps} writes the same keys back, so {@code
- * fromProps(toProps(card))} equals {@code card}.
+ * {@link ModelMetadata} keys. {@link #fromProps} reads what the project has ever written (shipped
+ * models included); {@link #toProps} writes the same keys back, so {@code fromProps(toProps(card))}
+ * equals {@code card}.
  *
  * <p>Every field may be null (absent). Reading never fails: a value that does not parse is left
  * null, kept verbatim in {@link #other}, and named in {@link #problems}, so a model with odd
@@ -63,12 +63,16 @@ public record ModelCard(
 
   /** EMA decay key (written by the exporter with {@link ModelMetadata#EMA}). */
   public static final String EMA_DECAY = ModelMetadata.PREFIX + "ema_decay";
+
   /** Free-text description. */
   public static final String DESCRIPTION = ModelMetadata.PREFIX + "description";
+
   /** Mixture weights, comma-separated. */
   public static final String MIXTURE_WEIGHTS = ModelMetadata.PREFIX + "mixture_weights";
+
   /** Mixture means: components separated by {@code ;}, coordinates by {@code ,}. */
   public static final String MIXTURE_MEANS = ModelMetadata.PREFIX + "mixture_means";
+
   /** Mixture standard deviations (isotropic), comma-separated. */
   public static final String MIXTURE_STDS = ModelMetadata.PREFIX + "mixture_stds";
 
@@ -89,7 +93,10 @@ public record ModelCard(
 
   public ModelCard {
     dataShape = dataShape == null ? null : dataShape.clone();
-    pathParams = pathParams == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
+    pathParams =
+        pathParams == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(pathParams));
     classes = classes == null ? null : List.copyOf(classes);
     other = other == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(other));
     problems = problems == null ? List.of() : List.copyOf(problems);
@@ -201,7 +208,9 @@ public record ModelCard(
     return m;
   }
 
-  /** Reads a model's {@code metadata_props}; never throws for bad values (see {@link #problems}). */
+  /**
+   * Reads a model's {@code metadata_props}; never throws for bad values (see {@link #problems}).
+   */
   public static ModelCard fromProps(Map<String, String> props) {
     Builder b = new Builder();
     List<String> problems = new ArrayList<>();
@@ -209,7 +218,8 @@ public record ModelCard(
     b.dataShape = parse(rest, ModelMetadata.DATA_SHAPE, ModelCard::parseShape, problems);
     b.dataRange = parse(rest, ModelMetadata.DATA_RANGE, ModelCard::parseRange, problems);
     b.path = rest.remove(ModelMetadata.PATH);
-    Map<String, Double> params = parse(rest, ModelMetadata.PATH_PARAMS, ModelCard::parseParams, problems);
+    Map<String, Double> params =
+        parse(rest, ModelMetadata.PATH_PARAMS, ModelCard::parseParams, problems);
     b.pathParams = params == null ? new LinkedHashMap<>() : params;
     b.sigmaMin = parse(rest, ModelMetadata.SIGMA_MIN, ModelCard::parseNumber, problems);
     b.dataset = rest.remove(ModelMetadata.DATASET);
@@ -234,8 +244,15 @@ public record ModelCard(
         rest.remove(MIXTURE_MEANS);
         rest.remove(MIXTURE_STDS);
       } catch (IllegalArgumentException | NullPointerException e) {
-        problems.add("mixture metadata " + MIXTURE_WEIGHTS + "/" + MIXTURE_MEANS + "/" + MIXTURE_STDS
-            + " does not describe a mixture: " + e.getMessage());
+        problems.add(
+            "mixture metadata "
+                + MIXTURE_WEIGHTS
+                + "/"
+                + MIXTURE_MEANS
+                + "/"
+                + MIXTURE_STDS
+                + " does not describe a mixture: "
+                + e.getMessage());
       }
     } else if (ANALYTIC_GMM.equals(b.architecture) && b.description != null) {
       // models written before the mixture had keys of its own (the shipped gmm8) list it in prose
@@ -359,9 +376,25 @@ public record ModelCard(
 
     private ModelCard build(List<String> problems) {
       return new ModelCard(
-          dataShape, dataRange, path, pathParams, sigmaMin, dataset, steps, precision,
-          trainingPrecision, ema, emaDecay, mixture, architecture, revision, date, classes,
-          description, other, problems);
+          dataShape,
+          dataRange,
+          path,
+          pathParams,
+          sigmaMin,
+          dataset,
+          steps,
+          precision,
+          trainingPrecision,
+          ema,
+          emaDecay,
+          mixture,
+          architecture,
+          revision,
+          date,
+          classes,
+          description,
+          other,
+          problems);
     }
   }
 
@@ -395,7 +428,8 @@ public record ModelCard(
     T parse(String text);
   }
 
-  private static <T> T parse(Map<String, String> rest, String key, Parser<T> parser, List<String> problems) {
+  private static <T> T parse(
+      Map<String, String> rest, String key, Parser<T> parser, List<String> problems) {
     String text = rest.get(key);
     if (text == null) {
       return null;
@@ -420,7 +454,8 @@ public record ModelCard(
         s[i] = -1;
       }
       if (s[i] < 1) {
-        throw new IllegalArgumentException("expected positive integers such as 1,28,28, got '" + text + "'");
+        throw new IllegalArgumentException(
+            "expected positive integers such as 1,28,28, got '" + text + "'");
       }
     }
     return s;
@@ -437,10 +472,12 @@ public record ModelCard(
       lo = Double.parseDouble(parts[0].trim());
       hi = Double.parseDouble(parts[1].trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a range 'lo,hi' such as -1,1, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a range 'lo,hi' such as -1,1, got '" + text + "'");
     }
     if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
-      throw new IllegalArgumentException("expected a range 'lo,hi' with finite lo < hi, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a range 'lo,hi' with finite lo < hi, got '" + text + "'");
     }
     return new Range(lo, hi);
   }
@@ -453,7 +490,8 @@ public record ModelCard(
     for (String part : text.split(",")) {
       int eq = part.indexOf('=');
       if (eq < 1) {
-        throw new IllegalArgumentException("expected name=value pairs such as sigma_min=0, got '" + text + "'");
+        throw new IllegalArgumentException(
+            "expected name=value pairs such as sigma_min=0, got '" + text + "'");
       }
       m.put(part.substring(0, eq).trim(), parseNumber(part.substring(eq + 1)));
     }

@@ -28,10 +28,25 @@ class ComparisonTest {
     Path cliOut = dir.resolve("cli");
     int code;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    try (PrintStream o =
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = InferenceMain.run(o, e, "compare", "--model", GMM8.toString(), "--n", "200", "--seed", "2",
-          "--solvers", SOLVERS, "--quiet", "--out", cliOut.toString());
+      code =
+          InferenceMain.run(
+              o,
+              e,
+              "compare",
+              "--model",
+              GMM8.toString(),
+              "--n",
+              "200",
+              "--seed",
+              "2",
+              "--solvers",
+              SOLVERS,
+              "--quiet",
+              "--out",
+              cliOut.toString());
     }
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     List<String> cli = Files.readAllLines(cliOut.resolve("results.csv"));
@@ -42,7 +57,9 @@ class ComparisonTest {
       Comparison.Report report =
           Comparison.on(model).solvers(SOLVERS).samples(200).seed(2).quality(quality).run();
       List<String> written = report.writeTo(apiOut);
-      assertTrue(written.containsAll(List.of("results.csv", "results.json", "table.txt", "report.html")), written.toString());
+      assertTrue(
+          written.containsAll(List.of("results.csv", "results.json", "table.txt", "report.html")),
+          written.toString());
       List<String> api = Files.readAllLines(apiOut.resolve("results.csv"));
       assertEquals(cli.size(), api.size());
       assertEquals(cli.get(0), api.get(0));
@@ -61,7 +78,9 @@ class ComparisonTest {
       Map<String, Double> scores =
           quality.score(model.sampler().solver(Solver.rk4(20)).seed(2).sample(200));
       assertEquals(List.of("energy", "sw2"), List.copyOf(scores.keySet()));
-      assertTrue(scores.get("energy") < 5 * quality.floor().get("energy") + 1e-3, scores + " vs " + quality.floor());
+      assertTrue(
+          scores.get("energy") < 5 * quality.floor().get("energy") + 1e-3,
+          scores + " vs " + quality.floor());
     }
   }
 

@@ -36,7 +36,8 @@ class FlowModelTest {
     all.addAll(List.of(args));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;
-    try (PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    try (PrintStream o =
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = InferenceMain.run(o, e, all.toArray(new String[0]));
     }
@@ -48,30 +49,79 @@ class FlowModelTest {
   @Test
   void samplesAreBitIdenticalToTheCommandLine() throws IOException {
     float[] cli =
-        cliSamples(dir.resolve("heun.npy"), "--model", GMM8.toString(), "--n", "300", "--seed", "3",
-            "--solver", "heun", "--steps", "8", "--batch", "128", "--threads", "1");
+        cliSamples(
+            dir.resolve("heun.npy"),
+            "--model",
+            GMM8.toString(),
+            "--n",
+            "300",
+            "--seed",
+            "3",
+            "--solver",
+            "heun",
+            "--steps",
+            "8",
+            "--batch",
+            "128",
+            "--threads",
+            "1");
     try (FlowModel model = FlowModel.open(GMM8, Device.cpu().threads(1))) {
       SampleResult r = model.sampler().solver(Solver.heun(8)).seed(3).batch(128).sample(300);
       assertArrayEquals(cli, r.samples());
       assertEquals(300, r.count());
       assertEquals(16.0, r.report().meanNfe());
       // a fixed-step solve does not depend on the batch size: the noise is per sample
-      assertArrayEquals(cli, model.sampler().solver(Solver.heun(8)).seed(3).batch(7).sample(300).samples());
+      assertArrayEquals(
+          cli, model.sampler().solver(Solver.heun(8)).seed(3).batch(7).sample(300).samples());
     }
   }
 
   @Test
   void adaptiveAndGridSolversMatchTheCommandLine() throws IOException {
     float[] dopri =
-        cliSamples(dir.resolve("dopri.npy"), "--model", GMM8.toString(), "--n", "200", "--seed", "5",
-            "--solver", "dopri5", "--rtol", "1e-4", "--atol", "1e-4", "--batch", "64");
+        cliSamples(
+            dir.resolve("dopri.npy"),
+            "--model",
+            GMM8.toString(),
+            "--n",
+            "200",
+            "--seed",
+            "5",
+            "--solver",
+            "dopri5",
+            "--rtol",
+            "1e-4",
+            "--atol",
+            "1e-4",
+            "--batch",
+            "64");
     float[] edm =
-        cliSamples(dir.resolve("edm.npy"), "--model", GMM8.toString(), "--n", "50", "--seed", "9",
-            "--solver", "rk4", "--steps", "5", "--grid", "edm");
+        cliSamples(
+            dir.resolve("edm.npy"),
+            "--model",
+            GMM8.toString(),
+            "--n",
+            "50",
+            "--seed",
+            "9",
+            "--solver",
+            "rk4",
+            "--steps",
+            "5",
+            "--grid",
+            "edm");
     try (FlowModel model = FlowModel.open(GMM8)) {
-      assertArrayEquals(dopri,
-          model.sampler().solver(Solver.dopri5(1e-4, 1e-4)).seed(5).batch(64).sample(200).samples());
-      assertArrayEquals(edm,
+      assertArrayEquals(
+          dopri,
+          model
+              .sampler()
+              .solver(Solver.dopri5(1e-4, 1e-4))
+              .seed(5)
+              .batch(64)
+              .sample(200)
+              .samples());
+      assertArrayEquals(
+          edm,
           model.sampler().solver(Solver.rk4(5).grid(Solver.Grid.EDM)).seed(9).sample(50).samples());
     }
   }
@@ -79,8 +129,20 @@ class FlowModelTest {
   @Test
   void imageModelSamplesMatchTheCommandLine() throws IOException {
     float[] cli =
-        cliSamples(dir.resolve("dit.npy"), "--model", DIT.toString(), "--n", "6", "--seed", "1",
-            "--solver", "euler", "--steps", "3", "--threads", "2");
+        cliSamples(
+            dir.resolve("dit.npy"),
+            "--model",
+            DIT.toString(),
+            "--n",
+            "6",
+            "--seed",
+            "1",
+            "--solver",
+            "euler",
+            "--steps",
+            "3",
+            "--threads",
+            "2");
     try (FlowModel model = FlowModel.open(DIT, Device.cpu().threads(2))) {
       assertArrayEquals(new int[] {1, 28, 28}, model.sampleShape());
       assertArrayEquals(cli, model.sampler().solver(Solver.euler(3)).seed(1).sample(6).samples());
@@ -94,10 +156,12 @@ class FlowModelTest {
       float[] streamed = new float[whole.length];
       List<Long> firsts = new ArrayList<>();
       SampleReport report =
-          model.sampler().seed(11).batch(32).stream(100, (first, n, x) -> {
-            firsts.add(first);
-            System.arraycopy(x, 0, streamed, (int) first * 2, n * 2);
-          });
+          model.sampler().seed(11).batch(32).stream(
+              100,
+              (first, n, x) -> {
+                firsts.add(first);
+                System.arraycopy(x, 0, streamed, (int) first * 2, n * 2);
+              });
       assertArrayEquals(whole, streamed);
       assertEquals(List.of(0L, 32L, 64L, 96L), firsts);
       assertEquals(100, report.samples());
@@ -134,10 +198,12 @@ class FlowModelTest {
     assertThrows(FlowmatchException.class, () -> Solver.dopri5(1e-5, 1e-5).grid(Solver.Grid.EDM));
     assertThrows(FlowmatchException.class, () -> Device.cpu().threads(-1));
     assertEquals("heun (20 steps)", Solver.heun(20).describe());
-    assertEquals("euler (4 steps, quadratic grid)", Solver.euler(4).grid(Solver.Grid.QUADRATIC).describe());
+    assertEquals(
+        "euler (4 steps, quadratic grid)", Solver.euler(4).grid(Solver.Grid.QUADRATIC).describe());
     assertEquals("dopri5 (rtol 1e-05, atol 1e-05)", Solver.dopri5(1e-5, 1e-5).describe());
     try (FlowModel model = FlowModel.open(GMM8)) {
-      FlowmatchException batch = assertThrows(FlowmatchException.class, () -> model.sampler().batch(0));
+      FlowmatchException batch =
+          assertThrows(FlowmatchException.class, () -> model.sampler().batch(0));
       assertEquals("batch must be a positive integer, got 0", batch.getMessage());
       assertThrows(FlowmatchException.class, () -> model.sampler().encode(new float[3]));
     }

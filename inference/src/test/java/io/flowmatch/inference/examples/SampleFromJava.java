@@ -29,8 +29,13 @@ public final class SampleFromJava {
       System.out.printf(
           Locale.ROOT,
           "%s (%s, %s): %d samples with %s, NFE/sample %s, mean radius %.3f%n",
-          modelPath.getFileName(), card.architecture(), card.dataset(), r.count(),
-          Solver.heun(20), r.report().nfeText(), radius);
+          modelPath.getFileName(),
+          card.architecture(),
+          card.dataset(),
+          r.count(),
+          Solver.heun(20),
+          r.report().nfeText(),
+          radius);
       return radius;
     }
   }

@@ -23,7 +23,11 @@ class ModelCardTest {
   @Test
   void shippedModelsReadWithoutProblemsAndWriteBackTheSameProps() {
     for (String name :
-        List.of("gmm8.onnx", "gmm8-fp16.onnx", "checkerboard-mlp.onnx", "fashion-mnist-dit.onnx",
+        List.of(
+            "gmm8.onnx",
+            "gmm8-fp16.onnx",
+            "checkerboard-mlp.onnx",
+            "fashion-mnist-dit.onnx",
             "fashion-mnist-dit-fp16.onnx")) {
       Map<String, String> props = shipped(name);
       ModelCard card = ModelCard.fromProps(props);
@@ -65,14 +69,26 @@ class ModelCardTest {
   @Test
   void builtCardsRoundTripThroughProps() {
     GaussianMixture mixture =
-        new GaussianMixture(new double[][] {{1, 2}, {-3, 0.25}}, new double[] {0.5, 0.1}, new double[] {0.3, 0.7});
+        new GaussianMixture(
+            new double[][] {{1, 2}, {-3, 0.25}}, new double[] {0.5, 0.1}, new double[] {0.3, 0.7});
     Map<String, Double> params = new LinkedHashMap<>();
     params.put("beta_min", 0.1);
     params.put("beta_max", 20.0);
     ModelCard card =
-        ModelCard.builder().dataShape(2).dataRange(-4.5, 4.5).path("vp", params).dataset("two-moons")
-            .steps(1200L).precision("fp16").trainingPrecision("fp32").ema(true, 0.999).mixture(mixture)
-            .architecture("mlp").revision("abc123").date("2026-11-30T15:00:00Z").put("flowmatch.note", "x")
+        ModelCard.builder()
+            .dataShape(2)
+            .dataRange(-4.5, 4.5)
+            .path("vp", params)
+            .dataset("two-moons")
+            .steps(1200L)
+            .precision("fp16")
+            .trainingPrecision("fp32")
+            .ema(true, 0.999)
+            .mixture(mixture)
+            .architecture("mlp")
+            .revision("abc123")
+            .date("2026-11-30T15:00:00Z")
+            .put("flowmatch.note", "x")
             .build();
     Map<String, String> props = card.toProps();
     assertEquals("-4.5,4.5", props.get(ModelMetadata.DATA_RANGE));
@@ -89,11 +105,13 @@ class ModelCardTest {
   @Test
   void badValuesAreNamedNotFatal() {
     ModelCard card =
-        ModelCard.fromProps(Map.of(ModelMetadata.DATA_RANGE, "1,-1", ModelMetadata.TRAINING_STEPS, "many"));
+        ModelCard.fromProps(
+            Map.of(ModelMetadata.DATA_RANGE, "1,-1", ModelMetadata.TRAINING_STEPS, "many"));
     assertNull(card.dataRange());
     assertNull(card.steps());
     assertEquals(2, card.problems().size());
-    assertTrue(card.problems().stream().anyMatch(p -> p.contains("'1,-1'")), card.problems().toString());
+    assertTrue(
+        card.problems().stream().anyMatch(p -> p.contains("'1,-1'")), card.problems().toString());
     assertEquals("1,-1", card.toProps().get(ModelMetadata.DATA_RANGE)); // kept verbatim
   }
 }
