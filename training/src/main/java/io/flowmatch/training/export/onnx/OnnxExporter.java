@@ -3,6 +3,7 @@ package io.flowmatch.training.export.onnx;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.quantize.Int8Quantizer;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Writes a trained DJL velocity network as an ONNX model (opset 21) that follows the public
@@ -159,14 +159,16 @@ public final class OnnxExporter {
       g.nodeNamed("Identity", ModelMetadata.OUTPUT_V, new String[] {v});
     }
 
-    Map<String, String> meta = new TreeMap<>(metadata);
-    meta.put(
-        ModelMetadata.DATA_SHAPE,
-        Arrays.stream(sampleShape).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-    meta.put(ModelMetadata.ARCHITECTURE, spec.type());
-    meta.put(ModelMetadata.PRECISION, precision.metadataValue());
-    meta.putIfAbsent(ModelMetadata.DATE, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
+    ModelCard given = ModelCard.fromProps(metadata);
+    ModelCard card =
+        given.toBuilder()
+            .dataShape(sampleShape)
+            .architecture(spec.type())
+            .precision(precision.metadataValue())
+            .date(given.date() != null ? given.date() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+            .revision(given.revision() != null ? given.revision() : sourceRevision())
+            .build();
+    Map<String, String> meta = new TreeMap<>(card.toProps());
     meta.putIfAbsent(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE);
     meta.forEach(g::metadata);
     return g.toBytes();
