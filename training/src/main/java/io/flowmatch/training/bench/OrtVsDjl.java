@@ -11,7 +11,7 @@ import io.flowmatch.inference.solver.EulerSolver;
 import io.flowmatch.inference.solver.SolveResult;
 import io.flowmatch.inference.solver.TimeGrid;
 import io.flowmatch.training.export.onnx.ExportPrecision;
-import io.flowmatch.training.export.onnx.RunExport;
+import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;

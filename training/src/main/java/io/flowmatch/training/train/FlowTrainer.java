@@ -1,5 +1,6 @@
 package io.flowmatch.training.train;
 
+import io.flowmatch.training.arch.Architectures;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -86,9 +87,9 @@ public final class FlowTrainer implements AutoCloseable {
     Shape[] shapes = FlowModels.inputShapes(config.batch(), config.sampleShape());
     // the seed fixes the initial weights: two runs with one config start from the same point
     Engine.getInstance().setRandomSeed((int) config.seed());
-    Block master = FlowModels.create(config.model(), config.sampleShape());
+    Block master = Architectures.newBlock(config.model(), config.sampleShape());
     master.initialize(manager, DataType.FLOAT32, shapes);
-    Block emaBlock = FlowModels.create(config.model(), config.sampleShape());
+    Block emaBlock = Architectures.newBlock(config.model(), config.sampleShape());
     emaBlock.initialize(manager, DataType.FLOAT32, shapes);
     boolean resume = run.hasCheckpoint();
     TrainState state = null;
@@ -99,7 +100,7 @@ public final class FlowTrainer implements AutoCloseable {
     }
     this.model =
         new MixedPrecisionModel(
-            precision, master, () -> FlowModels.create(config.model(), config.sampleShape()), manager, shapes);
+            precision, master, () -> Architectures.newBlock(config.model(), config.sampleShape()), manager, shapes);
     this.ema = new Ema(emaBlock, config.emaDecay());
     this.optimizer =
         new AdamW(manager, model.masterArrays(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());

@@ -1,5 +1,6 @@
 package io.flowmatch.training.train;
 
+import io.flowmatch.training.arch.Architectures;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -185,7 +186,7 @@ public final class RunFolder {
     if (!Files.isRegularFile(params)) {
       throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
     }
-    Block block = FlowModels.create(config.model(), config.sampleShape());
+    Block block = Architectures.newBlock(config.model(), config.sampleShape());
     block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));
     loadInto(block, manager, params);
     return block;

@@ -8,7 +8,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.flowmatch.inference.perf.FlopCount;
 import io.flowmatch.inference.perf.FlopCounter;
 import io.flowmatch.training.export.onnx.ExportPrecision;
-import io.flowmatch.training.export.onnx.OnnxExporter;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.ModelSpec;

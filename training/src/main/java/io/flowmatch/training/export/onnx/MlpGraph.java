@@ -4,7 +4,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.MlpSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +19,7 @@ public final class MlpGraph {
   public static String add(
       OnnxGraphBuilder g,
       Block block,
-      ModelSpec spec,
+      MlpSpec spec,
       int[] sampleShape,
       String x,
       String t,

@@ -1,10 +1,15 @@
-package io.flowmatch.training.export.onnx;
+package io.flowmatch.training.export;
 
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.arch.Architecture;
+import io.flowmatch.training.arch.Architectures;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.export.onnx.ParityCheck;
 import io.flowmatch.training.model.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,31 +29,17 @@ import java.util.stream.Collectors;
  * contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v} like
  * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
  *
- * <p>The graph of each architecture comes from a {@link GraphWriter} registered under its {@link
- * ModelSpec#type()}. Before anything is written, {@link ParityCheck} runs the model in ONNX
+ * <p>The graph of each architecture comes from its {@link Architecture#graphWriter()}, found by
+ * {@link ModelSpec#type()} in {@link Architectures}. Before anything is written, {@link ParityCheck} runs the model in ONNX
  * Runtime against the DJL forward; a model outside the bound is refused with the error found, and
  * the file is written atomically, so a failed export never leaves a file behind.
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
 
-  /** The architecture each graph writer handles; new block types add one line here. */
-  private static final Map<String, GraphWriter> WRITERS = new TreeMap<>();
-
-  static {
-    register("dit", DitGraph::add);
-    register("mlp", MlpGraph::add);
-    register("unet", UNetGraph::add);
-  }
-
-  /** Registers (or replaces) the graph writer for a block type. */
-  public static synchronized void register(String type, GraphWriter writer) {
-    WRITERS.put(type, writer);
-  }
-
-  /** Block types that can be exported. */
-  public static synchronized List<String> supportedTypes() {
-    return new ArrayList<>(WRITERS.keySet());
+  /** Architectures that can be exported. */
+  public static List<String> supportedTypes() {
+    return Architectures.names();
   }
 
   /**
@@ -112,11 +103,10 @@ public final class OnnxExporter {
       int[] sampleShape,
       Map<String, String> metadata,
       ExportPrecision precision) {
-    GraphWriter writer;
-    synchronized (OnnxExporter.class) {
-      writer = WRITERS.get(spec.type());
-    }
-    if (writer == null) {
+    Architecture<?> arch;
+    try {
+      arch = Architectures.of(spec.type());
+    } catch (FlowmatchException e) {
       throw FlowmatchException.invalidArgument(
           "cannot export block type '"
               + spec.type()
@@ -142,7 +132,7 @@ public final class OnnxExporter {
     if (precision.ioType() != precision.weightType()) {
       x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
-    String v = writer.add(g, block, spec, sampleShape.clone(), x, ModelMetadata.INPUT_T, precision.weightType());
+    String v = addGraph(arch, g, block, spec, sampleShape.clone(), x, precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
           "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
@@ -160,6 +150,18 @@ public final class OnnxExporter {
     meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
     meta.forEach(g::metadata);
     return g.toBytes();
+  }
+
+  private static <S extends ModelSpec> String addGraph(
+      Architecture<S> arch,
+      OnnxGraphBuilder g,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      String x,
+      int elemType) {
+    return arch.graphWriter()
+        .add(g, block, arch.cast(spec), sampleShape, x, ModelMetadata.INPUT_T, elemType);
   }
 
   /** {@code git rev-parse --short HEAD} of the working directory, or {@code unknown}. */
