@@ -1,8 +1,8 @@
 package io.flowmatch.training.arch;
 
 import ai.djl.nn.Block;
-import io.flowmatch.training.export.onnx.GraphWriter;
 import io.flowmatch.training.export.onnx.DitGraph;
+import io.flowmatch.training.export.onnx.GraphWriter;
 import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
 

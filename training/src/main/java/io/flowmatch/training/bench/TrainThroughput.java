@@ -1,8 +1,8 @@
 package io.flowmatch.training.bench;
 
-import io.flowmatch.training.arch.Architectures;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.model.ModelSpec;

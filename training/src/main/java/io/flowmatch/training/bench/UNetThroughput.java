@@ -1,9 +1,7 @@
 package io.flowmatch.training.bench;
 
-import io.flowmatch.training.model.UNetSpec;
-import io.flowmatch.inference.field.ModelMetadata;
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 
 import ai.djl.engine.Engine;
@@ -18,9 +16,10 @@ import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.export.onnx.UNetGraph;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;

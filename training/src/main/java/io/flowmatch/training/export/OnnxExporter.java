@@ -64,7 +64,22 @@ public final class OnnxExporter {
       Map<String, String> metadata,
       ExportPrecision precision,
       Path out) {
-    byte[] model = build(block, spec, sampleShape, metadata, precision);
+    return export(architecture(spec), block, spec, sampleShape, metadata, precision, out);
+  }
+
+  /**
+   * As {@link #export(Block, ModelSpec, int[], Map, ExportPrecision, Path)} for an architecture
+   * given explicitly (one that is not registered in {@link Architectures}, e.g. a user's own).
+   */
+  public static <S extends ModelSpec> ExportResult export(
+      Architecture<S> architecture,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      Path out) {
+    byte[] model = build(architecture, block, spec, sampleShape, metadata, precision);
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
       throw new FlowmatchException(ErrorKind.NUMERIC, 
@@ -103,9 +118,13 @@ public final class OnnxExporter {
       int[] sampleShape,
       Map<String, String> metadata,
       ExportPrecision precision) {
-    Architecture<?> arch;
+    return build(architecture(spec), block, spec, sampleShape, metadata, precision);
+  }
+
+  /** The registered architecture of {@code spec}, or a one-line error naming the known ones. */
+  private static Architecture<?> architecture(ModelSpec spec) {
     try {
-      arch = Architectures.of(spec.type());
+      return Architectures.of(spec.type());
     } catch (FlowmatchException e) {
       throw FlowmatchException.invalidArgument(
           "cannot export block type '"
@@ -113,6 +132,16 @@ public final class OnnxExporter {
               + "', the exporter knows "
               + String.join(", ", supportedTypes()));
     }
+  }
+
+  /** As {@link #build(Block, ModelSpec, int[], Map, ExportPrecision)} with its architecture. */
+  public static <S extends ModelSpec> byte[] build(
+      Architecture<S> arch,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision) {
     if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
       throw FlowmatchException.invalidArgument(
           "sample shape must be positive dimensions, got " + Arrays.toString(sampleShape));
@@ -132,7 +161,10 @@ public final class OnnxExporter {
     if (precision.ioType() != precision.weightType()) {
       x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
-    String v = addGraph(arch, g, block, spec, sampleShape.clone(), x, precision.weightType());
+    String v =
+        arch.graphWriter()
+            .add(g, block, arch.cast(spec), sampleShape.clone(), x, ModelMetadata.INPUT_T,
+                precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
           "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
@@ -150,18 +182,6 @@ public final class OnnxExporter {
     meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
     meta.forEach(g::metadata);
     return g.toBytes();
-  }
-
-  private static <S extends ModelSpec> String addGraph(
-      Architecture<S> arch,
-      OnnxGraphBuilder g,
-      Block block,
-      ModelSpec spec,
-      int[] sampleShape,
-      String x,
-      int elemType) {
-    return arch.graphWriter()
-        .add(g, block, arch.cast(spec), sampleShape, x, ModelMetadata.INPUT_T, elemType);
   }
 
   /** {@code git rev-parse --short HEAD} of the working directory, or {@code unknown}. */

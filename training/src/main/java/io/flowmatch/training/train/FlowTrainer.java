@@ -1,6 +1,5 @@
 package io.flowmatch.training.train;
 
-import io.flowmatch.training.arch.Architectures;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.TrainingData;

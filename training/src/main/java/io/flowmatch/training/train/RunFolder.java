@@ -1,11 +1,11 @@
 package io.flowmatch.training.train;
 
-import io.flowmatch.training.arch.Architectures;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.model.FlowModels;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

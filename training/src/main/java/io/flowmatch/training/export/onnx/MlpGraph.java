@@ -3,8 +3,8 @@ package io.flowmatch.training.export.onnx;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.MlpSpec;
+import io.flowmatch.training.model.MlpVelocityNet;
 import java.util.ArrayList;
 import java.util.List;
 

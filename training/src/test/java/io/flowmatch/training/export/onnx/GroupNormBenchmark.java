@@ -15,6 +15,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ public final class GroupNormBenchmark {
   // ---- the whole U-Net ----
 
   private static void whole(OrtEnvironment env, int threads, Path outDir) throws Exception {
-    ModelSpec spec = ModelSpec.defaults("unet");
+    UNetSpec spec = UNetSpec.DEFAULTS;
     int[] sample = {1, 28, 28};
     Path tmp = Files.createTempDirectory("gnbench");
     Map<GroupNormGraph.Form, byte[]> models = new LinkedHashMap<>();
