@@ -33,7 +33,7 @@ class DitVelocityNetTest {
     m.close();
   }
 
-  private DitVelocityNet net(ModelSpec spec, int[] shape) {
+  private DitVelocityNet net(DitSpec spec, int[] shape) {
     DitVelocityNet n = new DitVelocityNet(spec, shape);
     n.initialize(m, DataType.FLOAT32, new Shape(1, shape[0], shape[1], shape[2]), new Shape(1));
     return n;

@@ -70,34 +70,6 @@ class MlpVelocityNetTest {
     }
   }
 
-  /** A spec of an architecture nobody registered. */
-  record UnknownSpec() implements ModelSpec {
-    @Override
-    public String type() {
-      return "resnet";
-    }
-
-    @Override
-    public int width() {
-      return 8;
-    }
-
-    @Override
-    public int depth() {
-      return 1;
-    }
-
-    @Override
-    public int timeEmbedDim() {
-      return 16;
-    }
-
-    @Override
-    public ModelSpec withSize(int width, int depth, int timeEmbedDim) {
-      return this;
-    }
-  }
-
   @Test
   void unknownArchitecturesAndBadSizesAreRejected() {
     FlowmatchException e = assertThrows(FlowmatchException.class,

@@ -70,7 +70,7 @@ class TrainConfigTest {
     assertEquals("uniform", c.timeSampling());
     assertEquals(500, c.checkpointEvery());
     assertEquals(65536, c.lossScale());
-    assertEquals(c, c.toBuilder().build().withIntervals(500, 500));
+    assertEquals(c.toJson(), c.toBuilder().build().withIntervals(500, 500).toJson());
     assertEquals(2000, c.withSteps(2000).steps());
   }
 

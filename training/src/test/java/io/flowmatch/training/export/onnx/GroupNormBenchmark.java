@@ -14,7 +14,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
@@ -210,7 +209,7 @@ public final class GroupNormBenchmark {
   }
 
   private static byte[] build(
-      UNetVelocityNet net, ModelSpec spec, int[] sample, ExportPrecision p, GroupNormGraph.Form f) {
+      UNetVelocityNet net, UNetSpec spec, int[] sample, ExportPrecision p, GroupNormGraph.Form f) {
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
     g.input("x", p.ioType(), -1, sample[0], sample[1], sample[2]);
     g.input("t", FLOAT, -1);

@@ -147,7 +147,7 @@ class OnnxExporterTest {
 
   @Test
   void unknownBlockTypeIsNamed() throws Exception {
-    ModelSpec spec = new io.flowmatch.training.model.MlpVelocityNetTest.UnknownSpec();
+    ModelSpec spec = new io.flowmatch.training.model.UnknownSpec();
     FlowmatchException e =
         assertThrows(
             FlowmatchException.class,

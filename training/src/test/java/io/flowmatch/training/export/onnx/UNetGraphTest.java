@@ -15,7 +15,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
@@ -87,7 +86,7 @@ class UNetGraphTest {
   }
 
   /** Compares ORT and DJL at several batch sizes of one exported model; returns the worst ratio. */
-  private static void checkParity(ModelSpec spec, int[] sample, long seed) throws Exception {
+  private static void checkParity(UNetSpec spec, int[] sample, long seed) throws Exception {
     UNetVelocityNet net =
         UNetTesting.build(manager, spec, sample[0], sample[1], sample[2], DataType.FLOAT32);
     UNetTesting.perturbNormsAndBiases(net, seed);
