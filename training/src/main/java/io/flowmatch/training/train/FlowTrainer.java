@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.TrainingData;
@@ -88,9 +89,9 @@ public final class FlowTrainer implements AutoCloseable {
     Shape[] shapes = FlowModels.inputShapes(config.batch(), config.sampleShape());
     // the seed fixes the initial weights: two runs with one config start from the same point
     Engine.getInstance().setRandomSeed((int) config.seed());
-    Block master = FlowModels.create(config.model(), config.sampleShape());
+    Block master = Architectures.newBlock(config.model(), config.sampleShape());
     master.initialize(manager, DataType.FLOAT32, shapes);
-    Block emaBlock = FlowModels.create(config.model(), config.sampleShape());
+    Block emaBlock = Architectures.newBlock(config.model(), config.sampleShape());
     emaBlock.initialize(manager, DataType.FLOAT32, shapes);
     boolean resume = run.hasCheckpoint();
     TrainState state = null;
@@ -101,7 +102,7 @@ public final class FlowTrainer implements AutoCloseable {
     }
     this.model =
         new MixedPrecisionModel(
-            precision, master, () -> FlowModels.create(config.model(), config.sampleShape()), manager, shapes);
+            precision, master, () -> Architectures.newBlock(config.model(), config.sampleShape()), manager, shapes);
     this.ema = new Ema(emaBlock, config.emaDecay());
     this.optimizer =
         new AdamW(manager, model.masterArrays(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());

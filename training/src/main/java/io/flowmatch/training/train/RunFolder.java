@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.model.FlowModels;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -185,7 +186,7 @@ public final class RunFolder {
     if (!Files.isRegularFile(params)) {
       throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
     }
-    Block block = FlowModels.create(config.model(), config.sampleShape());
+    Block block = Architectures.newBlock(config.model(), config.sampleShape());
     block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));
     loadInto(block, manager, params);
     return block;

@@ -1,9 +1,11 @@
-package io.flowmatch.training.export.onnx;
+package io.flowmatch.training.export;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
 import io.flowmatch.training.train.TrainState;
