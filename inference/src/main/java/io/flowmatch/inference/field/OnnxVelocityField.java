@@ -173,7 +173,7 @@ public final class OnnxVelocityField implements VelocityField {
 
   /** The process-wide ONNX Runtime environment, logging errors only (no warnings on stderr). */
   static OrtEnvironment environment() {
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+    return io.flowmatch.inference.runtime.OrtRuntime.environment();
   }
 
   /** Most samples per model call (the model's fixed batch size if it has one). */

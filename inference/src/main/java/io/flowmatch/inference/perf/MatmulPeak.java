@@ -44,7 +44,7 @@ public final class MatmulPeak {
   public static Result measure(int rows, int size, int layers, int threads, int runs)
       throws OrtException {
     OrtEnvironment env =
-        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+        io.flowmatch.inference.runtime.OrtRuntime.environment();
     byte[] model = chain(size, layers);
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
@@ -95,7 +95,7 @@ public final class MatmulPeak {
       int size = 1024;
       int layers = 8;
       OrtEnvironment env =
-          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+          io.flowmatch.inference.runtime.OrtRuntime.environment();
       options = new OrtSession.SessionOptions();
       OrtSession s = null;
       try {
