@@ -1,6 +1,8 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -23,7 +25,22 @@ public final class Cli {
   public static int execute(CommandLine cl, PrintStream out, PrintStream err, String... args) {
     PrintWriter o = new PrintWriter(out, true);
     PrintWriter e = new PrintWriter(err, true);
-    int code = configure(cl, o, e, args).execute(args);
+    int code;
+    // the run's output files are committed together at its end: a failed run commits none
+    try (OutputGroup outputs = OutputGroup.open()) {
+      code = configure(cl, o, e, args).execute(args);
+      if (code == OK) {
+        try {
+          outputs.commit();
+        } catch (IOException ex) {
+          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + IoMessages.of(ex));
+          code = FAILURE;
+        } catch (FlowmatchException ex) {
+          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + ex.getMessage());
+          code = FAILURE;
+        }
+      }
+    }
     o.flush();
     e.flush();
     return code;
@@ -42,8 +59,14 @@ public final class Cli {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println(commandPath(ex.getCommandLine()) + ": " + lowerFirst(ex.getMessage()));
-          err.println("try '" + commandPath(ex.getCommandLine()) + " --help'");
+          // one line: the problem, then where to look
+          err.println(
+              commandPath(ex.getCommandLine())
+                  + ": "
+                  + lowerFirst(ex.getMessage())
+                  + " (try '"
+                  + commandPath(ex.getCommandLine())
+                  + " --help')");
           if (showTrace) {
             ex.printStackTrace(err);
           }
@@ -59,12 +82,14 @@ public final class Cli {
           if (msg == null || msg.isBlank()) {
             msg = ex.getClass().getSimpleName();
           }
-          err.println(where + ": " + msg);
           if (showTrace) {
+            err.println(where + ": " + msg);
             root.printStackTrace(err);
-          } else if (!(ex instanceof FlowmatchException)) {
-            // an unexpected exception: still one line, but say how to see more
-            err.println("(run with --verbose for the stack trace)");
+          } else if (ex instanceof FlowmatchException) {
+            err.println(where + ": " + msg);
+          } else {
+            // an unexpected exception: still one line, saying how to see more
+            err.println(where + ": " + msg + " (run with --verbose for the stack trace)");
           }
           err.flush();
           return code;

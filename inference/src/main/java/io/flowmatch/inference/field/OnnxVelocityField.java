@@ -165,6 +165,7 @@ public final class OnnxVelocityField implements VelocityField {
           "threads must be 0 (onnx runtime's default) or a positive integer, got "
               + options.threads());
     }
+    io.flowmatch.inference.runtime.ThreadCount.check("threads", options.threads());
     if (options.maxBatch() < 0) {
       throw new UsageException(
           "batch size must be a positive integer (or 0 for automatic), got " + options.maxBatch());

@@ -36,6 +36,9 @@ import java.util.TreeMap;
  * @param sampleEvery steps between preview grids, 0 for none
  * @param lossScale initial loss scale (fp16)
  * @param lossScaleWindow good steps before the loss scale doubles (fp16)
+ * @param threads PyTorch intra-op threads the run was started with, 0 for all cores (a resumed
+ *     run uses them unless told otherwise)
+ * @param device {@code cpu} or {@code gpu}, null for cpu (as threads)
  */
 public record TrainConfig(
     String dataset,
@@ -62,7 +65,9 @@ public record TrainConfig(
     int checkpointEvery,
     int sampleEvery,
     double lossScale,
-    int lossScaleWindow) {
+    int lossScaleWindow,
+    int threads,
+    String device) {
 
   public static final java.util.List<String> SCHEDULES = java.util.List.of("constant", "cosine");
   public static final java.util.List<String> TIME_SAMPLINGS = java.util.List.of("uniform", "logit-normal");
@@ -72,6 +77,26 @@ public record TrainConfig(
 
   public TrainConfig {
     pathParams = pathParams == null ? Map.of() : new TreeMap<>(pathParams);
+  }
+
+  /** A config without saved threads or device (all cores, cpu). */
+  public TrainConfig(
+      String dataset, String dataDir, int[] sampleShape, double[] dataRange, ModelSpec model,
+      String path, Map<String, Double> pathParams, String precision, long seed, int steps,
+      int batch, double lr, int warmup, String schedule, double weightDecay, double beta1,
+      double beta2, double eps, double clipNorm, double emaDecay, String timeSampling,
+      int checkpointEvery, int sampleEvery, double lossScale, int lossScaleWindow) {
+    this(dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
+        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
+        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, 0, null);
+  }
+
+  /** The same config run with other threads (0: all cores) and device (they do not change the result's meaning). */
+  public TrainConfig withRuntime(int newThreads, String newDevice) {
+    return new TrainConfig(
+        dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
+        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
+        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, newThreads, newDevice);
   }
 
   /** Number of scalars in one sample. */
@@ -88,7 +113,7 @@ public record TrainConfig(
     return new TrainConfig(
         dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, newSteps,
         batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
-        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow);
+        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, threads, device);
   }
 
   /** The same config with other checkpoint and preview intervals (they do not change the result). */
@@ -96,7 +121,7 @@ public record TrainConfig(
     return new TrainConfig(
         dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
         batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
-        timeSampling, newCheckpointEvery, newSampleEvery, lossScale, lossScaleWindow);
+        timeSampling, newCheckpointEvery, newSampleEvery, lossScale, lossScaleWindow, threads, device);
   }
 
   public String toJson() {
@@ -108,8 +133,9 @@ public record TrainConfig(
     TrainConfig c;
     try {
       c = GSON.fromJson(json, TrainConfig.class);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException("config.json is not valid: " + e.getMessage());
+    } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
+      // Gson's own message is a parser trace; name only the problem
+      throw new IllegalArgumentException("config.json is not valid JSON for a run config");
     }
     if (c == null || c.dataset == null || c.model == null || c.sampleShape == null || c.path == null
         || c.precision == null) {
