@@ -28,7 +28,19 @@ public final class Cli {
     int code;
     // the run's output files are committed together at its end: a failed run commits none
     try (OutputGroup outputs = OutputGroup.open()) {
-      code = configure(cl, o, e, args).execute(args);
+      try {
+        code = configure(cl, o, e, args).execute(args);
+      } catch (OutOfMemoryError oom) {
+        // a size no check foresaw: still one line, and no output committed
+        e.println(
+            cl.getCommandName() + ": out of memory (the JVM's maximum heap is "
+                + io.flowmatch.inference.runtime.MemoryBudget.mib(Runtime.getRuntime().maxMemory())
+                + "): choose smaller sizes (--batch, --n) or give the JVM more (-Xmx)");
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+          oom.printStackTrace(e);
+        }
+        code = FAILURE;
+      }
       if (code == OK) {
         try {
           outputs.commit();

@@ -100,7 +100,9 @@ final class Items {
     }
     BufferedImage img;
     try {
-      img = Png.read(path);
+      img = Png.read(path, shape[shape.length - 1], shape[shape.length - 2]);
+    } catch (io.flowmatch.inference.error.FlowmatchException e) {
+      throw new io.flowmatch.inference.error.FlowmatchException(e.kind(), option + " " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UsageException(option + " " + (e instanceof NoSuchFileException ? path + ": no such file" : e.getMessage()));
     }

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.field;
 
+import io.flowmatch.inference.error.FlowmatchException;
+
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -65,11 +67,17 @@ public final class OnnxVelocityField implements VelocityField {
     this.providerUsed = providerUsed;
     this.dataType = contract.dataType;
     this.sampleShape = contract.sampleShape;
-    int size = 1;
+    long size = 1;
     for (int d : sampleShape) {
-      size = Math.multiplyExact(size, d);
+      size = Math.min(size * d, Long.MAX_VALUE / Integer.MAX_VALUE);
     }
-    this.sampleSize = size;
+    if (size > io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY) {
+      throw FlowmatchException.badModel(
+          model + ": input x has sample shape " + java.util.Arrays.toString(sampleShape)
+              + ", more values per sample than one Java array holds ("
+              + io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY + ")");
+    }
+    this.sampleSize = (int) size;
     this.fixedBatch = contract.staticBatch > 0;
     this.maxBatch = fixedBatch ? Math.toIntExact(contract.staticBatch) : maxBatch;
     this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
