@@ -47,8 +47,8 @@ class TrainReliabilityTest {
   @Test
   void aFailedNewRunLeavesNoConfig() throws Exception {
     Path dir = tmp.resolve("huge");
-    CliRun r = CliRun.run("train", "--data", "moons", "--steps", "3", "--batch", "32", "--width", "2000000",
-        "--depth", "1", "--sample-every", "0", "--no-export", "--quiet", "--out", dir.toString());
+    CliRun r = CliRun.run("train", "--data", "moons", "--steps", "3", "--batch", "32", "--width", "1000000",
+        "--depth", "2", "--sample-every", "0", "--no-export", "--quiet", "--out", dir.toString());
     assertEquals(1, r.code(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("does not fit in memory"), r.err());
