@@ -4,13 +4,13 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.training.bench.BenchTable;
-import io.flowmatch.training.bench.MemoryProbe;
 import io.flowmatch.training.bench.OpProfile;
 import io.flowmatch.training.bench.OrtVsDjl;
 import io.flowmatch.training.bench.SamplingGrid;
@@ -308,7 +308,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<OrtVsDjl.Result> results;
     try {
       results = OrtVsDjl.run(djlRun, threadList, djlBatch, djlSteps, repeats);
-    } catch (IllegalArgumentException e) {
+    } catch (FlowmatchException e) {
+      if (!e.kind().isUsage()) {
+        throw e;
+      }
       throw new UsageException("--djl-run: " + e.getMessage());
     }
     out.printf(Locale.ROOT, "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"

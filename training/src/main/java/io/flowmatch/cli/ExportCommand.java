@@ -3,7 +3,7 @@ package io.flowmatch.cli;
 import ai.djl.engine.Engine;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
-import io.flowmatch.training.export.onnx.ExportException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.export.onnx.ExportPrecision;
 import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.export.onnx.OnnxExporter;
@@ -56,7 +56,7 @@ public final class ExportCommand implements Callable<Integer> {
     ExportPrecision p;
     try {
       p = ExportPrecision.parse(precision);
-    } catch (IllegalArgumentException e) {
+    } catch (FlowmatchException e) {
       throw new UsageException("--precision: " + e.getMessage());
     }
     if (!weights.equals("ema") && !weights.equals("model")) {
@@ -77,10 +77,6 @@ public final class ExportCommand implements Callable<Integer> {
       o.println("export: " + r.describe());
       o.flush();
       return 0;
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    } catch (ExportException e) {
-      throw new FailureException(e.getMessage(), e);
     } catch (IOException e) {
       throw new FailureException("cannot read " + run + ": " + e.getMessage(), e);
     }

@@ -3,8 +3,8 @@ package io.flowmatch.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.classifier.ClassifierEvaluation;
 import io.flowmatch.training.classifier.ClassifierGraph;
@@ -13,7 +13,6 @@ import io.flowmatch.training.classifier.ClassifierTraining;
 import io.flowmatch.training.classifier.FashionClassifier;
 import io.flowmatch.training.classifier.LabelledImages;
 import io.flowmatch.training.data.Datasets;
-import io.flowmatch.training.export.onnx.ExportException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
@@ -104,8 +103,6 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     try {
       train = LabelledImages.read(dir, LabelledImages.Split.TRAIN, CLASS_NAMES.length);
       test = LabelledImages.read(dir, LabelledImages.Split.TEST, CLASS_NAMES.length);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
     } catch (CorruptDataException e) {
       throw new FailureException(e.getMessage(), e);
     } catch (IOException e) {
@@ -160,8 +157,6 @@ public final class TrainClassifierCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "wrote %s (%d bytes)%n", out, onnx.length);
       o.flush();
       return 0;
-    } catch (ExportException e) {
-      throw new FailureException(e.getMessage(), e);
     }
   }
 

@@ -4,10 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
-import io.flowmatch.training.export.onnx.ExportException;
 import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.export.onnx.RunExport;
 import io.flowmatch.training.model.ModelSpec;
@@ -16,7 +15,6 @@ import io.flowmatch.training.precision.Precision;
 import io.flowmatch.training.train.FlowTrainer;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
-import io.flowmatch.training.train.TrainingException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -156,10 +154,9 @@ public final class TrainCommand implements Callable<Integer> {
     // a run folder keeps its checkpoints and logs as they are written, not at the end of the run
     try (OutputGroup.Scope direct = OutputGroup.direct()) {
       return execute(o, e);
-    } catch (IllegalArgumentException ex) {
-      throw new UsageException(ex.getMessage());
-    } catch (TrainingException | UnsupportedOperationException ex) {
-      throw new FailureException(ex.getMessage(), ex);
+    } catch (UnsupportedOperationException ex) {
+      // DJL's way of saying this engine or device cannot do it
+      throw FlowmatchException.unsupported(ex.getMessage());
     } catch (IOException ex) {
       throw new FailureException(ex.getMessage(), ex);
     }
@@ -171,12 +168,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (threads != null) {
       if (threads < 1) {
-        throw new IllegalArgumentException("--threads must be a positive integer, got " + threads);
+        throw FlowmatchException.invalidArgument("--threads must be a positive integer, got " + threads);
       }
       io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
     }
     if (resume && force) {
-      throw new IllegalArgumentException("--resume and --force exclude each other");
+      throw FlowmatchException.invalidArgument("--resume and --force exclude each other");
     }
     // a resumed run runs with the saved threads and device unless the command gives others
     RunFolder existing = resume ? RunFolder.open(out) : null;
@@ -197,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainConfig cfg = resumedConfig(existing.config()).withRuntime(runThreads, runDevice);
       trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
       if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "--steps " + cfg.steps() + " is below the step the run has reached (" + existing.state().step() + ")");
       }
       run = RunFolder.reopenWith(existing, cfg);
@@ -206,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
       // load (and so check) the data before anything is written
       trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
       if (cfg.batch() > trainingData.size()) {
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "--batch " + cfg.batch() + " is larger than the data set (" + cfg.dataset() + " has "
                 + trainingData.size() + " samples)");
       }
@@ -232,7 +229,7 @@ public final class TrainCommand implements Callable<Integer> {
       throws IOException {
     TrainConfig cfg = run.config();
     if (cfg.batch() > trainingData.size()) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
@@ -305,8 +302,9 @@ public final class TrainCommand implements Callable<Integer> {
       for (ExportResult x : RunExport.exportAll(run)) {
         o.println("train: " + x.describe());
       }
-    } catch (ExportException ex) {
-      throw new FailureException("training finished but the export failed: " + ex.getMessage(), ex);
+    } catch (FlowmatchException ex) {
+      throw new FlowmatchException(
+          ex.kind(), "training finished but the export failed: " + ex.getMessage(), ex);
     } catch (IOException ex) {
       throw new FailureException("training finished but the export failed: " + ex.getMessage(), ex);
     }
@@ -353,7 +351,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   private TrainConfig newConfig() {
     if (data == null) {
-      throw new IllegalArgumentException("--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
+      throw FlowmatchException.invalidArgument("--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
     checkChoice("--data", data, Datasets.names());
     String arch = model == null ? "mlp" : model;
@@ -361,30 +359,30 @@ public final class TrainCommand implements Callable<Integer> {
     String prec = precision == null ? "fp32" : precision;
     Precision.parse(prec);
     if (steps == null) {
-      throw new IllegalArgumentException("--steps is required for a new run");
+      throw FlowmatchException.invalidArgument("--steps is required for a new run");
     }
     positive("--steps", steps);
     int b = batch == null ? 256 : batch;
     positive("--batch", b);
     double rate = lr == null ? 1e-3 : lr;
     if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw new IllegalArgumentException("--lr must be a positive number, got " + rate);
+      throw FlowmatchException.invalidArgument("--lr must be a positive number, got " + rate);
     }
     int warm = warmup == null ? Math.min(200, steps / 10) : warmup;
     if (warm < 0) {
-      throw new IllegalArgumentException("--warmup must be ≥ 0, got " + warm);
+      throw FlowmatchException.invalidArgument("--warmup must be ≥ 0, got " + warm);
     }
     String sched = schedule == null ? "constant" : schedule;
     checkChoice("--schedule", sched, TrainConfig.SCHEDULES);
     double decay = emaDecay == null ? 0.999 : emaDecay;
     if (!(decay >= 0 && decay < 1)) {
-      throw new IllegalArgumentException("--ema must lie in [0, 1), got " + decay);
+      throw FlowmatchException.invalidArgument("--ema must lie in [0, 1), got " + decay);
     }
     int ckpt = checkpointEvery == null ? 500 : checkpointEvery;
     positive("--checkpoint-every", ckpt);
     int smp = sampleEvery == null ? 500 : sampleEvery;
     if (smp < 0) {
-      throw new IllegalArgumentException("--sample-every must be ≥ 0, got " + smp);
+      throw FlowmatchException.invalidArgument("--sample-every must be ≥ 0, got " + smp);
     }
     ModelSpec d = ModelSpec.defaults(arch);
     int w = width == null ? d.width() : width;
@@ -393,7 +391,7 @@ public final class TrainCommand implements Callable<Integer> {
     positive("--width", w);
     positive("--depth", dp);
     if (te < 2 || te % 2 != 0) {
-      throw new IllegalArgumentException("--time-embed must be an even integer ≥ 2, got " + te);
+      throw FlowmatchException.invalidArgument("--time-embed must be an even integer ≥ 2, got " + te);
     }
     ModelSpec ms =
         new ModelSpec(arch, w, dp, te, d.patchSize(), d.heads(), d.channelMults(), d.attention(), d.groups());
@@ -405,16 +403,16 @@ public final class TrainCommand implements Callable<Integer> {
         try {
           pp.put(en.getKey(), Double.parseDouble(en.getValue()));
         } catch (NumberFormatException ex) {
-          throw new IllegalArgumentException("--path-param " + en.getKey() + " must be a number, got '" + en.getValue() + "'");
+          throw FlowmatchException.invalidArgument("--path-param " + en.getKey() + " must be a number, got '" + en.getValue() + "'");
         }
       }
     }
     if (sigmaMin != null) {
       if (!p.equals("condot")) {
-        throw new IllegalArgumentException("--sigma-min applies to the condot path, not '" + p + "'");
+        throw FlowmatchException.invalidArgument("--sigma-min applies to the condot path, not '" + p + "'");
       }
       if (!(sigmaMin >= 0 && sigmaMin < 1)) {
-        throw new IllegalArgumentException("--sigma-min must lie in [0, 1), got " + sigmaMin);
+        throw FlowmatchException.invalidArgument("--sigma-min must lie in [0, 1), got " + sigmaMin);
       }
       pp.put("sigma_min", sigmaMin);
     }
@@ -425,15 +423,15 @@ public final class TrainCommand implements Callable<Integer> {
     checkChoice("--time-sampling", ts, TrainConfig.TIME_SAMPLINGS);
     double wd = weightDecay == null ? 0 : weightDecay;
     if (!(wd >= 0) || Double.isInfinite(wd)) {
-      throw new IllegalArgumentException("--weight-decay must be ≥ 0, got " + wd);
+      throw FlowmatchException.invalidArgument("--weight-decay must be ≥ 0, got " + wd);
     }
     double cl = clip == null ? 1.0 : clip;
     if (!(cl >= 0) || Double.isInfinite(cl)) {
-      throw new IllegalArgumentException("--clip must be ≥ 0 (0 for none), got " + cl);
+      throw FlowmatchException.invalidArgument("--clip must be ≥ 0 (0 for none), got " + cl);
     }
     double ls = lossScale == null ? 65536 : lossScale;
     if (!(ls > 0) || Double.isInfinite(ls)) {
-      throw new IllegalArgumentException("--loss-scale must be a positive number, got " + ls);
+      throw FlowmatchException.invalidArgument("--loss-scale must be a positive number, got " + ls);
     }
     int lw = lossScaleWindow == null ? 1000 : lossScaleWindow;
     positive("--loss-scale-window", lw);
@@ -479,7 +477,7 @@ public final class TrainCommand implements Callable<Integer> {
       conflicts.add("--path-param");
     }
     if (!conflicts.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           String.join(", ", conflicts) + " differ from the run's config.json; a resumed run keeps its config"
               + " (only --steps, --checkpoint-every and --sample-every may change)");
     }
@@ -492,7 +490,7 @@ public final class TrainCommand implements Callable<Integer> {
     int smp = sampleEvery == null ? c.sampleEvery() : sampleEvery;
     positive("--checkpoint-every", ckpt);
     if (smp < 0) {
-      throw new IllegalArgumentException("--sample-every must be ≥ 0, got " + smp);
+      throw FlowmatchException.invalidArgument("--sample-every must be ≥ 0, got " + smp);
     }
     return c.withIntervals(ckpt, smp);
   }
@@ -509,14 +507,14 @@ public final class TrainCommand implements Callable<Integer> {
   private static void checkChoice(String option, String value, List<String> valid) {
     if (!valid.contains(value)) {
       String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown " + what + " '" + value + "' (" + option + "), expected one of " + String.join(", ", valid));
     }
   }
 
   private static void positive(String option, Integer value) {
     if (value != null && value < 1) {
-      throw new IllegalArgumentException(option + " must be a positive integer, got " + value);
+      throw FlowmatchException.invalidArgument(option + " must be a positive integer, got " + value);
     }
   }
 }

@@ -28,7 +28,7 @@ public final class GaussianMixtureGraph {
     int d = gmm.dimension();
     int io = fp16 ? FLOAT16 : FLOAT;
     OnnxGraphBuilder g = new OnnxGraphBuilder("gaussian_mixture_velocity");
-    g.input("x", io, -1, d).input("t", FLOAT, -1).output("v", io, -1, d);
+    g.input(ModelMetadata.INPUT_X, io, -1, d).input(ModelMetadata.INPUT_T, FLOAT, -1).output(ModelMetadata.OUTPUT_V, io, -1, d);
 
     float[] means = new float[k * d];
     float[] variances = new float[k];
@@ -52,9 +52,9 @@ public final class GaussianMixtureGraph {
     String axis2 = g.longs("axis2", new long[] {2}, 1);
     String axes12 = g.longs("axes12", new long[] {1, 2}, 2);
 
-    String x = fp16 ? g.node("Cast", new String[] {"x"}, attr("to", (long) FLOAT)) : "x";
-    String tCol = g.node("Unsqueeze", new String[] {"t", axis1}); // [N,1]
-    String t3 = g.node("Unsqueeze", new String[] {"t", axes12}); // [N,1,1]
+    String x = fp16 ? g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) FLOAT)) : "x";
+    String tCol = g.node("Unsqueeze", new String[] {ModelMetadata.INPUT_T, axis1}); // [N,1]
+    String t3 = g.node("Unsqueeze", new String[] {ModelMetadata.INPUT_T, axes12}); // [N,1,1]
     String oneMinusT = g.node("Sub", new String[] {one, tCol}); // [N,1]
 
     // σ_k,t² = (1 − t)² + t² s_k²  [N,K]; at least s_k²/(1 + s_k²) > 0 for every t
@@ -97,9 +97,9 @@ public final class GaussianMixtureGraph {
             attr("keepdims", 0L)); // [N,d]
     if (fp16) {
       String sum = g.node("Add", new String[] {meanPart, diffPart});
-      g.nodeNamed("Cast", "v", new String[] {sum}, attr("to", (long) FLOAT16));
+      g.nodeNamed("Cast", ModelMetadata.OUTPUT_V, new String[] {sum}, attr("to", (long) FLOAT16));
     } else {
-      g.nodeNamed("Add", "v", new String[] {meanPart, diffPart});
+      g.nodeNamed("Add", ModelMetadata.OUTPUT_V, new String[] {meanPart, diffPart});
     }
 
     String range = number(gmm.extent());
@@ -136,7 +136,7 @@ public final class GaussianMixtureGraph {
   }
 
   /** A short decimal without trailing zeros: 4, 0.5, 2.828427. */
-  static String number(double value) {
+  public static String number(double value) {
     double rounded = Math.abs(value) < 5e-7 ? 0.0 : value;
     String s = String.format(Locale.ROOT, "%.6f", rounded);
     s = s.replaceAll("0+$", "").replaceAll("\\.$", "");

@@ -19,7 +19,6 @@ import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NpyNoise;
-import io.flowmatch.inference.solver.SolverException;
 import io.flowmatch.inference.solver.SolverSettings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -298,11 +297,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   private ReferenceSolver.Result solveReference(
       ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
-    try {
-      return solver.solve(field, initial, count, batch, 0, 1);
-    } catch (SolverException e) {
-      throw new FailureException(e.getMessage(), e);
-    }
+    return solver.solve(field, initial, count, batch, 0, 1);
   }
 
   /** RMS and max over samples of each sample's RMS difference. */

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.sampling.ArrayNoise;
@@ -11,7 +13,6 @@ import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -130,8 +131,6 @@ public final class EncodeCommand implements Callable<Integer> {
             };
         try {
           report = Sampler.run(field, solver, data, count, modelOptions.batch, 1, 0, sink, bar == null ? Sampler.Progress.NONE : bar);
-        } catch (SolverException e) {
-          throw new FailureException(e.getMessage(), e);
         } catch (IOException e) {
           throw new FailureException("cannot read " + (input != null ? "--input " + input.get(0) : "--test-index images") + ": " + IoMessages.of(e), e);
         }
@@ -193,8 +192,11 @@ public final class EncodeCommand implements Callable<Integer> {
       SolveResult r;
       try {
         r = solver.solve(field, decoded, m, 0, 1);
-      } catch (SolverException e) {
-        throw new SolverException("round trip: " + e.getMessage());
+      } catch (FlowmatchException e) {
+        if (e.kind() != ErrorKind.NUMERIC) {
+          throw e;
+        }
+        throw new FlowmatchException(e.kind(), "round trip: " + e.getMessage(), e);
       }
       data.fill(first, m, size, original);
       for (int i = 0; i < m * size; i++) {

@@ -9,7 +9,6 @@ import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -121,15 +120,11 @@ public final class EvalCommand implements Callable<Integer> {
           source = count + " samples of " + samples;
         } else {
           SampleReport report;
-          try {
-            report =
-                Sampler.run(
-                    field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
-                    (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
-                    Sampler.Progress.NONE);
-          } catch (SolverException e) {
-            throw new FailureException(e.getMessage(), e);
-          }
+          report =
+              Sampler.run(
+                  field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
+                  (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
+                  Sampler.Progress.NONE);
           source = String.format(
               Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
               count, modelOptions.resolve(), solverOptions.describe(), seed, report.nfeText(), report.wallSeconds());

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.plot.ImageGrid;
@@ -12,7 +14,6 @@ import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -209,8 +210,11 @@ public final class InterpolateCommand implements Callable<Integer> {
     try {
       return Sampler.run(field, solver, new ArrayNoise(start), n, modelOptions.batch, t0, t1,
           (first, m, x) -> System.arraycopy(x, 0, result, (int) first * size, m * size), Sampler.Progress.NONE);
-    } catch (SolverException e) {
-      throw new FailureException((t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
+    } catch (FlowmatchException e) {
+      if (e.kind() != ErrorKind.NUMERIC) {
+        throw e;
+      }
+      throw new FlowmatchException(e.kind(), (t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
     }
   }
 

@@ -8,7 +8,6 @@ import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,8 +75,6 @@ final class SampleFiles {
       SampleReport report;
       try {
         report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar == null ? Sampler.Progress.NONE : bar);
-      } catch (SolverException e) {
-        throw new FailureException(e.getMessage(), e);
       } catch (IOException e) {
         // outputs wrap their own errors: what is left is reading the input after its header was checked
         throw new FailureException("cannot read " + inputOption + ": " + IoMessages.of(e), e);

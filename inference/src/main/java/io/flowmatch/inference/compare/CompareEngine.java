@@ -1,12 +1,13 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolverException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -127,7 +128,10 @@ public final class CompareEngine {
         SampleReport report;
         try {
           report = solveAll(setting, samples);
-        } catch (SolverException e) {
+        } catch (FlowmatchException e) {
+          if (e.kind() != ErrorKind.NUMERIC) {
+            throw e;
+          }
           // a later round cannot fail where the first did not: solves are deterministic
           results[k] = SettingResult.failed(setting, n, qualityNames().size(), e.getMessage());
           listener.finished(results[k], samples);

@@ -1,7 +1,9 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
-import io.flowmatch.inference.solver.SolverException;
+import io.flowmatch.inference.solver.ToleranceException;
 import java.util.Locale;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
@@ -55,7 +57,7 @@ public final class ReferenceSolver {
    * Integrates {@code n} samples from t0 to t1 in batches of {@code batch}.
    *
    * @param start n·sampleSize floats, the initial states (not modified)
-   * @throws SolverException naming the cause: a non-finite velocity (which samples, at what t),
+   * @throws FlowmatchException naming the cause: a non-finite velocity (which samples, at what t),
    *     the evaluation bound, or a step below the minimum
    */
   public Result solve(VelocityField field, float[] start, int n, int batch, double t0, double t1) {
@@ -78,12 +80,12 @@ public final class ReferenceSolver {
       try {
         integrator.integrate(system, t0, y, t1, y);
       } catch (MaxCountExceededException e) {
-        throw new SolverException(
+        throw new ToleranceException(
             "reference solve " + describe() + " exceeded " + maxEvaluations
                 + " evaluations at t=" + number(system.lastTime) + " for samples " + from + ".."
                 + (from + count - 1) + "; loosen --reference-tol or raise --reference-max-evals");
       } catch (NumberIsTooSmallException e) {
-        throw new SolverException(
+        throw new ToleranceException(
             "reference solve " + describe() + ": step size fell below "
                 + number(MIN_STEP_FRACTION * span) + " at t=" + number(system.lastTime)
                 + " for samples " + from + ".." + (from + count - 1));
@@ -139,8 +141,9 @@ public final class ReferenceSolver {
       }
     }
 
-    private SolverException nonFinite(double time) {
+    private NonFiniteException nonFinite(double time) {
       StringBuilder samples = new StringBuilder();
+      long[] indices = new long[Math.min(count, 5)];
       int bad = 0;
       for (int s = 0; s < count; s++) {
         boolean finite = true;
@@ -150,14 +153,17 @@ public final class ReferenceSolver {
         if (!finite) {
           if (bad < 5) {
             samples.append(bad == 0 ? "" : ", ").append(first + s);
+            indices[bad] = first + s;
           }
           bad++;
         }
       }
-      return new SolverException(
+      return new NonFiniteException(
           "reference solve " + describe() + ": non-finite velocity (NaN or Inf) for "
               + (bad == 1 ? "sample " : "samples ") + samples + (bad > 5 ? ", ..." : "")
-              + " at t=" + number(time));
+              + " at t=" + number(time),
+          java.util.Arrays.copyOf(indices, Math.min(bad, 5)),
+          time);
     }
   }
 

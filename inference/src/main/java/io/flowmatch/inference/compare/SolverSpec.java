@@ -1,6 +1,6 @@
 package io.flowmatch.inference.compare;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.solver.TimeGrid;
@@ -19,7 +19,7 @@ import java.util.Set;
  *       spelled out: {@code dopri5:rtol=1e-3/atol=1e-6}.
  * </ul>
  *
- * <p>A malformed spec is a {@link UsageException} that names the bad token and its position
+ * <p>A malformed spec is a {@link FlowmatchException} that names the bad token and its position
  * (characters counted from 1), e.g. {@code --solvers: step count '1.5' of euler at character 9
  * must be a positive integer}.
  */
@@ -34,7 +34,7 @@ public final class SolverSpec {
   /** Every setting of the spec, in the order written. */
   public static List<SolverSetting> parse(String spec) {
     if (spec == null || spec.isBlank()) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "--solvers is empty, expected entries like \"euler:10,20 heun:10 dopri5:1e-3\"");
     }
     List<SolverSetting> settings = new ArrayList<>();
@@ -88,7 +88,7 @@ public final class SolverSpec {
       // Solvers knows which methods take grids; its message names the option as --grid
       try {
         Solvers.create(name, SolverSettings.fixed(1).withGrid(grid));
-      } catch (UsageException e) {
+      } catch (FlowmatchException e) {
         throw error(
             "grid '" + grid + "' of " + name + " at character " + gridAt + ": "
                 + e.getMessage().replaceFirst("^--grid ", "grid "));
@@ -184,7 +184,7 @@ public final class SolverSpec {
     return tol;
   }
 
-  private static UsageException error(String message) {
-    return new UsageException("--solvers: " + message);
+  private static FlowmatchException error(String message) {
+    return FlowmatchException.invalidArgument("--solvers: " + message);
   }
 }

@@ -3,10 +3,10 @@ package io.flowmatch.inference.field;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import io.flowmatch.inference.cli.FailureException;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ final class ExecutionProviders {
         }
         deleteQuietly(optimizedTmp);
         if (candidate.equals("cpu")) {
-          throw new FailureException("cannot set up the cpu provider: " + firstLine(e));
+          throw FlowmatchException.unsupported("cannot set up the cpu provider: " + firstLine(e));
         }
         reason = reason == null ? firstLine(e) : reason;
         if (options.strict()) {
@@ -59,7 +59,7 @@ final class ExecutionProviders {
         so.close();
         deleteQuietly(optimizedTmp);
         if (candidate.equals("cpu")) {
-          throw new FailureException(
+          throw FlowmatchException.unsupported(
               "model " + model + " is not a valid ONNX model: " + loadError(e, model));
         }
         // Could be the provider or the file: the next candidate (CPU at the end) tells which.
@@ -108,7 +108,7 @@ final class ExecutionProviders {
     try {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new FailureException("cannot save the optimized model to " + target + ": " + e);
+      throw FlowmatchException.io("cannot save the optimized model to " + target + ": " + e, e);
     }
   }
 
@@ -123,8 +123,8 @@ final class ExecutionProviders {
     }
   }
 
-  private static FailureException unavailable(String provider, String reason) {
-    return new FailureException(
+  private static FlowmatchException unavailable(String provider, String reason) {
+    return FlowmatchException.unsupported(
         "provider " + provider + " is not available: " + reason
             + " (without --strict it falls back to cpu)");
   }
@@ -177,7 +177,7 @@ final class ExecutionProviders {
       Files.createDirectories(abs.getParent());
       return Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
     } catch (IOException e) {
-      throw new FailureException("cannot write the optimized model to " + target + ": " + e);
+      throw FlowmatchException.io("cannot write the optimized model to " + target + ": " + e, e);
     }
   }
 

@@ -4,8 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
-import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -16,13 +15,14 @@ import java.util.StringJoiner;
  * resolves the sample shape from the metadata, the graph's static dimensions and the caller's
  * option.
  *
- * <p>A model that breaks the contract is a {@link FailureException} (the file is wrong); a sample
- * shape option that does not fit the model is a {@link UsageException} (the command is wrong).
+ * <p>A model that breaks the contract is a {@link FlowmatchException} of kind {@code BAD_MODEL} (the file is
+ * wrong); a sample shape option that does not fit the model is {@code INVALID_ARGUMENT} (the
+ * command is wrong).
  */
 final class ModelContract {
-  static final String X = "x";
-  static final String T = "t";
-  static final String V = "v";
+  static final String X = ModelMetadata.INPUT_X;
+  static final String T = ModelMetadata.INPUT_T;
+  static final String V = ModelMetadata.OUTPUT_V;
 
   /** Element type of {@code x} and {@code v}: FLOAT or FLOAT16. */
   final OnnxJavaType dataType;
@@ -46,18 +46,18 @@ final class ModelContract {
     String where = "model " + model;
     if (!inputs.containsKey(X) || !inputs.containsKey(T)) {
       String missing = !inputs.containsKey(X) ? X : T;
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + " has no input '" + missing + "' (its inputs: " + String.join(", ", inputs.keySet())
               + "); expected inputs x [N, ...sample shape] and t [N]");
     }
     for (String name : inputs.keySet()) {
       if (!name.equals(X) && !name.equals(T)) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             where + " has an unexpected input '" + name + "'; expected only inputs x and t");
       }
     }
     if (!outputs.containsKey(V)) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + " has no output 'v' (its outputs: " + String.join(", ", outputs.keySet())
               + "); expected output v with the shape and type of x");
     }
@@ -67,14 +67,14 @@ final class ModelContract {
 
     OnnxJavaType type = x.type;
     if (type != OnnxJavaType.FLOAT && type != OnnxJavaType.FLOAT16) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + ": input x must be float32 or float16, got " + typeName(x));
     }
     if (t.type != OnnxJavaType.FLOAT) {
-      throw new FailureException(where + ": input t must be float32, got " + typeName(t));
+      throw FlowmatchException.badModel(where + ": input t must be float32, got " + typeName(t));
     }
     if (v.type != type) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + ": output v must have the type of x (" + typeName(x) + "), got "
               + typeName(v));
     }
@@ -82,23 +82,23 @@ final class ModelContract {
     long[] ts = t.getShape();
     long[] vs = v.getShape();
     if (xs.length < 2) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + ": input x must have rank >= 2 ([N, ...sample shape]), got rank " + xs.length
               + " " + format(x));
     }
     if (ts.length != 1) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + ": input t must have shape [N], got rank " + ts.length + " " + format(t));
     }
     if (vs.length != xs.length) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           where + ": output v " + format(v) + " must have the shape of input x " + format(x)
               + ", got rank " + vs.length + " instead of " + xs.length);
     }
     long batch = xs[0];
     for (long b : new long[] {ts[0], vs[0]}) {
       if (b >= 0 && batch >= 0 && b != batch) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             where + ": inputs x " + format(x) + ", t " + format(t) + " and output v " + format(v)
                 + " must share the batch dimension");
       }
@@ -108,12 +108,12 @@ final class ModelContract {
     }
     for (int i = 1; i < xs.length; i++) {
       if (xs[i] >= 0 && vs[i] >= 0 && xs[i] != vs[i]) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             where + ": output v " + format(v) + " must have the shape of input x " + format(x));
       }
     }
     if (batch == 0) {
-      throw new FailureException(where + ": input x " + format(x) + " has batch size 0");
+      throw FlowmatchException.badModel(where + ": input x " + format(x) + " has batch size 0");
     }
 
     // The sample shape: each source that is present must agree with the others.
@@ -127,12 +127,12 @@ final class ModelContract {
     if (meta != null) {
       fromMetadata = parseShape(meta);
       if (fromMetadata == null) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             where + ": metadata " + ModelMetadata.DATA_SHAPE
                 + " must be positive integers separated by commas, got '" + meta + "'");
       }
       if (!fits(fromMetadata, graphDims)) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             where + ": metadata " + ModelMetadata.DATA_SHAPE + " " + meta
                 + " disagrees with input x " + format(x));
       }
@@ -141,22 +141,22 @@ final class ModelContract {
     if (requestedShape != null) {
       for (int d : requestedShape) {
         if (d <= 0) {
-          throw new UsageException(
+          throw FlowmatchException.invalidArgument(
               "sample shape must be positive integers, got " + join(requestedShape));
         }
       }
       if (requestedShape.length != rank) {
-        throw new UsageException(
+        throw FlowmatchException.invalidArgument(
             "sample shape " + join(requestedShape) + " does not fit " + where + ": input x "
                 + format(x) + " has " + rank + " sample dimension" + (rank == 1 ? "" : "s"));
       }
       if (fromMetadata != null && !Arrays.equals(fromMetadata, requestedShape)) {
-        throw new UsageException(
+        throw FlowmatchException.invalidArgument(
             "sample shape " + join(requestedShape) + " disagrees with " + where + ", whose "
                 + ModelMetadata.DATA_SHAPE + " is " + join(fromMetadata));
       }
       if (!fits(requestedShape, graphDims)) {
-        throw new UsageException(
+        throw FlowmatchException.invalidArgument(
             "sample shape " + join(requestedShape) + " disagrees with " + where
                 + ", whose input x is " + format(x));
       }
@@ -167,7 +167,7 @@ final class ModelContract {
       shape = new int[rank];
       for (int i = 0; i < rank; i++) {
         if (graphDims[i] < 0) {
-          throw new UsageException(
+          throw FlowmatchException.invalidArgument(
               where + " has dynamic sample dimensions " + format(x) + " and no "
                   + ModelMetadata.DATA_SHAPE + " metadata; give the sample shape (--shape)");
         }
@@ -180,7 +180,7 @@ final class ModelContract {
   private static TensorInfo tensor(String where, String kind, String name, NodeInfo node) {
     ValueInfo info = node.getInfo();
     if (!(info instanceof TensorInfo)) {
-      throw new FailureException(where + ": " + kind + " " + name + " must be a tensor, got " + info);
+      throw FlowmatchException.badModel(where + ": " + kind + " " + name + " must be a tensor, got " + info);
     }
     return (TensorInfo) info;
   }

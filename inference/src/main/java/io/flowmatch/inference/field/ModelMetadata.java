@@ -7,6 +7,13 @@ package io.flowmatch.inference.field;
 public final class ModelMetadata {
   private ModelMetadata() {}
 
+  /** The model's input: a batch of samples, {@code [N, ...sample shape]}. */
+  public static final String INPUT_X = "x";
+  /** The model's input: one time per sample, float32 {@code [N]}. */
+  public static final String INPUT_T = "t";
+  /** The model's output: the velocity, the shape and type of {@link #INPUT_X}. */
+  public static final String OUTPUT_V = "v";
+
   public static final String PREFIX = "flowmatch.";
   /** Shape of one sample without the batch dimension, e.g. {@code 2} or {@code 1,28,28}. */
   public static final String DATA_SHAPE = PREFIX + "data_shape";

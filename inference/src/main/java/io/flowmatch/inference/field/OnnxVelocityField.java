@@ -6,10 +6,9 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +31,9 @@ import java.util.Map;
  * tensor memory. Not thread-safe for concurrent {@link #evaluate} calls (they are serialised).
  *
  * <p>Errors are one line: a missing or unreadable file and options that do not fit the model are
- * {@link UsageException}s (exit 2); a file that is not ONNX or breaks the contract, a GPU provider
- * that cannot load under {@code strict}, and a failing model call are {@link FailureException}s
- * (exit 1).
+ * {@link FlowmatchException}s of kind {@code INVALID_ARGUMENT}; a file that is not ONNX or breaks
+ * the contract ({@code BAD_MODEL}), a GPU provider that cannot load under {@code strict}
+ * ({@code UNSUPPORTED}) and a failing model call are other kinds.
  */
 public final class OnnxVelocityField implements VelocityField {
   /** How many batch sizes keep their tensors: the full batch and a few remainders. */
@@ -97,21 +96,21 @@ public final class OnnxVelocityField implements VelocityField {
   /**
    * Opens {@code modelPath} with the given options and checks it against the model contract.
    *
-   * @throws UsageException for a missing file or options that are invalid or do not fit the model
-   * @throws FailureException for a file that is not a valid ONNX model or breaks the contract, or a
+   * @throws FlowmatchException for a missing file or options that are invalid or do not fit the model
+   * @throws FlowmatchException for a file that is not a valid ONNX model or breaks the contract, or a
    *     GPU provider that cannot load when {@code options.strict()} is set
    */
   public static OnnxVelocityField open(Path modelPath, FieldOptions options) {
     checkOptions(options);
     String model = modelPath.toString();
     if (!Files.exists(modelPath)) {
-      throw new UsageException("model file not found: " + model);
+      throw FlowmatchException.invalidArgument("model file not found: " + model);
     }
     if (Files.isDirectory(modelPath)) {
-      throw new UsageException("model " + model + " is a directory, expected an .onnx file");
+      throw FlowmatchException.invalidArgument("model " + model + " is a directory, expected an .onnx file");
     }
     if (!Files.isReadable(modelPath)) {
-      throw new UsageException("model file " + model + " is not readable");
+      throw FlowmatchException.invalidArgument("model file " + model + " is not readable");
     }
     OrtEnvironment env = environment();
     Opened opened = ExecutionProviders.openSession(env, modelPath, options);
@@ -136,7 +135,7 @@ public final class OnnxVelocityField implements VelocityField {
           metadata);
     } catch (OrtException e) {
       opened.close();
-      throw new FailureException("model " + model + ": cannot read its inputs and outputs: "
+      throw FlowmatchException.badModel("model " + model + ": cannot read its inputs and outputs: "
           + ExecutionProviders.firstLine(e));
     } catch (RuntimeException e) {
       opened.close();
@@ -158,24 +157,24 @@ public final class OnnxVelocityField implements VelocityField {
 
   private static void checkOptions(FieldOptions options) {
     if (options.provider() == null || !FieldOptions.PROVIDERS.contains(options.provider())) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "unknown provider '" + options.provider() + "', expected one of: "
               + String.join(", ", FieldOptions.PROVIDERS));
     }
     if (options.optimization() == null
         || !FieldOptions.OPTIMIZATIONS.contains(options.optimization())) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "unknown optimization level '" + options.optimization() + "', expected one of: "
               + String.join(", ", FieldOptions.OPTIMIZATIONS));
     }
     if (options.threads() < 0) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "threads must be 0 (onnx runtime's default) or a positive integer, got "
               + options.threads());
     }
     io.flowmatch.inference.runtime.ThreadCount.check("threads", options.threads());
     if (options.maxBatch() < 0) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "batch size must be a positive integer (or 0 for automatic), got " + options.maxBatch());
     }
   }
@@ -239,7 +238,7 @@ public final class OnnxVelocityField implements VelocityField {
       try (OrtSession.Result result = session.run(batch.inputs, batch.outputs)) {
         // v was written into batch's own buffer; the result does not own it
       } catch (OrtException e) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             "model " + model + " failed on a batch of " + count + ": "
                 + ExecutionProviders.firstLine(e));
       }
@@ -253,7 +252,7 @@ public final class OnnxVelocityField implements VelocityField {
       try {
         batch = new BatchTensors(environment(), dataType, rows, sampleShape);
       } catch (OrtException e) {
-        throw new FailureException(
+        throw FlowmatchException.resourceLimit(
             "cannot allocate tensors for a batch of " + rows + ": " + ExecutionProviders.firstLine(e));
       }
       batches.put(rows, batch);
@@ -279,7 +278,7 @@ public final class OnnxVelocityField implements VelocityField {
     try {
       session.close();
     } catch (OrtException e) {
-      throw new FailureException("cannot close the session of model " + model + ": " + e.getMessage());
+      throw FlowmatchException.io("cannot close the session of model " + model + ": " + e.getMessage(), e);
     } finally {
       sessionOptions.close();
     }

@@ -1,6 +1,5 @@
 package io.flowmatch.inference.io;
 
-import io.flowmatch.inference.onnx.Float16;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -9,8 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ public final class OnnxClassifier implements AutoCloseable {
   public static OnnxClassifier open(Path path, int[] sampleShape, int threads) {
     String name = path.toString();
     if (!Files.isRegularFile(path)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "classifier " + name + (Files.exists(path) ? " is not a file" : ": no such file"));
     }
     OrtEnvironment env =
@@ -84,7 +83,7 @@ public final class OnnxClassifier implements AutoCloseable {
     } catch (OrtException e) {
       closeQuietly(session);
       options.close();
-      throw new FailureException("classifier " + name + " is not a valid ONNX model: " + firstLine(e));
+      throw FlowmatchException.badModel("classifier " + name + " is not a valid ONNX model: " + firstLine(e));
     } catch (RuntimeException e) {
       closeQuietly(session);
       options.close();
@@ -103,7 +102,7 @@ public final class OnnxClassifier implements AutoCloseable {
       fits = dims[i + 1] < 0 || dims[i + 1] == sampleShape[i];
     }
     if (!fits) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "classifier " + name + " takes " + INPUT + " " + describe(x)
               + ", but the model's samples have shape " + Arrays.toString(sampleShape)
               + " (expected float32 [N," + join(sampleShape) + "])");
@@ -111,7 +110,7 @@ public final class OnnxClassifier implements AutoCloseable {
     for (String out : new String[] {LOGITS, FEATURES}) {
       TensorInfo info = tensor(name, "output", out, outputs.get(out), outputs.keySet().toString());
       if (info.type != OnnxJavaType.FLOAT || info.getShape().length != 2) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             "classifier " + name + ": output " + out + " is " + describe(info)
                 + ", expected float32 [N,K]");
       }
@@ -124,9 +123,9 @@ public final class OnnxClassifier implements AutoCloseable {
           "classifier " + name + " has no " + kind + " tensor '" + key + "' (its " + kind + "s: "
               + have + "); expected input x [N,...sample shape], outputs logits [N,K] and features [N,D]";
       if (kind.equals("input")) {
-        throw new UsageException(message);
+        throw FlowmatchException.invalidArgument(message);
       }
-      throw new FailureException(message);
+      throw FlowmatchException.badModel(message);
     }
     return (TensorInfo) node.getInfo();
   }
@@ -184,7 +183,7 @@ public final class OnnxClassifier implements AutoCloseable {
         System.arraycopy(l, 0, logits, from * classes, count * classes);
         System.arraycopy(f, 0, features, from * featureSize, count * featureSize);
       } catch (OrtException e) {
-        throw new FailureException(
+        throw FlowmatchException.badModel(
             "classifier " + name + " failed on a batch of " + count + ": " + firstLine(e));
       }
     }
@@ -195,7 +194,7 @@ public final class OnnxClassifier implements AutoCloseable {
     OnnxValue value = result.get(output).orElseThrow();
     long[] shape = ((TensorInfo) value.getInfo()).getShape();
     if (shape.length != 2 || shape[0] != count || shape[1] < 1) {
-      throw new FailureException(
+      throw FlowmatchException.badModel(
           "classifier " + name + ": output " + output + " has shape " + Arrays.toString(shape)
               + " for " + count + " inputs, expected [" + count + ",K]");
     }

@@ -1,7 +1,7 @@
 package io.flowmatch.inference.sampling;
 
+import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
-import io.flowmatch.inference.solver.SolverException;
 import java.util.Map;
 
 /**
@@ -96,6 +96,7 @@ final class CheckedField implements VelocityField {
     float firstTime = Float.NaN;
     StringBuilder list = new StringBuilder();
     StringBuilder listWithTimes = new StringBuilder();
+    long[] indices = new long[Math.min(n, LISTED)];
     for (int j = 0; j < n; j++) {
       boolean sampleBad = false;
       for (int i = j * size, end = i + size; i < end; i++) {
@@ -118,6 +119,7 @@ final class CheckedField implements VelocityField {
       if (bad < LISTED) {
         String sep = bad == 0 ? "" : ", ";
         list.append(sep).append(first + j);
+        indices[bad] = first + j;
         listWithTimes.append(sep).append(first + j).append(" at t=").append(Numbers.compact(t[j]));
       }
       bad++;
@@ -133,7 +135,9 @@ final class CheckedField implements VelocityField {
             ? bad + " of " + total + " samples"
             : bad + " of the batch of samples " + first + "-" + (first + batchSize - 1) + ", " + total + " in all";
     throw new NonFiniteVelocityException(
-        "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + of + ")");
+        "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + of + ")",
+        java.util.Arrays.copyOf(indices, Math.min(bad, LISTED)),
+        firstTime);
   }
 
   /** The wrapped field is owned by the caller. */
@@ -141,9 +145,9 @@ final class CheckedField implements VelocityField {
   public void close() {}
 
   /** Thrown by this wrapper: its sample numbers already count from the run's first sample. */
-  static final class NonFiniteVelocityException extends SolverException {
-    NonFiniteVelocityException(String message) {
-      super(message);
+  static final class NonFiniteVelocityException extends NonFiniteException {
+    NonFiniteVelocityException(String message, long[] sampleIndices, double time) {
+      super(message, sampleIndices, time);
     }
   }
 }

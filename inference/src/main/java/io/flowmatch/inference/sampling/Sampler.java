@@ -1,10 +1,12 @@
 package io.flowmatch.inference.sampling;
 
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
-import io.flowmatch.inference.solver.SolverException;
 import io.flowmatch.inference.runtime.MemoryBudget;
+import io.flowmatch.inference.solver.ToleranceException;
 import java.io.IOException;
 
 /**
@@ -34,7 +36,7 @@ public final class Sampler {
    *
    * @param n number of samples
    * @param batch most samples per solve
-   * @throws SolverException on a non-finite velocity or state, or an exceeded evaluation bound
+   * @throws FlowmatchException on a non-finite velocity or state, or an exceeded evaluation bound
    */
   public static SampleReport run(
       VelocityField field,
@@ -78,15 +80,26 @@ public final class Sampler {
         r = solver.solve(checked, x, m, t0, t1);
       } catch (CheckedField.NonFiniteVelocityException e) {
         throw e;
-      } catch (SolverException e) {
+      } catch (NonFiniteException e) {
         if (batches == 1) {
           throw e;
         }
         // the solver numbers samples within the batch it was given
-        boolean numbersSamples = e.getMessage() != null && e.getMessage().matches("(?s).*\\bsamples? \\d.*");
-        throw new SolverException(
-            e.getMessage() + " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
-                + (numbersSamples ? "; the sample numbers above are within that batch]" : "]"));
+        long[] inRun = e.sampleIndices();
+        for (int i = 0; i < inRun.length; i++) {
+          inRun[i] += first;
+        }
+        throw new NonFiniteException(
+            e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun, e.time());
+      } catch (ToleranceException e) {
+        if (batches == 1) {
+          throw e;
+        }
+        long[] inRun = e.sampleIndices();
+        for (int i = 0; i < inRun.length; i++) {
+          inRun[i] += first;
+        }
+        throw new ToleranceException(e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun);
       }
       checkStates(x, m, size, first, n, t1);
       sink.accept(first, m, x);
@@ -102,6 +115,11 @@ public final class Sampler {
     return new SampleReport(n, (double) nfeSum / n, nfeMin, nfeMax, calls, modelNanos, System.nanoTime() - start);
   }
 
+  private static String batchNote(long first, int m, long n, boolean numbersSamples) {
+    return " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
+        + (numbersSamples ? "; the sample numbers above are within that batch]" : "]");
+  }
+
   /** A finite velocity can still carry a state to Inf; such samples are not returned as results. */
   private static void checkStates(float[] x, int m, int size, long first, long n, double t1) {
     int k = 0;
@@ -114,20 +132,24 @@ public final class Sampler {
     }
     int bad = 0;
     StringBuilder list = new StringBuilder();
+    long[] indices = new long[Math.min(m, 5)];
     for (int j = 0; j < m; j++) {
       for (int i = j * size, end = i + size; i < end; i++) {
         if (!Float.isFinite(x[i])) {
           if (bad < 5) {
             list.append(bad == 0 ? "" : ", ").append(first + j);
+            indices[bad] = first + j;
           }
           bad++;
           break;
         }
       }
     }
-    throw new SolverException(
+    throw new NonFiniteException(
         "the integration ended with non-finite values at t=" + Numbers.compact(t1) + " for "
             + (bad == 1 ? "sample " : "samples ") + list + (bad > 5 ? ", ..." : "") + " (" + bad
-            + " of the " + m + " samples from " + first + ")");
+            + " of the " + m + " samples from " + first + ")",
+        java.util.Arrays.copyOf(indices, Math.min(bad, 5)),
+        t1);
   }
 }

@@ -213,10 +213,11 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
         m++;
       }
       if (overBound > 0) {
-        throw new SolverException(
+        throw new ToleranceException(
             NAME + " exceeded " + maxEvaluations + " evaluations for sample " + firstOver
                 + (overBound > 1 ? " (and " + (overBound - 1) + " more)" : "")
-                + " at t=" + FieldCalls.number(t[firstOver]) + " (" + tolerances() + ")");
+                + " at t=" + FieldCalls.number(t[firstOver]) + " (" + tolerances() + ")",
+            firstOver);
       }
       return m;
     }
@@ -283,10 +284,11 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
           rejectedLast[i] = true;
         }
         if (!done[i] && h[i] < minStep) {
-          throw new SolverException(
+          throw new ToleranceException(
               NAME + ": step size for sample " + i + " fell below the minimum "
                   + FieldCalls.number(minStep) + " at t=" + FieldCalls.number(t[i])
-                  + " (" + tolerances() + ")");
+                  + " (" + tolerances() + ")",
+              i);
         }
       }
     }

@@ -126,11 +126,11 @@ public final class CommonsMathSolver implements OdeSolver {
     try {
       integrator.integrate(system, t0, y, t1, y);
     } catch (MaxCountExceededException e) {
-      throw new SolverException(
+      throw new ToleranceException(
           name() + " exceeded " + integrator.getMaxEvaluations() + " evaluations at t="
               + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");
     } catch (NumberIsTooSmallException e) {
-      throw new SolverException(
+      throw new ToleranceException(
           name() + ": step size fell below the minimum "
               + FieldCalls.number(MIN_STEP_FRACTION * Math.abs(t1 - t0)) + " at t="
               + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.solver;
 
+import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import java.util.Locale;
 
@@ -95,8 +96,9 @@ final class FieldCalls {
   }
 
   /** Lists the first few bad samples; one time when they share it, else a time per sample. */
-  private SolverException nonFinite(float[] v, float[] t, int m, int[] sampleOf) {
+  private NonFiniteException nonFinite(float[] v, float[] t, int m, int[] sampleOf) {
     int bad = 0;
+    long[] indices = new long[Math.min(m, LISTED_SAMPLES)];
     boolean sharedTime = true;
     float firstTime = Float.NaN;
     StringBuilder samples = new StringBuilder();
@@ -110,6 +112,7 @@ final class FieldCalls {
         }
         if (bad < LISTED_SAMPLES) {
           int index = sampleOf == null ? j : sampleOf[j];
+          indices[bad] = index;
           String sep = bad == 0 ? "" : ", ";
           samples.append(sep).append(index);
           samplesWithTimes.append(sep).append(index).append(" at t=").append(number(t[j]));
@@ -122,9 +125,11 @@ final class FieldCalls {
         sharedTime
             ? (bad == 1 ? "sample " : "samples ") + samples + more + " at t=" + number(firstTime)
             : "samples " + samplesWithTimes + more;
-    return new SolverException(
+    return new NonFiniteException(
         solverName + ": non-finite velocity (NaN or Inf) for " + where
-            + " (" + bad + " of " + batchSize + " samples)");
+            + " (" + bad + " of " + batchSize + " samples)",
+        java.util.Arrays.copyOf(indices, Math.min(bad, LISTED_SAMPLES)),
+        firstTime);
   }
 
   private boolean finiteSample(float[] v, int j) {

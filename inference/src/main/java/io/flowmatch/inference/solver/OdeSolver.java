@@ -21,7 +21,9 @@ public interface OdeSolver {
    * @param t0 start time
    * @param t1 end time
    * @return evaluation counts and step statistics
-   * @throws SolverException when the field returns NaN/Inf or an evaluation bound is exceeded
+   * @throws io.flowmatch.inference.error.NonFiniteException when the field returns NaN/Inf
+   * @throws io.flowmatch.inference.error.FlowmatchException of kind NUMERIC when an evaluation
+   *     bound is exceeded
    */
   SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1);
 }

@@ -1,6 +1,6 @@
 package io.flowmatch.inference.solver;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 
 /**
@@ -16,7 +16,7 @@ import java.util.List;
  *   <li>our per-sample adaptive solver: {@code dopri5-batch}.
  * </ul>
  *
- * <p>Bad settings throw a {@link UsageException} whose message names the option as on the command
+ * <p>Bad settings throw a {@link FlowmatchException} whose message names the option as on the command
  * line ({@code --steps}, {@code --rtol}, {@code --atol}, {@code --grid}, {@code --max-evals}).
  */
 public final class Solvers {
@@ -50,30 +50,30 @@ public final class Solvers {
   /**
    * A solver for {@code name} with the settings that method reads.
    *
-   * @throws UsageException for an unknown name or a bad setting
+   * @throws FlowmatchException for an unknown name or a bad setting
    */
   public static OdeSolver create(String name, SolverSettings settings) {
     if (!names().contains(name)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "unknown solver '" + name + "', expected one of: " + String.join(", ", names()));
     }
     if (isAdaptive(name)) {
       checkPositive("--rtol", settings.rtol());
       checkPositive("--atol", settings.atol());
       if (settings.maxEvaluations() < 1) {
-        throw new UsageException(
+        throw FlowmatchException.invalidArgument(
             "--max-evals must be a positive integer, got " + settings.maxEvaluations());
       }
     } else if (settings.steps() < 1) {
-      throw new UsageException("--steps must be a positive integer, got " + settings.steps());
+      throw FlowmatchException.invalidArgument("--steps must be a positive integer, got " + settings.steps());
     } else if (settings.steps() > MAX_STEPS) {
       // the time grid holds steps + 1 values, and the evaluation counts are ints
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "--steps must be at most " + MAX_STEPS + ", got " + settings.steps());
     }
     TimeGrid.check(settings.grid());
     if (!HAND_WRITTEN.contains(name) && !settings.grid().equals(TimeGrid.UNIFORM)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "--grid " + settings.grid() + " applies only to " + String.join(", ", HAND_WRITTEN)
               + "; " + name + (isAdaptive(name) ? " chooses its own steps" : " steps uniformly"));
     }
@@ -104,7 +104,7 @@ public final class Solvers {
 
   private static void checkPositive(String option, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           option + " must be a positive number, got " + FieldCalls.number(value));
     }
   }

@@ -1,6 +1,6 @@
 package io.flowmatch.inference.solver;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 
 /**
@@ -40,10 +40,10 @@ public final class TimeGrid {
     return List.of(UNIFORM, QUADRATIC, EDM);
   }
 
-  /** Throws a {@link UsageException} unless {@code grid} is one of {@link #names()}. */
+  /** Throws a {@link FlowmatchException} unless {@code grid} is one of {@link #names()}. */
   public static void check(String grid) {
     if (!names().contains(grid)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           "unknown grid '" + grid + "', expected one of: " + String.join(", ", names()));
     }
   }

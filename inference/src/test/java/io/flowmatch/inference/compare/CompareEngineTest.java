@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.AnalyticVelocityField;
 import io.flowmatch.inference.field.GaussianTargetField;
 import io.flowmatch.inference.field.VelocityField;
@@ -194,9 +195,9 @@ class CompareEngineTest {
     assertTrue(r.meanNfe() > 20);
 
     ReferenceSolver tight = new ReferenceSolver(1e-8, 1e-8, 30);
-    io.flowmatch.inference.solver.SolverException e =
+    FlowmatchException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            io.flowmatch.inference.solver.SolverException.class, () -> tight.solve(FIELD, noise, N, 64, 0, 1));
+            FlowmatchException.class, () -> tight.solve(FIELD, noise, N, 64, 0, 1));
     assertTrue(
         e.getMessage().startsWith(
             "reference solve dop853 (rtol 1e-8, atol 1e-8, double state) exceeded 30 evaluations at t="),

@@ -3,7 +3,8 @@ package io.flowmatch.inference.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,8 @@ class SolverSpecTest {
   }
 
   static void bad(String spec, String message) {
-    UsageException e = assertThrows(UsageException.class, () -> SolverSpec.parse(spec), spec);
+    FlowmatchException e = assertThrows(FlowmatchException.class, () -> SolverSpec.parse(spec), spec);
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(message, e.getMessage());
   }
 

@@ -1,13 +1,14 @@
 package io.flowmatch.inference.field;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
-import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,9 +90,9 @@ class ExecutionProvidersTest {
   @Test
   void strictCudaFails() {
     assumeFalse(cudaUsable());
-    FailureException e =
+    FlowmatchException e =
         assertThrows(
-            FailureException.class,
+            FlowmatchException.class,
             () ->
                 OnnxVelocityField.open(
                     model,
@@ -99,6 +100,7 @@ class ExecutionProvidersTest {
                         .withProvider("cuda")
                         .withStrict(true)
                         .withWarnings(warnings::add)));
+    assertFalse(e.kind().isUsage(), e.kind().toString());
     assertTrue(e.getMessage().startsWith("provider cuda is not available: "), e.getMessage());
     assertTrue(e.getMessage().endsWith(" (without --strict it falls back to cpu)"), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
@@ -108,12 +110,13 @@ class ExecutionProvidersTest {
   @Test
   void strictTensorrtFails() {
     assumeFalse(cudaUsable());
-    FailureException e =
+    FlowmatchException e =
         assertThrows(
-            FailureException.class,
+            FlowmatchException.class,
             () ->
                 OnnxVelocityField.open(
                     model, FieldOptions.defaults().withProvider("tensorrt").withStrict(true)));
+    assertFalse(e.kind().isUsage(), e.kind().toString());
     assertTrue(e.getMessage().startsWith("provider tensorrt is not available: "), e.getMessage());
   }
 
@@ -122,13 +125,14 @@ class ExecutionProvidersTest {
     assumeFalse(cudaUsable());
     Path corrupt = dir.resolve("corrupt.onnx");
     Files.writeString(corrupt, "garbage");
-    FailureException e =
+    FlowmatchException e =
         assertThrows(
-            FailureException.class,
+            FlowmatchException.class,
             () ->
                 OnnxVelocityField.open(
                     corrupt,
                     FieldOptions.defaults().withProvider("cuda").withWarnings(warnings::add)));
+    assertFalse(e.kind().isUsage(), e.kind().toString());
     assertEquals(
         "model " + corrupt + " is not a valid ONNX model: protobuf parsing failed", e.getMessage());
   }

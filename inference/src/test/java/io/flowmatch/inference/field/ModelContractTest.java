@@ -1,15 +1,16 @@
 package io.flowmatch.inference.field;
 
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
-import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each way a model file or a sample-shape option can break the contract gives one line: a
- * {@link FailureException} for a bad file, a {@link UsageException} for a bad option.
+ * {@link FlowmatchException} for a bad file, a {@link FlowmatchException} for a bad option.
  */
 class ModelContractTest {
   static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
@@ -26,8 +27,9 @@ class ModelContractTest {
   @TempDir Path dir;
 
   private String failure(Path model, FieldOptions options) {
-    FailureException e =
-        assertThrows(FailureException.class, () -> OnnxVelocityField.open(model, options).close());
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
+    assertFalse(e.kind().isUsage(), e.kind().toString());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     return e.getMessage();
   }
@@ -37,8 +39,9 @@ class ModelContractTest {
   }
 
   private String usage(Path model, FieldOptions options) {
-    UsageException e =
-        assertThrows(UsageException.class, () -> OnnxVelocityField.open(model, options).close());
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     return e.getMessage();
   }

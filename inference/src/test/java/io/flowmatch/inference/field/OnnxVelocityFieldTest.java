@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.io.Float16;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package io.flowmatch.inference.jmh;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.field.VelocityField;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.solver.EulerSolver;
 import io.flowmatch.inference.solver.TimeGrid;

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
-import io.flowmatch.inference.solver.SolverException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -119,9 +121,10 @@ class SamplerTest {
           }
         };
     NoiseSource zeros = (first, count, size, out) -> Arrays.fill(out, 0, count * size, Float.MAX_VALUE);
-    SolverException e =
-        assertThrows(SolverException.class,
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class,
             () -> Sampler.run(explode, new TestEuler(2), zeros, 3, 3, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
+    assertEquals(ErrorKind.NUMERIC, e.kind());
     assertEquals("the integration ended with non-finite values at t=1 for sample 1 (1 of the 3 samples from 0)", e.getMessage());
   }
 
@@ -134,15 +137,16 @@ class SamplerTest {
           @Override
           public SolveResult solve(VelocityField f, float[] x, int n, double t0, double t1) {
             if (++calls == 2) {
-              throw new SolverException("test: non-finite velocity for sample 1 at t=0.5");
+              throw new NonFiniteException("test: non-finite velocity for sample 1 at t=0.5", new long[] {1}, 0.5);
             }
             return super.solve(f, x, n, t0, t1);
           }
         };
     NoiseSource zeros = (first, count, size, out) -> Arrays.fill(out, 0, count * size, 0f);
-    SolverException e =
-        assertThrows(SolverException.class,
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class,
             () -> Sampler.run(new Decay(1), failsOnSecondBatch, zeros, 10, 4, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
+    assertEquals(ErrorKind.NUMERIC, e.kind());
     assertEquals("test: non-finite velocity for sample 1 at t=0.5 [batch of samples 4-7 of 10; the sample numbers above"
         + " are within that batch]", e.getMessage());
   }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -126,23 +128,25 @@ class AdaptiveSolverTest {
   @Test
   void evaluationBoundStopsTheSolveWithAMessage() {
     for (String solver : List.of("dopri5", "dop853", "gbs", "adams")) {
-      SolverException e =
+      FlowmatchException e =
           assertThrows(
-              SolverException.class,
+              FlowmatchException.class,
               () ->
                   Solvers.create(solver, SolverSettings.adaptive(1e-8, 1e-8).withMaxEvaluations(50))
                       .solve(new OscillatorField(), OscillatorField.batch(4, 1, 40), 4, 0, 1));
+      assertEquals(ErrorKind.NUMERIC, e.kind());
       assertTrue(
           e.getMessage()
               .matches(solver + " exceeded 50 evaluations at t=0\\.[0-9e-]+ \\(rtol=1e-08, atol=1e-08\\)"),
           e.getMessage());
     }
-    SolverException batch =
+    FlowmatchException batch =
         assertThrows(
-            SolverException.class,
+            FlowmatchException.class,
             () ->
                 Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-8, 1e-8).withMaxEvaluations(50))
                     .solve(new OscillatorField(), OscillatorField.batch(4, 1, 40), 4, 0, 1));
+    assertEquals(ErrorKind.NUMERIC, batch.kind());
     // the two samples at frequency 40 run out; those at 1 are still within the bound
     assertTrue(
         batch.getMessage()
@@ -157,12 +161,13 @@ class AdaptiveSolverTest {
     for (String solver : ADAPTIVE) {
       float[] x = OscillatorField.batch(8, 1, 1, 1, 1, 1, 1, 40, 1);
       x[2 * 6] = 1000;
-      SolverException e =
+      FlowmatchException e =
           assertThrows(
-              SolverException.class,
+              FlowmatchException.class,
               () ->
                   Solvers.create(solver, SolverSettings.adaptive(1e-5, 1e-5))
                       .solve(TestFields.nanFor(0.9, new OscillatorField()), x, 8, 0, 1));
+      assertEquals(ErrorKind.NUMERIC, e.kind());
       assertTrue(
           e.getMessage()
               .matches(
@@ -176,33 +181,36 @@ class AdaptiveSolverTest {
   void stepSizeBelowTheMinimumStopsTheSolve() {
     // v = 1/(0.5 − t): the steps shrink towards t = 0.5 until they fall below 1e-8
     for (String solver : List.of("dopri5", "dop853", "adams")) {
-      SolverException e =
+      FlowmatchException e =
           assertThrows(
-              SolverException.class,
+              FlowmatchException.class,
               () ->
                   Solvers.create(solver, SolverSettings.adaptive(1e-6, 1e-6))
                       .solve(TestFields.singularAtHalf(), new float[3], 3, 0, 1));
+      assertEquals(ErrorKind.NUMERIC, e.kind());
       assertEquals(
           solver + ": step size fell below the minimum 1e-08 at t=0.5 (rtol=1e-06, atol=1e-06)",
           e.getMessage());
     }
-    SolverException batch =
+    FlowmatchException batch =
         assertThrows(
-            SolverException.class,
+            FlowmatchException.class,
             () ->
                 Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-6, 1e-6))
                     .solve(TestFields.singularAtHalf(), new float[3], 3, 0, 1));
+    assertEquals(ErrorKind.NUMERIC, batch.kind());
     assertEquals(
         "dopri5-batch: step size for sample 0 fell below the minimum 1e-08 at t=0.5"
             + " (rtol=1e-06, atol=1e-06)",
         batch.getMessage());
     // GBS keeps shrinking its order and step and runs into the evaluation bound instead
-    SolverException gbs =
+    FlowmatchException gbs =
         assertThrows(
-            SolverException.class,
+            FlowmatchException.class,
             () ->
                 Solvers.create("gbs", SolverSettings.adaptive(1e-6, 1e-6))
                     .solve(TestFields.singularAtHalf(), new float[3], 3, 0, 1));
+    assertEquals(ErrorKind.NUMERIC, gbs.kind());
     assertEquals(
         "gbs exceeded 10000 evaluations at t=0.5 (rtol=1e-06, atol=1e-06)", gbs.getMessage());
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -191,20 +193,21 @@ class FixedStepSolverTest {
     x[2 * 3] = 1000;
     x[2 * 7] = 1000;
     for (String solver : List.of("euler", "heun", "midpoint", "rk4")) {
-      SolverException e =
+      FlowmatchException e =
           assertThrows(
-              SolverException.class,
+              FlowmatchException.class,
               () ->
                   Solvers.create(solver, SolverSettings.fixed(4))
                       .solve(TestFields.nanFor(0.5, TestFields.constant()), x.clone(), 10, 0, 1));
+      assertEquals(ErrorKind.NUMERIC, e.kind());
       // the first evaluation at t >= 0.5 is the one at the grid node 0.5, for every method
       assertEquals(
           solver + ": non-finite velocity (NaN or Inf) for samples 3, 7 at t=0.5 (2 of 10 samples)",
           e.getMessage());
     }
-    SolverException one =
+    FlowmatchException one =
         assertThrows(
-            SolverException.class,
+            FlowmatchException.class,
             () -> {
               float[] y = new float[2 * 4];
               y[2] = 500;
@@ -222,12 +225,13 @@ class FixedStepSolverTest {
     for (int i = 0; i < 20; i += 2) {
       x[2 * i] = 1000;
     }
-    SolverException e =
+    FlowmatchException e =
         assertThrows(
-            SolverException.class,
+            FlowmatchException.class,
             () ->
                 Solvers.create("euler", SolverSettings.fixed(2))
                     .solve(TestFields.nanFor(0, TestFields.constant()), x, 20, 0, 1));
+    assertEquals(ErrorKind.NUMERIC, e.kind());
     assertEquals(
         "euler: non-finite velocity (NaN or Inf) for samples 0, 2, 4, 6, 8, ... at t=0"
             + " (10 of 20 samples)",

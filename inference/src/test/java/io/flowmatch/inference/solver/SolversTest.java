@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +38,9 @@ class SolversTest {
 
   @Test
   void unknownSolverListsTheValidOnes() {
-    UsageException e =
-        assertThrows(UsageException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
         "unknown solver 'rk45', expected one of: euler, heun, midpoint, rk4, cm-euler,"
             + " cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch",
@@ -94,7 +96,8 @@ class SolversTest {
   }
 
   private static void assertMessage(String expected, String solver, SolverSettings settings) {
-    UsageException e = assertThrows(UsageException.class, () -> Solvers.create(solver, settings));
+    FlowmatchException e = assertThrows(FlowmatchException.class, () -> Solvers.create(solver, settings));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(expected, e.getMessage());
   }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import org.junit.jupiter.api.Test;
 
 class TimeGridTest {
@@ -95,8 +96,9 @@ class TimeGridTest {
 
   @Test
   void unknownGridIsAUsageError() {
-    UsageException e =
-        assertThrows(UsageException.class, () -> TimeGrid.nodes("cosine", 4, 0, 1));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("cosine", 4, 0, 1));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
         "unknown grid 'cosine', expected one of: uniform, quadratic, edm", e.getMessage());
   }

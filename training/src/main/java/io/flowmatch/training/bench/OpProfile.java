@@ -1,5 +1,6 @@
 package io.flowmatch.training.bench;
 
+import io.flowmatch.inference.field.ModelMetadata;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -76,7 +77,7 @@ public final class OpProfile {
       try (OrtSession session = env.createSession(model.toString(), options);
           OnnxTensor xs = OnnxTensor.createTensor(env, direct(x), dims);
           OnnxTensor ts = OnnxTensor.createTensor(env, direct(t), new long[] {batch})) {
-        Map<String, OnnxTensor> inputs = Map.of("x", xs, "t", ts);
+        Map<String, OnnxTensor> inputs = Map.of(ModelMetadata.INPUT_X, xs, ModelMetadata.INPUT_T, ts);
         for (int i = 0; i <= calls; i++) {
           session.run(inputs).close();
         }

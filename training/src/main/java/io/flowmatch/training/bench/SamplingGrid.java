@@ -1,12 +1,13 @@
 package io.flowmatch.training.bench;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.perf.FlopCounter;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
-import io.flowmatch.inference.solver.SolverException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,7 +108,10 @@ public final class SamplingGrid {
             SolveResult result;
             try {
               result = solver.solve(field, x, batch, 0, 1);
-            } catch (SolverException e) {
+            } catch (FlowmatchException e) {
+              if (e.kind() != ErrorKind.NUMERIC) {
+                throw e;
+              }
               error[c] = e.getMessage();
               continue;
             }
@@ -161,7 +165,7 @@ public final class SamplingGrid {
     try {
       return probe.runOnce();
     } catch (ai.onnxruntime.OrtException e) {
-      throw new io.flowmatch.inference.cli.FailureException("matmul peak run failed: " + e.getMessage(), e);
+      throw new FlowmatchException(ErrorKind.UNSUPPORTED, "matmul peak run failed: " + e.getMessage(), e);
     }
   }
 

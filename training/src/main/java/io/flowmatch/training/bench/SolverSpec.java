@@ -1,6 +1,6 @@
 package io.flowmatch.training.bench;
 
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
@@ -23,7 +23,7 @@ public record SolverSpec(String name, int steps, double tolerance) {
     String[] parts = text.trim().split(":", -1);
     String name = parts[0];
     if (parts.length > 2 || !Solvers.names().contains(name)) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           option + ": '" + text + "' is not NAME:STEPS or NAME[:TOL] with NAME one of: "
               + String.join(", ", Solvers.names()));
     }
@@ -36,14 +36,14 @@ public record SolverSpec(String name, int steps, double tolerance) {
           tol = Double.NaN;
         }
         if (!(tol > 0) || Double.isInfinite(tol)) {
-          throw new UsageException(
+          throw FlowmatchException.invalidArgument(
               option + ": the tolerance of " + name + " must be a positive number, got '" + parts[1] + "'");
         }
       }
       return new SolverSpec(name, 0, tol);
     }
     if (parts.length != 2) {
-      throw new UsageException(option + ": " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
+      throw FlowmatchException.invalidArgument(option + ": " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
     }
     int steps;
     try {
@@ -52,7 +52,7 @@ public record SolverSpec(String name, int steps, double tolerance) {
       steps = 0;
     }
     if (steps < 1) {
-      throw new UsageException(
+      throw FlowmatchException.invalidArgument(
           option + ": the steps of " + name + " must be a positive integer, got '" + parts[1] + "'");
     }
     return new SolverSpec(name, steps, 0);

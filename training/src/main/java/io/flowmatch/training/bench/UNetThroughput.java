@@ -1,5 +1,6 @@
 package io.flowmatch.training.bench;
 
+import io.flowmatch.inference.field.ModelMetadata;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
@@ -163,14 +164,14 @@ public final class UNetThroughput {
   private static double ortRate(UNetVelocityNet net, int batch, int elemType, double seconds) throws Exception {
     int[] sample = {1, 28, 28};
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
-    g.input("x", FLOAT, -1, 1, 28, 28);
-    g.input("t", FLOAT, -1);
-    String x = elemType == FLOAT ? "x" : g.node("Cast", new String[] {"x"}, attr("to", (long) elemType));
-    String v = UNetGraph.add(g, net, net.spec(), sample, x, "t", elemType);
-    g.nodeNamed(elemType == FLOAT ? "Identity" : "Cast", "v", new String[] {v},
+    g.input(ModelMetadata.INPUT_X, FLOAT, -1, 1, 28, 28);
+    g.input(ModelMetadata.INPUT_T, FLOAT, -1);
+    String x = elemType == FLOAT ? ModelMetadata.INPUT_X : g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) elemType));
+    String v = UNetGraph.add(g, net, net.spec(), sample, x, ModelMetadata.INPUT_T, elemType);
+    g.nodeNamed(elemType == FLOAT ? "Identity" : "Cast", ModelMetadata.OUTPUT_V, new String[] {v},
         elemType == FLOAT ? new ai.onnx.proto.OnnxMl.AttributeProto[0]
             : new ai.onnx.proto.OnnxMl.AttributeProto[] {attr("to", (long) FLOAT)});
-    g.output("v", FLOAT, -1, 1, 28, 28);
+    g.output(ModelMetadata.OUTPUT_V, FLOAT, -1, 1, 28, 28);
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     Random random = new Random(3);
     float[] xs = gaussian(random, batch * 784);
@@ -181,7 +182,7 @@ public final class UNetThroughput {
       try (OrtSession session = env.createSession(g.toBytes(), options);
           OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(xs), new long[] {batch, 1, 28, 28});
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(ts), new long[] {batch})) {
-        Map<String, OnnxTensor> inputs = Map.of("x", xt, "t", tt);
+        Map<String, OnnxTensor> inputs = Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt);
         session.run(inputs).close();
         int runs = 0;
         long start = System.nanoTime();

@@ -8,7 +8,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.flowmatch.training.export.onnx.ExportException;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -43,7 +44,7 @@ public final class ClassifierParity {
   /**
    * Compares on {@code count} images of {@code data} starting at the first.
    *
-   * @throws ExportException ONNX Runtime cannot load or run the model
+   * @throws FlowmatchException ONNX Runtime cannot load or run the model
    */
   public static Result check(FashionClassifier model, byte[] onnx, LabelledImages data, int count) {
     int n = Math.min(count, data.size());
@@ -69,7 +70,7 @@ public final class ClassifierParity {
         return new Result(n, relative(logits, djlLogits), relative(features, djlFeatures));
       }
     } catch (OrtException e) {
-      throw new ExportException("parity check: ONNX Runtime failed: " + e.getMessage(), e);
+      throw new FlowmatchException(ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
     }
   }
 

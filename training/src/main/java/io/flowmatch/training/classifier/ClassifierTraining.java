@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.autograd.ScalarOps;
 import io.flowmatch.training.train.AdamW;
 import io.flowmatch.training.train.LearningRate;
@@ -40,7 +41,7 @@ public final class ClassifierTraining {
   public record Config(int epochs, int batch, double learningRate, double weightDecay, long seed) {
     public Config {
       if (epochs <= 0 || batch <= 0) {
-        throw new IllegalArgumentException("epochs and batch must be positive, got " + epochs + ", " + batch);
+        throw FlowmatchException.invalidArgument("epochs and batch must be positive, got " + epochs + ", " + batch);
       }
     }
 

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.flowmatch.inference.error.FlowmatchException;
 
 /**
  * A compact CNN for 28×28 grey images: conv 3×3 (C1) → ReLU → max-pool 2 → conv 3×3 (C2) → ReLU
@@ -49,12 +50,12 @@ public final class FashionClassifier extends AbstractBlock {
   public FashionClassifier(int channels1, int channels2, int featureDim, int classes, float dropout) {
     super(VERSION);
     if (channels1 <= 0 || channels2 <= 0 || featureDim <= 0 || classes < 2) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "classifier sizes must be positive (and classes ≥ 2), got " + channels1 + ", " + channels2 + ", "
               + featureDim + ", " + classes);
     }
     if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+      throw FlowmatchException.invalidArgument("dropout must be in [0, 1), got " + dropout);
     }
     this.channels1 = channels1;
     this.channels2 = channels2;

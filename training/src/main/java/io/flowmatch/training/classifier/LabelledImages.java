@@ -3,6 +3,7 @@ package io.flowmatch.training.classifier;
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.dataset.IdxLabels;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class LabelledImages {
    * Reads {@code PREFIX-images-idx3-ubyte[.gz]} and {@code PREFIX-labels-idx1-ubyte[.gz]} from
    * {@code dir}.
    *
-   * @throws IllegalArgumentException a file is missing
+   * @throws FlowmatchException a file is missing
    * @throws CorruptDataException the files are malformed or their counts differ
    */
   public static LabelledImages read(Path dir, Split split, int classes) throws IOException {
@@ -65,7 +66,7 @@ public final class LabelledImages {
     if (Files.isRegularFile(plain)) {
       return plain;
     }
-    throw new IllegalArgumentException(
+    throw FlowmatchException.invalidArgument(
         "data folder " + dir + " has no " + base + ".gz (nor " + base + ")");
   }
 

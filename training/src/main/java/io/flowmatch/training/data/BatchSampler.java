@@ -1,5 +1,6 @@
 package io.flowmatch.training.data;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +17,7 @@ public final class BatchSampler {
 
   public BatchSampler(int size, int batch, long seed) {
     if (batch > size) {
-      throw new IllegalArgumentException("batch " + batch + " is larger than the data set (" + size + " samples)");
+      throw FlowmatchException.invalidArgument("batch " + batch + " is larger than the data set (" + size + " samples)");
     }
     this.size = size;
     this.batch = batch;

@@ -2,7 +2,7 @@ package io.flowmatch.training.data;
 
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.dataset.IdxImages;
-
+import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class Datasets {
    * @param name one of {@link #names()}
    * @param dataDir folder of the IDX files; null for the default (ignored by the 2-D sets)
    * @param seed seed of the 2-D generators
-   * @throws IllegalArgumentException unknown name, or a folder without the expected files
+   * @throws FlowmatchException unknown name, or a folder without the expected files
    * @throws IOException unreadable or corrupt files
    */
   public static TrainingData load(String name, Path dataDir, long seed) throws IOException {
@@ -66,7 +66,7 @@ public final class Datasets {
           name.equals("fashion-mnist")
               ? "install it with 'apt-get install dataset-fashion-mnist' or point --data-dir at a folder holding it"
               : "download the " + name + " IDX files and point --data-dir at their folder";
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "data folder " + dir + " has no " + TRAIN_IMAGES + " (nor train-images-idx3-ubyte) for " + name + "; " + how);
     }
     ImageData images = new ImageData(name, IdxImages.readPixels(file));
@@ -80,7 +80,7 @@ public final class Datasets {
 
   private static void checkName(String name) {
     if (!names().contains(name)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown data set '" + name + "', expected one of " + String.join(", ", names()));
     }
   }

@@ -1,5 +1,6 @@
 package io.flowmatch.training.data;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -91,7 +92,7 @@ public final class ToyDatasets {
           };
         }
       default:
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "unknown 2-D data set '" + name + "', expected one of " + String.join(", ", NAMES));
     }
   }

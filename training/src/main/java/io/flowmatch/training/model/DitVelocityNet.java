@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -92,11 +93,11 @@ public final class DitVelocityNet extends AbstractBlock {
 
   private static void validate(ModelSpec spec, int[] shape) {
     if (!"dit".equals(spec.type())) {
-      throw new IllegalArgumentException("dit: expected a spec of type dit, got " + spec.type());
+      throw FlowmatchException.invalidArgument("dit: expected a spec of type dit, got " + spec.type());
     }
     int p = spec.patchSize();
     if (shape.length != 3 || p <= 0 || shape[1] % p != 0 || shape[2] % p != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "dit: sample shape must be [C, H, W] with H and W multiples of the patch size "
               + p
               + ", got "
@@ -104,12 +105,12 @@ public final class DitVelocityNet extends AbstractBlock {
     }
     if (spec.depth() < 1 || spec.heads() < 1 || spec.width() % spec.heads() != 0
         || spec.width() % 4 != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "dit: width must be a multiple of 4 and of heads, depth and heads positive, got width "
               + spec.width() + ", heads " + spec.heads() + ", depth " + spec.depth());
     }
     if (spec.timeEmbedDim() < 2 || spec.timeEmbedDim() % 2 != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "dit: time embedding size must be even and ≥ 2, got " + spec.timeEmbedDim());
     }
   }
@@ -231,7 +232,7 @@ public final class DitVelocityNet extends AbstractBlock {
     Shape x = inputShapes[0];
     long n = x.get(0);
     if (x.dimension() != 4 || x.get(1) != channels || x.get(2) != height || x.get(3) != width) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "dit: built for samples " + Arrays.toString(sampleShape()) + ", initialised with " + x);
     }
     patchEmbed.initialize(manager, dataType, new Shape(n, tokens(), (long) channels * patch * patch));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.flowmatch.inference.error.FlowmatchException;
 
 /**
  * Creates the velocity network of a {@link ModelSpec}. Every network takes {@code NDList(x, t)} —
@@ -24,7 +25,7 @@ public final class FlowModels {
       case "dit":
         return new DitVelocityNet(spec, sampleShape);
       default:
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "unknown model '" + spec.type() + "', expected one of " + String.join(", ", ModelSpec.TYPES));
     }
   }

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class MlpVelocityNet extends AbstractBlock {
   public MlpVelocityNet(ModelSpec spec, int[] sampleShape) {
     super(VERSION);
     if (spec.width() < 1 || spec.depth() < 1) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "mlp needs width ≥ 1 and depth ≥ 1, got width " + spec.width() + ", depth " + spec.depth());
     }
     this.sampleShape = sampleShape.clone();

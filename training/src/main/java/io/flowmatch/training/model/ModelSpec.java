@@ -1,5 +1,7 @@
 package io.flowmatch.training.model;
 
+import io.flowmatch.inference.error.FlowmatchException;
+
 /**
  * Architecture and size of a velocity network; stored in a run's {@code config.json} so the
  * exporter can rebuild the same block.
@@ -38,7 +40,7 @@ public record ModelSpec(
       case "dit":
         return new ModelSpec("dit", 192, 6, 128, 4, 4, new int[0], false, 0);
       default:
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "unknown model '" + type + "', expected one of " + String.join(", ", TYPES));
     }
   }

@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -161,7 +162,7 @@ public final class UNetVelocityNet extends AbstractBlock {
         || sampleShape[2] < 1
         || sampleShape[1] % multiple != 0
         || sampleShape[2] % multiple != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: expected images [C, H, W] with H and W multiples of " + multiple + " for "
               + levels + " levels, got " + Arrays.toString(sampleShape));
     }
@@ -170,47 +171,47 @@ public final class UNetVelocityNet extends AbstractBlock {
 
   private static void validate(ModelSpec spec, int dataChannels) {
     if (!"unet".equals(spec.type())) {
-      throw new IllegalArgumentException("u-net: expected a unet spec, got '" + spec.type() + "'");
+      throw FlowmatchException.invalidArgument("u-net: expected a unet spec, got '" + spec.type() + "'");
     }
     if (dataChannels < 1) {
-      throw new IllegalArgumentException("u-net: data channels must be positive, got " + dataChannels);
+      throw FlowmatchException.invalidArgument("u-net: data channels must be positive, got " + dataChannels);
     }
     if (spec.width() < 1 || spec.depth() < 1) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: width and depth must be positive, got " + spec.width() + " and " + spec.depth());
     }
     int[] mults = spec.channelMults();
     if (mults == null || mults.length == 0 || Arrays.stream(mults).anyMatch(m -> m < 1)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: channel multipliers must be one or more positive integers, got "
               + Arrays.toString(mults));
     }
     int groups = spec.groups();
     if (groups < 1) {
-      throw new IllegalArgumentException("u-net: groups must be positive, got " + groups);
+      throw FlowmatchException.invalidArgument("u-net: groups must be positive, got " + groups);
     }
     // Every normalised width must split into the groups: the levels' widths and their sums with
     // the skips they concatenate on the way up.
     for (int m : mults) {
       int c = spec.width() * m;
       if (c % groups != 0) {
-        throw new IllegalArgumentException(
+        throw FlowmatchException.invalidArgument(
             "u-net: " + c + " channels (width " + spec.width() + " × " + m + ") do not split into "
                 + groups + " groups");
       }
     }
     if (spec.width() % groups != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: width " + spec.width() + " does not split into " + groups + " groups");
     }
     int lowest = spec.width() * mults[mults.length - 1];
     if (spec.attention() && (spec.heads() < 1 || lowest % spec.heads() != 0)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: " + lowest + " channels at the lowest level do not split into " + spec.heads()
               + " attention heads");
     }
     if (spec.timeEmbedDim() < 2 || spec.timeEmbedDim() % 2 != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: time embedding size must be even and ≥ 2, got " + spec.timeEmbedDim());
     }
   }
@@ -300,12 +301,12 @@ public final class UNetVelocityNet extends AbstractBlock {
 
   private void checkImageShape(Shape x) {
     if (x.dimension() != 4 || x.get(1) != dataChannels) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: expected x of shape [N, " + dataChannels + ", H, W], got " + x);
     }
     int m = sizeMultiple();
     if (x.get(2) % m != 0 || x.get(3) % m != 0) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "u-net: height and width must be multiples of " + m + " for "
               + spec.channelMults().length + " levels, got " + x.get(2) + "×" + x.get(3));
     }

@@ -1,5 +1,6 @@
 package io.flowmatch.training.path;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ public final class CondOTPath implements AffinePath {
 
   public CondOTPath(double sigmaMin) {
     if (!(sigmaMin >= 0 && sigmaMin < 1)) {
-      throw new IllegalArgumentException("sigma_min must lie in [0, 1), got " + sigmaMin);
+      throw FlowmatchException.invalidArgument("sigma_min must lie in [0, 1), got " + sigmaMin);
     }
     this.sigmaMin = sigmaMin;
   }

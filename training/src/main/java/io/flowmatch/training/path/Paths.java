@@ -1,5 +1,6 @@
 package io.flowmatch.training.path;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public final class Paths {
   public static Map<String, Double> defaults(String name) {
     Map<String, Double> d = DEFAULTS.get(name);
     if (d == null) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown path '" + name + "', expected one of " + String.join(", ", names()));
     }
     return new TreeMap<>(d);
@@ -36,14 +37,14 @@ public final class Paths {
    *
    * @param name one of {@link #names()}
    * @param params overrides of {@link #defaults(String)}; null or empty for the defaults
-   * @throws IllegalArgumentException for an unknown name or parameter, or an invalid value
+   * @throws FlowmatchException for an unknown name or parameter, or an invalid value
    */
   public static AffinePath create(String name, Map<String, Double> params) {
     Map<String, Double> p = new HashMap<>(defaults(name));
     if (params != null) {
       for (Map.Entry<String, Double> e : params.entrySet()) {
         if (!p.containsKey(e.getKey())) {
-          throw new IllegalArgumentException(
+          throw FlowmatchException.invalidArgument(
               "path '"
                   + name
                   + "' has no parameter '"

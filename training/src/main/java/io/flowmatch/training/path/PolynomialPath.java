@@ -1,5 +1,6 @@
 package io.flowmatch.training.path;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Map;
 
 /** The polynomial path {@code α_t = tⁿ}, {@code σ_t = 1 − t}; n = 1 is the OT path. */
@@ -8,7 +9,7 @@ public final class PolynomialPath implements AffinePath {
 
   public PolynomialPath(double exponent) {
     if (!(exponent > 0) || Double.isInfinite(exponent)) {
-      throw new IllegalArgumentException("polynomial path exponent n must be > 0, got " + exponent);
+      throw FlowmatchException.invalidArgument("polynomial path exponent n must be > 0, got " + exponent);
     }
     this.exponent = exponent;
   }

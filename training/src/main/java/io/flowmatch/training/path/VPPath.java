@@ -1,5 +1,6 @@
 package io.flowmatch.training.path;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Map;
 
 /**
@@ -13,7 +14,7 @@ public final class VPPath implements AffinePath {
 
   public VPPath(double betaMin, double betaMax) {
     if (!(betaMin > 0 && betaMax > betaMin)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "vp path needs 0 < beta_min < beta_max, got beta_min=" + betaMin + ", beta_max=" + betaMax);
     }
     this.betaMin = betaMin;

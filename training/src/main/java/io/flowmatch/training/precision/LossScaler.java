@@ -1,5 +1,7 @@
 package io.flowmatch.training.precision;
 
+import io.flowmatch.inference.error.FlowmatchException;
+
 /**
  * Dynamic loss scaling for float16 training. The loss is multiplied by {@link #scale()} so small
  * gradients survive in float16; gradients are divided by it again in float32. A step whose
@@ -24,10 +26,10 @@ public final class LossScaler {
   /** A dynamic scaler starting at {@code initialScale}. */
   public static LossScaler dynamic(double initialScale, int growthInterval) {
     if (!(initialScale > 0) || Double.isInfinite(initialScale)) {
-      throw new IllegalArgumentException("initial loss scale must be positive and finite, got " + initialScale);
+      throw FlowmatchException.invalidArgument("initial loss scale must be positive and finite, got " + initialScale);
     }
     if (growthInterval < 1) {
-      throw new IllegalArgumentException("loss-scale growth interval must be ≥ 1, got " + growthInterval);
+      throw FlowmatchException.invalidArgument("loss-scale growth interval must be ≥ 1, got " + growthInterval);
     }
     return new LossScaler(initialScale, growthInterval, true);
   }

@@ -1,6 +1,7 @@
 package io.flowmatch.training.precision;
 
 import ai.djl.ndarray.types.DataType;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 
 /** Training precision: the type of the working copy the forward and backward passes run in. */
@@ -38,7 +39,7 @@ public enum Precision {
       }
     }
     String hint = "bf16".equals(s) ? " (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)" : "";
-    throw new IllegalArgumentException(
+    throw FlowmatchException.invalidArgument(
         "unknown precision '" + s + "', expected one of " + String.join(", ", names()) + hint);
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public final class Ema {
   /** @param block an initialised block holding a copy of the master weights */
   public Ema(Block block, double decay) {
     if (!(decay >= 0 && decay < 1)) {
-      throw new IllegalArgumentException("EMA decay must lie in [0, 1), got " + decay);
+      throw FlowmatchException.invalidArgument("EMA decay must lie in [0, 1), got " + decay);
     }
     this.block = block;
     this.decay = decay;

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.TrainingData;
@@ -76,7 +78,7 @@ public final class FlowTrainer implements AutoCloseable {
     this.precision = Precision.parse(config.precision());
     this.path = Paths.create(config.path(), config.pathParams());
     if (!java.util.Arrays.equals(data.sampleShape(), config.sampleShape())) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "data set samples are " + java.util.Arrays.toString(data.sampleShape())
               + " but the run expects " + java.util.Arrays.toString(config.sampleShape()));
     }
@@ -293,12 +295,13 @@ public final class FlowTrainer implements AutoCloseable {
     return t;
   }
 
-  private TrainingException nonFinite(String what, double value, long atStep) {
+  private FlowmatchException nonFinite(String what, double value, long atStep) {
     String kept =
         lastCheckpointStep >= 0
             ? "the last good checkpoint (step " + lastCheckpointStep + ") is kept in " + run.checkpointDir()
             : "no checkpoint had been written yet";
-    return new TrainingException(
+    return new FlowmatchException(
+        ErrorKind.NUMERIC,
         what + " became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + atStep
             + "; training stopped, " + kept + " (try a lower --lr)");
   }
@@ -316,7 +319,7 @@ public final class FlowTrainer implements AutoCloseable {
     try {
       checkpoints.write(parts);
     } catch (IOException e) {
-      throw new TrainingException(
+      throw FlowmatchException.io(
           "could not write the checkpoint of step " + step + " in " + run.dir() + " (" + e.getMessage()
               + "); the previous checkpoint is intact", e);
     }

@@ -1,5 +1,7 @@
 package io.flowmatch.training.train;
 
+import io.flowmatch.inference.error.FlowmatchException;
+
 /** Linear warm-up from 0 to the peak, then constant or a half cosine down to 0 at the last step. */
 public final class LearningRate {
   private final double peak;
@@ -9,7 +11,7 @@ public final class LearningRate {
 
   public LearningRate(double peak, int warmup, int steps, String schedule) {
     if (!TrainConfig.SCHEDULES.contains(schedule)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "unknown schedule '" + schedule + "', expected one of " + String.join(", ", TrainConfig.SCHEDULES));
     }
     this.peak = peak;

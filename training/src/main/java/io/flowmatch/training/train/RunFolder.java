@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.model.FlowModels;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -48,18 +49,19 @@ public final class RunFolder {
   /**
    * Opens an existing run (repairing a checkpoint swap a crash interrupted).
    *
-   * @throws IllegalArgumentException the folder holds no run or its config is unreadable
+   * @throws FlowmatchException the folder holds no run or its config is unreadable
    */
   public static RunFolder open(Path dir) throws IOException {
     Path cfg = dir.resolve(CONFIG);
     if (!Files.isRegularFile(cfg)) {
-      throw new IllegalArgumentException(dir + " holds no training run (no " + CONFIG + ")");
+      throw FlowmatchException.invalidArgument(dir + " holds no training run (no " + CONFIG + ")");
     }
     TrainConfig config;
     try {
       config = TrainConfig.fromJson(Files.readString(cfg, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(cfg + ": " + e.getMessage());
+    } catch (FlowmatchException | IllegalArgumentException e) {
+      // the config's own checks and JSON parse errors alike: name the file
+      throw FlowmatchException.invalidArgument(cfg + ": " + e.getMessage());
     }
     new CheckpointStore(dir).recover();
     return new RunFolder(dir, config);
@@ -71,17 +73,17 @@ public final class RunFolder {
    */
   public static RunFolder create(Path dir, TrainConfig config, boolean replace) throws IOException {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("output " + dir + " exists and is not a folder");
+      throw FlowmatchException.invalidArgument("output " + dir + " exists and is not a folder");
     }
     boolean replacing = holdsRun(dir);
     if (replacing && !replace) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it");
     }
     if (!replacing && Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
-          throw new IllegalArgumentException(
+          throw FlowmatchException.invalidArgument(
               "output folder " + dir + " is not empty and holds no run; choose a new or empty folder");
         }
       }
@@ -184,7 +186,7 @@ public final class RunFolder {
   /** The state of the current checkpoint. */
   public TrainState state() throws IOException {
     if (!hasCheckpoint()) {
-      throw new IllegalArgumentException(dir + " has no checkpoint yet (no " + CheckpointStore.CURRENT + "/" + STATE + ")");
+      throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + CheckpointStore.CURRENT + "/" + STATE + ")");
     }
     return TrainState.fromJson(Files.readString(stateFile(), StandardCharsets.UTF_8));
   }
@@ -202,7 +204,7 @@ public final class RunFolder {
   /** Builds the config's architecture and loads parameters saved by {@link Block#saveParameters}. */
   public Block loadBlock(NDManager manager, Path params) throws IOException {
     if (!Files.isRegularFile(params)) {
-      throw new IllegalArgumentException(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
+      throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
     }
     Block block = FlowModels.create(config.model(), config.sampleShape());
     block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));

@@ -3,6 +3,7 @@ package io.flowmatch.training.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
 import java.util.TreeMap;
@@ -135,11 +136,11 @@ public record TrainConfig(
       c = GSON.fromJson(json, TrainConfig.class);
     } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
       // Gson's own message is a parser trace; name only the problem
-      throw new IllegalArgumentException("config.json is not valid JSON for a run config");
+      throw FlowmatchException.invalidArgument("config.json is not valid JSON for a run config");
     }
     if (c == null || c.dataset == null || c.model == null || c.sampleShape == null || c.path == null
         || c.precision == null) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "config.json is missing dataset, model, sampleShape, path or precision");
     }
     return c;

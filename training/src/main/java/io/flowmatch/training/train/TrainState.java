@@ -2,6 +2,7 @@ package io.flowmatch.training.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.flowmatch.inference.error.FlowmatchException;
 
 /**
  * {@code checkpoint/state.json}: where a run stands. The random streams need no state of their own:
@@ -41,10 +42,10 @@ public record TrainState(
       s = GSON.fromJson(json, TrainState.class);
     } catch (RuntimeException e) {
       // Gson's message is a parser trace; name only the problem
-      throw new IllegalArgumentException("state.json is not valid JSON for a checkpoint state");
+      throw FlowmatchException.invalidArgument("state.json is not valid JSON for a checkpoint state");
     }
     if (s == null) {
-      throw new IllegalArgumentException("state.json is empty");
+      throw FlowmatchException.invalidArgument("state.json is empty");
     }
     return s;
   }

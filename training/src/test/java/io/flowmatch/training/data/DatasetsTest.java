@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.dataset.IdxImages;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -93,13 +94,13 @@ class DatasetsTest {
 
   @Test
   void aFolderWithoutTheFilesSaysWhatIsMissingAndHowToGetIt() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Datasets.load("fashion-mnist", tmp, 0));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> Datasets.load("fashion-mnist", tmp, 0));
     assertEquals(
         "data folder " + tmp + " has no train-images-idx3-ubyte.gz (nor train-images-idx3-ubyte) for fashion-mnist;"
             + " install it with 'apt-get install dataset-fashion-mnist' or point --data-dir at a folder holding it",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Datasets.load("cifar10", null, 0));
+    e = assertThrows(FlowmatchException.class, () -> Datasets.load("cifar10", null, 0));
     assertEquals(
         "unknown data set 'cifar10', expected one of moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist",
         e.getMessage());
@@ -120,7 +121,7 @@ class DatasetsTest {
     }
     assertArrayEquals(s.indices(3), new BatchSampler(10, 4, 5).indices(3)); // pure function of (seed, step)
     assertNotEquals(java.util.Arrays.toString(s.indices(0)), java.util.Arrays.toString(new BatchSampler(10, 4, 6).indices(0)));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BatchSampler(10, 11, 0));
+    FlowmatchException e = assertThrows(FlowmatchException.class, () -> new BatchSampler(10, 11, 0));
     assertEquals("batch 11 is larger than the data set (10 samples)", e.getMessage());
   }
 

@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.Random;
+import io.flowmatch.inference.error.FlowmatchException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,18 +127,18 @@ class DitVelocityNetTest {
 
   @Test
   void badShapesAndSpecsAreNamed() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new DitVelocityNet(SPEC, new int[] {2}));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> new DitVelocityNet(SPEC, new int[] {2}));
     assertEquals(
         "dit: sample shape must be [C, H, W] with H and W multiples of the patch size 2, got [2]",
         e.getMessage());
     ModelSpec badHeads = new ModelSpec("dit", 36, 2, 16, 2, 8, new int[0], false, 0);
-    e = assertThrows(IllegalArgumentException.class, () -> new DitVelocityNet(badHeads, SHAPE));
+    e = assertThrows(FlowmatchException.class, () -> new DitVelocityNet(badHeads, SHAPE));
     assertEquals(
         "dit: width must be a multiple of 4 and of heads, depth and heads positive, got width 36,"
             + " heads 8, depth 2",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> new DitVelocityNet(SPEC, new int[] {1, 5, 6}));
     assertTrue(e.getMessage().endsWith("got [1, 5, 6]"), e.getMessage());
   }

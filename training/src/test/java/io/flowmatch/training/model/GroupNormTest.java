@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.io.Float16;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

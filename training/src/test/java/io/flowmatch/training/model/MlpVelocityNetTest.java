@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.TestEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,10 +71,10 @@ class MlpVelocityNetTest {
 
   @Test
   void unknownArchitecturesAndBadSizesAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    FlowmatchException e = assertThrows(FlowmatchException.class,
         () -> FlowModels.create(new ModelSpec("resnet", 8, 1, 16, 0, 0, new int[0], false, 0), new int[] {2}));
     assertEquals("unknown model 'resnet', expected one of mlp, unet, dit", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> FlowModels.create(new ModelSpec("mlp", 0, 1, 16, 0, 0, new int[0], false, 0), new int[] {2}));
     assertEquals("mlp needs width ≥ 1 and depth ≥ 1, got width 0, depth 1", e.getMessage());
   }

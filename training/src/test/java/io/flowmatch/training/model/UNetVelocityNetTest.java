@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.autograd.ScalarOps;
 import java.util.Locale;
 import java.util.Random;
@@ -102,35 +103,35 @@ class UNetVelocityNetTest {
   void rejectsSizesThatDoNotHalveAndChannelsThatDoNotSplitIntoGroups() {
     UNetVelocityNet net =
         UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class,
             () -> UNetTesting.forward(manager, net, DataType.FLOAT32, new float[900],
                 new Shape(1, 1, 30, 30), new float[1]));
     assertEquals("u-net: height and width must be multiples of 4 for 3 levels, got 30×30", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> UNetTesting.forward(manager, net, DataType.FLOAT32, new float[1568],
             new Shape(1, 2, 28, 28), new float[1]));
     assertEquals("u-net: expected x of shape [N, 1, H, W], got (1, 2, 28, 28)", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> new UNetVelocityNet(new ModelSpec("unet", 12, 1, 128, 0, 4, new int[] {1, 2}, true, 8), 1));
     assertEquals("u-net: 12 channels (width 12 × 1) do not split into 8 groups", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> new UNetVelocityNet(new ModelSpec("unet", 32, 1, 128, 0, 3, new int[] {1, 2}, true, 8), 1));
     assertEquals("u-net: 64 channels at the lowest level do not split into 3 attention heads", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> new UNetVelocityNet(new ModelSpec("unet", 32, 1, 128, 0, 4, new int[0], true, 8), 1));
     assertEquals("u-net: channel multipliers must be one or more positive integers, got []", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {2}));
     assertEquals("u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [2]",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {1, 28, 30}));
     assertEquals(
         "u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [1, 28, 30]",
         e.getMessage());
     assertEquals(3, UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {3, 32, 32}).dataChannels());
-    e = assertThrows(IllegalArgumentException.class,
+    e = assertThrows(FlowmatchException.class,
         () -> new UNetVelocityNet(ModelSpec.defaults("dit"), 1));
     assertEquals("u-net: expected a unet spec, got 'dit'", e.getMessage());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.TestEngine;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,11 +57,11 @@ class PathsTest {
 
   @Test
   void badNamesAndParametersAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Paths.create("ddpm", null));
+    FlowmatchException e = assertThrows(FlowmatchException.class, () -> Paths.create("ddpm", null));
     assertEquals("unknown path 'ddpm', expected one of condot, vp, cosine, polynomial", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Paths.create("condot", Map.of("beta", 1.0)));
+    e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("beta", 1.0)));
     assertEquals("path 'condot' has no parameter 'beta', expected one of sigma_min", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
+    e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
     assertEquals("sigma_min must lie in [0, 1), got 1.0", e.getMessage());
   }
 

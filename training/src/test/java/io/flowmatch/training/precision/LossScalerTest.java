@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import org.junit.jupiter.api.Test;
 
 class LossScalerTest {
@@ -50,10 +51,10 @@ class LossScalerTest {
 
   @Test
   void invalidSettingsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> LossScaler.dynamic(0, 10));
-    assertThrows(IllegalArgumentException.class, () -> LossScaler.dynamic(1, 0));
+    assertThrows(FlowmatchException.class, () -> LossScaler.dynamic(0, 10));
+    assertThrows(FlowmatchException.class, () -> LossScaler.dynamic(1, 0));
     assertEquals(
         "unknown precision 'bf16', expected one of fp32, fp16 (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)",
-        assertThrows(IllegalArgumentException.class, () -> Precision.parse("bf16")).getMessage());
+        assertThrows(FlowmatchException.class, () -> Precision.parse("bf16")).getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.flowmatch.training.export.onnx;
 
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.util.Arrays;
 import java.util.Locale;
@@ -67,7 +68,7 @@ public enum ExportPrecision {
         return p;
       }
     }
-    throw new IllegalArgumentException(
+    throw FlowmatchException.invalidArgument(
         "unknown precision '" + name + "', expected one of " + names());
   }
 

@@ -1,6 +1,8 @@
 package io.flowmatch.training.export.onnx;
 
 import ai.djl.nn.Block;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.ModelSpec;
@@ -60,9 +62,9 @@ public final class OnnxExporter {
    * @param precision number format of the file
    * @param out the .onnx file to write (its folder is created)
    * @return the path, size and the parity figures
-   * @throws IllegalArgumentException for a block type without a writer, or a block that does not
+   * @throws FlowmatchException for a block type without a writer, or a block that does not
    *     match its spec
-   * @throws ExportException if the parity check fails or the file cannot be written
+   * @throws FlowmatchException if the parity check fails or the file cannot be written
    */
   public static ExportResult export(
       Block block,
@@ -74,13 +76,13 @@ public final class OnnxExporter {
     byte[] model = build(block, spec, sampleShape, metadata, precision);
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
-      throw new ExportException(
+      throw new FlowmatchException(ErrorKind.NUMERIC, 
           "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
     }
     try {
       OnnxGraphBuilder.writeAtomically(out, model);
     } catch (IOException e) {
-      throw new ExportException("cannot write " + out + ": " + describe(e), e);
+      throw FlowmatchException.io("cannot write " + out + ": " + describe(e), e);
     }
     return new ExportResult(out, precision, model.length, parity);
   }
@@ -115,14 +117,14 @@ public final class OnnxExporter {
       writer = WRITERS.get(spec.type());
     }
     if (writer == null) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "cannot export block type '"
               + spec.type()
               + "', the exporter knows "
               + String.join(", ", supportedTypes()));
     }
     if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
-      throw new IllegalArgumentException(
+      throw FlowmatchException.invalidArgument(
           "sample shape must be positive dimensions, got " + Arrays.toString(sampleShape));
     }
     long[] ioShape = new long[sampleShape.length + 1];
@@ -132,20 +134,20 @@ public final class OnnxExporter {
     }
 
     OnnxGraphBuilder g = new OnnxGraphBuilder("flowmatch_" + spec.type());
-    g.input("x", precision.ioType(), ioShape);
-    g.input("t", OnnxGraphBuilder.FLOAT, -1);
-    g.output("v", precision.ioType(), ioShape);
+    g.input(ModelMetadata.INPUT_X, precision.ioType(), ioShape);
+    g.input(ModelMetadata.INPUT_T, OnnxGraphBuilder.FLOAT, -1);
+    g.output(ModelMetadata.OUTPUT_V, precision.ioType(), ioShape);
 
-    String x = "x";
+    String x = ModelMetadata.INPUT_X;
     if (precision.ioType() != precision.weightType()) {
       x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
-    String v = writer.add(g, block, spec, sampleShape.clone(), x, "t", precision.weightType());
+    String v = writer.add(g, block, spec, sampleShape.clone(), x, ModelMetadata.INPUT_T, precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
-          "Cast", "v", new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
+          "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
     } else {
-      g.nodeNamed("Identity", "v", new String[] {v});
+      g.nodeNamed("Identity", ModelMetadata.OUTPUT_V, new String[] {v});
     }
 
     Map<String, String> meta = new TreeMap<>(metadata);

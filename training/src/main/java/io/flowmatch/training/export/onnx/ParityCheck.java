@@ -1,5 +1,6 @@
 package io.flowmatch.training.export.onnx;
 
+import io.flowmatch.inference.field.ModelMetadata;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +15,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -81,7 +84,7 @@ public final class ParityCheck {
    * @param model the serialised ONNX model
    * @param sampleShape shape of one sample
    * @param precision how the model was exported (decides the input type and the bound)
-   * @throws ExportException if ONNX Runtime cannot load or run the model
+   * @throws FlowmatchException if ONNX Runtime cannot load or run the model
    */
   public static Result run(
       Block block, byte[] model, int[] sampleShape, ExportPrecision precision, int batch, long seed) {
@@ -110,7 +113,7 @@ public final class ParityCheck {
     float[] reference = djlForward(block, x, t, xShape);
     float[] onnx = ortForward(model, x, t, xShape, precision);
     if (onnx.length != reference.length) {
-      throw new ExportException(
+      throw new FlowmatchException(ErrorKind.NUMERIC, 
           "parity check: ONNX Runtime returned " + onnx.length + " values, DJL " + reference.length);
     }
     double maxErr = 0;
@@ -157,11 +160,11 @@ public final class ParityCheck {
       try (OrtSession session = env.createSession(model, opts);
           OnnxTensor xt = xTensor(env, x, xShape, precision);
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
-          OrtSession.Result r = session.run(Map.of("x", xt, "t", tt))) {
+          OrtSession.Result r = session.run(Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt))) {
         OnnxTensor v = (OnnxTensor) r.get(0);
         long[] shape = v.getInfo().getShape();
         if (!Arrays.equals(shape, xShape)) {
-          throw new ExportException(
+          throw new FlowmatchException(ErrorKind.NUMERIC, 
               "parity check: v has shape " + Arrays.toString(shape) + ", expected "
                   + Arrays.toString(xShape));
         }
@@ -171,7 +174,7 @@ public final class ParityCheck {
         return out;
       }
     } catch (OrtException e) {
-      throw new ExportException("parity check: ONNX Runtime failed: " + e.getMessage(), e);
+      throw new FlowmatchException(ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
     }
   }
 

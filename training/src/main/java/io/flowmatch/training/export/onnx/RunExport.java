@@ -30,7 +30,7 @@ public final class RunExport {
    * @param out the file to write
    * @param ema true for the EMA weights (what sampling should use), false for the raw weights
    * @throws IllegalArgumentException the run has no checkpoint, or its model cannot be exported
-   * @throws ExportException the parity check failed or the file cannot be written
+   * @throws io.flowmatch.inference.error.FlowmatchException the parity check failed or the file cannot be written
    * @throws IOException the weights cannot be read
    */
   public static ExportResult export(RunFolder run, ExportPrecision precision, Path out, boolean ema)

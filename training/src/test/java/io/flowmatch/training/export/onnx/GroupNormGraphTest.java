@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.flowmatch.inference.onnx.Float16;
+import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.GroupNorm;
 import java.nio.FloatBuffer;

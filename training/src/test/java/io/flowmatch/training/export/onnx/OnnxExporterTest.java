@@ -15,6 +15,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
@@ -142,9 +143,9 @@ class OnnxExporterTest {
   @Test
   void unknownBlockTypeIsNamed() throws Exception {
     ModelSpec spec = new ModelSpec("resnet", 16, 1, 8, 4, 2, new int[0], false, 0);
-    IllegalArgumentException e =
+    FlowmatchException e =
         assertThrows(
-            IllegalArgumentException.class,
+            FlowmatchException.class,
             () -> OnnxExporter.export(net, spec, SHAPE, Map.of(), ExportPrecision.FP32,
                 dir.resolve("m.onnx")));
     assertTrue(e.getMessage().startsWith("cannot export block type 'resnet', the exporter knows "),
@@ -156,6 +157,7 @@ class OnnxExporterTest {
   @Test
   void blockOfAnotherClassIsRefused() {
     Linear linear = Linear.builder().setUnits(4).build();
+    // a programming error, not a user's: stays an IllegalArgumentException
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -167,9 +169,9 @@ class OnnxExporterTest {
   void unwritableOutputLeavesNothing() throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
     Path out = file.resolve("m.onnx");
-    ExportException e =
+    FlowmatchException e =
         assertThrows(
-            ExportException.class,
+            FlowmatchException.class,
             () -> OnnxExporter.export(net, SPEC, SHAPE, Map.of(), ExportPrecision.FP32, out));
     assertEquals("cannot write " + out + ": " + file + " exists and is not a folder", e.getMessage());
     assertEquals(List.of("not-a-folder"), list(dir));
@@ -186,9 +188,9 @@ class OnnxExporterTest {
         });
     ModelSpec spec = new ModelSpec("dit-off-by-5-percent", 16, 1, 8, 4, 2, new int[0], false, 0);
     Path out = dir.resolve("m.onnx");
-    ExportException e =
+    FlowmatchException e =
         assertThrows(
-            ExportException.class,
+            FlowmatchException.class,
             () -> OnnxExporter.export(net, spec, SHAPE, Map.of(), ExportPrecision.FP16, out));
     assertTrue(e.getMessage().startsWith("refusing to write " + out + ": parity fp16 vs DJL fp32"),
         e.getMessage());
@@ -200,8 +202,8 @@ class OnnxExporterTest {
   void precisionNames() {
     assertEquals(ExportPrecision.FP16_IO, ExportPrecision.parse("fp16-io"));
     assertEquals(ExportPrecision.FP32, ExportPrecision.parse("FP32"));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ExportPrecision.parse("int8"));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> ExportPrecision.parse("int8"));
     assertEquals("unknown precision 'int8', expected one of fp32, fp16, fp16-io", e.getMessage());
   }
 

@@ -1,10 +1,11 @@
-package io.flowmatch.inference.analytic;
+package io.flowmatch.inference.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.GaussianMixture;
 import io.flowmatch.inference.field.ModelMetadata;

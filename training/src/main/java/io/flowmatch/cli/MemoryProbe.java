@@ -1,6 +1,5 @@
-package io.flowmatch.training.bench;
+package io.flowmatch.cli;
 
-import io.flowmatch.cli.Main;
 import io.flowmatch.inference.perf.MachineInfo;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.flowmatch.inference.onnx;
+package io.flowmatch.inference.io;
 
 /**
  * IEEE 754 binary16 conversions (Java 17 has no {@code Float.floatToFloat16}).

@@ -1,8 +1,7 @@
-package io.flowmatch.inference.analytic;
+package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.cli.Cli;
-import io.flowmatch.inference.cli.FailureException;
-import io.flowmatch.inference.cli.UsageException;
+import io.flowmatch.inference.analytic.GaussianMixtureGraph;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.GaussianMixture;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,23 +75,23 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
   @Override
   public Integer call() {
     if (components <= 0) {
-      throw new UsageException("--components must be a positive integer, got " + components);
+      throw FlowmatchException.invalidArgument("--components must be a positive integer, got " + components);
     }
     if (!(radius >= 0) || Double.isInfinite(radius)) {
-      throw new UsageException("--radius must be a finite number >= 0, got " + radius);
+      throw FlowmatchException.invalidArgument("--radius must be a finite number >= 0, got " + radius);
     }
     if (!(std > 0) || Double.isInfinite(std)) {
-      throw new UsageException("--std must be a finite number > 0, got " + std);
+      throw FlowmatchException.invalidArgument("--std must be a finite number > 0, got " + std);
     }
     if (Files.isDirectory(output)) {
-      throw new UsageException("output " + output + " is a directory, expected an .onnx file path");
+      throw FlowmatchException.invalidArgument("output " + output + " is a directory, expected an .onnx file path");
     }
     GaussianMixture gmm = GaussianMixture.circle(components, radius, std);
     byte[] bytes = GaussianMixtureGraph.build(gmm, fp16, "gmm" + components).toBytes();
     try {
       io.flowmatch.inference.onnx.OnnxGraphBuilder.writeAtomically(output, bytes);
     } catch (IOException ex) {
-      throw new FailureException("cannot write " + output + ": " + ex.getMessage());
+      throw FlowmatchException.io("cannot write " + output + ": " + ex.getMessage(), ex);
     }
     spec.commandLine().getOut().printf(
         "wrote %s: %d Gaussians of std %s on a circle of radius %s, %s, %d bytes%n",
