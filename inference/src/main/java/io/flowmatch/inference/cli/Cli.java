@@ -72,13 +72,14 @@ public final class Cli {
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           // one line: the problem, then where to look
+          String problem = lowerFirst(ex.getMessage());
           err.println(
               commandPath(ex.getCommandLine())
                   + ": "
-                  + lowerFirst(ex.getMessage())
-                  + " (try '"
-                  + commandPath(ex.getCommandLine())
-                  + " --help')");
+                  + problem
+                  + (problem.contains("--help")
+                      ? ""
+                      : " (try '" + commandPath(ex.getCommandLine()) + " --help')"));
           if (showTrace) {
             ex.printStackTrace(err);
           }
