@@ -12,6 +12,7 @@ final class Commands {
     cl.addSubcommand("decode", new io.flowmatch.inference.cli.DecodeCommand());
     cl.addSubcommand("interpolate", new io.flowmatch.inference.cli.InterpolateCommand());
     cl.addSubcommand("compare", new io.flowmatch.inference.cli.CompareCommand());
+    cl.addSubcommand("tune-grid", new io.flowmatch.inference.cli.TuneGridCommand());
     cl.addSubcommand("eval", new io.flowmatch.inference.cli.EvalCommand());
     cl.addSubcommand("train", new TrainCommand());
     cl.addSubcommand("export", new ExportCommand());

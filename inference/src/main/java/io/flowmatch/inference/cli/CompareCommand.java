@@ -1,6 +1,10 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.CompareEngine;
+import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.tune.TunedGrids;
 import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
@@ -123,9 +127,24 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--reference-tol",
       paramLabel = "T",
-      description = "rtol = atol of the reference dop853 (default: ${DEFAULT-VALUE}).",
-      defaultValue = ReferenceSolver.DEFAULT_TOLERANCE)
-  double referenceTol;
+      description = "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten"
+          + " 10x until two solves agree to the model's float32 noise.",
+      defaultValue = "auto")
+  String referenceTolText;
+
+  Double referenceTol;
+
+  @Option(
+      names = "--no-reference-cache",
+      description = "Neither read nor write reference solves in the user cache folder"
+          + " ($FLOWMATCH_CACHE, $XDG_CACHE_HOME/flowmatch or ~/.cache/flowmatch).")
+  boolean noReferenceCache;
+
+  @Option(
+      names = "--grid",
+      paramLabel = "FILE.json",
+      description = "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in --solvers.")
+  Path gridFile;
 
   @Option(
       names = "--reference-batch",
@@ -175,8 +194,16 @@ public final class CompareCommand implements Callable<Integer> {
     OptionChecks.positive("--repeats", repeats);
     OptionChecks.positive("--max-evals", maxEvals);
     OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
-    if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
-      throw new UsageException("--reference-tol must be a positive number, got " + referenceTol);
+    if (!referenceTolText.equals("auto")) {
+      try {
+        referenceTol = Double.parseDouble(referenceTolText);
+      } catch (NumberFormatException e) {
+        referenceTol = Double.NaN;
+      }
+      if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
+        throw new UsageException(
+            "--reference-tol must be a positive number or auto, got " + referenceTolText);
+      }
     }
     OptionChecks.positive("--reference-batch", referenceBatch);
     if (noReference && reference != null) {
@@ -188,7 +215,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
     modelOptions.check();
     qualityOptions.check();
-    List<SolverSetting> settings = SolverSpec.parse(solvers);
+    List<SolverSetting> settings = tunedGrids(SolverSpec.parse(solvers));
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
@@ -217,6 +244,18 @@ public final class CompareCommand implements Callable<Integer> {
       if (reference != null) {
         ref = readReference(shape, size, count);
         refText = "file " + reference;
+      } else if (!noReference && referenceTol == null) {
+        int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
+        ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
+        String hash = cache == null ? "" : ReferenceCache.sha256(modelOptions.resolve());
+        AutoReference.Outcome o =
+            new AutoReference(cache, hash, referenceMaxEvals, referenceProgress(stderr),
+                    line -> progress(stderr, "reference: " + line))
+                .solve(field, initial, count, rb);
+        ref = o.x();
+        refText = o.description() + ", batches of " + Math.min(rb, count);
+        refNfe = o.meanNfe();
+        refSeconds = o.seconds();
       } else if (!noReference) {
         int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
         ReferenceSolver solver = new ReferenceSolver(referenceTol, referenceTol, referenceMaxEvals);
@@ -239,7 +278,8 @@ public final class CompareCommand implements Callable<Integer> {
           stderr.println("note: " + quality.missing());
         }
         CompareEngine engine =
-            new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats);
+            new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats,
+                AffineSchedule.fromMetadata(field.metadata()));
         Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
         List<SettingResult> results =
             engine.run(
@@ -295,9 +335,39 @@ public final class CompareCommand implements Callable<Integer> {
     }
   }
 
+  /** Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json. */
+  private List<SolverSetting> tunedGrids(List<SolverSetting> settings) {
+    boolean any = settings.stream().anyMatch(s -> s.grid().equals(SolverSpec.TUNED));
+    if (!any) {
+      if (gridFile != null) {
+        throw new UsageException(
+            "--grid " + gridFile + " is used only by entries such as heun@tuned:4 in --solvers; there are none");
+      }
+      return settings;
+    }
+    if (gridFile == null) {
+      throw new UsageException(
+          "--solvers names tuned grids (SOLVER@tuned:STEPS); give the file from tune-grid with --grid FILE.json");
+    }
+    TunedGrids grids = TunedGrids.read("--grid", gridFile);
+    List<SolverSetting> out = new java.util.ArrayList<>();
+    for (SolverSetting s : settings) {
+      out.add(s.grid().equals(SolverSpec.TUNED) ? s.withGrid(grids.grid(s.solver(), s.steps())) : s);
+    }
+    return out;
+  }
+
+  /** Reference progress: samples done, the current batch's time, NFE per sample so far. */
+  private ReferenceSolver.Progress referenceProgress(PrintWriter stderr) {
+    return (done, total, t, nfe, seconds) ->
+        progress(stderr, String.format(Locale.ROOT,
+            "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
+            done, total, t, nfe, seconds));
+  }
+
   private ReferenceSolver.Result solveReference(
       ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
-    return solver.solve(field, initial, count, batch, 0, 1);
+    return solver.solve(field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
   }
 
   /** RMS and max over samples of each sample's RMS difference. */

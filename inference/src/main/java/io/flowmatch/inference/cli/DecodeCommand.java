@@ -81,6 +81,8 @@ public final class DecodeCommand implements Callable<Integer> {
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
         OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
+      // dpm2m predicts with the model's own path
+      solver = solverOptions.create(field.metadata());
       int[] shape = field.sampleShape();
       if (out != null && !outIsNpy) {
         Pictures.requireDrawable("--out", shape);

@@ -100,6 +100,8 @@ public final class EncodeCommand implements Callable<Integer> {
     boolean streamed = input != null && input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
         OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
+      // dpm2m predicts with the model's own path
+      solver = solverOptions.create(field.metadata());
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       NoiseSource data;

@@ -93,6 +93,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     try (NpyFile file = NoiseFiles.open("--samples", samples);
         OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      // dpm2m predicts with the model's own path
+      solver = solver == null ? null : solverOptions.create(field.metadata());
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       int count =

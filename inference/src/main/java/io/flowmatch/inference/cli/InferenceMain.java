@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DecodeCommand.class,
       InterpolateCommand.class,
       CompareCommand.class,
+      TuneGridCommand.class,
       EvalCommand.class,
       CommandLine.HelpCommand.class
     })

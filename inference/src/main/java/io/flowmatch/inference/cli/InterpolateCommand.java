@@ -110,6 +110,8 @@ public final class InterpolateCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      // dpm2m predicts with the model's own path
+      solver = solverOptions.create(field.metadata());
       int[] shape = field.sampleShape();
       int size = field.sampleSize();
       if (out != null) {

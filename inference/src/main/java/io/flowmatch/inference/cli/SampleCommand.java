@@ -106,6 +106,11 @@ public final class SampleCommand implements Callable<Integer> {
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
         OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
+      // dpm2m predicts with the model's own path
+      solver = solverOptions.create(field.metadata());
+      if (grid != null) {
+        grid = (GridSolver) solver;
+      }
       int[] shape = field.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);

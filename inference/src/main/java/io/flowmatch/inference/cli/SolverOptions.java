@@ -4,6 +4,9 @@ import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
+import io.flowmatch.inference.solver.TimeGrid;
+import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.tune.TunedGrids;
 import picocli.CommandLine.Option;
 
 /** The ODE solver options shared by sample, encode, decode and interpolate (a picocli mixin). */
@@ -15,6 +18,8 @@ public final class SolverOptions {
       names = "--solver",
       paramLabel = "S",
       description = "ODE solver (default: ${DEFAULT-VALUE}): euler, heun, midpoint, rk4 (fixed steps);"
+          + " ab2, ab3, dpm2m (multistep: one model call per step; dpm2m predicts data on the"
+          + " model's affine path);"
           + " cm-euler, cm-midpoint, cm-rk4 (Commons Math, fixed steps); dopri5, dop853, gbs, adams,"
           + " dopri5-batch (adaptive).",
       defaultValue = DEFAULT_SOLVER)
@@ -38,8 +43,17 @@ public final class SolverOptions {
   @Option(
       names = "--grid",
       paramLabel = "G",
-      description = "Time grid of euler, heun, midpoint and rk4: uniform, quadratic or edm (default: uniform).")
+      description = "Time grid of the fixed-step and multistep solvers: uniform, quadratic, edm,"
+          + " shift=S (SD3 time shift), or FILE.json from tune-grid (the grid for --solver and"
+          + " --steps; without --steps, the file's only grid for the solver) (default: uniform).")
   String grid;
+
+  @Option(
+      names = "--grid-times",
+      paramLabel = "T",
+      description = "Explicit grid times from 0 to 1, e.g. 0,0.05,0.2,0.6,1, or a file of them"
+          + " (commas, spaces or lines); the steps are one fewer than the times.")
+  String gridTimes;
 
   /**
    * The solver these options describe.
@@ -48,21 +62,33 @@ public final class SolverOptions {
    *     out of range
    */
   OdeSolver create() {
+    return create(null);
+  }
+
+  /**
+   * The solver for a model with this metadata: dpm2m reads the model's affine path from it (null:
+   * the OT path, as before the model is open).
+   */
+  OdeSolver create(java.util.Map<String, String> metadata) {
     if (!Solvers.names().contains(solver)) {
       throw new UsageException(
           "unknown solver '" + solver + "', expected one of: " + String.join(", ", Solvers.names()));
     }
     boolean adaptive = Solvers.isAdaptive(solver);
     OptionChecks.positive("--steps", steps);
-    if (adaptive && (steps != null || grid != null)) {
+    if (adaptive && (steps != null || grid != null || gridTimes != null)) {
       throw new UsageException(
-          (steps != null ? "--steps" : "--grid") + " is for fixed-step solvers; " + solver
-              + " is adaptive: give --rtol/--atol");
+          (steps != null ? "--steps" : grid != null ? "--grid" : "--grid-times")
+              + " is for fixed-step solvers; " + solver + " is adaptive: give --rtol/--atol");
+    }
+    if (grid != null && gridTimes != null) {
+      throw new UsageException("--grid and --grid-times both give the grid; give one");
     }
     if (!adaptive && (rtol != null || atol != null || maxEvals != null)) {
       String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
       throw new UsageException(opt + " is for adaptive solvers; " + solver + " takes --steps");
     }
+    resolveGrid();
     return Solvers.create(
         solver,
         new SolverSettings(
@@ -70,7 +96,48 @@ public final class SolverOptions {
             rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
             atol != null ? atol : SolverSettings.DEFAULT_ATOL,
             maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-            grid));
+            resolvedGrid),
+        metadata == null ? null : AffineSchedule.fromMetadata(metadata));
+  }
+
+  private String resolvedGrid;
+  private Integer resolvedSteps;
+
+  /** Turns --grid FILE.json and --grid-times into an explicit grid (and its step count). */
+  private void resolveGrid() {
+    resolvedGrid = grid;
+    resolvedSteps = steps;
+    if (gridTimes != null) {
+      String text = gridTimes;
+      java.nio.file.Path file = java.nio.file.Path.of(gridTimes.trim());
+      if (!gridTimes.contains(",") && java.nio.file.Files.isRegularFile(file)) {
+        try {
+          text = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+          throw new FailureException("cannot read --grid-times " + gridTimes + ": " + IoMessages.of(e), e);
+        }
+      }
+      double[] u = TimeGrid.parseTimes("--grid-times", text);
+      if (steps != null && steps != u.length - 1) {
+        throw new UsageException(
+            "--grid-times has " + u.length + " times (" + (u.length - 1) + " steps) but --steps is " + steps);
+      }
+      resolvedSteps = u.length - 1;
+      resolvedGrid = TimeGrid.explicitGrid(TimeGrid.TIMES, u);
+    } else if (grid != null && grid.endsWith(".json")) {
+      TunedGrids grids = TunedGrids.read("--grid", java.nio.file.Path.of(grid));
+      if (steps == null) {
+        java.util.List<TunedGrids.Entry> mine =
+            grids.entries().stream().filter(e -> e.solver().equals(solver)).toList();
+        if (mine.size() != 1) {
+          throw new UsageException(
+              "--grid " + grid + " holds " + mine.size() + " grids for " + solver
+                  + "; give --steps to choose one");
+        }
+        resolvedSteps = mine.get(0).steps();
+      }
+      resolvedGrid = grids.grid(solver, resolvedSteps);
+    }
   }
 
   /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}. */
@@ -80,10 +147,12 @@ public final class SolverOptions {
       double a = atol != null ? atol : SolverSettings.DEFAULT_ATOL;
       return solver + " (rtol " + Numbers.compact(r) + ", atol " + Numbers.compact(a) + ")";
     }
-    return solver + " (" + stepsOrDefault() + " steps" + (grid == null ? "" : ", " + grid + " grid") + ")";
+    String g = resolvedGrid != null ? TimeGrid.label(resolvedGrid) : grid;
+    return solver + " (" + stepsOrDefault() + " steps" + (g == null ? "" : ", " + g + " grid") + ")";
   }
 
   private int stepsOrDefault() {
-    return steps != null ? steps : DEFAULT_STEPS;
+    Integer s = resolvedSteps != null ? resolvedSteps : steps;
+    return s != null ? s : DEFAULT_STEPS;
   }
 }

@@ -4,6 +4,7 @@ import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.metrics.QualityMetric;
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
@@ -39,6 +40,7 @@ public final class CompareEngine {
   private final QualityMetric quality;
   private final long maxEvaluations;
   private final int repeats;
+  private final AffineSchedule path;
 
   /** Receives progress: before and after each setting. */
   public interface Listener {
@@ -72,6 +74,25 @@ public final class CompareEngine {
       QualityMetric quality,
       long maxEvaluations,
       int repeats) {
+    this(field, noise, n, batch, t0, t1, reference, quality, maxEvaluations, repeats, null);
+  }
+
+  /**
+   * As above, for a model on the affine path {@code path} (what dpm2m predicts with; null: the OT
+   * path).
+   */
+  public CompareEngine(
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double t0,
+      double t1,
+      double[] reference,
+      QualityMetric quality,
+      long maxEvaluations,
+      int repeats,
+      AffineSchedule path) {
     int size = field.sampleSize();
     if (n < 1 || batch < 1 || repeats < 1) {
       throw new IllegalArgumentException(
@@ -95,6 +116,7 @@ public final class CompareEngine {
     this.quality = quality;
     this.maxEvaluations = maxEvaluations;
     this.repeats = repeats;
+    this.path = path;
   }
 
   /** Names of the quality values in each result (empty without a metric). */
@@ -163,7 +185,7 @@ public final class CompareEngine {
 
   /** Integrates all n samples with one setting, in batches, into {@code samples}. */
   private SampleReport solveAll(SolverSetting setting, float[] samples) {
-    OdeSolver solver = setting.create(maxEvaluations);
+    OdeSolver solver = setting.create(maxEvaluations, path);
     int size = field.sampleSize();
     Sampler.Sink sink = (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
     try {

@@ -47,6 +47,28 @@ public final class ReferenceSolver {
   /** What the reference cost. */
   public record Result(double[] x, double meanNfe, int maxNfe, long wallNanos) {}
 
+  /** Receives progress of a solve, at most about once a second and at the end of each batch. */
+  public interface Progress {
+    Progress NONE = (done, total, t, nfe, seconds) -> {};
+
+    /**
+     * @param samplesDone samples finished so far
+     * @param total samples in the solve
+     * @param t time the current batch has reached
+     * @param nfeSoFar model evaluations per sample spent so far (finished batches and the current)
+     * @param seconds wall time so far
+     */
+    void update(int samplesDone, int total, double t, long nfeSoFar, double seconds);
+  }
+
+  public double rtol() {
+    return rtol;
+  }
+
+  public double atol() {
+    return atol;
+  }
+
   /** A description for tables and messages: {@code dop853 (rtol 1e-8, atol 1e-8, double state)}. */
   public String describe() {
     return "dop853 (rtol " + SolverSetting.number(rtol) + ", atol " + SolverSetting.number(atol)
@@ -61,6 +83,12 @@ public final class ReferenceSolver {
    *     the evaluation bound, or a step below the minimum
    */
   public Result solve(VelocityField field, float[] start, int n, int batch, double t0, double t1) {
+    return solve(field, start, n, batch, t0, t1, Progress.NONE);
+  }
+
+  /** As {@link #solve(VelocityField, float[], int, int, double, double)}, reporting progress. */
+  public Result solve(
+      VelocityField field, float[] start, int n, int batch, double t0, double t1, Progress progress) {
     long begin = System.nanoTime();
     int size = field.sampleSize();
     double[] out = new double[Math.multiplyExact(n, size)];
@@ -69,6 +97,17 @@ public final class ReferenceSolver {
     for (int from = 0; from < n; from += batch) {
       int count = Math.min(batch, n - from);
       BatchSystem system = new BatchSystem(field, from, count);
+      long nfeBefore = nfeSum;
+      int done = from;
+      system.progress =
+          time -> {
+            long now = System.nanoTime();
+            if (now - system.lastReport > 1_000_000_000L) {
+              system.lastReport = now;
+              progress.update(
+                  done, n, time, (nfeBefore + (long) system.calls * count) / n, (now - begin) / 1e9);
+            }
+          };
       double[] y = new double[count * size];
       for (int i = 0; i < y.length; i++) {
         y[i] = start[from * size + i];
@@ -93,6 +132,7 @@ public final class ReferenceSolver {
       System.arraycopy(y, 0, out, from * size, y.length);
       nfeSum += (long) system.calls * count;
       nfeMax = Math.max(nfeMax, system.calls);
+      progress.update(from + count, n, t1, nfeSum / n, (System.nanoTime() - begin) / 1e9);
     }
     return new Result(out, (double) nfeSum / n, nfeMax, System.nanoTime() - begin);
   }
@@ -108,6 +148,8 @@ public final class ReferenceSolver {
     private final float[] v;
     int calls;
     double lastTime = Double.NaN;
+    long lastReport = System.nanoTime();
+    java.util.function.DoubleConsumer progress = time -> {};
 
     BatchSystem(VelocityField field, int first, int count) {
       this.field = field;
@@ -133,6 +175,7 @@ public final class ReferenceSolver {
       java.util.Arrays.fill(t, (float) time);
       field.evaluate(x, t, count, v);
       calls++;
+      progress.accept(time);
       for (int i = 0; i < v.length; i++) {
         if (!Float.isFinite(v[i])) {
           throw nonFinite(time);

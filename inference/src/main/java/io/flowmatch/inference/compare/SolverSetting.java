@@ -41,7 +41,7 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
    * ({@code heun@edm}).
    */
   public String method() {
-    return grid.equals(TimeGrid.UNIFORM) ? solver : solver + "@" + grid;
+    return grid.equals(TimeGrid.UNIFORM) ? solver : solver + "@" + TimeGrid.label(grid);
   }
 
   /** The setting alone: {@code 20} (steps), {@code 1e-3} or {@code rtol=1e-3/atol=1e-6}. */
@@ -59,6 +59,19 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
 
   /** The solver, with {@code maxEvaluations} as the bound of adaptive methods. */
   public OdeSolver create(long maxEvaluations) {
+    return create(maxEvaluations, null);
+  }
+
+  /** The same grid setting with another grid (a tuned grid resolved from a file). */
+  public SolverSetting withGrid(String newGrid) {
+    return new SolverSetting(solver, newGrid, steps, rtol, atol);
+  }
+
+  /**
+   * The solver for a model on the affine path {@code path} (read by dpm2m; null: the OT path),
+   * with {@code maxEvaluations} as the bound of adaptive methods.
+   */
+  public OdeSolver create(long maxEvaluations, io.flowmatch.inference.path.AffineSchedule path) {
     SolverSettings settings =
         new SolverSettings(
             adaptive() ? 0 : steps,
@@ -66,7 +79,7 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
             adaptive() ? atol : SolverSettings.DEFAULT_ATOL,
             maxEvaluations,
             grid);
-    return Solvers.create(solver, settings);
+    return Solvers.create(solver, settings, path);
   }
 
   /** A tolerance as short as it was typed: 1e-3, 2.5e-5 below 0.01; 0.01, 0.05 from there up. */

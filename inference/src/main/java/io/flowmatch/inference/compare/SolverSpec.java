@@ -26,6 +26,9 @@ import java.util.Set;
 public final class SolverSpec {
   private SolverSpec() {}
 
+  /** The grid of a spec entry ({@code heun@tuned:4}) taken from {@code --grid FILE.json}. */
+  public static final String TUNED = "tuned";
+
   /** The spec {@code flowmatch compare} runs when none is given. */
   public static final String DEFAULT =
       "euler:5,10,20,50,100 heun:5,10,20,50 rk4:5,10,20 dopri5:1e-2,1e-3,1e-4,1e-5"
@@ -80,18 +83,21 @@ public final class SolverSpec {
     boolean adaptive = Solvers.isAdaptive(name);
     if (at >= 0) {
       int gridAt = offset + at + 2;
-      if (!TimeGrid.names().contains(grid)) {
-        throw error(
-            "unknown grid '" + grid + "' of " + name + " at character " + gridAt
-                + ", expected one of: " + String.join(", ", TimeGrid.names()));
+      if (!grid.equals(TUNED)) {
+        try {
+          TimeGrid.check(grid);
+        } catch (FlowmatchException e) {
+          throw error(
+              "unknown grid '" + grid + "' of " + name + " at character " + gridAt
+                  + ", expected one of: " + TimeGrid.expected() + " or " + TUNED
+                  + " (with --grid FILE.json)");
+        }
       }
-      // Solvers knows which methods take grids; its message names the option as --grid
-      try {
-        Solvers.create(name, SolverSettings.fixed(1).withGrid(grid));
-      } catch (FlowmatchException e) {
+      if (!Solvers.gridSolvers().contains(name) && !grid.equals(TimeGrid.UNIFORM)) {
         throw error(
-            "grid '" + grid + "' of " + name + " at character " + gridAt + ": "
-                + e.getMessage().replaceFirst("^--grid ", "grid "));
+            "grid '" + grid + "' of " + name + " at character " + gridAt + ": grid " + grid
+                + " applies only to " + String.join(", ", Solvers.gridSolvers()) + "; " + name
+                + (adaptive ? " chooses its own steps" : " steps uniformly"));
       }
     }
     String values = entry.substring(colon + 1);
@@ -133,6 +139,13 @@ public final class SolverSpec {
               + (value.contains("e") || value.contains(".") || value.contains("=")
                   ? " (" + name + " is a fixed-step method; tolerances are for adaptive ones)"
                   : ""));
+    }
+    if (TimeGrid.isExplicit(grid)) {
+      try {
+        TimeGrid.check(grid, steps);
+      } catch (FlowmatchException e) {
+        throw error(name + " at character " + position + ": " + e.getMessage());
+      }
     }
     return new SolverSetting(name, grid, steps, 0, 0);
   }

@@ -194,7 +194,10 @@ public final class LinePlot {
     int ly = TOP + 4;
     int lineHeight = th + 10;
     int maxText = RIGHT - 16 - 40;
-    for (int s = 0; s < series.size(); s++) {
+    // entries that would fall below the image are summarised in one line (was: out of bounds)
+    int rows = Math.max(1, (HEIGHT - ly - th - 4) / lineHeight - references.size());
+    int shown = series.size() <= rows ? series.size() : rows - 1;
+    for (int s = 0; s < shown; s++) {
       int rgb = PALETTE[s % PALETTE.length];
       int cy = ly + s * lineHeight + th / 2;
       Graphics2D g = img.createGraphics();
@@ -206,7 +209,12 @@ public final class LinePlot {
       g.dispose();
       BitmapFont.draw(img, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
     }
-    int ry = ly + series.size() * lineHeight + 8;
+    if (shown < series.size()) {
+      String more = "+ " + (series.size() - shown) + " more";
+      BitmapFont.draw(img, fit(more, maxText), lx + 36, ly + shown * lineHeight, AXIS_RGB, TEXT);
+      shown++;
+    }
+    int ry = ly + shown * lineHeight + 8;
     for (Reference r : references) {
       int cy = ry + th / 2;
       for (int k = 0; k < 28; k++) {

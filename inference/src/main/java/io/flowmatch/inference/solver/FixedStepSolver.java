@@ -18,7 +18,7 @@ abstract class FixedStepSolver implements GridSolver {
     if (steps < 1) {
       throw new IllegalArgumentException(name + ": steps must be a positive integer, got " + steps);
     }
-    TimeGrid.check(grid);
+    TimeGrid.check(grid, steps);
     this.name = name;
     this.steps = steps;
     this.grid = grid;
@@ -38,8 +38,16 @@ abstract class FixedStepSolver implements GridSolver {
     return grid;
   }
 
-  /** Model evaluations per step and sample; the NFE per sample of a solve is steps times this. */
+  /** Model evaluations per step and sample, once the method is started. */
   public abstract int evaluationsPerStep();
+
+  /**
+   * Model evaluations per sample of a whole solve: steps times {@link #evaluationsPerStep()}, plus
+   * what a multistep method's start costs.
+   */
+  public int evaluations() {
+    return steps * evaluationsPerStep();
+  }
 
   /** How many float arrays of the batch's size {@link #step} needs. */
   abstract int workArrays();
@@ -50,6 +58,15 @@ abstract class FixedStepSolver implements GridSolver {
    * @param work {@link #workArrays()} arrays of {@code n·sampleSize} floats, contents undefined
    */
   abstract void step(FieldCalls field, float[] x, int n, double t, double h, float[][] work);
+
+  /**
+   * Advances {@code x} from {@code nodes[i]} to {@code nodes[i + 1]}. One-step methods take one
+   * {@link #step}; multistep methods override this to see the whole grid and the step's index
+   * (their history lives in the work arrays, so the solver itself keeps no state between steps).
+   */
+  void advance(FieldCalls field, float[] x, int n, double[] nodes, int i, float[][] work) {
+    step(field, x, n, nodes[i], nodes[i + 1] - nodes[i], work);
+  }
 
   @Override
   public final SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1) {
@@ -83,7 +100,7 @@ abstract class FixedStepSolver implements GridSolver {
       observer.atNode(0, nodes[0], x, n);
     }
     for (int i = 0; i < steps; i++) {
-      step(calls, x, n, nodes[i], nodes[i + 1] - nodes[i], work);
+      advance(calls, x, n, nodes, i, work);
       if (observer != null) {
         observer.atNode(i + 1, nodes[i + 1], x, n);
       }

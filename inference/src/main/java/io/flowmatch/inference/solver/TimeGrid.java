@@ -22,6 +22,13 @@ import java.util.List;
  *       (the last, σ = 0.002 to 0, is 0.002 long). The first step always spans u = 0 to
  *       1/(1 + σ_1), whatever the step count, so its error sets a floor on convergence; the
  *       tests still see each method's order on it from 80 to 160 steps.
+ *   <li>{@code shift=S} (S &gt; 0): the time shift of Stable Diffusion 3 (Esser et al. 2024). On
+ *       the noise level σ = 1 − u of the uniform grid, σ' = S·σ / (1 + (S − 1)·σ), u = 1 − σ'.
+ *       S &gt; 1 spends more steps near the noise end, S &lt; 1 near the data end, S = 1 is
+ *       uniform. A smooth map of the uniform grid, so methods keep their order on it.
+ *   <li>{@code times=u0,u1,...,uK}: explicit unit times, 0 first, 1 last, strictly increasing, one
+ *       more than the steps ({@code --grid-times} on the command line). {@code tuned=...} is the
+ *       same with the label {@code tuned}: a grid chosen by {@code flowmatch tune-grid}.
  * </ul>
  */
 public final class TimeGrid {
@@ -35,17 +42,141 @@ public final class TimeGrid {
   private static final double EDM_SIGMA_MIN = 0.002;
   private static final double EDM_RHO = 7;
 
-  /** The valid grid names. */
+  /** Prefix of the shifted grids: {@code shift=3}. */
+  public static final String SHIFT = "shift=";
+  /** Prefix of explicit grids: {@code times=0,0.3,1}. */
+  public static final String TIMES = "times=";
+  /** Prefix of explicit grids chosen by {@code tune-grid}: {@code tuned=0,0.3,1}. */
+  public static final String TUNED = "tuned=";
+
+  /** The grid names that take no parameter. */
   public static List<String> names() {
     return List.of(UNIFORM, QUADRATIC, EDM);
   }
 
-  /** Throws a {@link FlowmatchException} unless {@code grid} is one of {@link #names()}. */
+  /** What the error messages list as valid grids. */
+  public static String expected() {
+    return String.join(", ", names()) + ", shift=S or times=t0,...,tK";
+  }
+
+  /**
+   * Throws a {@link FlowmatchException} (INVALID_ARGUMENT) unless {@code grid} is one of {@link
+   * #names()}, {@code shift=S} with S &gt; 0, or valid explicit times.
+   */
   public static void check(String grid) {
-    if (!names().contains(grid)) {
-      throw FlowmatchException.invalidArgument(
-          "unknown grid '" + grid + "', expected one of: " + String.join(", ", names()));
+    if (names().contains(grid)) {
+      return;
     }
+    if (grid != null && grid.startsWith(SHIFT)) {
+      shift(grid);
+      return;
+    }
+    if (grid != null && (grid.startsWith(TIMES) || grid.startsWith(TUNED))) {
+      explicit(grid);
+      return;
+    }
+    throw FlowmatchException.invalidArgument(
+        "unknown grid '" + grid + "', expected one of: " + expected());
+  }
+
+  /** Like {@link #check(String)}, and an explicit grid must have {@code steps + 1} times. */
+  public static void check(String grid, int steps) {
+    check(grid);
+    if (grid.startsWith(TIMES) || grid.startsWith(TUNED)) {
+      int count = explicit(grid).length;
+      if (count != steps + 1) {
+        throw FlowmatchException.invalidArgument(
+            "grid " + label(grid) + " has " + count + " times (" + (count - 1) + " steps), expected "
+                + (steps + 1) + " for " + steps + " steps");
+      }
+    }
+  }
+
+  /** Whether the grid lists its own times (so it fixes the step count). */
+  public static boolean isExplicit(String grid) {
+    return grid != null && (grid.startsWith(TIMES) || grid.startsWith(TUNED));
+  }
+
+  /** Steps of an explicit grid. */
+  public static int explicitSteps(String grid) {
+    return explicit(grid).length - 1;
+  }
+
+  /** The grid as shown in tables and plots: {@code uniform}, {@code shift=3}, {@code times}, {@code tuned}. */
+  public static String label(String grid) {
+    if (grid.startsWith(TIMES)) {
+      return "times";
+    }
+    if (grid.startsWith(TUNED)) {
+      return "tuned";
+    }
+    return grid;
+  }
+
+  /** An explicit grid from unit times, as {@code prefix} ({@link #TIMES} or {@link #TUNED}) + list. */
+  public static String explicitGrid(String prefix, double[] unitTimes) {
+    StringBuilder sb = new StringBuilder(prefix);
+    for (int i = 0; i < unitTimes.length; i++) {
+      sb.append(i == 0 ? "" : ",").append(unitTimes[i]);
+    }
+    String grid = sb.toString();
+    check(grid);
+    return grid;
+  }
+
+  /**
+   * Parses a list of unit times ({@code 0,0.05,...,1}; commas, spaces or newlines between values).
+   *
+   * @param what how the list is named in messages, e.g. {@code --grid-times}
+   */
+  public static double[] parseTimes(String what, String text) {
+    String[] parts = text.trim().split("[,\\s]+");
+    double[] u = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        u[i] = Double.parseDouble(parts[i]);
+      } catch (NumberFormatException e) {
+        throw FlowmatchException.invalidArgument(
+            what + ": '" + parts[i] + "' (time " + (i + 1) + ") is not a number");
+      }
+    }
+    checkTimes(what, u);
+    return u;
+  }
+
+  private static void checkTimes(String what, double[] u) {
+    if (u.length < 2 || u[0] != 0 || u[u.length - 1] != 1) {
+      throw FlowmatchException.invalidArgument(
+          what + ": expected at least two times from 0 to 1 (0 first, 1 last), got "
+              + u.length + (u.length == 0 ? "" : " from " + u[0] + " to " + u[u.length - 1]));
+    }
+    for (int i = 1; i < u.length; i++) {
+      if (!(u[i] > u[i - 1])) {
+        throw FlowmatchException.invalidArgument(
+            what + ": times must increase strictly, got " + u[i - 1] + " then " + u[i]
+                + " (times " + i + " and " + (i + 1) + ")");
+      }
+    }
+  }
+
+  private static double shift(String grid) {
+    String value = grid.substring(SHIFT.length());
+    double s;
+    try {
+      s = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      s = Double.NaN;
+    }
+    if (!(s > 0) || Double.isInfinite(s)) {
+      throw FlowmatchException.invalidArgument(
+          "grid " + grid + ": the shift must be a positive number such as shift=3, got '" + value + "'");
+    }
+    return s;
+  }
+
+  private static double[] explicit(String grid) {
+    String prefix = grid.startsWith(TIMES) ? TIMES : TUNED;
+    return parseTimes("grid " + prefix.substring(0, prefix.length() - 1), grid.substring(prefix.length()));
   }
 
   /**
@@ -53,10 +184,10 @@ public final class TimeGrid {
    * and the last exactly t1.
    */
   public static double[] nodes(String grid, int steps, double t0, double t1) {
-    check(grid);
     if (steps < 1) {
-      throw new IllegalArgumentException("steps must be a positive integer, got " + steps);
+      throw FlowmatchException.invalidArgument("steps must be a positive integer, got " + steps);
     }
+    check(grid, steps);
     double[] unit = unitNodes(grid, steps);
     double lo = Math.min(t0, t1);
     double hi = Math.max(t0, t1);
@@ -73,7 +204,20 @@ public final class TimeGrid {
 
   /** Increasing nodes on [0, 1], 0 first and 1 last. */
   private static double[] unitNodes(String grid, int steps) {
+    if (isExplicit(grid)) {
+      return explicit(grid);
+    }
     double[] u = new double[steps + 1];
+    if (grid.startsWith(SHIFT)) {
+      double s = shift(grid);
+      for (int i = 0; i <= steps; i++) {
+        double sigma = 1 - (double) i / steps;
+        u[i] = 1 - s * sigma / (1 + (s - 1) * sigma);
+      }
+      u[0] = 0;
+      u[steps] = 1;
+      return u;
+    }
     switch (grid) {
       case UNIFORM:
         for (int i = 0; i <= steps; i++) {

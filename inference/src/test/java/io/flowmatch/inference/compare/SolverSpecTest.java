@@ -70,7 +70,7 @@ class SolverSpecTest {
     bad("euler:5 heun:0", "--solvers: step count '0' of heun at character 14 must be a positive integer");
     bad("euler:5,,10", "--solvers: empty step count of euler at character 9 must be a positive integer");
     bad("euler:5 rk5:4", "--solvers: unknown solver 'rk5' at character 9, expected one of: euler, heun,"
-        + " midpoint, rk4, cm-euler, cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch");
+        + " midpoint, rk4, ab2, ab3, dpm2m, cm-euler, cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch");
     bad("heun:4 euler", "--solvers: 'euler' at character 8 has no settings, expected name:values such"
         + " as euler:10,20 or dopri5:1e-3");
     bad("dopri5:", "--solvers: dopri5 at character 1 has no tolerances after ':'");
@@ -85,9 +85,9 @@ class SolverSpecTest {
     bad("dopri5:rtol=1e-3/btol=1", "--solvers: 'btol=1' of dopri5 at character 18: expected"
         + " rtol=R/atol=A, each once, e.g. rtol=1e-3/atol=1e-6");
     bad("heun@fancy:10", "--solvers: unknown grid 'fancy' of heun at character 6, expected one of:"
-        + " uniform, quadratic, edm");
+        + " uniform, quadratic, edm, shift=S or times=t0,...,tK or tuned (with --grid FILE.json)");
     bad("dopri5@edm:1e-3", "--solvers: grid 'edm' of dopri5 at character 8: grid edm applies only to"
-        + " euler, heun, midpoint, rk4; dopri5 chooses its own steps");
+        + " euler, heun, midpoint, rk4, ab2, ab3, dpm2m; dopri5 chooses its own steps");
     bad(":4", "--solvers: missing solver name before ':' at character 1");
     bad("euler:4 heun:2 euler:4", "--solvers: euler:4 at character 22 is listed twice");
   }

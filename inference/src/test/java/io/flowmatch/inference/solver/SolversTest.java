@@ -16,7 +16,7 @@ class SolversTest {
   void namesListEveryMethodOnce() {
     assertEquals(
         List.of(
-            "euler", "heun", "midpoint", "rk4", "cm-euler", "cm-midpoint", "cm-rk4", "dopri5",
+            "euler", "heun", "midpoint", "rk4", "ab2", "ab3", "dpm2m", "cm-euler", "cm-midpoint", "cm-rk4", "dopri5",
             "dop853", "gbs", "adams", "dopri5-batch"),
         Solvers.names());
     for (String name : Solvers.names()) {
@@ -42,7 +42,7 @@ class SolversTest {
         assertThrows(FlowmatchException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
-        "unknown solver 'rk45', expected one of: euler, heun, midpoint, rk4, cm-euler,"
+        "unknown solver 'rk45', expected one of: euler, heun, midpoint, rk4, ab2, ab3, dpm2m, cm-euler,"
             + " cm-midpoint, cm-rk4, dopri5, dop853, gbs, adams, dopri5-batch",
         e.getMessage());
   }
@@ -64,15 +64,15 @@ class SolversTest {
         "adams",
         SolverSettings.adaptive(1e-5, 1e-5).withMaxEvaluations(0));
     assertMessage(
-        "unknown grid 'karras', expected one of: uniform, quadratic, edm",
+        "unknown grid 'karras', expected one of: uniform, quadratic, edm, shift=S or times=t0,...,tK",
         "euler",
         SolverSettings.fixed(4).withGrid("karras"));
     assertMessage(
-        "--grid edm applies only to euler, heun, midpoint, rk4; cm-rk4 steps uniformly",
+        "--grid edm applies only to euler, heun, midpoint, rk4, ab2, ab3, dpm2m; cm-rk4 steps uniformly",
         "cm-rk4",
         SolverSettings.fixed(4).withGrid("edm"));
     assertMessage(
-        "--grid quadratic applies only to euler, heun, midpoint, rk4; dopri5 chooses its own steps",
+        "--grid quadratic applies only to euler, heun, midpoint, rk4, ab2, ab3, dpm2m; dopri5 chooses its own steps",
         "dopri5",
         SolverSettings.adaptive(1e-4, 1e-4).withGrid("quadratic"));
   }

@@ -100,6 +100,39 @@ class TimeGridTest {
         assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("cosine", 4, 0, 1));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
-        "unknown grid 'cosine', expected one of: uniform, quadratic, edm", e.getMessage());
+        "unknown grid 'cosine', expected one of: uniform, quadratic, edm, shift=S or times=t0,...,tK",
+        e.getMessage());
+  }
+
+  @Test
+  void shiftedGridIsTheSd3TimeShift() {
+    // σ = 1 − u on the uniform grid, σ' = 3σ/(1 + 2σ): σ = 0.5 → 0.75, so u = 0.25
+    assertArrayEquals(new double[] {0, 0.25, 1}, TimeGrid.nodes("shift=3", 2, 0, 1), 1e-15);
+    assertArrayEquals(TimeGrid.nodes("uniform", 7, 0, 1), TimeGrid.nodes("shift=1", 7, 0, 1), 1e-15);
+    double[] u = TimeGrid.nodes("shift=0.5", 10, 0, 1);
+    for (int i = 1; i <= 10; i++) {
+      assertTrue(u[i] > u[i - 1]);
+    }
+    assertTrue(1 - u[9] < 0.1, "shift < 1 leaves smaller steps near the data end: " + u[9]);
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("shift=-2", 4, 0, 1));
+    assertEquals("grid shift=-2: the shift must be a positive number such as shift=3, got '-2'", e.getMessage());
+  }
+
+  @Test
+  void explicitTimesAreUsedAsGivenAndChecked() {
+    assertArrayEquals(
+        new double[] {0, 0.1, 0.5, 1}, TimeGrid.nodes("times=0,0.1,0.5,1", 3, 0, 1), 0);
+    assertArrayEquals(
+        new double[] {1, 0.5, 0.1, 0}, TimeGrid.nodes("times=0,0.1,0.5,1", 3, 1, 0), 0);
+    assertEquals("tuned", TimeGrid.label("tuned=0,1"));
+    assertEquals("grid times has 4 times (3 steps), expected 5 for 4 steps",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("times=0,0.1,0.5,1", 4, 0, 1)).getMessage());
+    assertEquals("--grid-times: times must increase strictly, got 0.5 then 0.5 (times 3 and 4)",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0, 0.1 0.5\n0.5,1")).getMessage());
+    assertEquals("--grid-times: expected at least two times from 0 to 1 (0 first, 1 last), got 2 from 0.0 to 0.9",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,0.9")).getMessage());
+    assertEquals("--grid-times: 'x' (time 2) is not a number",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,x,1")).getMessage());
   }
 }

@@ -1,0 +1,297 @@
+package io.flowmatch.inference.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.flowmatch.inference.compare.AutoReference;
+import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.sampling.GaussianNoise;
+import io.flowmatch.inference.solver.Solvers;
+import io.flowmatch.inference.tune.GridTuner;
+import io.flowmatch.inference.tune.TunedGrids;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowmatch tune-grid}: optimises the time grid of a fixed-step or multistep solver for one
+ * model at given NFEs, on calibration noise against a reference solve, reports the error on
+ * held-out noise next to every hand-made grid, and writes {@code grids.json} for {@code sample
+ * --grid} and {@code compare --grid}.
+ */
+@Command(
+    name = "tune-grid",
+    mixinStandardHelpOptions = true,
+    version = "flowmatch 0.1.0",
+    sortOptions = false,
+    description = {
+      "Optimise a solver's time grid for a model: fewer model calls for the same error.",
+      "For each --solver and --nfe, the grid's times (monotone: a softmax of step lengths) are chosen"
+          + " to minimise the RMS error against a reference solve (dop853, tolerance chosen"
+          + " automatically, cached) on --calibration samples of noise, with a derivative-free"
+          + " optimiser (Commons Math BOBYQA or CMA-ES), starting from the best hand-made grid.",
+      "Then the tuned and hand-made grids are scored on held-out noise (--holdout-seed) and"
+          + " everything is written to --out (grids.json); use it with sample/compare --grid."
+    })
+public final class TuneGridCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(
+      names = "--solver",
+      paramLabel = "S",
+      description = "Solvers to tune, comma-separated: euler, heun, midpoint, rk4, ab2, ab3, dpm2m"
+          + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "heun")
+  String solverList;
+
+  @Option(
+      names = "--nfe",
+      paramLabel = "N",
+      description = "Model evaluations per sample to tune for, comma-separated (default: ${DEFAULT-VALUE}).",
+      defaultValue = "4,6,8,10")
+  String nfeList;
+
+  @Option(names = "--calibration", paramLabel = "N", description = "Calibration samples (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+  int calibration;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of the calibration noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Option(names = "--holdout", paramLabel = "N", description = "Held-out samples (default: as --calibration).")
+  Integer holdout;
+
+  @Option(names = "--holdout-seed", paramLabel = "S", description = "Seed of the held-out noise (default: --seed + 1).")
+  Long holdoutSeed;
+
+  @Option(
+      names = "--optimizer",
+      paramLabel = "O",
+      description = "bobyqa (default) or cmaes.",
+      defaultValue = "bobyqa")
+  String optimizer;
+
+  @Option(
+      names = "--max-evals",
+      paramLabel = "E",
+      description = "Solves of the calibration set the optimiser may ask for, per solver and NFE"
+          + " (default: ${DEFAULT-VALUE}).",
+      defaultValue = "150")
+  int maxEvals;
+
+  @Option(
+      names = "--reference-max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
+      defaultValue = "100000")
+  long referenceMaxEvals;
+
+  @Option(names = "--no-reference-cache", description = "Neither read nor write cached reference solves.")
+  boolean noReferenceCache;
+
+  @Option(names = "--out", paramLabel = "FILE.json", required = true, description = "The grids file to write.")
+  Path out;
+
+  @Option(names = "--quiet", description = "Only the table on stdout.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Every objective evaluation on stderr; stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    OptionChecks.positive("--calibration", calibration);
+    OptionChecks.positive("--holdout", holdout);
+    OptionChecks.positive("--max-evals", maxEvals);
+    OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
+    OptionChecks.extension("--out", out, ".json", "");
+    if (Files.isDirectory(out)) {
+      throw new UsageException("--out " + out + " is a folder, expected a .json file");
+    }
+    GridTuner.Optimizer opt = GridTuner.Optimizer.parse(optimizer);
+    List<String> solvers = new ArrayList<>();
+    for (String s : solverList.split(",")) {
+      String name = s.trim();
+      if (!Solvers.gridSolvers().contains(name)) {
+        throw new UsageException(
+            "--solver: '" + name + "' has no grid to tune, expected one of: "
+                + String.join(", ", Solvers.gridSolvers()));
+      }
+      solvers.add(name);
+    }
+    List<Integer> nfes = new ArrayList<>();
+    for (String s : nfeList.split(",")) {
+      int v;
+      try {
+        v = Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        v = -1;
+      }
+      if (v < 1) {
+        throw new UsageException("--nfe: '" + s.trim() + "' must be a positive integer");
+      }
+      nfes.add(v);
+    }
+    for (String solver : solvers) {
+      for (int nfe : nfes) {
+        if (Solvers.stepsForEvaluations(solver, nfe) < 1) {
+          throw new UsageException(
+              "--nfe " + nfe + ": no step count of " + solver + " costs exactly " + nfe
+                  + " model evaluations per sample (heun, midpoint: even NFE; rk4: multiples of 4;"
+                  + " ab3: steps + 1)");
+        }
+      }
+    }
+    modelOptions.check();
+    Path model = modelOptions.resolve();
+    long hold = holdoutSeed != null ? holdoutSeed : seed + 1;
+    int holdN = holdout != null ? holdout : calibration;
+    if (hold == seed) {
+      throw new UsageException("--holdout-seed must differ from --seed (" + seed + "): held-out noise must be unseen");
+    }
+
+    try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
+      int size = field.sampleSize();
+      AffineSchedule path = AffineSchedule.fromMetadata(field.metadata());
+      float[] calNoise = noise(seed, calibration, size);
+      float[] holdNoise = noise(hold, holdN, size);
+      ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
+      String hash = ReferenceCache.sha256(model);
+      AutoReference reference =
+          new AutoReference(cache, hash, referenceMaxEvals,
+              (done, total, t, nfe, seconds) -> progress(stderr, String.format(Locale.ROOT,
+                  "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
+                  done, total, t, nfe, seconds)),
+              line -> progress(stderr, "reference: " + line));
+      AutoReference.Outcome calRef;
+      AutoReference.Outcome holdRef;
+      progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
+      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch);
+      progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
+      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch);
+      GridTuner tuner = new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
+      GridTuner held = new GridTuner(field, path, holdNoise, holdRef.x(), holdN, modelOptions.batch);
+
+      JsonObject root = new JsonObject();
+      root.addProperty("format", TunedGrids.FORMAT);
+      root.addProperty("model", model.toString());
+      root.addProperty("model_sha256", hash);
+      root.addProperty("path", path.name());
+      root.addProperty("optimizer", opt.name().toLowerCase(Locale.ROOT));
+      root.addProperty("max_objective_evaluations", maxEvals);
+      root.add("calibration", set(calibration, seed, calRef));
+      root.add("holdout", set(holdN, hold, holdRef));
+      JsonArray grids = new JsonArray();
+      StringBuilder table = new StringBuilder();
+      table.append(String.format(Locale.ROOT, "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
+          "solver", "NFE", "steps", "best hand", "held-out", "tuned", "tuned", "ratio", "evals", "NFE", "time"));
+      table.append(String.format(Locale.ROOT, "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
+          "", "", "", "(held-out)", "RMS", "calib RMS", "held RMS", "", "", "spent", "s"));
+      for (String solver : solvers) {
+        for (int nfe : nfes) {
+          progress(stderr, "tuning " + solver + " at NFE " + nfe + " with " + opt.name().toLowerCase(Locale.ROOT));
+          GridTuner.Result r =
+              tuner.tune(solver, nfe, opt, maxEvals, seed,
+                  (k, rms, best) -> {
+                    if (verbose) {
+                      progress(stderr, String.format(Locale.ROOT, "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
+                          solver, nfe, k, rms, best));
+                    }
+                  });
+          String tunedGrid = io.flowmatch.inference.solver.TimeGrid.explicitGrid(
+              io.flowmatch.inference.solver.TimeGrid.TUNED, r.times());
+          double tunedHeld = held.rms(solver, r.steps(), tunedGrid);
+          double[] handHeld = new double[GridTuner.HAND_MADE.size()];
+          for (int g = 0; g < handHeld.length; g++) {
+            handHeld[g] = held.rms(solver, r.steps(), GridTuner.HAND_MADE.get(g));
+          }
+          int best = GridTuner.best(handHeld);
+          grids.add(entry(r, tunedHeld, handHeld, best));
+          String line = String.format(Locale.ROOT, "%-7s %4d %5d  %-10s %10.3e  %10.3e %10.3e %7.3f  %5d %8d %7.1f",
+              solver, nfe, r.steps(), GridTuner.HAND_MADE.get(best), handHeld[best], r.calibrationRms(),
+              tunedHeld, tunedHeld / handHeld[best], r.objectiveEvaluations(), r.modelEvaluations(), r.seconds());
+          table.append(line).append('\n');
+          progress(stderr, line.trim());
+        }
+      }
+      root.add("grids", grids);
+      TunedGrids.write(out, root);
+      stdout.print(String.format(Locale.ROOT,
+          "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
+              + " tuned / best hand-made, held-out%nreference: %s%n%n",
+          model, calibration, seed, holdN, hold, opt.name().toLowerCase(Locale.ROOT), calRef.description()));
+      stdout.print(table);
+      stdout.println("wrote " + out);
+      stdout.flush();
+      return Cli.OK;
+    }
+  }
+
+  private static JsonObject set(int n, long seed, AutoReference.Outcome ref) {
+    JsonObject o = new JsonObject();
+    o.addProperty("n", n);
+    o.addProperty("seed", seed);
+    o.addProperty("reference", ref.description());
+    o.addProperty("reference_tolerance", ref.tolerance());
+    o.addProperty("reference_nfe", ref.meanNfe());
+    return o;
+  }
+
+  private static JsonObject entry(GridTuner.Result r, double tunedHeld, double[] handHeld, int best) {
+    JsonObject g = new JsonObject();
+    g.addProperty("solver", r.solver());
+    g.addProperty("nfe", r.nfe());
+    g.addProperty("steps", r.steps());
+    JsonArray times = new JsonArray();
+    for (double t : r.times()) {
+      times.add(t);
+    }
+    g.add("times", times);
+    g.addProperty("calibration_rms", r.calibrationRms());
+    g.addProperty("holdout_rms", tunedHeld);
+    g.addProperty("start_grid", r.startGrid());
+    g.addProperty("best_hand_made", GridTuner.HAND_MADE.get(best));
+    g.addProperty("best_hand_made_holdout_rms", handHeld[best]);
+    JsonArray hand = new JsonArray();
+    for (int i = 0; i < handHeld.length; i++) {
+      JsonObject h = new JsonObject();
+      h.addProperty("grid", GridTuner.HAND_MADE.get(i));
+      h.addProperty("calibration_rms", r.handMadeRms()[i]);
+      h.addProperty("holdout_rms", handHeld[i]);
+      hand.add(h);
+    }
+    g.add("hand_made", hand);
+    g.addProperty("objective_evaluations", r.objectiveEvaluations());
+    g.addProperty("nfe_spent_per_calibration_sample", r.modelEvaluations());
+    g.addProperty("seconds", r.seconds());
+    return g;
+  }
+
+  private static float[] noise(long seed, int n, int size) {
+    float[] x = new float[Math.multiplyExact(n, size)];
+    new GaussianNoise(seed).fill(0, n, size, x);
+    return x;
+  }
+
+  private void progress(PrintWriter stderr, String line) {
+    if (!quiet) {
+      stderr.println("tune-grid: " + line);
+      stderr.flush();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.flowmatch.spark.cli;
+
+import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.spark.EvalJob;
+import io.flowmatch.spark.SampleSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowmatch spark eval}: Fréchet distance and class histogram, aggregated on Spark. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Score samples of an image model on Spark: Fréchet distance of --classifier features and the class"
+          + " histogram, against the model's image set (training images; test images for the floor).",
+      "Samples are drawn on the executors (as 'spark sample' draws them) or read from --samples DIR; only"
+          + " count, Σf and Σffᵀ (float64) and class counts reach the driver (treeAggregate)."
+    })
+public final class SparkEvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin SparkOptions spark;
+
+  @Mixin SampleRequestOptions request;
+
+  @Option(names = "--samples", paramLabel = "DIR", description = "Score the output folder of 'spark sample' instead of drawing.")
+  Path samples;
+
+  @Option(names = "--classifier", paramLabel = "C.onnx", required = true, description = "Image classifier (outputs logits and features).")
+  Path classifier;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Folder of the image set's IDX files (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/usr/share/datasets/fashion-mnist")
+  Path dataDir;
+
+  @Option(names = "--data-n", paramLabel = "M", description = "Reference images (default: 10000 or N if larger, at most the training set).")
+  Integer dataN;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (dataN != null && dataN < 2) {
+      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument("--data-n must be at least 2, got " + dataN);
+    }
+    request.model();
+    SparkSession session = spark.start("flowmatch spark eval");
+    try {
+      SampleSpec s = request.spec(session.sparkContext().defaultParallelism());
+      EvalJob.Result r =
+          EvalJob.run(
+              SparkOptions.context(session),
+              new EvalJob.Request(
+                  s, samples == null ? null : samples.toAbsolutePath().toString(),
+                  classifier.toAbsolutePath().toString(), dataDir.toAbsolutePath().toString(),
+                  dataN == null ? 0 : dataN, request.threads));
+      if (!spark.quiet) {
+        out.println("scored " + r.n() + (samples != null ? " samples of " + samples : " samples with " + s.describeSolver()
+            + ", seed " + s.seed()) + " on " + session.sparkContext().master() + " (" + r.tasks() + " tasks, "
+            + String.format(Locale.ROOT, "%.2f s", r.wallNanos() / 1e9) + ")");
+        out.println("against " + r.referenceCount() + " " + r.dataset() + " training images; floor: "
+            + (r.floorCount() > 0 ? r.floorCount() + " " + r.dataset() + " test images" : "none (fewer test images than samples)"));
+        out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
+        row(out, "fd", r.fd(), r.floorFd());
+        row(out, "class_tv", r.classTv(), r.floorClassTv());
+        ClassHistogram h = r.samples();
+        out.printf(Locale.ROOT, "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
+            h.classesHit(), h.classes(), r.classTv());
+        out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
+        for (int k = 0; k < h.classes(); k++) {
+          out.printf(Locale.ROOT, "%-5d %8d %7.1f%% %7.1f%%%n", k, h.counts()[k], 100 * h.fraction(k), 100 * r.data().fraction(k));
+        }
+      }
+      return 0;
+    } finally {
+      session.stop();
+    }
+  }
+
+  private static void row(PrintWriter out, String name, double value, double floor) {
+    out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", name, sci(value), sci(floor),
+        floor > 0 ? String.format(Locale.ROOT, "%.2f", value / floor) : "-");
+  }
+
+  private static String sci(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+  }
+}
