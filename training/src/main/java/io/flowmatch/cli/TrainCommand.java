@@ -24,6 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -131,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
   boolean force;
 
   @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default cpu)")
-  String device = "cpu";
+  String device;
 
   @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
@@ -157,7 +160,8 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter e = spec.commandLine().getErr();
-    try {
+    // a run folder keeps its checkpoints and logs as they are written, not at the end of the run
+    try (OutputGroup.Scope direct = OutputGroup.direct()) {
       return execute(o, e);
     } catch (UnsupportedOperationException ex) {
       // DJL's way of saying this engine or device cannot do it
@@ -168,21 +172,35 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private int execute(PrintWriter o, PrintWriter e) throws IOException {
-    checkChoice("--device", device, List.of("cpu", "gpu"));
-    positive("--threads", threads);
+    if (device != null) {
+      checkChoice("--device", device, List.of("cpu", "gpu"));
+    }
+    if (threads != null) {
+      if (threads < 1) {
+        throw FlowmatchException.invalidArgument("--threads must be a positive integer, got " + threads);
+      }
+      io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
+    }
     if (resume && force) {
       throw FlowmatchException.invalidArgument("--resume and --force exclude each other");
     }
+    // a resumed run runs with the saved threads and device unless the command gives others
+    RunFolder existing = resume ? RunFolder.open(out) : null;
+    int runThreads =
+        threads != null ? threads : existing != null ? existing.config().threads() : 0;
+    String runDevice =
+        device != null
+            ? device
+            : existing != null && existing.config().device() != null ? existing.config().device() : "cpu";
     // the engine, device and threads first: a failure there must leave no run folder behind
-    Device dev = selectDevice();
-    if (threads != null) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    Device dev = selectDevice(runDevice);
+    if (runThreads > 0) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(runThreads);
     }
     RunFolder run;
     TrainingData trainingData;
     if (resume) {
-      RunFolder existing = RunFolder.open(out);
-      TrainConfig cfg = resumedConfig(existing.config());
+      TrainConfig cfg = resumedConfig(existing.config()).withRuntime(runThreads, runDevice);
       trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
       if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
         throw FlowmatchException.invalidArgument(
@@ -190,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       run = RunFolder.reopenWith(existing, cfg);
     } else {
-      TrainConfig cfg = newConfig();
+      TrainConfig cfg = newConfig().withRuntime(runThreads, runDevice);
       // load (and so check) the data before anything is written
       trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
       if (cfg.batch() > trainingData.size()) {
@@ -201,13 +219,30 @@ public final class TrainCommand implements Callable<Integer> {
       checkModelBuilds(cfg);
       run = RunFolder.create(out, cfg, force);
     }
+    try {
+      return train(run, trainingData, dev, o, e);
+    } catch (RuntimeException | IOException | Error ex) {
+      // a new run that failed before its first checkpoint leaves no config.json to block a retry
+      if (!resume) {
+        try {
+          run.discardIfUnstarted();
+        } catch (IOException cleanup) {
+          ex.addSuppressed(cleanup);
+        }
+      }
+      throw ex;
+    }
+  }
+
+  private int train(RunFolder run, TrainingData trainingData, Device dev, PrintWriter o, PrintWriter e)
+      throws IOException {
     TrainConfig cfg = run.config();
     if (cfg.batch() > trainingData.size()) {
       throw FlowmatchException.invalidArgument(
           "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
-        FlowTrainer trainer = new FlowTrainer(run, trainingData, manager, e)) {
+        FlowTrainer trainer = newTrainer(run, trainingData, manager, e)) {
       if (quiet) {
         trainer.quiet();
       }
@@ -238,9 +273,16 @@ public final class TrainCommand implements Callable<Integer> {
               },
               "flowmatch-train-ctrl-c");
       Runtime.getRuntime().addShutdownHook(hook);
-      FlowTrainer.Result r;
+      FlowTrainer.Result r = null;
       try {
         r = trainer.train();
+        if (r.interrupted()) {
+          // printed before the hook is released: once it returns, the JVM halts
+          e.println(
+              "train: interrupted; checkpoint at step " + r.steps() + "; resume with: flowmatch train --out "
+                  + run.dir() + " --resume");
+          e.flush();
+        }
       } finally {
         finished.countDown();
         try {
@@ -250,8 +292,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
       }
       if (r.interrupted()) {
-        e.println("train: interrupted at step " + r.steps() + "; checkpoint saved, continue with --resume");
-        e.flush();
         return 130;
       }
       o.printf(
@@ -283,7 +323,28 @@ public final class TrainCommand implements Callable<Integer> {
     o.flush();
   }
 
-  private Device selectDevice() {
+  /** The trainer, with PyTorch's allocation failure (a model too large) said in one line. */
+  private static FlowTrainer newTrainer(RunFolder run, TrainingData data, NDManager manager, PrintWriter e)
+      throws IOException {
+    try {
+      return new FlowTrainer(run, data, manager, e);
+    } catch (ai.djl.engine.EngineException ex) {
+      String m = String.valueOf(ex.getMessage());
+      if (m.contains("alloc")) {
+        java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(m);
+        throw new FlowmatchException(
+            ErrorKind.RESOURCE_LIMIT,
+            "the model " + run.config().model().type() + " (width " + run.config().model().width() + ", depth "
+                + run.config().model().depth() + ") does not fit in memory"
+                + (bytes.find() ? ": PyTorch could not allocate " + bytes.group(1) + " bytes" : "")
+                + "; choose a smaller --width or --depth",
+            ex);
+      }
+      throw ex;
+    }
+  }
+
+  private Device selectDevice(String device) {
     Engine engine;
     try {
       engine = Engine.getInstance(); // loads the PyTorch natives

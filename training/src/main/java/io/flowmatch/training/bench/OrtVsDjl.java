@@ -66,8 +66,7 @@ public final class OrtVsDjl {
     int previousThreads = JniUtils.getNumThreads();
     // the process-wide environment at flowmatch's log level before the exporter's parity check
     // would create one at ONNX Runtime's default level (and every later field would warn)
-    ai.onnxruntime.OrtEnvironment.getEnvironment(
-        ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+    io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (NDManager manager = NDManager.newBaseManager()) {
       RunExport.export(run, ExportPrecision.FP32, onnx, true);
       Block block = run.loadEmaBlock(manager);

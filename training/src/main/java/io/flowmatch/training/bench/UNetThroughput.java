@@ -172,7 +172,7 @@ public final class UNetThroughput {
         elemType == FLOAT ? new ai.onnx.proto.OnnxMl.AttributeProto[0]
             : new ai.onnx.proto.OnnxMl.AttributeProto[] {attr("to", (long) FLOAT)});
     g.output(ModelMetadata.OUTPUT_V, FLOAT, -1, 1, 28, 28);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     Random random = new Random(3);
     float[] xs = gaussian(random, batch * 784);
     float[] ts = new float[batch];

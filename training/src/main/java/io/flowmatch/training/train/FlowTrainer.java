@@ -22,7 +22,10 @@ import io.flowmatch.training.precision.MixedPrecisionModel;
 import io.flowmatch.training.precision.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,9 +114,18 @@ public final class FlowTrainer implements AutoCloseable {
             ? LossScaler.dynamic(config.lossScale(), config.lossScaleWindow())
             : LossScaler.none();
     if (resume) {
+      Path opt = run.optimizerState();
+      if (!Files.isRegularFile(opt)) {
+        throw new FlowmatchException(
+            ErrorKind.BAD_INPUT,
+            "checkpoint incomplete: " + opt + " is missing (expected the AdamW state next to state.json)");
+      }
       try (var in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(Files.newInputStream(run.optimizerState()), 1 << 16))) {
+          new java.io.BufferedInputStream(Files.newInputStream(opt), 1 << 16))) {
         optimizer.load(manager, in);
+      } catch (java.io.EOFException e) {
+        throw new FlowmatchException(
+            ErrorKind.BAD_INPUT, opt + " is truncated (expected the AdamW state of the run's model)", e);
       }
       if (optimizer.updates() != state.updates()) {
         throw new IOException(

@@ -45,6 +45,9 @@ import java.util.TreeMap;
  * @param sampleEvery steps between preview grids, 0 for none
  * @param lossScale initial loss scale (fp16)
  * @param lossScaleWindow good steps before the loss scale doubles (fp16)
+ * @param threads PyTorch intra-op threads the run was started with, 0 for all cores (a resumed
+ *     run uses them unless told otherwise)
+ * @param device {@code cpu} or {@code gpu}, null for cpu (as threads)
  */
 public record TrainConfig(
     String dataset,
@@ -71,7 +74,9 @@ public record TrainConfig(
     int checkpointEvery,
     int sampleEvery,
     double lossScale,
-    int lossScaleWindow) {
+    int lossScaleWindow,
+    int threads,
+    String device) {
 
   public static final java.util.List<String> SCHEDULES = java.util.List.of("constant", "cosine");
   public static final java.util.List<String> TIME_SAMPLINGS = java.util.List.of("uniform", "logit-normal");
@@ -85,6 +90,26 @@ public record TrainConfig(
 
   public TrainConfig {
     pathParams = pathParams == null ? Map.of() : new TreeMap<>(pathParams);
+  }
+
+  /** A config without saved threads or device (all cores, cpu). */
+  public TrainConfig(
+      String dataset, String dataDir, int[] sampleShape, double[] dataRange, ModelSpec model,
+      String path, Map<String, Double> pathParams, String precision, long seed, int steps,
+      int batch, double lr, int warmup, String schedule, double weightDecay, double beta1,
+      double beta2, double eps, double clipNorm, double emaDecay, String timeSampling,
+      int checkpointEvery, int sampleEvery, double lossScale, int lossScaleWindow) {
+    this(dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
+        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
+        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, 0, null);
+  }
+
+  /** The same config run with other threads (0: all cores) and device (they do not change the result's meaning). */
+  public TrainConfig withRuntime(int newThreads, String newDevice) {
+    return new TrainConfig(
+        dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
+        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
+        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, newThreads, newDevice);
   }
 
   /** Number of scalars in one sample. */
@@ -142,6 +167,8 @@ public record TrainConfig(
     b.sampleEvery = sampleEvery;
     b.lossScale = lossScale;
     b.lossScaleWindow = lossScaleWindow;
+    b.threads = threads;
+    b.device = device;
     return b;
   }
 
@@ -174,6 +201,8 @@ public record TrainConfig(
     private double emaDecay = 0.999;
     private String timeSampling = "uniform";
     private int checkpointEvery = 500;
+    private int threads;
+    private String device;
     private int sampleEvery = 500;
     private double lossScale = 65536;
     private int lossScaleWindow = 1000;
@@ -385,7 +414,19 @@ public record TrainConfig(
       return new TrainConfig(
           dataset, dataDir, shape, range, model, path, fullParams, precision, seed, steps, batch,
           lr, warm, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay, timeSampling,
-          checkpointEvery, sampleEvery, lossScale, lossScaleWindow);
+          checkpointEvery, sampleEvery, lossScale, lossScaleWindow, threads, device);
+    }
+
+    /** PyTorch intra-op threads the run is started with, 0 for all cores (default 0). */
+    public Builder optThreads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** {@code cpu} or {@code gpu}, null for cpu (default null). */
+    public Builder optDevice(String device) {
+      this.device = device;
+      return this;
     }
 
     private static final Map<String, String> CHOICE_NAMES =
@@ -417,8 +458,9 @@ public record TrainConfig(
     TrainConfig c;
     try {
       c = GSON.fromJson(json, TrainConfig.class);
-    } catch (JsonParseException e) {
-      throw FlowmatchException.invalidArgument("config.json is not valid: " + e.getMessage());
+    } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
+      // Gson's own message is a parser trace; name only the problem
+      throw FlowmatchException.invalidArgument("config.json is not valid JSON for a run config");
     }
     if (c == null || c.dataset == null || c.model == null || c.sampleShape == null || c.path == null
         || c.precision == null) {

@@ -49,7 +49,7 @@ public final class GroupNormBenchmark {
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     Path outDir = args.length > 1 ? Path.of(args[1]) : null;
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     System.out.printf(Locale.ROOT, "ORT %s, %d intra-op thread(s), optimisation ALL%n",
         env.getVersion(), threads);
     single(env, threads);

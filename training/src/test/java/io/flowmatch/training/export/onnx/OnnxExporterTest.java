@@ -75,7 +75,7 @@ class OnnxExporterTest {
     assertEquals("N", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0)
         .getDimParam());
 
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession s = env.createSession(out.toString())) {
       TensorInfo x = (TensorInfo) s.getInputInfo().get("x").getInfo();
       TensorInfo t = (TensorInfo) s.getInputInfo().get("t").getInfo();

@@ -38,7 +38,7 @@ class UNetGraphTest {
   static void setUp() {
     manager = NDManager.newBaseManager();
     manager.getEngine().setRandomSeed(7);
-    env = OrtEnvironment.getEnvironment();
+    env = io.flowmatch.inference.runtime.OrtRuntime.environment();
   }
 
   @AfterAll
