@@ -151,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     int[] batchList = positives("--batches", batches, 1);
     int[] threadList = positives("--threads", threads, 1);
+    for (int t : threadList) {
+      io.flowmatch.inference.runtime.ThreadCount.check("--threads", t);
+    }
     int[] memoryCounts = positives("--memory-n", memoryN, 1);
     SolverSpec memorySolverSpec = memorySolver == null ? null : SolverSpec.parse("--memory-solver", memorySolver);
     if (memorySolverSpec != null && memorySolverSpec.adaptive()) {

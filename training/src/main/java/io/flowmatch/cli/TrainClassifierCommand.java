@@ -96,6 +96,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     }
     if (threads != null) {
       positive("--threads", threads);
+      io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
     }
     Path dir = dataDir != null ? dataDir : Datasets.FASHION_MNIST_DIR;
     if (!Files.isDirectory(dir)) {

@@ -5,13 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
+import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportResult;
-import io.flowmatch.training.export.onnx.RunExport;
 import io.flowmatch.training.model.ModelSpec;
-import io.flowmatch.training.path.Paths;
-import io.flowmatch.training.precision.Precision;
 import io.flowmatch.training.train.FlowTrainer;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
@@ -25,6 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -52,7 +54,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
   Path dataDir;
 
-  @Option(names = "--model", paramLabel = "ARCH", description = "mlp, unet or dit (default mlp)")
+  @Option(
+      names = "--model",
+      paramLabel = "ARCH",
+      completionCandidates = ArchitectureNames.class,
+      description = "${COMPLETION-CANDIDATES} (default mlp)")
   String model;
 
   @Option(names = "--steps", paramLabel = "N", description = "optimizer steps in total")
@@ -128,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
   boolean force;
 
   @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default cpu)")
-  String device = "cpu";
+  String device;
 
   @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
@@ -154,7 +160,8 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter e = spec.commandLine().getErr();
-    try {
+    // a run folder keeps its checkpoints and logs as they are written, not at the end of the run
+    try (OutputGroup.Scope direct = OutputGroup.direct()) {
       return execute(o, e);
     } catch (UnsupportedOperationException ex) {
       // DJL's way of saying this engine or device cannot do it
@@ -165,21 +172,35 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private int execute(PrintWriter o, PrintWriter e) throws IOException {
-    checkChoice("--device", device, List.of("cpu", "gpu"));
-    positive("--threads", threads);
+    if (device != null) {
+      checkChoice("--device", device, List.of("cpu", "gpu"));
+    }
+    if (threads != null) {
+      if (threads < 1) {
+        throw FlowmatchException.invalidArgument("--threads must be a positive integer, got " + threads);
+      }
+      io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
+    }
     if (resume && force) {
       throw FlowmatchException.invalidArgument("--resume and --force exclude each other");
     }
+    // a resumed run runs with the saved threads and device unless the command gives others
+    RunFolder existing = resume ? RunFolder.open(out) : null;
+    int runThreads =
+        threads != null ? threads : existing != null ? existing.config().threads() : 0;
+    String runDevice =
+        device != null
+            ? device
+            : existing != null && existing.config().device() != null ? existing.config().device() : "cpu";
     // the engine, device and threads first: a failure there must leave no run folder behind
-    Device dev = selectDevice();
-    if (threads != null) {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    Device dev = selectDevice(runDevice);
+    if (runThreads > 0) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(runThreads);
     }
     RunFolder run;
     TrainingData trainingData;
     if (resume) {
-      RunFolder existing = RunFolder.open(out);
-      TrainConfig cfg = resumedConfig(existing.config());
+      TrainConfig cfg = resumedConfig(existing.config()).withRuntime(runThreads, runDevice);
       trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
       if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
         throw FlowmatchException.invalidArgument(
@@ -187,7 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       run = RunFolder.reopenWith(existing, cfg);
     } else {
-      TrainConfig cfg = newConfig();
+      TrainConfig cfg = newConfig().withRuntime(runThreads, runDevice);
       // load (and so check) the data before anything is written
       trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
       if (cfg.batch() > trainingData.size()) {
@@ -198,13 +219,30 @@ public final class TrainCommand implements Callable<Integer> {
       checkModelBuilds(cfg);
       run = RunFolder.create(out, cfg, force);
     }
+    try {
+      return train(run, trainingData, dev, o, e);
+    } catch (RuntimeException | IOException | Error ex) {
+      // a new run that failed before its first checkpoint leaves no config.json to block a retry
+      if (!resume) {
+        try {
+          run.discardIfUnstarted();
+        } catch (IOException cleanup) {
+          ex.addSuppressed(cleanup);
+        }
+      }
+      throw ex;
+    }
+  }
+
+  private int train(RunFolder run, TrainingData trainingData, Device dev, PrintWriter o, PrintWriter e)
+      throws IOException {
     TrainConfig cfg = run.config();
     if (cfg.batch() > trainingData.size()) {
       throw FlowmatchException.invalidArgument(
           "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
-        FlowTrainer trainer = new FlowTrainer(run, trainingData, manager, e)) {
+        FlowTrainer trainer = newTrainer(run, trainingData, manager, e)) {
       if (quiet) {
         trainer.quiet();
       }
@@ -235,9 +273,16 @@ public final class TrainCommand implements Callable<Integer> {
               },
               "flowmatch-train-ctrl-c");
       Runtime.getRuntime().addShutdownHook(hook);
-      FlowTrainer.Result r;
+      FlowTrainer.Result r = null;
       try {
         r = trainer.train();
+        if (r.interrupted()) {
+          // printed before the hook is released: once it returns, the JVM halts
+          e.println(
+              "train: interrupted; checkpoint at step " + r.steps() + "; resume with: flowmatch train --out "
+                  + run.dir() + " --resume");
+          e.flush();
+        }
       } finally {
         finished.countDown();
         try {
@@ -247,8 +292,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
       }
       if (r.interrupted()) {
-        e.println("train: interrupted at step " + r.steps() + "; checkpoint saved, continue with --resume");
-        e.flush();
         return 130;
       }
       o.printf(
@@ -280,7 +323,28 @@ public final class TrainCommand implements Callable<Integer> {
     o.flush();
   }
 
-  private Device selectDevice() {
+  /** The trainer, with PyTorch's allocation failure (a model too large) said in one line. */
+  private static FlowTrainer newTrainer(RunFolder run, TrainingData data, NDManager manager, PrintWriter e)
+      throws IOException {
+    try {
+      return new FlowTrainer(run, data, manager, e);
+    } catch (ai.djl.engine.EngineException ex) {
+      String m = String.valueOf(ex.getMessage());
+      if (m.contains("alloc")) {
+        java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(m);
+        throw new FlowmatchException(
+            ErrorKind.RESOURCE_LIMIT,
+            "the model " + run.config().model().type() + " (width " + run.config().model().width() + ", depth "
+                + run.config().model().depth() + ") does not fit in memory"
+                + (bytes.find() ? ": PyTorch could not allocate " + bytes.group(1) + " bytes" : "")
+                + "; choose a smaller --width or --depth",
+            ex);
+      }
+      throw ex;
+    }
+  }
+
+  private Device selectDevice(String device) {
     Engine engine;
     try {
       engine = Engine.getInstance(); // loads the PyTorch natives
@@ -303,48 +367,14 @@ public final class TrainCommand implements Callable<Integer> {
     }
     checkChoice("--data", data, Datasets.names());
     String arch = model == null ? "mlp" : model;
-    checkChoice("--model", arch, ModelSpec.TYPES);
-    String prec = precision == null ? "fp32" : precision;
-    Precision.parse(prec);
-    if (steps == null) {
-      throw FlowmatchException.invalidArgument("--steps is required for a new run");
-    }
-    positive("--steps", steps);
-    int b = batch == null ? 256 : batch;
-    positive("--batch", b);
-    double rate = lr == null ? 1e-3 : lr;
-    if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw FlowmatchException.invalidArgument("--lr must be a positive number, got " + rate);
-    }
-    int warm = warmup == null ? Math.min(200, steps / 10) : warmup;
-    if (warm < 0) {
-      throw FlowmatchException.invalidArgument("--warmup must be ≥ 0, got " + warm);
-    }
-    String sched = schedule == null ? "constant" : schedule;
-    checkChoice("--schedule", sched, TrainConfig.SCHEDULES);
-    double decay = emaDecay == null ? 0.999 : emaDecay;
-    if (!(decay >= 0 && decay < 1)) {
-      throw FlowmatchException.invalidArgument("--ema must lie in [0, 1), got " + decay);
-    }
-    int ckpt = checkpointEvery == null ? 500 : checkpointEvery;
-    positive("--checkpoint-every", ckpt);
-    int smp = sampleEvery == null ? 500 : sampleEvery;
-    if (smp < 0) {
-      throw FlowmatchException.invalidArgument("--sample-every must be ≥ 0, got " + smp);
-    }
-    ModelSpec d = ModelSpec.defaults(arch);
-    int w = width == null ? d.width() : width;
-    int dp = depth == null ? d.depth() : depth;
-    int te = timeEmbed == null ? d.timeEmbedDim() : timeEmbed;
-    positive("--width", w);
-    positive("--depth", dp);
-    if (te < 2 || te % 2 != 0) {
-      throw FlowmatchException.invalidArgument("--time-embed must be an even integer ≥ 2, got " + te);
-    }
+    checkChoice("--model", arch, Architectures.names());
+    ModelSpec d = Architectures.defaults(arch);
     ModelSpec ms =
-        new ModelSpec(arch, w, dp, te, d.patchSize(), d.heads(), d.channelMults(), d.attention(), d.groups());
+        d.withSize(
+            width == null ? d.width() : width,
+            depth == null ? d.depth() : depth,
+            timeEmbed == null ? d.timeEmbedDim() : timeEmbed);
     String p = path == null ? "condot" : path;
-    checkChoice("--path", p, Paths.names());
     Map<String, Double> pp = new LinkedHashMap<>();
     if (pathParams != null) {
       for (Map.Entry<String, String> en : pathParams.entrySet()) {
@@ -364,36 +394,62 @@ public final class TrainCommand implements Callable<Integer> {
       }
       pp.put("sigma_min", sigmaMin);
     }
-    Map<String, Double> fullParams = new LinkedHashMap<>(Paths.defaults(p));
-    fullParams.putAll(pp);
-    Paths.create(p, fullParams); // validates names and values
-    String ts = timeSampling == null ? "uniform" : timeSampling;
-    checkChoice("--time-sampling", ts, TrainConfig.TIME_SAMPLINGS);
-    double wd = weightDecay == null ? 0 : weightDecay;
-    if (!(wd >= 0) || Double.isInfinite(wd)) {
-      throw FlowmatchException.invalidArgument("--weight-decay must be ≥ 0, got " + wd);
+    TrainConfig.Builder b =
+        TrainConfig.builder().setDataset(data).setModel(ms).optPath(p).optPathParams(pp);
+    if (steps != null) {
+      b.setSteps(steps);
     }
-    double cl = clip == null ? 1.0 : clip;
-    if (!(cl >= 0) || Double.isInfinite(cl)) {
-      throw FlowmatchException.invalidArgument("--clip must be ≥ 0 (0 for none), got " + cl);
+    if (dataDir != null) {
+      b.optDataDir(dataDir.toString());
     }
-    double ls = lossScale == null ? 65536 : lossScale;
-    if (!(ls > 0) || Double.isInfinite(ls)) {
-      throw FlowmatchException.invalidArgument("--loss-scale must be a positive number, got " + ls);
+    if (precision != null) {
+      b.optPrecision(precision);
     }
-    int lw = lossScaleWindow == null ? 1000 : lossScaleWindow;
-    positive("--loss-scale-window", lw);
-    long sd = seed == null ? 0 : seed;
-    int[] shape = Datasets.sampleShape(data);
-    double[] range = Datasets.IMAGE_SETS.contains(data) ? new double[] {-1, 1} : io.flowmatch.training.data.ToyDatasets.RANGE.clone();
-    return new TrainConfig(
-        data, dataDir == null ? null : dataDir.toString(), shape, range, ms, p, fullParams, prec, sd, steps, b,
-        rate, warm, sched, wd, 0.9, 0.999, 1e-8, cl, decay, ts, ckpt, smp, ls, lw);
+    if (seed != null) {
+      b.optSeed(seed);
+    }
+    if (batch != null) {
+      b.optBatch(batch);
+    }
+    if (lr != null) {
+      b.optLr(lr);
+    }
+    if (warmup != null) {
+      b.optWarmup(warmup);
+    }
+    if (schedule != null) {
+      b.optSchedule(schedule);
+    }
+    if (emaDecay != null) {
+      b.optEmaDecay(emaDecay);
+    }
+    if (checkpointEvery != null) {
+      b.optCheckpointEvery(checkpointEvery);
+    }
+    if (sampleEvery != null) {
+      b.optSampleEvery(sampleEvery);
+    }
+    if (timeSampling != null) {
+      b.optTimeSampling(timeSampling);
+    }
+    if (weightDecay != null) {
+      b.optWeightDecay(weightDecay);
+    }
+    if (clip != null) {
+      b.optClipNorm(clip);
+    }
+    if (lossScale != null) {
+      b.optLossScale(lossScale);
+    }
+    if (lossScaleWindow != null) {
+      b.optLossScaleWindow(lossScaleWindow);
+    }
+    return b.build();
   }
 
   /** A model that cannot be built yet (unet/dit before they are merged) fails before any file is written. */
   private static void checkModelBuilds(TrainConfig cfg) {
-    io.flowmatch.training.model.FlowModels.create(cfg.model(), cfg.sampleShape());
+    Architectures.newBlock(cfg.model(), cfg.sampleShape());
   }
 
   /**
@@ -469,5 +525,13 @@ public final class TrainCommand implements Callable<Integer> {
   /** "cpu" or "gpu0": DJL's own {@code Device.toString()} prints "cpu()". */
   static String deviceName(Device dev) {
     return dev.isGpu() ? "gpu" + dev.getDeviceId() : dev.getDeviceType();
+  }
+
+  /** The registered architecture names, for the help text of {@code --model}. */
+  static final class ArchitectureNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Architectures.names().iterator();
+    }
   }
 }

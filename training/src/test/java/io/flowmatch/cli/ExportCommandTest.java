@@ -44,7 +44,7 @@ class ExportCommandTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().startsWith("export: wrote " + out + " (fp16, "), o.out());
     assertTrue(o.out().contains("parity fp16 vs DJL fp32 (ORT level ALL"), o.out());
-    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(out.toString())) {
+    try (OrtSession s = io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
       Map<String, String> m = s.getMetadata().getCustomMetadata();
       assertEquals("2", m.get(ModelMetadata.DATA_SHAPE));
       assertEquals("mlp", m.get(ModelMetadata.ARCHITECTURE));
@@ -71,7 +71,7 @@ class ExportCommandTest {
       assertTrue(o.out().contains("parity " + p + " vs DJL fp32"), o.out());
       System.out.print(o.out());
     }
-    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(
+    try (OrtSession s = io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(
         dit.resolve("model-fp16-io.onnx").toString())) {
       Map<String, String> m = s.getMetadata().getCustomMetadata();
       assertEquals("1,28,28", m.get(ModelMetadata.DATA_SHAPE));

@@ -64,7 +64,7 @@ class TrainClassifierCommandTest {
     assertTrue(r.out().contains("test accuracy 100.00% (200 images)"), r.out());
     assertTrue(r.out().contains("parity ONNX Runtime vs DJL on 64 images"), r.out());
     assertTrue(Files.size(out) < 2_000_000);
-    try (OrtSession s = OrtEnvironment.getEnvironment().createSession(out.toString())) {
+    try (OrtSession s = io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
       assertEquals("1.0000", s.getMetadata().getCustomMetadata().get("flowmatch.test_accuracy"));
       assertEquals("2", s.getMetadata().getCustomMetadata().get("flowmatch.epochs"));
     }

@@ -75,7 +75,8 @@ class TrainCommandTest {
   void unknownNamesListTheValidOnes() {
     String o = out("x");
     // picocli's own text said "option option"
-    assertUsage("value for option '--path-param' (K=V) should be in KEY=VALUE format but was x",
+    assertUsage("value for option '--path-param' (K=V) should be in KEY=VALUE format but was x"
+            + " (try 'flowmatch train --help')",
         "train", "--data", "moons", "--path-param", "x", "--out", out("pp"));
     assertUsage("unknown data set 'cifar10' (--data), expected one of moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist",
         "train", "--data", "cifar10", "--steps", "5", "--out", o);

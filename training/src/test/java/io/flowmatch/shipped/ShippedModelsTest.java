@@ -94,8 +94,9 @@ class ShippedModelsTest {
           covered++;
         }
       }
+      // session 3 model: 54.75 vs noise 1374.5 (0.040); session 1 model passed 0.25
       System.out.printf("fashion-mnist: Fréchet model %.2f, noise %.2f; classes with ≥1%%: %d%n", fdModel, fdNoise, covered);
-      assertTrue(fdModel < 0.25 * fdNoise, "Fréchet " + fdModel + " vs noise " + fdNoise);
+      assertTrue(fdModel < 0.1 * fdNoise, "Fréchet " + fdModel + " vs noise " + fdNoise);
       assertTrue(covered >= 9, "only " + covered + " classes among the samples");
     }
   }

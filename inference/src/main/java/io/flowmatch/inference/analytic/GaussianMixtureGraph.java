@@ -5,9 +5,11 @@ import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 
 import io.flowmatch.inference.field.GaussianMixture;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The exact OT-path velocity of a {@link GaussianMixture} as an ONNX graph that follows the model
@@ -102,16 +104,20 @@ public final class GaussianMixtureGraph {
       g.nodeNamed("Add", ModelMetadata.OUTPUT_V, new String[] {meanPart, diffPart});
     }
 
-    String range = number(gmm.extent());
-    g.metadata(ModelMetadata.DATA_SHAPE, Integer.toString(d))
-        .metadata(ModelMetadata.DATA_RANGE, "-" + range + "," + range)
-        .metadata(ModelMetadata.PATH, "condot")
-        .metadata(ModelMetadata.PATH_PARAMS, "sigma_min=0")
-        .metadata(ModelMetadata.SIGMA_MIN, "0")
-        .metadata(ModelMetadata.ARCHITECTURE, "analytic-gmm")
-        .metadata(ModelMetadata.DATASET, dataset)
-        .metadata(ModelMetadata.PRECISION, fp16 ? "fp16" : "fp32")
-        .metadata(ModelMetadata.PREFIX + "description", describe(gmm));
+    double extent = Double.parseDouble(number(gmm.extent()));
+    ModelCard card =
+        ModelCard.builder()
+            .dataShape(d)
+            .dataRange(-extent, extent)
+            .path("condot", Map.of("sigma_min", 0.0))
+            .sigmaMin(0.0)
+            .architecture(ModelCard.ANALYTIC_GMM)
+            .dataset(dataset)
+            .precision(fp16 ? "fp16" : "fp32")
+            .mixture(gmm)
+            .description(describe(gmm))
+            .build();
+    card.toProps().forEach(g::metadata);
     return g;
   }
 

@@ -3,6 +3,8 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.progress.Terminal;
 import java.io.OutputStreamWriter;
+import io.flowmatch.inference.io.OutputGroup;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -30,7 +32,34 @@ public final class Cli {
         new Terminal.Stderr(
             new OutputStreamWriter(err, Charset.defaultCharset()),
             err == System.err && Terminal.processStderrIsTerminal());
-    int code = configure(cl, o, e, args).execute(args);
+    int code;
+    // the run's output files are committed together at its end: a failed run commits none
+    try (OutputGroup outputs = OutputGroup.open()) {
+      try {
+        code = configure(cl, o, e, args).execute(args);
+      } catch (OutOfMemoryError oom) {
+        // a size no check foresaw: still one line, and no output committed
+        e.println(
+            cl.getCommandName() + ": out of memory (the JVM's maximum heap is "
+                + io.flowmatch.inference.runtime.MemoryBudget.mib(Runtime.getRuntime().maxMemory())
+                + "): choose smaller sizes (--batch, --n) or give the JVM more (-Xmx)");
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+          oom.printStackTrace(e);
+        }
+        code = FAILURE;
+      }
+      if (code == OK) {
+        try {
+          outputs.commit();
+        } catch (IOException ex) {
+          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + IoMessages.of(ex));
+          code = FAILURE;
+        } catch (FlowmatchException ex) {
+          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + ex.getMessage());
+          code = FAILURE;
+        }
+      }
+    }
     o.flush();
     e.flush();
     return code;
@@ -49,10 +78,16 @@ public final class Cli {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          // one line: the problem, then where to look
           // picocli's map-option message says "option option '--x'"
-          String message = lowerFirst(ex.getMessage()).replace("option option '", "option '");
-          err.println(commandPath(ex.getCommandLine()) + ": " + message);
-          err.println("try '" + commandPath(ex.getCommandLine()) + " --help'");
+          String problem = lowerFirst(ex.getMessage()).replace("option option '", "option '");
+          err.println(
+              commandPath(ex.getCommandLine())
+                  + ": "
+                  + problem
+                  + (problem.contains("--help")
+                      ? ""
+                      : " (try '" + commandPath(ex.getCommandLine()) + " --help')"));
           if (showTrace) {
             ex.printStackTrace(err);
           }
@@ -68,12 +103,14 @@ public final class Cli {
           if (msg == null || msg.isBlank()) {
             msg = ex.getClass().getSimpleName();
           }
-          err.println(where + ": " + msg);
           if (showTrace) {
+            err.println(where + ": " + msg);
             root.printStackTrace(err);
-          } else if (!(ex instanceof FlowmatchException)) {
-            // an unexpected exception: still one line, but say how to see more
-            err.println("(run with --verbose for the stack trace)");
+          } else if (ex instanceof FlowmatchException) {
+            err.println(where + ": " + msg);
+          } else {
+            // an unexpected exception: still one line, saying how to see more
+            err.println(where + ": " + msg + " (run with --verbose for the stack trace)");
           }
           err.flush();
           return code;

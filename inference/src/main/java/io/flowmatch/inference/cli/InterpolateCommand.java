@@ -124,7 +124,10 @@ public final class InterpolateCommand implements Callable<Integer> {
 
       float[] codes = new float[2 * size];
       SampleReport encoded = integrate(field, solver, ends, 2, 1, 0, codes);
-      float[] frameCodes = new float[Math.multiplyExact(frames, size)];
+      float[] frameCodes =
+          new float[
+              io.flowmatch.inference.runtime.MemoryBudget.floats(
+                  "--frames " + frames, frames, size, 4, "choose fewer --frames")];
       double angle = Interpolation.angle(codes, 0, codes, size, size);
       for (int k = 0; k < frames; k++) {
         double alpha = (double) k / (frames - 1);

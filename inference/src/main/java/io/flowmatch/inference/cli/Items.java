@@ -100,7 +100,11 @@ final class Items {
     }
     BufferedImage img;
     try {
-      img = Png.read(path);
+      // a bound on the header's size, well above the model's: a wrong size still gets the exact
+      // message below, a 40000×40000 header is refused before any pixel is decoded
+      img = Png.read(path, Math.max(1024, 4 * shape[shape.length - 1]), Math.max(1024, 4 * shape[shape.length - 2]));
+    } catch (io.flowmatch.inference.error.FlowmatchException e) {
+      throw new io.flowmatch.inference.error.FlowmatchException(e.kind(), option + " " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UsageException(option + " " + (e instanceof NoSuchFileException ? path + ": no such file" : e.getMessage()));
     }

@@ -76,6 +76,7 @@ public final class ModelOptions {
     if (threads < 0) {
       throw new UsageException("--threads must be 0 (one per core) or a positive integer, got " + threads);
     }
+    io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
     if (shape != null) {
       parseShape(shape);
     }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
@@ -42,16 +43,17 @@ final class Pictures {
 
   /** The model's data range (metadata), or [-1, 1] with a warning when it cannot be read. */
   static ValueRange dataRange(Map<String, String> metadata, PrintWriter stderr) {
-    String text = metadata.get(ModelMetadata.DATA_RANGE);
-    if (text == null) {
-      return ValueRange.DEFAULT_IMAGE;
+    ModelCard card = ModelCard.fromProps(metadata);
+    if (card.dataRange() != null) {
+      return new ValueRange(card.dataRange().lo(), card.dataRange().hi());
     }
-    try {
-      return ValueRange.parse(text);
-    } catch (IllegalArgumentException e) {
-      stderr.println("warning: model metadata " + ModelMetadata.DATA_RANGE + ": " + e.getMessage() + "; using -1,1");
-      return ValueRange.DEFAULT_IMAGE;
+    String prefix = "model metadata " + ModelMetadata.DATA_RANGE + ":";
+    for (String problem : card.problems()) {
+      if (problem.startsWith(prefix)) {
+        stderr.println("warning: " + problem + "; using -1,1");
+      }
     }
+    return ValueRange.DEFAULT_IMAGE;
   }
 
   /**

@@ -5,13 +5,13 @@ import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.dataset.MixtureMetadata;
 import io.flowmatch.inference.dataset.ReferenceData;
 import io.flowmatch.inference.field.GaussianMixture;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.metrics.OnnxClassifier;
 import io.flowmatch.inference.metrics.PointCloudMetrics;
 import io.flowmatch.inference.metrics.QualityMetric;
-import io.flowmatch.inference.plot.ValueRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,15 +229,8 @@ public final class QualityOptions {
     Path dir = dataDir != null ? dataDir : DatasetRegistry.defaultDir(dataset);
     Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
     Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
-    ValueRange range = ValueRange.DEFAULT_IMAGE;
-    String text = metadata.get(ModelMetadata.DATA_RANGE);
-    if (text != null) {
-      try {
-        range = ValueRange.parse(text);
-      } catch (IllegalArgumentException e) {
-        // the sampling commands warn about this already; images scale to [-1, 1] then
-      }
-    }
+    // a range that does not parse is warned about by the sampling commands; images scale to [-1, 1]
+    ModelCard.Range range = ModelCard.fromProps(metadata).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
     int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
     try {
       IdxImages.Images reference = IdxImages.read(train, m, range.lo(), range.hi());

@@ -122,10 +122,12 @@ public final class ReferenceCache {
     ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 8 * x.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC);
     b.asDoubleBuffer().put(x);
-    try {
+    // a cache, not an output of the run: written now, kept even if the run fails later
+    try (io.flowmatch.inference.io.OutputGroup.Scope direct =
+        io.flowmatch.inference.io.OutputGroup.direct()) {
       AtomicFile.write(dir.resolve(key + ".ref"), b.array());
       return true;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }

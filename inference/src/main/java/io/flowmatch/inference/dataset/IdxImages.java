@@ -64,8 +64,7 @@ public final class IdxImages {
         throw idx.corrupt("implausible size " + count + "×" + rows + "×" + cols);
       }
       int expected = count * rows * cols;
-      byte[] pixels = new byte[expected];
-      readImages(idx, pixels, count, rows, cols);
+      byte[] pixels = idx.readAnnounced(expected, got -> tooShort(count, rows, cols, got));
       idx.requireEnd(expected + "");
       return new Pixels(pixels, count, rows, cols);
     }
@@ -90,21 +89,16 @@ public final class IdxImages {
         throw idx.corrupt("implausible size " + count + "×" + rows + "×" + cols);
       }
       int size = rows * cols;
-      byte[] pixels = new byte[n * size];
-      readImages(idx, pixels, count, rows, cols);
+      byte[] pixels = idx.readAnnounced(n * size, got -> tooShort(count, rows, cols, got));
       float[] out = new float[n * size];
       scale(pixels, 0, out, 0, n * size, lo, hi);
       return new Images(out, n, rows, cols);
     }
   }
 
-  /** Fills {@code pixels}, which holds the first images of the {@code count} announced. */
-  private static void readImages(IdxFile idx, byte[] pixels, int count, int rows, int cols) throws IOException {
-    int got = idx.readUpTo(pixels, 0, pixels.length);
-    if (got < pixels.length) {
-      throw idx.corrupt("header announces " + count + " images of " + rows + "×" + cols + " ("
-          + (long) count * rows * cols + " bytes of pixels) but only " + got + " bytes follow");
-    }
+  private static String tooShort(int count, int rows, int cols, int got) {
+    return "header announces " + count + " images of " + rows + "×" + cols + " ("
+        + (long) count * rows * cols + " bytes of pixels) but only " + got + " bytes follow";
   }
 
   private static boolean implausible(int count, int rows, int cols) {

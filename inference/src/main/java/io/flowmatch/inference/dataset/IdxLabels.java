@@ -25,11 +25,7 @@ public final class IdxLabels {
       if (count <= 0) {
         throw idx.corrupt("implausible label count " + count);
       }
-      byte[] bytes = new byte[count];
-      int got = idx.readUpTo(bytes, 0, count);
-      if (got < count) {
-        throw idx.corrupt("header announces " + count + " labels but only " + got + " follow");
-      }
+      byte[] bytes = idx.readAnnounced(count, got -> "header announces " + count + " labels but only " + got + " follow");
       idx.requireEnd(count + " labels");
       int[] labels = new int[count];
       for (int i = 0; i < count; i++) {

@@ -37,7 +37,8 @@ public final class CallBatch {
       FlopCount perSample = FlopCounter.count(model, 1);
       // 4 bytes per element: float16 graphs keep float32 islands, so assume the wider type
       return forLargestTensor(perSample.largestTensorElements() * 4L);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // a graph the counter cannot size (an unknown op, unreadable constants) gets the default
       return FieldOptions.DEFAULT_MAX_BATCH;
     }
   }

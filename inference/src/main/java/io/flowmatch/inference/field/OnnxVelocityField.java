@@ -1,5 +1,7 @@
 package io.flowmatch.inference.field;
 
+import io.flowmatch.inference.error.FlowmatchException;
+
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -64,11 +66,17 @@ public final class OnnxVelocityField implements VelocityField {
     this.providerUsed = providerUsed;
     this.dataType = contract.dataType;
     this.sampleShape = contract.sampleShape;
-    int size = 1;
+    long size = 1;
     for (int d : sampleShape) {
-      size = Math.multiplyExact(size, d);
+      size = Math.min(size * d, Long.MAX_VALUE / Integer.MAX_VALUE);
     }
-    this.sampleSize = size;
+    if (size > io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY) {
+      throw FlowmatchException.badModel(
+          model + ": input x has sample shape " + java.util.Arrays.toString(sampleShape)
+              + ", more values per sample than one Java array holds ("
+              + io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY + ")");
+    }
+    this.sampleSize = (int) size;
     this.fixedBatch = contract.staticBatch > 0;
     this.maxBatch = fixedBatch ? Math.toIntExact(contract.staticBatch) : maxBatch;
     this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -164,6 +172,7 @@ public final class OnnxVelocityField implements VelocityField {
           "threads must be 0 (onnx runtime's default) or a positive integer, got "
               + options.threads());
     }
+    io.flowmatch.inference.runtime.ThreadCount.check("threads", options.threads());
     if (options.maxBatch() < 0) {
       throw FlowmatchException.invalidArgument(
           "batch size must be a positive integer (or 0 for automatic), got " + options.maxBatch());
@@ -172,7 +181,7 @@ public final class OnnxVelocityField implements VelocityField {
 
   /** The process-wide ONNX Runtime environment, logging errors only (no warnings on stderr). */
   static OrtEnvironment environment() {
-    return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+    return io.flowmatch.inference.runtime.OrtRuntime.environment();
   }
 
   /** Most samples per model call (the model's fixed batch size if it has one). */

@@ -69,7 +69,7 @@ public final class OnnxClassifier implements AutoCloseable {
           "classifier " + name + (Files.exists(path) ? " is not a file" : ": no such file"));
     }
     OrtEnvironment env =
-        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+        io.flowmatch.inference.runtime.OrtRuntime.environment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     OrtSession session = null;
     try {
@@ -157,7 +157,7 @@ public final class OnnxClassifier implements AutoCloseable {
   /** Classifies {@code n} inputs of the sample shape given at open. */
   public Outputs run(float[] x, int n) {
     PointSets.check("classifier inputs", x, n, sampleSize);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     float[] logits = null;
     float[] features = null;
     int classes = 0;

@@ -56,7 +56,8 @@ public final class FlopCounter {
   /** Counts the model in {@code file} at batch size {@code batch}. */
   public static FlopCount count(Path file, long batch) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return count(ModelProto.parseFrom(in), batch);
+      Path dir = file.toAbsolutePath().getParent();
+      return count(ModelProto.parseFrom(in), batch, dir);
     }
   }
 
@@ -66,13 +67,25 @@ public final class FlopCounter {
    * @throws IllegalArgumentException for an op without a shape rule, or shapes that do not fit
    */
   public static FlopCount count(ModelProto model, long batch) {
+    return count(model, batch, null);
+  }
+
+  /**
+   * As {@link #count(ModelProto, long)}, reading small constants stored as external data from
+   * files inside {@code modelDir} (null: external constants are taken by shape only).
+   */
+  static FlopCount count(ModelProto model, long batch, Path modelDir) {
     if (batch < 1) {
       throw new IllegalArgumentException("flop count: batch must be positive, got " + batch);
     }
     FlopCounter c = new FlopCounter();
     GraphProto g = model.getGraph();
     for (TensorProto t : g.getInitializerList()) {
-      c.addInitializer(t);
+      try {
+        c.addInitializer(t, modelDir);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("flop count: initializer " + t.getName() + ": " + e.getMessage(), e);
+      }
     }
     for (ValueInfoProto in : g.getInputList()) {
       if (c.shapes.containsKey(in.getName())) {
@@ -103,14 +116,28 @@ public final class FlopCounter {
     return new FlopCount(batch, c.dense, c.elementwise, c.denseByOp, c.largestTensor);
   }
 
-  private void addInitializer(TensorProto t) {
+  private void addInitializer(TensorProto t, Path modelDir) {
     long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
     shapes.put(t.getName(), dims);
     long count = numel(dims);
     if (count > 64) {
       return; // only small constants (shapes, axes, scales) matter to shape inference
     }
-    ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw;
+    if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+      byte[] bytes = externalData(t, modelDir);
+      if (bytes == null) {
+        return; // shape only: an op that needs the value refuses the count
+      }
+      raw = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    } else {
+      raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+    int width = t.getDataType() == TensorProto.DataType.INT64_VALUE ? 8 : 4;
+    boolean typed = t.getInt64DataCount() > 0 || t.getFloatDataCount() > 0;
+    if (!typed && raw.remaining() < width * count) {
+      return; // fewer bytes than the dims announce: the session reports the model; no values here
+    }
     if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
       long[] v = new long[(int) count];
       for (int i = 0; i < v.length; i++) {
@@ -123,6 +150,48 @@ public final class FlopCounter {
         v[i] = t.getFloatDataCount() > 0 ? t.getFloatData(i) : raw.getFloat(4 * i);
       }
       floatValues.put(t.getName(), v);
+    }
+  }
+
+  /**
+   * The bytes of a small external initializer, or null when they cannot be read: only files
+   * inside the model's folder are opened (ONNX external data must not reach outside it).
+   */
+  private static byte[] externalData(TensorProto t, Path modelDir) {
+    if (modelDir == null) {
+      return null;
+    }
+    String location = null;
+    long offset = 0;
+    long length = -1;
+    for (var e : t.getExternalDataList()) {
+      switch (e.getKey()) {
+        case "location" -> location = e.getValue();
+        case "offset" -> offset = Long.parseLong(e.getValue());
+        case "length" -> length = Long.parseLong(e.getValue());
+        default -> {}
+      }
+    }
+    if (location == null || offset < 0) {
+      return null;
+    }
+    Path base = modelDir.normalize();
+    Path file = base.resolve(location).normalize();
+    if (!file.startsWith(base) || !Files.isRegularFile(file)) {
+      return null;
+    }
+    try (var ch = java.nio.channels.FileChannel.open(file)) {
+      long n = length >= 0 ? length : ch.size() - offset;
+      if (n < 0 || n > 64 * 8) {
+        return null;
+      }
+      ByteBuffer b = ByteBuffer.allocate((int) n);
+      while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
+        // reads until full or the end of the file
+      }
+      return b.hasRemaining() ? null : b.array();
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -436,7 +505,7 @@ public final class FlopCounter {
     for (AttributeProto a : n.getAttributeList()) {
       if (a.getName().equals("value")) {
         TensorProto t = a.getT().toBuilder().setName(out).build();
-        addInitializer(t);
+        addInitializer(t, null);
         return;
       }
     }

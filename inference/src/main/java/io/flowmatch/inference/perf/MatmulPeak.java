@@ -59,7 +59,7 @@ public final class MatmulPeak {
   private static Result measure(int rows, int size, int layers, int threads, int runs, boolean int8)
       throws OrtException {
     OrtEnvironment env =
-        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+        io.flowmatch.inference.runtime.OrtRuntime.environment();
     byte[] model = int8 ? chainInt8(size, layers) : chain(size, layers);
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
@@ -110,7 +110,7 @@ public final class MatmulPeak {
       int size = 1024;
       int layers = 8;
       OrtEnvironment env =
-          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+          io.flowmatch.inference.runtime.OrtRuntime.environment();
       options = new OrtSession.SessionOptions();
       OrtSession s = null;
       try {

@@ -5,6 +5,7 @@ import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
+import io.flowmatch.inference.runtime.MemoryBudget;
 import io.flowmatch.inference.solver.ToleranceException;
 import java.io.IOException;
 
@@ -54,7 +55,11 @@ public final class Sampler {
     long start = System.nanoTime();
     int size = field.sampleSize();
     int capacity = (int) Math.min(batch, n);
-    float[] x = new float[Math.multiplyExact(capacity, size)];
+    // the state and the velocity at least: sized before allocating, one line if they cannot fit
+    float[] x =
+        new float[
+            MemoryBudget.floats(
+                "a batch of " + capacity + " samples", capacity, size, 2, "choose a smaller batch (--batch)")];
     long batches = (n + capacity - 1) / capacity;
     CheckedField checked = new CheckedField(field, n, t0, t1);
     Progress perCall = progress == Progress.NONE ? null : progress;

@@ -87,6 +87,9 @@ public final class Solvers {
     return List.copyOf(names);
   }
 
+  /** The most steps a fixed-step method takes (well beyond any useful accuracy). */
+  public static final int MAX_STEPS = 10_000_000;
+
   /** Whether the named solver chooses its own steps from tolerances (false for unknown names). */
   public static boolean isAdaptive(String name) {
     if (BatchDormandPrinceSolver.NAME.equals(name)) {
@@ -125,6 +128,10 @@ public final class Solvers {
       }
     } else if (settings.steps() < 1) {
       throw FlowmatchException.invalidArgument("--steps must be a positive integer, got " + settings.steps());
+    } else if (settings.steps() > MAX_STEPS) {
+      // the time grid holds steps + 1 values, and the evaluation counts are ints
+      throw FlowmatchException.invalidArgument(
+          "--steps must be at most " + MAX_STEPS + ", got " + settings.steps());
     }
     if (HAND_WRITTEN.contains(name)) {
       TimeGrid.check(settings.grid(), settings.steps());

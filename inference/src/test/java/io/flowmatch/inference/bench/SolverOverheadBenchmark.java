@@ -179,7 +179,7 @@ public final class SolverOverheadBenchmark {
    * size and the output is pinned, so a call copies x and t in and v out, nothing else.
    */
   static final class OrtMlpField implements VelocityField {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     private final OrtSession session;
     private final FloatBuffer xBuffer;
     private final FloatBuffer tBuffer;

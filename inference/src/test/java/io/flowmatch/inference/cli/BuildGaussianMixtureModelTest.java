@@ -95,8 +95,8 @@ class BuildGaussianMixtureModelTest {
       "build-gmm-model: --components must be a positive integer, got 0",
       "build-gmm-model: --std must be a finite number > 0, got 0.0",
       "build-gmm-model: --radius must be a finite number >= 0, got -1.0",
-      "build-gmm-model: missing required parameter: 'OUTPUT'",
-      "build-gmm-model: invalid value for option '--components': 'many' is not an int",
+      "build-gmm-model: missing required parameter: 'OUTPUT' (try 'build-gmm-model --help')",
+      "build-gmm-model: invalid value for option '--components': 'many' is not an int (try 'build-gmm-model --help')",
     };
     for (int i = 0; i < cases.length; i++) {
       err.reset();

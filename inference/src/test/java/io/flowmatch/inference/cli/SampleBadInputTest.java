@@ -145,7 +145,7 @@ class SampleBadInputTest {
         run("sample", "--model", gauss, "--solver", "dopri5", "--max-evals", "0"));
     Run r = run("sample", "--model", gauss, "--n", "many");
     assertEquals(2, r.code());
-    assertEquals(P + "invalid value for option '--n': 'many' is not an int\ntry 'flowmatch sample --help'\n", r.err());
+    assertEquals(P + "invalid value for option '--n': 'many' is not an int (try 'flowmatch sample --help')\n", r.err());
   }
 
   @Test

@@ -62,7 +62,7 @@ class FlopCounterTest {
   @Test
   void inferredShapeMatchesOnnxRuntime() throws Exception {
     // the counter's conv/transpose/matmul shapes lead to y [N,3,3,3]: ONNX Runtime must agree
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession s = env.createSession(knownGraph().toBytes(), new OrtSession.SessionOptions());
         OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.allocate(5 * 8), new long[] {5, 8});
         OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.allocate(5), new long[] {5});

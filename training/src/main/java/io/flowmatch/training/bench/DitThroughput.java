@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 
 /**
  * Prints the DiT's training throughput (forward + backward of the flow-matching MSE, images/s) at
@@ -35,12 +35,12 @@ public final class DitThroughput {
     boolean fp16 = java.util.Arrays.asList(args).contains("--fp16");
     int batch = 64;
     int[] shape = {1, 28, 28};
-    ModelSpec def = ModelSpec.defaults("dit");
-    ModelSpec small = new ModelSpec("dit", 96, 4, 64, 4, 4, new int[0], false, 0);
+    DitSpec def = DitSpec.DEFAULTS;
+    DitSpec small = new DitSpec(96, 4, 64, 4, 4);
     System.out.printf("DiT forward+backward, batch %d, 1x28x28, %d iterations after 2 warm-up,"
         + " %s threads%n", batch, iterations, System.getProperty("ai.djl.pytorch.num_threads",
             "default"));
-    for (ModelSpec spec : new ModelSpec[] {def, small}) {
+    for (DitSpec spec : new DitSpec[] {def, small}) {
       row(spec, shape, DataType.FLOAT32, batch, iterations);
     }
     if (fp16) {
@@ -48,7 +48,7 @@ public final class DitThroughput {
     }
   }
 
-  private static void row(ModelSpec spec, int[] shape, DataType type, int batch, int iterations) {
+  private static void row(DitSpec spec, int[] shape, DataType type, int batch, int iterations) {
     try (NDManager m = NDManager.newBaseManager()) {
       DitVelocityNet net = new DitVelocityNet(spec, shape);
       net.initialize(m, type, new Shape(batch, 1, 28, 28), new Shape(batch));

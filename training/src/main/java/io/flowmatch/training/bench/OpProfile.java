@@ -68,7 +68,7 @@ public final class OpProfile {
       t[i] = (i + 0.5f) / batch;
     }
     Path dir = Files.createTempDirectory("flowmatch-profile");
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     Path trace;
     try (SessionOptions options = new SessionOptions()) {
       options.setIntraOpNumThreads(threads);

@@ -10,8 +10,8 @@ import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.EulerSolver;
 import io.flowmatch.inference.solver.SolveResult;
 import io.flowmatch.inference.solver.TimeGrid;
+import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportPrecision;
-import io.flowmatch.training.export.onnx.RunExport;
 import io.flowmatch.training.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,10 +66,13 @@ public final class OrtVsDjl {
     int previousThreads = JniUtils.getNumThreads();
     // the process-wide environment at flowmatch's log level before the exporter's parity check
     // would create one at ONNX Runtime's default level (and every later field would warn)
-    ai.onnxruntime.OrtEnvironment.getEnvironment(
-        ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+    io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (NDManager manager = NDManager.newBaseManager()) {
-      RunExport.export(run, ExportPrecision.FP32, onnx, true);
+      // a scratch model read back at once: written now, not with the run's outputs at its end
+      try (io.flowmatch.inference.io.OutputGroup.Scope direct =
+          io.flowmatch.inference.io.OutputGroup.direct()) {
+        RunExport.export(run, ExportPrecision.FP32, onnx, true);
+      }
       Block block = run.loadEmaBlock(manager);
       int size = 1;
       for (int d : shape) {

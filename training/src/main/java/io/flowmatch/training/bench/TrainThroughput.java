@@ -2,10 +2,10 @@ package io.flowmatch.training.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.model.ModelSpec;
-import io.flowmatch.training.path.Paths;
 import io.flowmatch.training.train.FlowTrainer;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
@@ -51,10 +51,8 @@ public final class TrainThroughput {
         "model              params  fp32 steps/s  fp32 samples/s  fp16 steps/s  fp16 samples/s  fp16/fp32  fp32 loss  fp16 loss");
     for (int i = 4; i < args.length; i++) {
       String[] f = args[i].split(":");
-      ModelSpec d = ModelSpec.defaults(f[0]);
-      ModelSpec spec =
-          new ModelSpec(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), d.timeEmbedDim(), d.patchSize(),
-              d.heads(), d.channelMults(), d.attention(), d.groups());
+      ModelSpec d = Architectures.defaults(f[0]);
+      ModelSpec spec = d.withSize(Integer.parseInt(f[1]), Integer.parseInt(f[2]), d.timeEmbedDim());
       double[] r32 = measure(data, "fp32", spec, batch, steps32);
       double[] r16 = measure(data, "fp16", spec, batch, steps16);
       System.out.printf(
@@ -68,10 +66,19 @@ public final class TrainThroughput {
       throws Exception {
     int warm = Math.max(2, steps / 10);
     TrainConfig cfg =
-        new TrainConfig(
-            data.name(), null, data.sampleShape(), data.range(), spec, "condot", Paths.defaults("condot"), precision,
-            1, warm + steps, batch, 1e-3, 0, "constant", 0, 0.9, 0.999, 1e-8, 1.0, 0.999, "uniform",
-            Integer.MAX_VALUE, 0, 65536, 1000);
+        TrainConfig.builder()
+            .setDataset(data.name())
+            .setModel(spec)
+            .setSteps(warm + steps)
+            .optSampleShape(data.sampleShape())
+            .optDataRange(data.range())
+            .optPrecision(precision)
+            .optSeed(1)
+            .optBatch(batch)
+            .optWarmup(0)
+            .optCheckpointEvery(Integer.MAX_VALUE)
+            .optSampleEvery(0)
+            .build();
     Path dir = Files.createTempDirectory("train-bench");
     PrintWriter silent = new PrintWriter(new StringWriter());
     try (NDManager manager = NDManager.newBaseManager()) {

@@ -1,8 +1,7 @@
 package io.flowmatch.training.bench;
 
-import io.flowmatch.inference.field.ModelMetadata;
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 
 import ai.djl.engine.Engine;
@@ -17,9 +16,10 @@ import ai.djl.training.ParameterStore;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.export.onnx.UNetGraph;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
@@ -49,10 +49,10 @@ public final class UNetThroughput {
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     double fp16Budget = args.length > 3 ? Double.parseDouble(args[3]) : 60;
-    Map<String, ModelSpec> specs = new LinkedHashMap<>();
-    specs.put("small", new ModelSpec("unet", 16, 1, 64, 0, 4, new int[] {1, 2, 2}, true, 8));
-    specs.put("default", ModelSpec.defaults("unet"));
-    specs.put("large", new ModelSpec("unet", 64, 2, 128, 0, 4, new int[] {1, 2, 2}, true, 8));
+    Map<String, UNetSpec> specs = new LinkedHashMap<>();
+    specs.put("small", new UNetSpec(16, 1, 64, 4, new int[] {1, 2, 2}, true, 8));
+    specs.put("default", UNetSpec.DEFAULTS);
+    specs.put("large", new UNetSpec(64, 2, 128, 4, new int[] {1, 2, 2}, true, 8));
     System.out.printf(Locale.ROOT,
         "U-Net throughput, batch %d, 1×28×28, DJL threads %s, best of %d rounds of ≥%.0f s; load average %.1f%n",
         batch, System.getProperty("ai.djl.pytorch.num_threads", "default"), rounds, seconds,
@@ -64,7 +64,7 @@ public final class UNetThroughput {
       Map<String, UNetVelocityNet> halves = new LinkedHashMap<>();
       Map<String, double[]> best = new LinkedHashMap<>();
       boolean overBudget = false;
-      for (Map.Entry<String, ModelSpec> e : specs.entrySet()) {
+      for (Map.Entry<String, UNetSpec> e : specs.entrySet()) {
         UNetVelocityNet net = new UNetVelocityNet(e.getValue(), 1);
         net.initialize(manager, DataType.FLOAT32, xShape, new Shape(batch));
         nets.put(e.getKey(), net);
@@ -172,7 +172,7 @@ public final class UNetThroughput {
         elemType == FLOAT ? new ai.onnx.proto.OnnxMl.AttributeProto[0]
             : new ai.onnx.proto.OnnxMl.AttributeProto[] {attr("to", (long) FLOAT)});
     g.output(ModelMetadata.OUTPUT_V, FLOAT, -1, 1, 28, 28);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     Random random = new Random(3);
     float[] xs = gaussian(random, batch * 784);
     float[] ts = new float[batch];

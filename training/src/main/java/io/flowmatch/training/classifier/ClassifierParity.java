@@ -59,7 +59,7 @@ public final class ClassifierParity {
       djlLogits = out.get(0).toFloatArray();
       djlFeatures = out.get(1).toFloatArray();
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       try (OrtSession session = env.createSession(onnx, opts);

@@ -42,7 +42,7 @@ import java.util.List;
 public final class DitVelocityNet extends AbstractBlock {
   private static final byte VERSION = 1;
 
-  private final ModelSpec spec;
+  private final DitSpec spec;
   private final int channels;
   private final int height;
   private final int width;
@@ -63,7 +63,7 @@ public final class DitVelocityNet extends AbstractBlock {
    *     blocks, heads, patchSize, timeEmbedDim
    * @param sampleShape [C, H, W] with H and W multiples of the patch size
    */
-  public DitVelocityNet(ModelSpec spec, int[] sampleShape) {
+  public DitVelocityNet(DitSpec spec, int[] sampleShape) {
     super(VERSION);
     validate(spec, sampleShape);
     this.spec = spec;
@@ -91,10 +91,7 @@ public final class DitVelocityNet extends AbstractBlock {
         addChildBlock("final_linear", DitBlock.linear(patch * patch * channels, Initializer.ZEROS));
   }
 
-  private static void validate(ModelSpec spec, int[] shape) {
-    if (!"dit".equals(spec.type())) {
-      throw FlowmatchException.invalidArgument("dit: expected a spec of type dit, got " + spec.type());
-    }
+  private static void validate(DitSpec spec, int[] shape) {
     int p = spec.patchSize();
     if (shape.length != 3 || p <= 0 || shape[1] % p != 0 || shape[2] % p != 0) {
       throw FlowmatchException.invalidArgument(
@@ -115,7 +112,7 @@ public final class DitVelocityNet extends AbstractBlock {
     }
   }
 
-  public ModelSpec spec() {
+  public DitSpec spec() {
     return spec;
   }
 

@@ -35,7 +35,7 @@ public final class MlpVelocityNet extends AbstractBlock {
   private final List<Linear> hidden = new ArrayList<>();
   private final Linear out;
 
-  public MlpVelocityNet(ModelSpec spec, int[] sampleShape) {
+  public MlpVelocityNet(MlpSpec spec, int[] sampleShape) {
     super(VERSION);
     if (spec.width() < 1 || spec.depth() < 1) {
       throw FlowmatchException.invalidArgument(

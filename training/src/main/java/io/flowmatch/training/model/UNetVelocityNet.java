@@ -44,7 +44,7 @@ import java.util.Locale;
  * ({@code export.onnx.UNetGraph}) walks the same structure through the accessors below.
  */
 public final class UNetVelocityNet extends AbstractBlock {
-  private final ModelSpec spec;
+  private final UNetSpec spec;
   private final int dataChannels;
   private final int embedDim;
   private final Linear timeFc1;
@@ -86,7 +86,7 @@ public final class UNetVelocityNet extends AbstractBlock {
    *     channelMults, attention, groups, heads, timeEmbedDim
    * @param dataChannels image channels C (1 for Fashion-MNIST)
    */
-  public UNetVelocityNet(ModelSpec spec, int dataChannels) {
+  public UNetVelocityNet(UNetSpec spec, int dataChannels) {
     validate(spec, dataChannels);
     this.spec = spec;
     this.dataChannels = dataChannels;
@@ -152,7 +152,7 @@ public final class UNetVelocityNet extends AbstractBlock {
    * The U-Net for samples of shape [C, H, W], checked before any training starts: H and W must be
    * multiples of 2^(levels − 1).
    */
-  public static UNetVelocityNet forSampleShape(ModelSpec spec, int[] sampleShape) {
+  public static UNetVelocityNet forSampleShape(UNetSpec spec, int[] sampleShape) {
     int levels = spec.channelMults() == null ? 0 : spec.channelMults().length;
     int multiple = 1 << Math.max(0, levels - 1);
     if (sampleShape == null
@@ -169,10 +169,7 @@ public final class UNetVelocityNet extends AbstractBlock {
     return new UNetVelocityNet(spec, sampleShape[0]);
   }
 
-  private static void validate(ModelSpec spec, int dataChannels) {
-    if (!"unet".equals(spec.type())) {
-      throw FlowmatchException.invalidArgument("u-net: expected a unet spec, got '" + spec.type() + "'");
-    }
+  private static void validate(UNetSpec spec, int dataChannels) {
     if (dataChannels < 1) {
       throw FlowmatchException.invalidArgument("u-net: data channels must be positive, got " + dataChannels);
     }
@@ -216,7 +213,7 @@ public final class UNetVelocityNet extends AbstractBlock {
     }
   }
 
-  public ModelSpec spec() {
+  public UNetSpec spec() {
     return spec;
   }
 

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.TrainingData;
@@ -21,7 +22,10 @@ import io.flowmatch.training.precision.MixedPrecisionModel;
 import io.flowmatch.training.precision.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +92,9 @@ public final class FlowTrainer implements AutoCloseable {
     Shape[] shapes = FlowModels.inputShapes(config.batch(), config.sampleShape());
     // the seed fixes the initial weights: two runs with one config start from the same point
     Engine.getInstance().setRandomSeed((int) config.seed());
-    Block master = FlowModels.create(config.model(), config.sampleShape());
+    Block master = Architectures.newBlock(config.model(), config.sampleShape());
     master.initialize(manager, DataType.FLOAT32, shapes);
-    Block emaBlock = FlowModels.create(config.model(), config.sampleShape());
+    Block emaBlock = Architectures.newBlock(config.model(), config.sampleShape());
     emaBlock.initialize(manager, DataType.FLOAT32, shapes);
     boolean resume = run.hasCheckpoint();
     TrainState state = null;
@@ -101,7 +105,7 @@ public final class FlowTrainer implements AutoCloseable {
     }
     this.model =
         new MixedPrecisionModel(
-            precision, master, () -> FlowModels.create(config.model(), config.sampleShape()), manager, shapes);
+            precision, master, () -> Architectures.newBlock(config.model(), config.sampleShape()), manager, shapes);
     this.ema = new Ema(emaBlock, config.emaDecay());
     this.optimizer =
         new AdamW(manager, model.masterArrays(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
@@ -110,9 +114,18 @@ public final class FlowTrainer implements AutoCloseable {
             ? LossScaler.dynamic(config.lossScale(), config.lossScaleWindow())
             : LossScaler.none();
     if (resume) {
+      Path opt = run.optimizerState();
+      if (!Files.isRegularFile(opt)) {
+        throw new FlowmatchException(
+            ErrorKind.BAD_INPUT,
+            "checkpoint incomplete: " + opt + " is missing (expected the AdamW state next to state.json)");
+      }
       try (var in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(Files.newInputStream(run.optimizerState()), 1 << 16))) {
+          new java.io.BufferedInputStream(Files.newInputStream(opt), 1 << 16))) {
         optimizer.load(manager, in);
+      } catch (java.io.EOFException e) {
+        throw new FlowmatchException(
+            ErrorKind.BAD_INPUT, opt + " is truncated (expected the AdamW state of the run's model)", e);
       }
       if (optimizer.updates() != state.updates()) {
         throw new IOException(

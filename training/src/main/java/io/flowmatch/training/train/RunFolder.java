@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.model.FlowModels;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -75,11 +76,21 @@ public final class RunFolder {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw FlowmatchException.invalidArgument("output " + dir + " exists and is not a folder");
     }
-    if (holdsRun(dir)) {
-      if (!replace) {
-        throw FlowmatchException.invalidArgument(
-            "output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it");
+    boolean replacing = holdsRun(dir);
+    if (replacing && !replace) {
+      throw FlowmatchException.invalidArgument(
+          "output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it");
+    }
+    if (!replacing && Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          throw FlowmatchException.invalidArgument(
+              "output folder " + dir + " is not empty and holds no run; choose a new or empty folder");
+        }
       }
+    }
+    // every check passed: only now delete the old run's files (other files are never touched)
+    if (replacing) {
       for (String name :
           new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.CURRENT, CheckpointStore.TEMP, CheckpointStore.OLD}) {
         CheckpointStore.deleteTree(dir.resolve(name));
@@ -88,17 +99,28 @@ public final class RunFolder {
         Files.deleteIfExists(dir.resolve(name));
       }
     }
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        if (s.findAny().isPresent()) {
-          throw FlowmatchException.invalidArgument(
-              "output folder " + dir + " is not empty and holds no run; choose a new or empty folder");
-        }
+    Files.createDirectories(dir);
+    io.flowmatch.inference.io.AtomicFile.writeString(dir.resolve(CONFIG), config.toJson());
+    return new RunFolder(dir, config);
+  }
+
+  /**
+   * Undoes {@link #create} for a run that failed before its first checkpoint: its config, log,
+   * previews and partial checkpoint are deleted (and the folder, if that leaves it empty), so the
+   * same command can simply be run again. A run with a checkpoint is kept (it can be resumed).
+   */
+  public void discardIfUnstarted() throws IOException {
+    if (hasCheckpoint()) {
+      return;
+    }
+    for (String name : new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.TEMP, CheckpointStore.OLD}) {
+      CheckpointStore.deleteTree(dir.resolve(name));
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      if (s.findAny().isEmpty()) {
+        Files.delete(dir);
       }
     }
-    Files.createDirectories(dir);
-    AtomicFiles.writeString(dir.resolve(CONFIG), config.toJson());
-    return new RunFolder(dir, config);
   }
 
   /**
@@ -126,7 +148,7 @@ public final class RunFolder {
    * intervals); config.json is rewritten atomically.
    */
   public static RunFolder reopenWith(RunFolder run, TrainConfig newConfig) throws IOException {
-    AtomicFiles.writeString(run.dir.resolve(CONFIG), newConfig.toJson());
+    io.flowmatch.inference.io.AtomicFile.writeString(run.dir.resolve(CONFIG), newConfig.toJson());
     return new RunFolder(run.dir, newConfig);
   }
 
@@ -185,7 +207,7 @@ public final class RunFolder {
     if (!Files.isRegularFile(params)) {
       throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
     }
-    Block block = FlowModels.create(config.model(), config.sampleShape());
+    Block block = Architectures.newBlock(config.model(), config.sampleShape());
     block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));
     loadInto(block, manager, params);
     return block;
@@ -197,6 +219,10 @@ public final class RunFolder {
       block.loadParameters(manager, data);
     } catch (MalformedModelException e) {
       throw new IOException(params + " does not match the run's model: " + e.getMessage(), e);
+    } catch (java.io.EOFException e) {
+      throw new IOException(params + " is truncated (expected the parameters of the run's model)", e);
+    } catch (ai.djl.engine.EngineException | IllegalArgumentException | IllegalStateException e) {
+      throw new IOException(params + " is corrupt (expected the parameters of the run's model)", e);
     }
   }
 }

@@ -76,7 +76,7 @@ public final class SamplePreview {
     }
     float[] x = euler(manager, block, previewNoise(seed, n, d), n, sampleShape, points ? 100 : 50);
     BufferedImage img = points && d == 2 ? scatter(x, n, range) : grid(x, n, sampleShape, range);
-    AtomicFiles.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+    io.flowmatch.inference.io.AtomicFile.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
   }
 
   /** 2-D points as dots on a 512×512 canvas spanning {@code range} on both axes. */

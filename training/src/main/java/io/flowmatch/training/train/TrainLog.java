@@ -43,7 +43,7 @@ public final class TrainLog implements Closeable {
         }
       }
     }
-    AtomicFiles.writeString(file, String.join("\n", kept) + "\n");
+    io.flowmatch.inference.io.AtomicFile.writeString(file, String.join("\n", kept) + "\n");
     return new TrainLog(
         Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
   }

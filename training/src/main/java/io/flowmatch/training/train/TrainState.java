@@ -37,7 +37,13 @@ public record TrainState(
   }
 
   public static TrainState fromJson(String json) {
-    TrainState s = GSON.fromJson(json, TrainState.class);
+    TrainState s;
+    try {
+      s = GSON.fromJson(json, TrainState.class);
+    } catch (RuntimeException e) {
+      // Gson's message is a parser trace; name only the problem
+      throw FlowmatchException.invalidArgument("state.json is not valid JSON for a checkpoint state");
+    }
     if (s == null) {
       throw FlowmatchException.invalidArgument("state.json is empty");
     }

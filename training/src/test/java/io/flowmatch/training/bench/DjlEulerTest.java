@@ -11,14 +11,15 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.TestEngine;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.MlpSpec;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DjlEulerTest {
-  private static final ModelSpec SPEC = new ModelSpec("mlp", 16, 2, 8, 0, 0, new int[0], false, 0);
+  private static final MlpSpec SPEC = new MlpSpec(16, 2, 8);
   private static final int[] SHAPE = {2};
 
   @BeforeAll
@@ -36,7 +37,7 @@ class DjlEulerTest {
       x0[i] = (float) r.nextGaussian();
     }
     try (NDManager m = NDManager.newBaseManager()) {
-      Block b = FlowModels.create(SPEC, SHAPE);
+      Block b = Architectures.newBlock(SPEC, SHAPE);
       b.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(n, SHAPE));
       float[] whole = DjlEuler.sample(m, b, x0, n, SHAPE, steps).samples();
       float[] sliced = DjlEuler.sample(m, b, x0, n, SHAPE, steps, 3).samples(); // 3+3+3+1

@@ -7,9 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.flowmatch.inference.perf.FlopCount;
 import io.flowmatch.inference.perf.FlopCounter;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.onnx.ExportPrecision;
-import io.flowmatch.training.export.onnx.OnnxExporter;
 import io.flowmatch.training.model.FlowModels;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
@@ -20,7 +21,7 @@ class ExportedFlopsTest {
 
   @Test
   void exportedMlpHasTheAnalyticFlops() throws Exception {
-    ModelSpec spec = new ModelSpec("mlp", 48, 3, 16, 0, 0, new int[0], false, 0);
+    MlpSpec spec = new MlpSpec(48, 3, 16);
     int[] shape = {1, 4, 4};
     int d = 16;
     try (NDManager m = NDManager.newBaseManager()) {

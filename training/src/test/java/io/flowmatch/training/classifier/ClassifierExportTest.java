@@ -50,7 +50,7 @@ class ClassifierExportTest {
       assertTrue(r.passed(), r.describe());
       assertTrue(r.logitsError() <= 1e-4 && r.featuresError() <= 1e-4, r.describe());
 
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
       try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions())) {
         assertEquals(java.util.Set.of("x"), s.getInputNames());
         assertEquals(java.util.Set.of("logits", "features"), s.getOutputNames());

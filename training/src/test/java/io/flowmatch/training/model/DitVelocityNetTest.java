@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DitVelocityNetTest {
-  static final ModelSpec SPEC = new ModelSpec("dit", 32, 2, 16, 2, 4, new int[0], false, 0);
+  static final DitSpec SPEC = new DitSpec(32, 2, 16, 2, 4);
   static final int[] SHAPE = {2, 4, 6};
   NDManager m;
 
@@ -33,7 +33,7 @@ class DitVelocityNetTest {
     m.close();
   }
 
-  private DitVelocityNet net(ModelSpec spec, int[] shape) {
+  private DitVelocityNet net(DitSpec spec, int[] shape) {
     DitVelocityNet n = new DitVelocityNet(spec, shape);
     n.initialize(m, DataType.FLOAT32, new Shape(1, shape[0], shape[1], shape[2]), new Shape(1));
     return n;
@@ -66,7 +66,7 @@ class DitVelocityNetTest {
 
   @Test
   void parameterCountMatchesTheFormula() {
-    ModelSpec def = ModelSpec.defaults("dit");
+    DitSpec def = DitSpec.DEFAULTS;
     DitVelocityNet n = net(def, new int[] {1, 28, 28});
     long d = def.width();
     long patch = (long) def.patchSize() * def.patchSize(); // one channel
@@ -132,7 +132,7 @@ class DitVelocityNetTest {
     assertEquals(
         "dit: sample shape must be [C, H, W] with H and W multiples of the patch size 2, got [2]",
         e.getMessage());
-    ModelSpec badHeads = new ModelSpec("dit", 36, 2, 16, 2, 8, new int[0], false, 0);
+    DitSpec badHeads = new DitSpec(36, 2, 16, 2, 8);
     e = assertThrows(FlowmatchException.class, () -> new DitVelocityNet(badHeads, SHAPE));
     assertEquals(
         "dit: width must be a multiple of 4 and of heads, depth and heads positive, got width 36,"

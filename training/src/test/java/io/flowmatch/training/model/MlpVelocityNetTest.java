@@ -13,11 +13,12 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.TestEngine;
+import io.flowmatch.training.arch.Architectures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MlpVelocityNetTest {
-  private static final ModelSpec SPEC = new ModelSpec("mlp", 32, 2, 16, 0, 0, new int[0], false, 0);
+  private static final MlpSpec SPEC = new MlpSpec(32, 2, 16);
 
   @BeforeAll
   static void engine() {
@@ -27,7 +28,7 @@ class MlpVelocityNetTest {
   @Test
   void parameterCountFollowsTheLayout() {
     try (NDManager m = NDManager.newBaseManager()) {
-      Block b = FlowModels.create(SPEC, new int[] {1, 28, 28});
+      Block b = Architectures.newBlock(SPEC, new int[] {1, 28, 28});
       b.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(4, new int[] {1, 28, 28}));
       // (784 + 16)·32 + 32, 32·32 + 32, 32·784 + 784
       assertEquals(800 * 32 + 32 + 32 * 32 + 32 + 32 * 784 + 784, FlowModels.parameterCount(b));
@@ -41,7 +42,7 @@ class MlpVelocityNetTest {
   void outputHasTheInputsShapeAndTypeAndTheLayersAsDocumented() {
     try (NDManager m = NDManager.newBaseManager()) {
       int[] shape = {2};
-      Block b = FlowModels.create(SPEC, shape);
+      Block b = Architectures.newBlock(SPEC, shape);
       b.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(3, shape));
       NDArray x = m.create(new float[] {0.5f, -1, 2, 0, -0.25f, 1}, new Shape(3, 2));
       NDArray t = m.create(new float[] {0, 0.5f, 1});
@@ -60,7 +61,7 @@ class MlpVelocityNetTest {
 
       // a different batch size works with the same weights; float16 input gives float16 output
       NDArray x16 = m.create(new float[] {0.5f, -1}, new Shape(1, 2)).toType(DataType.FLOAT16, false);
-      Block b16 = FlowModels.create(SPEC, shape);
+      Block b16 = Architectures.newBlock(SPEC, shape);
       b16.initialize(m, DataType.FLOAT16, FlowModels.inputShapes(1, shape));
       NDArray v16 = b16.forward(new ParameterStore(m, false), new NDList(x16, m.create(new float[] {0.3f})), false)
           .singletonOrThrow();
@@ -72,10 +73,10 @@ class MlpVelocityNetTest {
   @Test
   void unknownArchitecturesAndBadSizesAreRejected() {
     FlowmatchException e = assertThrows(FlowmatchException.class,
-        () -> FlowModels.create(new ModelSpec("resnet", 8, 1, 16, 0, 0, new int[0], false, 0), new int[] {2}));
+        () -> Architectures.newBlock(new UnknownSpec(), new int[] {2}));
     assertEquals("unknown model 'resnet', expected one of mlp, unet, dit", e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> FlowModels.create(new ModelSpec("mlp", 0, 1, 16, 0, 0, new int[0], false, 0), new int[] {2}));
+        () -> Architectures.newBlock(new MlpSpec(0, 1, 16), new int[] {2}));
     assertEquals("mlp needs width ≥ 1 and depth ≥ 1, got width 0, depth 1", e.getMessage());
   }
 }

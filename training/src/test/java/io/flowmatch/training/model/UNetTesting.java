@@ -18,7 +18,7 @@ public final class UNetTesting {
 
   /** A fresh U-Net initialised in {@code type} for inputs [batch, C, H, W]. */
   public static UNetVelocityNet build(
-      NDManager m, ModelSpec spec, int channels, int height, int width, DataType type) {
+      NDManager m, UNetSpec spec, int channels, int height, int width, DataType type) {
     UNetVelocityNet net = new UNetVelocityNet(spec, channels);
     net.initialize(m, type, new Shape(2, channels, height, width), new Shape(2));
     return net;

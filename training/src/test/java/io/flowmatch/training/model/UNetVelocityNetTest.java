@@ -43,7 +43,7 @@ class UNetVelocityNetTest {
     // residual 8→8: norms 2·16, convs 2·(8·8·9+8), time 32·8+8 → 1464 (three of them: down, 2 middle),
     // up residual 16→8: norms 32+16, conv1 16·8·9+8, conv2 584, time 264, skip 16·8+8 → 2192,
     // out norm 16, out conv 8·9+1 = 73.
-    ModelSpec tiny = new ModelSpec("unet", 8, 1, 4, 0, 0, new int[] {1}, false, 2);
+    UNetSpec tiny = new UNetSpec(8, 1, 4, 0, new int[] {1}, false, 2);
     UNetVelocityNet net = UNetTesting.build(manager, tiny, 1, 4, 4, DataType.FLOAT32);
     assertEquals(160 + 1056 + 80 + 3 * 1464 + 2192 + 16 + 73, net.parameterCount());
   }
@@ -51,7 +51,7 @@ class UNetVelocityNetTest {
   @Test
   void defaultNetPrintsItsSizeAndKeepsTheShapeAtAnyBatchAndSize() {
     UNetVelocityNet net =
-        UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
+        UNetTesting.build(manager, UNetSpec.DEFAULTS, 1, 28, 28, DataType.FLOAT32);
     System.out.println(net.summary());
     assertTrue(net.summary().endsWith(String.format(Locale.ROOT, "%,d parameters", net.parameterCount())));
     Random random = new Random(1);
@@ -66,7 +66,7 @@ class UNetVelocityNetTest {
 
   @Test
   void savedParametersLoadIntoAFreshNetAndGiveTheSameVelocity() throws Exception {
-    ModelSpec spec = ModelSpec.defaults("unet");
+    UNetSpec spec = UNetSpec.DEFAULTS;
     UNetVelocityNet net = UNetTesting.build(manager, spec, 1, 28, 28, DataType.FLOAT32);
     UNetTesting.perturbNormsAndBiases(net, 9);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -91,7 +91,7 @@ class UNetVelocityNetTest {
   @Test
   void theVelocityDependsOnTime() {
     UNetVelocityNet net =
-        UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
+        UNetTesting.build(manager, UNetSpec.DEFAULTS, 1, 28, 28, DataType.FLOAT32);
     float[] x = UNetTesting.gaussian(new Random(2), 784);
     Shape shape = new Shape(1, 1, 28, 28);
     float[] early = UNetTesting.forward(manager, net, DataType.FLOAT32, x, shape, new float[] {0.1f});
@@ -102,7 +102,7 @@ class UNetVelocityNetTest {
   @Test
   void rejectsSizesThatDoNotHalveAndChannelsThatDoNotSplitIntoGroups() {
     UNetVelocityNet net =
-        UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
+        UNetTesting.build(manager, UNetSpec.DEFAULTS, 1, 28, 28, DataType.FLOAT32);
     FlowmatchException e =
         assertThrows(FlowmatchException.class,
             () -> UNetTesting.forward(manager, net, DataType.FLOAT32, new float[900],
@@ -113,32 +113,29 @@ class UNetVelocityNetTest {
             new Shape(1, 2, 28, 28), new float[1]));
     assertEquals("u-net: expected x of shape [N, 1, H, W], got (1, 2, 28, 28)", e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> new UNetVelocityNet(new ModelSpec("unet", 12, 1, 128, 0, 4, new int[] {1, 2}, true, 8), 1));
+        () -> new UNetVelocityNet(new UNetSpec(12, 1, 128, 4, new int[] {1, 2}, true, 8), 1));
     assertEquals("u-net: 12 channels (width 12 × 1) do not split into 8 groups", e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> new UNetVelocityNet(new ModelSpec("unet", 32, 1, 128, 0, 3, new int[] {1, 2}, true, 8), 1));
+        () -> new UNetVelocityNet(new UNetSpec(32, 1, 128, 3, new int[] {1, 2}, true, 8), 1));
     assertEquals("u-net: 64 channels at the lowest level do not split into 3 attention heads", e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> new UNetVelocityNet(new ModelSpec("unet", 32, 1, 128, 0, 4, new int[0], true, 8), 1));
+        () -> new UNetVelocityNet(new UNetSpec(32, 1, 128, 4, new int[0], true, 8), 1));
     assertEquals("u-net: channel multipliers must be one or more positive integers, got []", e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {2}));
+        () -> UNetVelocityNet.forSampleShape(UNetSpec.DEFAULTS, new int[] {2}));
     assertEquals("u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [2]",
         e.getMessage());
     e = assertThrows(FlowmatchException.class,
-        () -> UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {1, 28, 30}));
+        () -> UNetVelocityNet.forSampleShape(UNetSpec.DEFAULTS, new int[] {1, 28, 30}));
     assertEquals(
         "u-net: expected images [C, H, W] with H and W multiples of 4 for 3 levels, got [1, 28, 30]",
         e.getMessage());
-    assertEquals(3, UNetVelocityNet.forSampleShape(ModelSpec.defaults("unet"), new int[] {3, 32, 32}).dataChannels());
-    e = assertThrows(FlowmatchException.class,
-        () -> new UNetVelocityNet(ModelSpec.defaults("dit"), 1));
-    assertEquals("u-net: expected a unet spec, got 'dit'", e.getMessage());
+    assertEquals(3, UNetVelocityNet.forSampleShape(UNetSpec.DEFAULTS, new int[] {3, 32, 32}).dataChannels());
   }
 
   @Test
   void aFloat16WorkingCopyAgreesWithFloat32ForwardAndBackward() {
-    ModelSpec spec = ModelSpec.defaults("unet");
+    UNetSpec spec = UNetSpec.DEFAULTS;
     UNetVelocityNet net = UNetTesting.build(manager, spec, 1, 28, 28, DataType.FLOAT32);
     UNetTesting.perturbNormsAndBiases(net, 3);
     UNetVelocityNet half = UNetTesting.halfCopy(manager, net, 28, 28);

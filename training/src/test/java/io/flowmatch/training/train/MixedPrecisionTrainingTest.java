@@ -12,11 +12,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.TestEngine;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.ToyDatasets;
 import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.path.AffinePath;
 import io.flowmatch.training.path.CondOTPath;
 import io.flowmatch.training.precision.MixedPrecisionModel;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Float16 training with loss scaling against float32 (kept tiny: fp16 matmul is slow on this CPU). */
 class MixedPrecisionTrainingTest {
-  private static final ModelSpec SPEC = new ModelSpec("mlp", 64, 2, 32, 0, 0, new int[0], false, 0);
+  private static final MlpSpec SPEC = new MlpSpec(64, 2, 32);
   private static final int[] SHAPE = {2};
 
   @TempDir Path tmp;
@@ -48,16 +49,16 @@ class MixedPrecisionTrainingTest {
     Shape[] shapes = FlowModels.inputShapes(n, SHAPE);
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(3);
-      Block b32 = FlowModels.create(SPEC, SHAPE);
+      Block b32 = Architectures.newBlock(SPEC, SHAPE);
       b32.initialize(m, DataType.FLOAT32, shapes);
-      Block b16master = FlowModels.create(SPEC, SHAPE);
+      Block b16master = Architectures.newBlock(SPEC, SHAPE);
       b16master.initialize(m, DataType.FLOAT32, shapes);
       for (int i = 0; i < b32.getParameters().size(); i++) {
         b16master.getParameters().valueAt(i).getArray().set(b32.getParameters().valueAt(i).getArray().toByteBuffer());
       }
       MixedPrecisionModel fp32 = new MixedPrecisionModel(Precision.FP32, b32, null, m, shapes);
       MixedPrecisionModel fp16 =
-          new MixedPrecisionModel(Precision.FP16, b16master, () -> FlowModels.create(SPEC, SHAPE), m, shapes);
+          new MixedPrecisionModel(Precision.FP16, b16master, () -> Architectures.newBlock(SPEC, SHAPE), m, shapes);
 
       TrainingData data = ToyDatasets.generate("moons", n, 1);
       NDArray x1 = m.create(data.gather(ToyRuns.range(n)), shapes[0]);
@@ -137,10 +138,7 @@ class MixedPrecisionTrainingTest {
   }
 
   static TrainConfig withScale(TrainConfig c, double scale, int window) {
-    return new TrainConfig(
-        c.dataset(), c.dataDir(), c.sampleShape(), c.dataRange(), c.model(), c.path(), c.pathParams(), c.precision(),
-        c.seed(), c.steps(), c.batch(), c.lr(), c.warmup(), c.schedule(), c.weightDecay(), c.beta1(), c.beta2(),
-        c.eps(), c.clipNorm(), c.emaDecay(), c.timeSampling(), c.checkpointEvery(), c.sampleEvery(), scale, window);
+    return c.toBuilder().optLossScale(scale).optLossScaleWindow(window).build();
   }
 
   static PrintWriter quiet() {

@@ -90,9 +90,9 @@ class OptimizerPiecesTest {
   @Test
   void emaRampsUpToItsDecayAndAverages() {
     try (NDManager nd = NDManager.newBaseManager()) {
-      io.flowmatch.training.model.ModelSpec spec =
-          new io.flowmatch.training.model.ModelSpec("mlp", 2, 1, 2, 0, 0, new int[0], false, 0);
-      var block = io.flowmatch.training.model.FlowModels.create(spec, new int[] {1});
+      io.flowmatch.training.model.MlpSpec spec =
+          new io.flowmatch.training.model.MlpSpec(2, 1, 2);
+      var block = io.flowmatch.training.arch.Architectures.newBlock(spec, new int[] {1});
       block.initialize(nd, ai.djl.ndarray.types.DataType.FLOAT32, io.flowmatch.training.model.FlowModels.inputShapes(1, new int[] {1}));
       Ema e = new Ema(block, 0.5);
       List<NDArray> arrays = new java.util.ArrayList<>();

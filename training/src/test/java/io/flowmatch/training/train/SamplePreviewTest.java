@@ -10,8 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.TestEngine;
+import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.MlpSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,13 @@ class SamplePreviewTest {
 
   @Test
   void eulerIsTheTextbookLoop() {
-    ModelSpec spec = new ModelSpec("mlp", 16, 2, 8, 0, 0, new int[0], false, 0);
+    MlpSpec spec = new MlpSpec(16, 2, 8);
     int[] shape = {2};
     int n = 7;
     int steps = 5;
     float[] x0 = SamplePreview.previewNoise(3, n, 2);
     try (NDManager m = NDManager.newBaseManager()) {
-      Block b = FlowModels.create(spec, shape);
+      Block b = Architectures.newBlock(spec, shape);
       b.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(n, shape));
       float[] preview = SamplePreview.euler(m, b, x0, n, shape, steps);
       NDArray x = m.create(x0, new Shape(n, 2));

@@ -10,8 +10,8 @@ import static io.flowmatch.training.export.onnx.GraphOps.transpose;
 import ai.djl.nn.Block;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.DitBlock;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 
 /**
  * ONNX graph of {@link DitVelocityNet}, node for node: patchify (Reshape/Transpose), patch
@@ -25,7 +25,7 @@ public final class DitGraph {
   public static String add(
       OnnxGraphBuilder g,
       Block block,
-      ModelSpec spec,
+      DitSpec spec,
       int[] sampleShape,
       String x,
       String t,

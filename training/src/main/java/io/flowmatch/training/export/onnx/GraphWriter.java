@@ -5,11 +5,13 @@ import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.ModelSpec;
 
 /**
- * Writes the ONNX nodes of one architecture ({@code XxxGraph::add}). Registered with {@link
- * OnnxExporter#register} under the {@link ModelSpec#type()} it handles.
+ * Writes the ONNX nodes of one architecture ({@code XxxGraph::add}); each architecture names its
+ * writer in {@code training.arch.Architecture#graphWriter()}.
+ *
+ * @param <S> the spec record of the architecture
  */
 @FunctionalInterface
-public interface GraphWriter {
+public interface GraphWriter<S extends ModelSpec> {
   /**
    * Adds the velocity network's nodes and weights.
    *
@@ -25,7 +27,7 @@ public interface GraphWriter {
   String add(
       OnnxGraphBuilder g,
       Block block,
-      ModelSpec spec,
+      S spec,
       int[] sampleShape,
       String x,
       String t,

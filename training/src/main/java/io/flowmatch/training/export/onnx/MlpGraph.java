@@ -3,8 +3,8 @@ package io.flowmatch.training.export.onnx;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +19,7 @@ public final class MlpGraph {
   public static String add(
       OnnxGraphBuilder g,
       Block block,
-      ModelSpec spec,
+      MlpSpec spec,
       int[] sampleShape,
       String x,
       String t,

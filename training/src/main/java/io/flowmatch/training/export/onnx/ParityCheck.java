@@ -154,7 +154,7 @@ public final class ParityCheck {
 
   private static float[] ortForward(
       byte[] model, float[] x, float[] t, long[] xShape, ExportPrecision precision) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       try (OrtSession session = env.createSession(model, opts);

@@ -9,9 +9,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.GroupNorm;
-import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.model.ResidualBlock;
 import io.flowmatch.training.model.SelfAttention2d;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetVelocityNet;
 import io.flowmatch.training.model.Upsample2x;
 import java.util.ArrayDeque;
@@ -62,17 +62,17 @@ public final class UNetGraph {
    * @return the name of v [N, C, H, W] of element type {@code elemType}
    */
   public static String add(
-      OnnxGraphBuilder g, Block block, ModelSpec spec, int[] sampleShape, String x, String t,
+      OnnxGraphBuilder g, Block block, UNetSpec spec, int[] sampleShape, String x, String t,
       int elemType) {
     return add(g, block, spec, sampleShape, x, t, elemType, GroupNormGraph.Form.DEFAULT);
   }
 
   /**
-   * As {@link #add(OnnxGraphBuilder, Block, ModelSpec, int[], String, String, int)}, with the
+   * As {@link #add(OnnxGraphBuilder, Block, UNetSpec, int[], String, String, int)}, with the
    * GroupNorms written in the given op form (for benchmarks and parity tests of every form).
    */
   static String add(
-      OnnxGraphBuilder g, Block block, ModelSpec spec, int[] sampleShape, String x, String t,
+      OnnxGraphBuilder g, Block block, UNetSpec spec, int[] sampleShape, String x, String t,
       int elemType, GroupNormGraph.Form groupNormForm) {
     if (!(block instanceof UNetVelocityNet)) {
       throw new IllegalArgumentException(
@@ -98,10 +98,9 @@ public final class UNetGraph {
         .network(net, sampleShape[1], sampleShape[2], x, t);
   }
 
-  private static void checkSpec(ModelSpec built, ModelSpec given) {
+  private static void checkSpec(UNetSpec built, UNetSpec given) {
     boolean same =
-        built.type().equals(given.type())
-            && built.width() == given.width()
+        built.width() == given.width()
             && built.depth() == given.depth()
             && built.timeEmbedDim() == given.timeEmbedDim()
             && Arrays.equals(built.channelMults(), given.channelMults())
@@ -115,7 +114,7 @@ public final class UNetGraph {
     }
   }
 
-  private static String describe(ModelSpec s) {
+  private static String describe(UNetSpec s) {
     return s.type() + " width " + s.width() + " depth " + s.depth() + " mults "
         + Arrays.toString(s.channelMults()) + " attention " + s.attention() + " groups " + s.groups()
         + " heads " + s.heads() + " time " + s.timeEmbedDim();

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.Blocks;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DitExportTest {
   /** Non-square, three channels, two heads: a wrong transpose or head split shows. */
   static final int[] SHAPE = {3, 8, 12};
-  static final ModelSpec SPEC = new ModelSpec("dit", 32, 2, 16, 4, 2, new int[0], false, 0);
+  static final DitSpec SPEC = new DitSpec(32, 2, 16, 4, 2);
   static NDManager manager;
   static DitVelocityNet net;
 

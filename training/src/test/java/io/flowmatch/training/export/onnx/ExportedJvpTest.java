@@ -18,7 +18,11 @@ import io.flowmatch.training.model.Blocks;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.training.model.MlpVelocityNet;
+import io.flowmatch.training.export.OnnxExporter;
+import io.flowmatch.training.model.DitSpec;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.io.IOException;
@@ -39,7 +43,7 @@ class ExportedJvpTest {
 
   @Test
   void mlp() throws IOException {
-    ModelSpec spec = new ModelSpec("mlp", 64, 3, 16, 0, 0, new int[0], false, 0);
+    MlpSpec spec = new MlpSpec(64, 3, 16);
     int[] shape = {1, 4, 4};
     try (NDManager m = NDManager.newBaseManager()) {
       MlpVelocityNet net = new MlpVelocityNet(spec, shape);
@@ -52,7 +56,7 @@ class ExportedJvpTest {
 
   @Test
   void unet() throws IOException {
-    ModelSpec spec = new ModelSpec("unet", 8, 1, 16, 0, 2, new int[] {1, 2}, true, 4);
+    UNetSpec spec = new UNetSpec(8, 1, 16, 2, new int[] {1, 2}, true, 4);
     int[] shape = {1, 8, 8};
     try (NDManager m = NDManager.newBaseManager()) {
       UNetVelocityNet net = UNetTesting.build(m, spec, 1, 8, 8, DataType.FLOAT32);
@@ -66,7 +70,7 @@ class ExportedJvpTest {
 
   @Test
   void dit() throws IOException {
-    ModelSpec spec = new ModelSpec("dit", 32, 2, 16, 4, 2, new int[0], false, 0);
+    DitSpec spec = new DitSpec(32, 2, 16, 4, 2);
     int[] shape = {3, 8, 12};
     try (NDManager m = NDManager.newBaseManager()) {
       DitVelocityNet net = new DitVelocityNet(spec, shape);

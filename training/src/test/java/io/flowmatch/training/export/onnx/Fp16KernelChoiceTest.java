@@ -10,9 +10,13 @@ import ai.djl.nn.Block;
 import ai.onnx.proto.OnnxMl;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.training.arch.Architectures;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.FlowModels;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +66,8 @@ class Fp16KernelChoiceTest {
   @Test
   void noFloat16GemmInAnyArchitecture() throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
-      ModelSpec mlp = new ModelSpec("mlp", 16, 2, 8, 0, 0, new int[0], false, 0);
-      Block mlpBlock = FlowModels.create(mlp, new int[] {2});
+      MlpSpec mlp = new MlpSpec(16, 2, 8);
+      Block mlpBlock = Architectures.newBlock(mlp, new int[] {2});
       mlpBlock.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(2, new int[] {2}));
       check(mlpBlock, mlp, new int[] {2});
 
@@ -71,7 +75,7 @@ class Fp16KernelChoiceTest {
       dit.initialize(m, DataType.FLOAT32, new Shape(2, 3, 8, 12), new Shape(2));
       check(dit, DitExportTest.SPEC, DitExportTest.SHAPE);
 
-      ModelSpec unet = new ModelSpec("unet", 8, 1, 16, 0, 2, new int[] {1, 2}, true, 4);
+      UNetSpec unet = new UNetSpec(8, 1, 16, 2, new int[] {1, 2}, true, 4);
       check(UNetTesting.build(m, unet, 1, 8, 8, DataType.FLOAT32), unet, new int[] {1, 8, 8});
     }
   }

@@ -14,7 +14,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class GroupNormBenchmark {
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     Path outDir = args.length > 1 ? Path.of(args[1]) : null;
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     System.out.printf(Locale.ROOT, "ORT %s, %d intra-op thread(s), optimisation ALL%n",
         env.getVersion(), threads);
     single(env, threads);
@@ -141,7 +141,7 @@ public final class GroupNormBenchmark {
   // ---- the whole U-Net ----
 
   private static void whole(OrtEnvironment env, int threads, Path outDir) throws Exception {
-    ModelSpec spec = ModelSpec.defaults("unet");
+    UNetSpec spec = UNetSpec.DEFAULTS;
     int[] sample = {1, 28, 28};
     Path tmp = Files.createTempDirectory("gnbench");
     Map<GroupNormGraph.Form, byte[]> models = new LinkedHashMap<>();
@@ -209,7 +209,7 @@ public final class GroupNormBenchmark {
   }
 
   private static byte[] build(
-      UNetVelocityNet net, ModelSpec spec, int[] sample, ExportPrecision p, GroupNormGraph.Form f) {
+      UNetVelocityNet net, UNetSpec spec, int[] sample, ExportPrecision p, GroupNormGraph.Form f) {
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
     g.input("x", p.ioType(), -1, sample[0], sample[1], sample[2]);
     g.input("t", FLOAT, -1);

@@ -105,7 +105,7 @@ class GroupNormGraphTest {
       g.nodeNamed("Cast", "y", new String[] {y}, attr("to", (long) FLOAT));
     }
     g.output("y", FLOAT, -1, C, H, W);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(1);

@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.Blocks;
 import io.flowmatch.training.model.FlowModels;
+import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** ONNX Runtime (level ALL) vs DJL for the MLP, on vector and image-shaped samples. */
 class MlpExportTest {
-  static final ModelSpec SPEC = new ModelSpec("mlp", 64, 3, 16, 0, 0, new int[0], false, 0);
+  static final MlpSpec SPEC = new MlpSpec(64, 3, 16);
 
   @Test
   void parityAtEveryPrecision() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxJavaType;
@@ -19,7 +20,11 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.training.arch.Architecture;
+import io.flowmatch.training.arch.DitArchitecture;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.Blocks;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
 import java.nio.file.Files;
@@ -36,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the exporter writes (contract, metadata, opset) and what it refuses. */
 class OnnxExporterTest {
   static final int[] SHAPE = {1, 8, 8};
-  static final ModelSpec SPEC = new ModelSpec("dit", 16, 1, 8, 4, 2, new int[0], false, 0);
+  static final DitSpec SPEC = new DitSpec(16, 1, 8, 4, 2);
   static NDManager manager;
   static DitVelocityNet net;
 
@@ -70,7 +75,7 @@ class OnnxExporterTest {
     assertEquals("N", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0)
         .getDimParam());
 
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession s = env.createSession(out.toString())) {
       TensorInfo x = (TensorInfo) s.getInputInfo().get("x").getInfo();
       TensorInfo t = (TensorInfo) s.getInputInfo().get("t").getInfo();
@@ -142,7 +147,7 @@ class OnnxExporterTest {
 
   @Test
   void unknownBlockTypeIsNamed() throws Exception {
-    ModelSpec spec = new ModelSpec("resnet", 16, 1, 8, 4, 2, new int[0], false, 0);
+    ModelSpec spec = new io.flowmatch.training.model.UnknownSpec();
     FlowmatchException e =
         assertThrows(
             FlowmatchException.class,
@@ -180,18 +185,43 @@ class OnnxExporterTest {
   @Test
   void exportFailingParityIsRefusedAndNotWritten() throws Exception {
     // a writer whose graph is 5% off: exactly what a wrong weight layout would look like
-    OnnxExporter.register(
-        "dit-off-by-5-percent",
-        (g, block, spec, shape, x, t, type) -> {
-          String v = DitGraph.add(g, block, SPEC, shape, x, t, type);
-          return g.node("Mul", new String[] {v, g.scalar("off", type, 1.05f)});
-        });
-    ModelSpec spec = new ModelSpec("dit-off-by-5-percent", 16, 1, 8, 4, 2, new int[0], false, 0);
+    Architecture<DitSpec> offBy5Percent =
+        new Architecture<>() {
+          @Override
+          public String name() {
+            return "dit-off-by-5-percent";
+          }
+
+          @Override
+          public Class<DitSpec> specType() {
+            return DitSpec.class;
+          }
+
+          @Override
+          public DitSpec defaults() {
+            return SPEC;
+          }
+
+          @Override
+          public Block newBlock(DitSpec spec, int[] sampleShape) {
+            return new DitArchitecture().newBlock(spec, sampleShape);
+          }
+
+          @Override
+          public GraphWriter<DitSpec> graphWriter() {
+            return (g, block, spec, shape, x, t, type) -> {
+              String v = DitGraph.add(g, block, spec, shape, x, t, type);
+              return g.node("Mul", new String[] {v, g.scalar("off", type, 1.05f)});
+            };
+          }
+        };
     Path out = dir.resolve("m.onnx");
     FlowmatchException e =
         assertThrows(
             FlowmatchException.class,
-            () -> OnnxExporter.export(net, spec, SHAPE, Map.of(), ExportPrecision.FP16, out));
+            () ->
+                OnnxExporter.export(
+                    offBy5Percent, net, SPEC, SHAPE, Map.of(), ExportPrecision.FP16, out));
     assertTrue(e.getMessage().startsWith("refusing to write " + out + ": parity fp16 vs DJL fp32"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("exceeds the limit"), e.getMessage());

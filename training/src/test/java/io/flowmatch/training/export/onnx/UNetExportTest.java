@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.export.OnnxExporter;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class UNetExportTest {
   @Test
   void parityAtEveryPrecision() {
-    ModelSpec spec = new ModelSpec("unet", 8, 1, 16, 0, 2, new int[] {1, 2}, true, 4);
+    UNetSpec spec = new UNetSpec(8, 1, 16, 2, new int[] {1, 2}, true, 4);
     int[] shape = {1, 8, 8};
     try (NDManager m = NDManager.newBaseManager()) {
       UNetVelocityNet net = UNetTesting.build(m, spec, 1, 8, 8, DataType.FLOAT32);

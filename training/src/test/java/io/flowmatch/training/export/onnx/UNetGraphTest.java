@@ -1,7 +1,7 @@
 package io.flowmatch.training.export.onnx;
 
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +15,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
 import java.nio.FloatBuffer;
@@ -38,7 +38,7 @@ class UNetGraphTest {
   static void setUp() {
     manager = NDManager.newBaseManager();
     manager.getEngine().setRandomSeed(7);
-    env = OrtEnvironment.getEnvironment();
+    env = io.flowmatch.inference.runtime.OrtRuntime.environment();
   }
 
   @AfterAll
@@ -86,7 +86,7 @@ class UNetGraphTest {
   }
 
   /** Compares ORT and DJL at several batch sizes of one exported model; returns the worst ratio. */
-  private static void checkParity(ModelSpec spec, int[] sample, long seed) throws Exception {
+  private static void checkParity(UNetSpec spec, int[] sample, long seed) throws Exception {
     UNetVelocityNet net =
         UNetTesting.build(manager, spec, sample[0], sample[1], sample[2], DataType.FLOAT32);
     UNetTesting.perturbNormsAndBiases(net, seed);
@@ -113,25 +113,25 @@ class UNetGraphTest {
 
   @Test
   void defaultSpecOnFashionMnistShapeMatchesDjlInFp32AndFp16() throws Exception {
-    checkParity(ModelSpec.defaults("unet"), new int[] {1, 28, 28}, 11);
+    checkParity(UNetSpec.DEFAULTS, new int[] {1, 28, 28}, 11);
   }
 
   @Test
   void fourLevelsTwoBlocksPerLevelOnThreeChannel32x32Matches() throws Exception {
-    ModelSpec spec = new ModelSpec("unet", 16, 2, 32, 0, 2, new int[] {1, 2, 2, 2}, true, 4);
+    UNetSpec spec = new UNetSpec(16, 2, 32, 2, new int[] {1, 2, 2, 2}, true, 4);
     checkParity(spec, new int[] {3, 32, 32}, 12);
   }
 
   @Test
   void withoutAttentionMatches() throws Exception {
-    ModelSpec spec = new ModelSpec("unet", 16, 1, 32, 0, 0, new int[] {1, 2}, false, 8);
+    UNetSpec spec = new UNetSpec(16, 1, 32, 0, new int[] {1, 2}, false, 8);
     checkParity(spec, new int[] {1, 12, 20}, 13);
   }
 
   /** The forms the benchmark compares all write the same U-Net. */
   @Test
   void everyGroupNormFormMatchesDjlInFp32() throws Exception {
-    ModelSpec spec = new ModelSpec("unet", 16, 1, 32, 0, 2, new int[] {1, 2}, true, 4);
+    UNetSpec spec = new UNetSpec(16, 1, 32, 2, new int[] {1, 2}, true, 4);
     int[] sample = {1, 8, 8};
     UNetVelocityNet net =
         UNetTesting.build(manager, spec, sample[0], sample[1], sample[2], DataType.FLOAT32);
@@ -154,11 +154,11 @@ class UNetGraphTest {
   @Test
   void rejectsAnotherBlockAWrongShapeAndAMismatchedSpec() {
     UNetVelocityNet net =
-        UNetTesting.build(manager, ModelSpec.defaults("unet"), 1, 28, 28, DataType.FLOAT32);
+        UNetTesting.build(manager, UNetSpec.DEFAULTS, 1, 28, 28, DataType.FLOAT32);
     OnnxGraphBuilder g = new OnnxGraphBuilder("bad");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class,
-            () -> UNetGraph.add(g, Linear.builder().setUnits(3).build(), ModelSpec.defaults("unet"),
+            () -> UNetGraph.add(g, Linear.builder().setUnits(3).build(), UNetSpec.DEFAULTS,
                 new int[] {1, 28, 28}, "x", "t", FLOAT));
     assertEquals("unet export: expected a UNetVelocityNet block, got Linear", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
@@ -168,7 +168,7 @@ class UNetGraphTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> UNetGraph.add(g, net, net.spec(), new int[] {3, 28, 28}, "x", "t", FLOAT));
     assertTrue(e.getMessage().endsWith("got [3, 28, 28]"), e.getMessage());
-    ModelSpec other = new ModelSpec("unet", 64, 1, 128, 0, 4, new int[] {1, 2, 2}, true, 8);
+    UNetSpec other = new UNetSpec(64, 1, 128, 4, new int[] {1, 2, 2}, true, 8);
     e = assertThrows(IllegalArgumentException.class,
         () -> UNetGraph.add(g, net, other, new int[] {1, 28, 28}, "x", "t", FLOAT));
     assertTrue(e.getMessage().startsWith("unet export: the spec does not describe this block"),

@@ -1,12 +1,18 @@
-package io.flowmatch.training.export.onnx;
+package io.flowmatch.training.export;
 
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.quantize.Int8Quantizer;
 import io.flowmatch.inference.quantize.Int8Recipe;
+import io.flowmatch.training.arch.Architecture;
+import io.flowmatch.training.arch.Architectures;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.export.onnx.ParityCheck;
 import io.flowmatch.training.model.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,38 +25,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Writes a trained DJL velocity network as an ONNX model (opset 21) that follows the public
  * contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v} like
  * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
  *
- * <p>The graph of each architecture comes from a {@link GraphWriter} registered under its {@link
- * ModelSpec#type()}. Before anything is written, {@link ParityCheck} runs the model in ONNX
+ * <p>The graph of each architecture comes from its {@link Architecture#graphWriter()}, found by
+ * {@link ModelSpec#type()} in {@link Architectures}. Before anything is written, {@link ParityCheck} runs the model in ONNX
  * Runtime against the DJL forward; a model outside the bound is refused with the error found, and
  * the file is written atomically, so a failed export never leaves a file behind.
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
 
-  /** The architecture each graph writer handles; new block types add one line here. */
-  private static final Map<String, GraphWriter> WRITERS = new TreeMap<>();
-
-  static {
-    register("dit", DitGraph::add);
-    register("mlp", MlpGraph::add);
-    register("unet", UNetGraph::add);
-  }
-
-  /** Registers (or replaces) the graph writer for a block type. */
-  public static synchronized void register(String type, GraphWriter writer) {
-    WRITERS.put(type, writer);
-  }
-
-  /** Block types that can be exported. */
-  public static synchronized List<String> supportedTypes() {
-    return new ArrayList<>(WRITERS.keySet());
+  /** Architectures that can be exported. */
+  public static List<String> supportedTypes() {
+    return Architectures.names();
   }
 
   /**
@@ -75,7 +66,22 @@ public final class OnnxExporter {
       Map<String, String> metadata,
       ExportPrecision precision,
       Path out) {
-    byte[] model = build(block, spec, sampleShape, metadata, precision);
+    return export(architecture(spec), block, spec, sampleShape, metadata, precision, out);
+  }
+
+  /**
+   * As {@link #export(Block, ModelSpec, int[], Map, ExportPrecision, Path)} for an architecture
+   * given explicitly (one that is not registered in {@link Architectures}, e.g. a user's own).
+   */
+  public static <S extends ModelSpec> ExportResult export(
+      Architecture<S> architecture,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      Path out) {
+    byte[] model = build(architecture, block, spec, sampleShape, metadata, precision);
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
       throw new FlowmatchException(ErrorKind.NUMERIC, 
@@ -117,20 +123,33 @@ public final class OnnxExporter {
       int[] sampleShape,
       Map<String, String> metadata,
       ExportPrecision precision) {
-    if (precision == ExportPrecision.INT8) {
-      byte[] fp32 = build(block, spec, sampleShape, metadata, ExportPrecision.FP32);
-      return Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
-    }
-    GraphWriter writer;
-    synchronized (OnnxExporter.class) {
-      writer = WRITERS.get(spec.type());
-    }
-    if (writer == null) {
+    return build(architecture(spec), block, spec, sampleShape, metadata, precision);
+  }
+
+  /** The registered architecture of {@code spec}, or a one-line error naming the known ones. */
+  private static Architecture<?> architecture(ModelSpec spec) {
+    try {
+      return Architectures.of(spec.type());
+    } catch (FlowmatchException e) {
       throw FlowmatchException.invalidArgument(
           "cannot export block type '"
               + spec.type()
               + "', the exporter knows "
               + String.join(", ", supportedTypes()));
+    }
+  }
+
+  /** As {@link #build(Block, ModelSpec, int[], Map, ExportPrecision)} with its architecture. */
+  public static <S extends ModelSpec> byte[] build(
+      Architecture<S> arch,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision) {
+    if (precision == ExportPrecision.INT8) {
+      byte[] fp32 = build(arch, block, spec, sampleShape, metadata, ExportPrecision.FP32);
+      return Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
     }
     if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
       throw FlowmatchException.invalidArgument(
@@ -151,7 +170,10 @@ public final class OnnxExporter {
     if (precision.ioType() != precision.weightType()) {
       x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
-    String v = writer.add(g, block, spec, sampleShape.clone(), x, ModelMetadata.INPUT_T, precision.weightType());
+    String v =
+        arch.graphWriter()
+            .add(g, block, arch.cast(spec), sampleShape.clone(), x, ModelMetadata.INPUT_T,
+                precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
           "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
@@ -159,14 +181,16 @@ public final class OnnxExporter {
       g.nodeNamed("Identity", ModelMetadata.OUTPUT_V, new String[] {v});
     }
 
-    Map<String, String> meta = new TreeMap<>(metadata);
-    meta.put(
-        ModelMetadata.DATA_SHAPE,
-        Arrays.stream(sampleShape).mapToObj(Integer::toString).collect(Collectors.joining(",")));
-    meta.put(ModelMetadata.ARCHITECTURE, spec.type());
-    meta.put(ModelMetadata.PRECISION, precision.metadataValue());
-    meta.putIfAbsent(ModelMetadata.DATE, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    meta.putIfAbsent(ModelMetadata.REVISION, sourceRevision());
+    ModelCard given = ModelCard.fromProps(metadata);
+    ModelCard card =
+        given.toBuilder()
+            .dataShape(sampleShape)
+            .architecture(spec.type())
+            .precision(precision.metadataValue())
+            .date(given.date() != null ? given.date() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+            .revision(given.revision() != null ? given.revision() : sourceRevision())
+            .build();
+    Map<String, String> meta = new TreeMap<>(card.toProps());
     meta.putIfAbsent(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE);
     meta.forEach(g::metadata);
     return g.toBytes();

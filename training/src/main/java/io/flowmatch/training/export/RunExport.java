@@ -1,8 +1,11 @@
-package io.flowmatch.training.export.onnx;
+package io.flowmatch.training.export;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.training.export.onnx.ExportPrecision;
+import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
 import io.flowmatch.training.train.TrainState;
@@ -13,14 +16,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Exports the weights of a training run folder, with the run's facts as model metadata. */
 public final class RunExport {
   private RunExport() {}
 
   /** Decay of the EMA the weights come from (not in {@link ModelMetadata}: flowmatch-specific). */
-  public static final String EMA_DECAY = ModelMetadata.PREFIX + "ema_decay";
+  public static final String EMA_DECAY = ModelCard.EMA_DECAY;
 
   /**
    * Exports one precision of a run.
@@ -69,38 +71,23 @@ public final class RunExport {
 
   /** The {@code flowmatch.*} entries a run knows: data, path, training steps and precision, EMA. */
   public static Map<String, String> metadata(TrainConfig c, TrainState state, boolean ema) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(ModelMetadata.DATASET, c.dataset());
+    ModelCard.Builder card =
+        ModelCard.builder()
+            .dataset(c.dataset())
+            .path(c.path(), c.pathParams())
+            .steps(state.step())
+            .trainingPrecision(c.precision())
+            .ema(ema, ema ? c.emaDecay() : null);
     if (c.dataRange() != null && c.dataRange().length > 0) {
-      m.put(ModelMetadata.DATA_RANGE, join(c.dataRange()));
+      card.dataRange(c.dataRange()[0], c.dataRange()[1]);
     }
-    m.put(ModelMetadata.PATH, c.path());
-    m.put(
-        ModelMetadata.PATH_PARAMS,
-        c.pathParams().entrySet().stream()
-            .map(e -> e.getKey() + "=" + number(e.getValue()))
-            .collect(Collectors.joining(",")));
     Double sigmaMin = c.pathParams().get("sigma_min");
     if (sigmaMin != null) {
-      m.put(ModelMetadata.SIGMA_MIN, number(sigmaMin));
+      card.sigmaMin(sigmaMin);
     } else if ("condot".equals(c.path())) {
-      m.put(ModelMetadata.SIGMA_MIN, "0");
+      card.sigmaMin(0.0);
     }
-    m.put(ModelMetadata.TRAINING_STEPS, Long.toString(state.step()));
-    m.put(ModelMetadata.TRAINING_PRECISION, c.precision());
-    m.put(ModelMetadata.EMA, Boolean.toString(ema));
-    if (ema) {
-      m.put(EMA_DECAY, number(c.emaDecay()));
-    }
-    return m;
-  }
-
-  private static String join(double[] values) {
-    StringBuilder sb = new StringBuilder();
-    for (double v : values) {
-      sb.append(sb.length() == 0 ? "" : ",").append(number(v));
-    }
-    return sb.toString();
+    return card.build().toProps();
   }
 
   /** Shortest plain decimal: 1.0 → "1", 0.999 → "0.999", 1e-4 → "0.0001". */

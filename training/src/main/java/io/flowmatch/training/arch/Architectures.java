@@ -1,0 +1,69 @@
+package io.flowmatch.training.arch;
+
+import ai.djl.nn.Block;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.model.ModelSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registered architectures; a new one adds one line to {@link #ALL}. */
+public final class Architectures {
+  private Architectures() {}
+
+  /** Every architecture, in the order help text lists them. */
+  private static final List<Architecture<?>> ALL =
+      List.of(new MlpArchitecture(), new UNetArchitecture(), new DitArchitecture());
+
+  private static final Map<String, Architecture<?>> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    for (Architecture<?> a : ALL) {
+      BY_NAME.put(a.name(), a);
+    }
+  }
+
+  /** Valid architecture names, e.g. {@code [mlp, unet, dit]}. */
+  public static List<String> names() {
+    return List.copyOf(BY_NAME.keySet());
+  }
+
+  /**
+   * The architecture called {@code name}.
+   *
+   * @throws FlowmatchException (INVALID_ARGUMENT) naming the valid ones when there is none
+   */
+  public static Architecture<?> of(String name) {
+    Architecture<?> a = BY_NAME.get(name);
+    if (a == null) {
+      throw FlowmatchException.invalidArgument(
+          "unknown model '" + name + "', expected one of " + String.join(", ", names()));
+    }
+    return a;
+  }
+
+  /** The default spec of {@code name} (see {@link Architecture#defaults()}). */
+  public static ModelSpec defaults(String name) {
+    return of(name).defaults();
+  }
+
+  /** An uninitialised block of {@code spec} for samples of {@code sampleShape}. */
+  public static Block newBlock(ModelSpec spec, int[] sampleShape) {
+    return newBlock(of(spec.type()), spec, sampleShape);
+  }
+
+  /** Number of trainable scalars of the block {@code spec} builds. */
+  public static long parameterCount(ModelSpec spec, int[] sampleShape) {
+    return parameterCount(of(spec.type()), spec, sampleShape);
+  }
+
+  private static <S extends ModelSpec> Block newBlock(
+      Architecture<S> a, ModelSpec spec, int[] sampleShape) {
+    return a.newBlock(a.cast(spec), sampleShape);
+  }
+
+  private static <S extends ModelSpec> long parameterCount(
+      Architecture<S> a, ModelSpec spec, int[] sampleShape) {
+    return a.parameterCount(a.cast(spec), sampleShape);
+  }
+}

@@ -1,0 +1,35 @@
+package io.flowmatch.training.arch;
+
+import ai.djl.nn.Block;
+import io.flowmatch.training.export.onnx.GraphWriter;
+import io.flowmatch.training.export.onnx.MlpGraph;
+import io.flowmatch.training.model.MlpSpec;
+import io.flowmatch.training.model.MlpVelocityNet;
+
+/** The MLP on flattened samples (toy 2-D data and small images). */
+public final class MlpArchitecture implements Architecture<MlpSpec> {
+  @Override
+  public String name() {
+    return MlpSpec.TYPE;
+  }
+
+  @Override
+  public Class<MlpSpec> specType() {
+    return MlpSpec.class;
+  }
+
+  @Override
+  public MlpSpec defaults() {
+    return MlpSpec.DEFAULTS;
+  }
+
+  @Override
+  public Block newBlock(MlpSpec spec, int[] sampleShape) {
+    return new MlpVelocityNet(spec, sampleShape);
+  }
+
+  @Override
+  public GraphWriter<MlpSpec> graphWriter() {
+    return MlpGraph::add;
+  }
+}
