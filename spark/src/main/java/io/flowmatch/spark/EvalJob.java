@@ -23,23 +23,26 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Distributed {@code flowmatch eval} for image models: the Fréchet distance of classifier features
- * and the class histogram's total variation, of the samples against the model's image set
- * (training images as the reference, test images as the floor, as {@code eval} does).
+ * and the class histogram's total variation, of the samples against the model's image set (training
+ * images as the reference, test images as the floor, as {@code eval} does).
  *
  * <p>Every part is a task: shards of samples (drawn on the executors exactly as {@code spark
- * sample} draws them, or read from its output folder) and ranges of the reference and floor
- * images. Each task returns only {@link EvalStats}; one {@code treeAggregate} sums them per part,
- * so the driver holds three sets of moments whatever the number of samples. The scores equal the
+ * sample} draws them, or read from its output folder) and ranges of the reference and floor images.
+ * Each task returns only {@link EvalStats}; one {@code treeAggregate} sums them per part, so the
+ * driver holds three sets of moments whatever the number of samples. The scores equal the
  * single-machine {@code eval}'s up to the order of floating-point summation.
  */
 public final class EvalJob {
   /** Images per reference or floor task. */
   static final int IMAGES_PER_TASK = 2000;
+
   /** The reference holds this many images, or n if more (as {@code eval}). */
   static final int DEFAULT_REFERENCE = 10_000;
+
   private static final int SAMPLES = 0;
   private static final int REFERENCE = 1;
   private static final int FLOOR = 2;
+
   /** Pixels of the image files, read once per executor JVM. */
   private static final Map<String, IdxImages.Pixels> PIXELS = new ConcurrentHashMap<>();
 
@@ -56,7 +59,12 @@ public final class EvalJob {
    * @param classifierThreads classifier intra-op threads per executor (0: the executor's cores)
    */
   public record Request(
-      SampleSpec samples, String samplesDir, String classifier, String dataDir, int dataN, int classifierThreads)
+      SampleSpec samples,
+      String samplesDir,
+      String classifier,
+      String dataDir,
+      int dataN,
+      int classifierThreads)
       implements Serializable {}
 
   /** The scores, their floors (NaN when the test set is smaller than n), and the histograms. */
@@ -75,19 +83,22 @@ public final class EvalJob {
       long wallNanos) {}
 
   /** One unit of work: a shard of samples, or a range of images of one file. */
-  record Task(int part, ShardPlan.Shard shard, String file, int first, int count) implements Serializable {}
+  record Task(int part, ShardPlan.Shard shard, String file, int first, int count)
+      implements Serializable {}
 
   public static Result run(JavaSparkContext sc, Request request) {
     long start = System.nanoTime();
     SampleSpec spec = request.samples().check();
     Map<String, String> metadata;
     int[] shape;
-    try (OnnxVelocityField field = OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
+    try (OnnxVelocityField field =
+        OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
       metadata = field.metadata();
       shape = field.sampleShape();
     }
     if (!Files.isRegularFile(Path.of(request.classifier()))) {
-      throw FlowmatchException.invalidArgument("--classifier " + request.classifier() + ": no such file");
+      throw FlowmatchException.invalidArgument(
+          "--classifier " + request.classifier() + ": no such file");
     }
     String dataset = metadata.getOrDefault(ModelMetadata.DATASET, "images");
     Path dir = Path.of(request.dataDir());
@@ -102,8 +113,12 @@ public final class EvalJob {
       Manifest m = Manifest.read(Path.of(request.samplesDir()));
       if (!Arrays.equals(m.shape(), shape)) {
         throw FlowmatchException.invalidArgument(
-            "--samples " + request.samplesDir() + " holds samples of shape " + Arrays.toString(m.shape())
-                + ", the model's are " + Arrays.toString(shape));
+            "--samples "
+                + request.samplesDir()
+                + " holds samples of shape "
+                + Arrays.toString(m.shape())
+                + ", the model's are "
+                + Arrays.toString(shape));
       }
       n = m.n();
       shards = new ArrayList<>();
@@ -120,7 +135,8 @@ public final class EvalJob {
       trainCount = headerCount(train);
       testCount = headerCount(test);
     } catch (IOException e) {
-      throw FlowmatchException.io("cannot read the " + dataset + " images in " + dir + ": " + e.getMessage(), e);
+      throw FlowmatchException.io(
+          "cannot read the " + dataset + " images in " + dir + ": " + e.getMessage(), e);
     }
     long wantedRef = request.dataN() > 0 ? request.dataN() : Math.max(n, DEFAULT_REFERENCE);
     int m = (int) Math.min(trainCount, wantedRef);
@@ -150,7 +166,8 @@ public final class EvalJob {
                 },
                 2);
     if (sums[SAMPLES].count() != n) {
-      throw new IllegalStateException("scored " + sums[SAMPLES].count() + " samples, expected " + n);
+      throw new IllegalStateException(
+          "scored " + sums[SAMPLES].count() + " samples, expected " + n);
     }
     GaussianStats data = sums[REFERENCE].moments().stats();
     ClassHistogram dataClasses = sums[REFERENCE].histogram();
@@ -164,7 +181,17 @@ public final class EvalJob {
       floorTv = sums[FLOOR].histogram().totalVariation(dataClasses);
     }
     return new Result(
-        n, fd, tv, floorFd, floorTv, sampleClasses, dataClasses, m, withFloor ? n : 0, dataset, tasks.size(),
+        n,
+        fd,
+        tv,
+        floorFd,
+        floorTv,
+        sampleClasses,
+        dataClasses,
+        m,
+        withFloor ? n : 0,
+        dataset,
+        tasks.size(),
         System.nanoTime() - start);
   }
 
@@ -175,8 +202,10 @@ public final class EvalJob {
   }
 
   /** On an executor: the statistics of one task. */
-  static EvalStats compute(Request request, int[] shape, double lo, double hi, Task task) throws IOException {
-    OnnxClassifier classifier = ExecutorResources.classifier(request.classifier(), shape, request.classifierThreads());
+  static EvalStats compute(Request request, int[] shape, double lo, double hi, Task task)
+      throws IOException {
+    OnnxClassifier classifier =
+        ExecutorResources.classifier(request.classifier(), shape, request.classifierThreads());
     EvalStats stats = new EvalStats();
     int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (task.part() != SAMPLES) {
@@ -203,7 +232,8 @@ public final class EvalJob {
       return stats;
     }
     OnnxVelocityField field = ExecutorResources.field(request.samples());
-    ShardSampler.integrate(request.samples(), shard, field, (first, m, x) -> classify(classifier, x, m, stats));
+    ShardSampler.integrate(
+        request.samples(), shard, field, (first, m, x) -> classify(classifier, x, m, stats));
     return stats;
   }
 
@@ -223,7 +253,8 @@ public final class EvalJob {
   /** The image count in an IDX header (the images themselves are not read). */
   private static int headerCount(Path file) throws IOException {
     try (java.io.InputStream raw = Files.newInputStream(file);
-        java.io.InputStream in = file.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
+        java.io.InputStream in =
+            file.toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
         java.io.DataInputStream data = new java.io.DataInputStream(in)) {
       data.readInt();
       return data.readInt();
@@ -249,6 +280,12 @@ public final class EvalJob {
       }
     }
     throw FlowmatchException.invalidArgument(
-        "no " + base + "(.gz) in " + dir + " for the model's data set " + dataset + "; give --data-dir DIR");
+        "no "
+            + base
+            + "(.gz) in "
+            + dir
+            + " for the model's data set "
+            + dataset
+            + "; give --data-dir DIR");
   }
 }

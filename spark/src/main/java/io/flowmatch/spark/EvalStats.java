@@ -5,10 +5,10 @@ import io.flowmatch.inference.metrics.FeatureMoments;
 import java.io.Serializable;
 
 /**
- * What one part of an evaluation contributes: the moments of the classifier's features (count,
- * Σf, Σffᵀ in double) and the counts of its argmax classes. Parts merge by addition, so Spark
- * combines them with {@code treeAggregate} and the samples themselves never leave the executors.
- * An empty part (the aggregation's zero) adopts the shapes of the first non-empty one.
+ * What one part of an evaluation contributes: the moments of the classifier's features (count, Σf,
+ * Σffᵀ in double) and the counts of its argmax classes. Parts merge by addition, so Spark combines
+ * them with {@code treeAggregate} and the samples themselves never leave the executors. An empty
+ * part (the aggregation's zero) adopts the shapes of the first non-empty one.
  */
 public final class EvalStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -41,7 +41,8 @@ public final class EvalStats implements Serializable {
     }
     moments.merge(other.moments);
     if (classes.length != other.classes.length) {
-      throw new IllegalArgumentException("histograms of " + classes.length + " and " + other.classes.length + " classes");
+      throw new IllegalArgumentException(
+          "histograms of " + classes.length + " and " + other.classes.length + " classes");
     }
     for (int k = 0; k < classes.length; k++) {
       classes[k] += other.classes[k];

@@ -40,11 +40,14 @@ public final class ExecutorResources {
   public static OnnxVelocityField field(SampleSpec spec) {
     int threads = spec.threads() > 0 ? spec.threads() : executorCores();
     FieldOptions options = spec.fieldOptions(threads);
-    String key = spec.model() + "|" + threads + "|" + spec.callBatch() + "|" + Arrays.toString(spec.shape());
+    String key =
+        spec.model() + "|" + threads + "|" + spec.callBatch() + "|" + Arrays.toString(spec.shape());
     return FIELDS.computeIfAbsent(key, k -> OnnxVelocityField.open(local(spec.model()), options));
   }
 
-  /** The classifier at {@code path} for samples of {@code shape}, opened on first use in this JVM. */
+  /**
+   * The classifier at {@code path} for samples of {@code shape}, opened on first use in this JVM.
+   */
   public static OnnxClassifier classifier(String path, int[] shape, int threads) {
     int used = threads > 0 ? threads : executorCores();
     String key = path + "|" + used + "|" + Arrays.toString(shape);
@@ -65,9 +68,9 @@ public final class ExecutorResources {
   }
 
   /**
-   * Cores of this executor: {@code spark.executor.cores} when set, {@code N} of a {@code
-   * local[N]} master, else every core of the machine (a standalone executor takes all of its
-   * worker's cores by default).
+   * Cores of this executor: {@code spark.executor.cores} when set, {@code N} of a {@code local[N]}
+   * master, else every core of the machine (a standalone executor takes all of its worker's cores
+   * by default).
    */
   static int executorCores() {
     SparkEnv env = SparkEnv.get();
@@ -80,7 +83,8 @@ public final class ExecutorResources {
       return Math.max(1, conf.getInt("spark.executor.cores", 1));
     }
     String master = conf.get("spark.master", "");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]").matcher(master);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]").matcher(master);
     if (m.matches()) {
       return m.group(1).equals("*") ? machine : Math.max(1, Integer.parseInt(m.group(1)));
     }

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 
 /**
  * Makes one task fail once, mid-shard, to show that Spark's retry neither loses nor duplicates
- * samples. Off unless the JVM has the system property {@value #MARKER_DIR} (a folder every
- * executor can write: the first task that creates {@code failed-<shard>} there fails, every later
- * attempt finds it and runs normally). {@value #SHARD} picks the shard (default 0) and {@value
- * #MODE} how it fails: {@code throw} (an exception: the task fails) or {@code halt} (the executor
- * JVM dies, as a killed worker's would).
+ * samples. Off unless the JVM has the system property {@value #MARKER_DIR} (a folder every executor
+ * can write: the first task that creates {@code failed-<shard>} there fails, every later attempt
+ * finds it and runs normally). {@value #SHARD} picks the shard (default 0) and {@value #MODE} how
+ * it fails: {@code throw} (an exception: the task fails) or {@code halt} (the executor JVM dies, as
+ * a killed worker's would).
  */
 final class FaultInjection {
   static final String MARKER_DIR = "flowmatch.spark.failOnce";

@@ -14,9 +14,9 @@ import java.util.List;
  * committed, and last: a folder with a manifest is complete. It lists the shards in sample order
  * with their sizes and SHA-256 checksums, and the request that produced them.
  *
- * <p>Readers: numpy ({@code np.concatenate([np.load(d + "/" + s["file"]) for s in
- * json.load(open(d + "/manifest.json"))["shards"]])}), Spark ({@code binaryFiles}), or {@link
- * ShardFiles#merge} for one {@code .npy} equal byte for byte to {@code flowmatch sample --save-npy}.
+ * <p>Readers: numpy ({@code np.concatenate([np.load(d + "/" + s["file"]) for s in json.load(open(d
+ * + "/manifest.json"))["shards"]])}), Spark ({@code binaryFiles}), or {@link ShardFiles#merge} for
+ * one {@code .npy} equal byte for byte to {@code flowmatch sample --save-npy}.
  *
  * @param format {@value #FORMAT}
  * @param model the model path as given
@@ -40,7 +40,8 @@ public record Manifest(
     List<Entry> shards) {
   public static final String FORMAT = "flowmatch-spark-samples/1";
   public static final String FILE_NAME = "manifest.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One shard: samples {@code first … first + count − 1} in {@code file}. */
   public record Entry(int index, long first, int count, String file, long bytes, String sha256) {}
@@ -64,18 +65,26 @@ public record Manifest(
       throw FlowmatchException.badInput(file + " is not a flowmatch manifest: " + e.getMessage());
     }
     if (!FORMAT.equals(m.format())) {
-      throw FlowmatchException.badInput(file + " has format " + m.format() + ", expected " + FORMAT);
+      throw FlowmatchException.badInput(
+          file + " has format " + m.format() + ", expected " + FORMAT);
     }
     long next = 0;
     for (Entry e : m.shards()) {
       if (e.first() != next) {
         throw FlowmatchException.badInput(
-            file + ": shard " + e.index() + " starts at sample " + e.first() + ", expected " + next);
+            file
+                + ": shard "
+                + e.index()
+                + " starts at sample "
+                + e.first()
+                + ", expected "
+                + next);
       }
       next += e.count();
     }
     if (next != m.n()) {
-      throw FlowmatchException.badInput(file + ": the shards hold " + next + " samples, the manifest says " + m.n());
+      throw FlowmatchException.badInput(
+          file + ": the shards hold " + next + " samples, the manifest says " + m.n());
     }
     return m;
   }

@@ -18,14 +18,15 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code part-NNNNN.npy} into a folder that every executor and the driver can reach; then the
  * driver checks that every shard is there exactly once and writes {@code manifest.json} last.
  *
- * <p>Only per-shard summaries travel to the driver, never samples: its memory does not depend on
- * n. A failed run removes what it wrote.
+ * <p>Only per-shard summaries travel to the driver, never samples: its memory does not depend on n.
+ * A failed run removes what it wrote.
  */
 public final class SampleJob {
   private SampleJob() {}
 
   /** What a run produced and cost. */
-  public record Result(Manifest manifest, List<ShardResult> shards, long wallNanos, String provider) {
+  public record Result(
+      Manifest manifest, List<ShardResult> shards, long wallNanos, String provider) {
     public long samples() {
       return manifest.n();
     }
@@ -59,7 +60,8 @@ public final class SampleJob {
     int[] shape;
     String provider;
     // open the model once on the driver: a bad path or model fails here, not in every task
-    try (OnnxVelocityField field = OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
+    try (OnnxVelocityField field =
+        OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
       shape = field.sampleShape();
       provider = field.providerUsed();
     }
@@ -84,7 +86,8 @@ public final class SampleJob {
     } catch (RuntimeException | IOException e) {
       cleanUp(dir, created, e);
       if (e instanceof IOException io) {
-        throw FlowmatchException.io("cannot write the samples in " + dir + ": " + io.getMessage(), io);
+        throw FlowmatchException.io(
+            "cannot write the samples in " + dir + ": " + io.getMessage(), io);
       }
       throw unwrap((RuntimeException) e);
     }
@@ -92,10 +95,15 @@ public final class SampleJob {
 
   /** Checks that every shard committed exactly once with the size its samples need. */
   private static Manifest manifest(
-      SampleSpec spec, int[] shape, List<ShardPlan.Shard> shards, List<ShardResult> results, Path dir)
+      SampleSpec spec,
+      int[] shape,
+      List<ShardPlan.Shard> shards,
+      List<ShardResult> results,
+      Path dir)
       throws IOException {
     if (results.size() != shards.size()) {
-      throw new IllegalStateException(results.size() + " shard results for " + shards.size() + " shards");
+      throw new IllegalStateException(
+          results.size() + " shard results for " + shards.size() + " shards");
     }
     List<Manifest.Entry> entries = new ArrayList<>();
     for (int k = 0; k < shards.size(); k++) {
@@ -106,13 +114,22 @@ public final class SampleJob {
       }
       long size = Files.size(dir.resolve(s.fileName()));
       if (size != r.bytes()) {
-        throw new IllegalStateException(s.fileName() + " holds " + size + " bytes, its task wrote " + r.bytes());
+        throw new IllegalStateException(
+            s.fileName() + " holds " + size + " bytes, its task wrote " + r.bytes());
       }
-      entries.add(new Manifest.Entry(s.index(), s.first(), s.count(), s.fileName(), r.bytes(), r.sha256()));
+      entries.add(
+          new Manifest.Entry(s.index(), s.first(), s.count(), s.fileName(), r.bytes(), r.sha256()));
     }
     return new Manifest(
-        Manifest.FORMAT, spec.model(), spec.describeSolver(), spec.n(), spec.seed(), spec.batch(), shape,
-        "float32", entries);
+        Manifest.FORMAT,
+        spec.model(),
+        spec.describeSolver(),
+        spec.n(),
+        spec.seed(),
+        spec.batch(),
+        shape,
+        "float32",
+        entries);
   }
 
   /** Creates the folder or checks that it is empty; returns whether it was created. */
@@ -120,12 +137,15 @@ public final class SampleJob {
     try {
       if (Files.exists(dir)) {
         if (!Files.isDirectory(dir)) {
-          throw FlowmatchException.invalidArgument("--out " + dir + " is a file, expected a folder");
+          throw FlowmatchException.invalidArgument(
+              "--out " + dir + " is a file, expected a folder");
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
           if (files.iterator().hasNext()) {
             throw FlowmatchException.invalidArgument(
-                "--out " + dir + " is not empty; give a new or empty folder (shards are never mixed across runs)");
+                "--out "
+                    + dir
+                    + " is not empty; give a new or empty folder (shards are never mixed across runs)");
           }
         }
         return false;

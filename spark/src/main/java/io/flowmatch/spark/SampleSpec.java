@@ -51,11 +51,31 @@ public record SampleSpec(
 
   /** A request with the solver's settings as the library holds them. */
   public static SampleSpec of(
-      String model, int[] shape, String solver, SolverSettings settings, long n, long seed, int batch,
-      int callBatch, int threads, int batchesPerShard) {
+      String model,
+      int[] shape,
+      String solver,
+      SolverSettings settings,
+      long n,
+      long seed,
+      int batch,
+      int callBatch,
+      int threads,
+      int batchesPerShard) {
     return new SampleSpec(
-        model, shape, solver, settings.steps(), settings.rtol(), settings.atol(),
-        settings.maxEvaluations(), settings.grid(), n, seed, batch, callBatch, threads, batchesPerShard);
+        model,
+        shape,
+        solver,
+        settings.steps(),
+        settings.rtol(),
+        settings.atol(),
+        settings.maxEvaluations(),
+        settings.grid(),
+        n,
+        seed,
+        batch,
+        callBatch,
+        threads,
+        batchesPerShard);
   }
 
   /** The solver settings. */
@@ -66,7 +86,20 @@ public record SampleSpec(
   /** The same request with {@code value} batches per shard. */
   public SampleSpec withBatchesPerShard(int value) {
     return new SampleSpec(
-        model, shape, solver, steps, rtol, atol, maxEvaluations, grid, n, seed, batch, callBatch, threads, value);
+        model,
+        shape,
+        solver,
+        steps,
+        rtol,
+        atol,
+        maxEvaluations,
+        grid,
+        n,
+        seed,
+        batch,
+        callBatch,
+        threads,
+        value);
   }
 
   /** Checks every value that needs no model; throws INVALID_ARGUMENT naming the option. */
@@ -94,14 +127,19 @@ public record SampleSpec(
     return Solvers.create(solver, settings());
   }
 
-  /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}, as sample prints it. */
+  /**
+   * E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}, as sample prints it.
+   */
   public String describeSolver() {
     if (Solvers.isAdaptive(solver)) {
-      return solver + " (rtol " + Numbers.compact(rtol) + ", atol "
-          + Numbers.compact(atol) + ")";
+      return solver + " (rtol " + Numbers.compact(rtol) + ", atol " + Numbers.compact(atol) + ")";
     }
-    return solver + " (" + steps + " steps"
-        + (grid == null || grid.equals("uniform") ? "" : ", " + grid + " grid") + ")";
+    return solver
+        + " ("
+        + steps
+        + " steps"
+        + (grid == null || grid.equals("uniform") ? "" : ", " + grid + " grid")
+        + ")";
   }
 
   /** The executor-side model options with {@code threadsUsed} intra-op threads. */
@@ -111,7 +149,8 @@ public record SampleSpec(
 
   private static void positive(String option, long value) {
     if (value < 1) {
-      throw FlowmatchException.invalidArgument(option + " must be a positive integer, got " + value);
+      throw FlowmatchException.invalidArgument(
+          option + " must be a positive integer, got " + value);
     }
   }
 }

@@ -19,9 +19,9 @@ public final class ShardFiles {
   private ShardFiles() {}
 
   /**
-   * Writes the samples of a complete output folder, in sample order, as one float32 {@code .npy}
-   * at {@code target} (atomically): the same bytes {@code flowmatch sample --save-npy} writes for
-   * the same request.
+   * Writes the samples of a complete output folder, in sample order, as one float32 {@code .npy} at
+   * {@code target} (atomically): the same bytes {@code flowmatch sample --save-npy} writes for the
+   * same request.
    */
   public static void merge(Path dir, Path target) throws IOException {
     Manifest m = Manifest.read(dir);
@@ -37,7 +37,10 @@ public final class ShardFiles {
           }
           if (!Arrays.equals(in.shape(), expected)) {
             throw FlowmatchException.badInput(
-                dir.resolve(e.file()) + " has shape " + Arrays.toString(in.shape()) + ", the manifest says "
+                dir.resolve(e.file())
+                    + " has shape "
+                    + Arrays.toString(in.shape())
+                    + ", the manifest says "
                     + Arrays.toString(expected));
           }
           for (int r = 0; r < e.count(); r += MERGE_ROWS) {
@@ -68,7 +71,8 @@ public final class ShardFiles {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path p : files) {
         String name = p.getFileName().toString();
-        if (name.matches("\\.?part-\\d{5}\\.npy(\\..*\\.tmp)?") || name.equals(Manifest.FILE_NAME)) {
+        if (name.matches("\\.?part-\\d{5}\\.npy(\\..*\\.tmp)?")
+            || name.equals(Manifest.FILE_NAME)) {
           Files.deleteIfExists(p);
         }
       }

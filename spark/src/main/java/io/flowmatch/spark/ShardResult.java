@@ -3,8 +3,8 @@ package io.flowmatch.spark;
 import java.io.Serializable;
 
 /**
- * What one task reports for its shard: where the samples are, a checksum of the committed file,
- * and what the shard cost (the same quantities as {@code SampleReport}, summable over shards).
+ * What one task reports for its shard: where the samples are, a checksum of the committed file, and
+ * what the shard cost (the same quantities as {@code SampleReport}, summable over shards).
  *
  * @param index shard number
  * @param first first sample index

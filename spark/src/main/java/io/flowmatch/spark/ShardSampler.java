@@ -29,31 +29,47 @@ public final class ShardSampler {
   private ShardSampler() {}
 
   /** Samples {@code shard} of {@code spec} into {@code outDir}. */
-  public static ShardResult sample(SampleSpec spec, ShardPlan.Shard shard, Path outDir) throws IOException {
+  public static ShardResult sample(SampleSpec spec, ShardPlan.Shard shard, Path outDir)
+      throws IOException {
     long start = System.nanoTime();
     OnnxVelocityField field = ExecutorResources.field(spec);
     long opened = System.nanoTime() - start;
     Path target = outDir.resolve(shard.fileName());
     SampleReport report;
     try (NpyStreamWriter out = NpyStreamWriter.open(target, field.sampleShape())) {
-      report = integrate(spec, shard, field, (first, m, x) -> {
-        out.append(x, m);
-        if (first == 0 && m < shard.count()) {
-          FaultInjection.maybeFail(shard.index());
-        }
-      });
+      report =
+          integrate(
+              spec,
+              shard,
+              field,
+              (first, m, x) -> {
+                out.append(x, m);
+                if (first == 0 && m < shard.count()) {
+                  FaultInjection.maybeFail(shard.index());
+                }
+              });
       out.commit();
     }
     String sha = sha256(target);
     TaskContext task = TaskContext.get();
     SparkEnv env = SparkEnv.get();
     return new ShardResult(
-        shard.index(), shard.first(), shard.count(), shard.fileName(), Files.size(target), sha,
-        Math.round(report.meanNfe() * shard.count()), report.minNfe(), report.maxNfe(),
-        report.modelCalls(), report.modelNanos(), System.nanoTime() - start,
+        shard.index(),
+        shard.first(),
+        shard.count(),
+        shard.fileName(),
+        Files.size(target),
+        sha,
+        Math.round(report.meanNfe() * shard.count()),
+        report.minNfe(),
+        report.maxNfe(),
+        report.modelCalls(),
+        report.modelNanos(),
+        System.nanoTime() - start,
         // a cached session opens in microseconds: count only real opens
         opened > 1_000_000 ? opened : 0,
-        env == null ? "driver" : env.executorId(), task == null ? 0 : task.attemptNumber(),
+        env == null ? "driver" : env.executorId(),
+        task == null ? 0 : task.attemptNumber(),
         spec.threads() > 0 ? spec.threads() : ExecutorResources.executorCores());
   }
 
@@ -61,19 +77,35 @@ public final class ShardSampler {
    * Integrates the samples of {@code shard} into {@code sink}, which receives shard-relative
    * indices. Sample i's noise is the seed's stream i, whatever shard it falls in.
    */
-  static SampleReport integrate(SampleSpec spec, ShardPlan.Shard shard, OnnxVelocityField field, Sampler.Sink sink)
+  static SampleReport integrate(
+      SampleSpec spec, ShardPlan.Shard shard, OnnxVelocityField field, Sampler.Sink sink)
       throws IOException {
     GaussianNoise noise = new GaussianNoise(spec.seed());
-    NoiseSource shifted = (first, count, size, out) -> noise.fill(shard.first() + first, count, size, out);
+    NoiseSource shifted =
+        (first, count, size, out) -> noise.fill(shard.first() + first, count, size, out);
     try {
-      return Sampler.run(field, spec.createSolver(), shifted, shard.count(), spec.batch(), 0, 1, sink,
+      return Sampler.run(
+          field,
+          spec.createSolver(),
+          shifted,
+          shard.count(),
+          spec.batch(),
+          0,
+          1,
+          sink,
           Sampler.Progress.NONE);
     } catch (FlowmatchException e) {
       // the sampler numbers samples within the shard it was given
       throw new FlowmatchException(
           e.kind(),
-          e.getMessage() + " [shard " + shard.index() + ": samples " + shard.first() + "-"
-              + (shard.first() + shard.count() - 1) + "; sample numbers above are within the shard]",
+          e.getMessage()
+              + " [shard "
+              + shard.index()
+              + ": samples "
+              + shard.first()
+              + "-"
+              + (shard.first() + shard.count() - 1)
+              + "; sample numbers above are within the shard]",
           e);
     }
   }

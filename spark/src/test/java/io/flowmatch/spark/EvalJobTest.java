@@ -43,10 +43,28 @@ class EvalJobTest {
     String classifier = SparkTesting.model("fashion-mnist-classifier.onnx").toString();
     String report =
         SparkTesting.cli(
-            "eval", "--model", model, "--n", "" + n, "--seed", "3", "--solver", "euler", "--steps", "3",
-            "--batch", "32", "--threads", "1", "--classifier", classifier, "--data-n", "1200");
+            "eval",
+            "--model",
+            model,
+            "--n",
+            "" + n,
+            "--seed",
+            "3",
+            "--solver",
+            "euler",
+            "--steps",
+            "3",
+            "--batch",
+            "32",
+            "--threads",
+            "1",
+            "--classifier",
+            classifier,
+            "--data-n",
+            "1200");
     SampleSpec spec =
-        SampleSpec.of(model, null, "euler", SolverSettings.fixed(3), n, 3, 32, FieldOptions.AUTO_BATCH, 1, 2);
+        SampleSpec.of(
+            model, null, "euler", SolverSettings.fixed(3), n, 3, 32, FieldOptions.AUTO_BATCH, 1, 2);
     EvalJob.Result r =
         EvalJob.run(sc, new EvalJob.Request(spec, null, classifier, FASHION_MNIST, 1200, 1));
     double[] fd = row(report, "fd");
@@ -61,10 +79,14 @@ class EvalJobTest {
     assertEquals(1200, r.referenceCount());
     // 3 shards of 2 batches of 32 samples, 1 reference range, 1 floor range
     assertEquals(3 + 1 + 1, r.tasks());
-    Matcher classes = Pattern.compile("(?m)^(\\d+) .*?\\s+(\\d+)\\s+\\S+%\\s+\\S+%$").matcher(report);
+    Matcher classes =
+        Pattern.compile("(?m)^(\\d+) .*?\\s+(\\d+)\\s+\\S+%\\s+\\S+%$").matcher(report);
     int rows = 0;
     while (classes.find()) {
-      assertEquals(Integer.parseInt(classes.group(2)), r.samples().counts()[Integer.parseInt(classes.group(1))], report);
+      assertEquals(
+          Integer.parseInt(classes.group(2)),
+          r.samples().counts()[Integer.parseInt(classes.group(1))],
+          report);
       rows++;
     }
     assertEquals(10, rows, report);
@@ -76,12 +98,15 @@ class EvalJobTest {
     String model = SparkTesting.model("fashion-mnist-dit.onnx").toString();
     String classifier = SparkTesting.model("fashion-mnist-classifier.onnx").toString();
     SampleSpec spec =
-        SampleSpec.of(model, null, "euler", SolverSettings.fixed(2), n, 5, 32, FieldOptions.AUTO_BATCH, 1, 1);
+        SampleSpec.of(
+            model, null, "euler", SolverSettings.fixed(2), n, 5, 32, FieldOptions.AUTO_BATCH, 1, 1);
     Path out = tmp.resolve("samples");
     SampleJob.run(sc, spec, out);
-    EvalJob.Result drawn = EvalJob.run(sc, new EvalJob.Request(spec, null, classifier, FASHION_MNIST, 500, 1));
+    EvalJob.Result drawn =
+        EvalJob.run(sc, new EvalJob.Request(spec, null, classifier, FASHION_MNIST, 500, 1));
     EvalJob.Result read =
-        EvalJob.run(sc, new EvalJob.Request(spec, out.toString(), classifier, FASHION_MNIST, 500, 1));
+        EvalJob.run(
+            sc, new EvalJob.Request(spec, out.toString(), classifier, FASHION_MNIST, 500, 1));
     assertEquals(drawn.samples(), read.samples());
     assertEquals(drawn.fd(), read.fd(), 1e-9 * drawn.fd());
   }

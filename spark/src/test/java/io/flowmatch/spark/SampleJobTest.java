@@ -34,18 +34,41 @@ class SampleJobTest {
     sc.stop();
   }
 
-  static SampleSpec spec(String model, String solver, SolverSettings settings, long n, int batch, int shardBatches) {
+  static SampleSpec spec(
+      String model, String solver, SolverSettings settings, long n, int batch, int shardBatches) {
     return SampleSpec.of(
-        SparkTesting.model(model).toString(), null, solver, settings, n, 11, batch,
-        FieldOptions.AUTO_BATCH, 1, shardBatches);
+        SparkTesting.model(model).toString(),
+        null,
+        solver,
+        settings,
+        n,
+        11,
+        batch,
+        FieldOptions.AUTO_BATCH,
+        1,
+        shardBatches);
   }
 
   /** flowmatch sample --save-npy with the same request, on one machine. */
   private Path single(String model, String solverArgs, long n, int batch) throws Exception {
     Path npy = tmp.resolve("single-" + model + "-" + solverArgs.replace(' ', '_') + ".npy");
-    List<String> args = new java.util.ArrayList<>(List.of(
-        "sample", "--model", SparkTesting.model(model).toString(), "--n", "" + n, "--seed", "11",
-        "--batch", "" + batch, "--threads", "1", "--quiet", "--save-npy", npy.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "sample",
+                "--model",
+                SparkTesting.model(model).toString(),
+                "--n",
+                "" + n,
+                "--seed",
+                "11",
+                "--batch",
+                "" + batch,
+                "--threads",
+                "1",
+                "--quiet",
+                "--save-npy",
+                npy.toString()));
     args.addAll(List.of(solverArgs.split(" ")));
     SparkTesting.cli(args.toArray(String[]::new));
     return npy;
@@ -59,12 +82,14 @@ class SampleJobTest {
     for (int shardBatches : new int[] {1, 3, 16}) {
       Path out = tmp.resolve("heun-" + shardBatches);
       SampleJob.Result r =
-          SampleJob.run(sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(8), n, 64, shardBatches), out);
+          SampleJob.run(
+              sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(8), n, 64, shardBatches), out);
       assertEquals((16 + shardBatches - 1) / shardBatches, r.manifest().shards().size());
       assertEquals(16.0, r.meanNfe(), 0);
       Path merged = tmp.resolve("merged-" + shardBatches + ".npy");
       ShardFiles.merge(out, merged);
-      assertArrayEquals(expected, Files.readAllBytes(merged), "shards of " + shardBatches + " batches");
+      assertArrayEquals(
+          expected, Files.readAllBytes(merged), "shards of " + shardBatches + " batches");
     }
   }
 
@@ -72,9 +97,11 @@ class SampleJobTest {
   void wholeBatchAdaptiveSolverStaysIdenticalBecauseShardsAreWholeBatches() throws Exception {
     // dopri5 shares one step size across a batch: a shard that cut a batch would change samples
     long n = 300;
-    byte[] expected = Files.readAllBytes(single("gmm8.onnx", "--solver dopri5 --rtol 1e-4 --atol 1e-4", n, 32));
+    byte[] expected =
+        Files.readAllBytes(single("gmm8.onnx", "--solver dopri5 --rtol 1e-4 --atol 1e-4", n, 32));
     Path out = tmp.resolve("dopri5");
-    SampleJob.run(sc, spec("gmm8.onnx", "dopri5", SolverSettings.adaptive(1e-4, 1e-4), n, 32, 2), out);
+    SampleJob.run(
+        sc, spec("gmm8.onnx", "dopri5", SolverSettings.adaptive(1e-4, 1e-4), n, 32, 2), out);
     Path merged = tmp.resolve("dopri5.npy");
     ShardFiles.merge(out, merged);
     assertArrayEquals(expected, Files.readAllBytes(merged));
@@ -101,22 +128,30 @@ class SampleJobTest {
     Path merged = tmp.resolve("retried.npy");
     ShardFiles.merge(out, merged);
     assertArrayEquals(expected, Files.readAllBytes(merged));
-    assertEquals(List.of(), ShardFiles.leftovers(out), "no temporary file of the failed attempt is left");
+    assertEquals(
+        List.of(), ShardFiles.leftovers(out), "no temporary file of the failed attempt is left");
   }
 
   @Test
   void badRequestsFailFastAndLeaveNothing() throws Exception {
     Path out = tmp.resolve("bad");
     FlowmatchException e =
-        assertThrows(FlowmatchException.class,
-            () -> SampleJob.run(sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(4), 0, 64, 1), out));
+        assertThrows(
+            FlowmatchException.class,
+            () ->
+                SampleJob.run(
+                    sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(4), 0, 64, 1), out));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals("--n must be a positive integer, got 0", e.getMessage());
     assertFalse(Files.exists(out));
     Files.createDirectories(out);
     Files.writeString(out.resolve("other.txt"), "x");
-    e = assertThrows(FlowmatchException.class,
-        () -> SampleJob.run(sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(4), 10, 64, 1), out));
+    e =
+        assertThrows(
+            FlowmatchException.class,
+            () ->
+                SampleJob.run(
+                    sc, spec("gmm8.onnx", "heun", SolverSettings.fixed(4), 10, 64, 1), out));
     assertTrue(e.getMessage().contains("is not empty"), e.getMessage());
   }
 }

@@ -25,22 +25,64 @@ class SparkCliTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         SparkMain.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void sparkSampleMergedEqualsSampleByteForByte() throws Exception {
     String model = SparkTesting.model("checkerboard-mlp.onnx").toString();
     Path single = tmp.resolve("single.npy");
-    SparkTesting.cli("sample", "--model", model, "--n", "3000", "--seed", "4", "--solver", "midpoint", "--steps", "6",
-        "--threads", "1", "--quiet", "--save-npy", single.toString());
+    SparkTesting.cli(
+        "sample",
+        "--model",
+        model,
+        "--n",
+        "3000",
+        "--seed",
+        "4",
+        "--solver",
+        "midpoint",
+        "--steps",
+        "6",
+        "--threads",
+        "1",
+        "--quiet",
+        "--save-npy",
+        single.toString());
     Path merged = tmp.resolve("merged.npy");
-    Run r = spark("sample", "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--model", model, "--n", "3000",
-        "--seed", "4", "--solver", "midpoint", "--steps", "6", "--threads", "1", "--out", tmp.resolve("out").toString(),
-        "--merge", merged.toString());
+    Run r =
+        spark(
+            "sample",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--model",
+            model,
+            "--n",
+            "3000",
+            "--seed",
+            "4",
+            "--solver",
+            "midpoint",
+            "--steps",
+            "6",
+            "--threads",
+            "1",
+            "--out",
+            tmp.resolve("out").toString(),
+            "--merge",
+            merged.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().startsWith("sampled 3000 × [2] with midpoint (6 steps) on local[2]: 6 shards, NFE/sample 12.0"), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "sampled 3000 × [2] with midpoint (6 steps) on local[2]: 6 shards, NFE/sample 12.0"),
+        r.out());
     assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(merged));
     Manifest m = Manifest.read(tmp.resolve("out"));
     assertEquals(6, m.shards().size());
@@ -49,13 +91,34 @@ class SparkCliTest {
 
   @Test
   void usageErrorsAreOneLineWithExitCode2() {
-    Run r = spark("sample", "--master", "local[1]", "--model", SparkTesting.model("gmm8.onnx").toString(), "--n", "10",
-        "--solver", "heun", "--rtol", "1e-3", "--out", tmp.resolve("x").toString());
+    Run r =
+        spark(
+            "sample",
+            "--master",
+            "local[1]",
+            "--model",
+            SparkTesting.model("gmm8.onnx").toString(),
+            "--n",
+            "10",
+            "--solver",
+            "heun",
+            "--rtol",
+            "1e-3",
+            "--out",
+            tmp.resolve("x").toString());
     assertEquals(2, r.code());
-    assertEquals("flowmatch spark sample: --rtol is for adaptive solvers; heun takes --steps\n", r.err());
+    assertEquals(
+        "flowmatch spark sample: --rtol is for adaptive solvers; heun takes --steps\n", r.err());
     assertFalse(Files.exists(tmp.resolve("x")));
-    r = spark("sample", "--model", tmp.resolve("missing.onnx").toString(), "--out", tmp.resolve("y").toString());
+    r =
+        spark(
+            "sample",
+            "--model",
+            tmp.resolve("missing.onnx").toString(),
+            "--out",
+            tmp.resolve("y").toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("--model " + tmp.resolve("missing.onnx") + ": no such file"), r.err());
+    assertTrue(
+        r.err().contains("--model " + tmp.resolve("missing.onnx") + ": no such file"), r.err());
   }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
-/** Shared helpers of the Spark tests: models, a local context, the single-machine CLI as reference. */
+/**
+ * Shared helpers of the Spark tests: models, a local context, the single-machine CLI as reference.
+ */
 final class SparkTesting {
   private SparkTesting() {}
 

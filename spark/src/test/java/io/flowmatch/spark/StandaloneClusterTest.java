@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * byte-identical to single-machine {@code flowmatch sample}, every sample exactly once.
  */
 // Not in the default test run: it has not yet passed on this project's loaded 2-core machines (the
-// executors did not register within 600 s). Run it with: mvn -B test -pl spark -am -Dgroups=cluster -Dspark.test.excludedGroups=none
+// executors did not register within 600 s). Run it with: mvn -B test -pl spark -am -Dgroups=cluster
+// -Dspark.test.excludedGroups=none
 @Tag("cluster")
 class StandaloneClusterTest {
   @TempDir Path tmp;
@@ -41,8 +42,25 @@ class StandaloneClusterTest {
     long n = 2048;
     String model = SparkTesting.model("gmm8.onnx").toString();
     Path single = tmp.resolve("single.npy");
-    SparkTesting.cli("sample", "--model", model, "--n", "" + n, "--seed", "21", "--solver", "rk4", "--steps", "5",
-        "--batch", "128", "--threads", "1", "--quiet", "--save-npy", single.toString());
+    SparkTesting.cli(
+        "sample",
+        "--model",
+        model,
+        "--n",
+        "" + n,
+        "--seed",
+        "21",
+        "--solver",
+        "rk4",
+        "--steps",
+        "5",
+        "--batch",
+        "128",
+        "--threads",
+        "1",
+        "--quiet",
+        "--save-npy",
+        single.toString());
 
     String classPath = classPath();
     Path home = sparkHome(classPath);
@@ -50,15 +68,41 @@ class StandaloneClusterTest {
     JavaSparkContext sc = null;
     try {
       int masterPort = freePort();
-      processes.add(start("master", home, classPath, "org.apache.spark.deploy.master.Master",
-          "--host", "127.0.0.1", "--port", "" + masterPort, "--webui-port", "" + freePort()));
+      processes.add(
+          start(
+              "master",
+              home,
+              classPath,
+              "org.apache.spark.deploy.master.Master",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              "" + masterPort,
+              "--webui-port",
+              "" + freePort()));
       waitForPort(masterPort, processes.get(0));
       String master = "spark://127.0.0.1:" + masterPort;
       for (int w = 1; w <= 2; w++) {
         Path work = Files.createDirectories(tmp.resolve("worker" + w));
-        processes.add(start("worker" + w, home, classPath, "org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1", "--port", "" + freePort(), "--webui-port", "" + freePort(),
-            "--cores", "1", "--memory", "768m", "--work-dir", work.toString(), master));
+        processes.add(
+            start(
+                "worker" + w,
+                home,
+                classPath,
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "" + freePort(),
+                "--webui-port",
+                "" + freePort(),
+                "--cores",
+                "1",
+                "--memory",
+                "768m",
+                "--work-dir",
+                work.toString(),
+                master));
       }
       Path markers = Files.createDirectories(tmp.resolve("markers"));
       SparkConf conf =
@@ -71,23 +115,44 @@ class StandaloneClusterTest {
               .set("spark.executor.memory", "512m")
               .set("spark.executor.cores", "1")
               .set("spark.executor.extraClassPath", ourClasses())
-              .set("spark.executor.extraJavaOptions",
-                  "-D" + FaultInjection.MARKER_DIR + "=" + markers + " -D" + FaultInjection.SHARD + "=3 -D"
-                      + FaultInjection.MODE + "=halt");
+              .set(
+                  "spark.executor.extraJavaOptions",
+                  "-D"
+                      + FaultInjection.MARKER_DIR
+                      + "="
+                      + markers
+                      + " -D"
+                      + FaultInjection.SHARD
+                      + "=3 -D"
+                      + FaultInjection.MODE
+                      + "=halt");
       sc = new JavaSparkContext(conf);
       waitForExecutors(sc, 2);
       Path out = tmp.resolve("samples");
       SampleSpec spec =
-          SampleSpec.of(model, null, "rk4", SolverSettings.fixed(5), n, 21, 128, FieldOptions.AUTO_BATCH, 0, 2);
+          SampleSpec.of(
+              model,
+              null,
+              "rk4",
+              SolverSettings.fixed(5),
+              n,
+              21,
+              128,
+              FieldOptions.AUTO_BATCH,
+              0,
+              2);
       SampleJob.Result r = SampleJob.run(sc, spec, out);
 
       assertTrue(Files.exists(markers.resolve("failed-3")), "an executor was killed in shard 3");
       assertEquals(8, r.shards().size());
       ShardResult retried = r.shards().get(3);
       assertTrue(retried.attempt() >= 1, "shard 3 was retried: " + retried);
-      Set<String> executors = r.shards().stream().map(ShardResult::executor).collect(Collectors.toSet());
+      Set<String> executors =
+          r.shards().stream().map(ShardResult::executor).collect(Collectors.toSet());
       assertTrue(executors.size() >= 2, "shards ran on several executors: " + executors);
-      assertTrue(r.shards().stream().allMatch(s -> s.threads() == 1), "one intra-op thread per 1-core executor");
+      assertTrue(
+          r.shards().stream().allMatch(s -> s.threads() == 1),
+          "one intra-op thread per 1-core executor");
       assertEquals(List.of(), ShardFiles.leftovers(out));
       Path merged = tmp.resolve("merged.npy");
       ShardFiles.merge(out, merged);
@@ -106,10 +171,15 @@ class StandaloneClusterTest {
     }
   }
 
-  /** The test class path: Spark, ONNX Runtime and our classes (surefire hides it in a manifest jar). */
+  /**
+   * The test class path: Spark, ONNX Runtime and our classes (surefire hides it in a manifest jar).
+   */
   private static String classPath() throws IOException {
     Path target = Path.of("target").toAbsolutePath();
-    return target.resolve("test-classes") + ":" + target.resolve("classes") + ":"
+    return target.resolve("test-classes")
+        + ":"
+        + target.resolve("classes")
+        + ":"
         + Files.readString(target.resolve("test-classpath.txt")).trim();
   }
 
@@ -136,14 +206,17 @@ class StandaloneClusterTest {
     return jars.getParent();
   }
 
-  private Process start(String name, Path home, String classPath, String main, String... args) throws IOException {
+  private Process start(String name, Path home, String classPath, String main, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // the module flags this JVM got from the build (Spark's JavaModuleOptions); the cluster's own
     // processes keep Spark's INFO log, which the failure message shows
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Djdk.reflect")
+      if (a.startsWith("--add-")
+          || a.startsWith("-XX:+IgnoreUnrecognized")
+          || a.startsWith("-Djdk.reflect")
           || a.startsWith("-Dio.netty")) {
         command.add(a);
       }
@@ -169,7 +242,8 @@ class StandaloneClusterTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new AssertionError("the master exited: " + Files.readString(tmp.resolve("master.log")));
+        throw new AssertionError(
+            "the master exited: " + Files.readString(tmp.resolve("master.log")));
       }
       try (Socket s = new Socket("127.0.0.1", port)) {
         return;
@@ -177,22 +251,33 @@ class StandaloneClusterTest {
         Thread.sleep(200);
       }
     }
-    throw new AssertionError("the master did not open port " + port + ": " + Files.readString(tmp.resolve("master.log")));
+    throw new AssertionError(
+        "the master did not open port "
+            + port
+            + ": "
+            + Files.readString(tmp.resolve("master.log")));
   }
 
   private void waitForExecutors(JavaSparkContext sc, int count) throws Exception {
-    // generous: on a loaded 2-core machine a JVM with Spark on its class path starts in seconds to minutes
+    // generous: on a loaded 2-core machine a JVM with Spark on its class path starts in seconds to
+    // minutes
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (sc.sc().statusTracker().getExecutorInfos().length < count + 1) {
       if (System.nanoTime() > deadline) {
         StringBuilder logs = new StringBuilder();
         for (String name : new String[] {"master.log", "worker1.log", "worker2.log"}) {
-          logs.append("\n== ").append(name).append('\n').append(Files.readString(tmp.resolve(name)));
+          logs.append("\n== ")
+              .append(name)
+              .append('\n')
+              .append(Files.readString(tmp.resolve(name)));
         }
         try (var files = Files.walk(tmp)) {
           for (Path p : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
             String text = Files.readString(p);
-            logs.append("\n== ").append(p).append('\n').append(text, Math.max(0, text.length() - 4000), text.length());
+            logs.append("\n== ")
+                .append(p)
+                .append('\n')
+                .append(text, Math.max(0, text.length() - 4000), text.length());
           }
         }
         throw new AssertionError("executors did not register within 600 s:" + logs);

@@ -53,97 +53,156 @@ import picocli.CommandLine.Spec;
       "(--memory-model)."
     })
 public final class BenchCommand implements Callable<Integer> {
-  /** Set by the launcher: the JVM options it gives the sampling commands (the memory check's default). */
+  /**
+   * Set by the launcher: the JVM options it gives the sampling commands (the memory check's
+   * default).
+   */
   static final String SAMPLING_JAVA_OPTS_PROPERTY = "flowmatch.sampling-java-opts";
+
   static final String DEFAULT_BATCHES = "1,16,64,256,1024";
   static final String DEFAULT_SOLVERS = "euler:10,euler:20,heun:10,heun:20,dopri5";
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--models", paramLabel = "M", split = ",",
+  @Option(
+      names = "--models",
+      paramLabel = "M",
+      split = ",",
       description = "ONNX models (default: every models/*.onnx in the flowmatch folder)")
   List<Path> models;
 
-  @Option(names = "--batches", paramLabel = "B,...", defaultValue = DEFAULT_BATCHES,
+  @Option(
+      names = "--batches",
+      paramLabel = "B,...",
+      defaultValue = DEFAULT_BATCHES,
       description = "batch sizes (default ${DEFAULT-VALUE})")
   String batches;
 
-  @Option(names = "--solvers", paramLabel = "S,...", defaultValue = DEFAULT_SOLVERS,
+  @Option(
+      names = "--solvers",
+      paramLabel = "S,...",
+      defaultValue = DEFAULT_SOLVERS,
       description = "NAME:STEPS or adaptive NAME[:TOL] (default ${DEFAULT-VALUE})")
   String solvers;
 
-  @Option(names = "--threads", paramLabel = "T,...", defaultValue = "1,2",
+  @Option(
+      names = "--threads",
+      paramLabel = "T,...",
+      defaultValue = "1,2",
       description = "intra-op thread counts, side by side (default ${DEFAULT-VALUE})")
   String threads;
 
-  @Option(names = "--providers", paramLabel = "P,...", defaultValue = "cpu",
-      description = "cpu, cuda, tensorrt; a GPU provider that falls back is skipped (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--providers",
+      paramLabel = "P,...",
+      defaultValue = "cpu",
+      description =
+          "cpu, cuda, tensorrt; a GPU provider that falls back is skipped (default ${DEFAULT-VALUE})")
   String providers;
 
-  @Option(names = "--optimizations", paramLabel = "O,...", defaultValue = "all",
-      description = "ONNX Runtime graph optimisation levels, side by side: all, extended, basic, none (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--optimizations",
+      paramLabel = "O,...",
+      defaultValue = "all",
+      description =
+          "ONNX Runtime graph optimisation levels, side by side: all, extended, basic, none (default ${DEFAULT-VALUE})")
   String optimizations;
 
-  @Option(names = "--repeats", paramLabel = "R", defaultValue = "5",
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      defaultValue = "5",
       description = "timed solves per cell; medians are reported (default ${DEFAULT-VALUE})")
   int repeats;
 
   @Option(names = "--csv", paramLabel = "FILE", description = "also write the table as CSV")
   Path csv;
 
-  @Option(names = "--skip-peak", description = "do not measure the matmul peak (no efficiency column)")
+  @Option(
+      names = "--skip-peak",
+      description = "do not measure the matmul peak (no efficiency column)")
   boolean skipPeak;
 
-  @Option(names = "--skip-grid", description = "only the other parts (peak, --profile, --djl-run, --memory-model)")
+  @Option(
+      names = "--skip-grid",
+      description = "only the other parts (peak, --profile, --djl-run, --memory-model)")
   boolean skipGrid;
 
-  @Option(names = "--profile",
-      description = "also print where each model call's time goes: ONNX Runtime's profiler, kernel time per op type,"
-          + " per model and batch, at the first --threads value (float32 models)")
+  @Option(
+      names = "--profile",
+      description =
+          "also print where each model call's time goes: ONNX Runtime's profiler, kernel time per op type,"
+              + " per model and batch, at the first --threads value (float32 models)")
   boolean profile;
 
-  @Option(names = "--djl-run", paramLabel = "DIR",
+  @Option(
+      names = "--djl-run",
+      paramLabel = "DIR",
       description = "run folder: ONNX Runtime vs DJL forward, same EMA weights, Euler")
   Path djlRun;
 
-  @Option(names = "--djl-batch", paramLabel = "B", defaultValue = "256", description = "batch of the DJL comparison (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--djl-batch",
+      paramLabel = "B",
+      defaultValue = "256",
+      description = "batch of the DJL comparison (default ${DEFAULT-VALUE})")
   int djlBatch;
 
-  @Option(names = "--djl-steps", paramLabel = "K", defaultValue = "20", description = "Euler steps of the DJL comparison (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--djl-steps",
+      paramLabel = "K",
+      defaultValue = "20",
+      description = "Euler steps of the DJL comparison (default ${DEFAULT-VALUE})")
   int djlSteps;
 
-  @Option(names = "--memory-model", paramLabel = "M",
-      description = "model for the memory check: 'flowmatch sample --save-npy' at each --memory-n, one process each")
+  @Option(
+      names = "--memory-model",
+      paramLabel = "M",
+      description =
+          "model for the memory check: 'flowmatch sample --save-npy' at each --memory-n, one process each")
   Path memoryModel;
 
-  @Option(names = "--memory-n", paramLabel = "N,...", defaultValue = "1000,100000",
+  @Option(
+      names = "--memory-n",
+      paramLabel = "N,...",
+      defaultValue = "1000,100000",
       description = "sample counts of the memory check (default ${DEFAULT-VALUE})")
   String memoryN;
 
-  @Option(names = "--memory-solver", paramLabel = "S",
-      description = "solver of the memory check's runs, NAME:STEPS, e.g. euler:2 for a slow model (default: sample's own)")
+  @Option(
+      names = "--memory-solver",
+      paramLabel = "S",
+      description =
+          "solver of the memory check's runs, NAME:STEPS, e.g. euler:2 for a slow model (default: sample's own)")
   String memorySolver;
 
-  @Option(names = "--memory-java-opts", paramLabel = "OPTS",
-      description = "JVM options of the memory check's processes, e.g. '-XX:+UseG1GC' (default: what the launcher gives"
-          + " 'flowmatch sample', with $FLOWMATCH_JAVA_OPTS)")
+  @Option(
+      names = "--memory-java-opts",
+      paramLabel = "OPTS",
+      description =
+          "JVM options of the memory check's processes, e.g. '-XX:+UseG1GC' (default: what the launcher gives"
+              + " 'flowmatch sample', with $FLOWMATCH_JAVA_OPTS)")
   String memoryJavaOpts;
 
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
-  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
+  @Option(
+      names = "--quiet",
+      description = "No progress on stderr (the results still print on stdout).")
   boolean quiet;
 
   @Option(
       names = "--progress",
-      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-          + " terminal, a plain line every 10 s otherwise).")
+      description =
+          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+              + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
 
   /** The progress of one part of the bench on stderr. */
   private Progress progress(String part, long total, String unit) {
-    return Progress.open(spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+    return Progress.open(
+        spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
   }
 
   @Override
@@ -155,9 +214,11 @@ public final class BenchCommand implements Callable<Integer> {
       io.flowmatch.inference.runtime.ThreadCount.check("--threads", t);
     }
     int[] memoryCounts = positives("--memory-n", memoryN, 1);
-    SolverSpec memorySolverSpec = memorySolver == null ? null : SolverSpec.parse("--memory-solver", memorySolver);
+    SolverSpec memorySolverSpec =
+        memorySolver == null ? null : SolverSpec.parse("--memory-solver", memorySolver);
     if (memorySolverSpec != null && memorySolverSpec.adaptive()) {
-      throw new UsageException("--memory-solver takes a fixed-step NAME:STEPS, got '" + memorySolver + "'");
+      throw new UsageException(
+          "--memory-solver takes a fixed-step NAME:STEPS, got '" + memorySolver + "'");
     }
     List<SolverSpec> solverList = new ArrayList<>();
     for (String s : solvers.split(",", -1)) {
@@ -166,16 +227,22 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> providerList = new ArrayList<>();
     for (String p : providers.split(",", -1)) {
       if (!FieldOptions.PROVIDERS.contains(p.trim())) {
-        throw new UsageException("--providers: unknown provider '" + p.trim() + "', expected one of: "
-            + String.join(", ", FieldOptions.PROVIDERS));
+        throw new UsageException(
+            "--providers: unknown provider '"
+                + p.trim()
+                + "', expected one of: "
+                + String.join(", ", FieldOptions.PROVIDERS));
       }
       providerList.add(p.trim());
     }
     List<String> optimizationList = new ArrayList<>();
     for (String o : optimizations.split(",", -1)) {
       if (!FieldOptions.OPTIMIZATIONS.contains(o.trim())) {
-        throw new UsageException("--optimizations: unknown level '" + o.trim() + "', expected one of: "
-            + String.join(", ", FieldOptions.OPTIMIZATIONS));
+        throw new UsageException(
+            "--optimizations: unknown level '"
+                + o.trim()
+                + "', expected one of: "
+                + String.join(", ", FieldOptions.OPTIMIZATIONS));
       }
       optimizationList.add(o.trim());
     }
@@ -183,8 +250,11 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--repeats must be a positive integer, got " + repeats);
     }
     if (djlBatch < 1 || djlSteps < 1) {
-      throw new UsageException("--djl-batch and --djl-steps must be positive integers, got "
-          + djlBatch + " and " + djlSteps);
+      throw new UsageException(
+          "--djl-batch and --djl-steps must be positive integers, got "
+              + djlBatch
+              + " and "
+              + djlSteps);
     }
     if (djlRun != null && !Files.isDirectory(djlRun)) {
       throw new UsageException("--djl-run " + djlRun + " is not a folder");
@@ -197,21 +267,32 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<Path> modelList = skipGrid && !profile ? List.of() : modelsToRun();
 
-    out.printf(Locale.ROOT, "bench: %s, %d cores visible to the JVM, load average %s%n",
-        MachineInfo.cpuModel(), Runtime.getRuntime().availableProcessors(), MachineInfo.loadAverage());
+    out.printf(
+        Locale.ROOT,
+        "bench: %s, %d cores visible to the JVM, load average %s%n",
+        MachineInfo.cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        MachineInfo.loadAverage());
     if (!skipPeak) {
       for (int t : threadList) {
         try {
           MatmulPeak.Result r = MatmulPeak.measure(t, 9);
-          out.printf(Locale.ROOT,
+          out.printf(
+              Locale.ROOT,
               "matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (8 × 256×1024·1024×1024 fp32 through"
                   + " ONNX Runtime, 9 runs; the grid re-measures it in every round)%n",
-              t, r.gflops(), r.bestGflops());
+              t,
+              r.gflops(),
+              r.bestGflops());
           MatmulPeak.Result q = MatmulPeak.measureInt8(t, 9);
-          out.printf(Locale.ROOT,
+          out.printf(
+              Locale.ROOT,
               "int8 matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (same chain as"
                   + " com.microsoft:DynamicQuantizeMatMul, uint8 activations × int8 weights): %.2fx fp32%n",
-              t, q.gflops(), q.bestGflops(), q.gflops() / r.gflops());
+              t,
+              q.gflops(),
+              q.bestGflops(),
+              q.gflops() / r.gflops());
         } catch (OrtException e) {
           throw new FailureException("cannot measure the matmul peak: " + e.getMessage(), e);
         }
@@ -231,14 +312,24 @@ public final class BenchCommand implements Callable<Integer> {
     if (memoryModel != null) {
       runMemory(out, memoryCounts, memorySolverSpec);
     }
-    out.printf(Locale.ROOT, "peak resident memory of this bench process (VmHWM): %.1f MiB; load average now %s%n",
-        MachineInfo.peakResidentKib() / 1024.0, MachineInfo.loadAverage());
+    out.printf(
+        Locale.ROOT,
+        "peak resident memory of this bench process (VmHWM): %.1f MiB; load average now %s%n",
+        MachineInfo.peakResidentKib() / 1024.0,
+        MachineInfo.loadAverage());
     out.flush();
     return 0;
   }
 
-  private void runGrid(PrintWriter out, List<Path> modelList, int[] batchList, List<SolverSpec> solverList,
-      int[] threadList, List<String> providerList, List<String> optimizationList) throws IOException {
+  private void runGrid(
+      PrintWriter out,
+      List<Path> modelList,
+      int[] batchList,
+      List<SolverSpec> solverList,
+      int[] threadList,
+      List<String> providerList,
+      List<String> optimizationList)
+      throws IOException {
     int maxBatch = Arrays.stream(batchList).max().orElse(1);
     List<SamplingGrid.Target> targets = new ArrayList<>();
     Map<Integer, MatmulPeak.Probe> probes = new LinkedHashMap<>();
@@ -247,8 +338,16 @@ public final class BenchCommand implements Callable<Integer> {
         for (String provider : providerList) {
           for (String level : optimizationList) {
             for (int t : threadList) {
-              SamplingGrid.Target target = openTarget(out, model, provider, level, t, maxBatch,
-                  optimizationList.size() > 1, probes);
+              SamplingGrid.Target target =
+                  openTarget(
+                      out,
+                      model,
+                      provider,
+                      level,
+                      t,
+                      maxBatch,
+                      optimizationList.size() > 1,
+                      probes);
               if (target != null) {
                 targets.add(target);
               }
@@ -260,8 +359,14 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("bench: no model runs on the requested providers; nothing to measure");
         return;
       }
-      out.printf(Locale.ROOT, "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
-          + " after one warm-up, interleaved; medians%n", targets.size(), solverList.size(), batchList.length, repeats);
+      out.printf(
+          Locale.ROOT,
+          "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
+              + " after one warm-up, interleaved; medians%n",
+          targets.size(),
+          solverList.size(),
+          batchList.length,
+          repeats);
       out.flush();
       List<SamplingGrid.Row> rows;
       long solves = (long) batchList.length * targets.size() * solverList.size() * (repeats + 1);
@@ -289,18 +394,42 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Opens one field of the grid, or returns null (after a line saying why) when its provider fell back. */
-  private SamplingGrid.Target openTarget(PrintWriter out, Path model, String provider, String level, int threads,
-      int maxBatch, boolean nameLevel, Map<Integer, MatmulPeak.Probe> probes) {
+  /**
+   * Opens one field of the grid, or returns null (after a line saying why) when its provider fell
+   * back.
+   */
+  private SamplingGrid.Target openTarget(
+      PrintWriter out,
+      Path model,
+      String provider,
+      String level,
+      int threads,
+      int maxBatch,
+      boolean nameLevel,
+      Map<Integer, MatmulPeak.Probe> probes) {
     List<String> warnings = new ArrayList<>();
-    FieldOptions options = FieldOptions.defaults().withProvider(provider).withThreads(threads)
-        .withOptimization(level).withMaxBatch(maxBatch).withWarnings(warnings::add);
+    FieldOptions options =
+        FieldOptions.defaults()
+            .withProvider(provider)
+            .withThreads(threads)
+            .withOptimization(level)
+            .withMaxBatch(maxBatch)
+            .withWarnings(warnings::add);
     OnnxVelocityField field = OnnxVelocityField.open(model, options);
     if (!field.providerUsed().equals(provider)) {
       field.close();
-      out.println("skip: " + model.getFileName() + " on " + provider + ", " + threads
-          + " thread(s): the provider is not available here and fell back to " + field.providerUsed()
-          + (warnings.isEmpty() ? "" : " (" + warnings.get(0).replaceFirst("^warning: ", "") + ")"));
+      out.println(
+          "skip: "
+              + model.getFileName()
+              + " on "
+              + provider
+              + ", "
+              + threads
+              + " thread(s): the provider is not available here and fell back to "
+              + field.providerUsed()
+              + (warnings.isEmpty()
+                  ? ""
+                  : " (" + warnings.get(0).replaceFirst("^warning: ", "") + ")"));
       return null;
     }
     MatmulPeak.Probe probe = null;
@@ -338,22 +467,48 @@ public final class BenchCommand implements Callable<Integer> {
       }
       throw new UsageException("--djl-run: " + e.getMessage());
     }
-    out.printf(Locale.ROOT, "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"
-        + " %d interleaved solves each, medians:%n", djlRun, djlSteps, djlBatch, repeats);
-    out.printf(Locale.ROOT, "%7s %10s %14s %14s %12s %12s %9s %12s%n", "threads", "call batch",
-        "ORT samples/s", "DJL samples/s", "ORT ms/call", "DJL ms/call", "ORT/DJL", "max|ORT-DJL|");
+    out.printf(
+        Locale.ROOT,
+        "ONNX Runtime vs DJL (PyTorch) forward, same EMA weights of %s, Euler %d steps, batch %d,"
+            + " %d interleaved solves each, medians:%n",
+        djlRun,
+        djlSteps,
+        djlBatch,
+        repeats);
+    out.printf(
+        Locale.ROOT,
+        "%7s %10s %14s %14s %12s %12s %9s %12s%n",
+        "threads",
+        "call batch",
+        "ORT samples/s",
+        "DJL samples/s",
+        "ORT ms/call",
+        "DJL ms/call",
+        "ORT/DJL",
+        "max|ORT-DJL|");
     for (OrtVsDjl.Result r : results) {
-      out.printf(Locale.ROOT, "%7d %10d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n", r.threads(), r.callBatch(),
-          r.ortSamplesPerSecond(), r.djlSamplesPerSecond(), r.ortMsPerCall(), r.djlMsPerCall(), r.ratio(),
+      out.printf(
+          Locale.ROOT,
+          "%7d %10d %14.1f %14.1f %12.3f %12.3f %8.2fx %12.2e%n",
+          r.threads(),
+          r.callBatch(),
+          r.ortSamplesPerSecond(),
+          r.djlSamplesPerSecond(),
+          r.ortMsPerCall(),
+          r.djlMsPerCall(),
+          r.ratio(),
           r.maxAbsDifference());
     }
-    out.printf(Locale.ROOT, "load average after the DJL comparison: %s%n", MachineInfo.loadAverage());
+    out.printf(
+        Locale.ROOT, "load average after the DJL comparison: %s%n", MachineInfo.loadAverage());
     out.flush();
   }
 
-  private void runProfile(PrintWriter out, List<Path> modelList, int[] batchList, int threads) throws IOException {
+  private void runProfile(PrintWriter out, List<Path> modelList, int[] batchList, int threads)
+      throws IOException {
     long done = 0;
-    try (Progress bar = progress("profile", (long) modelList.size() * batchList.length, "profiles")) {
+    try (Progress bar =
+        progress("profile", (long) modelList.size() * batchList.length, "profiles")) {
       for (Path model : modelList) {
         for (int batch : batchList) {
           List<OpProfile.Row> rows;
@@ -367,12 +522,30 @@ public final class BenchCommand implements Callable<Integer> {
             throw new FailureException("profile of " + model + " failed: " + e.getMessage(), e);
           }
           double total = rows.stream().mapToDouble(OpProfile.Row::msPerCall).sum();
-          out.printf(Locale.ROOT, "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
-              model.getFileName(), batch, threads, repeats, total);
-          out.printf(Locale.ROOT, "  %-24s %6s %10s %7s%n", "op (after ORT's fusions)", "nodes", "ms/call", "share");
+          out.printf(
+              Locale.ROOT,
+              "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
+              model.getFileName(),
+              batch,
+              threads,
+              repeats,
+              total);
+          out.printf(
+              Locale.ROOT,
+              "  %-24s %6s %10s %7s%n",
+              "op (after ORT's fusions)",
+              "nodes",
+              "ms/call",
+              "share");
           for (OpProfile.Row r : rows) {
             if (r.share() >= 0.001) {
-              out.printf(Locale.ROOT, "  %-24s %6d %10.3f %6.1f%%%n", r.opType(), r.nodes(), r.msPerCall(), 100 * r.share());
+              out.printf(
+                  Locale.ROOT,
+                  "  %-24s %6d %10.3f %6.1f%%%n",
+                  r.opType(),
+                  r.nodes(),
+                  r.msPerCall(),
+                  100 * r.share());
             }
           }
           out.flush();
@@ -395,9 +568,14 @@ public final class BenchCommand implements Callable<Integer> {
     String opts = memoryJvmOptions();
     List<String> jvm = opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
     List<String> solverArgs =
-        solver == null ? List.of() : List.of("--solver", solver.name(), "--steps", Integer.toString(solver.steps()));
-    out.printf(Locale.ROOT, "peak memory of 'flowmatch sample --model %s%s --save-npy', one fresh JVM per run%s:%n",
-        memoryModel, solver == null ? "" : " " + String.join(" ", solverArgs),
+        solver == null
+            ? List.of()
+            : List.of("--solver", solver.name(), "--steps", Integer.toString(solver.steps()));
+    out.printf(
+        Locale.ROOT,
+        "peak memory of 'flowmatch sample --model %s%s --save-npy', one fresh JVM per run%s:%n",
+        memoryModel,
+        solver == null ? "" : " " + String.join(" ", solverArgs),
         jvm.isEmpty() ? " (JVM defaults)" : " (JVM options " + String.join(" ", jvm) + ")");
     long first = -1;
     try (Progress bar = progress("memory", counts.length, "runs")) {
@@ -407,8 +585,18 @@ public final class BenchCommand implements Callable<Integer> {
         Path npy = dir.resolve("samples-" + n + ".npy");
         MemoryProbe.Result r;
         try {
-          List<String> args = new ArrayList<>(List.of("sample", "--model", memoryModel.toString(), "--n",
-              Integer.toString(n), "--save-npy", npy.toString(), "--threads", "1"));
+          List<String> args =
+              new ArrayList<>(
+                  List.of(
+                      "sample",
+                      "--model",
+                      memoryModel.toString(),
+                      "--n",
+                      Integer.toString(n),
+                      "--save-npy",
+                      npy.toString(),
+                      "--threads",
+                      "1"));
           args.addAll(solverArgs);
           r = MemoryProbe.measure(jvm, args.toArray(String[]::new));
         } catch (InterruptedException e) {
@@ -416,12 +604,22 @@ public final class BenchCommand implements Callable<Integer> {
           throw new FailureException("memory check interrupted");
         }
         if (r.exitCode() != 0 || r.peakKib() < 0) {
-          throw new FailureException("memory check: 'sample --n " + n + "' failed (exit " + r.exitCode() + "): "
-              + r.lastOutputLine());
+          throw new FailureException(
+              "memory check: 'sample --n "
+                  + n
+                  + "' failed (exit "
+                  + r.exitCode()
+                  + "): "
+                  + r.lastOutputLine());
         }
         first = first < 0 ? r.peakKib() : first;
-        out.printf(Locale.ROOT, "  --n %-8d VmHWM %8.1f MiB (%+.1f%% vs the first)  %s%n", n, r.peakKib() / 1024.0,
-            100.0 * (r.peakKib() - first) / first, r.summaryLine());
+        out.printf(
+            Locale.ROOT,
+            "  --n %-8d VmHWM %8.1f MiB (%+.1f%% vs the first)  %s%n",
+            n,
+            r.peakKib() / 1024.0,
+            100.0 * (r.peakKib() - first) / first,
+            r.summaryLine());
         Files.deleteIfExists(npy);
       }
     } finally {
@@ -444,7 +642,8 @@ public final class BenchCommand implements Callable<Integer> {
       return models;
     }
     String home = System.getProperty(io.flowmatch.inference.cli.ModelOptions.HOME_PROPERTY);
-    Path dir = Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath().resolve("models");
+    Path dir =
+        Path.of(home != null && !home.isBlank() ? home : "").toAbsolutePath().resolve("models");
     List<Path> found = new ArrayList<>();
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
@@ -478,7 +677,8 @@ public final class BenchCommand implements Callable<Integer> {
         v = min - 1;
       }
       if (v < min) {
-        throw new UsageException(option + " must be positive integers separated by commas, got '" + text + "'");
+        throw new UsageException(
+            option + " must be positive integers separated by commas, got '" + text + "'");
       }
       values[i] = v;
     }

@@ -35,18 +35,32 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--run", paramLabel = "DIR", required = true, description = "run folder written by 'flowmatch train'")
+  @Option(
+      names = "--run",
+      paramLabel = "DIR",
+      required = true,
+      description = "run folder written by 'flowmatch train'")
   Path run;
 
-  @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
-      description = "fp32, fp16 (float16 weights, float32 x/v), fp16-io (float16 x/v too) or int8 (int8 weights,"
-          + " activations quantised per call, float32 x/v); default fp32")
+  @Option(
+      names = "--precision",
+      paramLabel = "P",
+      defaultValue = "fp32",
+      description =
+          "fp32, fp16 (float16 weights, float32 x/v), fp16-io (float16 x/v too) or int8 (int8 weights,"
+              + " activations quantised per call, float32 x/v); default fp32")
   String precision;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "model file (default RUN/model-P.onnx)")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "model file (default RUN/model-P.onnx)")
   Path out;
 
-  @Option(names = "--weights", paramLabel = "W", defaultValue = "ema",
+  @Option(
+      names = "--weights",
+      paramLabel = "W",
+      defaultValue = "ema",
       description = "ema (default) or model (the raw, non-averaged weights)")
   String weights;
 

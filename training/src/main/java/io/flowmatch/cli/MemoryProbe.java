@@ -39,7 +39,8 @@ public final class MemoryProbe {
    *
    * @param jvmOptions extra JVM options for the child (e.g. {@code -Xmx1g}); may be empty
    */
-  public static Result measure(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+  public static Result measure(List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -53,7 +54,11 @@ public final class MemoryProbe {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(MemoryProbe.class.getName());
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(Path.of("").toAbsolutePath().toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .directory(Path.of("").toAbsolutePath().toFile())
+            .start();
     long peak = -1;
     String last = "";
     String summary = "";

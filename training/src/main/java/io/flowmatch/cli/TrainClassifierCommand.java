@@ -2,11 +2,11 @@ package io.flowmatch.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.classifier.ClassifierEvaluation;
 import io.flowmatch.training.classifier.ClassifierGraph;
 import io.flowmatch.training.classifier.ClassifierParity;
@@ -48,40 +48,72 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "5", description = "passes over the 60k training images (default 5)")
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      defaultValue = "5",
+      description = "passes over the 60k training images (default 5)")
   int epochs;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true, description = "model file, e.g. models/fashion-mnist-classifier.onnx")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      required = true,
+      description = "model file, e.g. models/fashion-mnist-classifier.onnx")
   Path out;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
   Path dataDir;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "images per step (default 128)")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "128",
+      description = "images per step (default 128)")
   int batch;
 
-  @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-3", description = "peak AdamW learning rate, cosine decay (default 2e-3)")
+  @Option(
+      names = "--lr",
+      paramLabel = "LR",
+      defaultValue = "2e-3",
+      description = "peak AdamW learning rate, cosine decay (default 2e-3)")
   double lr;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "seed of weights, order and dropout (default 0)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "seed of weights, order and dropout (default 0)")
   long seed;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images only (quick runs)")
+  @Option(
+      names = "--train-limit",
+      paramLabel = "N",
+      description = "train on the first N training images only (quick runs)")
   Integer trainLimit;
 
-  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
-  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
+  @Option(
+      names = "--quiet",
+      description = "No progress on stderr (the results still print on stdout).")
   boolean quiet;
 
   @Option(
       names = "--progress",
-      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-          + " terminal, a plain line every 10 s otherwise).")
+      description =
+          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+              + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
 
   @Override
@@ -131,32 +163,59 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager()) {
       int stepsPerEpoch = (train.size() + batch - 1) / batch;
-      o.printf(Locale.ROOT, "train-classifier: %d training images, %d test images, %d %s of %d steps%n",
-          train.size(), test.size(), epochs, epochs == 1 ? "epoch" : "epochs", stepsPerEpoch);
+      o.printf(
+          Locale.ROOT,
+          "train-classifier: %d training images, %d test images, %d %s of %d steps%n",
+          train.size(),
+          test.size(),
+          epochs,
+          epochs == 1 ? "epoch" : "epochs",
+          stepsPerEpoch);
       o.flush();
       PrintWriter err = spec.commandLine().getErr();
       try (Progress bar =
-          Progress.open(err, "train-classifier", (long) epochs * stepsPerEpoch, "steps", quiet, progress)) {
-        ClassifierTraining.train(model, manager, train, config, e -> {
-          o.printf(Locale.ROOT, "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
-              e.epoch(), e.meanLoss(), 100 * e.trainAccuracy(), e.seconds());
-          o.flush();
-        }, steps -> bar.update(steps, "epoch " + (1 + (steps - 1) / stepsPerEpoch) + "/" + epochs));
+          Progress.open(
+              err, "train-classifier", (long) epochs * stepsPerEpoch, "steps", quiet, progress)) {
+        ClassifierTraining.train(
+            model,
+            manager,
+            train,
+            config,
+            e -> {
+              o.printf(
+                  Locale.ROOT,
+                  "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
+                  e.epoch(),
+                  e.meanLoss(),
+                  100 * e.trainAccuracy(),
+                  e.seconds());
+              o.flush();
+            },
+            steps ->
+                bar.update(steps, "epoch " + (1 + (steps - 1) / stepsPerEpoch) + "/" + epochs));
       }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
       ClassifierEvaluation.Accuracy acc = ClassifierEvaluation.accuracy(model, manager, test);
-      o.printf(Locale.ROOT, "test accuracy %.2f%% (%d images), training %.0f s%n",
-          100 * acc.overall(), test.size(), trainSeconds);
+      o.printf(
+          Locale.ROOT,
+          "test accuracy %.2f%% (%d images), training %.0f s%n",
+          100 * acc.overall(),
+          test.size(),
+          trainSeconds);
       for (int k = 0; k < CLASS_NAMES.length; k++) {
         o.printf(Locale.ROOT, "  %-12s %6.2f%%%n", CLASS_NAMES[k], 100 * acc.ofClass(k));
       }
 
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put(ClassifierGraph.TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", acc.overall()));
-      meta.put(io.flowmatch.inference.field.ModelMetadata.PREFIX + "epochs", Integer.toString(epochs));
+      meta.put(
+          io.flowmatch.inference.field.ModelMetadata.PREFIX + "epochs", Integer.toString(epochs));
       meta.put(io.flowmatch.inference.field.ModelMetadata.PREFIX + "seed", Long.toString(seed));
-      meta.put(io.flowmatch.inference.field.ModelMetadata.PREFIX + "training_images", Integer.toString(train.size()));
-      meta.put(io.flowmatch.inference.field.ModelMetadata.DATE,
+      meta.put(
+          io.flowmatch.inference.field.ModelMetadata.PREFIX + "training_images",
+          Integer.toString(train.size()));
+      meta.put(
+          io.flowmatch.inference.field.ModelMetadata.DATE,
           Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       byte[] onnx = ClassifierGraph.build(model, meta);
       ClassifierParity.Result parity = ClassifierParity.check(model, onnx, test, 64);

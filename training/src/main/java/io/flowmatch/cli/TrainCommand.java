@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
@@ -24,9 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import io.flowmatch.inference.error.ErrorKind;
-import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.io.OutputGroup;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -48,10 +47,16 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "DATASET", description = "moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist")
+  @Option(
+      names = "--data",
+      paramLabel = "DATASET",
+      description = "moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist")
   String data;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
   Path dataDir;
 
   @Option(
@@ -67,64 +72,123 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "B", description = "samples per step (default 256)")
   Integer batch;
 
-  @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (mixed: fp16 working copy, fp32 masters, loss scaling); default fp32")
+  @Option(
+      names = "--precision",
+      paramLabel = "P",
+      description =
+          "fp32 or fp16 (mixed: fp16 working copy, fp32 masters, loss scaling); default fp32")
   String precision;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "run folder, e.g. runs/moons")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "run folder, e.g. runs/moons")
   Path out;
 
   @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate (default 1e-3)")
   Double lr;
 
-  @Option(names = "--warmup", paramLabel = "N", description = "linear warm-up steps (default min(200, steps/10))")
+  @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      description = "linear warm-up steps (default min(200, steps/10))")
   Integer warmup;
 
-  @Option(names = "--schedule", paramLabel = "S", description = "constant or cosine after warm-up (default constant)")
+  @Option(
+      names = "--schedule",
+      paramLabel = "S",
+      description = "constant or cosine after warm-up (default constant)")
   String schedule;
 
-  @Option(names = "--ema", paramLabel = "DECAY", description = "EMA decay of the weights (default 0.999)")
+  @Option(
+      names = "--ema",
+      paramLabel = "DECAY",
+      description = "EMA decay of the weights (default 0.999)")
   Double emaDecay;
 
-  @Option(names = "--seed", paramLabel = "N", description = "seed of weights, batches, noise and times (default 0)")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "seed of weights, batches, noise and times (default 0)")
   Long seed;
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", description = "steps between checkpoints (default 500)")
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description = "steps between checkpoints (default 500)")
   Integer checkpointEvery;
 
-  @Option(names = "--sample-every", paramLabel = "N", description = "steps between preview grids, 0 for none (default 500)")
+  @Option(
+      names = "--sample-every",
+      paramLabel = "N",
+      description = "steps between preview grids, 0 for none (default 500)")
   Integer sampleEvery;
 
-  @Option(names = "--width", paramLabel = "W", description = "hidden width / base channels / embedding size")
+  @Option(
+      names = "--width",
+      paramLabel = "W",
+      description = "hidden width / base channels / embedding size")
   Integer width;
 
-  @Option(names = "--depth", paramLabel = "D", description = "hidden layers / blocks per level / transformer blocks")
+  @Option(
+      names = "--depth",
+      paramLabel = "D",
+      description = "hidden layers / blocks per level / transformer blocks")
   Integer depth;
 
-  @Option(names = "--time-embed", paramLabel = "D", description = "size of the sinusoidal time embedding (even)")
+  @Option(
+      names = "--time-embed",
+      paramLabel = "D",
+      description = "size of the sinusoidal time embedding (even)")
   Integer timeEmbed;
 
-  @Option(names = "--path", paramLabel = "PATH", description = "condot, vp, cosine or polynomial (default condot)")
+  @Option(
+      names = "--path",
+      paramLabel = "PATH",
+      description = "condot, vp, cosine or polynomial (default condot)")
   String path;
 
-  @Option(names = "--sigma-min", paramLabel = "S", description = "σ_min of the condot path (default 0)")
+  @Option(
+      names = "--sigma-min",
+      paramLabel = "S",
+      description = "σ_min of the condot path (default 0)")
   Double sigmaMin;
 
-  @Option(names = "--path-param", paramLabel = "K=V", description = "other path parameters, e.g. beta_max=20 or n=3")
+  @Option(
+      names = "--path-param",
+      paramLabel = "K=V",
+      description = "other path parameters, e.g. beta_max=20 or n=3")
   Map<String, String> pathParams;
 
-  @Option(names = "--time-sampling", paramLabel = "T", description = "uniform or logit-normal (default uniform)")
+  @Option(
+      names = "--time-sampling",
+      paramLabel = "T",
+      description = "uniform or logit-normal (default uniform)")
   String timeSampling;
 
-  @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW decoupled weight decay (default 0)")
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "W",
+      description = "AdamW decoupled weight decay (default 0)")
   Double weightDecay;
 
-  @Option(names = "--clip", paramLabel = "NORM", description = "global gradient-norm bound, 0 for none (default 1)")
+  @Option(
+      names = "--clip",
+      paramLabel = "NORM",
+      description = "global gradient-norm bound, 0 for none (default 1)")
   Double clip;
 
-  @Option(names = "--loss-scale", paramLabel = "S", description = "initial fp16 loss scale (default 65536)")
+  @Option(
+      names = "--loss-scale",
+      paramLabel = "S",
+      description = "initial fp16 loss scale (default 65536)")
   Double lossScale;
 
-  @Option(names = "--loss-scale-window", paramLabel = "N", description = "good fp16 steps before the scale doubles (default 1000)")
+  @Option(
+      names = "--loss-scale-window",
+      paramLabel = "N",
+      description = "good fp16 steps before the scale doubles (default 1000)")
   Integer lossScaleWindow;
 
   @Option(names = "--resume", description = "continue the run in --out from its checkpoint")
@@ -136,21 +200,28 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default cpu)")
   String device;
 
-  @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default: all cores)")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
   @Option(
       names = "--no-export",
-      description = "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
+      description =
+          "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
   boolean noExport;
 
-  @Option(names = "--quiet", description = "No progress on stderr (the results still print on stdout).")
+  @Option(
+      names = "--quiet",
+      description = "No progress on stderr (the results still print on stdout).")
   boolean quiet;
 
   @Option(
       names = "--progress",
-      description = "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-          + " terminal, a plain line every 10 s otherwise).")
+      description =
+          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
+              + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -177,7 +248,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (threads != null) {
       if (threads < 1) {
-        throw FlowmatchException.invalidArgument("--threads must be a positive integer, got " + threads);
+        throw FlowmatchException.invalidArgument(
+            "--threads must be a positive integer, got " + threads);
       }
       io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
     }
@@ -186,12 +258,13 @@ public final class TrainCommand implements Callable<Integer> {
     }
     // a resumed run runs with the saved threads and device unless the command gives others
     RunFolder existing = resume ? RunFolder.open(out) : null;
-    int runThreads =
-        threads != null ? threads : existing != null ? existing.config().threads() : 0;
+    int runThreads = threads != null ? threads : existing != null ? existing.config().threads() : 0;
     String runDevice =
         device != null
             ? device
-            : existing != null && existing.config().device() != null ? existing.config().device() : "cpu";
+            : existing != null && existing.config().device() != null
+                ? existing.config().device()
+                : "cpu";
     // the engine, device and threads first: a failure there must leave no run folder behind
     Device dev = selectDevice(runDevice);
     if (runThreads > 0) {
@@ -201,10 +274,16 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingData trainingData;
     if (resume) {
       TrainConfig cfg = resumedConfig(existing.config()).withRuntime(runThreads, runDevice);
-      trainingData = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
+      trainingData =
+          Datasets.load(
+              cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
       if (existing.hasCheckpoint() && existing.state().step() > cfg.steps()) {
         throw FlowmatchException.invalidArgument(
-            "--steps " + cfg.steps() + " is below the step the run has reached (" + existing.state().step() + ")");
+            "--steps "
+                + cfg.steps()
+                + " is below the step the run has reached ("
+                + existing.state().step()
+                + ")");
       }
       run = RunFolder.reopenWith(existing, cfg);
     } else {
@@ -213,8 +292,13 @@ public final class TrainCommand implements Callable<Integer> {
       trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
       if (cfg.batch() > trainingData.size()) {
         throw FlowmatchException.invalidArgument(
-            "--batch " + cfg.batch() + " is larger than the data set (" + cfg.dataset() + " has "
-                + trainingData.size() + " samples)");
+            "--batch "
+                + cfg.batch()
+                + " is larger than the data set ("
+                + cfg.dataset()
+                + " has "
+                + trainingData.size()
+                + " samples)");
       }
       checkModelBuilds(cfg);
       run = RunFolder.create(out, cfg, force);
@@ -234,12 +318,17 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private int train(RunFolder run, TrainingData trainingData, Device dev, PrintWriter o, PrintWriter e)
+  private int train(
+      RunFolder run, TrainingData trainingData, Device dev, PrintWriter o, PrintWriter e)
       throws IOException {
     TrainConfig cfg = run.config();
     if (cfg.batch() > trainingData.size()) {
       throw FlowmatchException.invalidArgument(
-          "batch " + cfg.batch() + " is larger than the data set (" + trainingData.size() + " samples)");
+          "batch "
+              + cfg.batch()
+              + " is larger than the data set ("
+              + trainingData.size()
+              + " samples)");
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
         FlowTrainer trainer = newTrainer(run, trainingData, manager, e)) {
@@ -252,12 +341,22 @@ public final class TrainCommand implements Callable<Integer> {
       o.printf(
           Locale.ROOT,
           "train: %s with %,d parameters on %s (%,d samples %s), %s, step %d → %d, batch %d, %s%n",
-          cfg.model().type(), trainer.parameterCount(), cfg.dataset(), trainingData.size(),
-          java.util.Arrays.toString(cfg.sampleShape()), cfg.precision(), trainer.step(), cfg.steps(),
-          cfg.batch(), deviceName(dev));
+          cfg.model().type(),
+          trainer.parameterCount(),
+          cfg.dataset(),
+          trainingData.size(),
+          java.util.Arrays.toString(cfg.sampleShape()),
+          cfg.precision(),
+          trainer.step(),
+          cfg.steps(),
+          cfg.batch(),
+          deviceName(dev));
       o.flush();
       if (trainer.step() >= cfg.steps()) {
-        o.println("train: the run is complete at step " + trainer.step() + "; give a larger --steps to extend it");
+        o.println(
+            "train: the run is complete at step "
+                + trainer.step()
+                + "; give a larger --steps to extend it");
         return 0;
       }
       CountDownLatch finished = new CountDownLatch(1);
@@ -279,8 +378,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (r.interrupted()) {
           // printed before the hook is released: once it returns, the JVM halts
           e.println(
-              "train: interrupted; checkpoint at step " + r.steps() + "; resume with: flowmatch train --out "
-                  + run.dir() + " --resume");
+              "train: interrupted; checkpoint at step "
+                  + r.steps()
+                  + "; resume with: flowmatch train --out "
+                  + run.dir()
+                  + " --resume");
           e.flush();
         }
       } finally {
@@ -297,7 +399,10 @@ public final class TrainCommand implements Callable<Integer> {
       o.printf(
           Locale.ROOT,
           "train: %d steps done, last loss %.5f, %.0f samples/s (%.1f s)%s; EMA weights in %s%n",
-          r.steps(), r.lastLoss(), r.samplesPerSecond(), r.seconds(),
+          r.steps(),
+          r.lastLoss(),
+          r.samplesPerSecond(),
+          r.seconds(),
           r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow" : "",
           run.emaParams());
       o.flush();
@@ -324,18 +429,24 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** The trainer, with PyTorch's allocation failure (a model too large) said in one line. */
-  private static FlowTrainer newTrainer(RunFolder run, TrainingData data, NDManager manager, PrintWriter e)
-      throws IOException {
+  private static FlowTrainer newTrainer(
+      RunFolder run, TrainingData data, NDManager manager, PrintWriter e) throws IOException {
     try {
       return new FlowTrainer(run, data, manager, e);
     } catch (ai.djl.engine.EngineException ex) {
       String m = String.valueOf(ex.getMessage());
       if (m.contains("alloc")) {
-        java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(m);
+        java.util.regex.Matcher bytes =
+            java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(m);
         throw new FlowmatchException(
             ErrorKind.RESOURCE_LIMIT,
-            "the model " + run.config().model().type() + " (width " + run.config().model().width() + ", depth "
-                + run.config().model().depth() + ") does not fit in memory"
+            "the model "
+                + run.config().model().type()
+                + " (width "
+                + run.config().model().width()
+                + ", depth "
+                + run.config().model().depth()
+                + ") does not fit in memory"
                 + (bytes.find() ? ": PyTorch could not allocate " + bytes.group(1) + " bytes" : "")
                 + "; choose a smaller --width or --depth",
             ex);
@@ -363,7 +474,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private TrainConfig newConfig() {
     if (data == null) {
-      throw FlowmatchException.invalidArgument("--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
+      throw FlowmatchException.invalidArgument(
+          "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
     checkChoice("--data", data, Datasets.names());
     String arch = model == null ? "mlp" : model;
@@ -381,13 +493,15 @@ public final class TrainCommand implements Callable<Integer> {
         try {
           pp.put(en.getKey(), Double.parseDouble(en.getValue()));
         } catch (NumberFormatException ex) {
-          throw FlowmatchException.invalidArgument("--path-param " + en.getKey() + " must be a number, got '" + en.getValue() + "'");
+          throw FlowmatchException.invalidArgument(
+              "--path-param " + en.getKey() + " must be a number, got '" + en.getValue() + "'");
         }
       }
     }
     if (sigmaMin != null) {
       if (!p.equals("condot")) {
-        throw FlowmatchException.invalidArgument("--sigma-min applies to the condot path, not '" + p + "'");
+        throw FlowmatchException.invalidArgument(
+            "--sigma-min applies to the condot path, not '" + p + "'");
       }
       if (!(sigmaMin >= 0 && sigmaMin < 1)) {
         throw FlowmatchException.invalidArgument("--sigma-min must lie in [0, 1), got " + sigmaMin);
@@ -447,7 +561,10 @@ public final class TrainCommand implements Callable<Integer> {
     return b.build();
   }
 
-  /** A model that cannot be built yet (unet/dit before they are merged) fails before any file is written. */
+  /**
+   * A model that cannot be built yet (unet/dit before they are merged) fails before any file is
+   * written.
+   */
   private static void checkModelBuilds(TrainConfig cfg) {
     Architectures.newBlock(cfg.model(), cfg.sampleShape());
   }
@@ -482,7 +599,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (!conflicts.isEmpty()) {
       throw FlowmatchException.invalidArgument(
-          String.join(", ", conflicts) + " differ from the run's config.json; a resumed run keeps its config"
+          String.join(", ", conflicts)
+              + " differ from the run's config.json; a resumed run keeps its config"
               + " (only --steps, --checkpoint-every and --sample-every may change)");
     }
     TrainConfig c = saved;
@@ -512,13 +630,21 @@ public final class TrainCommand implements Callable<Integer> {
     if (!valid.contains(value)) {
       String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
       throw FlowmatchException.invalidArgument(
-          "unknown " + what + " '" + value + "' (" + option + "), expected one of " + String.join(", ", valid));
+          "unknown "
+              + what
+              + " '"
+              + value
+              + "' ("
+              + option
+              + "), expected one of "
+              + String.join(", ", valid));
     }
   }
 
   private static void positive(String option, Integer value) {
     if (value != null && value < 1) {
-      throw FlowmatchException.invalidArgument(option + " must be a positive integer, got " + value);
+      throw FlowmatchException.invalidArgument(
+          option + " must be a positive integer, got " + value);
     }
   }
 

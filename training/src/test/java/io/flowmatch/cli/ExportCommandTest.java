@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyArray;
@@ -32,19 +31,39 @@ class ExportCommandTest {
   @BeforeAll
   static void train() {
     run = runs.resolve("moons");
-    CliRun o = run("train", "--data", "moons", "--model", "mlp", "--width", "32", "--depth", "2",
-        "--steps", "20", "--batch", "64", "--sample-every", "0", "--quiet", "--out", run.toString());
+    CliRun o =
+        run(
+            "train",
+            "--data",
+            "moons",
+            "--model",
+            "mlp",
+            "--width",
+            "32",
+            "--depth",
+            "2",
+            "--steps",
+            "20",
+            "--batch",
+            "64",
+            "--sample-every",
+            "0",
+            "--quiet",
+            "--out",
+            run.toString());
     assertEquals(0, o.code(), o.err());
   }
 
   @Test
   void exportsTheEmaWeightsWithTheRunsMetadata() throws Exception {
     Path out = runs.resolve("exported/moons.onnx");
-    CliRun o = run("export", "--run", run.toString(), "--precision", "fp16", "--out", out.toString());
+    CliRun o =
+        run("export", "--run", run.toString(), "--precision", "fp16", "--out", out.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().startsWith("export: wrote " + out + " (fp16, "), o.out());
     assertTrue(o.out().contains("parity fp16 vs DJL fp32 (ORT level ALL"), o.out());
-    try (OrtSession s = io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
+    try (OrtSession s =
+        io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
       Map<String, String> m = s.getMetadata().getCustomMetadata();
       assertEquals("2", m.get(ModelMetadata.DATA_SHAPE));
       assertEquals("mlp", m.get(ModelMetadata.ARCHITECTURE));
@@ -61,9 +80,28 @@ class ExportCommandTest {
   @Test
   void ditTrainedOnFashionMnistExportsAtEveryPrecision() throws Exception {
     Path dit = runs.resolve("dit");
-    CliRun o = run("train", "--data", "fashion-mnist", "--model", "dit", "--width", "32", "--depth",
-        "1", "--steps", "4", "--batch", "8", "--lr", "1e-2", "--sample-every", "0", "--quiet",
-        "--out", dit.toString());
+    CliRun o =
+        run(
+            "train",
+            "--data",
+            "fashion-mnist",
+            "--model",
+            "dit",
+            "--width",
+            "32",
+            "--depth",
+            "1",
+            "--steps",
+            "4",
+            "--batch",
+            "8",
+            "--lr",
+            "1e-2",
+            "--sample-every",
+            "0",
+            "--quiet",
+            "--out",
+            dit.toString());
     assertEquals(0, o.code(), o.err());
     for (String p : new String[] {"fp32", "fp16", "fp16-io"}) {
       o = run("export", "--run", dit.toString(), "--precision", p, "--weights", "model");
@@ -71,8 +109,9 @@ class ExportCommandTest {
       assertTrue(o.out().contains("parity " + p + " vs DJL fp32"), o.out());
       System.out.print(o.out());
     }
-    try (OrtSession s = io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(
-        dit.resolve("model-fp16-io.onnx").toString())) {
+    try (OrtSession s =
+        io.flowmatch.inference.runtime.OrtRuntime.environment()
+            .createSession(dit.resolve("model-fp16-io.onnx").toString())) {
       Map<String, String> m = s.getMetadata().getCustomMetadata();
       assertEquals("1,28,28", m.get(ModelMetadata.DATA_SHAPE));
       assertEquals("-1,1", m.get(ModelMetadata.DATA_RANGE));
@@ -95,8 +134,19 @@ class ExportCommandTest {
     Path noiseFile = runs.resolve("e2e/noise.npy");
     Npy.write(noiseFile, new int[] {n, 2}, noise);
     Path samples = runs.resolve("e2e/samples.npy");
-    CliRun o = run("sample", "--model", model.toString(), "--noise", noiseFile.toString(),
-        "--solver", "heun", "--steps", Integer.toString(steps), "--save-npy", samples.toString());
+    CliRun o =
+        run(
+            "sample",
+            "--model",
+            model.toString(),
+            "--noise",
+            noiseFile.toString(),
+            "--solver",
+            "heun",
+            "--steps",
+            Integer.toString(steps),
+            "--save-npy",
+            samples.toString());
     assertEquals(0, o.code(), o.err());
     NpyArray got = Npy.read(samples);
     assertArrayEquals(new int[] {n, 2}, got.shape());
@@ -128,7 +178,8 @@ class ExportCommandTest {
       maxErr = Math.max(maxErr, Math.abs(got.data()[i] - x[i]));
       maxAbs = Math.max(maxAbs, Math.abs(x[i]));
     }
-    System.out.printf("train → export → sample vs DJL Heun: max abs difference %.3g of max|x| %.3g%n",
+    System.out.printf(
+        "train → export → sample vs DJL Heun: max abs difference %.3g of max|x| %.3g%n",
         maxErr, maxAbs);
     assertTrue(maxErr <= 1e-5 * maxAbs, maxErr + " of " + maxAbs);
   }
@@ -165,7 +216,8 @@ class ExportCommandTest {
   void missingRunFolderIsAUsageError() {
     CliRun o = run("export", "--run", runs.resolve("nowhere").toString());
     assertEquals(2, o.code());
-    assertEquals("flowmatch export: --run " + runs.resolve("nowhere") + " is not a folder",
+    assertEquals(
+        "flowmatch export: --run " + runs.resolve("nowhere") + " is not a folder",
         o.err().lines().findFirst().orElse(""));
   }
 
@@ -176,7 +228,8 @@ class ExportCommandTest {
     CliRun o = run("export", "--run", run.toString(), "--out", out.toString());
     assertEquals(1, o.code());
     String line = o.err().lines().findFirst().orElse("");
-    assertEquals("flowmatch export: cannot write " + out + ": " + blocker + " exists and is not a folder",
+    assertEquals(
+        "flowmatch export: cannot write " + out + ": " + blocker + " exists and is not a folder",
         line);
     assertEquals(1, o.err().lines().count(), o.err());
     assertFalse(Files.exists(out));

@@ -16,7 +16,9 @@ class MainCompareEvalTest {
     assertTrue(root.out().contains("compare") && root.out().contains("eval"), root.out());
     CliRun compare = run("compare", "--help");
     assertEquals(0, compare.code());
-    assertTrue(compare.out().contains("--solvers") && compare.out().contains("--reference-tol"), compare.out());
+    assertTrue(
+        compare.out().contains("--solvers") && compare.out().contains("--reference-tol"),
+        compare.out());
     CliRun eval = run("eval", "--help");
     assertEquals(0, eval.code());
     assertTrue(eval.out().contains("--samples") && eval.out().contains("--classifier"), eval.out());

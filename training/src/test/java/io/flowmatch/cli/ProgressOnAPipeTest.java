@@ -44,35 +44,98 @@ class ProgressOnAPipeTest {
   private static void assertPlainProgress(String label, CliRun r) {
     assertEquals(0, r.code(), r.err());
     assertFalse(r.err().contains("\r"), label + " wrote a carriage return into a pipe: " + r.err());
-    assertFalse(r.err().contains("\u001b"), label + " wrote an escape sequence into a pipe: " + r.err());
-    assertTrue(r.err().contains(label + ": 100% ("), label + " showed no progress lines: " + r.err());
+    assertFalse(
+        r.err().contains("\u001b"), label + " wrote an escape sequence into a pipe: " + r.err());
+    assertTrue(
+        r.err().contains(label + ": 100% ("), label + " showed no progress lines: " + r.err());
   }
 
   @Test
   void inferenceCommands() {
     String x = tmp.resolve("x.npy").toString();
     String z = tmp.resolve("z.npy").toString();
-    assertPlainProgress("sample", run("sample", "--model", GMM8.toString(), "--n", "300", "--batch", "100",
-        "--save-npy", x, "--threads", "1"));
-    assertPlainProgress("encode", run("encode", "--model", GMM8.toString(), "--input", x, "--out", z,
-        "--threads", "1"));
-    assertPlainProgress("decode", run("decode", "--model", GMM8.toString(), "--input", z, "--out",
-        tmp.resolve("y.npy").toString(), "--threads", "1"));
-    assertPlainProgress("eval", run("eval", "--model", GMM8.toString(), "--n", "200", "--threads", "1"));
-    assertPlainProgress("compare", run("compare", "--model", GMM8.toString(), "--n", "100", "--solvers",
-        "euler:2,4", "--no-reference", "--threads", "1"));
+    assertPlainProgress(
+        "sample",
+        run(
+            "sample",
+            "--model",
+            GMM8.toString(),
+            "--n",
+            "300",
+            "--batch",
+            "100",
+            "--save-npy",
+            x,
+            "--threads",
+            "1"));
+    assertPlainProgress(
+        "encode",
+        run("encode", "--model", GMM8.toString(), "--input", x, "--out", z, "--threads", "1"));
+    assertPlainProgress(
+        "decode",
+        run(
+            "decode",
+            "--model",
+            GMM8.toString(),
+            "--input",
+            z,
+            "--out",
+            tmp.resolve("y.npy").toString(),
+            "--threads",
+            "1"));
+    assertPlainProgress(
+        "eval", run("eval", "--model", GMM8.toString(), "--n", "200", "--threads", "1"));
+    assertPlainProgress(
+        "compare",
+        run(
+            "compare",
+            "--model",
+            GMM8.toString(),
+            "--n",
+            "100",
+            "--solvers",
+            "euler:2,4",
+            "--no-reference",
+            "--threads",
+            "1"));
   }
 
   @Test
   void quietMeansNoProgressAnywhere() {
-    for (String[] args : List.of(
-        new String[] {"sample", "--model", GMM8.toString(), "--n", "50", "--quiet"},
-        new String[] {"eval", "--model", GMM8.toString(), "--n", "50", "--quiet"},
-        new String[] {"compare", "--model", GMM8.toString(), "--n", "50", "--solvers", "euler:2",
-            "--no-reference", "--quiet"},
-        new String[] {"train", "--data", "moons", "--model", "mlp", "--width", "16", "--depth", "1",
-            "--steps", "3", "--batch", "16", "--no-export", "--out", tmp.resolve("quiet-run").toString(),
-            "--quiet"})) {
+    for (String[] args :
+        List.of(
+            new String[] {"sample", "--model", GMM8.toString(), "--n", "50", "--quiet"},
+            new String[] {"eval", "--model", GMM8.toString(), "--n", "50", "--quiet"},
+            new String[] {
+              "compare",
+              "--model",
+              GMM8.toString(),
+              "--n",
+              "50",
+              "--solvers",
+              "euler:2",
+              "--no-reference",
+              "--quiet"
+            },
+            new String[] {
+              "train",
+              "--data",
+              "moons",
+              "--model",
+              "mlp",
+              "--width",
+              "16",
+              "--depth",
+              "1",
+              "--steps",
+              "3",
+              "--batch",
+              "16",
+              "--no-export",
+              "--out",
+              tmp.resolve("quiet-run").toString(),
+              "--quiet"
+            })) {
       CliRun r = run(args);
       assertEquals(0, r.code(), r.err());
       assertEquals("", r.err(), args[0] + " --quiet");
@@ -81,8 +144,25 @@ class ProgressOnAPipeTest {
 
   @Test
   void trainingCommands() throws IOException {
-    assertPlainProgress("train", run("train", "--data", "moons", "--model", "mlp", "--width", "16",
-        "--depth", "1", "--steps", "5", "--batch", "32", "--no-export", "--out", tmp.resolve("run").toString()));
+    assertPlainProgress(
+        "train",
+        run(
+            "train",
+            "--data",
+            "moons",
+            "--model",
+            "mlp",
+            "--width",
+            "16",
+            "--depth",
+            "1",
+            "--steps",
+            "5",
+            "--batch",
+            "32",
+            "--no-export",
+            "--out",
+            tmp.resolve("run").toString()));
 
     Path data = tmp.resolve("bars");
     int[] train = new int[64];
@@ -97,20 +177,50 @@ class ProgressOnAPipeTest {
     IdxLabelFiles.labels(data, "train", IdxLabels.LABEL_MAGIC, train);
     IdxLabelFiles.barImages(data, "t10k", test);
     IdxLabelFiles.labels(data, "t10k", IdxLabels.LABEL_MAGIC, test);
-    CliRun classifier = run("train-classifier", "--data-dir", data.toString(), "--epochs", "1", "--batch", "32",
-        "--out", tmp.resolve("c.onnx").toString());
+    CliRun classifier =
+        run(
+            "train-classifier",
+            "--data-dir",
+            data.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "32",
+            "--out",
+            tmp.resolve("c.onnx").toString());
     assertPlainProgress("train-classifier", classifier);
     assertTrue(classifier.out().contains("1 epoch of 2 steps"), classifier.out());
 
-    assertPlainProgress("bench grid", run("bench", "--models", GMM8.toString(), "--batches", "4", "--solvers",
-        "euler:2", "--threads", "1", "--repeats", "1", "--skip-peak"));
+    assertPlainProgress(
+        "bench grid",
+        run(
+            "bench",
+            "--models",
+            GMM8.toString(),
+            "--batches",
+            "4",
+            "--solvers",
+            "euler:2",
+            "--threads",
+            "1",
+            "--repeats",
+            "1",
+            "--skip-peak"));
   }
 
-  /** Runs {@code flowmatch args} in a child JVM; {@code pty} puts it on a pseudo-terminal (script(1)). */
+  /**
+   * Runs {@code flowmatch args} in a child JVM; {@code pty} puts it on a pseudo-terminal
+   * (script(1)).
+   */
   private static String child(boolean pty, String... args) throws Exception {
-    List<String> java = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), "-Dflowmatch.progress.every=0", Main.class.getName()));
+    List<String> java =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dflowmatch.progress.every=0",
+                Main.class.getName()));
     java.addAll(List.of(args));
     List<String> command;
     if (pty) {
@@ -124,7 +234,10 @@ class ProgressOnAPipeTest {
     } else {
       command = java;
     }
-    Process p = new ProcessBuilder(command).redirectOutput(tmp.resolve("child-stdout.txt").toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(tmp.resolve("child-stdout.txt").toFile())
+            .start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), err);
@@ -133,8 +246,19 @@ class ProgressOnAPipeTest {
 
   @Test
   void aChildProcessTellsAPipeFromATerminal() throws Exception {
-    String[] sample = {"sample", "--model", GMM8.toString(), "--n", "200", "--batch", "50",
-        "--save-npy", tmp.resolve("child.npy").toString(), "--threads", "1"};
+    String[] sample = {
+      "sample",
+      "--model",
+      GMM8.toString(),
+      "--n",
+      "200",
+      "--batch",
+      "50",
+      "--save-npy",
+      tmp.resolve("child.npy").toString(),
+      "--threads",
+      "1"
+    };
     String piped = child(false, sample);
     assertFalse(piped.contains("\r"), piped);
     assertTrue(piped.contains("sample: 100% (200/200 samples)"), piped);
@@ -143,7 +267,9 @@ class ProgressOnAPipeTest {
     String terminal = child(true, sample);
     String tail = terminal.substring(Math.max(0, terminal.length() - 400));
     assertTrue(terminal.contains("\r") && terminal.contains("\u001b[K"), tail);
-    assertTrue(terminal.matches("(?s).*\rsample 100%\\|#+\\| 200/200 samples \\[[^\r]*\u001b\\[K\r?\n$"), tail);
+    assertTrue(
+        terminal.matches("(?s).*\rsample 100%\\|#+\\| 200/200 samples \\[[^\r]*\u001b\\[K\r?\n$"),
+        tail);
     assertFalse(terminal.contains("sample: "), "no plain lines on a terminal: " + tail);
   }
 }

@@ -24,8 +24,25 @@ class TrainReliabilityTest {
   }
 
   private static String[] small(String out, String... more) {
-    String[] base = {"train", "--data", "moons", "--steps", "3", "--batch", "32", "--width", "8", "--depth", "1",
-        "--sample-every", "0", "--no-export", "--quiet", "--out", out};
+    String[] base = {
+      "train",
+      "--data",
+      "moons",
+      "--steps",
+      "3",
+      "--batch",
+      "32",
+      "--width",
+      "8",
+      "--depth",
+      "1",
+      "--sample-every",
+      "0",
+      "--no-export",
+      "--quiet",
+      "--out",
+      out
+    };
     String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
@@ -39,7 +56,8 @@ class TrainReliabilityTest {
     Files.writeString(dir.resolve("notes.txt"), "mine");
     CliRun r = CliRun.run(small(dir.toString(), "--force"));
     assertEquals(0, r.code(), r.err());
-    assertTrue(RunFolder.holdsRun(dir) && RunFolder.open(dir).hasCheckpoint(), "a new run is in place");
+    assertTrue(
+        RunFolder.holdsRun(dir) && RunFolder.open(dir).hasCheckpoint(), "a new run is in place");
     assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
   }
 
@@ -47,8 +65,25 @@ class TrainReliabilityTest {
   @Test
   void aFailedNewRunLeavesNoConfig() throws Exception {
     Path dir = tmp.resolve("huge");
-    CliRun r = CliRun.run("train", "--data", "moons", "--steps", "3", "--batch", "32", "--width", "1000000",
-        "--depth", "2", "--sample-every", "0", "--no-export", "--quiet", "--out", dir.toString());
+    CliRun r =
+        CliRun.run(
+            "train",
+            "--data",
+            "moons",
+            "--steps",
+            "3",
+            "--batch",
+            "32",
+            "--width",
+            "1000000",
+            "--depth",
+            "2",
+            "--sample-every",
+            "0",
+            "--no-export",
+            "--quiet",
+            "--out",
+            dir.toString());
     assertEquals(1, r.code(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("does not fit in memory"), r.err());
@@ -62,14 +97,31 @@ class TrainReliabilityTest {
   void threadsAndDeviceAreSavedAndOverridable() throws Exception {
     Path dir = tmp.resolve("threads");
     assertEquals(0, CliRun.run(small(dir.toString(), "--threads", "1")).code());
-    TrainConfig saved = TrainConfig.fromJson(Files.readString(dir.resolve(RunFolder.CONFIG), StandardCharsets.UTF_8));
+    TrainConfig saved =
+        TrainConfig.fromJson(
+            Files.readString(dir.resolve(RunFolder.CONFIG), StandardCharsets.UTF_8));
     assertEquals(1, saved.threads());
     assertEquals("cpu", saved.device());
-    CliRun r = CliRun.run("train", "--out", dir.toString(), "--resume", "--steps", "4", "--threads", "2", "--quiet",
-        "--no-export");
+    CliRun r =
+        CliRun.run(
+            "train",
+            "--out",
+            dir.toString(),
+            "--resume",
+            "--steps",
+            "4",
+            "--threads",
+            "2",
+            "--quiet",
+            "--no-export");
     assertEquals(0, r.code(), r.err());
     assertEquals(2, RunFolder.open(dir).config().threads());
-    assertEquals(1, CliRun.run("train", "--out", dir.toString(), "--threads", "100000", "--resume").err().lines().count());
+    assertEquals(
+        1,
+        CliRun.run("train", "--out", dir.toString(), "--threads", "100000", "--resume")
+            .err()
+            .lines()
+            .count());
   }
 
   // 10: corrupt run files are named in one line
@@ -80,19 +132,29 @@ class TrainReliabilityTest {
     Path state = dir.resolve("checkpoint").resolve(RunFolder.STATE);
     String good = Files.readString(state);
     Files.writeString(state, "{garbage");
-    CliRun r = CliRun.run("train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
+    CliRun r =
+        CliRun.run(
+            "train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
     assertEquals(2, r.code(), r.err());
     assertEquals("flowmatch train: state.json is not valid JSON for a checkpoint state\n", r.err());
     Files.writeString(state, good);
     Path params = dir.resolve("checkpoint").resolve(RunFolder.MODEL_PARAMS);
     byte[] p = Files.readAllBytes(params);
     Files.write(params, java.util.Arrays.copyOf(p, p.length / 2));
-    r = CliRun.run("train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
+    r =
+        CliRun.run(
+            "train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
     assertEquals(1, r.code(), r.err());
-    assertEquals("flowmatch train: " + params + " is truncated (expected the parameters of the run's model)\n", r.err());
+    assertEquals(
+        "flowmatch train: "
+            + params
+            + " is truncated (expected the parameters of the run's model)\n",
+        r.err());
     Files.write(params, p);
     Files.delete(dir.resolve("checkpoint").resolve(RunFolder.OPTIMIZER));
-    r = CliRun.run("train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
+    r =
+        CliRun.run(
+            "train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("optimizer.bin is missing"), r.err());
   }

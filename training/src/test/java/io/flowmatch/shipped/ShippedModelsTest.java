@@ -33,7 +33,8 @@ class ShippedModelsTest {
   private static final Path MODELS = Path.of("..", "models");
 
   private static float[] sample(Path model, int n, int steps, long seed) {
-    try (OnnxVelocityField f = OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1))) {
+    try (OnnxVelocityField f =
+        OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1))) {
       float[] x = new float[n * f.sampleSize()];
       new GaussianNoise(seed).fill(0, n, f.sampleSize(), x);
       Solvers.create("heun", SolverSettings.fixed(steps)).solve(f, x, n, 0, 1);
@@ -60,8 +61,12 @@ class ShippedModelsTest {
     new GaussianNoise(99).fill(0, n, 2, noise);
     double model = EnergyDistance.between(samples, n, ref, n, 2);
     double baseline = EnergyDistance.between(noise, n, ref, n, 2);
-    double floor = EnergyDistance.between(data(ToyDatasets.generate("checkerboard", n, 12), 0, n), n, ref, n, 2);
-    System.out.printf("checkerboard energy distance: model %.4f, data floor %.4f, noise %.4f%n", model, floor, baseline);
+    double floor =
+        EnergyDistance.between(
+            data(ToyDatasets.generate("checkerboard", n, 12), 0, n), n, ref, n, 2);
+    System.out.printf(
+        "checkerboard energy distance: model %.4f, data floor %.4f, noise %.4f%n",
+        model, floor, baseline);
     // measured: model 0.0077, data floor 0.0029, noise 0.66
     assertTrue(model < 0.05 * baseline, "model " + model + " vs noise " + baseline);
   }
@@ -72,7 +77,9 @@ class ShippedModelsTest {
     assertTrue(Files.isDirectory(dir), "needs apt-get install dataset-fashion-mnist");
     int n = 256;
     float[] samples = sample(MODELS.resolve("fashion-mnist-dit.onnx"), n, 20, 3);
-    TrainingData test = new ImageData("fashion-mnist", IdxImages.readPixels(dir.resolve("t10k-images-idx3-ubyte.gz")));
+    TrainingData test =
+        new ImageData(
+            "fashion-mnist", IdxImages.readPixels(dir.resolve("t10k-images-idx3-ubyte.gz")));
     float[] real = data(test, 0, 1000);
     float[] noise = new float[n * 784];
     new GaussianNoise(5).fill(0, n, 784, noise);
@@ -80,13 +87,16 @@ class ShippedModelsTest {
       noise[i] = Math.max(-1f, Math.min(1f, noise[i]));
     }
     try (OnnxClassifier c =
-        OnnxClassifier.open(MODELS.resolve("fashion-mnist-classifier.onnx"), new int[] {1, 28, 28}, 1)) {
+        OnnxClassifier.open(
+            MODELS.resolve("fashion-mnist-classifier.onnx"), new int[] {1, 28, 28}, 1)) {
       OnnxClassifier.Outputs s = c.run(samples, n);
       OnnxClassifier.Outputs r = c.run(real, 1000);
       OnnxClassifier.Outputs z = c.run(noise, n);
       GaussianStats ref = GaussianStats.fit(r.features(), 1000, r.featureSize());
-      double fdModel = FrechetDistance.between(GaussianStats.fit(s.features(), n, s.featureSize()), ref);
-      double fdNoise = FrechetDistance.between(GaussianStats.fit(z.features(), n, z.featureSize()), ref);
+      double fdModel =
+          FrechetDistance.between(GaussianStats.fit(s.features(), n, s.featureSize()), ref);
+      double fdNoise =
+          FrechetDistance.between(GaussianStats.fit(z.features(), n, z.featureSize()), ref);
       ClassHistogram h = ClassHistogram.ofLogits(s.logits(), n, s.classes());
       int covered = 0;
       for (int k = 0; k < s.classes(); k++) {
@@ -95,7 +105,9 @@ class ShippedModelsTest {
         }
       }
       // session 3 model: 54.75 vs noise 1374.5 (0.040); session 1 model passed 0.25
-      System.out.printf("fashion-mnist: Fréchet model %.2f, noise %.2f; classes with ≥1%%: %d%n", fdModel, fdNoise, covered);
+      System.out.printf(
+          "fashion-mnist: Fréchet model %.2f, noise %.2f; classes with ≥1%%: %d%n",
+          fdModel, fdNoise, covered);
       assertTrue(fdModel < 0.1 * fdNoise, "Fréchet " + fdModel + " vs noise " + fdNoise);
       assertTrue(covered >= 9, "only " + covered + " classes among the samples");
     }
@@ -104,8 +116,11 @@ class ShippedModelsTest {
   @Test
   void eachFp16ModelAgreesWithItsFp32Twin() {
     for (String name : new String[] {"checkerboard-mlp", "fashion-mnist-dit"}) {
-      try (OnnxVelocityField f32 = OnnxVelocityField.open(MODELS.resolve(name + ".onnx"), FieldOptions.defaults());
-          OnnxVelocityField f16 = OnnxVelocityField.open(MODELS.resolve(name + "-fp16.onnx"), FieldOptions.defaults())) {
+      try (OnnxVelocityField f32 =
+              OnnxVelocityField.open(MODELS.resolve(name + ".onnx"), FieldOptions.defaults());
+          OnnxVelocityField f16 =
+              OnnxVelocityField.open(
+                  MODELS.resolve(name + "-fp16.onnx"), FieldOptions.defaults())) {
         assertEquals(f32.sampleSize(), f16.sampleSize());
         int n = 16;
         float[] x = new float[n * f32.sampleSize()];
@@ -141,12 +156,17 @@ class ShippedModelsTest {
   @Test
   void int8ModelIsTheQuantisedTwinOfTheFp32File() {
     FieldOptions options = FieldOptions.defaults().withThreads(1);
-    try (OnnxVelocityField f32 = OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit.onnx"), options);
-        OnnxVelocityField i8 = OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit-int8.onnx"), options)) {
+    try (OnnxVelocityField f32 =
+            OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit.onnx"), options);
+        OnnxVelocityField i8 =
+            OnnxVelocityField.open(MODELS.resolve("fashion-mnist-dit-int8.onnx"), options)) {
       assertEquals("int8", i8.metadata().get(ModelMetadata.PRECISION));
-      assertEquals(f32.metadata().get(ModelMetadata.TRAINING_STEPS), i8.metadata().get(ModelMetadata.TRAINING_STEPS));
-      QuantParity.Result r = QuantParity.compare(f32, i8, QuantParity.DEFAULT_BATCH, QuantParity.DEFAULT_SEED,
-          QuantParity.BOUND);
+      assertEquals(
+          f32.metadata().get(ModelMetadata.TRAINING_STEPS),
+          i8.metadata().get(ModelMetadata.TRAINING_STEPS));
+      QuantParity.Result r =
+          QuantParity.compare(
+              f32, i8, QuantParity.DEFAULT_BATCH, QuantParity.DEFAULT_SEED, QuantParity.BOUND);
       assertTrue(r.passed() && r.relativeError() > 0, r.describe());
     }
   }

@@ -15,10 +15,10 @@ import java.util.Map;
  * The exact OT-path velocity of a {@link GaussianMixture} as an ONNX graph that follows the model
  * contract: inputs {@code x} [N, d] and {@code t} [N], output {@code v} [N, d].
  *
- * <p>Arithmetic is float32 in both variants. The float16 variant takes and returns float16
- * {@code x}/{@code v} (cast at the graph's edges) but keeps the posterior in float32, as autocast
- * does for softmax: its logits reach magnitudes of ~100 near t = 1, where float16's spacing (1/16)
- * would move the mixture weights by several percent. So the float16 model equals its float32 twin
+ * <p>Arithmetic is float32 in both variants. The float16 variant takes and returns float16 {@code
+ * x}/{@code v} (cast at the graph's edges) but keeps the posterior in float32, as autocast does for
+ * softmax: its logits reach magnitudes of ~100 near t = 1, where float16's spacing (1/16) would
+ * move the mixture weights by several percent. So the float16 model equals its float32 twin
  * evaluated at float16-rounded x, rounded to float16.
  */
 public final class GaussianMixtureGraph {
@@ -30,7 +30,9 @@ public final class GaussianMixtureGraph {
     int d = gmm.dimension();
     int io = fp16 ? FLOAT16 : FLOAT;
     OnnxGraphBuilder g = new OnnxGraphBuilder("gaussian_mixture_velocity");
-    g.input(ModelMetadata.INPUT_X, io, -1, d).input(ModelMetadata.INPUT_T, FLOAT, -1).output(ModelMetadata.OUTPUT_V, io, -1, d);
+    g.input(ModelMetadata.INPUT_X, io, -1, d)
+        .input(ModelMetadata.INPUT_T, FLOAT, -1)
+        .output(ModelMetadata.OUTPUT_V, io, -1, d);
 
     float[] means = new float[k * d];
     float[] variances = new float[k];
@@ -54,7 +56,8 @@ public final class GaussianMixtureGraph {
     String axis2 = g.longs("axis2", new long[] {2}, 1);
     String axes12 = g.longs("axes12", new long[] {1, 2}, 2);
 
-    String x = fp16 ? g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) FLOAT)) : "x";
+    String x =
+        fp16 ? g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) FLOAT)) : "x";
     String tCol = g.node("Unsqueeze", new String[] {ModelMetadata.INPUT_T, axis1}); // [N,1]
     String t3 = g.node("Unsqueeze", new String[] {ModelMetadata.INPUT_T, axes12}); // [N,1,1]
     String oneMinusT = g.node("Sub", new String[] {one, tCol}); // [N,1]
@@ -62,7 +65,8 @@ public final class GaussianMixtureGraph {
     // σ_k,t² = (1 − t)² + t² s_k²  [N,K]; at least s_k²/(1 + s_k²) > 0 for every t
     String tSquaredS2 = g.node("Mul", new String[] {g.node("Mul", new String[] {tCol, tCol}), s2});
     String variance =
-        g.node("Add", new String[] {g.node("Mul", new String[] {oneMinusT, oneMinusT}), tSquaredS2});
+        g.node(
+            "Add", new String[] {g.node("Mul", new String[] {oneMinusT, oneMinusT}), tSquaredS2});
     // x − t μ_k  [N,K,d]
     String xRow = g.node("Unsqueeze", new String[] {x, axis1}); // [N,1,d]
     String diff = g.node("Sub", new String[] {xRow, g.node("Mul", new String[] {t3, means1Kd})});
@@ -77,8 +81,7 @@ public final class GaussianMixtureGraph {
     String exponent =
         g.node("Div", new String[] {g.node("Mul", new String[] {half, squared}), variance});
     String logits =
-        g.node(
-            "Sub", new String[] {g.node("Sub", new String[] {logPi, logNormalizer}), exponent});
+        g.node("Sub", new String[] {g.node("Sub", new String[] {logPi, logNormalizer}), exponent});
     String posterior = g.node("Softmax", new String[] {logits}, attr("axis", 1L)); // [N,K]
     // (t s_k² − (1 − t)) / σ_k,t²  [N,K]
     String coef =

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Writes the analytic Gaussian-mixture velocity model (the project's default model) as ONNX:
- * {@code BuildGaussianMixtureModel models/gmm8.onnx [--fp16]}.
+ * Writes the analytic Gaussian-mixture velocity model (the project's default model) as ONNX: {@code
+ * BuildGaussianMixtureModel models/gmm8.onnx [--fp16]}.
  */
 @Command(
     name = "build-gmm-model",
@@ -75,16 +75,19 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
   @Override
   public Integer call() {
     if (components <= 0) {
-      throw FlowmatchException.invalidArgument("--components must be a positive integer, got " + components);
+      throw FlowmatchException.invalidArgument(
+          "--components must be a positive integer, got " + components);
     }
     if (!(radius >= 0) || Double.isInfinite(radius)) {
-      throw FlowmatchException.invalidArgument("--radius must be a finite number >= 0, got " + radius);
+      throw FlowmatchException.invalidArgument(
+          "--radius must be a finite number >= 0, got " + radius);
     }
     if (!(std > 0) || Double.isInfinite(std)) {
       throw FlowmatchException.invalidArgument("--std must be a finite number > 0, got " + std);
     }
     if (Files.isDirectory(output)) {
-      throw FlowmatchException.invalidArgument("output " + output + " is a directory, expected an .onnx file path");
+      throw FlowmatchException.invalidArgument(
+          "output " + output + " is a directory, expected an .onnx file path");
     }
     GaussianMixture gmm = GaussianMixture.circle(components, radius, std);
     byte[] bytes = GaussianMixtureGraph.build(gmm, fp16, "gmm" + components).toBytes();
@@ -93,10 +96,16 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
     } catch (IOException ex) {
       throw FlowmatchException.io("cannot write " + output + ": " + ex.getMessage(), ex);
     }
-    spec.commandLine().getOut().printf(
-        "wrote %s: %d Gaussians of std %s on a circle of radius %s, %s, %d bytes%n",
-        output, components, GaussianMixtureGraph.number(std), GaussianMixtureGraph.number(radius),
-        fp16 ? "float16 x/v" : "float32", bytes.length);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "wrote %s: %d Gaussians of std %s on a circle of radius %s, %s, %d bytes%n",
+            output,
+            components,
+            GaussianMixtureGraph.number(std),
+            GaussianMixtureGraph.number(radius),
+            fp16 ? "float16 x/v" : "float32",
+            bytes.length);
     return Cli.OK;
   }
 }

@@ -1,10 +1,10 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.progress.Terminal;
-import java.io.OutputStreamWriter;
 import io.flowmatch.inference.io.OutputGroup;
+import io.flowmatch.inference.progress.Terminal;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -40,7 +40,8 @@ public final class Cli {
       } catch (OutOfMemoryError oom) {
         // a size no check foresaw: still one line, and no output committed
         e.println(
-            cl.getCommandName() + ": out of memory (the JVM's maximum heap is "
+            cl.getCommandName()
+                + ": out of memory (the JVM's maximum heap is "
                 + io.flowmatch.inference.runtime.MemoryBudget.mib(Runtime.getRuntime().maxMemory())
                 + "): choose smaller sizes (--batch, --n) or give the JVM more (-Xmx)");
         if (java.util.Arrays.asList(args).contains("--verbose")) {
@@ -52,7 +53,8 @@ public final class Cli {
         try {
           outputs.commit();
         } catch (IOException ex) {
-          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + IoMessages.of(ex));
+          e.println(
+              cl.getCommandName() + ": cannot put the outputs in place: " + IoMessages.of(ex));
           code = FAILURE;
         } catch (FlowmatchException ex) {
           e.println(cl.getCommandName() + ": cannot put the outputs in place: " + ex.getMessage());
@@ -66,7 +68,8 @@ public final class Cli {
   }
 
   /** Configures a command line so that errors print one line naming the command. */
-  public static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err, String[] args) {
+  public static CommandLine configure(
+      CommandLine cl, PrintWriter out, PrintWriter err, String[] args) {
     boolean verbose = false;
     for (String a : args) {
       if (a.equals("--verbose")) {

@@ -1,18 +1,15 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.compare.AutoReference;
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.compare.CompareEngine;
-import io.flowmatch.inference.compare.ReferenceCache;
-import io.flowmatch.inference.path.AffineSchedule;
-import io.flowmatch.inference.tune.TunedGrids;
 import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.HtmlReport;
+import io.flowmatch.inference.compare.Provenance;
+import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ResultCsv;
-import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
 import io.flowmatch.inference.compare.SettingResult;
@@ -21,11 +18,14 @@ import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.solver.SolverSettings;
+import io.flowmatch.inference.tune.TunedGrids;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,6 +71,7 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
   static final int DEFAULT_N = 2000;
   static final int DEFAULT_N_IMAGES = 256;
+
   /** Image grids in the report show this many samples per setting. */
   static final int PICTURE_IMAGES = 64;
 
@@ -85,8 +86,12 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--n",
       paramLabel = "N",
-      description = "Number of samples (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
-          + " for image models, all rows of --noise).")
+      description =
+          "Number of samples (default: "
+              + DEFAULT_N
+              + ", "
+              + DEFAULT_N_IMAGES
+              + " for image models, all rows of --noise).")
   Integer n;
 
   @Option(
@@ -103,12 +108,17 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--max-evals",
       paramLabel = "E",
-      description = "Evaluation bound of the adaptive solvers (default: ${DEFAULT-VALUE}); a setting that"
-          + " exceeds it is reported as failed.",
+      description =
+          "Evaluation bound of the adaptive solvers (default: ${DEFAULT-VALUE}); a setting that"
+              + " exceeds it is reported as failed.",
       defaultValue = "" + SolverSettings.DEFAULT_MAX_EVALUATIONS)
   long maxEvals;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the Gaussian noise and of drawn data (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the Gaussian noise and of drawn data (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   long seed;
 
   @Option(
@@ -120,7 +130,8 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--reference",
       paramLabel = "FILE.npy",
-      description = "The reference solution [N, ...data shape] for the same noise (default: computed with dop853).")
+      description =
+          "The reference solution [N, ...data shape] for the same noise (default: computed with dop853).")
   Path reference;
 
   @Option(names = "--no-reference", description = "Measure no errors (no reference solve).")
@@ -129,8 +140,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--reference-tol",
       paramLabel = "T",
-      description = "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten"
-          + " 10x until two solves agree to the model's float32 noise.",
+      description =
+          "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten"
+              + " 10x until two solves agree to the model's float32 noise.",
       defaultValue = "auto")
   String referenceTolText;
 
@@ -138,21 +150,24 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-reference-cache",
-      description = "Neither read nor write reference solves in the user cache folder"
-          + " ($FLOWMATCH_CACHE, $XDG_CACHE_HOME/flowmatch or ~/.cache/flowmatch).")
+      description =
+          "Neither read nor write reference solves in the user cache folder"
+              + " ($FLOWMATCH_CACHE, $XDG_CACHE_HOME/flowmatch or ~/.cache/flowmatch).")
   boolean noReferenceCache;
 
   @Option(
       names = "--grid",
       paramLabel = "FILE.json",
-      description = "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in --solvers.")
+      description =
+          "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in --solvers.")
   Path gridFile;
 
   @Option(
       names = "--reference-batch",
       paramLabel = "B",
-      description = "Samples per reference solve (default: --batch). Commons Math controls one RMS error"
-          + " per solve, so smaller batches control each sample's error more tightly.")
+      description =
+          "Samples per reference solve (default: --batch). Commons Math controls one RMS error"
+              + " per solve, so smaller batches control each sample's error more tightly.")
   Integer referenceBatch;
 
   @Option(
@@ -164,7 +179,8 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--reference-check",
-      description = "Also solve at a 10× tighter tolerance and print how far the reference is from it.")
+      description =
+          "Also solve at a 10× tighter tolerance and print how far the reference is from it.")
   boolean referenceCheck;
 
   @Mixin QualityOptions qualityOptions;
@@ -172,12 +188,16 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--repeats",
       paramLabel = "R",
-      description = "Timed solves per setting, round-robin over the settings; the wall time is the median"
-          + " round's (default: ${DEFAULT-VALUE}).",
+      description =
+          "Timed solves per setting, round-robin over the settings; the wall time is the median"
+              + " round's (default: ${DEFAULT-VALUE}).",
       defaultValue = "1")
   int repeats;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Folder for the CSV, JSON, plots, pictures and report.html.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Folder for the CSV, JSON, plots, pictures and report.html.")
   Path out;
 
   @Mixin RunOutputOptions output;
@@ -247,7 +267,11 @@ public final class CompareCommand implements Callable<Integer> {
         ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
         String hash = cache == null ? "" : ReferenceCache.sha256(modelOptions.resolve());
         AutoReference.Outcome o =
-            new AutoReference(cache, hash, referenceMaxEvals, referenceProgress(stderr),
+            new AutoReference(
+                    cache,
+                    hash,
+                    referenceMaxEvals,
+                    referenceProgress(stderr),
                     line -> progress(stderr, "reference: " + line))
                 .solve(field, initial, count, rb);
         ref = o.x();
@@ -257,16 +281,25 @@ public final class CompareCommand implements Callable<Integer> {
       } else if (!noReference) {
         int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
         ReferenceSolver solver = new ReferenceSolver(referenceTol, referenceTol, referenceMaxEvals);
-        progress(stderr, "reference: " + solver.describe() + ", " + count + " samples in batches of " + Math.min(rb, count));
+        progress(
+            stderr,
+            "reference: "
+                + solver.describe()
+                + ", "
+                + count
+                + " samples in batches of "
+                + Math.min(rb, count));
         ReferenceSolver.Result solved = solveReference(solver, field, initial, count, rb);
         ref = solved.x();
         refText = solver.describe() + ", batches of " + Math.min(rb, count);
         refNfe = solved.meanNfe();
         refSeconds = solved.wallNanos() / 1e9;
         if (referenceCheck) {
-          ReferenceSolver tighter = new ReferenceSolver(referenceTol / 10, referenceTol / 10, referenceMaxEvals);
+          ReferenceSolver tighter =
+              new ReferenceSolver(referenceTol / 10, referenceTol / 10, referenceMaxEvals);
           progress(stderr, "reference check: " + tighter.describe());
-          check = differences(ref, solveReference(tighter, field, initial, count, rb).x(), size, count);
+          check =
+              differences(ref, solveReference(tighter, field, initial, count, rb).x(), size, count);
         }
       }
 
@@ -276,31 +309,45 @@ public final class CompareCommand implements Callable<Integer> {
           stderr.println("note: " + quality.missing());
         }
         CompareEngine engine =
-            new CompareEngine(field, initial, count, modelOptions.batch, 0, 1, ref, quality.metric(), maxEvals, repeats,
+            new CompareEngine(
+                field,
+                initial,
+                count,
+                modelOptions.batch,
+                0,
+                1,
+                ref,
+                quality.metric(),
+                maxEvals,
+                repeats,
                 AffineSchedule.fromMetadata(field.metadata()));
         Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
         List<SettingResult> results;
         try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
           results =
-            engine.run(
-                settings,
-                new CompareEngine.Listener() {
-                  @Override
-                  public void started(SolverSetting setting, int index, int total) {
-                    bar.update(index, setting.label());
-                  }
-
-                  @Override
-                  public void finished(SettingResult result, float[] samples) {
-                    if (result.failed()) {
-                      if (!output.quiet) {
-                        stderr.println("warning: " + result.setting().label() + " failed: " + result.failure());
-                      }
-                    } else {
-                      pictures.add(result, samples);
+              engine.run(
+                  settings,
+                  new CompareEngine.Listener() {
+                    @Override
+                    public void started(SolverSetting setting, int index, int total) {
+                      bar.update(index, setting.label());
                     }
-                  }
-                });
+
+                    @Override
+                    public void finished(SettingResult result, float[] samples) {
+                      if (result.failed()) {
+                        if (!output.quiet) {
+                          stderr.println(
+                              "warning: "
+                                  + result.setting().label()
+                                  + " failed: "
+                                  + result.failure());
+                        }
+                      } else {
+                        pictures.add(result, samples);
+                      }
+                    }
+                  });
           bar.update(settings.size(), "");
         }
         String noiseText = noiseFile != null ? "file " + noise : "Gaussian, seed " + seed;
@@ -327,9 +374,14 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.flush();
         if (out != null) {
           write(report, table, pictures.all());
-          stdout.println("wrote " + out + "/: results.csv, results.json, table.txt, "
-              + String.join(", ", ComparePlots.render(report).keySet()) + ", samples/ (" + pictures.all().size()
-              + " pictures), report.html");
+          stdout.println(
+              "wrote "
+                  + out
+                  + "/: results.csv, results.json, table.txt, "
+                  + String.join(", ", ComparePlots.render(report).keySet())
+                  + ", samples/ ("
+                  + pictures.all().size()
+                  + " pictures), report.html");
         }
         boolean allFailed = results.stream().allMatch(SettingResult::failed);
         return allFailed ? Cli.FAILURE : Cli.OK;
@@ -343,7 +395,9 @@ public final class CompareCommand implements Callable<Integer> {
     if (!any) {
       if (gridFile != null) {
         throw new UsageException(
-            "--grid " + gridFile + " is used only by entries such as heun@tuned:4 in --solvers; there are none");
+            "--grid "
+                + gridFile
+                + " is used only by entries such as heun@tuned:4 in --solvers; there are none");
       }
       return settings;
     }
@@ -354,7 +408,8 @@ public final class CompareCommand implements Callable<Integer> {
     TunedGrids grids = TunedGrids.read("--grid", gridFile);
     List<SolverSetting> out = new java.util.ArrayList<>();
     for (SolverSetting s : settings) {
-      out.add(s.grid().equals(SolverSpec.TUNED) ? s.withGrid(grids.grid(s.solver(), s.steps())) : s);
+      out.add(
+          s.grid().equals(SolverSpec.TUNED) ? s.withGrid(grids.grid(s.solver(), s.steps())) : s);
     }
     return out;
   }
@@ -362,14 +417,22 @@ public final class CompareCommand implements Callable<Integer> {
   /** Reference progress: samples done, the current batch's time, NFE per sample so far. */
   private ReferenceSolver.Progress referenceProgress(PrintWriter stderr) {
     return (done, total, t, nfe, seconds) ->
-        progress(stderr, String.format(Locale.ROOT,
-            "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
-            done, total, t, nfe, seconds));
+        progress(
+            stderr,
+            String.format(
+                Locale.ROOT,
+                "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
+                done,
+                total,
+                t,
+                nfe,
+                seconds));
   }
 
   private ReferenceSolver.Result solveReference(
       ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
-    return solver.solve(field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
+    return solver.solve(
+        field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
   }
 
   /** RMS and max over samples of each sample's RMS difference. */
@@ -393,36 +456,61 @@ public final class CompareCommand implements Callable<Integer> {
       int rows = NoiseFiles.count("--reference", reference, file, shape, null);
       if (rows < count) {
         throw new UsageException(
-            "--reference " + reference + " holds " + rows + " samples, fewer than the " + count + " being compared");
+            "--reference "
+                + reference
+                + " holds "
+                + rows
+                + " samples, fewer than the "
+                + count
+                + " being compared");
       }
       float[] data = new float[Math.multiplyExact(count, size)];
       file.readRows(0, count, data, 0);
       double[] out = new double[data.length];
       for (int i = 0; i < data.length; i++) {
         if (!Float.isFinite(data[i])) {
-          throw new UsageException("--reference " + reference + ": sample " + (i / size) + " is not finite");
+          throw new UsageException(
+              "--reference " + reference + ": sample " + (i / size) + " is not finite");
         }
         out[i] = data[i];
       }
       return out;
     } catch (IOException e) {
-      throw new FailureException("cannot read --reference " + reference + ": " + IoMessages.of(e), e);
+      throw new FailureException(
+          "cannot read --reference " + reference + ": " + IoMessages.of(e), e);
     }
   }
 
   private String header(CompareReport r, double[] check) {
     StringBuilder sb = new StringBuilder();
-    sb.append("model ").append(r.model()).append(", ").append(r.samples()).append(" samples of shape ")
-        .append(java.util.Arrays.toString(r.sampleShape())).append(", batches of ").append(r.batch())
-        .append(", noise: ").append(r.noise()).append(", provider ").append(r.provider()).append('\n');
+    sb.append("model ")
+        .append(r.model())
+        .append(", ")
+        .append(r.samples())
+        .append(" samples of shape ")
+        .append(java.util.Arrays.toString(r.sampleShape()))
+        .append(", batches of ")
+        .append(r.batch())
+        .append(", noise: ")
+        .append(r.noise())
+        .append(", provider ")
+        .append(r.provider())
+        .append('\n');
     if (r.reference() != null) {
       sb.append("reference: ").append(r.reference());
       if (!Double.isNaN(r.referenceNfe())) {
-        sb.append(String.format(Locale.ROOT, ", NFE/sample %.1f, %.2f s", r.referenceNfe(), r.referenceSeconds()));
+        sb.append(
+            String.format(
+                Locale.ROOT, ", NFE/sample %.1f, %.2f s", r.referenceNfe(), r.referenceSeconds()));
       }
       if (check != null) {
-        sb.append(String.format(Locale.ROOT, "; vs tolerance %s: RMS %.2e, max %.2e",
-            SolverSetting.adaptive("dop853", referenceTol / 10).parameter(), check[0], check[1]));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "; vs tolerance %s: RMS %.2e, max %.2e",
+                SolverSetting.adaptive("dop853", referenceTol / 10).parameter(),
+                check[0],
+                check[1]));
       }
       sb.append('\n');
     }
@@ -436,9 +524,12 @@ public final class CompareCommand implements Callable<Integer> {
   private void write(CompareReport report, String table, Map<String, byte[]> pictures) {
     try {
       Files.createDirectories(out);
-      AtomicFile.write(out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(out.resolve("results.json"),
-          ResultJson.render(report, Provenance.current(), noise == null ? seed : null).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(
+          out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(
+          out.resolve("results.json"),
+          ResultJson.render(report, Provenance.current(), noise == null ? seed : null)
+              .getBytes(StandardCharsets.UTF_8));
       AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
       Map<String, byte[]> plots = new LinkedHashMap<>();
       for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
@@ -450,7 +541,9 @@ public final class CompareCommand implements Callable<Integer> {
       Files.createDirectories(dir);
       int k = 0;
       for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
-        AtomicFile.write(dir.resolve(String.format(Locale.ROOT, "%02d-%s.png", k++, fileName(p.getKey()))), p.getValue());
+        AtomicFile.write(
+            dir.resolve(String.format(Locale.ROOT, "%02d-%s.png", k++, fileName(p.getKey()))),
+            p.getValue());
       }
       String html = HtmlReport.render(report, plots, pictures, commandLine());
       AtomicFile.write(out.resolve("report.html"), html.getBytes(StandardCharsets.UTF_8));
@@ -471,7 +564,8 @@ public final class CompareCommand implements Callable<Integer> {
     int first = spec.commandLine().getParent() != null ? args.indexOf(spec.name()) : -1;
     StringBuilder sb = new StringBuilder("flowmatch compare");
     for (String a : args.subList(first >= 0 ? first + 1 : 0, args.size())) {
-      sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+      sb.append(' ')
+          .append(a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();
   }
@@ -501,17 +595,26 @@ public final class CompareCommand implements Callable<Integer> {
     private final ValueRange range;
     private final ScatterPlot.Bounds bounds;
 
-    Pictureset(OnnxVelocityField field, int[] shape, int count, QualityOptions.Setup quality, boolean wanted) {
+    Pictureset(
+        OnnxVelocityField field,
+        int[] shape,
+        int count,
+        QualityOptions.Setup quality,
+        boolean wanted) {
       this.wanted = wanted && (Pictures.isImage(shape) || Pictures.isPoint2d(shape));
       this.shape = shape;
       this.images = Pictures.isImage(shape);
       this.keep = Math.min(count, images ? PICTURE_IMAGES : Pictures.MAX_SCATTER_POINTS);
-      this.range = Pictures.dataRange(field.metadata(), new PrintWriter(java.io.Writer.nullWriter()));
+      this.range =
+          Pictures.dataRange(field.metadata(), new PrintWriter(java.io.Writer.nullWriter()));
       ScatterPlot.Bounds b = null;
-      if (!images && field.metadata().containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
+      if (!images
+          && field.metadata().containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
         b = ScatterPlot.square(range);
       } else if (!images && quality.data() != null) {
-        b = ScatterPlot.autoBounds(quality.data().reference(), Math.min(count, quality.data().referenceCount()));
+        b =
+            ScatterPlot.autoBounds(
+                quality.data().reference(), Math.min(count, quality.data().referenceCount()));
       }
       this.bounds = b;
       if (this.wanted && quality.data() != null) {

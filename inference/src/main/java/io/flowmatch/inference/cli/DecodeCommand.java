@@ -1,9 +1,9 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.OdeSolver;
@@ -38,16 +38,30 @@ public final class DecodeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(names = "--input", paramLabel = "Z.npy", required = true, description = "Codes of shape [N, ...data shape] (float32/16/64).")
+  @Option(
+      names = "--input",
+      paramLabel = "Z.npy",
+      required = true,
+      description = "Codes of shape [N, ...data shape] (float32/16/64).")
   Path input;
 
-  @Option(names = "--n", paramLabel = "N", description = "Decode only the first N codes (default: all).")
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      description = "Decode only the first N codes (default: all).")
   Integer n;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "A .npy file (all decoded samples) or a .png picture (image grid or scatter plot).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "A .npy file (all decoded samples) or a .png picture (image grid or scatter plot).")
   Path out;
 
-  @Option(names = "--save-npy", paramLabel = "FILE.npy", description = "Also (or instead) write the decoded samples as .npy.")
+  @Option(
+      names = "--save-npy",
+      paramLabel = "FILE.npy",
+      description = "Also (or instead) write the decoded samples as .npy.")
   Path saveNpy;
 
   @Mixin SolverOptions solverOptions;
@@ -69,17 +83,20 @@ public final class DecodeCommand implements Callable<Integer> {
     if (out == null && saveNpy == null) {
       throw new UsageException("nothing to write: give --out FILE.npy or FILE.png (or --save-npy)");
     }
-    boolean outIsNpy = out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
+    boolean outIsNpy =
+        out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
     if (out != null && !outIsNpy) {
       if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
         throw new UsageException("--out must name a .png or .npy file, got '" + out + "'");
       }
     }
     if (outIsNpy && saveNpy != null) {
-      throw new UsageException("--out " + out + " is already a .npy; --save-npy is for a PNG --out");
+      throw new UsageException(
+          "--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
-    io.flowmatch.inference.solver.GridSolver grid = trajectoryOptions.check(solver, outIsNpy ? null : out);
+    io.flowmatch.inference.solver.GridSolver grid =
+        trajectoryOptions.check(solver, outIsNpy ? null : out);
     modelOptions.resolve();
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
@@ -103,12 +120,24 @@ public final class DecodeCommand implements Callable<Integer> {
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
       try (recording;
           Progress bar = output.progress(stderr, "decode", count, "samples")) {
-        report = SampleFiles.run(field, recording.solver(solver), new NpyNoise(codes), count,
-            modelOptions.batch, targets, bar, "--input " + input, stderr, recording.overlay());
+        report =
+            SampleFiles.run(
+                field,
+                recording.solver(solver),
+                new NpyNoise(codes),
+                count,
+                modelOptions.batch,
+                targets,
+                bar,
+                "--input " + input,
+                stderr,
+                recording.overlay());
         recording.commit();
       }
       if (!output.quiet) {
-        stdout.println(SampleCommand.summary("decoded", report, shape, solverOptions.describe(), field.providerUsed()));
+        stdout.println(
+            SampleCommand.summary(
+                "decoded", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         recording.printWritten(stdout);
       }

@@ -1,10 +1,10 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.GaussianityCheck;
 import io.flowmatch.inference.sampling.NoiseSource;
@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flowmatch encode}: integrates data (t = 1) back to noise (t = 0). Prints how Gaussian
- * the codes are and, with {@code --roundtrip}, how well decoding them returns the input.
+ * {@code flowmatch encode}: integrates data (t = 1) back to noise (t = 0). Prints how Gaussian the
+ * codes are and, with {@code --roundtrip}, how well decoding them returns the input.
  */
 @Command(
     name = "encode",
@@ -54,29 +54,40 @@ public final class EncodeCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "ITEM",
       arity = "1..*",
-      description = "Data (or --test-index): a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
-          + " (.png, .jpg; image models, pixels mapped onto flowmatch.data_range), or numbers such as 1.5,-2.")
+      description =
+          "Data (or --test-index): a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
+              + " (.png, .jpg; image models, pixels mapped onto flowmatch.data_range), or numbers such as 1.5,-2.")
   List<String> input;
 
   @Option(
       names = "--test-index",
       paramLabel = "I",
       split = ",",
-      description = "Instead of --input: test-set images by index, e.g. 0,7,42 (image models; the file"
-          + " " + TestImages.TEST_FILE + "(.gz) of the model's data set).")
+      description =
+          "Instead of --input: test-set images by index, e.g. 0,7,42 (image models; the file"
+              + " "
+              + TestImages.TEST_FILE
+              + "(.gz) of the model's data set).")
   List<Integer> testIndex;
 
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Folder of the IDX files for --test-index (default: /usr/share/datasets/fashion-mnist, or"
-          + " /usr/share/datasets/mnist for MNIST models).")
+      description =
+          "Folder of the IDX files for --test-index (default: /usr/share/datasets/fashion-mnist, or"
+              + " /usr/share/datasets/mnist for MNIST models).")
   Path dataDir;
 
-  @Option(names = "--out", paramLabel = "Z.npy", required = true, description = "The codes, float32 [N, ...data shape].")
+  @Option(
+      names = "--out",
+      paramLabel = "Z.npy",
+      required = true,
+      description = "The codes, float32 [N, ...data shape].")
   Path out;
 
-  @Option(names = "--roundtrip", description = "Decode the codes again (same solver) and report the error against the input.")
+  @Option(
+      names = "--roundtrip",
+      description = "Decode the codes again (same solver) and report the error against the input.")
   boolean roundtrip;
 
   @Mixin SolverOptions solverOptions;
@@ -89,7 +100,10 @@ public final class EncodeCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     modelOptions.check();
     if ((input == null) == (testIndex == null)) {
-      throw new UsageException(input == null ? "give --input ITEM... or --test-index I,J,..." : "give --input or --test-index, not both");
+      throw new UsageException(
+          input == null
+              ? "give --input ITEM... or --test-index I,J,..."
+              : "give --input or --test-index, not both");
     }
     if (dataDir != null && testIndex == null) {
       throw new UsageException("--data-dir is for --test-index");
@@ -98,7 +112,10 @@ public final class EncodeCommand implements Callable<Integer> {
     OptionChecks.extension("--out", out, ".npy", "");
     modelOptions.resolve();
 
-    boolean streamed = input != null && input.size() == 1 && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
+    boolean streamed =
+        input != null
+            && input.size() == 1
+            && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
         OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
       // dpm2m predicts with the model's own path
@@ -114,13 +131,21 @@ public final class EncodeCommand implements Callable<Integer> {
         float[] all =
             input != null
                 ? Items.read("--input", input, shape, Pictures.dataRange(field.metadata(), stderr))
-                : TestImages.read(testIndex, dataDir, shape, field.metadata(), Pictures.dataRange(field.metadata(), stderr));
+                : TestImages.read(
+                    testIndex,
+                    dataDir,
+                    shape,
+                    field.metadata(),
+                    Pictures.dataRange(field.metadata(), stderr));
         count = all.length / size;
         data = new ArrayNoise(all);
       }
 
       GaussianityCheck codes = new GaussianityCheck();
-      RoundTrip check = roundtrip ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size) : null;
+      RoundTrip check =
+          roundtrip
+              ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size)
+              : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
           Progress bar = output.progress(stderr, "encode", count, "samples")) {
@@ -133,19 +158,35 @@ public final class EncodeCommand implements Callable<Integer> {
               outputs.accept(first, m, x);
             };
         try {
-          report = Sampler.run(field, solver, data, count, modelOptions.batch, 1, 0, sink, bar::fraction);
+          report =
+              Sampler.run(
+                  field, solver, data, count, modelOptions.batch, 1, 0, sink, bar::fraction);
         } catch (IOException e) {
-          throw new FailureException("cannot read " + (input != null ? "--input " + input.get(0) : "--test-index images") + ": " + IoMessages.of(e), e);
+          throw new FailureException(
+              "cannot read "
+                  + (input != null ? "--input " + input.get(0) : "--test-index images")
+                  + ": "
+                  + IoMessages.of(e),
+              e);
         }
         outputs.commit();
       }
       if (!output.quiet) {
-        stdout.println(SampleCommand.summary("encoded", report, shape, solverOptions.describe(), field.providerUsed()));
+        stdout.println(
+            SampleCommand.summary(
+                "encoded", report, shape, solverOptions.describe(), field.providerUsed()));
         stdout.println(describe(codes));
         if (check != null) {
           stdout.println(check.describe(solverOptions.describe()));
         }
-        stdout.println("wrote " + out + " (" + count + " codes, shape " + Items.shapeOf(count, shape) + ", float32)");
+        stdout.println(
+            "wrote "
+                + out
+                + " ("
+                + count
+                + " codes, shape "
+                + Items.shapeOf(count, shape)
+                + ", float32)");
       }
       return Cli.OK;
     }
@@ -153,16 +194,26 @@ public final class EncodeCommand implements Callable<Integer> {
 
   /** A .npy holding exactly one item (shape = sample shape) rather than [N, ...]. */
   private static boolean isSingleItem(NpyFile file, int[] shape) {
-    return java.util.Arrays.equals(file.shape(), java.util.Arrays.stream(shape).asLongStream().toArray());
+    return java.util.Arrays.equals(
+        file.shape(), java.util.Arrays.stream(shape).asLongStream().toArray());
   }
 
   static String describe(GaussianityCheck c) {
     String ks =
         c.ksCount() < 2
             ? "too few values for a Kolmogorov-Smirnov test"
-            : "Kolmogorov-Smirnov against N(0,1) on " + c.ksCount() + " values: D = " + Numbers.sig(c.ksStatistic(), 3)
-                + ", p = " + Numbers.sig(c.ksPValue(), 3);
-    return "codes: mean " + Numbers.sig(c.mean(), 3) + ", variance " + Numbers.sig(c.variance(), 3) + " (N(0,1): 0 and 1), " + ks;
+            : "Kolmogorov-Smirnov against N(0,1) on "
+                + c.ksCount()
+                + " values: D = "
+                + Numbers.sig(c.ksStatistic(), 3)
+                + ", p = "
+                + Numbers.sig(c.ksPValue(), 3);
+    return "codes: mean "
+        + Numbers.sig(c.mean(), 3)
+        + ", variance "
+        + Numbers.sig(c.variance(), 3)
+        + " (N(0,1): 0 and 1), "
+        + ks;
   }
 
   /** Decodes each batch of codes again and compares with the input it came from. */
@@ -225,9 +276,23 @@ public final class EncodeCommand implements Callable<Integer> {
     }
 
     String describe(String solverText) {
-      String nfe = nfeMin == nfeMax ? Integer.toString(nfeMin) : Numbers.fixed((double) nfeSum / samples, 1) + " (min " + nfeMin + ", max " + nfeMax + ")";
-      return "round trip decode(encode(x)) with " + solverText + ": max |error| " + Numbers.sig(maxError, 3)
-          + ", rms " + Numbers.sig(rmsError(), 3) + ", decode NFE/sample " + nfe;
+      String nfe =
+          nfeMin == nfeMax
+              ? Integer.toString(nfeMin)
+              : Numbers.fixed((double) nfeSum / samples, 1)
+                  + " (min "
+                  + nfeMin
+                  + ", max "
+                  + nfeMax
+                  + ")";
+      return "round trip decode(encode(x)) with "
+          + solverText
+          + ": max |error| "
+          + Numbers.sig(maxError, 3)
+          + ", rms "
+          + Numbers.sig(rmsError(), 3)
+          + ", decode NFE/sample "
+          + nfe;
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
@@ -55,19 +55,28 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--samples",
       paramLabel = "FILE.npy",
-      description = "Samples to score, shape [N, ...data shape] (e.g. from 'flowmatch sample --save-npy').")
+      description =
+          "Samples to score, shape [N, ...data shape] (e.g. from 'flowmatch sample --save-npy').")
   Path samples;
 
   @Option(
       names = "--n",
       paramLabel = "N",
-      description = "Samples to draw (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
-          + " for image models), or the first N rows of --samples.")
+      description =
+          "Samples to draw (default: "
+              + DEFAULT_N
+              + ", "
+              + DEFAULT_N_IMAGES
+              + " for image models), or the first N rows of --samples.")
   Integer n;
 
   @Mixin SolverOptions solverOptions;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the noise and of drawn data (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the noise and of drawn data (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   long seed;
 
   @Mixin QualityOptions qualityOptions;
@@ -75,7 +84,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Also write eval.json and eval.csv (and class-histogram.png with a classifier) into DIR.")
+      description =
+          "Also write eval.json and eval.csv (and class-histogram.png with a classifier) into DIR.")
   Path out;
 
   @Mixin RunOutputOptions output;
@@ -87,9 +97,11 @@ public final class EvalCommand implements Callable<Integer> {
     OptionChecks.positive("--n", n);
     OptionChecks.extension("--samples", samples, ".npy", "");
     if (samples != null) {
-      for (String option : List.of("--solver", "--steps", "--rtol", "--atol", "--max-evals", "--grid")) {
+      for (String option :
+          List.of("--solver", "--steps", "--rtol", "--atol", "--max-evals", "--grid")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-          throw new UsageException(option + " is for drawing samples; --samples gives them already");
+          throw new UsageException(
+              option + " is for drawing samples; --samples gives them already");
         }
       }
     }
@@ -122,11 +134,13 @@ public final class EvalCommand implements Callable<Integer> {
           try {
             file.readRows(0, count, x, 0);
           } catch (IOException e) {
-            throw new FailureException("cannot read --samples " + samples + ": " + IoMessages.of(e), e);
+            throw new FailureException(
+                "cannot read --samples " + samples + ": " + IoMessages.of(e), e);
           }
           for (int i = 0; i < x.length; i++) {
             if (!Float.isFinite(x[i])) {
-              throw new UsageException("--samples " + samples + ": sample " + i / size + " is not finite");
+              throw new UsageException(
+                  "--samples " + samples + ": sample " + i / size + " is not finite");
             }
           }
           source = count + " samples of " + samples;
@@ -135,21 +149,46 @@ public final class EvalCommand implements Callable<Integer> {
           try (Progress bar = output.progress(stderr, "eval", count, "samples")) {
             report =
                 Sampler.run(
-                    field, solver, new GaussianNoise(seed), count, modelOptions.batch, 0, 1,
-                    (first, m, batch) -> System.arraycopy(batch, 0, x, (int) first * size, m * size),
+                    field,
+                    solver,
+                    new GaussianNoise(seed),
+                    count,
+                    modelOptions.batch,
+                    0,
+                    1,
+                    (first, m, batch) ->
+                        System.arraycopy(batch, 0, x, (int) first * size, m * size),
                     bar::fraction);
           }
-          source = String.format(
-              Locale.ROOT, "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
-              count, modelOptions.resolve(), solverOptions.describe(), seed, report.nfeText(), report.wallSeconds());
+          source =
+              String.format(
+                  Locale.ROOT,
+                  "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
+                  count,
+                  modelOptions.resolve(),
+                  solverOptions.describe(),
+                  seed,
+                  report.nfeText(),
+                  report.wallSeconds());
         }
         Scores scores = score(quality, x, count);
         print(stdout, source, quality, scores);
         if (out != null) {
-          EvalFiles.write(out, modelOptions.resolve().toString(), source, samples == null ? seed : null, count,
-              quality, scores.values(), scores.classified(), classNames(quality));
-          stdout.println("wrote " + out + "/: eval.json, eval.csv"
-              + (scores.classified() != null ? ", class-histogram.png" : ""));
+          EvalFiles.write(
+              out,
+              modelOptions.resolve().toString(),
+              source,
+              samples == null ? seed : null,
+              count,
+              quality,
+              scores.values(),
+              scores.classified(),
+              classNames(quality));
+          stdout.println(
+              "wrote "
+                  + out
+                  + "/: eval.json, eval.csv"
+                  + (scores.classified() != null ? ", class-histogram.png" : ""));
         }
         return Cli.OK;
       }
@@ -177,7 +216,11 @@ public final class EvalCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, String source, QualityOptions.Setup quality, Scores scored) {
     out.println("scored " + source);
-    out.println("against " + quality.data().referenceDescription() + "; floor: " + quality.data().floorDescription());
+    out.println(
+        "against "
+            + quality.data().referenceDescription()
+            + "; floor: "
+            + quality.data().floorDescription());
     List<String> names = quality.metric().names();
     double[] scores = scored.values();
     ClassifierMetrics.Scored classified = scored.classified();
@@ -185,11 +228,19 @@ public final class EvalCommand implements Callable<Integer> {
     for (int k = 0; k < names.size(); k++) {
       double floor = quality.floor()[k];
       out.printf(
-          Locale.ROOT, "%-10s %12s %12s %8s%n", names.get(k), sci(scores[k]), sci(floor),
+          Locale.ROOT,
+          "%-10s %12s %12s %8s%n",
+          names.get(k),
+          sci(scores[k]),
+          sci(floor),
           floor > 0 ? String.format(Locale.ROOT, "%.2f", scores[k] / floor) : "-");
     }
     if (classified != null) {
-      printHistogram(out, classified.classes(), quality.classifierMetrics().dataClasses(), classNames(quality));
+      printHistogram(
+          out,
+          classified.classes(),
+          quality.classifierMetrics().dataClasses(),
+          classNames(quality));
     }
   }
 
@@ -201,9 +252,14 @@ public final class EvalCommand implements Callable<Integer> {
     return text == null ? List.of() : Arrays.asList(text.split(","));
   }
 
-  static void printHistogram(PrintWriter out, ClassHistogram samples, ClassHistogram data, List<String> names) {
-    out.printf(Locale.ROOT, "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
-        samples.classesHit(), samples.classes(), samples.totalVariation(data));
+  static void printHistogram(
+      PrintWriter out, ClassHistogram samples, ClassHistogram data, List<String> names) {
+    out.printf(
+        Locale.ROOT,
+        "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
+        samples.classesHit(),
+        samples.classes(),
+        samples.totalVariation(data));
     List<String> labels = new ArrayList<>();
     int width = 5;
     for (int k = 0; k < samples.classes(); k++) {
@@ -213,8 +269,13 @@ public final class EvalCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "%-" + width + "s %8s %8s %8s%n", "class", "samples", "share", "data");
     for (int k = 0; k < samples.classes(); k++) {
-      out.printf(Locale.ROOT, "%-" + width + "s %8d %7.1f%% %7.1f%%%n",
-          labels.get(k), samples.counts()[k], 100 * samples.fraction(k), 100 * data.fraction(k));
+      out.printf(
+          Locale.ROOT,
+          "%-" + width + "s %8d %7.1f%% %7.1f%%%n",
+          labels.get(k),
+          samples.counts()[k],
+          100 * samples.fraction(k),
+          100 * data.fraction(k));
     }
   }
 

@@ -18,8 +18,16 @@ import java.util.Locale;
 final class EvalFiles {
   private EvalFiles() {}
 
-  static void write(Path dir, String model, String source, Long seed, int count, QualityOptions.Setup quality,
-      double[] scores, ClassifierMetrics.Scored classified, List<String> classNames) {
+  static void write(
+      Path dir,
+      String model,
+      String source,
+      Long seed,
+      int count,
+      QualityOptions.Setup quality,
+      double[] scores,
+      ClassifierMetrics.Scored classified,
+      List<String> classNames) {
     List<String> names = quality.metric().names();
     double[] floor = quality.floor();
     ResultJson.Json j = new ResultJson.Json();
@@ -48,8 +56,14 @@ final class EvalFiles {
     j.close(']');
     StringBuilder csv = new StringBuilder("metric,value,floor,ratio\n");
     for (int k = 0; k < names.size(); k++) {
-      csv.append(String.format(Locale.ROOT, "%s,%.9g,%.9g,%s%n", names.get(k), scores[k], floor[k],
-          floor[k] > 0 ? String.format(Locale.ROOT, "%.6f", scores[k] / floor[k]) : ""));
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%.9g,%.9g,%s%n",
+              names.get(k),
+              scores[k],
+              floor[k],
+              floor[k] > 0 ? String.format(Locale.ROOT, "%.6f", scores[k] / floor[k]) : ""));
     }
     byte[] png = null;
     if (classified != null) {
@@ -73,10 +87,18 @@ final class EvalFiles {
       }
       j.close(']');
       j.key("class_total_variation").number(samples.totalVariation(data));
-      png = pngBytes(BarPlot.render(
-          String.format(Locale.ROOT, "classes of %d samples of %s (classifier's argmax), total variation %.3f",
-              count, Path.of(model).getFileName(), samples.totalVariation(data)),
-          labels, List.of("samples", "data"), shares));
+      png =
+          pngBytes(
+              BarPlot.render(
+                  String.format(
+                      Locale.ROOT,
+                      "classes of %d samples of %s (classifier's argmax), total variation %.3f",
+                      count,
+                      Path.of(model).getFileName(),
+                      samples.totalVariation(data)),
+                  labels,
+                  List.of("samples", "data"),
+                  shares));
     }
     j.close('}');
     try {

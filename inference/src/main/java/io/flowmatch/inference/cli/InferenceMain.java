@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code flowmatch} command of the inference jar alone (no training module, no DJL): sample,
- * encode, decode, interpolate, compare and eval. The full toolkit's entry point is {@code io.flowmatch.cli.Main}.
+ * encode, decode, interpolate, compare and eval. The full toolkit's entry point is {@code
+ * io.flowmatch.cli.Main}.
  */
 @Command(
     name = "flowmatch",

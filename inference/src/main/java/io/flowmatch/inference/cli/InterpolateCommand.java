@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flowmatch interpolate}: encodes two items to noise, interpolates their codes (spherically
- * by default) and decodes each frame. Image models get a strip of frames; 2-D models a plot of
- * the path the frames take through data space. The decoding can be recorded as for sample and
- * decode ({@link TrajectoryOptions}).
+ * by default) and decodes each frame. Image models get a strip of frames; 2-D models a plot of the
+ * path the frames take through data space. The decoding can be recorded as for sample and decode
+ * ({@link TrajectoryOptions}).
  */
 @Command(
     name = "interpolate",
@@ -61,22 +61,32 @@ public final class InterpolateCommand implements Callable<Integer> {
       names = "--a",
       paramLabel = "ITEM",
       required = true,
-      description = "First item: FILE.npy (one item) or FILE.npy:ROW, an image file, or numbers such as 1.5,-2.")
+      description =
+          "First item: FILE.npy (one item) or FILE.npy:ROW, an image file, or numbers such as 1.5,-2.")
   String a;
 
   @Option(names = "--b", paramLabel = "ITEM", required = true, description = "Second item, as --a.")
   String b;
 
-  @Option(names = "--frames", paramLabel = "F", defaultValue = "8", description = "Frames from a to b, both included (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--frames",
+      paramLabel = "F",
+      defaultValue = "8",
+      description = "Frames from a to b, both included (default: ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--linear", description = "Interpolate the codes linearly instead of spherically (slerp).")
+  @Option(
+      names = "--linear",
+      description = "Interpolate the codes linearly instead of spherically (slerp).")
   boolean linear;
 
   @Option(names = "--out", paramLabel = "FILE.png", description = "The frames as a picture.")
   Path out;
 
-  @Option(names = "--save-npy", paramLabel = "FILE.npy", description = "The decoded frames, float32 [F, ...data shape].")
+  @Option(
+      names = "--save-npy",
+      paramLabel = "FILE.npy",
+      description = "The decoded frames, float32 [F, ...data shape].")
   Path saveNpy;
 
   @Mixin SolverOptions solverOptions;
@@ -102,7 +112,8 @@ public final class InterpolateCommand implements Callable<Integer> {
     OdeSolver solver = solverOptions.create();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     if (out == null && saveNpy == null && trajectoryOptions.saveTrajectory == null) {
-      throw new UsageException("nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy");
+      throw new UsageException(
+          "nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy");
     }
     OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
@@ -125,8 +136,8 @@ public final class InterpolateCommand implements Callable<Integer> {
       float[] codes = new float[2 * size];
       SampleReport encoded = integrate(field, solver, ends, 2, 1, 0, codes);
       float[] frameCodes =
-          new float[
-              io.flowmatch.inference.runtime.MemoryBudget.floats(
+          new float
+              [io.flowmatch.inference.runtime.MemoryBudget.floats(
                   "--frames " + frames, frames, size, 4, "choose fewer --frames")];
       double angle = Interpolation.angle(codes, 0, codes, size, size);
       for (int k = 0; k < frames; k++) {
@@ -139,19 +150,23 @@ public final class InterpolateCommand implements Callable<Integer> {
       }
       float[] decoded = new float[frameCodes.length];
       SampleReport decodedReport;
-      // only the decoding is recorded: its states run from the codes of the frames (t=0) to the frames (t=1)
+      // only the decoding is recorded: its states run from the codes of the frames (t=0) to the
+      // frames (t=1)
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, frames);
       try (recording) {
-        decodedReport = integrate(field, recording.solver(solver), frameCodes, frames, 0, 1, decoded);
+        decodedReport =
+            integrate(field, recording.solver(solver), frameCodes, frames, 0, 1, decoded);
         if (saveNpy != null) {
           try {
             Npy.write(saveNpy, SampleCommand.withBatch(frames, shape), decoded);
           } catch (IOException e) {
-            throw new FailureException("cannot write --save-npy " + saveNpy + ": " + IoMessages.of(e), e);
+            throw new FailureException(
+                "cannot write --save-npy " + saveNpy + ": " + IoMessages.of(e), e);
           }
         }
         if (out != null) {
-          SampleCommand.writePng(out, picture(decoded, ends, shape, range, bounds, recording.overlay()));
+          SampleCommand.writePng(
+              out, picture(decoded, ends, shape, range, bounds, recording.overlay()));
         }
         recording.commit();
       }
@@ -159,18 +174,45 @@ public final class InterpolateCommand implements Callable<Integer> {
         double endError = 0;
         for (int i = 0; i < size; i++) {
           endError = Math.max(endError, Math.abs(decoded[i] - ends[i]));
-          endError = Math.max(endError, Math.abs(decoded[(frames - 1) * size + i] - ends[size + i]));
+          endError =
+              Math.max(endError, Math.abs(decoded[(frames - 1) * size + i] - ends[size + i]));
         }
         stdout.println(
-            "interpolated " + frames + " frames (" + (linear ? "linear" : "slerp") + ", angle between the codes "
-                + Numbers.fixed(Math.toDegrees(angle), 1) + "°) with " + solverOptions.describe() + " on "
-                + field.providerUsed() + ": encode NFE/sample " + encoded.nfeText() + ", decode NFE/sample "
-                + decodedReport.nfeText() + "; the end frames return a and b within " + Numbers.sig(endError, 3));
+            "interpolated "
+                + frames
+                + " frames ("
+                + (linear ? "linear" : "slerp")
+                + ", angle between the codes "
+                + Numbers.fixed(Math.toDegrees(angle), 1)
+                + "°) with "
+                + solverOptions.describe()
+                + " on "
+                + field.providerUsed()
+                + ": encode NFE/sample "
+                + encoded.nfeText()
+                + ", decode NFE/sample "
+                + decodedReport.nfeText()
+                + "; the end frames return a and b within "
+                + Numbers.sig(endError, 3));
         if (saveNpy != null) {
-          stdout.println("wrote " + saveNpy + " (" + frames + " frames, shape " + Items.shapeOf(frames, shape) + ", float32)");
+          stdout.println(
+              "wrote "
+                  + saveNpy
+                  + " ("
+                  + frames
+                  + " frames, shape "
+                  + Items.shapeOf(frames, shape)
+                  + ", float32)");
         }
         if (out != null) {
-          stdout.println("wrote " + out + " (" + (Pictures.isImage(shape) ? "a row of " + frames + " frames" : "the path of " + frames + " frames") + ")");
+          stdout.println(
+              "wrote "
+                  + out
+                  + " ("
+                  + (Pictures.isImage(shape)
+                      ? "a row of " + frames + " frames"
+                      : "the path of " + frames + " frames")
+                  + ")");
         }
         recording.printWritten(stdout);
       }
@@ -178,11 +220,22 @@ public final class InterpolateCommand implements Callable<Integer> {
     }
   }
 
-  /** Image models: a row of frames; 2-D models: the frames' path, a and b, and the --paths overlay if any. */
+  /**
+   * Image models: a row of frames; 2-D models: the frames' path, a and b, and the --paths overlay
+   * if any.
+   */
   private BufferedImage picture(
-      float[] decoded, float[] ends, int[] shape, ValueRange range, ScatterPlot.Bounds bounds, SampleFiles.Overlay overlay) {
+      float[] decoded,
+      float[] ends,
+      int[] shape,
+      ValueRange range,
+      ScatterPlot.Bounds bounds,
+      SampleFiles.Overlay overlay) {
     if (Pictures.isImage(shape)) {
-      int up = pictureOptions.upscale != null ? pictureOptions.upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+      int up =
+          pictureOptions.upscale != null
+              ? pictureOptions.upscale
+              : ImageGrid.defaultUpscale(shape[shape.length - 2]);
       return ImageGrid.render(decoded, frames, shape, range, up, frames);
     }
     ScatterPlot.Bounds box = bounds;
@@ -194,7 +247,8 @@ public final class InterpolateCommand implements Callable<Integer> {
       System.arraycopy(extra, 0, all, decoded.length + ends.length, extra.length);
       box = ScatterPlot.autoBounds(all, all.length / 2);
     }
-    String title = (linear ? "linear" : "slerp") + " · " + frames + " frames · " + solverOptions.describe();
+    String title =
+        (linear ? "linear" : "slerp") + " · " + frames + " frames · " + solverOptions.describe();
     BufferedImage img = ScatterPlot.render(decoded, 0, box, title);
     if (overlay != null) {
       overlay.draw(img, box);
@@ -206,24 +260,46 @@ public final class InterpolateCommand implements Callable<Integer> {
   }
 
   /** Integrates n items from t0 to t1 into {@code result}. */
-  private SampleReport integrate(OnnxVelocityField field, OdeSolver solver, float[] start, int n, double t0, double t1, float[] result)
+  private SampleReport integrate(
+      OnnxVelocityField field,
+      OdeSolver solver,
+      float[] start,
+      int n,
+      double t0,
+      double t1,
+      float[] result)
       throws IOException {
     int size = field.sampleSize();
     try {
-      return Sampler.run(field, solver, new ArrayNoise(start), n, modelOptions.batch, t0, t1,
-          (first, m, x) -> System.arraycopy(x, 0, result, (int) first * size, m * size), Sampler.Progress.NONE);
+      return Sampler.run(
+          field,
+          solver,
+          new ArrayNoise(start),
+          n,
+          modelOptions.batch,
+          t0,
+          t1,
+          (first, m, x) -> System.arraycopy(x, 0, result, (int) first * size, m * size),
+          Sampler.Progress.NONE);
     } catch (FlowmatchException e) {
       if (e.kind() != ErrorKind.NUMERIC) {
         throw e;
       }
-      throw new FlowmatchException(e.kind(), (t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
+      throw new FlowmatchException(
+          e.kind(), (t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
     }
   }
 
   private static float[] one(String option, String spec, int[] shape, int size, ValueRange range) {
     float[] item = Items.read(option, List.of(spec), shape, range);
     if (item.length != size) {
-      throw new UsageException(option + " " + spec + " holds " + item.length / size + " items, expected one (use FILE.npy:ROW)");
+      throw new UsageException(
+          option
+              + " "
+              + spec
+              + " holds "
+              + item.length / size
+              + " items, expected one (use FILE.npy:ROW)");
     }
     return item;
   }

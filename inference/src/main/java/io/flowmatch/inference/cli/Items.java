@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Data items named on the command line, read into model samples: rows of a .npy file
- * ({@code FILE.npy} for all rows, {@code FILE.npy:ROW} for one), image files ({@code .png},
- * {@code .jpg}, {@code .bmp}, {@code .gif}) mapped onto the model's data range, or for flat sample
- * shapes a list of numbers ({@code 1.5,-2}).
+ * Data items named on the command line, read into model samples: rows of a .npy file ({@code
+ * FILE.npy} for all rows, {@code FILE.npy:ROW} for one), image files ({@code .png}, {@code .jpg},
+ * {@code .bmp}, {@code .gif}) mapped onto the model's data range, or for flat sample shapes a list
+ * of numbers ({@code 1.5,-2}).
  */
 final class Items {
   private Items() {}
@@ -33,7 +33,11 @@ final class Items {
       total += parts[i].length;
     }
     if (total > Integer.MAX_VALUE - 8) {
-      throw new UsageException(option + ": " + total / size + " items do not fit in memory; use a .npy file with sample");
+      throw new UsageException(
+          option
+              + ": "
+              + total / size
+              + " items do not fit in memory; use a .npy file with sample");
     }
     float[] all = new float[(int) total];
     int at = 0;
@@ -54,7 +58,8 @@ final class Items {
         try {
           row = Long.parseLong(spec.substring(colon + 1));
         } catch (NumberFormatException e) {
-          throw new UsageException(option + " " + spec + ": expected FILE.npy or FILE.npy:ROW with a row number");
+          throw new UsageException(
+              option + " " + spec + ": expected FILE.npy or FILE.npy:ROW with a row number");
         }
       }
       return npyRows(option, path, row, shape, size);
@@ -66,7 +71,10 @@ final class Items {
       return numbers(option, spec, shape, size);
     }
     throw new UsageException(
-        option + " " + spec + ": expected a .npy file (FILE.npy or FILE.npy:ROW), an image file or numbers such as 1.5,-2");
+        option
+            + " "
+            + spec
+            + ": expected a .npy file (FILE.npy or FILE.npy:ROW), an image file or numbers such as 1.5,-2");
   }
 
   private static float[] npyRows(String option, Path path, Long row, int[] shape, int size) {
@@ -78,7 +86,8 @@ final class Items {
       }
       int n = NoiseFiles.count(option, path, f, shape, null);
       if (row != null && (row < 0 || row >= n)) {
-        throw new UsageException(option + " " + path + ":" + row + ": row out of range, the file has " + n + " rows");
+        throw new UsageException(
+            option + " " + path + ":" + row + ": row out of range, the file has " + n + " rows");
       }
       int first = row == null ? 0 : (int) (long) row;
       int count = row == null ? n : 1;
@@ -93,7 +102,11 @@ final class Items {
   private static float[] image(String option, Path path, int[] shape, int size, ValueRange range) {
     if (!Pictures.isImage(shape)) {
       throw new UsageException(
-          option + " " + path + ": an image file needs an image model, this one's samples have shape " + Arrays.toString(shape));
+          option
+              + " "
+              + path
+              + ": an image file needs an image model, this one's samples have shape "
+              + Arrays.toString(shape));
     }
     if (!Files.exists(path)) {
       throw new UsageException(option + " " + path + ": no such file");
@@ -102,11 +115,19 @@ final class Items {
     try {
       // a bound on the header's size, well above the model's: a wrong size still gets the exact
       // message below, a 40000×40000 header is refused before any pixel is decoded
-      img = Png.read(path, Math.max(1024, 4 * shape[shape.length - 1]), Math.max(1024, 4 * shape[shape.length - 2]));
+      img =
+          Png.read(
+              path,
+              Math.max(1024, 4 * shape[shape.length - 1]),
+              Math.max(1024, 4 * shape[shape.length - 2]));
     } catch (io.flowmatch.inference.error.FlowmatchException e) {
-      throw new io.flowmatch.inference.error.FlowmatchException(e.kind(), option + " " + e.getMessage(), e);
+      throw new io.flowmatch.inference.error.FlowmatchException(
+          e.kind(), option + " " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new UsageException(option + " " + (e instanceof NoSuchFileException ? path + ": no such file" : e.getMessage()));
+      throw new UsageException(
+          option
+              + " "
+              + (e instanceof NoSuchFileException ? path + ": no such file" : e.getMessage()));
     }
     float[] data = new float[size];
     try {
@@ -121,14 +142,23 @@ final class Items {
     String[] parts = spec.split(",");
     if (parts.length != size) {
       throw new UsageException(
-          option + " " + spec + ": " + parts.length + " numbers, expected " + size + " for samples of shape " + Arrays.toString(shape));
+          option
+              + " "
+              + spec
+              + ": "
+              + parts.length
+              + " numbers, expected "
+              + size
+              + " for samples of shape "
+              + Arrays.toString(shape));
     }
     float[] data = new float[size];
     for (int i = 0; i < size; i++) {
       try {
         data[i] = Float.parseFloat(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new UsageException(option + " " + spec + ": '" + parts[i].trim() + "' is not a number");
+        throw new UsageException(
+            option + " " + spec + ": '" + parts[i].trim() + "' is not a number");
       }
       if (!Float.isFinite(data[i])) {
         throw new UsageException(option + " " + spec + ": '" + parts[i].trim() + "' is not finite");

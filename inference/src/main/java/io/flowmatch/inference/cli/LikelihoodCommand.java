@@ -1,7 +1,6 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
@@ -17,6 +16,7 @@ import io.flowmatch.inference.likelihood.LikelihoodSettings;
 import io.flowmatch.inference.likelihood.NllSummary;
 import io.flowmatch.inference.likelihood.ProbeDistribution;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
@@ -58,48 +58,78 @@ public final class LikelihoodCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "ITEM",
       arity = "1..*",
-      description = "Data points: a .npy [N, ...data shape], image files or numbers (taken as"
-          + " continuous values, not dequantised).")
+      description =
+          "Data points: a .npy [N, ...data shape], image files or numbers (taken as"
+              + " continuous values, not dequantised).")
   List<String> input;
 
-  @Option(names = "--test-index", paramLabel = "I", split = ",",
+  @Option(
+      names = "--test-index",
+      paramLabel = "I",
+      split = ",",
       description = "Test-set images by index, e.g. 0,7,42 (dequantised with uniform noise).")
   List<Integer> testIndex;
 
-  @Option(names = "--test-set", paramLabel = "N",
+  @Option(
+      names = "--test-set",
+      paramLabel = "N",
       description = "The first N test-set images (dequantised with uniform noise).")
   Integer testSet;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Folder of the IDX files for --test-index/--test-set.")
   Path dataDir;
 
-  @Option(names = "--divergence", paramLabel = "M", defaultValue = "exact",
-      description = "exact (one JVP per dimension) or hutchinson (--probes random probes, fixed along"
-          + " each trajectory; unbiased) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--divergence",
+      paramLabel = "M",
+      defaultValue = "exact",
+      description =
+          "exact (one JVP per dimension) or hutchinson (--probes random probes, fixed along"
+              + " each trajectory; unbiased) (default: ${DEFAULT-VALUE}).")
   String divergence;
 
-  @Option(names = "--probes", paramLabel = "K", defaultValue = "1",
+  @Option(
+      names = "--probes",
+      paramLabel = "K",
+      defaultValue = "1",
       description = "Hutchinson probes per sample (default: ${DEFAULT-VALUE}).")
   int probes;
 
-  @Option(names = "--probe", paramLabel = "P", defaultValue = "rademacher",
-      description = "Hutchinson probe distribution: rademacher or gaussian (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--probe",
+      paramLabel = "P",
+      defaultValue = "rademacher",
+      description =
+          "Hutchinson probe distribution: rademacher or gaussian (default: ${DEFAULT-VALUE}).")
   String probe;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-      description = "Seed of the probes and of the dequantisation noise (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "0",
+      description =
+          "Seed of the probes and of the dequantisation noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--jvp", paramLabel = "J", defaultValue = "graph",
-      description = "graph (exact: the model's forward-mode derivative) or finite-difference"
-          + " (approximate central differences, for models with ops the transform does not know)"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jvp",
+      paramLabel = "J",
+      defaultValue = "graph",
+      description =
+          "graph (exact: the model's forward-mode derivative) or finite-difference"
+              + " (approximate central differences, for models with ops the transform does not know)"
+              + " (default: ${DEFAULT-VALUE}).")
   String jvpMode;
 
-  @Option(names = "--out", paramLabel = "FILE",
-      description = "Per-sample values: .npy (NLL, float64 [N]), .csv or .json (index, nll, bpd,"
-          + " log_p0, divergence integral, NFE).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "Per-sample values: .npy (NLL, float64 [N]), .csv or .json (index, nll, bpd,"
+              + " log_p0, divergence integral, NFE).")
   Path out;
 
   @Mixin SolverOptions solverOptions;
@@ -113,23 +143,26 @@ public final class LikelihoodCommand implements Callable<Integer> {
     modelOptions.check();
     int sources = (input != null ? 1 : 0) + (testIndex != null ? 1 : 0) + (testSet != null ? 1 : 0);
     if (sources != 1) {
-      throw FlowmatchException.invalidArgument(sources == 0
-          ? "give --input ITEM..., --test-index I,J,... or --test-set N"
-          : "give one of --input, --test-index and --test-set");
+      throw FlowmatchException.invalidArgument(
+          sources == 0
+              ? "give --input ITEM..., --test-index I,J,... or --test-set N"
+              : "give one of --input, --test-index and --test-set");
     }
     if (testSet != null && testSet < 1) {
-      throw FlowmatchException.invalidArgument("--test-set must be a positive integer, got " + testSet);
+      throw FlowmatchException.invalidArgument(
+          "--test-set must be a positive integer, got " + testSet);
     }
     if (dataDir != null && input != null) {
       throw FlowmatchException.invalidArgument("--data-dir is for --test-index and --test-set");
     }
     DivergenceMethod method = DivergenceMethod.parse("--divergence", divergence);
-    LikelihoodSettings settings = LikelihoodSettings.builder()
-        .method(method)
-        .probes(probes)
-        .distribution(ProbeDistribution.parse("--probe", probe))
-        .seed(seed)
-        .build();
+    LikelihoodSettings settings =
+        LikelihoodSettings.builder()
+            .method(method)
+            .probes(probes)
+            .distribution(ProbeDistribution.parse("--probe", probe))
+            .seed(seed)
+            .build();
     if (!jvpMode.equals("graph") && !jvpMode.equals("finite-difference")) {
       throw FlowmatchException.invalidArgument(
           "--jvp must be graph or finite-difference, got '" + jvpMode + "'");
@@ -141,7 +174,8 @@ public final class LikelihoodCommand implements Callable<Integer> {
     if (out != null) {
       String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
       if (!name.endsWith(".npy") && !name.endsWith(".csv") && !name.endsWith(".json")) {
-        throw FlowmatchException.invalidArgument("--out must end in .npy, .csv or .json, got " + out);
+        throw FlowmatchException.invalidArgument(
+            "--out must end in .npy, .csv or .json, got " + out);
       }
     }
     modelOptions.resolve();
@@ -167,8 +201,9 @@ public final class LikelihoodCommand implements Callable<Integer> {
       }
       int count = data.length / d;
       if (!jvp.exact() && !output.quiet) {
-        stderr.println("warning: --jvp finite-difference: divergences are approximate (central"
-            + " differences in float32); the likelihoods are estimates, not exact values");
+        stderr.println(
+            "warning: --jvp finite-difference: divergences are approximate (central"
+                + " differences in float32); the likelihoods are estimates, not exact values");
       }
 
       Likelihood likelihood = new Likelihood(jvp, solver, settings);
@@ -200,8 +235,8 @@ public final class LikelihoodCommand implements Callable<Integer> {
         write(out, nll, prior, integral, nfe, images ? range : null, d);
       }
       if (!output.quiet) {
-        stdout.println(describe(summary, count, d, images, range, method, settings, jvp, seconds,
-            nfe));
+        stdout.println(
+            describe(summary, count, d, images, range, method, settings, jvp, seconds, nfe));
         if (out != null) {
           stdout.println("wrote " + out + " (" + count + " samples)");
         }
@@ -218,9 +253,17 @@ public final class LikelihoodCommand implements Callable<Integer> {
     return JvpModel.open(modelOptions.resolve(), options);
   }
 
-  private String describe(NllSummary s, int count, int d, boolean images, ValueRange range,
-      DivergenceMethod method, LikelihoodSettings settings, JacobianVectorProduct jvp,
-      double seconds, int[] nfe) {
+  private String describe(
+      NllSummary s,
+      int count,
+      int d,
+      boolean images,
+      ValueRange range,
+      DivergenceMethod method,
+      LikelihoodSettings settings,
+      JacobianVectorProduct jvp,
+      double seconds,
+      int[] nfe) {
     StringBuilder sb = new StringBuilder();
     sb.append(images ? "test images" : "data points").append(": ").append(count);
     if (images) {
@@ -228,24 +271,35 @@ public final class LikelihoodCommand implements Callable<Integer> {
     }
     sb.append("\nNLL: ").append(Numbers.fixed(s.mean(), 4)).append(" nats");
     if (count > 1) {
-      sb.append(" ± ").append(Numbers.sig(s.standardError(), 3)).append(" (standard error; sd ")
-          .append(Numbers.sig(s.std(), 3)).append(")");
+      sb.append(" ± ")
+          .append(Numbers.sig(s.standardError(), 3))
+          .append(" (standard error; sd ")
+          .append(Numbers.sig(s.std(), 3))
+          .append(")");
     }
     if (images) {
       double ln2d = d * Math.log(2);
-      sb.append("\nbits/dim: ").append(Numbers.fixed(BitsPerDim.of(s.mean(), d, range.lo(),
-          range.hi()), 4));
+      sb.append("\nbits/dim: ")
+          .append(Numbers.fixed(BitsPerDim.of(s.mean(), d, range.lo(), range.hi()), 4));
       if (count > 1) {
         sb.append(" ± ").append(Numbers.sig(s.standardError() / ln2d, 3));
       }
-      sb.append(" (NLL/(D ln 2) + ").append(Numbers.sig(BitsPerDim.offset(range.lo(), range.hi()), 4))
-          .append(", D = ").append(d).append(")");
+      sb.append(" (NLL/(D ln 2) + ")
+          .append(Numbers.sig(BitsPerDim.offset(range.lo(), range.hi()), 4))
+          .append(", D = ")
+          .append(d)
+          .append(")");
     }
     sb.append("\ndivergence: ").append(method.cliName());
     if (method == DivergenceMethod.HUTCHINSON) {
-      sb.append(" (").append(settings.probes()).append(" ").append(settings.distribution().cliName())
-          .append(settings.probes() == 1 ? " probe" : " probes").append(" per sample, seed ")
-          .append(seed).append(")");
+      sb.append(" (")
+          .append(settings.probes())
+          .append(" ")
+          .append(settings.distribution().cliName())
+          .append(settings.probes() == 1 ? " probe" : " probes")
+          .append(" per sample, seed ")
+          .append(seed)
+          .append(")");
     }
     sb.append(", ").append(jvp.describe()).append("; solver ").append(solverOptions.describe());
     int min = Integer.MAX_VALUE;
@@ -256,15 +310,24 @@ public final class LikelihoodCommand implements Callable<Integer> {
       max = Math.max(max, v);
       sum += v;
     }
-    sb.append("; NFE mean ").append(Numbers.fixed((double) sum / Math.max(1, count), 1))
-        .append(" (min ").append(min).append(", max ").append(max).append(")");
-    sb.append("\ntime: ").append(Numbers.fixed(seconds, 2)).append(" s (")
-        .append(Numbers.sig(seconds / count, 3)).append(" s per sample)");
+    sb.append("; NFE mean ")
+        .append(Numbers.fixed((double) sum / Math.max(1, count), 1))
+        .append(" (min ")
+        .append(min)
+        .append(", max ")
+        .append(max)
+        .append(")");
+    sb.append("\ntime: ")
+        .append(Numbers.fixed(seconds, 2))
+        .append(" s (")
+        .append(Numbers.sig(seconds / count, 3))
+        .append(" s per sample)");
     return sb.toString();
   }
 
-  private static void write(Path out, double[] nll, double[] prior, double[] integral, int[] nfe,
-      ValueRange range, int d) throws IOException {
+  private static void write(
+      Path out, double[] nll, double[] prior, double[] integral, int[] nfe, ValueRange range, int d)
+      throws IOException {
     String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".npy")) {
       Npy.writeDoubles(out, nll);
@@ -275,7 +338,9 @@ public final class LikelihoodCommand implements Callable<Integer> {
     if (json) {
       sb.append("{\"unit\": \"nats\", \"samples\": [\n");
     } else {
-      sb.append("index,nll,").append(range != null ? "bpd," : "").append("log_p0,divergence_integral,nfe\n");
+      sb.append("index,nll,")
+          .append(range != null ? "bpd," : "")
+          .append("log_p0,divergence_integral,nfe\n");
     }
     for (int i = 0; i < nll.length; i++) {
       String bpd = range == null ? null : num(BitsPerDim.of(nll[i], d, range.lo(), range.hi()));
@@ -284,15 +349,24 @@ public final class LikelihoodCommand implements Callable<Integer> {
         if (bpd != null) {
           sb.append(", \"bpd\": ").append(bpd);
         }
-        sb.append(", \"log_p0\": ").append(num(prior[i])).append(", \"divergence_integral\": ")
-            .append(num(integral[i])).append(", \"nfe\": ").append(nfe[i]).append("}")
+        sb.append(", \"log_p0\": ")
+            .append(num(prior[i]))
+            .append(", \"divergence_integral\": ")
+            .append(num(integral[i]))
+            .append(", \"nfe\": ")
+            .append(nfe[i])
+            .append("}")
             .append(i + 1 < nll.length ? ",\n" : "\n");
       } else {
         sb.append(i).append(',').append(num(nll[i])).append(',');
         if (bpd != null) {
           sb.append(bpd).append(',');
         }
-        sb.append(num(prior[i])).append(',').append(num(integral[i])).append(',').append(nfe[i])
+        sb.append(num(prior[i]))
+            .append(',')
+            .append(num(integral[i]))
+            .append(',')
+            .append(nfe[i])
             .append('\n');
       }
     }

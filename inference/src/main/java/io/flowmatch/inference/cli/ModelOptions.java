@@ -14,14 +14,16 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
   /** Default models, tried in order, relative to the project root. */
   static final String[] DEFAULT_MODELS = {"models/fashion-mnist-dit.onnx", "models/gmm8.onnx"};
+
   /** The launcher passes the project root in this system property. */
   public static final String HOME_PROPERTY = "flowmatch.home";
 
   @Option(
       names = "--model",
       paramLabel = "M",
-      description = "ONNX model (inputs x [N,...], t [N]; output v). Default: models/fashion-mnist-dit.onnx"
-          + " if present, else models/gmm8.onnx, in the flowmatch folder.")
+      description =
+          "ONNX model (inputs x [N,...], t [N]; output v). Default: models/fashion-mnist-dit.onnx"
+              + " if present, else models/gmm8.onnx, in the flowmatch folder.")
   Path model;
 
   @Option(
@@ -34,8 +36,9 @@ public final class ModelOptions {
   @Option(
       names = "--call-batch",
       paramLabel = "C",
-      description = "Most samples per model call, or auto: the largest power of two whose biggest"
-          + " activation fits a 4 MiB cache budget on cpu, 256 on GPUs (default: ${DEFAULT-VALUE}).",
+      description =
+          "Most samples per model call, or auto: the largest power of two whose biggest"
+              + " activation fits a 4 MiB cache budget on cpu, 256 on GPUs (default: ${DEFAULT-VALUE}).",
       defaultValue = "auto")
   String callBatch;
 
@@ -46,27 +49,32 @@ public final class ModelOptions {
       defaultValue = "cpu")
   String provider;
 
-  @Option(names = "--strict", description = "Fail instead of falling back to cpu when a GPU provider cannot load.")
+  @Option(
+      names = "--strict",
+      description = "Fail instead of falling back to cpu when a GPU provider cannot load.")
   boolean strict;
 
   @Option(
       names = "--threads",
       paramLabel = "T",
-      description = "Intra-op threads of ONNX Runtime; 0 = one per core (default: ${DEFAULT-VALUE}).",
+      description =
+          "Intra-op threads of ONNX Runtime; 0 = one per core (default: ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int threads;
 
   @Option(
       names = "--optimization",
       paramLabel = "O",
-      description = "Graph optimisation level: all, extended, basic or none (default: ${DEFAULT-VALUE}).",
+      description =
+          "Graph optimisation level: all, extended, basic or none (default: ${DEFAULT-VALUE}).",
       defaultValue = "all")
   String optimization;
 
   @Option(
       names = "--shape",
       paramLabel = "D",
-      description = "Shape of one sample, e.g. 2 or 1,28,28, for models without flowmatch.data_shape metadata.")
+      description =
+          "Shape of one sample, e.g. 2 or 1,28,28, for models without flowmatch.data_shape metadata.")
   String shape;
 
   /** Checks the numbers; call before any work. */
@@ -74,7 +82,8 @@ public final class ModelOptions {
     OptionChecks.positive("--batch", batch);
     callBatch();
     if (threads < 0) {
-      throw new UsageException("--threads must be 0 (one per core) or a positive integer, got " + threads);
+      throw new UsageException(
+          "--threads must be 0 (one per core) or a positive integer, got " + threads);
     }
     io.flowmatch.inference.runtime.ThreadCount.check("--threads", threads);
     if (shape != null) {
@@ -94,7 +103,8 @@ public final class ModelOptions {
       value = 0;
     }
     if (value < 1) {
-      throw new UsageException("--call-batch must be a positive integer or auto, got '" + callBatch + "'");
+      throw new UsageException(
+          "--call-batch must be a positive integer or auto, got '" + callBatch + "'");
     }
     return value;
   }
@@ -108,7 +118,10 @@ public final class ModelOptions {
           Locale.ROOT,
           "model %s: %s input, provider %s, sample shape %s, model calls of at most %d samples,"
               + " loaded in %s s%n",
-          resolve(), field.inputType(), field.providerUsed(), Arrays.toString(field.sampleShape()),
+          resolve(),
+          field.inputType(),
+          field.providerUsed(),
+          Arrays.toString(field.sampleShape()),
           field.maxBatch(),
           Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
       field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
@@ -153,7 +166,11 @@ public final class ModelOptions {
       }
     }
     throw new UsageException(
-        "no --model given and no default model in " + root + " (looked for " + String.join(", ", DEFAULT_MODELS) + ")");
+        "no --model given and no default model in "
+            + root
+            + " (looked for "
+            + String.join(", ", DEFAULT_MODELS)
+            + ")");
   }
 
   static int[] parseShape(String text) {
@@ -167,7 +184,9 @@ public final class ModelOptions {
       }
       if (s[i] < 1) {
         throw new UsageException(
-            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '" + text + "'");
+            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
+                + text
+                + "'");
       }
     }
     return s;

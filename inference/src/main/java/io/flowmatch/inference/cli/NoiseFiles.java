@@ -29,8 +29,8 @@ final class NoiseFiles {
   }
 
   /**
-   * Checks that the file holds [N, ...sample shape] and returns how many samples to take: {@code
-   * n} (at most N) or N.
+   * Checks that the file holds [N, ...sample shape] and returns how many samples to take: {@code n}
+   * (at most N) or N.
    */
   static int count(String option, Path path, NpyFile file, int[] sampleShape, Integer n) {
     long[] s = file.shape();
@@ -39,17 +39,28 @@ final class NoiseFiles {
       fits = s[i + 1] == sampleShape[i];
     }
     if (!fits) {
-      String expected = NpyHeader.shapeString(SampleCommand.withBatch(0, sampleShape)).replaceFirst("^\\(0", "(N");
+      String expected =
+          NpyHeader.shapeString(SampleCommand.withBatch(0, sampleShape))
+              .replaceFirst("^\\(0", "(N");
       throw new UsageException(
-          option + " " + path + " has shape " + NpyHeader.shapeString(s) + ", expected " + expected
-              + " for this model's samples of shape " + Arrays.toString(sampleShape));
+          option
+              + " "
+              + path
+              + " has shape "
+              + NpyHeader.shapeString(s)
+              + ", expected "
+              + expected
+              + " for this model's samples of shape "
+              + Arrays.toString(sampleShape));
     }
     long rows = file.rows();
     if (rows == 0) {
-      throw new UsageException(option + " " + path + " holds no samples (shape " + NpyHeader.shapeString(s) + ")");
+      throw new UsageException(
+          option + " " + path + " holds no samples (shape " + NpyHeader.shapeString(s) + ")");
     }
     if (n != null && n > rows) {
-      throw new UsageException("--n " + n + " is more than the " + rows + " samples in " + option + " " + path);
+      throw new UsageException(
+          "--n " + n + " is more than the " + rows + " samples in " + option + " " + path);
     }
     if (n == null && rows > Integer.MAX_VALUE) {
       throw new UsageException(option + " " + path + " holds " + rows + " samples; give --n");

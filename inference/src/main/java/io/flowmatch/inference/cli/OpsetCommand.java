@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Re-declare ONNX models at the lowest opset they need (default: "
-          + OpsetRewrite.PORTABLE_OPSET + "), for older runtimes and checkers.",
+          + OpsetRewrite.PORTABLE_OPSET
+          + "), for older runtimes and checkers.",
       "Same nodes and weights; Split's num_outputs becomes the opset-13 form; unused opset imports"
           + " (com.microsoft) go; the metadata records t=0 noise, t=1 data. ONNX Runtime's velocities"
           + " before and after are compared on random inputs and must agree exactly.",
@@ -43,11 +44,17 @@ public final class OpsetCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL.onnx", arity = "1..*", description = "Models to rewrite.")
   java.util.List<Path> models;
 
-  @Option(names = "--opset", paramLabel = "N", description = "Target opset (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--opset",
+      paramLabel = "N",
+      description = "Target opset (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + OpsetRewrite.PORTABLE_OPSET)
   int opset;
 
-  @Option(names = "--out", paramLabel = "FILE.onnx", description = "Where to write the one model given.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.onnx",
+      description = "Where to write the one model given.")
   Path out;
 
   @Option(names = "--in-place", description = "Replace each model (atomically) instead of --out.")
@@ -60,7 +67,8 @@ public final class OpsetCommand implements Callable<Integer> {
       throw new UsageException("give either --out FILE.onnx (one model) or --in-place");
     }
     if (out != null && models.size() != 1) {
-      throw new UsageException("--out names one file, got " + models.size() + " models; use --in-place");
+      throw new UsageException(
+          "--out names one file, got " + models.size() + " models; use --in-place");
     }
     for (Path model : models) {
       if (!Files.isRegularFile(model)) {
@@ -74,25 +82,42 @@ public final class OpsetCommand implements Callable<Integer> {
         hasTime |= e.getKey().equals(ModelMetadata.TIME_CONVENTION);
       }
       if (!hasTime) {
-        b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
-            .setKey(ModelMetadata.TIME_CONVENTION).setValue(ModelMetadata.TIME_CONVENTION_VALUE));
+        b.addMetadataProps(
+            OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(ModelMetadata.TIME_CONVENTION)
+                .setValue(ModelMetadata.TIME_CONVENTION_VALUE));
       }
       byte[] bytes = b.build().toByteArray();
       Path target = inPlace ? model : out;
       Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".opset-", ".onnx");
       try {
         Files.write(tmp, bytes);
-        double diff = hasInputT(before) ? maxVelocityDifference(model, tmp) : maxOutputDifference(model, tmp);
+        double diff =
+            hasInputT(before) ? maxVelocityDifference(model, tmp) : maxOutputDifference(model, tmp);
         // float32 graphs must agree exactly; float16 graphs may round differently in the kernels
         // ORT picks per opset (seen: one float16 ulp on the DiT), never more than a few ulps
-        double allowed = isFloat16(before) ? 4 * 0x1p-9 : 0; // four float16 ulps of a value in [2, 4)
+        double allowed =
+            isFloat16(before) ? 4 * 0x1p-9 : 0; // four float16 ulps of a value in [2, 4)
         if (diff > allowed) {
-          throw new FailureException("model " + model + ": outputs differ by up to " + diff
-              + " after the rewrite (allowed " + allowed + "); nothing written");
+          throw new FailureException(
+              "model "
+                  + model
+                  + ": outputs differ by up to "
+                  + diff
+                  + " after the rewrite (allowed "
+                  + allowed
+                  + "); nothing written");
         }
         OnnxGraphBuilder.writeAtomically(target, bytes);
-        stdout.printf(java.util.Locale.ROOT, "wrote %s: opset %d -> %d, IR %d -> %d, max |v before - v after| = %s%n",
-            target, OpsetRewrite.declared(before), opset, before.getIrVersion(), rewritten.getIrVersion(), diff);
+        stdout.printf(
+            java.util.Locale.ROOT,
+            "wrote %s: opset %d -> %d, IR %d -> %d, max |v before - v after| = %s%n",
+            target,
+            OpsetRewrite.declared(before),
+            opset,
+            before.getIrVersion(),
+            rewritten.getIrVersion(),
+            diff);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -102,12 +127,14 @@ public final class OpsetCommand implements Callable<Integer> {
 
   private static boolean isFloat16(ModelProto m) {
     int f16 = OnnxMl.TensorProto.DataType.FLOAT16_VALUE;
-    return m.getGraph().getInputList().stream().anyMatch(i -> i.getType().getTensorType().getElemType() == f16)
+    return m.getGraph().getInputList().stream()
+            .anyMatch(i -> i.getType().getTensorType().getElemType() == f16)
         || m.getGraph().getInitializerList().stream().anyMatch(w -> w.getDataType() == f16);
   }
 
   private static boolean hasInputT(ModelProto m) {
-    return m.getGraph().getInputList().stream().anyMatch(i -> i.getName().equals(ModelMetadata.INPUT_T));
+    return m.getGraph().getInputList().stream()
+        .anyMatch(i -> i.getName().equals(ModelMetadata.INPUT_T));
   }
 
   /**
@@ -116,7 +143,8 @@ public final class OpsetCommand implements Callable<Integer> {
    */
   static double maxOutputDifference(Path a, Path b) {
     ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-    try (ai.onnxruntime.OrtSession.SessionOptions so = new ai.onnxruntime.OrtSession.SessionOptions()) {
+    try (ai.onnxruntime.OrtSession.SessionOptions so =
+        new ai.onnxruntime.OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(1);
       try (ai.onnxruntime.OrtSession sa = env.createSession(a.toString(), so);
           ai.onnxruntime.OrtSession sb = env.createSession(b.toString(), so)) {
@@ -134,7 +162,10 @@ public final class OpsetCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
               data[i] = (float) (r.nextDouble() * 2 - 1);
             }
-            inputs.put(e.getKey(), ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(data), shape));
+            inputs.put(
+                e.getKey(),
+                ai.onnxruntime.OnnxTensor.createTensor(
+                    env, java.nio.FloatBuffer.wrap(data), shape));
           }
           double max = 0;
           try (ai.onnxruntime.OrtSession.Result ra = sa.run(inputs);

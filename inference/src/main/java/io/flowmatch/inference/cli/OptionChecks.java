@@ -38,14 +38,16 @@ final class OptionChecks {
    * @param hint appended to the message, e.g. {@code " (use --save-npy for NumPy output)"}
    */
   static void extension(String option, Path path, String extension, String hint) {
-    if (path != null && !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
-      throw new UsageException(option + " must name a " + extension + " file, got '" + path + "'" + hint);
+    if (path != null
+        && !path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(extension)) {
+      throw new UsageException(
+          option + " must name a " + extension + " file, got '" + path + "'" + hint);
     }
   }
 
   /**
-   * How many samples a command that draws them takes without an input file: {@code --n} when
-   * given, else the command's default for the model's kind (image models are slower per sample).
+   * How many samples a command that draws them takes without an input file: {@code --n} when given,
+   * else the command's default for the model's kind (image models are slower per sample).
    */
   static int sampleCount(Integer n, int[] shape, int pointsDefault, int imagesDefault) {
     return n != null ? n : Pictures.isImage(shape) ? imagesDefault : pointsDefault;

@@ -10,13 +10,15 @@ public final class PictureOptions {
   @Option(
       names = "--upscale",
       paramLabel = "U",
-      description = "Image grids: each pixel becomes U×U pixels (default: 2 for 28×28, 1 from 56 up).")
+      description =
+          "Image grids: each pixel becomes U×U pixels (default: 2 for 28×28, 1 from 56 up).")
   Integer upscale;
 
   @Option(
       names = "--plot-range",
       paramLabel = "LO,HI",
-      description = "Scatter plots: a fixed range for both axes, e.g. -6,6 (default: fit the samples).")
+      description =
+          "Scatter plots: a fixed range for both axes, e.g. -6,6 (default: fit the samples).")
   String plotRange;
 
   /** Fixed scatter-plot bounds, or null to fit the samples; checks --upscale too. */

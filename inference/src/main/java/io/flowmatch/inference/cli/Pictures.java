@@ -16,6 +16,7 @@ final class Pictures {
 
   /** Image grids show at most this many samples (a 32×32 grid). */
   static final int MAX_GRID_IMAGES = 1024;
+
   /** Scatter plots show at most this many points. */
   static final int MAX_SCATTER_POINTS = 200_000;
 
@@ -31,7 +32,9 @@ final class Pictures {
   static void requireDrawable(String option, int[] shape) {
     if (!isImage(shape) && !isPoint2d(shape)) {
       throw new UsageException(
-          option + " cannot draw samples of shape " + Arrays.toString(shape)
+          option
+              + " cannot draw samples of shape "
+              + Arrays.toString(shape)
               + ": a PNG needs [2] (scatter plot) or [C,H,W] with C = 1 or 3 (image grid); use --save-npy");
     }
   }
@@ -63,7 +66,13 @@ final class Pictures {
    * @param bounds scatter plots: fixed bounds, or null to fit the samples
    */
   static BufferedImage render(
-      float[] data, int n, int[] shape, ValueRange range, Integer upscale, ScatterPlot.Bounds bounds, String title) {
+      float[] data,
+      int n,
+      int[] shape,
+      ValueRange range,
+      Integer upscale,
+      ScatterPlot.Bounds bounds,
+      String title) {
     if (isImage(shape)) {
       int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
       return ImageGrid.render(data, n, shape, range, up);

@@ -28,51 +28,59 @@ import picocli.CommandLine.Option;
  * <p>Data, in order of precedence: {@code --data FILE.npy} (with {@code --floor-data}, or split:
  * its last N rows make the floor set); the image set the model names ({@code flowmatch.dataset}
  * {@code fashion-mnist} or {@code mnist}: the training images are the reference, the test images
- * the floor set); fresh draws of an analytic mixture model ({@code gmm8}). Metrics: energy
- * distance and sliced Wasserstein-2 for samples of at most {@value PointCloudMetrics#MAX_DIMENSION}
- * values; Fréchet distance and class histogram with {@code --classifier}.
+ * the floor set); fresh draws of an analytic mixture model ({@code gmm8}). Metrics: energy distance
+ * and sliced Wasserstein-2 for samples of at most {@value PointCloudMetrics#MAX_DIMENSION} values;
+ * Fréchet distance and class histogram with {@code --classifier}.
  */
 public final class QualityOptions {
   /**
-   * Default reference size: this many data samples, or N if more (fewer if a file holds fewer).
-   * A reference larger than N lowers the metric's sampling noise without changing its floor's
-   * meaning (the floor set has N samples like the samples scored).
+   * Default reference size: this many data samples, or N if more (fewer if a file holds fewer). A
+   * reference larger than N lowers the metric's sampling noise without changing its floor's meaning
+   * (the floor set has N samples like the samples scored).
    */
   static final int DEFAULT_REFERENCE = 10_000;
+
   static final List<String> IMAGE_SETS = DatasetRegistry.IMAGE_SETS;
 
   @Option(
       names = "--data",
       paramLabel = "FILE.npy",
-      description = "Data samples [R, ...data shape] to score against (default: what the model's metadata"
-          + " names: fresh draws of an analytic mixture, or the Fashion-MNIST/MNIST training images).")
+      description =
+          "Data samples [R, ...data shape] to score against (default: what the model's metadata"
+              + " names: fresh draws of an analytic mixture, or the Fashion-MNIST/MNIST training images).")
   Path data;
 
   @Option(
       names = "--floor-data",
       paramLabel = "FILE.npy",
-      description = "Independent data samples for the floor (default: the last N rows of --data, or the"
-          + " test images of an image set, or other fresh draws).")
+      description =
+          "Independent data samples for the floor (default: the last N rows of --data, or the"
+              + " test images of an image set, or other fresh draws).")
   Path floorData;
 
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Folder of the IDX files of an image set (default: /usr/share/datasets/fashion-mnist).")
+      description =
+          "Folder of the IDX files of an image set (default: /usr/share/datasets/fashion-mnist).")
   Path dataDir;
 
   @Option(
       names = "--data-n",
       paramLabel = "M",
-      description = "Reference data samples (default: " + DEFAULT_REFERENCE + " or N if larger, fewer if"
-          + " a file holds fewer).")
+      description =
+          "Reference data samples (default: "
+              + DEFAULT_REFERENCE
+              + " or N if larger, fewer if"
+              + " a file holds fewer).")
   Integer dataN;
 
   @Option(
       names = "--classifier",
       paramLabel = "C.onnx",
-      description = "Image classifier (input x [N,...data shape]; outputs logits [N,K], features [N,D]):"
-          + " adds the Fréchet distance of its features and the class histogram.")
+      description =
+          "Image classifier (input x [N,...data shape]; outputs logits [N,K], features [N,D]):"
+              + " adds the Fréchet distance of its features and the class histogram.")
   Path classifier;
 
   /** Checks the numbers; call before any work. */
@@ -107,20 +115,26 @@ public final class QualityOptions {
       String dataset = metadata.get(ModelMetadata.DATASET);
       return Setup.none(
           "no data to score samples against: the model names "
-              + (dataset == null ? "no data set" : "data set '" + dataset + "', which cannot be drawn here")
+              + (dataset == null
+                  ? "no data set"
+                  : "data set '" + dataset + "', which cannot be drawn here")
               + "; give --data FILE.npy");
     }
     ReferenceData ref = found.get();
     List<QualityMetric> parts = new ArrayList<>();
     if (size <= PointCloudMetrics.MAX_DIMENSION) {
-      parts.add(new PointCloudMetrics(ref.reference(), ref.referenceCount(), size, ref.referenceDescription()));
+      parts.add(
+          new PointCloudMetrics(
+              ref.reference(), ref.referenceCount(), size, ref.referenceDescription()));
     }
     OnnxClassifier opened = null;
     ClassifierMetrics classifierMetrics = null;
     if (classifier != null) {
       opened = OnnxClassifier.open(classifier, shape, threads);
       try {
-        classifierMetrics = new ClassifierMetrics(opened, ref.reference(), ref.referenceCount(), ref.referenceDescription());
+        classifierMetrics =
+            new ClassifierMetrics(
+                opened, ref.reference(), ref.referenceCount(), ref.referenceDescription());
       } catch (RuntimeException e) {
         opened.close();
         throw e;
@@ -129,7 +143,9 @@ public final class QualityOptions {
     }
     if (parts.isEmpty()) {
       return Setup.none(
-          "no quality metric for samples of " + size + " values without a classifier: give --classifier C.onnx");
+          "no quality metric for samples of "
+              + size
+              + " values without a classifier: give --classifier C.onnx");
     }
     QualityMetric metric = QualityMetric.combine(parts);
     double[] floor = metric.score(ref.floor(), ref.floorCount());
@@ -157,7 +173,8 @@ public final class QualityOptions {
     }
   }
 
-  private Optional<ReferenceData> data(Map<String, String> metadata, int[] shape, int size, int n, long seed) {
+  private Optional<ReferenceData> data(
+      Map<String, String> metadata, int[] shape, int size, int n, long seed) {
     if (data != null) {
       return Optional.of(fromFiles(shape, size, n));
     }
@@ -168,7 +185,11 @@ public final class QualityOptions {
     if (dataset != null && DatasetRegistry.isToy(dataset)) {
       if (size != 2) {
         throw new FailureException(
-            "the model names the 2-D data set '" + dataset + "' but its samples have " + size + " values");
+            "the model names the 2-D data set '"
+                + dataset
+                + "' but its samples have "
+                + size
+                + " values");
       }
       int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
       return Optional.of(ReferenceData.ofToy(dataset, m, n, seed));
@@ -177,7 +198,11 @@ public final class QualityOptions {
     if (mixture.isPresent()) {
       if (mixture.get().dimension() != size) {
         throw new FailureException(
-            "the model's mixture has dimension " + mixture.get().dimension() + " but its samples have " + size + " values");
+            "the model's mixture has dimension "
+                + mixture.get().dimension()
+                + " but its samples have "
+                + size
+                + " values");
       }
       String name = dataset != null ? dataset : "mixture";
       int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
@@ -194,25 +219,55 @@ public final class QualityOptions {
         int floorRows = NoiseFiles.count("--floor-data", floorData, second, shape, null);
         if (floorRows < n) {
           throw new UsageException(
-              "--floor-data " + floorData + " holds " + floorRows + " samples, fewer than the " + n + " being scored");
+              "--floor-data "
+                  + floorData
+                  + " holds "
+                  + floorRows
+                  + " samples, fewer than the "
+                  + n
+                  + " being scored");
         }
-        int m = dataN != null ? Math.min(dataN, rows) : Math.min(rows, Math.max(n, DEFAULT_REFERENCE));
+        int m =
+            dataN != null ? Math.min(dataN, rows) : Math.min(rows, Math.max(n, DEFAULT_REFERENCE));
         float[] reference = rows(main, 0, m, size);
         float[] floor = rows(second, 0, n, size);
         return new ReferenceData(
-            reference, m, floor, n, size, m + " samples of " + data, n + " samples of " + floorData);
+            reference,
+            m,
+            floor,
+            n,
+            size,
+            m + " samples of " + data,
+            n + " samples of " + floorData);
       }
       if (rows < 2L * n) {
         throw new UsageException(
-            "--data " + data + " holds " + rows + " samples; need at least 2·" + n + " = " + 2L * n
-                + " (the last " + n + " make the floor set) or give --floor-data");
+            "--data "
+                + data
+                + " holds "
+                + rows
+                + " samples; need at least 2·"
+                + n
+                + " = "
+                + 2L * n
+                + " (the last "
+                + n
+                + " make the floor set) or give --floor-data");
       }
       int available = rows - n;
-      int m = dataN != null ? Math.min(dataN, available) : Math.min(available, Math.max(n, DEFAULT_REFERENCE));
+      int m =
+          dataN != null
+              ? Math.min(dataN, available)
+              : Math.min(available, Math.max(n, DEFAULT_REFERENCE));
       float[] reference = rows(main, 0, m, size);
       float[] floor = rows(main, rows - n, n, size);
       return new ReferenceData(
-          reference, m, floor, n, size, "the first " + m + " samples of " + data,
+          reference,
+          m,
+          floor,
+          n,
+          size,
+          "the first " + m + " samples of " + data,
           "the last " + n + " samples of " + data);
     } catch (IOException e) {
       throw new FailureException("cannot read --data: " + IoMessages.of(e), e);
@@ -225,28 +280,47 @@ public final class QualityOptions {
     return out;
   }
 
-  private ReferenceData fromImageSet(String dataset, Map<String, String> metadata, int[] shape, int n) {
+  private ReferenceData fromImageSet(
+      String dataset, Map<String, String> metadata, int[] shape, int n) {
     Path dir = dataDir != null ? dataDir : DatasetRegistry.defaultDir(dataset);
     Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
     Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
     // a range that does not parse is warned about by the sampling commands; images scale to [-1, 1]
-    ModelCard.Range range = ModelCard.fromProps(metadata).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
+    ModelCard.Range range =
+        ModelCard.fromProps(metadata).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
     int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
     try {
       IdxImages.Images reference = IdxImages.read(train, m, range.lo(), range.hi());
       IdxImages.Images floor = IdxImages.read(test, n, range.lo(), range.hi());
       if (!java.util.Arrays.equals(reference.sampleShape(), shape)) {
         throw new UsageException(
-            dataset + " images in " + dir + " have shape " + java.util.Arrays.toString(reference.sampleShape())
-                + ", the model's samples " + java.util.Arrays.toString(shape));
+            dataset
+                + " images in "
+                + dir
+                + " have shape "
+                + java.util.Arrays.toString(reference.sampleShape())
+                + ", the model's samples "
+                + java.util.Arrays.toString(shape));
       }
       if (floor.count() < n) {
         throw new UsageException(
-            "the " + dataset + " test set in " + dir + " holds " + floor.count() + " images, fewer than the "
-                + n + " being scored; score at most " + floor.count());
+            "the "
+                + dataset
+                + " test set in "
+                + dir
+                + " holds "
+                + floor.count()
+                + " images, fewer than the "
+                + n
+                + " being scored; score at most "
+                + floor.count());
       }
       return new ReferenceData(
-          reference.data(), reference.count(), floor.data(), n, reference.data().length / reference.count(),
+          reference.data(),
+          reference.count(),
+          floor.data(),
+          n,
+          reference.data().length / reference.count(),
           reference.count() + " " + dataset + " training images",
           n + " " + dataset + " test images");
     } catch (IOException e) {
@@ -261,8 +335,15 @@ public final class QualityOptions {
       }
     }
     throw new UsageException(
-        "no " + base + "(.gz) in " + dir + " for the model's data set " + dataset
+        "no "
+            + base
+            + "(.gz) in "
+            + dir
+            + " for the model's data set "
+            + dataset
             + "; give --data-dir DIR or --data FILE.npy"
-            + (dataset.equals("fashion-mnist") ? " (Debian: apt-get install dataset-fashion-mnist)" : ""));
+            + (dataset.equals("fashion-mnist")
+                ? " (Debian: apt-get install dataset-fashion-mnist)"
+                : ""));
   }
 }

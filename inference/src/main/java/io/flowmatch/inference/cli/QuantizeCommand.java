@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code flowmatch quantize}: an int8 copy of any contract model, checked against its source
- * before it is written (parity always, sample quality with {@code --check-quality}).
+ * {@code flowmatch quantize}: an int8 copy of any contract model, checked against its source before
+ * it is written (parity always, sample quality with {@code --check-quality}).
  */
 @Command(
     name = "quantize",
@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
       "Writes an int8 copy of an ONNX velocity model: weights int8 per output channel, activations",
       "quantised per call (no calibration data). Time-conditioning, first and last layers stay",
       "float32 by default (--keep-fp32). The copy is compared with its source on random inputs",
-      "(refused above " + QuantParity.BOUND + " of max|v|) and, with --check-quality, both sample"
+      "(refused above "
+          + QuantParity.BOUND
+          + " of max|v|) and, with --check-quality, both sample"
           + " the same noise",
       "with Heun 20 and the int8 Fréchet distance (images, --classifier) or energy distance (2-D)",
       "must stay within 5 % of the source's. A refused copy is not written."
@@ -44,28 +46,48 @@ public final class QuantizeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true, description = "The int8 model to write.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      required = true,
+      description = "The int8 model to write.")
   Path out;
 
-  @Option(names = "--form", paramLabel = "F", defaultValue = "matmul-integer",
-      description = "Graph form of the int8 layers: matmul-integer (standard ONNX ops, fused by ONNX Runtime), dq-matmul"
-          + " (com.microsoft:DynamicQuantizeMatMul) or qdq (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--form",
+      paramLabel = "F",
+      defaultValue = "matmul-integer",
+      description =
+          "Graph form of the int8 layers: matmul-integer (standard ONNX ops, fused by ONNX Runtime), dq-matmul"
+              + " (com.microsoft:DynamicQuantizeMatMul) or qdq (default: ${DEFAULT-VALUE}).")
   String form;
 
-  @Option(names = "--keep-fp32", paramLabel = "R,...", defaultValue = "first,last,time",
-      description = "Layer roles left float32: first, last, time, or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--keep-fp32",
+      paramLabel = "R,...",
+      defaultValue = "first,last,time",
+      description =
+          "Layer roles left float32: first, last, time, or none (default: ${DEFAULT-VALUE}).")
   String keepFp32;
 
-  @Option(names = "--check-quality",
-      description = "Also sample both models (same noise, Heun 20) and refuse the copy if its quality"
-          + " metric is more than 5 %% worse.")
+  @Option(
+      names = "--check-quality",
+      description =
+          "Also sample both models (same noise, Heun 20) and refuse the copy if its quality"
+              + " metric is more than 5 %% worse.")
   boolean checkQuality;
 
-  @Option(names = "--n", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Samples per model for --check-quality (default: ${DEFAULT-VALUE}).")
   int n;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "0",
       description = "Seed of the quality check's noise and drawn data (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -90,7 +112,8 @@ public final class QuantizeCommand implements Callable<Integer> {
       throw new UsageException("--out " + out + " exists and is not a regular file");
     }
     if (out.toAbsolutePath().normalize().equals(source.toAbsolutePath().normalize())) {
-      throw new UsageException("--out " + out + " is the --model itself; write the int8 copy elsewhere");
+      throw new UsageException(
+          "--out " + out + " is the --model itself; write the int8 copy elsewhere");
     }
     byte[] bytes;
     try {
@@ -103,22 +126,27 @@ public final class QuantizeCommand implements Callable<Integer> {
     stdout.flush();
     if (verbose) {
       stderr.println("int8 layers: " + String.join(", ", q.quantized()));
-      q.kept().forEach((role, names) -> {
-        if (!names.isEmpty()) {
-          stderr.println("fp32 (" + role.label() + "): " + String.join(", ", names));
-        }
-      });
+      q.kept()
+          .forEach(
+              (role, names) -> {
+                if (!names.isEmpty()) {
+                  stderr.println("fp32 (" + role.label() + "): " + String.join(", ", names));
+                }
+              });
     }
     try (AtomicFile file = AtomicFile.create(out)) {
       Files.write(file.temp(), q.model());
       try (OnnxVelocityField src = modelOptions.open(stderr);
-          OnnxVelocityField int8 = OnnxVelocityField.open(file.temp(), modelOptions.options(stderr))) {
-        QuantParity.Result parity = QuantParity.compare(src, int8, QuantParity.DEFAULT_BATCH,
-            QuantParity.DEFAULT_SEED, QuantParity.BOUND);
+          OnnxVelocityField int8 =
+              OnnxVelocityField.open(file.temp(), modelOptions.options(stderr))) {
+        QuantParity.Result parity =
+            QuantParity.compare(
+                src, int8, QuantParity.DEFAULT_BATCH, QuantParity.DEFAULT_SEED, QuantParity.BOUND);
         stdout.println(parity.describe());
         stdout.flush();
         if (!parity.passed()) {
-          throw new FailureException("refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
+          throw new FailureException(
+              "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
         }
         if (checkQuality) {
           quality(stdout, src, int8);
@@ -126,27 +154,50 @@ public final class QuantizeCommand implements Callable<Integer> {
       }
       file.commit();
     }
-    stdout.printf(Locale.ROOT, "wrote %s (%.2f MB, from %.2f MB)%n", out, q.model().length / 1e6, bytes.length / 1e6);
+    stdout.printf(
+        Locale.ROOT,
+        "wrote %s (%.2f MB, from %.2f MB)%n",
+        out,
+        q.model().length / 1e6,
+        bytes.length / 1e6);
     return Cli.OK;
   }
 
-  private void quality(PrintWriter stdout, OnnxVelocityField src, OnnxVelocityField int8) throws IOException {
+  private void quality(PrintWriter stdout, OnnxVelocityField src, OnnxVelocityField int8)
+      throws IOException {
     try (QualityOptions.Setup quality =
         qualityOptions.build(src.metadata(), src.sampleShape(), n, seed, modelOptions.threads)) {
       if (quality.metric() == null) {
         throw new UsageException("--check-quality: " + quality.missing());
       }
       long start = System.nanoTime();
-      QuantQuality.Result r = QuantQuality.compare(src, int8, new HeunSolver(20, TimeGrid.UNIFORM),
-          quality.metric(), n, modelOptions.batch, seed);
-      stdout.printf(Locale.ROOT, "quality: %d samples per model, Heun 20, seed %d, against %s (%.1f s)%n", n, seed,
-          quality.data().referenceDescription(), (System.nanoTime() - start) / 1e9);
+      QuantQuality.Result r =
+          QuantQuality.compare(
+              src,
+              int8,
+              new HeunSolver(20, TimeGrid.UNIFORM),
+              quality.metric(),
+              n,
+              modelOptions.batch,
+              seed);
+      stdout.printf(
+          Locale.ROOT,
+          "quality: %d samples per model, Heun 20, seed %d, against %s (%.1f s)%n",
+          n,
+          seed,
+          quality.data().referenceDescription(),
+          (System.nanoTime() - start) / 1e9);
       stdout.println(r.describe());
       stdout.flush();
       if (!r.passed()) {
-        throw new FailureException(String.format(Locale.ROOT,
-            "refusing to write %s: %s of the int8 samples is %.3f× the source's, limit %.2f", out,
-            r.names().get(0), r.ratio(), r.bound()));
+        throw new FailureException(
+            String.format(
+                Locale.ROOT,
+                "refusing to write %s: %s of the int8 samples is %.3f× the source's, limit %.2f",
+                out,
+                r.names().get(0),
+                r.ratio(),
+                r.bound()));
       }
     }
   }

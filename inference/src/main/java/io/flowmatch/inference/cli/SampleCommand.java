@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
@@ -57,26 +57,39 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(
       names = "--n",
       paramLabel = "N",
-      description = "Number of samples (default: " + DEFAULT_N + ", " + DEFAULT_N_IMAGES
-          + " for image models, all rows of --noise).")
+      description =
+          "Number of samples (default: "
+              + DEFAULT_N
+              + ", "
+              + DEFAULT_N_IMAGES
+              + " for image models, all rows of --noise).")
   Integer n;
 
   @Mixin SolverOptions solverOptions;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   long seed;
 
   @Option(
       names = "--noise",
       paramLabel = "FILE",
-      description = "Initial noise from a .npy file of shape [N, ...data shape] (float32/16/64) instead of --seed.")
+      description =
+          "Initial noise from a .npy file of shape [N, ...data shape] (float32/16/64) instead of --seed.")
   Path noise;
 
   @Option(
       names = "--out",
       paramLabel = "FILE.png",
-      description = "PNG: an image grid for image models (first " + Pictures.MAX_GRID_IMAGES
-          + " samples), a scatter plot for 2-D models (first " + Pictures.MAX_SCATTER_POINTS + ").")
+      description =
+          "PNG: an image grid for image models (first "
+              + Pictures.MAX_GRID_IMAGES
+              + " samples), a scatter plot for 2-D models (first "
+              + Pictures.MAX_SCATTER_POINTS
+              + ").")
   Path out;
 
   @Option(
@@ -88,15 +101,17 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(
       names = "--log-prob",
       paramLabel = "FILE.npy",
-      description = "Also score the samples in the same solve: log p(x) of each sample (nats, float64 [N]),"
-          + " from the augmented ODE [x, integral of div v] with the model's forward-mode JVP graph.")
+      description =
+          "Also score the samples in the same solve: log p(x) of each sample (nats, float64 [N]),"
+              + " from the augmented ODE [x, integral of div v] with the model's forward-mode JVP graph.")
   Path logProb;
 
   @Option(
       names = "--log-prob-divergence",
       paramLabel = "M",
-      description = "For --log-prob: exact or hutchinson (1 Rademacher probe per sample, unbiased) (default: exact"
-          + " up to 64 dimensions, hutchinson above).")
+      description =
+          "For --log-prob: exact or hutchinson (1 Rademacher probe per sample, unbiased) (default: exact"
+              + " up to 64 dimensions, hutchinson above).")
   String logProbDivergence;
 
   @Mixin TrajectoryOptions trajectoryOptions;
@@ -120,7 +135,8 @@ public final class SampleCommand implements Callable<Integer> {
     GridSolver grid = trajectoryOptions.check(solver, out);
     OptionChecks.extension("--log-prob", logProb, ".npy", "");
     if (logProb != null && grid != null) {
-      throw FlowmatchException.invalidArgument("--log-prob cannot be combined with --save-trajectory or --paths");
+      throw FlowmatchException.invalidArgument(
+          "--log-prob cannot be combined with --save-trajectory or --paths");
     }
     if (logProbDivergence != null && logProb == null) {
       throw FlowmatchException.invalidArgument("--log-prob-divergence is for --log-prob");
@@ -143,30 +159,55 @@ public final class SampleCommand implements Callable<Integer> {
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
               : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       if (output.verbose) {
-        stderr.println("solver " + solverOptions.describe() + "; " + count + " samples in batches of "
-            + Math.min(modelOptions.batch, count) + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
+        stderr.println(
+            "solver "
+                + solverOptions.describe()
+                + "; "
+                + count
+                + " samples in batches of "
+                + Math.min(modelOptions.batch, count)
+                + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
       }
       NoiseSource source = noiseFile != null ? new NpyNoise(noiseFile) : new GaussianNoise(seed);
       SampleFiles.Targets targets =
-          new SampleFiles.Targets("--save-npy", saveNpy, out, pictureOptions.upscale, bounds,
+          new SampleFiles.Targets(
+              "--save-npy",
+              saveNpy,
+              out,
+              pictureOptions.upscale,
+              bounds,
               modelOptions.resolve().getFileName() + " · " + solverOptions.describe());
       SampleReport report;
-      SampleLogProb scoring = logProb == null ? null
-          : SampleLogProb.start(modelOptions, stderr, field, logProbDivergence, solver, seed, count);
+      SampleLogProb scoring =
+          logProb == null
+              ? null
+              : SampleLogProb.start(
+                  modelOptions, stderr, field, logProbDivergence, solver, seed, count);
       TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
       try (scoring;
           recording;
           Progress bar = output.progress(stderr, spec.name(), count, "samples")) {
         OdeSolver used = scoring == null ? recording.solver(solver) : scoring.solver();
-        report = SampleFiles.run(field, used, source, count, modelOptions.batch,
-            targets, bar, "--noise " + noise, stderr, recording.overlay());
+        report =
+            SampleFiles.run(
+                field,
+                used,
+                source,
+                count,
+                modelOptions.batch,
+                targets,
+                bar,
+                "--noise " + noise,
+                stderr,
+                recording.overlay());
         recording.commit();
         if (scoring != null) {
           scoring.write(logProb);
         }
       }
       if (!output.quiet) {
-        stdout.println(summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
+        stdout.println(
+            summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         recording.printWritten(stdout);
         if (scoring != null) {

@@ -1,10 +1,10 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
@@ -15,8 +15,8 @@ import java.nio.file.Path;
 
 /**
  * Integrates noise to data and writes the results, for {@code sample} and {@code decode}: all
- * samples to a .npy (streamed) and the first ones as a PNG. Either file appears complete or not
- * at all.
+ * samples to a .npy (streamed) and the first ones as a PNG. Either file appears complete or not at
+ * all.
  */
 final class SampleFiles {
   private SampleFiles() {}
@@ -38,7 +38,13 @@ final class SampleFiles {
     void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds);
   }
 
-  record Targets(String npyOption, Path npy, Path png, Integer upscale, ScatterPlot.Bounds bounds, String title) {}
+  record Targets(
+      String npyOption,
+      Path npy,
+      Path png,
+      Integer upscale,
+      ScatterPlot.Bounds bounds,
+      String title) {}
 
   /**
    * Runs the sampler from t = 0 to 1 and writes the targets.
@@ -72,12 +78,14 @@ final class SampleFiles {
       Overlay overlay) {
     int[] shape = field.sampleShape();
     int keep = targets.png() == null ? 0 : Math.min(count, Pictures.capacity(shape));
-    try (SampleOutputs outputs = new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
+    try (SampleOutputs outputs =
+        new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
       SampleReport report;
       try {
         report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar::fraction);
       } catch (IOException e) {
-        // outputs wrap their own errors: what is left is reading the input after its header was checked
+        // outputs wrap their own errors: what is left is reading the input after its header was
+        // checked
         throw new FailureException("cannot read " + inputOption + ": " + IoMessages.of(e), e);
       }
       outputs.commit();
@@ -86,11 +94,17 @@ final class SampleFiles {
         String title = targets.title() + " · " + keep + " samples";
         java.awt.image.BufferedImage img;
         if (overlay != null && Pictures.isPoint2d(shape)) {
-          ScatterPlot.Bounds bounds = targets.bounds() != null ? targets.bounds() : fit(outputs.kept(), keep, overlay.points());
-          img = Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), bounds, title);
+          ScatterPlot.Bounds bounds =
+              targets.bounds() != null
+                  ? targets.bounds()
+                  : fit(outputs.kept(), keep, overlay.points());
+          img =
+              Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), bounds, title);
           overlay.draw(img, bounds);
         } else {
-          img = Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), title);
+          img =
+              Pictures.render(
+                  outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), title);
         }
         SampleCommand.writePng(targets.png(), img);
       }
@@ -107,15 +121,32 @@ final class SampleFiles {
   }
 
   /** "wrote …" lines for the files written. */
-  static void printWritten(PrintWriter stdout, Targets targets, int count, int[] shape, String what) {
+  static void printWritten(
+      PrintWriter stdout, Targets targets, int count, int[] shape, String what) {
     if (targets.npy() != null) {
-      stdout.println("wrote " + targets.npy() + " (" + count + " " + what + ", shape "
-          + NpyHeader.shapeString(SampleCommand.withBatch(count, shape)) + ", float32)");
+      stdout.println(
+          "wrote "
+              + targets.npy()
+              + " ("
+              + count
+              + " "
+              + what
+              + ", shape "
+              + NpyHeader.shapeString(SampleCommand.withBatch(count, shape))
+              + ", float32)");
     }
     if (targets.png() != null) {
       int keep = Math.min(count, Pictures.capacity(shape));
-      stdout.println("wrote " + targets.png() + " (" + (Pictures.isImage(shape) ? "image grid" : "scatter plot")
-          + " of " + keep + " " + what + ")");
+      stdout.println(
+          "wrote "
+              + targets.png()
+              + " ("
+              + (Pictures.isImage(shape) ? "image grid" : "scatter plot")
+              + " of "
+              + keep
+              + " "
+              + what
+              + ")");
     }
   }
 }

@@ -25,21 +25,32 @@ final class SampleLogProb implements AutoCloseable {
   private final double[] logProb;
   private final LogProbSolver solver;
 
-  private SampleLogProb(JvpModel jvp, DivergenceMethod method, OdeSolver plain, long seed,
-      int count) {
+  private SampleLogProb(
+      JvpModel jvp, DivergenceMethod method, OdeSolver plain, long seed, int count) {
     this.jvp = jvp;
     this.method = method;
     this.logProb = new double[count];
     LikelihoodSettings settings = LikelihoodSettings.builder().method(method).seed(seed).build();
-    this.solver = new LogProbSolver(new Likelihood(jvp, plain, settings),
-        (first, values) -> System.arraycopy(values, 0, logProb, (int) first, values.length));
+    this.solver =
+        new LogProbSolver(
+            new Likelihood(jvp, plain, settings),
+            (first, values) -> System.arraycopy(values, 0, logProb, (int) first, values.length));
   }
 
-  static SampleLogProb start(ModelOptions modelOptions, PrintWriter stderr,
-      OnnxVelocityField field, String divergence, OdeSolver plain, long seed, int count) {
-    DivergenceMethod method = divergence != null
-        ? DivergenceMethod.parse("--log-prob-divergence", divergence)
-        : field.sampleSize() <= EXACT_UP_TO ? DivergenceMethod.EXACT : DivergenceMethod.HUTCHINSON;
+  static SampleLogProb start(
+      ModelOptions modelOptions,
+      PrintWriter stderr,
+      OnnxVelocityField field,
+      String divergence,
+      OdeSolver plain,
+      long seed,
+      int count) {
+    DivergenceMethod method =
+        divergence != null
+            ? DivergenceMethod.parse("--log-prob-divergence", divergence)
+            : field.sampleSize() <= EXACT_UP_TO
+                ? DivergenceMethod.EXACT
+                : DivergenceMethod.HUTCHINSON;
     JvpModel jvp = JvpModel.open(modelOptions.resolve(), fieldOptions(modelOptions, stderr));
     return new SampleLogProb(jvp, method, plain, seed, count);
   }
@@ -47,7 +58,11 @@ final class SampleLogProb implements AutoCloseable {
   /** The field options the model options describe (as {@link ModelOptions#open}). */
   static FieldOptions fieldOptions(ModelOptions m, PrintWriter stderr) {
     return new FieldOptions(
-        m.provider, m.strict, m.threads, m.optimization, m.callBatch(),
+        m.provider,
+        m.strict,
+        m.threads,
+        m.optimization,
+        m.callBatch(),
         m.shape == null ? null : ModelOptions.parseShape(m.shape),
         line -> stderr.println("warning: " + line));
   }
@@ -66,11 +81,19 @@ final class SampleLogProb implements AutoCloseable {
     for (double v : logProb) {
       s.add(v);
     }
-    return "log p(x) of the samples: mean " + Numbers.fixed(s.mean(), 4) + " nats"
-        + (s.count() > 1 ? " ± " + Numbers.sig(s.standardError(), 3) : "") + " ("
-        + method.cliName() + " divergence" + (method == DivergenceMethod.HUTCHINSON
-            ? ", 1 rademacher probe per sample" : "") + "); wrote " + file + " (float64 ["
-        + logProb.length + "])";
+    return "log p(x) of the samples: mean "
+        + Numbers.fixed(s.mean(), 4)
+        + " nats"
+        + (s.count() > 1 ? " ± " + Numbers.sig(s.standardError(), 3) : "")
+        + " ("
+        + method.cliName()
+        + " divergence"
+        + (method == DivergenceMethod.HUTCHINSON ? ", 1 rademacher probe per sample" : "")
+        + "); wrote "
+        + file
+        + " (float64 ["
+        + logProb.length
+        + "])";
   }
 
   @Override

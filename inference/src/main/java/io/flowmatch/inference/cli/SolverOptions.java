@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.solver.TimeGrid;
-import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.tune.TunedGrids;
 import picocli.CommandLine.Option;
 
@@ -17,42 +17,55 @@ public final class SolverOptions {
   @Option(
       names = "--solver",
       paramLabel = "S",
-      description = "ODE solver (default: ${DEFAULT-VALUE}): euler, heun, midpoint, rk4 (fixed steps);"
-          + " ab2, ab3, dpm2m (multistep: one model call per step; dpm2m predicts data on the"
-          + " model's affine path);"
-          + " cm-euler, cm-midpoint, cm-rk4 (Commons Math, fixed steps); dopri5, dop853, gbs, adams,"
-          + " dopri5-batch (adaptive).",
+      description =
+          "ODE solver (default: ${DEFAULT-VALUE}): euler, heun, midpoint, rk4 (fixed steps);"
+              + " ab2, ab3, dpm2m (multistep: one model call per step; dpm2m predicts data on the"
+              + " model's affine path);"
+              + " cm-euler, cm-midpoint, cm-rk4 (Commons Math, fixed steps); dopri5, dop853, gbs, adams,"
+              + " dopri5-batch (adaptive).",
       defaultValue = DEFAULT_SOLVER)
   String solver;
 
-  @Option(names = "--steps", paramLabel = "K", description = "Steps of a fixed-step solver (default: " + DEFAULT_STEPS + ").")
+  @Option(
+      names = "--steps",
+      paramLabel = "K",
+      description = "Steps of a fixed-step solver (default: " + DEFAULT_STEPS + ").")
   Integer steps;
 
-  @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance of an adaptive solver (default: 1e-5).")
+  @Option(
+      names = "--rtol",
+      paramLabel = "R",
+      description = "Relative tolerance of an adaptive solver (default: 1e-5).")
   Double rtol;
 
-  @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
+  @Option(
+      names = "--atol",
+      paramLabel = "A",
+      description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
   Double atol;
 
   @Option(
       names = "--max-evals",
       paramLabel = "E",
-      description = "Evaluation bound of an adaptive solver (default: 10000); the run fails beyond it.")
+      description =
+          "Evaluation bound of an adaptive solver (default: 10000); the run fails beyond it.")
   Long maxEvals;
 
   @Option(
       names = "--grid",
       paramLabel = "G",
-      description = "Time grid of the fixed-step and multistep solvers: uniform, quadratic, edm,"
-          + " shift=S (SD3 time shift), or FILE.json from tune-grid (the grid for --solver and"
-          + " --steps; without --steps, the file's only grid for the solver) (default: uniform).")
+      description =
+          "Time grid of the fixed-step and multistep solvers: uniform, quadratic, edm,"
+              + " shift=S (SD3 time shift), or FILE.json from tune-grid (the grid for --solver and"
+              + " --steps; without --steps, the file's only grid for the solver) (default: uniform).")
   String grid;
 
   @Option(
       names = "--grid-times",
       paramLabel = "T",
-      description = "Explicit grid times from 0 to 1, e.g. 0,0.05,0.2,0.6,1, or a file of them"
-          + " (commas, spaces or lines); the steps are one fewer than the times.")
+      description =
+          "Explicit grid times from 0 to 1, e.g. 0,0.05,0.2,0.6,1, or a file of them"
+              + " (commas, spaces or lines); the steps are one fewer than the times.")
   String gridTimes;
 
   /**
@@ -72,14 +85,19 @@ public final class SolverOptions {
   OdeSolver create(java.util.Map<String, String> metadata) {
     if (!Solvers.names().contains(solver)) {
       throw new UsageException(
-          "unknown solver '" + solver + "', expected one of: " + String.join(", ", Solvers.names()));
+          "unknown solver '"
+              + solver
+              + "', expected one of: "
+              + String.join(", ", Solvers.names()));
     }
     boolean adaptive = Solvers.isAdaptive(solver);
     OptionChecks.positive("--steps", steps);
     if (adaptive && (steps != null || grid != null || gridTimes != null)) {
       throw new UsageException(
           (steps != null ? "--steps" : grid != null ? "--grid" : "--grid-times")
-              + " is for fixed-step solvers; " + solver + " is adaptive: give --rtol/--atol");
+              + " is for fixed-step solvers; "
+              + solver
+              + " is adaptive: give --rtol/--atol");
     }
     if (grid != null && gridTimes != null) {
       throw new UsageException("--grid and --grid-times both give the grid; give one");
@@ -114,13 +132,19 @@ public final class SolverOptions {
         try {
           text = java.nio.file.Files.readString(file);
         } catch (java.io.IOException e) {
-          throw new FailureException("cannot read --grid-times " + gridTimes + ": " + IoMessages.of(e), e);
+          throw new FailureException(
+              "cannot read --grid-times " + gridTimes + ": " + IoMessages.of(e), e);
         }
       }
       double[] u = TimeGrid.parseTimes("--grid-times", text);
       if (steps != null && steps != u.length - 1) {
         throw new UsageException(
-            "--grid-times has " + u.length + " times (" + (u.length - 1) + " steps) but --steps is " + steps);
+            "--grid-times has "
+                + u.length
+                + " times ("
+                + (u.length - 1)
+                + " steps) but --steps is "
+                + steps);
       }
       resolvedSteps = u.length - 1;
       resolvedGrid = TimeGrid.explicitGrid(TimeGrid.TIMES, u);
@@ -131,7 +155,12 @@ public final class SolverOptions {
             grids.entries().stream().filter(e -> e.solver().equals(solver)).toList();
         if (mine.size() != 1) {
           throw new UsageException(
-              "--grid " + grid + " holds " + mine.size() + " grids for " + solver
+              "--grid "
+                  + grid
+                  + " holds "
+                  + mine.size()
+                  + " grids for "
+                  + solver
                   + "; give --steps to choose one");
         }
         resolvedSteps = mine.get(0).steps();
@@ -148,7 +177,12 @@ public final class SolverOptions {
       return solver + " (rtol " + Numbers.compact(r) + ", atol " + Numbers.compact(a) + ")";
     }
     String g = resolvedGrid != null ? TimeGrid.label(resolvedGrid) : grid;
-    return solver + " (" + stepsOrDefault() + " steps" + (g == null ? "" : ", " + g + " grid") + ")";
+    return solver
+        + " ("
+        + stepsOrDefault()
+        + " steps"
+        + (g == null ? "" : ", " + g + " grid")
+        + ")";
   }
 
   private int stepsOrDefault() {

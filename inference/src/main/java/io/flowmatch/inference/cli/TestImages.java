@@ -26,9 +26,17 @@ final class TestImages {
    * @throws UsageException for a model that does not take such images, a missing file or an index
    *     out of range (the message says the valid range)
    */
-  static float[] read(List<Integer> indices, Path dataDir, int[] shape, Map<String, String> metadata, ValueRange range) {
+  static float[] read(
+      List<Integer> indices,
+      Path dataDir,
+      int[] shape,
+      Map<String, String> metadata,
+      ValueRange range) {
     String dataset = metadata.getOrDefault(ModelMetadata.DATASET, "fashion-mnist");
-    Path dir = dataDir != null ? dataDir : io.flowmatch.inference.dataset.DatasetRegistry.defaultDir(dataset);
+    Path dir =
+        dataDir != null
+            ? dataDir
+            : io.flowmatch.inference.dataset.DatasetRegistry.defaultDir(dataset);
     Path file = testFile(dir);
     for (int i : indices) {
       if (i < 0) {
@@ -44,13 +52,23 @@ final class TestImages {
     }
     if (!Arrays.equals(images.sampleShape(), shape)) {
       throw new UsageException(
-          "--test-index: the images in " + file + " have shape " + Arrays.toString(images.sampleShape())
-              + ", this model's samples " + Arrays.toString(shape));
+          "--test-index: the images in "
+              + file
+              + " have shape "
+              + Arrays.toString(images.sampleShape())
+              + ", this model's samples "
+              + Arrays.toString(shape));
     }
     if (needed > images.count()) {
       throw new UsageException(
-          "--test-index " + (needed - 1) + " is out of range: " + file + " holds " + images.count()
-              + " images, valid indices are 0 to " + (images.count() - 1));
+          "--test-index "
+              + (needed - 1)
+              + " is out of range: "
+              + file
+              + " holds "
+              + images.count()
+              + " images, valid indices are 0 to "
+              + (images.count() - 1));
     }
     int size = images.rows() * images.cols();
     float[] out = new float[Math.multiplyExact(indices.size(), size)];
@@ -66,6 +84,7 @@ final class TestImages {
         return p;
       }
     }
-    throw new UsageException("--test-index: no " + TEST_FILE + "(.gz) in " + dir + "; give --data-dir DIR");
+    throw new UsageException(
+        "--test-index: no " + TEST_FILE + "(.gz) in " + dir + "; give --data-dir DIR");
   }
 }

@@ -17,9 +17,9 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --save-trajectory} and {@code --paths} of sample, decode and interpolate (a picocli mixin):
- * the states at every grid time of a fixed-step solver, streamed to a .npy as the batches finish
- * (memory does not grow with the run) and/or drawn as paths on a 2-D scatter plot.
+ * {@code --save-trajectory} and {@code --paths} of sample, decode and interpolate (a picocli
+ * mixin): the states at every grid time of a fixed-step solver, streamed to a .npy as the batches
+ * finish (memory does not grow with the run) and/or drawn as paths on a 2-D scatter plot.
  */
 public final class TrajectoryOptions {
   private static final int PATH_RGB = 0xd62728;
@@ -27,15 +27,17 @@ public final class TrajectoryOptions {
   @Option(
       names = "--save-trajectory",
       paramLabel = "FILE.npy",
-      description = "Write the states at every grid time of a fixed-step solver as float32 [K+1, N, ...data shape]"
-          + " (batch by batch: it takes disk, not memory), and the K+1 times as float64 to FILE.times.npy.")
+      description =
+          "Write the states at every grid time of a fixed-step solver as float32 [K+1, N, ...data shape]"
+              + " (batch by batch: it takes disk, not memory), and the K+1 times as float64 to FILE.times.npy.")
   Path saveTrajectory;
 
   @Option(
       names = "--paths",
       paramLabel = "P",
-      description = "2-D models: draw the trajectories of the first P samples on the PNG scatter plot"
-          + " (fixed-step solvers; default: 0).")
+      description =
+          "2-D models: draw the trajectories of the first P samples on the PNG scatter plot"
+              + " (fixed-step solvers; default: 0).")
   int paths;
 
   /**
@@ -55,8 +57,11 @@ public final class TrajectoryOptions {
     }
     if (!(solver instanceof GridSolver grid)) {
       throw new UsageException(
-          (saveTrajectory != null ? "--save-trajectory" : "--paths") + " needs a fixed-step solver (euler, heun, midpoint, rk4),"
-              + " got " + solver.name() + ", whose steps are not known in advance");
+          (saveTrajectory != null ? "--save-trajectory" : "--paths")
+              + " needs a fixed-step solver (euler, heun, midpoint, rk4),"
+              + " got "
+              + solver.name()
+              + ", whose steps are not known in advance");
     }
     return grid;
   }
@@ -74,24 +79,38 @@ public final class TrajectoryOptions {
       return new Recording(null, null, shape);
     }
     if (paths > 0 && !Pictures.isPoint2d(shape)) {
-      throw new UsageException("--paths draws 2-D trajectories, this model's samples have shape " + Arrays.toString(shape));
+      throw new UsageException(
+          "--paths draws 2-D trajectories, this model's samples have shape "
+              + Arrays.toString(shape));
     }
     int sampleSize = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     int drawn = Math.min(paths, count);
     long kept = Trajectory.valueCount(grid.steps(), drawn, sampleSize);
     if (kept > Trajectory.MAX_VALUES) {
-      throw new UsageException("--paths: " + (grid.steps() + 1) + " states × " + drawn + " samples × " + sampleSize
-          + " values = " + kept + " floats, more than fit in memory (at most " + Trajectory.MAX_VALUES
-          + "); use fewer --paths or --steps");
+      throw new UsageException(
+          "--paths: "
+              + (grid.steps() + 1)
+              + " states × "
+              + drawn
+              + " samples × "
+              + sampleSize
+              + " values = "
+              + kept
+              + " floats, more than fit in memory (at most "
+              + Trajectory.MAX_VALUES
+              + "); use fewer --paths or --steps");
     }
     NpyBlockWriter file = saveTrajectory == null ? null : openFile(grid, shape, count, sampleSize);
-    Trajectory.Writer writer = file == null ? null : (position, data, offset, n) -> {
-      try {
-        file.write(position, data, offset, n);
-      } catch (IOException e) {
-        throw cannotWrite(e);
-      }
-    };
+    Trajectory.Writer writer =
+        file == null
+            ? null
+            : (position, data, offset, n) -> {
+              try {
+                file.write(position, data, offset, n);
+              } catch (IOException e) {
+                throw cannotWrite(e);
+              }
+            };
     return new Recording(new Trajectory(grid, count, sampleSize, writer, drawn), file, shape);
   }
 
@@ -107,8 +126,20 @@ public final class TrajectoryOptions {
     }
     if (bytes > free) {
       throw new UsageException(
-          "--save-trajectory: " + (grid.steps() + 1) + " states × " + count + " samples × " + sampleSize + " values = "
-              + values + " floats (" + gib(bytes) + "), more than the " + gib(free) + " free in " + folder
+          "--save-trajectory: "
+              + (grid.steps() + 1)
+              + " states × "
+              + count
+              + " samples × "
+              + sampleSize
+              + " values = "
+              + values
+              + " floats ("
+              + gib(bytes)
+              + "), more than the "
+              + gib(free)
+              + " free in "
+              + folder
               + "; use fewer --n or --steps");
     }
     try {
@@ -133,7 +164,8 @@ public final class TrajectoryOptions {
   }
 
   private FailureException cannotWrite(IOException e) {
-    return new FailureException("cannot write --save-trajectory " + saveTrajectory + ": " + IoMessages.of(e), e);
+    return new FailureException(
+        "cannot write --save-trajectory " + saveTrajectory + ": " + IoMessages.of(e), e);
   }
 
   /**
@@ -183,7 +215,9 @@ public final class TrajectoryOptions {
       };
     }
 
-    /** Puts the trajectory and its times in place, when one is saved; call after a successful run. */
+    /**
+     * Puts the trajectory and its times in place, when one is saved; call after a successful run.
+     */
     void commit() {
       if (file == null) {
         return;
@@ -203,9 +237,21 @@ public final class TrajectoryOptions {
       }
       int nodes = trajectory.nodeCount();
       int n = (int) trajectory.samples();
-      stdout.println("wrote " + saveTrajectory + " (" + nodes + " states of " + n + " samples, shape "
-          + NpyHeader.shapeString(SampleCommand.withBatch(nodes, SampleCommand.withBatch(n, shape)))
-          + ", float32) and " + timesFile(saveTrajectory) + " (" + nodes + " times, float64)");
+      stdout.println(
+          "wrote "
+              + saveTrajectory
+              + " ("
+              + nodes
+              + " states of "
+              + n
+              + " samples, shape "
+              + NpyHeader.shapeString(
+                  SampleCommand.withBatch(nodes, SampleCommand.withBatch(n, shape)))
+              + ", float32) and "
+              + timesFile(saveTrajectory)
+              + " ("
+              + nodes
+              + " times, float64)");
     }
 
     /** Deletes the partial trajectory file unless committed. */
@@ -224,6 +270,7 @@ public final class TrajectoryOptions {
   /** FILE.npy → FILE.times.npy, in the same folder. */
   static Path timesFile(Path trajectoryFile) {
     String name = trajectoryFile.getFileName().toString();
-    return trajectoryFile.resolveSibling(name.substring(0, name.length() - ".npy".length()) + ".times.npy");
+    return trajectoryFile.resolveSibling(
+        name.substring(0, name.length() - ".npy".length()) + ".times.npy");
   }
 }

@@ -53,28 +53,44 @@ public final class TuneGridCommand implements Callable<Integer> {
   @Option(
       names = "--solver",
       paramLabel = "S",
-      description = "Solvers to tune, comma-separated: euler, heun, midpoint, rk4, ab2, ab3, dpm2m"
-          + " (default: ${DEFAULT-VALUE}).",
+      description =
+          "Solvers to tune, comma-separated: euler, heun, midpoint, rk4, ab2, ab3, dpm2m"
+              + " (default: ${DEFAULT-VALUE}).",
       defaultValue = "heun")
   String solverList;
 
   @Option(
       names = "--nfe",
       paramLabel = "N",
-      description = "Model evaluations per sample to tune for, comma-separated (default: ${DEFAULT-VALUE}).",
+      description =
+          "Model evaluations per sample to tune for, comma-separated (default: ${DEFAULT-VALUE}).",
       defaultValue = "4,6,8,10")
   String nfeList;
 
-  @Option(names = "--calibration", paramLabel = "N", description = "Calibration samples (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+  @Option(
+      names = "--calibration",
+      paramLabel = "N",
+      description = "Calibration samples (default: ${DEFAULT-VALUE}).",
+      defaultValue = "256")
   int calibration;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the calibration noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the calibration noise (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   long seed;
 
-  @Option(names = "--holdout", paramLabel = "N", description = "Held-out samples (default: as --calibration).")
+  @Option(
+      names = "--holdout",
+      paramLabel = "N",
+      description = "Held-out samples (default: as --calibration).")
   Integer holdout;
 
-  @Option(names = "--holdout-seed", paramLabel = "S", description = "Seed of the held-out noise (default: --seed + 1).")
+  @Option(
+      names = "--holdout-seed",
+      paramLabel = "S",
+      description = "Seed of the held-out noise (default: --seed + 1).")
   Long holdoutSeed;
 
   @Option(
@@ -87,8 +103,9 @@ public final class TuneGridCommand implements Callable<Integer> {
   @Option(
       names = "--max-evals",
       paramLabel = "E",
-      description = "Solves of the calibration set the optimiser may ask for, per solver and NFE"
-          + " (default: ${DEFAULT-VALUE}).",
+      description =
+          "Solves of the calibration set the optimiser may ask for, per solver and NFE"
+              + " (default: ${DEFAULT-VALUE}).",
       defaultValue = "150")
   int maxEvals;
 
@@ -99,16 +116,24 @@ public final class TuneGridCommand implements Callable<Integer> {
       defaultValue = "100000")
   long referenceMaxEvals;
 
-  @Option(names = "--no-reference-cache", description = "Neither read nor write cached reference solves.")
+  @Option(
+      names = "--no-reference-cache",
+      description = "Neither read nor write cached reference solves.")
   boolean noReferenceCache;
 
-  @Option(names = "--out", paramLabel = "FILE.json", required = true, description = "The grids file to write.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.json",
+      required = true,
+      description = "The grids file to write.")
   Path out;
 
   @Option(names = "--quiet", description = "Only the table on stdout.")
   boolean quiet;
 
-  @Option(names = "--verbose", description = "Every objective evaluation on stderr; stack traces on errors.")
+  @Option(
+      names = "--verbose",
+      description = "Every objective evaluation on stderr; stack traces on errors.")
   boolean verbose;
 
   @Override
@@ -129,7 +154,9 @@ public final class TuneGridCommand implements Callable<Integer> {
       String name = s.trim();
       if (!Solvers.gridSolvers().contains(name)) {
         throw new UsageException(
-            "--solver: '" + name + "' has no grid to tune, expected one of: "
+            "--solver: '"
+                + name
+                + "' has no grid to tune, expected one of: "
                 + String.join(", ", Solvers.gridSolvers()));
       }
       solvers.add(name);
@@ -151,7 +178,12 @@ public final class TuneGridCommand implements Callable<Integer> {
       for (int nfe : nfes) {
         if (Solvers.stepsForEvaluations(solver, nfe) < 1) {
           throw new UsageException(
-              "--nfe " + nfe + ": no step count of " + solver + " costs exactly " + nfe
+              "--nfe "
+                  + nfe
+                  + ": no step count of "
+                  + solver
+                  + " costs exactly "
+                  + nfe
                   + " model evaluations per sample (heun, midpoint: even NFE; rk4: multiples of 4;"
                   + " ab3: steps + 1)");
         }
@@ -162,7 +194,8 @@ public final class TuneGridCommand implements Callable<Integer> {
     long hold = holdoutSeed != null ? holdoutSeed : seed + 1;
     int holdN = holdout != null ? holdout : calibration;
     if (hold == seed) {
-      throw new UsageException("--holdout-seed must differ from --seed (" + seed + "): held-out noise must be unseen");
+      throw new UsageException(
+          "--holdout-seed must differ from --seed (" + seed + "): held-out noise must be unseen");
     }
 
     try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
@@ -173,10 +206,21 @@ public final class TuneGridCommand implements Callable<Integer> {
       ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
       String hash = ReferenceCache.sha256(model);
       AutoReference reference =
-          new AutoReference(cache, hash, referenceMaxEvals,
-              (done, total, t, nfe, seconds) -> progress(stderr, String.format(Locale.ROOT,
-                  "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
-                  done, total, t, nfe, seconds)),
+          new AutoReference(
+              cache,
+              hash,
+              referenceMaxEvals,
+              (done, total, t, nfe, seconds) ->
+                  progress(
+                      stderr,
+                      String.format(
+                          Locale.ROOT,
+                          "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
+                          done,
+                          total,
+                          t,
+                          nfe,
+                          seconds)),
               line -> progress(stderr, "reference: " + line));
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;
@@ -184,8 +228,10 @@ public final class TuneGridCommand implements Callable<Integer> {
       calRef = reference.solve(field, calNoise, calibration, modelOptions.batch);
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
       holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch);
-      GridTuner tuner = new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
-      GridTuner held = new GridTuner(field, path, holdNoise, holdRef.x(), holdN, modelOptions.batch);
+      GridTuner tuner =
+          new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
+      GridTuner held =
+          new GridTuner(field, path, holdNoise, holdRef.x(), holdN, modelOptions.batch);
 
       JsonObject root = new JsonObject();
       root.addProperty("format", TunedGrids.FORMAT);
@@ -198,23 +244,70 @@ public final class TuneGridCommand implements Callable<Integer> {
       root.add("holdout", set(holdN, hold, holdRef));
       JsonArray grids = new JsonArray();
       StringBuilder table = new StringBuilder();
-      table.append(String.format(Locale.ROOT, "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
-          "solver", "NFE", "steps", "best hand", "held-out", "tuned", "tuned", "ratio", "evals", "NFE", "time"));
-      table.append(String.format(Locale.ROOT, "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
-          "", "", "", "(held-out)", "RMS", "calib RMS", "held RMS", "", "", "spent", "s"));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
+              "solver",
+              "NFE",
+              "steps",
+              "best hand",
+              "held-out",
+              "tuned",
+              "tuned",
+              "ratio",
+              "evals",
+              "NFE",
+              "time"));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%-7s %4s %5s  %-10s %10s  %10s %10s %7s  %5s %8s %7s%n",
+              "",
+              "",
+              "",
+              "(held-out)",
+              "RMS",
+              "calib RMS",
+              "held RMS",
+              "",
+              "",
+              "spent",
+              "s"));
       for (String solver : solvers) {
         for (int nfe : nfes) {
-          progress(stderr, "tuning " + solver + " at NFE " + nfe + " with " + opt.name().toLowerCase(Locale.ROOT));
+          progress(
+              stderr,
+              "tuning "
+                  + solver
+                  + " at NFE "
+                  + nfe
+                  + " with "
+                  + opt.name().toLowerCase(Locale.ROOT));
           GridTuner.Result r =
-              tuner.tune(solver, nfe, opt, maxEvals, seed,
+              tuner.tune(
+                  solver,
+                  nfe,
+                  opt,
+                  maxEvals,
+                  seed,
                   (k, rms, best) -> {
                     if (verbose) {
-                      progress(stderr, String.format(Locale.ROOT, "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
-                          solver, nfe, k, rms, best));
+                      progress(
+                          stderr,
+                          String.format(
+                              Locale.ROOT,
+                              "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
+                              solver,
+                              nfe,
+                              k,
+                              rms,
+                              best));
                     }
                   });
-          String tunedGrid = io.flowmatch.inference.solver.TimeGrid.explicitGrid(
-              io.flowmatch.inference.solver.TimeGrid.TUNED, r.times());
+          String tunedGrid =
+              io.flowmatch.inference.solver.TimeGrid.explicitGrid(
+                  io.flowmatch.inference.solver.TimeGrid.TUNED, r.times());
           double tunedHeld = held.rms(solver, r.steps(), tunedGrid);
           double[] handHeld = new double[GridTuner.HAND_MADE.size()];
           for (int g = 0; g < handHeld.length; g++) {
@@ -222,19 +315,39 @@ public final class TuneGridCommand implements Callable<Integer> {
           }
           int best = GridTuner.best(handHeld);
           grids.add(entry(r, tunedHeld, handHeld, best));
-          String line = String.format(Locale.ROOT, "%-7s %4d %5d  %-10s %10.3e  %10.3e %10.3e %7.3f  %5d %8d %7.1f",
-              solver, nfe, r.steps(), GridTuner.HAND_MADE.get(best), handHeld[best], r.calibrationRms(),
-              tunedHeld, tunedHeld / handHeld[best], r.objectiveEvaluations(), r.modelEvaluations(), r.seconds());
+          String line =
+              String.format(
+                  Locale.ROOT,
+                  "%-7s %4d %5d  %-10s %10.3e  %10.3e %10.3e %7.3f  %5d %8d %7.1f",
+                  solver,
+                  nfe,
+                  r.steps(),
+                  GridTuner.HAND_MADE.get(best),
+                  handHeld[best],
+                  r.calibrationRms(),
+                  tunedHeld,
+                  tunedHeld / handHeld[best],
+                  r.objectiveEvaluations(),
+                  r.modelEvaluations(),
+                  r.seconds());
           table.append(line).append('\n');
           progress(stderr, line.trim());
         }
       }
       root.add("grids", grids);
       TunedGrids.write(out, root);
-      stdout.print(String.format(Locale.ROOT,
-          "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
-              + " tuned / best hand-made, held-out%nreference: %s%n%n",
-          model, calibration, seed, holdN, hold, opt.name().toLowerCase(Locale.ROOT), calRef.description()));
+      stdout.print(
+          String.format(
+              Locale.ROOT,
+              "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
+                  + " tuned / best hand-made, held-out%nreference: %s%n%n",
+              model,
+              calibration,
+              seed,
+              holdN,
+              hold,
+              opt.name().toLowerCase(Locale.ROOT),
+              calRef.description()));
       stdout.print(table);
       stdout.println("wrote " + out);
       stdout.flush();
@@ -252,7 +365,8 @@ public final class TuneGridCommand implements Callable<Integer> {
     return o;
   }
 
-  private static JsonObject entry(GridTuner.Result r, double tunedHeld, double[] handHeld, int best) {
+  private static JsonObject entry(
+      GridTuner.Result r, double tunedHeld, double[] handHeld, int best) {
     JsonObject g = new JsonObject();
     g.addProperty("solver", r.solver());
     g.addProperty("nfe", r.nfe());

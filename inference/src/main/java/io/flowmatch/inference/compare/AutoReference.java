@@ -5,25 +5,26 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * A reference solve whose tolerance is chosen from what the model's float32 arithmetic can
- * resolve, instead of a fixed tight tolerance that float noise makes unreachable.
+ * A reference solve whose tolerance is chosen from what the model's float32 arithmetic can resolve,
+ * instead of a fixed tight tolerance that float noise makes unreachable.
  *
  * <p>The model's noise η is measured first: the RMS change of its velocity when the input moves by
  * one float32 rounding (x·(1 ± 2⁻²³), random signs), at t = 0, 0.5 and 0.95, largest of the three.
- * Over the unit time span, the flow of a float32 model cannot be known better than a few η (each
- * of the reference's hundreds of calls adds its own rounding). Then dop853 solves at {@link
- * #START} and at 10× tighter tolerances in turn, and stops at the first pair that agrees to the
- * model's noise: an RMS difference (over all values) within 4·η, or one that fell less than 3×
- * from the previous pair's (a 10× tighter tolerance no longer changes the answer: what is left is
- * float noise). The tighter solve of that pair is the reference; tightening further would only
- * chase float noise (on gmm8 a 1e-9 tolerance cost 4958 NFE against 206 at 1e-7, for the same
- * answer to 1e-6; on image models a 1e-8 tolerance did not finish in 12 minutes). It stops at
- * {@link #LOWEST} in any case and then says the solves did not agree. Each solve is
- * cached on disk ({@link ReferenceCache}) when a cache is given, so a second run costs nothing.
+ * Over the unit time span, the flow of a float32 model cannot be known better than a few η (each of
+ * the reference's hundreds of calls adds its own rounding). Then dop853 solves at {@link #START}
+ * and at 10× tighter tolerances in turn, and stops at the first pair that agrees to the model's
+ * noise: an RMS difference (over all values) within 4·η, or one that fell less than 3× from the
+ * previous pair's (a 10× tighter tolerance no longer changes the answer: what is left is float
+ * noise). The tighter solve of that pair is the reference; tightening further would only chase
+ * float noise (on gmm8 a 1e-9 tolerance cost 4958 NFE against 206 at 1e-7, for the same answer to
+ * 1e-6; on image models a 1e-8 tolerance did not finish in 12 minutes). It stops at {@link #LOWEST}
+ * in any case and then says the solves did not agree. Each solve is cached on disk ({@link
+ * ReferenceCache}) when a cache is given, so a second run costs nothing.
  */
 public final class AutoReference {
   /** The first tolerance tried. */
   public static final double START = 1e-6;
+
   /** The tightest tolerance tried. */
   public static final double LOWEST = 1e-9;
 
@@ -78,7 +79,8 @@ public final class AutoReference {
   public Outcome solve(VelocityField field, float[] noise, int n, int batch) {
     long begin = System.nanoTime();
     double eta = modelNoise(field, noise, n);
-    log.accept(String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
+    log.accept(
+        String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
     Solve previous = solve(field, noise, n, batch, START);
     double spent = previous.nfeSpent;
     double agreement = Double.NaN;
@@ -90,8 +92,12 @@ public final class AutoReference {
       boolean agree = agreement <= 4 * eta || agreement > before / 3;
       log.accept(
           String.format(
-              java.util.Locale.ROOT, "tolerance %s vs %s: RMS difference %.2e (η %.2e)%s",
-              SolverSetting.number(tol), SolverSetting.number(tol * 10), agreement, eta,
+              java.util.Locale.ROOT,
+              "tolerance %s vs %s: RMS difference %.2e (η %.2e)%s",
+              SolverSetting.number(tol),
+              SolverSetting.number(tol * 10),
+              agreement,
+              eta,
               agree ? ": agree" : ": tighten"));
       if (agree) {
         return outcome(next, agreement, eta, true, spent, begin);
@@ -101,16 +107,28 @@ public final class AutoReference {
     return outcome(previous, agreement, eta, false, spent, begin);
   }
 
-  private Outcome outcome(Solve s, double agreement, double eta, boolean agreed, double spent, long begin) {
+  private Outcome outcome(
+      Solve s, double agreement, double eta, boolean agreed, double spent, long begin) {
     String text =
         String.format(
             java.util.Locale.ROOT,
             "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
                 + " %.1e RMS, model float32 noise %.1e)",
-            SolverSetting.number(s.tolerance), agreed ? "agrees with" : "did NOT agree with",
-            SolverSetting.number(s.tolerance * 10), agreement, eta);
-    return new Outcome(s.x, s.tolerance, agreement, eta, agreed, s.meanNfe, spent,
-        (System.nanoTime() - begin) / 1e9, text);
+            SolverSetting.number(s.tolerance),
+            agreed ? "agrees with" : "did NOT agree with",
+            SolverSetting.number(s.tolerance * 10),
+            agreement,
+            eta);
+    return new Outcome(
+        s.x,
+        s.tolerance,
+        agreement,
+        eta,
+        agreed,
+        s.meanNfe,
+        spent,
+        (System.nanoTime() - begin) / 1e9,
+        text);
   }
 
   private record Solve(double[] x, double tolerance, double meanNfe, double nfeSpent) {}
@@ -120,21 +138,46 @@ public final class AutoReference {
     int size = field.sampleSize();
     String key = null;
     if (cache != null) {
-      key = ReferenceCache.key(modelHash, noise, n, size, "dop853 rtol=" + tol + " atol=" + tol
-          + " batch=" + batch + " t0=0 t1=1 max=" + maxEvaluations);
+      key =
+          ReferenceCache.key(
+              modelHash,
+              noise,
+              n,
+              size,
+              "dop853 rtol="
+                  + tol
+                  + " atol="
+                  + tol
+                  + " batch="
+                  + batch
+                  + " t0=0 t1=1 max="
+                  + maxEvaluations);
       double[] cached = cache.load(key, n * size + 1);
       if (cached != null) {
-        log.accept("reference at tolerance " + SolverSetting.number(tol) + ": from the cache "
-            + cache.dir());
+        log.accept(
+            "reference at tolerance "
+                + SolverSetting.number(tol)
+                + ": from the cache "
+                + cache.dir());
         double[] x = java.util.Arrays.copyOf(cached, n * size);
         return new Solve(x, tol, cached[n * size], 0);
       }
     }
-    log.accept("reference at tolerance " + SolverSetting.number(tol) + ": solving " + n
-        + " samples in batches of " + Math.min(batch, n));
+    log.accept(
+        "reference at tolerance "
+            + SolverSetting.number(tol)
+            + ": solving "
+            + n
+            + " samples in batches of "
+            + Math.min(batch, n));
     ReferenceSolver.Result r = solver.solve(field, noise, n, batch, 0, 1, progress);
-    log.accept(String.format(java.util.Locale.ROOT, "reference at tolerance %s: NFE/sample %.1f, %.1f s",
-        SolverSetting.number(tol), r.meanNfe(), r.wallNanos() / 1e9));
+    log.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "reference at tolerance %s: NFE/sample %.1f, %.1f s",
+            SolverSetting.number(tol),
+            r.meanNfe(),
+            r.wallNanos() / 1e9));
     if (cache != null) {
       double[] stored = java.util.Arrays.copyOf(r.x(), n * size + 1);
       stored[n * size] = r.meanNfe();

@@ -23,8 +23,8 @@ import java.util.List;
  * <p>Each setting integrates all n samples from t0 to t1 in batches of {@code batch} samples with
  * the same {@link Sampler} as {@code flowmatch sample} (one {@link OdeSolver#solve} per batch, the
  * same checks and messages), so a whole-batch adaptive solver controls one error over each batch.
- * The wall time is the sampler's: noise copy, solve and result copy of every batch. Settings run one after another in the order given;
- * the repeats of a setting run back to back.
+ * The wall time is the sampler's: noise copy, solve and result copy of every batch. Settings run
+ * one after another in the order given; the repeats of a setting run back to back.
  *
  * <p>Errors: each sample's error is the RMS over its values of (x − reference), in double; the
  * table reports the RMS of that over samples and its maximum.
@@ -127,10 +127,10 @@ public final class CompareEngine {
   /**
    * Runs the settings in order; a failing setting gives a failed result and the rest go on.
    *
-   * <p>With repeats, the first round solves every setting and measures its NFE, errors and
-   * quality; further rounds solve every setting again for timing only, in the same order, so slow
-   * drifts in the machine's load affect all settings alike. A setting's wall time and model time
-   * are those of its median round (the lower median for an even number of rounds).
+   * <p>With repeats, the first round solves every setting and measures its NFE, errors and quality;
+   * further rounds solve every setting again for timing only, in the same order, so slow drifts in
+   * the machine's load affect all settings alike. A setting's wall time and model time are those of
+   * its median round (the lower median for an even number of rounds).
    */
   public List<SettingResult> run(List<SolverSetting> settings, Listener listener) {
     int size = field.sampleSize();
@@ -177,8 +177,18 @@ public final class CompareEngine {
       int median = medianIndex(walls[k]);
       out.add(
           new SettingResult(
-              m.setting(), m.samples(), m.meanNfe(), m.minNfe(), m.maxNfe(), m.modelCalls(),
-              walls[k][median], models[k][median], m.errorRms(), m.errorMax(), m.quality(), null));
+              m.setting(),
+              m.samples(),
+              m.meanNfe(),
+              m.minNfe(),
+              m.maxNfe(),
+              m.modelCalls(),
+              walls[k][median],
+              models[k][median],
+              m.errorRms(),
+              m.errorMax(),
+              m.quality(),
+              null));
     }
     return out;
   }
@@ -187,9 +197,11 @@ public final class CompareEngine {
   private SampleReport solveAll(SolverSetting setting, float[] samples) {
     OdeSolver solver = setting.create(maxEvaluations, path);
     int size = field.sampleSize();
-    Sampler.Sink sink = (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
+    Sampler.Sink sink =
+        (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
     try {
-      return Sampler.run(field, solver, new ArrayNoise(noise), n, batch, t0, t1, sink, Sampler.Progress.NONE);
+      return Sampler.run(
+          field, solver, new ArrayNoise(noise), n, batch, t0, t1, sink, Sampler.Progress.NONE);
     } catch (IOException e) {
       // the noise and the sink are arrays in memory
       throw new UncheckedIOException(e);
@@ -201,8 +213,18 @@ public final class CompareEngine {
     double[] errors = errors(samples);
     double[] q = quality == null ? new double[0] : quality.score(samples, n);
     return new SettingResult(
-        setting, n, report.meanNfe(), report.minNfe(), report.maxNfe(), report.modelCalls(),
-        report.wallSeconds(), report.modelNanos() / 1e9, errors[0], errors[1], q, null);
+        setting,
+        n,
+        report.meanNfe(),
+        report.minNfe(),
+        report.maxNfe(),
+        report.modelCalls(),
+        report.wallSeconds(),
+        report.modelNanos() / 1e9,
+        errors[0],
+        errors[1],
+        q,
+        null);
   }
 
   /** {RMS over samples, max over samples} of each sample's RMS error; NaN without a reference. */

@@ -13,8 +13,8 @@ import java.util.Map;
  * point per setting, all on log-log axes:
  *
  * <ul>
- *   <li>{@code error-vs-nfe.png}: RMS error against the reference vs mean NFE per sample; a
- *       method of order p falls with slope −p;
+ *   <li>{@code error-vs-nfe.png}: RMS error against the reference vs mean NFE per sample; a method
+ *       of order p falls with slope −p;
  *   <li>{@code error-vs-time.png}: the same errors vs wall time (a work-precision diagram);
  *   <li>{@code quality-vs-nfe.png}: the first quality metric vs NFE, with its floor dashed;
  *   <li>{@code error-vs-nfe-SOLVER.png}, {@code quality-vs-nfe-SOLVER.png}: for each fixed-step
@@ -35,18 +35,35 @@ public final class ComparePlots {
     if (report.hasErrors()) {
       plots.put(
           "error-vs-nfe.png",
-          plot(report.results(), "RMS error vs NFE (" + context + ")", "NFE per sample", "RMS error",
-              r -> r.meanNfe(), r -> r.errorRms()).render());
+          plot(
+                  report.results(),
+                  "RMS error vs NFE (" + context + ")",
+                  "NFE per sample",
+                  "RMS error",
+                  r -> r.meanNfe(),
+                  r -> r.errorRms())
+              .render());
       plots.put(
           "error-vs-time.png",
-          plot(report.results(), "RMS error vs wall time (" + context + ")", "wall time (s)", "RMS error",
-              r -> r.wallSeconds(), r -> r.errorRms()).render());
+          plot(
+                  report.results(),
+                  "RMS error vs wall time (" + context + ")",
+                  "wall time (s)",
+                  "RMS error",
+                  r -> r.wallSeconds(),
+                  r -> r.errorRms())
+              .render());
     }
     if (report.hasQuality()) {
       String name = report.qualityNames().get(0);
       LinePlot p =
-          plot(report.results(), name + " vs NFE (" + context + ")", "NFE per sample", name,
-              r -> r.meanNfe(), r -> r.quality()[0]);
+          plot(
+              report.results(),
+              name + " vs NFE (" + context + ")",
+              "NFE per sample",
+              name,
+              r -> r.meanNfe(),
+              r -> r.quality()[0]);
       if (report.floor() != null && Double.isFinite(report.floor()[0])) {
         p.reference("floor", report.floor()[0]);
       }
@@ -60,7 +77,12 @@ public final class ComparePlots {
       }
     }
     for (Map.Entry<String, List<SettingResult>> e : bySolver.entrySet()) {
-      long grids = e.getValue().stream().map(r -> r.setting().grid()).map(TimeGrid::label).distinct().count();
+      long grids =
+          e.getValue().stream()
+              .map(r -> r.setting().grid())
+              .map(TimeGrid::label)
+              .distinct()
+              .count();
       if (grids < 2) {
         continue;
       }
@@ -69,14 +91,25 @@ public final class ComparePlots {
       if (report.hasErrors()) {
         plots.put(
             "error-vs-nfe-" + solver + ".png",
-            plot(one, solver + ": RMS error vs NFE per grid (" + context + ")", "NFE per sample",
-                "RMS error", r -> r.meanNfe(), r -> r.errorRms()).render());
+            plot(
+                    one,
+                    solver + ": RMS error vs NFE per grid (" + context + ")",
+                    "NFE per sample",
+                    "RMS error",
+                    r -> r.meanNfe(),
+                    r -> r.errorRms())
+                .render());
       }
       if (report.hasQuality()) {
         String name = report.qualityNames().get(0);
         LinePlot p =
-            plot(one, solver + ": " + name + " vs NFE per grid (" + context + ")", "NFE per sample",
-                name, r -> r.meanNfe(), r -> r.quality()[0]);
+            plot(
+                one,
+                solver + ": " + name + " vs NFE per grid (" + context + ")",
+                "NFE per sample",
+                name,
+                r -> r.meanNfe(),
+                r -> r.quality()[0]);
         if (report.floor() != null && Double.isFinite(report.floor()[0])) {
           p.reference("floor", report.floor()[0]);
         }
@@ -85,8 +118,14 @@ public final class ComparePlots {
     }
     plots.put(
         "time-vs-nfe.png",
-        plot(report.results(), "wall time vs NFE (" + context + ")", "NFE per sample", "wall time (s)",
-            r -> r.meanNfe(), r -> r.wallSeconds()).render());
+        plot(
+                report.results(),
+                "wall time vs NFE (" + context + ")",
+                "NFE per sample",
+                "wall time (s)",
+                r -> r.meanNfe(),
+                r -> r.wallSeconds())
+            .render());
     return plots;
   }
 

@@ -18,14 +18,20 @@ public final class HtmlReport {
    * @param command the command line that made the comparison, or null
    */
   public static String render(
-      CompareReport report, Map<String, byte[]> plots, Map<String, byte[]> pictures, String command) {
+      CompareReport report,
+      Map<String, byte[]> plots,
+      Map<String, byte[]> pictures,
+      String command) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>flowmatch compare: ").append(escape(report.model())).append("</title>\n")
+        .append("<title>flowmatch compare: ")
+        .append(escape(report.model()))
+        .append("</title>\n")
         .append("<style>\n")
         .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}\n")
         .append("table{border-collapse:collapse;font-size:14px}\n")
-        .append("th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}\n")
+        .append(
+            "th,td{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}\n")
         .append("th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}\n")
         .append("th{background:#f4f4f4}\n")
         .append("td.failed{color:#b00}\n")
@@ -41,16 +47,40 @@ public final class HtmlReport {
       h.append("<p><code>").append(escape(command)).append("</code></p>\n");
     }
     h.append("<ul>\n");
-    item(h, "samples", report.samples() + " of shape " + java.util.Arrays.toString(report.sampleShape())
-        + ", in batches of " + report.batch() + ", initial noise: " + report.noise());
+    item(
+        h,
+        "samples",
+        report.samples()
+            + " of shape "
+            + java.util.Arrays.toString(report.sampleShape())
+            + ", in batches of "
+            + report.batch()
+            + ", initial noise: "
+            + report.noise());
     item(h, "provider", report.provider());
-    item(h, "reference", report.reference() == null
-        ? "none (no errors measured)"
-        : report.reference() + (Double.isNaN(report.referenceNfe()) ? ""
-            : ", " + Cells.nfe(report.referenceNfe()) + " NFE per sample, " + Cells.fixed(report.referenceSeconds(), 2) + " s"));
+    item(
+        h,
+        "reference",
+        report.reference() == null
+            ? "none (no errors measured)"
+            : report.reference()
+                + (Double.isNaN(report.referenceNfe())
+                    ? ""
+                    : ", "
+                        + Cells.nfe(report.referenceNfe())
+                        + " NFE per sample, "
+                        + Cells.fixed(report.referenceSeconds(), 2)
+                        + " s"));
     item(h, "quality", report.hasQuality() ? report.qualityDescription() : "none");
-    item(h, "wall time", (report.repeats() == 1 ? "one run" : "the median of " + report.repeats()
-        + " round-robin runs") + " per setting; adaptive solvers bounded at " + report.maxEvaluations() + " evaluations");
+    item(
+        h,
+        "wall time",
+        (report.repeats() == 1
+                ? "one run"
+                : "the median of " + report.repeats() + " round-robin runs")
+            + " per setting; adaptive solvers bounded at "
+            + report.maxEvaluations()
+            + " evaluations");
     h.append("</ul>\n");
 
     h.append("<h2>Results</h2>\n<table>\n<tr>");
@@ -64,22 +94,29 @@ public final class HtmlReport {
       h.append("<tr>");
       for (String cell : rows.get(i)) {
         h.append(failed && cell.equals("failed") ? "<td class=\"failed\">" : "<td>")
-            .append(escape(cell)).append("</td>");
+            .append(escape(cell))
+            .append("</td>");
       }
       h.append("</tr>\n");
     }
     h.append("</table>\n");
     if (report.floor() != null) {
-      h.append("<p>Floor (").append(report.samples()).append(" data samples scored like the samples):");
+      h.append("<p>Floor (")
+          .append(report.samples())
+          .append(" data samples scored like the samples):");
       for (int k = 0; k < report.qualityNames().size(); k++) {
-        h.append(' ').append(escape(report.qualityNames().get(k))).append(' ')
-            .append(Cells.sci(report.floor()[k])).append(k + 1 < report.qualityNames().size() ? "," : "");
+        h.append(' ')
+            .append(escape(report.qualityNames().get(k)))
+            .append(' ')
+            .append(Cells.sci(report.floor()[k]))
+            .append(k + 1 < report.qualityNames().size() ? "," : "");
       }
       h.append("</p>\n");
     }
     if (!report.orders().isEmpty()) {
-      h.append("<p>Observed order p (RMS error ∝ NFE<sup>−p</sup>, least squares over each method's settings; "
-          + "local orders between consecutive settings in brackets):</p>\n<ul>\n");
+      h.append(
+          "<p>Observed order p (RMS error ∝ NFE<sup>−p</sup>, least squares over each method's settings; "
+              + "local orders between consecutive settings in brackets):</p>\n<ul>\n");
       for (ConvergenceOrder o : report.orders()) {
         StringBuilder local = new StringBuilder();
         for (double l : o.localOrders()) {
@@ -106,15 +143,23 @@ public final class HtmlReport {
     if (!plots.isEmpty()) {
       h.append("<h2>Plots</h2>\n<div class=\"plots\">\n");
       for (Map.Entry<String, byte[]> p : plots.entrySet()) {
-        h.append("<img alt=\"").append(escape(p.getKey())).append("\" src=\"").append(dataUri(p.getValue())).append("\">\n");
+        h.append("<img alt=\"")
+            .append(escape(p.getKey()))
+            .append("\" src=\"")
+            .append(dataUri(p.getValue()))
+            .append("\">\n");
       }
       h.append("</div>\n");
     }
     if (!pictures.isEmpty()) {
       h.append("<h2>Samples</h2>\n<div class=\"pictures\">\n");
       for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
-        h.append("<figure><img alt=\"").append(escape(p.getKey())).append("\" src=\"")
-            .append(dataUri(p.getValue())).append("\"><figcaption>").append(escape(p.getKey()))
+        h.append("<figure><img alt=\"")
+            .append(escape(p.getKey()))
+            .append("\" src=\"")
+            .append(dataUri(p.getValue()))
+            .append("\"><figcaption>")
+            .append(escape(p.getKey()))
             .append("</figcaption></figure>\n");
       }
       h.append("</div>\n");
@@ -124,7 +169,11 @@ public final class HtmlReport {
   }
 
   private static void item(StringBuilder h, String name, String text) {
-    h.append("<li><b>").append(escape(name)).append("</b>: ").append(escape(text)).append("</li>\n");
+    h.append("<li><b>")
+        .append(escape(name))
+        .append("</b>: ")
+        .append(escape(text))
+        .append("</li>\n");
   }
 
   static String dataUri(byte[] png) {
@@ -132,6 +181,9 @@ public final class HtmlReport {
   }
 
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -17,12 +17,16 @@ public record Provenance(String version, String revision, String date) {
 
   /** The running flowmatch's provenance, dated now. */
   public static Provenance current() {
-    return new Provenance(currentVersion(), currentRevision(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    return new Provenance(
+        currentVersion(),
+        currentRevision(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
   /** The project version Maven wrote into {@code flowmatch.properties}, or {@code unknown}. */
   public static String currentVersion() {
-    try (InputStream in = Provenance.class.getResourceAsStream("/io/flowmatch/inference/flowmatch.properties")) {
+    try (InputStream in =
+        Provenance.class.getResourceAsStream("/io/flowmatch/inference/flowmatch.properties")) {
       if (in == null) {
         return "unknown";
       }
@@ -36,8 +40,8 @@ public record Provenance(String version, String revision, String date) {
   }
 
   /**
-   * {@code git rev-parse --short HEAD} in the flowmatch folder (system property
-   * {@code flowmatch.home}, else the working folder), or {@code unknown}.
+   * {@code git rev-parse --short HEAD} in the flowmatch folder (system property {@code
+   * flowmatch.home}, else the working folder), or {@code unknown}.
    */
   public static String currentRevision() {
     String home = System.getProperty("flowmatch.home");
@@ -62,7 +66,9 @@ public record Provenance(String version, String revision, String date) {
     }
   }
 
-  /** Writes {@code flowmatch_version}, {@code revision} and {@code date} as keys of an open object. */
+  /**
+   * Writes {@code flowmatch_version}, {@code revision} and {@code date} as keys of an open object.
+   */
   void write(ResultJson.Json j) {
     j.key("flowmatch_version").string(version);
     j.key("revision").string(revision);

@@ -21,8 +21,8 @@ import java.util.Map;
  * key and its content a short header plus the doubles. Files are written atomically; a file whose
  * header or size does not match is ignored (and replaced by the next solve).
  *
- * <p>The folder is {@code references} under the system property {@code flowmatch.cache} (the
- * tests' build folder), else {@code $FLOWMATCH_CACHE/references}, else {@code
+ * <p>The folder is {@code references} under the system property {@code flowmatch.cache} (the tests'
+ * build folder), else {@code $FLOWMATCH_CACHE/references}, else {@code
  * $XDG_CACHE_HOME/flowmatch/references}, else {@code ~/.cache/flowmatch/references}.
  */
 public final class ReferenceCache {
@@ -63,9 +63,11 @@ public final class ReferenceCache {
    * The key of a reference solve.
    *
    * @param modelHash SHA-256 of the model file (see {@link #sha256(Path)})
-   * @param settings the solve's settings in words, e.g. {@code dop853 rtol=1e-6 atol=1e-6 batch=256}
+   * @param settings the solve's settings in words, e.g. {@code dop853 rtol=1e-6 atol=1e-6
+   *     batch=256}
    */
-  public static String key(String modelHash, float[] noise, int n, int sampleSize, String settings) {
+  public static String key(
+      String modelHash, float[] noise, int n, int sampleSize, String settings) {
     MessageDigest md = digest();
     md.update(modelHash.getBytes(StandardCharsets.UTF_8));
     ByteBuffer b = ByteBuffer.allocate(8192).order(ByteOrder.LITTLE_ENDIAN);
@@ -113,7 +115,10 @@ public final class ReferenceCache {
       return null;
     }
     double[] x = new double[length];
-    ByteBuffer.wrap(bytes, MAGIC.length, 8 * length).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(x);
+    ByteBuffer.wrap(bytes, MAGIC.length, 8 * length)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .asDoubleBuffer()
+        .get(x);
     return x;
   }
 

@@ -11,9 +11,8 @@ import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 
 /**
- * The reference solution that a comparison measures errors against: Commons Math's
- * Dormand–Prince 8(5,3) at a tight tolerance, with the integrator's state, steps and result in
- * double precision.
+ * The reference solution that a comparison measures errors against: Commons Math's Dormand–Prince
+ * 8(5,3) at a tight tolerance, with the integrator's state, steps and result in double precision.
  *
  * <p>What "double precision" means here, honestly: the ONNX model computes in float32, so each
  * derivative call rounds the state to float, evaluates the model in float, and widens the velocity
@@ -30,8 +29,10 @@ import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 public final class ReferenceSolver {
   /** Default tolerance (rtol and atol), as text for option defaults. */
   public static final String DEFAULT_TOLERANCE = "1e-8";
+
   /** Default bound on model calls per batch. */
   public static final long DEFAULT_MAX_EVALUATIONS = 100_000;
+
   static final double MIN_STEP_FRACTION = 1e-12;
 
   private final double rtol;
@@ -71,7 +72,10 @@ public final class ReferenceSolver {
 
   /** A description for tables and messages: {@code dop853 (rtol 1e-8, atol 1e-8, double state)}. */
   public String describe() {
-    return "dop853 (rtol " + SolverSetting.number(rtol) + ", atol " + SolverSetting.number(atol)
+    return "dop853 (rtol "
+        + SolverSetting.number(rtol)
+        + ", atol "
+        + SolverSetting.number(atol)
         + ", double state)";
   }
 
@@ -88,7 +92,13 @@ public final class ReferenceSolver {
 
   /** As {@link #solve(VelocityField, float[], int, int, double, double)}, reporting progress. */
   public Result solve(
-      VelocityField field, float[] start, int n, int batch, double t0, double t1, Progress progress) {
+      VelocityField field,
+      float[] start,
+      int n,
+      int batch,
+      double t0,
+      double t1,
+      Progress progress) {
     long begin = System.nanoTime();
     int size = field.sampleSize();
     double[] out = new double[Math.multiplyExact(n, size)];
@@ -105,7 +115,11 @@ public final class ReferenceSolver {
             if (now - system.lastReport > 1_000_000_000L) {
               system.lastReport = now;
               progress.update(
-                  done, n, time, (nfeBefore + (long) system.calls * count) / n, (now - begin) / 1e9);
+                  done,
+                  n,
+                  time,
+                  (nfeBefore + (long) system.calls * count) / n,
+                  (now - begin) / 1e9);
             }
           };
       double[] y = new double[count * size];
@@ -120,14 +134,29 @@ public final class ReferenceSolver {
         integrator.integrate(system, t0, y, t1, y);
       } catch (MaxCountExceededException e) {
         throw new ToleranceException(
-            "reference solve " + describe() + " exceeded " + maxEvaluations
-                + " evaluations at t=" + number(system.lastTime) + " for samples " + from + ".."
-                + (from + count - 1) + "; loosen --reference-tol or raise --reference-max-evals");
+            "reference solve "
+                + describe()
+                + " exceeded "
+                + maxEvaluations
+                + " evaluations at t="
+                + number(system.lastTime)
+                + " for samples "
+                + from
+                + ".."
+                + (from + count - 1)
+                + "; loosen --reference-tol or raise --reference-max-evals");
       } catch (NumberIsTooSmallException e) {
         throw new ToleranceException(
-            "reference solve " + describe() + ": step size fell below "
-                + number(MIN_STEP_FRACTION * span) + " at t=" + number(system.lastTime)
-                + " for samples " + from + ".." + (from + count - 1));
+            "reference solve "
+                + describe()
+                + ": step size fell below "
+                + number(MIN_STEP_FRACTION * span)
+                + " at t="
+                + number(system.lastTime)
+                + " for samples "
+                + from
+                + ".."
+                + (from + count - 1));
       }
       System.arraycopy(y, 0, out, from * size, y.length);
       nfeSum += (long) system.calls * count;
@@ -202,9 +231,14 @@ public final class ReferenceSolver {
         }
       }
       return new NonFiniteException(
-          "reference solve " + describe() + ": non-finite velocity (NaN or Inf) for "
-              + (bad == 1 ? "sample " : "samples ") + samples + (bad > 5 ? ", ..." : "")
-              + " at t=" + number(time),
+          "reference solve "
+              + describe()
+              + ": non-finite velocity (NaN or Inf) for "
+              + (bad == 1 ? "sample " : "samples ")
+              + samples
+              + (bad > 5 ? ", ..." : "")
+              + " at t="
+              + number(time),
           java.util.Arrays.copyOf(indices, Math.min(bad, 5)),
           time);
     }

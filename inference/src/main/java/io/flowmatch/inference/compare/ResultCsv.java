@@ -14,8 +14,21 @@ public final class ResultCsv {
     List<String> header =
         new ArrayList<>(
             List.of(
-                "solver", "grid", "method", "steps", "rtol", "atol", "nfe_mean", "nfe_min", "nfe_max",
-                "model_calls", "wall_s", "model_s", "samples_per_s", "err_rms", "err_max"));
+                "solver",
+                "grid",
+                "method",
+                "steps",
+                "rtol",
+                "atol",
+                "nfe_mean",
+                "nfe_min",
+                "nfe_max",
+                "model_calls",
+                "wall_s",
+                "model_s",
+                "samples_per_s",
+                "err_rms",
+                "err_max"));
     header.addAll(report.qualityNames());
     header.add("failure");
     StringBuilder sb = new StringBuilder();

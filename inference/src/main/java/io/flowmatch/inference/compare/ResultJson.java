@@ -3,9 +3,9 @@ package io.flowmatch.inference.compare;
 import java.util.List;
 
 /**
- * The comparison as JSON: the context ({@code model}, {@code samples}, {@code reference},
- * {@code quality} with its floor), one object per setting in {@code results}, and the observed
- * {@code orders}. Values not measured are {@code null}; numbers keep full double precision.
+ * The comparison as JSON: the context ({@code model}, {@code samples}, {@code reference}, {@code
+ * quality} with its floor), one object per setting in {@code results}, and the observed {@code
+ * orders}. Values not measured are {@code null}; numbers keep full double precision.
  */
 public final class ResultJson {
   private ResultJson() {}

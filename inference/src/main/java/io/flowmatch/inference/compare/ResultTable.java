@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The comparison as an aligned text table (stdout), followed by the observed convergence orders
- * and the failures, if any.
+ * The comparison as an aligned text table (stdout), followed by the observed convergence orders and
+ * the failures, if any.
  */
 public final class ResultTable {
   private ResultTable() {}
@@ -14,7 +14,15 @@ public final class ResultTable {
   static List<String> headers(CompareReport report) {
     List<String> h =
         new ArrayList<>(
-            List.of("solver", "setting", "NFE", "NFE min-max", "model calls", "wall s", "samples/s", "model %"));
+            List.of(
+                "solver",
+                "setting",
+                "NFE",
+                "NFE min-max",
+                "model calls",
+                "wall s",
+                "samples/s",
+                "model %"));
     if (report.hasErrors()) {
       h.add("err RMS");
       h.add("err max");
@@ -29,7 +37,10 @@ public final class ResultTable {
     for (SettingResult r : report.results()) {
       List<String> row = new ArrayList<>();
       row.add(r.setting().method());
-      row.add(r.setting().adaptive() ? "tol " + r.setting().parameter() : r.setting().parameter() + " steps");
+      row.add(
+          r.setting().adaptive()
+              ? "tol " + r.setting().parameter()
+              : r.setting().parameter() + " steps");
       if (r.failed()) {
         row.add("failed");
         while (row.size() < headers(report).size()) {
@@ -80,7 +91,10 @@ public final class ResultTable {
     if (report.floor() != null) {
       sb.append("floor (").append(report.samples()).append(" data samples vs the reference data):");
       for (int k = 0; k < report.qualityNames().size(); k++) {
-        sb.append(' ').append(report.qualityNames().get(k)).append(' ').append(Cells.sci(report.floor()[k]));
+        sb.append(' ')
+            .append(report.qualityNames().get(k))
+            .append(' ')
+            .append(Cells.sci(report.floor()[k]));
       }
       sb.append('\n');
     }

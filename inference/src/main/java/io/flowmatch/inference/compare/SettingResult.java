@@ -43,6 +43,17 @@ public record SettingResult(
     double[] q = new double[qualityCount];
     java.util.Arrays.fill(q, Double.NaN);
     return new SettingResult(
-        setting, samples, Double.NaN, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, q, why);
+        setting,
+        samples,
+        Double.NaN,
+        0,
+        0,
+        0,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        q,
+        why);
   }
 }

@@ -37,8 +37,8 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
   }
 
   /**
-   * The method as one line of a plot: the solver name, with its grid when not uniform
-   * ({@code heun@edm}).
+   * The method as one line of a plot: the solver name, with its grid when not uniform ({@code
+   * heun@edm}).
    */
   public String method() {
     return grid.equals(TimeGrid.UNIFORM) ? solver : solver + "@" + TimeGrid.label(grid);
@@ -52,7 +52,9 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
     return rtol == atol ? number(rtol) : "rtol=" + number(rtol) + "/atol=" + number(atol);
   }
 
-  /** {@code euler:20}, {@code heun@edm:10}, {@code dopri5:1e-3}: the setting as written in a spec. */
+  /**
+   * {@code euler:20}, {@code heun@edm:10}, {@code dopri5:1e-3}: the setting as written in a spec.
+   */
   public String label() {
     return method() + ":" + parameter();
   }
@@ -68,8 +70,8 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
   }
 
   /**
-   * The solver for a model on the affine path {@code path} (read by dpm2m; null: the OT path),
-   * with {@code maxEvaluations} as the bound of adaptive methods.
+   * The solver for a model on the affine path {@code path} (read by dpm2m; null: the OT path), with
+   * {@code maxEvaluations} as the bound of adaptive methods.
    */
   public OdeSolver create(long maxEvaluations, io.flowmatch.inference.path.AffineSchedule path) {
     SolverSettings settings =

@@ -1,7 +1,6 @@
 package io.flowmatch.inference.compare;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.solver.TimeGrid;
 import java.util.ArrayList;
@@ -20,8 +19,8 @@ import java.util.Set;
  * </ul>
  *
  * <p>A malformed spec is a {@link FlowmatchException} that names the bad token and its position
- * (characters counted from 1), e.g. {@code --solvers: step count '1.5' of euler at character 9
- * must be a positive integer}.
+ * (characters counted from 1), e.g. {@code --solvers: step count '1.5' of euler at character 9 must
+ * be a positive integer}.
  */
 public final class SolverSpec {
   private SolverSpec() {}
@@ -65,7 +64,10 @@ public final class SolverSpec {
     int colon = entry.indexOf(':');
     if (colon < 0) {
       throw error(
-          "'" + entry + "' at character " + (offset + 1)
+          "'"
+              + entry
+              + "' at character "
+              + (offset + 1)
               + " has no settings, expected name:values such as euler:10,20 or dopri5:1e-3");
     }
     String head = entry.substring(0, colon);
@@ -77,7 +79,11 @@ public final class SolverSpec {
     }
     if (!Solvers.names().contains(name)) {
       throw error(
-          "unknown solver '" + name + "' at character " + (offset + 1) + ", expected one of: "
+          "unknown solver '"
+              + name
+              + "' at character "
+              + (offset + 1)
+              + ", expected one of: "
               + String.join(", ", Solvers.names()));
     }
     boolean adaptive = Solvers.isAdaptive(name);
@@ -88,23 +94,45 @@ public final class SolverSpec {
           TimeGrid.check(grid);
         } catch (FlowmatchException e) {
           throw error(
-              "unknown grid '" + grid + "' of " + name + " at character " + gridAt
-                  + ", expected one of: " + TimeGrid.expected() + " or " + TUNED
+              "unknown grid '"
+                  + grid
+                  + "' of "
+                  + name
+                  + " at character "
+                  + gridAt
+                  + ", expected one of: "
+                  + TimeGrid.expected()
+                  + " or "
+                  + TUNED
                   + " (with --grid FILE.json)");
         }
       }
       if (!Solvers.gridSolvers().contains(name) && !grid.equals(TimeGrid.UNIFORM)) {
         throw error(
-            "grid '" + grid + "' of " + name + " at character " + gridAt + ": grid " + grid
-                + " applies only to " + String.join(", ", Solvers.gridSolvers()) + "; " + name
+            "grid '"
+                + grid
+                + "' of "
+                + name
+                + " at character "
+                + gridAt
+                + ": grid "
+                + grid
+                + " applies only to "
+                + String.join(", ", Solvers.gridSolvers())
+                + "; "
+                + name
                 + (adaptive ? " chooses its own steps" : " steps uniformly"));
       }
     }
     String values = entry.substring(colon + 1);
     if (values.isEmpty()) {
       throw error(
-          name + " at character " + (offset + 1) + " has no "
-              + (adaptive ? "tolerances" : "step counts") + " after ':'");
+          name
+              + " at character "
+              + (offset + 1)
+              + " has no "
+              + (adaptive ? "tolerances" : "step counts")
+              + " after ':'");
     }
     int start = 0;
     while (start <= values.length()) {
@@ -134,8 +162,12 @@ public final class SolverSpec {
     }
     if (steps < 1) {
       throw error(
-          (value.isEmpty() ? "empty step count" : "step count '" + value + "'") + " of " + name
-              + " at character " + position + " must be a positive integer"
+          (value.isEmpty() ? "empty step count" : "step count '" + value + "'")
+              + " of "
+              + name
+              + " at character "
+              + position
+              + " must be a positive integer"
               + (value.contains("e") || value.contains(".") || value.contains("=")
                   ? " (" + name + " is a fixed-step method; tolerances are for adaptive ones)"
                   : ""));
@@ -166,15 +198,27 @@ public final class SolverSpec {
           atol = tolerance(name, "atol", number, where + eq + 1);
         } else {
           throw error(
-              "'" + part + "' of " + name + " at character " + where
+              "'"
+                  + part
+                  + "' of "
+                  + name
+                  + " at character "
+                  + where
                   + ": expected rtol=R/atol=A, each once, e.g. rtol=1e-3/atol=1e-6");
         }
         from += part.length() + 1;
       }
       if (rtol == null || atol == null) {
         throw error(
-            "'" + value + "' of " + name + " at character " + position + " names only "
-                + (rtol == null ? "atol" : "rtol") + ", expected rtol=R/atol=A or one tolerance for both");
+            "'"
+                + value
+                + "' of "
+                + name
+                + " at character "
+                + position
+                + " names only "
+                + (rtol == null ? "atol" : "rtol")
+                + ", expected rtol=R/atol=A or one tolerance for both");
       }
       return new SolverSetting(name, TimeGrid.UNIFORM, 0, rtol, atol);
     }
@@ -191,8 +235,12 @@ public final class SolverSpec {
     }
     if (!(tol > 0) || Double.isInfinite(tol) || value.endsWith("d") || value.endsWith("f")) {
       throw error(
-          (value.isEmpty() ? "empty " + what : what + " '" + value + "'") + " of " + name
-              + " at character " + position + " must be a positive number such as 1e-3");
+          (value.isEmpty() ? "empty " + what : what + " '" + value + "'")
+              + " of "
+              + name
+              + " at character "
+              + position
+              + " must be a positive number such as 1e-3");
     }
     return tol;
   }

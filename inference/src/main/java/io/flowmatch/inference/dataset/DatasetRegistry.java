@@ -95,7 +95,9 @@ public final class DatasetRegistry {
     return Math.max(TOY_RANGE[0], Math.min(TOY_RANGE[1], v));
   }
 
-  /** @throws FlowmatchException (invalid argument) naming the valid names */
+  /**
+   * @throws FlowmatchException (invalid argument) naming the valid names
+   */
   public static void check(String name) {
     if (!names().contains(name)) {
       throw FlowmatchException.invalidArgument(

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * What the IDX readers share (the format MNIST and Fashion-MNIST are distributed in): gzip when
- * the name ends in {@code .gz}, big-endian ints in the header, and the checks on the bytes that
- * follow it. Every problem is a {@link CorruptDataException} whose message names the file.
+ * What the IDX readers share (the format MNIST and Fashion-MNIST are distributed in): gzip when the
+ * name ends in {@code .gz}, big-endian ints in the header, and the checks on the bytes that follow
+ * it. Every problem is a {@link CorruptDataException} whose message names the file.
  */
 final class IdxFile implements AutoCloseable {
   private static final int BUFFER = 1 << 16;
@@ -29,7 +29,8 @@ final class IdxFile implements AutoCloseable {
   static IdxFile open(Path file) throws IOException {
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
     try {
-      InputStream body = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, BUFFER) : raw;
+      InputStream body =
+          file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, BUFFER) : raw;
       return new IdxFile(file, new DataInputStream(body));
     } catch (java.util.zip.ZipException | EOFException e) {
       raw.close();
@@ -43,7 +44,8 @@ final class IdxFile implements AutoCloseable {
   /**
    * Reads the magic number and {@code dims} sizes of the header.
    *
-   * @param what the kind of data the magic stands for, for the message (e.g. "unsigned-byte images")
+   * @param what the kind of data the magic stands for, for the message (e.g. "unsigned-byte
+   *     images")
    */
   int[] header(int magic, int dims, String what) throws IOException {
     int found;
@@ -51,7 +53,8 @@ final class IdxFile implements AutoCloseable {
     try {
       found = in.readInt();
       if (found != magic) {
-        throw corrupt(String.format("magic number 0x%08x, expected 0x%08x (%s)", found, magic, what));
+        throw corrupt(
+            String.format("magic number 0x%08x, expected 0x%08x (%s)", found, magic, what));
       }
       for (int i = 0; i < dims; i++) {
         sizes[i] = in.readInt();
@@ -75,13 +78,14 @@ final class IdxFile implements AutoCloseable {
   }
 
   /**
-   * Reads {@code expected} bytes the header announced, growing the buffer only as the data
-   * arrives: a header that announces more than the file holds costs what the file holds, not
-   * what it announces (a 1 kB gzip claiming 2,000,000 images allocated 1.75 GB up front).
+   * Reads {@code expected} bytes the header announced, growing the buffer only as the data arrives:
+   * a header that announces more than the file holds costs what the file holds, not what it
+   * announces (a 1 kB gzip claiming 2,000,000 images allocated 1.75 GB up front).
    *
    * @param shortBy the message when only the given number of bytes follow
    */
-  byte[] readAnnounced(int expected, java.util.function.IntFunction<String> shortBy) throws IOException {
+  byte[] readAnnounced(int expected, java.util.function.IntFunction<String> shortBy)
+      throws IOException {
     byte[] buf = new byte[Math.min(expected, 1 << 20)];
     int got = 0;
     while (got < expected) {
@@ -115,7 +119,8 @@ final class IdxFile implements AutoCloseable {
   }
 
   private static CorruptDataException notGzip(Path file, IOException e) {
-    return new CorruptDataException("corrupt IDX file " + file + ": not valid gzip (" + e.getMessage() + ")");
+    return new CorruptDataException(
+        "corrupt IDX file " + file + ": not valid gzip (" + e.getMessage() + ")");
   }
 
   @Override

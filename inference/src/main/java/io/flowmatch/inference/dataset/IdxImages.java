@@ -18,6 +18,7 @@ public final class IdxImages {
   public static final int MAGIC = 0x00000803;
 
   private static final String KIND = "unsigned-byte images";
+
   /** Larger images than this are taken for a corrupt header, not data. */
   private static final int MAX_IMAGE_PIXELS = 1 << 20;
 
@@ -27,7 +28,10 @@ public final class IdxImages {
       return new int[] {1, rows, cols};
     }
 
-    /** Copies image {@code index} into {@code dst} at {@code offset}, pixel p becoming lo + p·(hi − lo)/255. */
+    /**
+     * Copies image {@code index} into {@code dst} at {@code offset}, pixel p becoming lo + p·(hi −
+     * lo)/255.
+     */
     public void copyScaled(int index, float[] dst, int offset, double lo, double hi) {
       scale(data, index * rows * cols, dst, offset, rows * cols, lo, hi);
     }
@@ -72,8 +76,8 @@ public final class IdxImages {
 
   /**
    * Reads the first {@code limit} images (all when the file holds fewer) as [N, 1, rows, cols]
-   * floats, pixel p becoming lo + p·(hi − lo)/255 computed in float. Bytes after those images
-   * are not read.
+   * floats, pixel p becoming lo + p·(hi − lo)/255 computed in float. Bytes after those images are
+   * not read.
    *
    * @throws CorruptDataException as {@link #readPixels}, for the part of the file read
    * @throws IOException the file cannot be read
@@ -97,16 +101,28 @@ public final class IdxImages {
   }
 
   private static String tooShort(int count, int rows, int cols, int got) {
-    return "header announces " + count + " images of " + rows + "×" + cols + " ("
-        + (long) count * rows * cols + " bytes of pixels) but only " + got + " bytes follow";
+    return "header announces "
+        + count
+        + " images of "
+        + rows
+        + "×"
+        + cols
+        + " ("
+        + (long) count * rows * cols
+        + " bytes of pixels) but only "
+        + got
+        + " bytes follow";
   }
 
   private static boolean implausible(int count, int rows, int cols) {
-    return rows <= 0 || cols <= 0 || (long) rows * cols > MAX_IMAGE_PIXELS
+    return rows <= 0
+        || cols <= 0
+        || (long) rows * cols > MAX_IMAGE_PIXELS
         || (long) count * rows * cols > Integer.MAX_VALUE - 8;
   }
 
-  private static void scale(byte[] src, int from, float[] dst, int offset, int length, double lo, double hi) {
+  private static void scale(
+      byte[] src, int from, float[] dst, int offset, int length, double lo, double hi) {
     float step = (float) (hi - lo) / 255f;
     float base = (float) lo;
     for (int k = 0; k < length; k++) {

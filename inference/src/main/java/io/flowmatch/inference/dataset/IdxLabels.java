@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Reader of IDX label files (the MNIST format): big-endian magic {@code 0x00000801} (unsigned
- * bytes, 1 dimension), the count, then one byte per label. Gzipped when the name ends in {@code .gz}.
+ * bytes, 1 dimension), the count, then one byte per label. Gzipped when the name ends in {@code
+ * .gz}.
  */
 public final class IdxLabels {
   /** Magic number of a 1-dimensional unsigned-byte IDX file. */
@@ -25,13 +26,16 @@ public final class IdxLabels {
       if (count <= 0) {
         throw idx.corrupt("implausible label count " + count);
       }
-      byte[] bytes = idx.readAnnounced(count, got -> "header announces " + count + " labels but only " + got + " follow");
+      byte[] bytes =
+          idx.readAnnounced(
+              count, got -> "header announces " + count + " labels but only " + got + " follow");
       idx.requireEnd(count + " labels");
       int[] labels = new int[count];
       for (int i = 0; i < count; i++) {
         labels[i] = bytes[i] & 0xff;
         if (labels[i] >= classes) {
-          throw idx.corrupt("label " + labels[i] + " at index " + i + ", expected 0.." + (classes - 1));
+          throw idx.corrupt(
+              "label " + labels[i] + " at index " + i + ", expected 0.." + (classes - 1));
         }
       }
       return labels;

@@ -7,10 +7,9 @@ import java.util.Optional;
 
 /**
  * The Gaussian mixture of an analytic mixture model (such as {@code models/gmm8.onnx}), so that
- * fresh data samples can be drawn for quality metrics. {@link ModelCard} reads it: from the
- * numeric {@code flowmatch.mixture_*} keys, or for models written before them (the shipped gmm8)
- * from the component list {@code w=0.125 mean=(4,0) std=0.5; ...} of {@code
- * flowmatch.description}.
+ * fresh data samples can be drawn for quality metrics. {@link ModelCard} reads it: from the numeric
+ * {@code flowmatch.mixture_*} keys, or for models written before them (the shipped gmm8) from the
+ * component list {@code w=0.125 mean=(4,0) std=0.5; ...} of {@code flowmatch.description}.
  */
 public final class MixtureMetadata {
   private MixtureMetadata() {}

@@ -4,9 +4,9 @@ import io.flowmatch.inference.field.GaussianMixture;
 import java.util.SplittableRandom;
 
 /**
- * The data that generated samples are scored against, in two independent parts: the
- * {@code reference} set that the metric compares with, and a {@code floor} set of as many data
- * samples as are being scored, whose own score is the floor that sampling noise alone reaches.
+ * The data that generated samples are scored against, in two independent parts: the {@code
+ * reference} set that the metric compares with, and a {@code floor} set of as many data samples as
+ * are being scored, whose own score is the floor that sampling noise alone reaches.
  *
  * @param reference referenceCount samples, row-major
  * @param floor floorCount samples, row-major, independent of the reference
@@ -28,12 +28,19 @@ public record ReferenceData(
    * seeded streams derived from {@code seed} (so they are independent of each other and of the
    * noise that seed gives the solvers).
    */
-  public static ReferenceData ofMixture(GaussianMixture mixture, String name, int m, int n, long seed) {
+  public static ReferenceData ofMixture(
+      GaussianMixture mixture, String name, int m, int n, long seed) {
     int d = mixture.dimension();
     float[] reference = draw(mixture, m, new SplittableRandom(streamSeed(seed, 1)));
     float[] floor = draw(mixture, n, new SplittableRandom(streamSeed(seed, 2)));
     return new ReferenceData(
-        reference, m, floor, n, d, m + " fresh " + name + " samples", n + " other fresh " + name + " samples");
+        reference,
+        m,
+        floor,
+        n,
+        d,
+        m + " fresh " + name + " samples",
+        n + " other fresh " + name + " samples");
   }
 
   /**
@@ -44,7 +51,13 @@ public record ReferenceData(
     float[] reference = DatasetRegistry.drawToy(name, m, new SplittableRandom(streamSeed(seed, 1)));
     float[] floor = DatasetRegistry.drawToy(name, n, new SplittableRandom(streamSeed(seed, 2)));
     return new ReferenceData(
-        reference, m, floor, n, 2, m + " fresh " + name + " samples", n + " other fresh " + name + " samples");
+        reference,
+        m,
+        floor,
+        n,
+        2,
+        m + " fresh " + name + " samples",
+        n + " other fresh " + name + " samples");
   }
 
   /** A seed for stream k of a run's seed: SplitMix64's mixer of seed + k·golden gamma. */

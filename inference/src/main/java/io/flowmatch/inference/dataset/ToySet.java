@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
  */
 @FunctionalInterface
 public interface ToySet {
-  /** Writes one point into {@code xy[0..1]} (before clamping to {@link DatasetRegistry#TOY_RANGE}). */
+  /**
+   * Writes one point into {@code xy[0..1]} (before clamping to {@link DatasetRegistry#TOY_RANGE}).
+   */
   void point(SplittableRandom random, double[] xy);
 }

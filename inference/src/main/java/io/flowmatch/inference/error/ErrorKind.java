@@ -1,6 +1,8 @@
 package io.flowmatch.inference.error;
 
-/** What went wrong, coarse enough for a caller to react to (and for the CLI to pick an exit code). */
+/**
+ * What went wrong, coarse enough for a caller to react to (and for the CLI to pick an exit code).
+ */
 public enum ErrorKind {
   /** A setting or argument the caller gave is out of range or malformed. */
   INVALID_ARGUMENT(true),

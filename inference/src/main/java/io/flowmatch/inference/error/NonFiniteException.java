@@ -28,7 +28,12 @@ public class NonFiniteException extends FlowmatchException {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "[t=" + time + ", samples=" + Arrays.toString(sampleIndices)
-        + "]: " + getMessage();
+    return getClass().getSimpleName()
+        + "[t="
+        + time
+        + ", samples="
+        + Arrays.toString(sampleIndices)
+        + "]: "
+        + getMessage();
   }
 }

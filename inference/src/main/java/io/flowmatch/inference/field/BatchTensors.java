@@ -22,6 +22,7 @@ import java.util.Map;
 final class BatchTensors implements AutoCloseable {
   /** Rows in the tensors (the batch dimension). */
   final int rows;
+
   private final int sampleSize;
   private final boolean half;
   private final FloatBuffer xFloat;
@@ -61,13 +62,15 @@ final class BatchTensors implements AutoCloseable {
     OnnxTensor tt = null;
     OnnxTensor vt = null;
     try {
-      xt = half
-          ? OnnxTensor.createTensor(env, xHalf, shape, OnnxJavaType.FLOAT16)
-          : OnnxTensor.createTensor(env, xFloat, shape);
+      xt =
+          half
+              ? OnnxTensor.createTensor(env, xHalf, shape, OnnxJavaType.FLOAT16)
+              : OnnxTensor.createTensor(env, xFloat, shape);
       tt = OnnxTensor.createTensor(env, tBuffer, new long[] {rows});
-      vt = half
-          ? OnnxTensor.createTensor(env, vHalf, shape, OnnxJavaType.FLOAT16)
-          : OnnxTensor.createTensor(env, vFloat, shape);
+      vt =
+          half
+              ? OnnxTensor.createTensor(env, vHalf, shape, OnnxJavaType.FLOAT16)
+              : OnnxTensor.createTensor(env, vFloat, shape);
     } catch (OrtException | RuntimeException e) {
       closeAll(xt, tt, vt);
       throw e;
@@ -112,7 +115,9 @@ final class BatchTensors implements AutoCloseable {
     }
   }
 
-  /** Copies the first {@code count} samples of the output into {@code vs} at sample {@code from}. */
+  /**
+   * Copies the first {@code count} samples of the output into {@code vs} at sample {@code from}.
+   */
   void store(float[] vs, int from, int count) {
     int offset = from * sampleSize;
     int length = count * sampleSize;

@@ -6,20 +6,21 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * How many samples one CPU model call takes when the caller leaves it to flowmatch
- * ({@link FieldOptions#AUTO_BATCH}): the largest power of two whose biggest intermediate tensor
- * stays within {@link #CACHE_BUDGET_BYTES}, between 1 and {@link #MAX_CALL_BATCH}.
+ * How many samples one CPU model call takes when the caller leaves it to flowmatch ({@link
+ * FieldOptions#AUTO_BATCH}): the largest power of two whose biggest intermediate tensor stays
+ * within {@link #CACHE_BUDGET_BYTES}, between 1 and {@link #MAX_CALL_BATCH}.
  *
- * <p>Why: a call's activations are written and read back several times per layer; once the
- * biggest of them outgrows the cache every layer streams from memory. Measured here (AMD EPYC,
- * L2 2 MiB, L3 32 MiB, 1 thread, BENCHMARKS.md): the Fashion-MNIST DiT (75 KB per sample in its
- * largest tensor) needed 0.65 ms per sample in calls of 8–64 samples and 0.75 ms in calls of 256;
- * an MLP with 3 KB per sample was fastest at 256–1024 and 1.2× slower at 4096. A 4 MiB budget
- * picks 32 and 1024 for those two. GPU providers keep {@link FieldOptions#DEFAULT_MAX_BATCH}.
+ * <p>Why: a call's activations are written and read back several times per layer; once the biggest
+ * of them outgrows the cache every layer streams from memory. Measured here (AMD EPYC, L2 2 MiB, L3
+ * 32 MiB, 1 thread, BENCHMARKS.md): the Fashion-MNIST DiT (75 KB per sample in its largest tensor)
+ * needed 0.65 ms per sample in calls of 8–64 samples and 0.75 ms in calls of 256; an MLP with 3 KB
+ * per sample was fastest at 256–1024 and 1.2× slower at 4096. A 4 MiB budget picks 32 and 1024 for
+ * those two. GPU providers keep {@link FieldOptions#DEFAULT_MAX_BATCH}.
  */
 public final class CallBatch {
   /** Bytes the largest intermediate tensor of one call may take. */
   public static final long CACHE_BUDGET_BYTES = 4L << 20;
+
   /** Upper bound: beyond this, calls are long and per-call overhead is already negligible. */
   public static final int MAX_CALL_BATCH = 1024;
 

@@ -3,9 +3,9 @@ package io.flowmatch.inference.field;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,9 +87,16 @@ final class ExecutionProviders {
           deleteQuietly(optimizedTmp);
           throw unavailable(requested, reason);
         }
-        options.warnings().accept(
-            "provider " + requested + " is not available (" + reason + "); running on " + candidate
-                + (candidate.equals("cpu") && !gpuRuntime() ? GPU_BUILD_HINT : ""));
+        options
+            .warnings()
+            .accept(
+                "provider "
+                    + requested
+                    + " is not available ("
+                    + reason
+                    + "); running on "
+                    + candidate
+                    + (candidate.equals("cpu") && !gpuRuntime() ? GPU_BUILD_HINT : ""));
       }
       if (optimizedTmp != null) {
         try {
@@ -140,7 +147,10 @@ final class ExecutionProviders {
 
   private static FlowmatchException unavailable(String provider, String reason) {
     return FlowmatchException.unsupported(
-        "provider " + provider + " is not available: " + reason
+        "provider "
+            + provider
+            + " is not available: "
+            + reason
             + " (without --strict it falls back to cpu)");
   }
 
@@ -150,8 +160,10 @@ final class ExecutionProviders {
     try {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       so.setOptimizationLevel(optLevel(options.optimization()));
-      // The memory pattern plans one block per input shape and keeps it: the last, smaller batch of a
-      // run (and every size the adaptive per-sample solver shrinks to) added a whole second block of
+      // The memory pattern plans one block per input shape and keeps it: the last, smaller batch of
+      // a
+      // run (and every size the adaptive per-sample solver shrinks to) added a whole second block
+      // of
       // activations (+39 MiB on the shipped DiT for a tail of 232 after batches of 256). Without it
       // the arena reuses its chunks across shapes; model time measured the same (±1%).
       so.setMemoryPatternOptimization(false);

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * @param optimization graph optimisation level: {@code all}, {@code extended}, {@code basic} or
  *     {@code none}
  * @param maxBatch most samples per model call; larger requests are split into batches of this size.
- *     {@link #AUTO_BATCH} lets {@link CallBatch} choose from the model's graph (CPU) or use
- *     {@link #DEFAULT_MAX_BATCH} (GPU providers)
+ *     {@link #AUTO_BATCH} lets {@link CallBatch} choose from the model's graph (CPU) or use {@link
+ *     #DEFAULT_MAX_BATCH} (GPU providers)
  * @param sampleShape shape of one sample without the batch dimension, or {@code null} to take it
  *     from the model's {@code flowmatch.data_shape} metadata or its static dimensions
  * @param warnings receives one line per warning (e.g. a GPU provider falling back to CPU)
@@ -35,6 +35,7 @@ public record FieldOptions(
   public static final List<String> PROVIDERS = List.of("cpu", "cuda", "tensorrt");
   public static final List<String> OPTIMIZATIONS = List.of("all", "extended", "basic", "none");
   public static final int DEFAULT_MAX_BATCH = 256;
+
   /** {@code maxBatch} value asking for the call size {@link CallBatch#choose} picks. */
   public static final int AUTO_BATCH = 0;
 
@@ -55,10 +56,12 @@ public record FieldOptions(
     this(provider, strict, threads, optimization, maxBatch, sampleShape, warnings, null);
   }
 
-  /** CPU, not strict, ORT's default threads, all optimisations, automatic call size, warnings to stderr. */
+  /**
+   * CPU, not strict, ORT's default threads, all optimisations, automatic call size, warnings to
+   * stderr.
+   */
   public static FieldOptions defaults() {
-    return new FieldOptions(
-        "cpu", false, 0, "all", AUTO_BATCH, null, System.err::println, null);
+    return new FieldOptions("cpu", false, 0, "all", AUTO_BATCH, null, System.err::println, null);
   }
 
   @Override
@@ -73,7 +76,14 @@ public record FieldOptions(
 
   public FieldOptions withStrict(boolean value) {
     return new FieldOptions(
-        provider, value, threads, optimization, maxBatch, sampleShape, warnings, optimizedModelPath);
+        provider,
+        value,
+        threads,
+        optimization,
+        maxBatch,
+        sampleShape,
+        warnings,
+        optimizedModelPath);
   }
 
   public FieldOptions withThreads(int value) {

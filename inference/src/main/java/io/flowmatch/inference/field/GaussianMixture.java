@@ -6,11 +6,11 @@ import java.util.Arrays;
  * A mixture of isotropic Gaussians, sum_k π_k N(μ_k, s_k² I), and the exact marginal velocity of
  * the OT path from N(0, I) to it.
  *
- * <p>Per component, x_t | k ~ N(t μ_k, σ_k,t² I) with σ_k,t² = (1 − t)² + t² s_k², and
- * E[x1 − x0 | x_t = x, k] = μ_k + (t s_k² − (1 − t)) / σ_k,t² · (x − t μ_k). The marginal velocity
- * is the posterior-weighted sum over k, the posterior being the softmax over k of
- * log π_k − (d/2) log σ_k,t² − |x − t μ_k|² / (2 σ_k,t²). Since s_k > 0, σ_k,t² ≥ s_k² / (1 + s_k²)
- * for every t, so no division by zero anywhere, including t = 1.
+ * <p>Per component, x_t | k ~ N(t μ_k, σ_k,t² I) with σ_k,t² = (1 − t)² + t² s_k², and E[x1 − x0 |
+ * x_t = x, k] = μ_k + (t s_k² − (1 − t)) / σ_k,t² · (x − t μ_k). The marginal velocity is the
+ * posterior-weighted sum over k, the posterior being the softmax over k of log π_k − (d/2) log
+ * σ_k,t² − |x − t μ_k|² / (2 σ_k,t²). Since s_k > 0, σ_k,t² ≥ s_k² / (1 + s_k²) for every t, so no
+ * division by zero anywhere, including t = 1.
  */
 public final class GaussianMixture {
   private final double[][] means;
@@ -29,7 +29,13 @@ public final class GaussianMixture {
     }
     if (stds.length != k || weights.length != k) {
       throw new IllegalArgumentException(
-          k + " means need " + k + " stds and weights, got " + stds.length + " and " + weights.length);
+          k
+              + " means need "
+              + k
+              + " stds and weights, got "
+              + stds.length
+              + " and "
+              + weights.length);
     }
     int d = means[0].length;
     if (d == 0) {
@@ -43,7 +49,8 @@ public final class GaussianMixture {
             "mean " + i + " has dimension " + means[i].length + ", expected " + d);
       }
       if (!(stds[i] > 0) || Double.isInfinite(stds[i])) {
-        throw new IllegalArgumentException("std " + i + " must be positive and finite, got " + stds[i]);
+        throw new IllegalArgumentException(
+            "std " + i + " must be positive and finite, got " + stds[i]);
       }
       if (!(weights[i] > 0) || Double.isInfinite(weights[i])) {
         throw new IllegalArgumentException(

@@ -4,10 +4,10 @@ package io.flowmatch.inference.field;
  * The exact marginal velocity of the OT path from N(0, I) to the target N(μ, s²I), with its exact
  * flow, for tests with known answers.
  *
- * <p>Under x_t = (1 − t) x0 + t x1 the marginal is p_t = N(t μ, σ_t² I) with
- * σ_t² = (1 − t)² + t² s², the velocity is v(x, t) = μ + (t s² − (1 − t)) / σ_t² · (x − t μ), and the
- * flow moves a point from time t0 to t1 as x ↦ t1 μ + (σ_t1 / σ_t0)(x − t0 μ); in particular noise
- * x0 maps to x1 = μ + s x0. σ_t² ≥ s² / (1 + s²) > 0, so nothing divides by zero for any t.
+ * <p>Under x_t = (1 − t) x0 + t x1 the marginal is p_t = N(t μ, σ_t² I) with σ_t² = (1 − t)² + t²
+ * s², the velocity is v(x, t) = μ + (t s² − (1 − t)) / σ_t² · (x − t μ), and the flow moves a point
+ * from time t0 to t1 as x ↦ t1 μ + (σ_t1 / σ_t0)(x − t0 μ); in particular noise x0 maps to x1 = μ +
+ * s x0. σ_t² ≥ s² / (1 + s²) > 0, so nothing divides by zero for any t.
  */
 public final class GaussianTargetField extends AnalyticVelocityField {
   private final double[] mean;

@@ -15,9 +15,9 @@ import java.util.StringJoiner;
  * resolves the sample shape from the metadata, the graph's static dimensions and the caller's
  * option.
  *
- * <p>A model that breaks the contract is a {@link FlowmatchException} of kind {@code BAD_MODEL} (the file is
- * wrong); a sample shape option that does not fit the model is {@code INVALID_ARGUMENT} (the
- * command is wrong).
+ * <p>A model that breaks the contract is a {@link FlowmatchException} of kind {@code BAD_MODEL}
+ * (the file is wrong); a sample shape option that does not fit the model is {@code
+ * INVALID_ARGUMENT} (the command is wrong).
  */
 final class ModelContract {
   static final String X = ModelMetadata.INPUT_X;
@@ -26,8 +26,10 @@ final class ModelContract {
 
   /** Element type of {@code x} and {@code v}: FLOAT or FLOAT16. */
   final OnnxJavaType dataType;
+
   /** Shape of one sample. */
   final int[] sampleShape;
+
   /** The graph's fixed batch size, or -1 when the batch dimension is dynamic. */
   final long staticBatch;
 
@@ -47,7 +49,11 @@ final class ModelContract {
     if (!inputs.containsKey(X) || !inputs.containsKey(T)) {
       String missing = !inputs.containsKey(X) ? X : T;
       throw FlowmatchException.badModel(
-          where + " has no input '" + missing + "' (its inputs: " + String.join(", ", inputs.keySet())
+          where
+              + " has no input '"
+              + missing
+              + "' (its inputs: "
+              + String.join(", ", inputs.keySet())
               + "); expected inputs x [N, ...sample shape] and t [N]");
     }
     for (String name : inputs.keySet()) {
@@ -58,7 +64,9 @@ final class ModelContract {
     }
     if (!outputs.containsKey(V)) {
       throw FlowmatchException.badModel(
-          where + " has no output 'v' (its outputs: " + String.join(", ", outputs.keySet())
+          where
+              + " has no output 'v' (its outputs: "
+              + String.join(", ", outputs.keySet())
               + "); expected output v with the shape and type of x");
     }
     TensorInfo x = tensor(where, "input", X, inputs.get(X));
@@ -75,16 +83,18 @@ final class ModelContract {
     }
     if (v.type != type) {
       throw FlowmatchException.badModel(
-          where + ": output v must have the type of x (" + typeName(x) + "), got "
-              + typeName(v));
+          where + ": output v must have the type of x (" + typeName(x) + "), got " + typeName(v));
     }
     long[] xs = x.getShape();
     long[] ts = t.getShape();
     long[] vs = v.getShape();
     if (xs.length < 2) {
       throw FlowmatchException.badModel(
-          where + ": input x must have rank >= 2 ([N, ...sample shape]), got rank " + xs.length
-              + " " + format(x));
+          where
+              + ": input x must have rank >= 2 ([N, ...sample shape]), got rank "
+              + xs.length
+              + " "
+              + format(x));
     }
     if (ts.length != 1) {
       throw FlowmatchException.badModel(
@@ -92,14 +102,27 @@ final class ModelContract {
     }
     if (vs.length != xs.length) {
       throw FlowmatchException.badModel(
-          where + ": output v " + format(v) + " must have the shape of input x " + format(x)
-              + ", got rank " + vs.length + " instead of " + xs.length);
+          where
+              + ": output v "
+              + format(v)
+              + " must have the shape of input x "
+              + format(x)
+              + ", got rank "
+              + vs.length
+              + " instead of "
+              + xs.length);
     }
     long batch = xs[0];
     for (long b : new long[] {ts[0], vs[0]}) {
       if (b >= 0 && batch >= 0 && b != batch) {
         throw FlowmatchException.badModel(
-            where + ": inputs x " + format(x) + ", t " + format(t) + " and output v " + format(v)
+            where
+                + ": inputs x "
+                + format(x)
+                + ", t "
+                + format(t)
+                + " and output v "
+                + format(v)
                 + " must share the batch dimension");
       }
       if (batch < 0) {
@@ -128,13 +151,22 @@ final class ModelContract {
       fromMetadata = parseShape(meta);
       if (fromMetadata == null) {
         throw FlowmatchException.badModel(
-            where + ": metadata " + ModelMetadata.DATA_SHAPE
-                + " must be positive integers separated by commas, got '" + meta + "'");
+            where
+                + ": metadata "
+                + ModelMetadata.DATA_SHAPE
+                + " must be positive integers separated by commas, got '"
+                + meta
+                + "'");
       }
       if (!fits(fromMetadata, graphDims)) {
         throw FlowmatchException.badModel(
-            where + ": metadata " + ModelMetadata.DATA_SHAPE + " " + meta
-                + " disagrees with input x " + format(x));
+            where
+                + ": metadata "
+                + ModelMetadata.DATA_SHAPE
+                + " "
+                + meta
+                + " disagrees with input x "
+                + format(x));
       }
     }
     int[] shape;
@@ -147,18 +179,36 @@ final class ModelContract {
       }
       if (requestedShape.length != rank) {
         throw FlowmatchException.invalidArgument(
-            "sample shape " + join(requestedShape) + " does not fit " + where + ": input x "
-                + format(x) + " has " + rank + " sample dimension" + (rank == 1 ? "" : "s"));
+            "sample shape "
+                + join(requestedShape)
+                + " does not fit "
+                + where
+                + ": input x "
+                + format(x)
+                + " has "
+                + rank
+                + " sample dimension"
+                + (rank == 1 ? "" : "s"));
       }
       if (fromMetadata != null && !Arrays.equals(fromMetadata, requestedShape)) {
         throw FlowmatchException.invalidArgument(
-            "sample shape " + join(requestedShape) + " disagrees with " + where + ", whose "
-                + ModelMetadata.DATA_SHAPE + " is " + join(fromMetadata));
+            "sample shape "
+                + join(requestedShape)
+                + " disagrees with "
+                + where
+                + ", whose "
+                + ModelMetadata.DATA_SHAPE
+                + " is "
+                + join(fromMetadata));
       }
       if (!fits(requestedShape, graphDims)) {
         throw FlowmatchException.invalidArgument(
-            "sample shape " + join(requestedShape) + " disagrees with " + where
-                + ", whose input x is " + format(x));
+            "sample shape "
+                + join(requestedShape)
+                + " disagrees with "
+                + where
+                + ", whose input x is "
+                + format(x));
       }
       shape = requestedShape.clone();
     } else if (fromMetadata != null) {
@@ -168,8 +218,12 @@ final class ModelContract {
       for (int i = 0; i < rank; i++) {
         if (graphDims[i] < 0) {
           throw FlowmatchException.invalidArgument(
-              where + " has dynamic sample dimensions " + format(x) + " and no "
-                  + ModelMetadata.DATA_SHAPE + " metadata; give the sample shape (--shape)");
+              where
+                  + " has dynamic sample dimensions "
+                  + format(x)
+                  + " and no "
+                  + ModelMetadata.DATA_SHAPE
+                  + " metadata; give the sample shape (--shape)");
         }
         shape[i] = Math.toIntExact(graphDims[i]);
       }
@@ -180,7 +234,8 @@ final class ModelContract {
   private static TensorInfo tensor(String where, String kind, String name, NodeInfo node) {
     ValueInfo info = node.getInfo();
     if (!(info instanceof TensorInfo)) {
-      throw FlowmatchException.badModel(where + ": " + kind + " " + name + " must be a tensor, got " + info);
+      throw FlowmatchException.badModel(
+          where + ": " + kind + " " + name + " must be a tensor, got " + info);
     }
     return (TensorInfo) info;
   }
@@ -239,7 +294,9 @@ final class ModelContract {
     return j.toString();
   }
 
-  /** The ONNX element type of a tensor by its NumPy-style name: float32, float16, float64, int64... */
+  /**
+   * The ONNX element type of a tensor by its NumPy-style name: float32, float16, float64, int64...
+   */
   static String typeName(TensorInfo info) {
     String name = info.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase();
     switch (name) {

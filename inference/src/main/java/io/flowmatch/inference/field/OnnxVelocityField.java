@@ -1,13 +1,10 @@
 package io.flowmatch.inference.field;
 
-import io.flowmatch.inference.error.FlowmatchException;
-
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
-import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +17,11 @@ import java.util.Map;
 /**
  * A velocity field computed by an ONNX model in an ONNX Runtime session.
  *
- * <p>The model must follow the flowmatch contract: inputs {@code x} [N, ...sample shape] (float32 or
- * float16) and {@code t} [N] (float32), output {@code v} with the type and shape of {@code x}. It is
- * checked when the field opens. float16 models take and return floats here; the conversion happens
- * at the boundary. A model whose batch dimension is fixed at B runs in batches of exactly B (the
- * last one zero-padded); otherwise requests are split into batches of {@link #maxBatch()}.
+ * <p>The model must follow the flowmatch contract: inputs {@code x} [N, ...sample shape] (float32
+ * or float16) and {@code t} [N] (float32), output {@code v} with the type and shape of {@code x}.
+ * It is checked when the field opens. float16 models take and return floats here; the conversion
+ * happens at the boundary. A model whose batch dimension is fixed at B runs in batches of exactly B
+ * (the last one zero-padded); otherwise requests are split into batches of {@link #maxBatch()}.
  *
  * <p>Each batch size gets its input and output tensors once, over direct buffers that ONNX Runtime
  * reads and writes in place ({@code run(inputs, pinnedOutputs)}), so repeated calls allocate no
@@ -32,8 +29,8 @@ import java.util.Map;
  *
  * <p>Errors are one line: a missing or unreadable file and options that do not fit the model are
  * {@link FlowmatchException}s of kind {@code INVALID_ARGUMENT}; a file that is not ONNX or breaks
- * the contract ({@code BAD_MODEL}), a GPU provider that cannot load under {@code strict}
- * ({@code UNSUPPORTED}) and a failing model call are other kinds.
+ * the contract ({@code BAD_MODEL}), a GPU provider that cannot load under {@code strict} ({@code
+ * UNSUPPORTED}) and a failing model call are other kinds.
  */
 public final class OnnxVelocityField implements VelocityField {
   /** How many batch sizes keep their tensors: the full batch and a few remainders. */
@@ -72,9 +69,12 @@ public final class OnnxVelocityField implements VelocityField {
     }
     if (size > io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY) {
       throw FlowmatchException.badModel(
-          model + ": input x has sample shape " + java.util.Arrays.toString(sampleShape)
+          model
+              + ": input x has sample shape "
+              + java.util.Arrays.toString(sampleShape)
               + ", more values per sample than one Java array holds ("
-              + io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY + ")");
+              + io.flowmatch.inference.runtime.MemoryBudget.MAX_ARRAY
+              + ")");
     }
     this.sampleSize = (int) size;
     this.fixedBatch = contract.staticBatch > 0;
@@ -96,9 +96,10 @@ public final class OnnxVelocityField implements VelocityField {
   /**
    * Opens {@code modelPath} with the given options and checks it against the model contract.
    *
-   * @throws FlowmatchException for a missing file or options that are invalid or do not fit the model
-   * @throws FlowmatchException for a file that is not a valid ONNX model or breaks the contract, or a
-   *     GPU provider that cannot load when {@code options.strict()} is set
+   * @throws FlowmatchException for a missing file or options that are invalid or do not fit the
+   *     model
+   * @throws FlowmatchException for a file that is not a valid ONNX model or breaks the contract, or
+   *     a GPU provider that cannot load when {@code options.strict()} is set
    */
   public static OnnxVelocityField open(Path modelPath, FieldOptions options) {
     checkOptions(options);
@@ -107,7 +108,8 @@ public final class OnnxVelocityField implements VelocityField {
       throw FlowmatchException.invalidArgument("model file not found: " + model);
     }
     if (Files.isDirectory(modelPath)) {
-      throw FlowmatchException.invalidArgument("model " + model + " is a directory, expected an .onnx file");
+      throw FlowmatchException.invalidArgument(
+          "model " + model + " is a directory, expected an .onnx file");
     }
     if (!Files.isReadable(modelPath)) {
       throw FlowmatchException.invalidArgument("model file " + model + " is not readable");
@@ -135,8 +137,11 @@ public final class OnnxVelocityField implements VelocityField {
           metadata);
     } catch (OrtException e) {
       opened.close();
-      throw FlowmatchException.badModel("model " + model + ": cannot read its inputs and outputs: "
-          + ExecutionProviders.firstLine(e));
+      throw FlowmatchException.badModel(
+          "model "
+              + model
+              + ": cannot read its inputs and outputs: "
+              + ExecutionProviders.firstLine(e));
     } catch (RuntimeException e) {
       opened.close();
       throw e;
@@ -158,13 +163,17 @@ public final class OnnxVelocityField implements VelocityField {
   private static void checkOptions(FieldOptions options) {
     if (options.provider() == null || !FieldOptions.PROVIDERS.contains(options.provider())) {
       throw FlowmatchException.invalidArgument(
-          "unknown provider '" + options.provider() + "', expected one of: "
+          "unknown provider '"
+              + options.provider()
+              + "', expected one of: "
               + String.join(", ", FieldOptions.PROVIDERS));
     }
     if (options.optimization() == null
         || !FieldOptions.OPTIMIZATIONS.contains(options.optimization())) {
       throw FlowmatchException.invalidArgument(
-          "unknown optimization level '" + options.optimization() + "', expected one of: "
+          "unknown optimization level '"
+              + options.optimization()
+              + "', expected one of: "
               + String.join(", ", FieldOptions.OPTIMIZATIONS));
     }
     if (options.threads() < 0) {
@@ -225,11 +234,22 @@ public final class OnnxVelocityField implements VelocityField {
     if (closed) {
       throw new IllegalStateException("velocity field of model " + model + " is closed");
     }
-    if (n < 0 || (long) n * sampleSize > x.length || (long) n * sampleSize > v.length
+    if (n < 0
+        || (long) n * sampleSize > x.length
+        || (long) n * sampleSize > v.length
         || n > t.length) {
       throw new IllegalArgumentException(
-          "evaluate: " + n + " samples of " + sampleSize + " floats do not fit x[" + x.length
-              + "], t[" + t.length + "], v[" + v.length + "]");
+          "evaluate: "
+              + n
+              + " samples of "
+              + sampleSize
+              + " floats do not fit x["
+              + x.length
+              + "], t["
+              + t.length
+              + "], v["
+              + v.length
+              + "]");
     }
     for (int from = 0; from < n; from += maxBatch) {
       int count = Math.min(maxBatch, n - from);
@@ -239,7 +259,11 @@ public final class OnnxVelocityField implements VelocityField {
         // v was written into batch's own buffer; the result does not own it
       } catch (OrtException e) {
         throw FlowmatchException.badModel(
-            "model " + model + " failed on a batch of " + count + ": "
+            "model "
+                + model
+                + " failed on a batch of "
+                + count
+                + ": "
                 + ExecutionProviders.firstLine(e));
       }
       batch.store(v, from, count);
@@ -253,7 +277,10 @@ public final class OnnxVelocityField implements VelocityField {
         batch = new BatchTensors(environment(), dataType, rows, sampleShape);
       } catch (OrtException e) {
         throw FlowmatchException.resourceLimit(
-            "cannot allocate tensors for a batch of " + rows + ": " + ExecutionProviders.firstLine(e));
+            "cannot allocate tensors for a batch of "
+                + rows
+                + ": "
+                + ExecutionProviders.firstLine(e));
       }
       batches.put(rows, batch);
     }
@@ -278,7 +305,8 @@ public final class OnnxVelocityField implements VelocityField {
     try {
       session.close();
     } catch (OrtException e) {
-      throw FlowmatchException.io("cannot close the session of model " + model + ": " + e.getMessage(), e);
+      throw FlowmatchException.io(
+          "cannot close the session of model " + model + ": " + e.getMessage(), e);
     } finally {
       sessionOptions.close();
     }

@@ -6,8 +6,8 @@ import java.util.Map;
  * A learned or analytic velocity field v(x, t) of a flow-matching model.
  *
  * <p>Batched and allocation-free: callers own the arrays. {@code x} and {@code v} hold {@code n}
- * samples of {@link #sampleSize()} floats each, row-major; {@code t} holds one time per sample
- * (t = 0 is noise, t = 1 is data), so samples of one batch may sit at different times.
+ * samples of {@link #sampleSize()} floats each, row-major; {@code t} holds one time per sample (t =
+ * 0 is noise, t = 1 is data), so samples of one batch may sit at different times.
  */
 public interface VelocityField extends AutoCloseable {
 

@@ -19,18 +19,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one way flowmatch writes an output file: it appears complete or not at all. Data goes to a
  * hidden temporary file in the target's folder ({@code .NAME.PID-RANDOM.tmp}), and {@link
- * #commit()} moves it into place; closing without a commit deletes the temporary file, so a
- * failed run leaves no half-written output (an older file at the target stays untouched).
+ * #commit()} moves it into place; closing without a commit deletes the temporary file, so a failed
+ * run leaves no half-written output (an older file at the target stays untouched).
  *
  * <ul>
  *   <li>Only regular files are replaced: a target that exists as a device, pipe, socket or folder
  *       is refused ({@link ErrorKind#INVALID_ARGUMENT}); a symbolic link is written through (its
  *       final regular file is replaced).
- *   <li>Inside an {@link OutputGroup} a commit only hands the file to the group, which moves all
- *       of a run's files at its end, or none.
+ *   <li>Inside an {@link OutputGroup} a commit only hands the file to the group, which moves all of
+ *       a run's files at its end, or none.
  *   <li>Temporary files still open when the JVM shuts down (SIGINT, SIGTERM) are deleted by a
- *       shutdown hook; those a killed process left (its pid no longer runs) are deleted by the
- *       next write to the same target.
+ *       shutdown hook; those a killed process left (its pid no longer runs) are deleted by the next
+ *       write to the same target.
  * </ul>
  *
  * <pre>{@code
@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AtomicFile implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long PID = ProcessHandle.current().pid();
+
   /** Temporary files not yet moved into place, for the shutdown hook. */
   private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -66,8 +67,8 @@ public final class AtomicFile implements AutoCloseable {
   /**
    * Creates the target's folder if needed and an empty temporary file beside the target.
    *
-   * @throws FlowmatchException ({@link ErrorKind#INVALID_ARGUMENT}) the target exists and is not
-   *     a regular file, or another output of the current group has the same target
+   * @throws FlowmatchException ({@link ErrorKind#INVALID_ARGUMENT}) the target exists and is not a
+   *     regular file, or another output of the current group has the same target
    */
   public static AtomicFile create(Path target) throws IOException {
     Path abs = resolveTarget(target);
@@ -86,7 +87,13 @@ public final class AtomicFile implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       Path temp =
           dir.resolve(
-              "." + abs.getFileName() + "." + PID + "-" + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+              "."
+                  + abs.getFileName()
+                  + "."
+                  + PID
+                  + "-"
+                  + Long.toHexString(RANDOM.nextLong())
+                  + ".tmp");
       try {
         LIVE.add(temp);
         Files.createFile(temp);
@@ -214,14 +221,17 @@ public final class AtomicFile implements AutoCloseable {
           a.isDirectory() ? "a folder" : a.isOther() ? "a device, pipe or socket" : "not a file";
       throw new FlowmatchException(
           ErrorKind.INVALID_ARGUMENT,
-          abs + " is " + what + ", expected a regular file (flowmatch replaces only regular files)");
+          abs
+              + " is "
+              + what
+              + ", expected a regular file (flowmatch replaces only regular files)");
     }
   }
 
   /**
-   * Deletes temporary files of {@code target} left by processes that no longer run (killed
-   * before they could clean up). A file whose pid still runs, or whose name carries no pid, is
-   * left alone: it may belong to a live writer.
+   * Deletes temporary files of {@code target} left by processes that no longer run (killed before
+   * they could clean up). A file whose pid still runs, or whose name carries no pid, is left alone:
+   * it may belong to a live writer.
    */
   static void removeOrphans(Path target) {
     Path dir = target.getParent();
@@ -243,7 +253,9 @@ public final class AtomicFile implements AutoCloseable {
         } catch (NumberFormatException e) {
           continue;
         }
-        if (pid != PID && ProcessHandle.of(pid).isEmpty() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        if (pid != PID
+            && ProcessHandle.of(pid).isEmpty()
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(p);
         }
       }

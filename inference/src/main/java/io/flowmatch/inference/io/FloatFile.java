@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
 final class FloatFile implements AutoCloseable {
   private final AtomicFile file;
   private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer buffer =
+      ByteBuffer.allocateDirect(1 << 18).order(ByteOrder.LITTLE_ENDIAN);
 
   private FloatFile(AtomicFile file) throws IOException {
     this.file = file;

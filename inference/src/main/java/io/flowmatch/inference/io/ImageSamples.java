@@ -17,23 +17,40 @@ public final class ImageSamples {
    * @throws IllegalArgumentException when the size or the channels do not fit, naming what the
    *     model expects
    */
-  public static void toSample(BufferedImage image, int[] shape, ValueRange range, String name, float[] out, int offset) {
+  public static void toSample(
+      BufferedImage image, int[] shape, ValueRange range, String name, float[] out, int offset) {
     int channels = shape.length == 3 ? shape[0] : 1;
     int h = shape[shape.length - 2];
     int w = shape[shape.length - 1];
     boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
     String expected =
-        (channels == 1 ? "grayscale" : "RGB") + " images of " + w + "×" + h + " pixels (sample shape "
-            + Arrays.toString(shape) + ")";
+        (channels == 1 ? "grayscale" : "RGB")
+            + " images of "
+            + w
+            + "×"
+            + h
+            + " pixels (sample shape "
+            + Arrays.toString(shape)
+            + ")";
     if (image.getWidth() != w || image.getHeight() != h) {
       throw new IllegalArgumentException(
-          name + " is " + image.getWidth() + "×" + image.getHeight() + " pixels; the model expects " + expected);
+          name
+              + " is "
+              + image.getWidth()
+              + "×"
+              + image.getHeight()
+              + " pixels; the model expects "
+              + expected);
     }
     // an RGB file whose pixels are all gray (R = G = B) is a grayscale image too
     boolean grayLike = gray || (channels == 1 && allGray(image));
     if (grayLike != (channels == 1)) {
       throw new IllegalArgumentException(
-          name + " is " + (gray ? "a grayscale" : "an RGB") + " image; the model expects " + expected);
+          name
+              + " is "
+              + (gray ? "a grayscale" : "an RGB")
+              + " image; the model expects "
+              + expected);
     }
     double scale = (range.hi() - range.lo()) / 255.0;
     int plane = h * w;
@@ -41,7 +58,8 @@ public final class ImageSamples {
       for (int x = 0; x < w; x++) {
         int p = y * w + x;
         if (channels == 1 && gray) {
-          // the raster holds the gray level itself (getRGB would apply the gray colour space's gamma)
+          // the raster holds the gray level itself (getRGB would apply the gray colour space's
+          // gamma)
           int g = image.getRaster().getSample(x, y, 0);
           int bits = image.getColorModel().getComponentSize(0);
           double v = bits == 8 ? g : g * 255.0 / ((1 << bits) - 1);

@@ -23,7 +23,8 @@ public final class Npy {
       int[] ints = new int[shape.length];
       for (int i = 0; i < shape.length; i++) {
         if (shape[i] > Integer.MAX_VALUE) {
-          throw new NpyFormatException(path + ": dimension " + shape[i] + " is too large for memory");
+          throw new NpyFormatException(
+              path + ": dimension " + shape[i] + " is too large for memory");
         }
         ints[i] = (int) shape[i];
       }
@@ -37,17 +38,20 @@ public final class Npy {
   }
 
   /** Writes in the given little-endian dtype, atomically (float16 rounds to nearest even). */
-  public static void write(Path path, int[] shape, float[] data, NpyDtype dtype) throws IOException {
+  public static void write(Path path, int[] shape, float[] data, NpyDtype dtype)
+      throws IOException {
     AtomicFile.write(path, toBytes(shape, data, dtype));
   }
 
   /**
-   * Writes a 1-D float64 ({@code <f8}) array atomically, for values that float32 would round,
-   * such as the grid times stored beside a trajectory.
+   * Writes a 1-D float64 ({@code <f8}) array atomically, for values that float32 would round, such
+   * as the grid times stored beside a trajectory.
    */
   public static void writeDoubles(Path path, double[] values) throws IOException {
-    byte[] header = NpyHeader.encode(NpyDtype.FLOAT64.littleEndianDescr(), new long[] {values.length}, 0);
-    ByteBuffer buf = ByteBuffer.allocate(header.length + values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] header =
+        NpyHeader.encode(NpyDtype.FLOAT64.littleEndianDescr(), new long[] {values.length}, 0);
+    ByteBuffer buf =
+        ByteBuffer.allocate(header.length + values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(header);
     for (double v : values) {
       buf.putDouble(v);
@@ -59,9 +63,11 @@ public final class Npy {
   public static byte[] toBytes(int[] shape, float[] data, NpyDtype dtype) {
     new NpyArray(shape, data); // checks the count
     byte[] header =
-        NpyHeader.encode(dtype.littleEndianDescr(), Arrays.stream(shape).asLongStream().toArray(), 0);
+        NpyHeader.encode(
+            dtype.littleEndianDescr(), Arrays.stream(shape).asLongStream().toArray(), 0);
     ByteBuffer buf =
-        ByteBuffer.allocate(header.length + data.length * dtype.size()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocate(header.length + data.length * dtype.size())
+            .order(ByteOrder.LITTLE_ENDIAN);
     buf.put(header);
     switch (dtype) {
       case FLOAT32:

@@ -29,7 +29,8 @@ public final class NpyBlockWriter implements AutoCloseable {
     long n = 1;
     for (long d : shape) {
       if (d <= 0) {
-        throw new IllegalArgumentException("dimensions must be positive, got " + NpyHeader.shapeString(shape));
+        throw new IllegalArgumentException(
+            "dimensions must be positive, got " + NpyHeader.shapeString(shape));
       }
       n = Math.multiplyExact(n, d);
     }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An open {@code .npy} file of floats, read row by row (a row is one item along the first axis),
- * so that large files need not fit in memory. float16 and float64 are converted to float32.
+ * An open {@code .npy} file of floats, read row by row (a row is one item along the first axis), so
+ * that large files need not fit in memory. float16 and float64 are converted to float32.
  *
  * <p>The header is checked at open: magic and version, C order, a float dtype, and that the file
  * holds exactly the bytes the shape needs.
@@ -48,19 +48,28 @@ public final class NpyFile implements AutoCloseable {
       }
       if (h.fortranOrder()) {
         throw new NpyFormatException(
-            name + ": Fortran-order arrays are not supported, expected C order (numpy.ascontiguousarray)");
+            name
+                + ": Fortran-order arrays are not supported, expected C order (numpy.ascontiguousarray)");
       }
       long needed;
       try {
         needed = Math.multiplyExact(h.elementCount(), (long) dtype.size());
       } catch (ArithmeticException e) {
-        throw new NpyFormatException(name + ": shape " + NpyHeader.shapeString(h.shape()) + " is too large");
+        throw new NpyFormatException(
+            name + ": shape " + NpyHeader.shapeString(h.shape()) + " is too large");
       }
       long has = ch.size() - h.dataOffset();
       if (has != needed) {
         throw new NpyFormatException(
-            name + ": shape " + NpyHeader.shapeString(h.shape()) + " of " + dtype.displayName()
-                + " needs " + needed + " data bytes, the file has " + has);
+            name
+                + ": shape "
+                + NpyHeader.shapeString(h.shape())
+                + " of "
+                + dtype.displayName()
+                + " needs "
+                + needed
+                + " data bytes, the file has "
+                + has);
       }
       return new NpyFile(ch, h, dtype, name);
     } catch (IOException | RuntimeException e) {
@@ -98,8 +107,8 @@ public final class NpyFile implements AutoCloseable {
   }
 
   /**
-   * Reads {@code count} rows starting at row {@code first} into {@code dst} from {@code
-   * dstOffset}, converting to float32.
+   * Reads {@code count} rows starting at row {@code first} into {@code dst} from {@code dstOffset},
+   * converting to float32.
    */
   public void readRows(long first, int count, float[] dst, int dstOffset) throws IOException {
     if (first < 0 || count < 0 || first + count > rows()) {
@@ -108,7 +117,8 @@ public final class NpyFile implements AutoCloseable {
     }
     long elements = count * rowSize();
     if (dstOffset + elements > dst.length) {
-      throw new IndexOutOfBoundsException(elements + " floats do not fit from " + dstOffset + " in " + dst.length);
+      throw new IndexOutOfBoundsException(
+          elements + " floats do not fit from " + dstOffset + " in " + dst.length);
     }
     int size = dtype.size();
     long pos = header.dataOffset() + first * rowSize() * size;

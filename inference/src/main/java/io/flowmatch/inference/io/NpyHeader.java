@@ -14,10 +14,10 @@ import java.util.Map;
 /**
  * The header of a NumPy {@code .npy} file (format versions 1.0, 2.0 and 3.0).
  *
- * <p>Layout: the magic {@code \x93NUMPY}, a major and a minor version byte, the header length
- * (2 bytes little-endian in v1, 4 bytes in v2/v3), then a Python dict literal such as {@code
- * {'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }} padded with spaces and ending in a
- * newline so that the data starts at a multiple of 64 bytes.
+ * <p>Layout: the magic {@code \x93NUMPY}, a major and a minor version byte, the header length (2
+ * bytes little-endian in v1, 4 bytes in v2/v3), then a Python dict literal such as {@code {'descr':
+ * '<f4', 'fortran_order': False, 'shape': (3, 2), }} padded with spaces and ending in a newline so
+ * that the data starts at a multiple of 64 bytes.
  *
  * @param descr the dtype string, e.g. {@code <f4}
  * @param fortranOrder whether the data is stored column-major
@@ -27,6 +27,7 @@ import java.util.Map;
 public record NpyHeader(String descr, boolean fortranOrder, long[] shape, long dataOffset) {
 
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
   /** NumPy aligns the data start to this many bytes. */
   static final int ALIGNMENT = 64;
 
@@ -79,14 +80,20 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, long d
       lenBytes = 4;
     } else {
       throw new NpyFormatException(
-          name + ": unsupported .npy format version " + major + "." + minor + ", expected 1.0, 2.0 or 3.0");
+          name
+              + ": unsupported .npy format version "
+              + major
+              + "."
+              + minor
+              + ", expected 1.0, 2.0 or 3.0");
     }
     ByteBuffer lenBuf = ByteBuffer.allocate(lenBytes).order(ByteOrder.LITTLE_ENDIAN);
     readFully(ch, lenBuf);
     if (lenBuf.position() < lenBytes) {
       throw new NpyFormatException(name + ": truncated .npy header");
     }
-    long headerLen = lenBytes == 2 ? (lenBuf.getShort(0) & 0xffff) : (lenBuf.getInt(0) & 0xffffffffL);
+    long headerLen =
+        lenBytes == 2 ? (lenBuf.getShort(0) & 0xffff) : (lenBuf.getInt(0) & 0xffffffffL);
     if (headerLen > 1 << 24) {
       throw new NpyFormatException(name + ": implausible .npy header length " + headerLen);
     }
@@ -105,7 +112,9 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, long d
     Object shape = entries.get("shape");
     if (!(descr instanceof String) || !(fortran instanceof Boolean) || !(shape instanceof long[])) {
       throw new NpyFormatException(
-          name + ": .npy header needs 'descr' (string), 'fortran_order' (bool) and 'shape' (tuple), got " + dict.trim());
+          name
+              + ": .npy header needs 'descr' (string), 'fortran_order' (bool) and 'shape' (tuple), got "
+              + dict.trim());
     }
     long offset = 6 + 2 + lenBytes + headerLen;
     return new NpyHeader((String) descr, (Boolean) fortran, (long[]) shape, offset);
@@ -131,11 +140,12 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, long d
   // ---- writing ----
 
   /**
-   * Encodes a v1.0 header (v2.0 if the dict does not fit 65535 bytes), C order, padded with
-   * spaces so the whole header is at least {@code minLength} bytes and a multiple of 64.
+   * Encodes a v1.0 header (v2.0 if the dict does not fit 65535 bytes), C order, padded with spaces
+   * so the whole header is at least {@code minLength} bytes and a multiple of 64.
    */
   static byte[] encode(String descr, long[] shape, int minLength) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+    String dict =
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
     int prefix = 6 + 2 + 2;
     int total = round64(Math.max(prefix + dict.length() + 1, minLength));
     int lenBytes = 2;
@@ -284,7 +294,11 @@ public record NpyHeader(String descr, boolean fortranOrder, long[] shape, long d
     private NpyFormatException error(String expected) {
       String near = s.substring(i, Math.min(s.length(), i + 20)).trim();
       return new NpyFormatException(
-          name + ": malformed .npy header: expected " + expected + " at character " + i
+          name
+              + ": malformed .npy header: expected "
+              + expected
+              + " at character "
+              + i
               + (near.isEmpty() ? " (end of header)" : " near '" + near + "'"));
     }
   }

@@ -6,12 +6,13 @@ import java.nio.file.Path;
 /**
  * Writes a float32 {@code .npy} file row batch by row batch, so memory does not grow with the
  * number of rows. The header is written first with room for any row count; {@link #commit()}
- * rewrites it with the final count (same length, padded with spaces) and moves the file into
- * place. Closing without a commit deletes the partial file.
+ * rewrites it with the final count (same length, padded with spaces) and moves the file into place.
+ * Closing without a commit deletes the partial file.
  */
 public final class NpyStreamWriter implements AutoCloseable {
   /** Header length reserved for the largest possible row count, rounded to 64 bytes. */
   private final int headerLength;
+
   private final int[] itemShape;
   private final long itemSize;
   private final FloatFile file;
@@ -23,12 +24,14 @@ public final class NpyStreamWriter implements AutoCloseable {
     long size = 1;
     for (int d : itemShape) {
       if (d <= 0) {
-        throw new IllegalArgumentException("item dimensions must be positive, got " + NpyHeader.shapeString(itemShape));
+        throw new IllegalArgumentException(
+            "item dimensions must be positive, got " + NpyHeader.shapeString(itemShape));
       }
       size *= d;
     }
     this.itemSize = size;
-    this.headerLength = NpyHeader.encode(NpyDtype.FLOAT32.littleEndianDescr(), shapeWith(Long.MAX_VALUE), 0).length;
+    this.headerLength =
+        NpyHeader.encode(NpyDtype.FLOAT32.littleEndianDescr(), shapeWith(Long.MAX_VALUE), 0).length;
     file.writeBytes(header(), 0);
   }
 

@@ -11,10 +11,10 @@ import java.util.Set;
 
 /**
  * All output files of one run, committed together at its end: while a group is open on a thread,
- * every {@link AtomicFile} created there joins it, and its {@code commit()} only marks it
- * complete. {@link #commit()} then moves every file into place; closing the group deletes the
- * temporary files of any not moved, so a run that fails half-way commits none of its outputs.
- * Two outputs of one group may not name the same file.
+ * every {@link AtomicFile} created there joins it, and its {@code commit()} only marks it complete.
+ * {@link #commit()} then moves every file into place; closing the group deletes the temporary files
+ * of any not moved, so a run that fails half-way commits none of its outputs. Two outputs of one
+ * group may not name the same file.
  *
  * <pre>{@code
  * try (OutputGroup outputs = OutputGroup.open()) {
@@ -72,7 +72,9 @@ public final class OutputGroup implements AutoCloseable {
     if (!targets.add(target)) {
       throw new FlowmatchException(
           ErrorKind.INVALID_ARGUMENT,
-          "two outputs of this run name the same file " + target + "; give each output its own file");
+          "two outputs of this run name the same file "
+              + target
+              + "; give each output its own file");
     }
   }
 

@@ -1,12 +1,12 @@
 package io.flowmatch.inference.io;
 
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.flowmatch.inference.error.ErrorKind;
-import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -47,7 +47,8 @@ public final class Png {
       }
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw FlowmatchException.badInput(path + ": not an image file (expected PNG, JPEG, BMP or GIF)");
+        throw FlowmatchException.badInput(
+            path + ": not an image file (expected PNG, JPEG, BMP or GIF)");
       }
       ImageReader reader = readers.next();
       try {
@@ -56,7 +57,15 @@ public final class Png {
         int h = reader.getHeight(0);
         if (w > maxWidth || h > maxHeight) {
           throw FlowmatchException.badInput(
-              path + " is " + w + "×" + h + " pixels, expected at most " + maxWidth + "×" + maxHeight);
+              path
+                  + " is "
+                  + w
+                  + "×"
+                  + h
+                  + " pixels, expected at most "
+                  + maxWidth
+                  + "×"
+                  + maxHeight);
         }
         return reader.read(0);
       } catch (IOException | RuntimeException e) {

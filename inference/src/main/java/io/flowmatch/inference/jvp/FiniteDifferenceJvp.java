@@ -4,12 +4,12 @@ import io.flowmatch.inference.field.VelocityField;
 import java.util.Map;
 
 /**
- * Approximate Jacobian-vector products by central differences of a velocity field:
- * J_x v · u ≈ (v(x + εu) − v(x − εu)) / 2ε, three model calls per product (v itself, then the two
- * shifted points). For models with ops the {@link JvpTransform} does not know.
+ * Approximate Jacobian-vector products by central differences of a velocity field: J_x v · u ≈ (v(x
+ * + εu) − v(x − εu)) / 2ε, three model calls per product (v itself, then the two shifted points).
+ * For models with ops the {@link JvpTransform} does not know.
  *
- * <p>ε balances float32 rounding (error ~ δ|v|/ε, δ ≈ 6e-8) against truncation (~ ε²|v'''|):
- * ε = {@value #RELATIVE_STEP}·(1 + ‖x‖_rms)/‖u‖_rms per row, the cube root of δ scaled to the data.
+ * <p>ε balances float32 rounding (error ~ δ|v|/ε, δ ≈ 6e-8) against truncation (~ ε²|v'''|): ε =
+ * {@value #RELATIVE_STEP}·(1 + ‖x‖_rms)/‖u‖_rms per row, the cube root of δ scaled to the data.
  */
 public final class FiniteDifferenceJvp implements JacobianVectorProduct {
   /** Step relative to the data scale: about the cube root of float32's unit roundoff. */

@@ -3,10 +3,10 @@ package io.flowmatch.inference.jvp;
 import io.flowmatch.inference.field.VelocityField;
 
 /**
- * Checks Jacobian-vector products against five-point central differences of the plain model:
- * J·u ≈ (−v(x+2εu) + 8v(x+εu) − 8v(x−εu) + v(x−2εu)) / 12ε, combined in double precision. The
- * stencil's truncation error is O(ε⁴), so with float32 model outputs the difference is dominated
- * by rounding, ~δ·|v|/ε with δ ≈ 6e-8: about 1e-5 relative at ε = 1e-2.
+ * Checks Jacobian-vector products against five-point central differences of the plain model: J·u ≈
+ * (−v(x+2εu) + 8v(x+εu) − 8v(x−εu) + v(x−2εu)) / 12ε, combined in double precision. The stencil's
+ * truncation error is O(ε⁴), so with float32 model outputs the difference is dominated by rounding,
+ * ~δ·|v|/ε with δ ≈ 6e-8: about 1e-5 relative at ε = 1e-2.
  */
 public final class JvpCheck {
   private JvpCheck() {}
@@ -19,7 +19,12 @@ public final class JvpCheck {
    * @param epsilon the difference step along u
    */
   public static double maxRelativeError(
-      JacobianVectorProduct jvp, VelocityField field, float[] x, float[] t, float[] u, int n,
+      JacobianVectorProduct jvp,
+      VelocityField field,
+      float[] x,
+      float[] t,
+      float[] u,
+      int n,
       double epsilon) {
     int size = field.sampleSize();
     float[] v = new float[n * size];

@@ -24,13 +24,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Exact Jacobian-vector products of an ONNX velocity model: the model's {@link JvpTransform
- * derived graph} in its own ONNX Runtime session (CPU).
+ * Exact Jacobian-vector products of an ONNX velocity model: the model's {@link JvpTransform derived
+ * graph} in its own ONNX Runtime session (CPU).
  *
  * <p>The derived model is built when the model is opened and cached in memory for the life of the
  * process (keyed by the file's real path, size and modification time), so opening the same model
- * again skips the transform. Nothing is written to disk. Not thread-safe for concurrent calls
- * (they are serialised).
+ * again skips the transform. Nothing is written to disk. Not thread-safe for concurrent calls (they
+ * are serialised).
  */
 public final class JvpModel implements JacobianVectorProduct {
   private static final int CACHED_MODELS = 4;
@@ -70,8 +70,8 @@ public final class JvpModel implements JacobianVectorProduct {
    *
    * @param options thread count, optimisation level, call batch and sample shape are used; the
    *     derived graph always runs on the CPU provider
-   * @throws FlowmatchException {@code UNSUPPORTED} naming the op when the model has an op without
-   *     a tangent rule; the errors of {@link OnnxVelocityField#open} otherwise
+   * @throws FlowmatchException {@code UNSUPPORTED} naming the op when the model has an op without a
+   *     tangent rule; the errors of {@link OnnxVelocityField#open} otherwise
    */
   public static JvpModel open(Path modelPath, FieldOptions options) {
     OnnxVelocityField field = OnnxVelocityField.open(modelPath, options.withProvider("cpu"));
@@ -90,7 +90,9 @@ public final class JvpModel implements JacobianVectorProduct {
       }
       field.close();
       throw FlowmatchException.badModel(
-          "jvp: ONNX Runtime rejected the derived graph of " + modelPath + ": "
+          "jvp: ONNX Runtime rejected the derived graph of "
+              + modelPath
+              + ": "
               + ShapeProbe.firstLine(e.getMessage()));
     } catch (RuntimeException e) {
       if (so != null) {
@@ -106,9 +108,14 @@ public final class JvpModel implements JacobianVectorProduct {
     String key;
     byte[] bytes;
     try {
-      key = modelPath.toRealPath() + "|" + Files.size(modelPath) + "|"
-          + Files.getLastModifiedTime(modelPath).toMillis() + "|"
-          + java.util.Arrays.toString(field.sampleShape());
+      key =
+          modelPath.toRealPath()
+              + "|"
+              + Files.size(modelPath)
+              + "|"
+              + Files.getLastModifiedTime(modelPath).toMillis()
+              + "|"
+              + java.util.Arrays.toString(field.sampleShape());
       synchronized (DERIVED) {
         byte[] cached = DERIVED.get(key);
         if (cached != null) {
@@ -125,8 +132,8 @@ public final class JvpModel implements JacobianVectorProduct {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw FlowmatchException.badModel("jvp: " + modelPath + " is not an ONNX model");
     }
-    int probeRows = field.maxBatch() < ShapeProbe.PROBE_ROWS ? field.maxBatch()
-        : ShapeProbe.PROBE_ROWS;
+    int probeRows =
+        field.maxBatch() < ShapeProbe.PROBE_ROWS ? field.maxBatch() : ShapeProbe.PROBE_ROWS;
     byte[] derived = JvpTransform.derive(proto, field.sampleShape(), probeRows).toByteArray();
     synchronized (DERIVED) {
       DERIVED.put(key, derived);
@@ -183,17 +190,34 @@ public final class JvpModel implements JacobianVectorProduct {
   }
 
   @Override
-  public synchronized void evaluate(float[] x, float[] t, float[] u, int n, float[] v, float[] jvp) {
+  public synchronized void evaluate(
+      float[] x, float[] t, float[] u, int n, float[] v, float[] jvp) {
     if (closed) {
       throw new IllegalStateException("jvp model of " + model + " is closed");
     }
     long needed = (long) n * sampleSize;
-    if (n < 0 || x.length < needed || u.length < needed || v.length < needed
-        || jvp.length < needed || t.length < n) {
+    if (n < 0
+        || x.length < needed
+        || u.length < needed
+        || v.length < needed
+        || jvp.length < needed
+        || t.length < n) {
       throw new IllegalArgumentException(
-          "jvp evaluate: " + n + " rows of " + sampleSize + " floats do not fit x[" + x.length
-              + "], t[" + t.length + "], u[" + u.length + "], v[" + v.length + "], jvp["
-              + jvp.length + "]");
+          "jvp evaluate: "
+              + n
+              + " rows of "
+              + sampleSize
+              + " floats do not fit x["
+              + x.length
+              + "], t["
+              + t.length
+              + "], u["
+              + u.length
+              + "], v["
+              + v.length
+              + "], jvp["
+              + jvp.length
+              + "]");
     }
     for (int from = 0; from < n; from += maxBatch) {
       int count = Math.min(maxBatch, n - from);
@@ -202,8 +226,13 @@ public final class JvpModel implements JacobianVectorProduct {
       try (OrtSession.Result result = session.run(b.inputs, b.outputs)) {
         // written into b's own buffers
       } catch (OrtException e) {
-        throw new FlowmatchException(io.flowmatch.inference.error.ErrorKind.NUMERIC,
-            "jvp model of " + model + " failed on a batch of " + count + ": "
+        throw new FlowmatchException(
+            io.flowmatch.inference.error.ErrorKind.NUMERIC,
+            "jvp model of "
+                + model
+                + " failed on a batch of "
+                + count
+                + ": "
                 + ShapeProbe.firstLine(e.getMessage()));
       }
       b.store(v, jvp, from, count);
@@ -222,8 +251,10 @@ public final class JvpModel implements JacobianVectorProduct {
       buffers = new Buffers(rows);
     } catch (OrtException e) {
       throw FlowmatchException.resourceLimit(
-          "jvp: cannot allocate tensors for " + rows + " rows: " + ShapeProbe.firstLine(
-              e.getMessage()));
+          "jvp: cannot allocate tensors for "
+              + rows
+              + " rows: "
+              + ShapeProbe.firstLine(e.getMessage()));
     }
     return buffers;
   }
@@ -247,17 +278,21 @@ public final class JvpModel implements JacobianVectorProduct {
       }
       int elements = rows * sampleSize;
       String[] names = {
-          ModelMetadata.INPUT_X, JvpTransform.U, ModelMetadata.OUTPUT_V, JvpTransform.JVP};
+        ModelMetadata.INPUT_X, JvpTransform.U, ModelMetadata.OUTPUT_V, JvpTransform.JVP
+      };
       try {
         for (int k = 0; k < 4; k++) {
-          io[k] = ByteBuffer.allocateDirect(elements * (half ? 2 : 4)).order(ByteOrder.nativeOrder());
-          OnnxTensor tensor = half
-              ? OnnxTensor.createTensor(env, io[k].asShortBuffer(), shape, OnnxJavaType.FLOAT16)
-              : OnnxTensor.createTensor(env, io[k].asFloatBuffer(), shape);
+          io[k] =
+              ByteBuffer.allocateDirect(elements * (half ? 2 : 4)).order(ByteOrder.nativeOrder());
+          OnnxTensor tensor =
+              half
+                  ? OnnxTensor.createTensor(env, io[k].asShortBuffer(), shape, OnnxJavaType.FLOAT16)
+                  : OnnxTensor.createTensor(env, io[k].asFloatBuffer(), shape);
           tensors.add(tensor);
           (k < 2 ? inputs : outputs).put(names[k], tensor);
         }
-        tBuffer = ByteBuffer.allocateDirect(rows * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        tBuffer =
+            ByteBuffer.allocateDirect(rows * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         OnnxTensor tt = OnnxTensor.createTensor(env, tBuffer, new long[] {rows});
         tensors.add(tt);
         inputs.put(ModelMetadata.INPUT_T, tt);

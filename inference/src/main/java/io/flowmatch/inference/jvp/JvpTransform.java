@@ -14,22 +14,24 @@ import java.util.Set;
 
 /**
  * Forward-mode differentiation of a flowmatch velocity model, as a graph transform: from a model
- * with inputs {@code x}, {@code t} and output {@code v}, derives a model with one more input
- * {@code u} (shape and type of {@code x}) and one more output {@code jvp} = J_x v(x, t) · u (shape
- * and type of {@code v}).
+ * with inputs {@code x}, {@code t} and output {@code v}, derives a model with one more input {@code
+ * u} (shape and type of {@code x}) and one more output {@code jvp} = J_x v(x, t) · u (shape and
+ * type of {@code v}).
  *
  * <p>Every node is kept as it is; after each node whose inputs depend on {@code x}, the nodes of
  * its tangent rule ({@link TangentRules}) follow, so the derived graph stays topologically sorted
- * and ONNX Runtime computes value and tangent in one pass. Tangents of {@code t} and of the
- * weights are zero, so nodes that depend only on them (the time embedding, adaLN modulation) get
- * no tangent nodes at all. A node that depends on {@code x} through an op without a rule fails the
- * transform with an error naming the op.
+ * and ONNX Runtime computes value and tangent in one pass. Tangents of {@code t} and of the weights
+ * are zero, so nodes that depend only on them (the time embedding, adaLN modulation) get no tangent
+ * nodes at all. A node that depends on {@code x} through an op without a rule fails the transform
+ * with an error naming the op.
  */
 public final class JvpTransform {
   /** Name of the tangent input. */
   public static final String U = "u";
+
   /** Name of the tangent output. */
   public static final String JVP = "jvp";
+
   /** Metadata key marking a derived model. */
   public static final String METADATA_KEY = "flowmatch.jvp";
 
@@ -47,7 +49,8 @@ public final class JvpTransform {
    * @param sampleShape shape of one sample of {@code x} (without the batch axis)
    * @param probeRows the batch size to probe the tensor shapes with (2, or a fixed batch size)
    * @throws FlowmatchException {@code UNSUPPORTED} naming the op when a node on the path from
-   *     {@code x} to {@code v} has no tangent rule; {@code BAD_MODEL} when the graph lacks x, t or v
+   *     {@code x} to {@code v} has no tangent rule; {@code BAD_MODEL} when the graph lacks x, t or
+   *     v
    */
   public static ModelProto derive(ModelProto model, int[] sampleShape, int probeRows) {
     GraphProto graph = model.getGraph();
@@ -59,8 +62,9 @@ public final class JvpTransform {
         throw FlowmatchException.badModel("jvp: the model already has an input named '" + U + "'");
       }
     }
-    if (graph.getNodeList().stream().anyMatch(n -> n.getAttributeList().stream()
-        .anyMatch(a -> a.hasG() || a.getGraphsCount() > 0))) {
+    if (graph.getNodeList().stream()
+        .anyMatch(
+            n -> n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0))) {
       throw FlowmatchException.unsupported(
           "jvp: the model has control flow (a node with a subgraph); use --jvp finite-difference"
               + " (approximate)");
@@ -88,9 +92,10 @@ public final class JvpTransform {
     g.nodeMulti("Identity", List.of(dv), List.of(JVP), List.of());
 
     ModelProto.Builder derived = model.toBuilder().setGraph(out);
-    derived.addMetadataProps(StringStringEntryProto.newBuilder()
-        .setKey(METADATA_KEY)
-        .setValue("forward-mode tangent: input u, output jvp = J_x v . u"));
+    derived.addMetadataProps(
+        StringStringEntryProto.newBuilder()
+            .setKey(METADATA_KEY)
+            .setValue("forward-mode tangent: input u, output jvp = J_x v . u"));
     return derived.build();
   }
 
@@ -104,8 +109,8 @@ public final class JvpTransform {
     for (NodeProto node : graph.getNodeList()) {
       if (node.getInputList().stream().anyMatch(dependent::contains)) {
         if (TangentRules.rule(node) == null) {
-          missing.add((node.getDomain().isEmpty() ? "" : node.getDomain() + ".")
-              + node.getOpType());
+          missing.add(
+              (node.getDomain().isEmpty() ? "" : node.getDomain() + ".") + node.getOpType());
         }
         if (!TangentRules.isZeroTangent(node.getOpType())) {
           dependent.addAll(node.getOutputList());
@@ -114,7 +119,8 @@ public final class JvpTransform {
     }
     if (!missing.isEmpty()) {
       throw FlowmatchException.unsupported(
-          "jvp: no tangent rule for op" + (missing.size() > 1 ? "s " : " ")
+          "jvp: no tangent rule for op"
+              + (missing.size() > 1 ? "s " : " ")
               + String.join(", ", missing)
               + " on the path from x to v; use --jvp finite-difference (approximate)");
     }
@@ -136,7 +142,11 @@ public final class JvpTransform {
       }
     }
     throw FlowmatchException.badModel(
-        "jvp: the model has no " + what + " named '" + name + "' (the contract: inputs x, t;"
+        "jvp: the model has no "
+            + what
+            + " named '"
+            + name
+            + "' (the contract: inputs x, t;"
             + " output v)");
   }
 }

@@ -70,11 +70,12 @@ final class ShapeProbe {
     }
     byte[] bytes = model.toBuilder().setGraph(exposed).build().toByteArray();
 
-    int xType = graph.getInputList().stream()
-        .filter(i -> i.getName().equals(ModelMetadata.INPUT_X))
-        .findFirst()
-        .map(i -> i.getType().getTensorType().getElemType())
-        .orElse(TensorProto.DataType.FLOAT_VALUE);
+    int xType =
+        graph.getInputList().stream()
+            .filter(i -> i.getName().equals(ModelMetadata.INPUT_X))
+            .findFirst()
+            .map(i -> i.getType().getTensorType().getElemType())
+            .orElse(TensorProto.DataType.FLOAT_VALUE);
     long[] xShape = new long[sampleShape.length + 1];
     xShape[0] = rows;
     int size = 1;
@@ -89,9 +90,12 @@ final class ShapeProbe {
       try (OrtSession session = env.createSession(bytes, so);
           OnnxTensor x = probeX(env, xType, xShape, rows * size);
           OnnxTensor t = OnnxTensor.createTensor(env, probeT(rows), new long[] {rows});
-          OrtSession.Result result = session.run(Map.of(ModelMetadata.INPUT_X, x, ModelMetadata.INPUT_T, t))) {
+          OrtSession.Result result =
+              session.run(Map.of(ModelMetadata.INPUT_X, x, ModelMetadata.INPUT_T, t))) {
         types.put(ModelMetadata.INPUT_X, new TensorType(xShape, xType));
-        types.put(ModelMetadata.INPUT_T, new TensorType(new long[] {rows}, TensorProto.DataType.FLOAT_VALUE));
+        types.put(
+            ModelMetadata.INPUT_T,
+            new TensorType(new long[] {rows}, TensorProto.DataType.FLOAT_VALUE));
         for (Map.Entry<String, OnnxValue> e : result) {
           if (e.getValue().getInfo() instanceof TensorInfo info) {
             types.put(e.getKey(), new TensorType(info.getShape(), onnxType(info.onnxType)));
@@ -129,15 +133,18 @@ final class ShapeProbe {
   }
 
   private static FloatBuffer probeT(int rows) {
-    FloatBuffer t = ByteBuffer.allocateDirect(rows * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer t =
+        ByteBuffer.allocateDirect(rows * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
     for (int i = 0; i < rows; i++) {
       t.put(i, 0.3f + 0.4f * i / Math.max(1, rows - 1));
     }
     return t;
   }
 
-  /** ONNX {@code TensorProto.DataType} number of an ONNX Runtime element type (by name: ORT's
-   * Java enum numbers differ from ONNX's). */
+  /**
+   * ONNX {@code TensorProto.DataType} number of an ONNX Runtime element type (by name: ORT's Java
+   * enum numbers differ from ONNX's).
+   */
   private static int onnxType(TensorInfo.OnnxTensorType type) {
     String name = type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
     try {

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The graph being derived: the original nodes, the tangent nodes emitted after each, the tangent
- * of every tensor that depends on {@code x} (absent: zero), and the probed tensor types. The
- * helpers emit ONNX ops in the form the model's opset expects.
+ * The graph being derived: the original nodes, the tangent nodes emitted after each, the tangent of
+ * every tensor that depends on {@code x} (absent: zero), and the probed tensor types. The helpers
+ * emit ONNX ops in the form the model's opset expects.
  */
 final class TangentGraph {
   private final GraphProto.Builder graph;
@@ -113,64 +113,74 @@ final class TangentGraph {
   /** A scalar constant of an ONNX float type (float32, float16 or double), shared by value. */
   String scalar(double value, int elemType) {
     String key = elemType + ":" + value;
-    return constants.computeIfAbsent(key, k -> {
-      String name = fresh("c");
-      ByteBuffer buf;
-      if (elemType == TensorProto.DataType.FLOAT16_VALUE) {
-        buf = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putShort(Float16.fromFloat((float) value));
-      } else if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
-        buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putDouble(value);
-      } else if (elemType == TensorProto.DataType.FLOAT_VALUE) {
-        buf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putFloat((float) value);
-      } else {
-        throw new IllegalArgumentException("jvp: no float constant of ONNX type " + elemType);
-      }
-      graph.addInitializer(
-          TensorProto.newBuilder()
-              .setName(name)
-              .setDataType(elemType)
-              .setRawData(ByteString.copyFrom(buf.array())));
-      types.put(name, new TensorType(new long[0], elemType));
-      return name;
-    });
+    return constants.computeIfAbsent(
+        key,
+        k -> {
+          String name = fresh("c");
+          ByteBuffer buf;
+          if (elemType == TensorProto.DataType.FLOAT16_VALUE) {
+            buf = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putShort(Float16.fromFloat((float) value));
+          } else if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
+            buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putDouble(value);
+          } else if (elemType == TensorProto.DataType.FLOAT_VALUE) {
+            buf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putFloat((float) value);
+          } else {
+            throw new IllegalArgumentException("jvp: no float constant of ONNX type " + elemType);
+          }
+          graph.addInitializer(
+              TensorProto.newBuilder()
+                  .setName(name)
+                  .setDataType(elemType)
+                  .setRawData(ByteString.copyFrom(buf.array())));
+          types.put(name, new TensorType(new long[0], elemType));
+          return name;
+        });
   }
 
   /** A 1-D int64 constant. */
   String longs(long... values) {
     String key = "i64:" + java.util.Arrays.toString(values);
-    return constants.computeIfAbsent(key, k -> {
-      String name = fresh("i");
-      ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-      for (long v : values) {
-        buf.putLong(v);
-      }
-      graph.addInitializer(
-          TensorProto.newBuilder()
-              .setName(name)
-              .setDataType(TensorProto.DataType.INT64_VALUE)
-              .addDims(values.length)
-              .setRawData(ByteString.copyFrom(buf.array())));
-      return name;
-    });
+    return constants.computeIfAbsent(
+        key,
+        k -> {
+          String name = fresh("i");
+          ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+          for (long v : values) {
+            buf.putLong(v);
+          }
+          graph.addInitializer(
+              TensorProto.newBuilder()
+                  .setName(name)
+                  .setDataType(TensorProto.DataType.INT64_VALUE)
+                  .addDims(values.length)
+                  .setRawData(ByteString.copyFrom(buf.array())));
+          return name;
+        });
   }
 
   /** Zeros with the shape and type of {@code like}. */
   String zerosLike(String like) {
     int type = type(like).elemType();
-    TensorProto value = TensorProto.newBuilder()
-        .setDataType(type)
-        .addDims(1)
-        .setRawData(ByteString.copyFrom(new byte[type == TensorProto.DataType.FLOAT16_VALUE ? 2
-            : type == TensorProto.DataType.DOUBLE_VALUE ? 8 : 4]))
-        .build();
-    AttributeProto attr = AttributeProto.newBuilder()
-        .setName("value")
-        .setType(AttributeProto.AttributeType.TENSOR)
-        .setT(value)
-        .build();
+    TensorProto value =
+        TensorProto.newBuilder()
+            .setDataType(type)
+            .addDims(1)
+            .setRawData(
+                ByteString.copyFrom(
+                    new byte
+                        [type == TensorProto.DataType.FLOAT16_VALUE
+                            ? 2
+                            : type == TensorProto.DataType.DOUBLE_VALUE ? 8 : 4]))
+            .build();
+    AttributeProto attr =
+        AttributeProto.newBuilder()
+            .setName("value")
+            .setType(AttributeProto.AttributeType.TENSOR)
+            .setT(value)
+            .build();
     return node("ConstantOfShape", List.of(node("Shape", like)), List.of(attr));
   }
 

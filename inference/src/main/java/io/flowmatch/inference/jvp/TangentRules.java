@@ -30,15 +30,54 @@ final class TangentRules {
 
   /** Ops linear in their first input, whose other inputs are shapes, axes or indices. */
   private static final Set<String> LINEAR_IN_FIRST =
-      Set.of("Identity", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten", "Expand",
-          "Tile", "Slice", "Gather", "GatherElements", "Split", "Resize", "ReduceMean", "ReduceSum",
-          "AveragePool", "GlobalAveragePool", "DepthToSpace", "SpaceToDepth", "Neg");
+      Set.of(
+          "Identity",
+          "Reshape",
+          "Transpose",
+          "Squeeze",
+          "Unsqueeze",
+          "Flatten",
+          "Expand",
+          "Tile",
+          "Slice",
+          "Gather",
+          "GatherElements",
+          "Split",
+          "Resize",
+          "ReduceMean",
+          "ReduceSum",
+          "AveragePool",
+          "GlobalAveragePool",
+          "DepthToSpace",
+          "SpaceToDepth",
+          "Neg");
 
   /** Ops whose outputs are integers, booleans or piecewise constant: zero tangent. */
   private static final Set<String> ZERO_TANGENT =
-      Set.of("Shape", "Size", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not",
-          "And", "Or", "Xor", "ArgMax", "ArgMin", "NonZero", "Floor", "Ceil", "Round", "Sign",
-          "ConstantOfShape", "Range", "EyeLike", "IsNaN", "IsInf");
+      Set.of(
+          "Shape",
+          "Size",
+          "Equal",
+          "Less",
+          "Greater",
+          "LessOrEqual",
+          "GreaterOrEqual",
+          "Not",
+          "And",
+          "Or",
+          "Xor",
+          "ArgMax",
+          "ArgMin",
+          "NonZero",
+          "Floor",
+          "Ceil",
+          "Round",
+          "Sign",
+          "ConstantOfShape",
+          "Range",
+          "EyeLike",
+          "IsNaN",
+          "IsInf");
 
   private static final Map<String, Rule> RULES = new TreeMap<>();
 
@@ -47,7 +86,7 @@ final class TangentRules {
       RULES.put(op, TangentRules::linearInFirst);
     }
     for (String op : ZERO_TANGENT) {
-      RULES.put(op, (g, n) -> { });
+      RULES.put(op, (g, n) -> {});
     }
     RULES.put("Cast", TangentRules::cast);
     RULES.put("Conv", TangentRules::convolution);
@@ -161,7 +200,12 @@ final class TangentRules {
       }
       if (!ok && g.tangent(n.getInput(i)) != null) {
         throw FlowmatchException.unsupported(
-            "jvp: " + n.getOpType() + " node '" + n.getName() + "' has input " + i
+            "jvp: "
+                + n.getOpType()
+                + " node '"
+                + n.getName()
+                + "' has input "
+                + i
                 + " depending on x; its tangent rule covers only input(s) "
                 + java.util.Arrays.toString(allowed)
                 + "; use --jvp finite-difference (approximate)");
@@ -201,9 +245,11 @@ final class TangentRules {
 
   private static void cast(TangentGraph g, NodeProto n) {
     long to = intAttr(n, "to", 0);
-    boolean floating = to == TensorProto.DataType.FLOAT_VALUE
-        || to == TensorProto.DataType.FLOAT16_VALUE || to == TensorProto.DataType.DOUBLE_VALUE
-        || to == TensorProto.DataType.BFLOAT16_VALUE;
+    boolean floating =
+        to == TensorProto.DataType.FLOAT_VALUE
+            || to == TensorProto.DataType.FLOAT16_VALUE
+            || to == TensorProto.DataType.DOUBLE_VALUE
+            || to == TensorProto.DataType.BFLOAT16_VALUE;
     if (floating) {
       linearInFirst(g, n);
     }
@@ -338,10 +384,16 @@ final class TangentRules {
       String bMinus1 = g.sub(b, g.scalar(1, g.type(b).elemType()));
       String bType = b;
       if (g.type(b).elemType() != g.type(a).elemType()) {
-        bType = g.node("Cast", List.of(b), List.of(OnnxGraphBuilder.attr("to",
-            (long) g.type(a).elemType())));
-        bMinus1 = g.node("Cast", List.of(bMinus1), List.of(OnnxGraphBuilder.attr("to",
-            (long) g.type(a).elemType())));
+        bType =
+            g.node(
+                "Cast",
+                List.of(b),
+                List.of(OnnxGraphBuilder.attr("to", (long) g.type(a).elemType())));
+        bMinus1 =
+            g.node(
+                "Cast",
+                List.of(bMinus1),
+                List.of(OnnxGraphBuilder.attr("to", (long) g.type(a).elemType())));
       }
       ta = g.mul(g.mul(bType, g.node("Pow", a, bMinus1)), da);
     }
@@ -403,14 +455,17 @@ final class TangentRules {
     String approximate = stringAttr(n, "approximate", "none");
     if (!approximate.equals("none")) {
       throw FlowmatchException.unsupported(
-          "jvp: Gelu with approximate=" + approximate + " has no tangent rule (only 'none');"
+          "jvp: Gelu with approximate="
+              + approximate
+              + " has no tangent rule (only 'none');"
               + " use --jvp finite-difference (approximate)");
     }
     String x = in(n, 0);
-    String cdf = g.mul(c(g, n, 0.5),
-        g.add(c(g, n, 1), g.node("Erf", g.mul(x, c(g, n, 1 / Math.sqrt(2))))));
-    String pdf = g.mul(c(g, n, 1 / Math.sqrt(2 * Math.PI)),
-        g.node("Exp", g.mul(g.mul(x, x), c(g, n, -0.5))));
+    String cdf =
+        g.mul(c(g, n, 0.5), g.add(c(g, n, 1), g.node("Erf", g.mul(x, c(g, n, 1 / Math.sqrt(2))))));
+    String pdf =
+        g.mul(
+            c(g, n, 1 / Math.sqrt(2 * Math.PI)), g.node("Exp", g.mul(g.mul(x, x), c(g, n, -0.5))));
     g.setTangent(out(n), g.mul(d(g, n, 0), g.add(cdf, g.mul(x, pdf))));
   }
 
@@ -441,9 +496,10 @@ final class TangentRules {
       String di = d(g, n, i);
       String term = di == null ? c(g, n, 0) : di;
       if (acc == null) {
-        acc = n.getOpType().equals("Clip")
-            ? g.node("Where", g.node("Equal", r, in(n, i)), term, c(g, n, 0))
-            : term;
+        acc =
+            n.getOpType().equals("Clip")
+                ? g.node("Where", g.node("Equal", r, in(n, i)), term, c(g, n, 0))
+                : term;
       } else {
         acc = g.node("Where", g.node("Equal", r, in(n, i)), term, acc);
       }
@@ -455,7 +511,8 @@ final class TangentRules {
     onlyDifferentiable(g, n, 1, 2);
     String da = d(g, n, 1);
     String db = d(g, n, 2);
-    String t = g.node("Where", in(n, 0), da == null ? c(g, n, 0) : da, db == null ? c(g, n, 0) : db);
+    String t =
+        g.node("Where", in(n, 0), da == null ? c(g, n, 0) : da, db == null ? c(g, n, 0) : db);
     g.setTangent(out(n), expandToResult(g, t, out(n)));
   }
 
@@ -519,16 +576,16 @@ final class TangentRules {
   // ---- normalisation ----
 
   /**
-   * Tangent of x̂ = (x − μ)/σ over {@code axes} (σ² the biased variance plus ε):
-   * dx̂ = (dx − mean(dx) − x̂·mean(x̂·dx)) / σ.
+   * Tangent of x̂ = (x − μ)/σ over {@code axes} (σ² the biased variance plus ε): dx̂ = (dx −
+   * mean(dx) − x̂·mean(x̂·dx)) / σ.
    */
   private static String normalizedTangent(
       TangentGraph g, String x, String dx, long[] axes, float epsilon, int elemType) {
     String mu = g.reduce("ReduceMean", x, axes);
     String xc = g.sub(x, mu);
     String variance = g.reduce("ReduceMean", g.mul(xc, xc), axes);
-    String rstd = g.node("Reciprocal",
-        g.node("Sqrt", g.add(variance, g.scalar(epsilon, elemType))));
+    String rstd =
+        g.node("Reciprocal", g.node("Sqrt", g.add(variance, g.scalar(epsilon, elemType))));
     String xhat = g.mul(xc, rstd);
     String meanDx = g.reduce("ReduceMean", dx, axes);
     String meanXhatDx = g.reduce("ReduceMean", g.mul(xhat, dx), axes);
@@ -552,8 +609,9 @@ final class TangentRules {
     onlyDifferentiable(g, n, 0);
     String x = in(n, 0);
     int rank = g.type(x).rank();
-    String dxhat = normalizedTangent(g, x, d(g, n, 0), range(2, rank),
-        floatAttr(n, "epsilon", 1e-5f), g.type(x).elemType());
+    String dxhat =
+        normalizedTangent(
+            g, x, d(g, n, 0), range(2, rank), floatAttr(n, "epsilon", 1e-5f), g.type(x).elemType());
     g.setTangent(out(n), g.mul(dxhat, channelScale(g, in(n, 1), rank)));
   }
 
@@ -562,7 +620,9 @@ final class TangentRules {
     for (int i = 1; i < n.getOutputCount(); i++) {
       if (!n.getOutput(i).isEmpty()) {
         throw FlowmatchException.unsupported(
-            "jvp: LayerNormalization node '" + n.getName() + "' exposes its mean or inverse"
+            "jvp: LayerNormalization node '"
+                + n.getName()
+                + "' exposes its mean or inverse"
                 + " standard deviation; only the normalised output has a tangent rule; use --jvp"
                 + " finite-difference (approximate)");
       }
@@ -573,8 +633,14 @@ final class TangentRules {
     if (axis < 0) {
       axis += rank;
     }
-    String dxhat = normalizedTangent(g, x, d(g, n, 0), range(axis, rank),
-        floatAttr(n, "epsilon", 1e-5f), g.type(x).elemType());
+    String dxhat =
+        normalizedTangent(
+            g,
+            x,
+            d(g, n, 0),
+            range(axis, rank),
+            floatAttr(n, "epsilon", 1e-5f),
+            g.type(x).elemType());
     g.setTangent(out(n), g.mul(dxhat, in(n, 1)));
   }
 
@@ -591,8 +657,9 @@ final class TangentRules {
     String xg = g.node("Reshape", x, shape);
     String dxg = g.node("Reshape", d(g, n, 0), shape);
     g.setType(xg, new TensorType(new long[3], g.type(x).elemType()));
-    String dxhat = normalizedTangent(g, xg, dxg, new long[] {2},
-        floatAttr(n, "epsilon", 1e-5f), g.type(x).elemType());
+    String dxhat =
+        normalizedTangent(
+            g, xg, dxg, new long[] {2}, floatAttr(n, "epsilon", 1e-5f), g.type(x).elemType());
     if (g.opset() < 21) {
       dxhat = g.mul(dxhat, g.unsqueeze(in(n, 1), 1));
       g.setTangent(out(n), g.node("Reshape", dxhat, g.node("Shape", x)));

@@ -3,7 +3,8 @@ package io.flowmatch.inference.jvp;
 import java.util.Arrays;
 
 /**
- * Shape and ONNX element type of one tensor of a graph, as seen when the model ran on a probe batch.
+ * Shape and ONNX element type of one tensor of a graph, as seen when the model ran on a probe
+ * batch.
  *
  * @param shape the dimensions at the probe's batch size
  * @param elemType ONNX {@code TensorProto.DataType} number, e.g. 1 for float32, 10 for float16

@@ -35,8 +35,8 @@ final class AugmentedField implements io.flowmatch.inference.field.VelocityField
    * @param samples the most samples of one solve (ids 0 … samples − 1)
    * @param probeSeed seed of this solve's Hutchinson probes
    */
-  AugmentedField(JacobianVectorProduct jvp, LikelihoodSettings settings, int samples,
-      long probeSeed) {
+  AugmentedField(
+      JacobianVectorProduct jvp, LikelihoodSettings settings, int samples, long probeSeed) {
     this.jvp = jvp;
     this.settings = settings;
     this.d = jvp.sampleSize();

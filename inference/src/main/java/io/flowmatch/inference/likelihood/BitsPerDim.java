@@ -34,8 +34,8 @@ public final class BitsPerDim {
    * @param pixels values 0..255
    * @param uniforms one U[0, 1) value per pixel
    */
-  public static void dequantize(int[] pixels, double[] uniforms, double lo, double hi,
-      float[] out, int offset) {
+  public static void dequantize(
+      int[] pixels, double[] uniforms, double lo, double hi, float[] out, int offset) {
     double w = (hi - lo) / LEVELS;
     for (int i = 0; i < pixels.length; i++) {
       out[offset + i] = (float) (lo + (pixels[i] + uniforms[i]) * w);

@@ -16,8 +16,8 @@ import io.flowmatch.inference.solver.SolveResult;
  * the per-sample adaptive one); {@link #sample} starts at codes (t = 0), integrates forward and
  * returns the log-density of the samples it makes, in one solve.
  *
- * <p>The caller owns the {@link JacobianVectorProduct} (and closes it); this class holds only
- * Java arrays. Not thread-safe.
+ * <p>The caller owns the {@link JacobianVectorProduct} (and closes it); this class holds only Java
+ * arrays. Not thread-safe.
  */
 public final class Likelihood {
   private final JacobianVectorProduct jvp;
@@ -60,15 +60,16 @@ public final class Likelihood {
     return solve(z, n, firstIndex, 0.0, 1.0, z);
   }
 
-  private LikelihoodResult solve(float[] start, int n, long firstIndex, double t0, double t1,
-      float[] end) {
+  private LikelihoodResult solve(
+      float[] start, int n, long firstIndex, double t0, double t1, float[] end) {
     int d = jvp.sampleSize();
     if (n < 0 || (long) n * d > start.length || (end != null && (long) n * d > end.length)) {
       throw FlowmatchException.invalidArgument(
           "likelihood: " + n + " samples of " + d + " floats do not fit the arrays given");
     }
-    AugmentedField field = new AugmentedField(jvp, settings, Math.max(n, 1),
-        settings.seed() * 0x9E3779B97F4A7C15L + firstIndex);
+    AugmentedField field =
+        new AugmentedField(
+            jvp, settings, Math.max(n, 1), settings.seed() * 0x9E3779B97F4A7C15L + firstIndex);
     int stride = field.stride();
     float[] state = new float[Math.multiplyExact(n, stride)];
     double[] prior = new double[n];

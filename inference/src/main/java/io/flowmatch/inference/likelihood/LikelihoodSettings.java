@@ -12,7 +12,10 @@ import io.flowmatch.inference.error.FlowmatchException;
  * @param maxRowsPerCall most JVP rows (sample × probe pairs) held at once
  */
 public record LikelihoodSettings(
-    DivergenceMethod method, int probes, ProbeDistribution distribution, long seed,
+    DivergenceMethod method,
+    int probes,
+    ProbeDistribution distribution,
+    long seed,
     int maxRowsPerCall) {
 
   /** Default {@link #maxRowsPerCall}: 4096 rows. */
@@ -20,10 +23,12 @@ public record LikelihoodSettings(
 
   public LikelihoodSettings {
     if (method == null || distribution == null) {
-      throw FlowmatchException.invalidArgument("likelihood: method and probe distribution are required");
+      throw FlowmatchException.invalidArgument(
+          "likelihood: method and probe distribution are required");
     }
     if (probes < 1) {
-      throw FlowmatchException.invalidArgument("--probes must be a positive integer, got " + probes);
+      throw FlowmatchException.invalidArgument(
+          "--probes must be a positive integer, got " + probes);
     }
     if (maxRowsPerCall < 1) {
       throw FlowmatchException.invalidArgument(

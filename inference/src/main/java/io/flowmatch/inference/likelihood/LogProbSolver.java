@@ -5,10 +5,10 @@ import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
 
 /**
- * A solver that samples and scores in one solve: each {@link #solve} from codes (t0 = 0) to
- * samples (t1 = 1) integrates the augmented ODE of {@link Likelihood#sample} with the wrapped
- * solver's method and hands each sample's log p₁ to a {@link Scores} consumer, numbered across
- * successive calls (the order a {@link io.flowmatch.inference.sampling.Sampler} makes them).
+ * A solver that samples and scores in one solve: each {@link #solve} from codes (t0 = 0) to samples
+ * (t1 = 1) integrates the augmented ODE of {@link Likelihood#sample} with the wrapped solver's
+ * method and hands each sample's log p₁ to a {@link Scores} consumer, numbered across successive
+ * calls (the order a {@link io.flowmatch.inference.sampling.Sampler} makes them).
  *
  * <p>The velocities come from the {@link Likelihood}'s JVP model (the same network as the plain
  * model), so the field passed to {@link #solve} is not called.

@@ -18,9 +18,7 @@ public enum ProbeDistribution {
   /** Fills {@code out[from, from + length)} with one probe. */
   void fill(SplittableRandom random, float[] out, int from, int length) {
     for (int i = from; i < from + length; i++) {
-      out[i] = this == RADEMACHER
-          ? (random.nextBoolean() ? 1f : -1f)
-          : (float) gaussian(random);
+      out[i] = this == RADEMACHER ? (random.nextBoolean() ? 1f : -1f) : (float) gaussian(random);
     }
   }
 

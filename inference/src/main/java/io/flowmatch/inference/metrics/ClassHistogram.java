@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * How many samples a classifier puts in each class (argmax of its logits): mode coverage of a
- * generative model. A model that dropped a class shows an empty bin; one that favours a class
- * shows a tall one.
+ * generative model. A model that dropped a class shows an empty bin; one that favours a class shows
+ * a tall one.
  *
  * @param counts samples per class
  */

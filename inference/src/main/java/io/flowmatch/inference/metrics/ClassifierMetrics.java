@@ -26,8 +26,11 @@ public final class ClassifierMetrics implements QualityMetric {
     this.dataStats = GaussianStats.fit(out.features(), m, out.featureSize());
     this.dataClasses = ClassHistogram.ofLogits(out.logits(), m, out.classes());
     this.description =
-        "Fréchet distance of classifier features (" + out.featureSize() + "-d) and class-histogram"
-            + " total variation to " + what;
+        "Fréchet distance of classifier features ("
+            + out.featureSize()
+            + "-d) and class-histogram"
+            + " total variation to "
+            + what;
   }
 
   @Override

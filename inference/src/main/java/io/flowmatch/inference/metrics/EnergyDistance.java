@@ -1,14 +1,14 @@
 package io.flowmatch.inference.metrics;
 
 /**
- * Energy distance between two samples (Székely and Rizzo): D² = 2·E|X − Y| − E|X − X'| −
- * E|Y − Y'|, with Euclidean distances. It is zero exactly when the two distributions are equal and
- * grows with any difference in location or shape.
+ * Energy distance between two samples (Székely and Rizzo): D² = 2·E|X − Y| − E|X − X'| − E|Y − Y'|,
+ * with Euclidean distances. It is zero exactly when the two distributions are equal and grows with
+ * any difference in location or shape.
  *
  * <p>Computed as a V-statistic: every mean runs over all pairs, the zero distances of a point to
  * itself included. So D² ≥ 0 always and D² = 0 for two identical sets; independent samples of one
- * distribution give a small positive value of order E|X − X'|/n (the floor that {@code eval}
- * prints next to it). Cost O(n·m·d).
+ * distribution give a small positive value of order E|X − X'|/n (the floor that {@code eval} prints
+ * next to it). Cost O(n·m·d).
  *
  * <p>The reference set's own term E|Y − Y'| is computed once in {@link #of}, so one reference can
  * score many sample sets.
@@ -49,7 +49,9 @@ public final class EnergyDistance {
     return of(y, m, dim).distanceTo(x, n);
   }
 
-  /** Mean distance over all n² ordered pairs of one set (i = j included): each pair once, doubled. */
+  /**
+   * Mean distance over all n² ordered pairs of one set (i = j included): each pair once, doubled.
+   */
   static double meanDistanceWithin(float[] a, int n, int dim) {
     double sum = 0;
     for (int i = 1; i < n; i++) {

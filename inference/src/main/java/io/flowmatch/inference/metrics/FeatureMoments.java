@@ -4,20 +4,21 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * The sufficient statistics of a Gaussian fit, accumulated in one pass and mergeable: the count,
- * Σf and the upper triangle of Σffᵀ, all in double. Parts computed over disjoint sample ranges (on
+ * The sufficient statistics of a Gaussian fit, accumulated in one pass and mergeable: the count, Σf
+ * and the upper triangle of Σffᵀ, all in double. Parts computed over disjoint sample ranges (on
  * other threads or machines) {@link #merge} into the statistics of their union, so a Fréchet
  * distance over millions of samples needs only these d + d(d+1)/2 numbers per part, never the
  * samples themselves.
  *
- * <p>{@link #stats()} gives the same mean and unbiased covariance as {@link GaussianStats#fit}
- * up to the order of summation (and the one-pass form's rounding: Σffᵀ − n μμᵀ).
+ * <p>{@link #stats()} gives the same mean and unbiased covariance as {@link GaussianStats#fit} up
+ * to the order of summation (and the one-pass form's rounding: Σffᵀ − n μμᵀ).
  */
 public final class FeatureMoments implements Serializable {
   private static final long serialVersionUID = 1L;
   private final int dim;
   private long count;
   private final double[] sum;
+
   /** Row-major upper triangle of Σffᵀ: (a, b) with b ≥ a. */
   private final double[] products;
 

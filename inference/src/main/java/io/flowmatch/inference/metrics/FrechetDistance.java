@@ -5,14 +5,14 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
- * Fréchet (2-Wasserstein) distance between two Gaussians, the quantity behind FID:
- * |μ₁ − μ₂|² + tr(Σ₁ + Σ₂ − 2 (Σ₁Σ₂)^½).
+ * Fréchet (2-Wasserstein) distance between two Gaussians, the quantity behind FID: |μ₁ − μ₂|² +
+ * tr(Σ₁ + Σ₂ − 2 (Σ₁Σ₂)^½).
  *
- * <p>Σ₁Σ₂ is not symmetric, but it is similar to the symmetric positive semi-definite
- * Σ₁^½ Σ₂ Σ₁^½, so both have the same eigenvalues and tr (Σ₁Σ₂)^½ = Σ sqrt λᵢ(Σ₁^½ Σ₂ Σ₁^½). Both
- * square roots come from Commons Math's {@link EigenDecomposition} of symmetric matrices, with
- * eigenvalues that rounding pushed below zero clipped to zero; no complex arithmetic is needed.
- * The squared form is returned (as FID reports it).
+ * <p>Σ₁Σ₂ is not symmetric, but it is similar to the symmetric positive semi-definite Σ₁^½ Σ₂ Σ₁^½,
+ * so both have the same eigenvalues and tr (Σ₁Σ₂)^½ = Σ sqrt λᵢ(Σ₁^½ Σ₂ Σ₁^½). Both square roots
+ * come from Commons Math's {@link EigenDecomposition} of symmetric matrices, with eigenvalues that
+ * rounding pushed below zero clipped to zero; no complex arithmetic is needed. The squared form is
+ * returned (as FID reports it).
  */
 public final class FrechetDistance {
   private FrechetDistance() {}

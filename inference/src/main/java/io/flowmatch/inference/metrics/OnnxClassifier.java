@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.flowmatch.inference.error.FlowmatchException;
@@ -68,8 +67,7 @@ public final class OnnxClassifier implements AutoCloseable {
       throw FlowmatchException.invalidArgument(
           "classifier " + name + (Files.exists(path) ? " is not a file" : ": no such file"));
     }
-    OrtEnvironment env =
-        io.flowmatch.inference.runtime.OrtRuntime.environment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     OrtSession session = null;
     try {
@@ -83,7 +81,8 @@ public final class OnnxClassifier implements AutoCloseable {
     } catch (OrtException e) {
       closeQuietly(session);
       options.close();
-      throw FlowmatchException.badModel("classifier " + name + " is not a valid ONNX model: " + firstLine(e));
+      throw FlowmatchException.badModel(
+          "classifier " + name + " is not a valid ONNX model: " + firstLine(e));
     } catch (RuntimeException e) {
       closeQuietly(session);
       options.close();
@@ -103,25 +102,48 @@ public final class OnnxClassifier implements AutoCloseable {
     }
     if (!fits) {
       throw FlowmatchException.invalidArgument(
-          "classifier " + name + " takes " + INPUT + " " + describe(x)
-              + ", but the model's samples have shape " + Arrays.toString(sampleShape)
-              + " (expected float32 [N," + join(sampleShape) + "])");
+          "classifier "
+              + name
+              + " takes "
+              + INPUT
+              + " "
+              + describe(x)
+              + ", but the model's samples have shape "
+              + Arrays.toString(sampleShape)
+              + " (expected float32 [N,"
+              + join(sampleShape)
+              + "])");
     }
     for (String out : new String[] {LOGITS, FEATURES}) {
       TensorInfo info = tensor(name, "output", out, outputs.get(out), outputs.keySet().toString());
       if (info.type != OnnxJavaType.FLOAT || info.getShape().length != 2) {
         throw FlowmatchException.badModel(
-            "classifier " + name + ": output " + out + " is " + describe(info)
+            "classifier "
+                + name
+                + ": output "
+                + out
+                + " is "
+                + describe(info)
                 + ", expected float32 [N,K]");
       }
     }
   }
 
-  private static TensorInfo tensor(String name, String kind, String key, NodeInfo node, String have) {
+  private static TensorInfo tensor(
+      String name, String kind, String key, NodeInfo node, String have) {
     if (node == null || !(node.getInfo() instanceof TensorInfo)) {
       String message =
-          "classifier " + name + " has no " + kind + " tensor '" + key + "' (its " + kind + "s: "
-              + have + "); expected input x [N,...sample shape], outputs logits [N,K] and features [N,D]";
+          "classifier "
+              + name
+              + " has no "
+              + kind
+              + " tensor '"
+              + key
+              + "' (its "
+              + kind
+              + "s: "
+              + have
+              + "); expected input x [N,...sample shape], outputs logits [N,K] and features [N,D]";
       if (kind.equals("input")) {
         throw FlowmatchException.invalidArgument(message);
       }
@@ -195,8 +217,17 @@ public final class OnnxClassifier implements AutoCloseable {
     long[] shape = ((TensorInfo) value.getInfo()).getShape();
     if (shape.length != 2 || shape[0] != count || shape[1] < 1) {
       throw FlowmatchException.badModel(
-          "classifier " + name + ": output " + output + " has shape " + Arrays.toString(shape)
-              + " for " + count + " inputs, expected [" + count + ",K]");
+          "classifier "
+              + name
+              + ": output "
+              + output
+              + " has shape "
+              + Arrays.toString(shape)
+              + " for "
+              + count
+              + " inputs, expected ["
+              + count
+              + ",K]");
     }
     FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
     float[] out = new float[buffer.remaining()];

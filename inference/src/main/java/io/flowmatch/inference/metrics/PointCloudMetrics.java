@@ -3,8 +3,8 @@ package io.flowmatch.inference.metrics;
 import java.util.List;
 
 /**
- * Distances of low-dimensional samples (2-D toy data and the like) to a reference set of data:
- * the energy distance D² ({@code energy}) and the sliced Wasserstein-2 distance ({@code sw2}).
+ * Distances of low-dimensional samples (2-D toy data and the like) to a reference set of data: the
+ * energy distance D² ({@code energy}) and the sliced Wasserstein-2 distance ({@code sw2}).
  */
 public final class PointCloudMetrics implements QualityMetric {
   /** Samples larger than this many values are images: compare them in a classifier's features. */
@@ -21,13 +21,18 @@ public final class PointCloudMetrics implements QualityMetric {
   public PointCloudMetrics(float[] reference, int m, int dim, String what) {
     if (dim > MAX_DIMENSION) {
       throw new IllegalArgumentException(
-          "point-cloud metrics are for samples of at most " + MAX_DIMENSION + " values, got " + dim);
+          "point-cloud metrics are for samples of at most "
+              + MAX_DIMENSION
+              + " values, got "
+              + dim);
     }
     this.energy = EnergyDistance.of(reference, m, dim);
     this.sliced = SlicedWasserstein.of(reference, m, dim, SlicedWasserstein.DEFAULT_DIRECTIONS);
     this.description =
-        "energy distance D² and sliced Wasserstein-2 (" + SlicedWasserstein.DEFAULT_DIRECTIONS
-            + " directions) to " + what;
+        "energy distance D² and sliced Wasserstein-2 ("
+            + SlicedWasserstein.DEFAULT_DIRECTIONS
+            + " directions) to "
+            + what;
   }
 
   @Override

@@ -13,8 +13,15 @@ final class PointSets {
     }
     if ((long) n * dim > points.length) {
       throw new IllegalArgumentException(
-          what + ": " + n + " points of " + dim + " values need " + (long) n * dim
-              + " floats, the array holds " + points.length);
+          what
+              + ": "
+              + n
+              + " points of "
+              + dim
+              + " values need "
+              + (long) n * dim
+              + " floats, the array holds "
+              + points.length);
     }
   }
 }

@@ -3,9 +3,9 @@ package io.flowmatch.inference.metrics;
 import java.util.List;
 
 /**
- * Scores a set of generated samples against data: one or more named numbers, lower is better.
- * The same metric applied to an independent data sample of the same size gives the floor that
- * sampling noise alone reaches.
+ * Scores a set of generated samples against data: one or more named numbers, lower is better. The
+ * same metric applied to an independent data sample of the same size gives the floor that sampling
+ * noise alone reaches.
  */
 public interface QualityMetric {
 

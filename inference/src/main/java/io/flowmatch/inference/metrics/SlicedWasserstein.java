@@ -10,13 +10,14 @@ import java.util.SplittableRandom;
  * two sets may differ in size.
  *
  * <p>Directions: in two dimensions, {@code directions} angles evenly spaced over [0, π), which
- * averages any quadratic form exactly (a pure shift δ gives SW₂ = |δ|/√2, up to rounding); in
- * more dimensions, Gaussian directions normalised to the unit sphere from a fixed seed, so the
- * value is deterministic. The reference's sorted projections are computed once in {@link #of}.
+ * averages any quadratic form exactly (a pure shift δ gives SW₂ = |δ|/√2, up to rounding); in more
+ * dimensions, Gaussian directions normalised to the unit sphere from a fixed seed, so the value is
+ * deterministic. The reference's sorted projections are computed once in {@link #of}.
  */
 public final class SlicedWasserstein {
   /** Default number of directions. */
   public static final int DEFAULT_DIRECTIONS = 128;
+
   private static final long DIRECTION_SEED = 0x5eed_51ced_0001L;
 
   private final int dim;

@@ -28,6 +28,7 @@ import java.util.Map;
 public final class OnnxGraphBuilder {
   /** Opset of the default ONNX domain; 21 for GroupNormalization with per-channel scale/bias. */
   public static final int DEFAULT_OPSET = 21;
+
   /** IR version that goes with opset 21. */
   public static final long IR_VERSION = 10;
 
@@ -132,7 +133,12 @@ public final class OnnxGraphBuilder {
     }
     if (expected != count) {
       throw new IllegalArgumentException(
-          "initializer " + name + ": " + count + " values do not fill shape " + java.util.Arrays.toString(dims));
+          "initializer "
+              + name
+              + ": "
+              + count
+              + " values do not fill shape "
+              + java.util.Arrays.toString(dims));
     }
   }
 
@@ -142,14 +148,19 @@ public final class OnnxGraphBuilder {
   }
 
   /** Adds a node with one output of the given name. Returns that name. */
-  public String nodeNamed(String opType, String output, String[] inputs, AttributeProto... attributes) {
+  public String nodeNamed(
+      String opType, String output, String[] inputs, AttributeProto... attributes) {
     nodeMulti(opType, "", inputs, new String[] {output}, attributes);
     return output;
   }
 
   /** Adds a node in the given domain ("" for the default ONNX domain) with several outputs. */
   public void nodeMulti(
-      String opType, String domain, String[] inputs, String[] outputs, AttributeProto... attributes) {
+      String opType,
+      String domain,
+      String[] inputs,
+      String[] outputs,
+      AttributeProto... attributes) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(fresh("n_" + opType));
     if (!domain.isEmpty()) {
       n.setDomain(domain);
@@ -170,18 +181,26 @@ public final class OnnxGraphBuilder {
 
   public static AttributeProto attr(String name, long value) {
     return AttributeProto.newBuilder()
-        .setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   public static AttributeProto attr(String name, float value) {
     return AttributeProto.newBuilder()
-        .setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
   }
 
   public static AttributeProto attr(String name, String value) {
     return AttributeProto.newBuilder()
-        .setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFromUtf8(value)).build();
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value))
+        .build();
   }
 
   public static AttributeProto attrInts(String name, long... values) {
@@ -215,7 +234,8 @@ public final class OnnxGraphBuilder {
             .addOpsetImport(
                 OnnxMl.OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1));
     metadata.forEach(
-        (k, v) -> m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        (k, v) ->
+            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build();
   }
 

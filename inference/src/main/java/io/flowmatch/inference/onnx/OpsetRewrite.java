@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Declares the lowest ONNX opset a graph needs, so that older runtimes and checkers accept it: the
- * same nodes and weights, with the few forms that differ between opsets rewritten (Split's
- * {@code num_outputs}, opset 18, becomes the opset-13 form that splits evenly into its outputs),
- * the IR version that goes with the opset, and no opset import that no node uses.
+ * same nodes and weights, with the few forms that differ between opsets rewritten (Split's {@code
+ * num_outputs}, opset 18, becomes the opset-13 form that splits evenly into its outputs), the IR
+ * version that goes with the opset, and no opset import that no node uses.
  */
 public final class OpsetRewrite {
   private OpsetRewrite() {}
@@ -26,22 +26,56 @@ public final class OpsetRewrite {
    */
   private static final Map<String, Integer> SINCE =
       Map.ofEntries(
-          Map.entry("Add", 14), Map.entry("Sub", 14), Map.entry("Mul", 14), Map.entry("Div", 14),
-          Map.entry("MatMul", 13), Map.entry("Gemm", 13), Map.entry("Concat", 13),
-          Map.entry("Reshape", 14), Map.entry("Transpose", 13), Map.entry("Identity", 16),
-          Map.entry("Squeeze", 13), Map.entry("Unsqueeze", 13), Map.entry("Split", 13),
-          Map.entry("Softmax", 13), Map.entry("Sigmoid", 13), Map.entry("Relu", 14),
-          Map.entry("Sin", 7), Map.entry("Cos", 7), Map.entry("Erf", 13), Map.entry("Log", 13),
-          Map.entry("Exp", 13), Map.entry("Sqrt", 13), Map.entry("Reciprocal", 13),
-          Map.entry("Neg", 13), Map.entry("Tanh", 13), Map.entry("Pow", 15),
-          Map.entry("Cast", 13), Map.entry("Shape", 15), Map.entry("Gather", 13),
-          Map.entry("Slice", 13), Map.entry("Expand", 13), Map.entry("Flatten", 13),
-          Map.entry("Conv", 11), Map.entry("MaxPool", 12), Map.entry("AveragePool", 11),
-          Map.entry("InstanceNormalization", 6), Map.entry("LayerNormalization", 17),
-          Map.entry("ReduceSum", 13), Map.entry("ReduceMean", 18), Map.entry("ReduceMax", 18),
-          Map.entry("Resize", 13), Map.entry("Where", 16), Map.entry("Equal", 13),
-          Map.entry("Less", 13), Map.entry("Greater", 13), Map.entry("Max", 13), Map.entry("Min", 13),
-          Map.entry("ConstantOfShape", 9), Map.entry("Constant", 13), Map.entry("Range", 11),
+          Map.entry("Add", 14),
+          Map.entry("Sub", 14),
+          Map.entry("Mul", 14),
+          Map.entry("Div", 14),
+          Map.entry("MatMul", 13),
+          Map.entry("Gemm", 13),
+          Map.entry("Concat", 13),
+          Map.entry("Reshape", 14),
+          Map.entry("Transpose", 13),
+          Map.entry("Identity", 16),
+          Map.entry("Squeeze", 13),
+          Map.entry("Unsqueeze", 13),
+          Map.entry("Split", 13),
+          Map.entry("Softmax", 13),
+          Map.entry("Sigmoid", 13),
+          Map.entry("Relu", 14),
+          Map.entry("Sin", 7),
+          Map.entry("Cos", 7),
+          Map.entry("Erf", 13),
+          Map.entry("Log", 13),
+          Map.entry("Exp", 13),
+          Map.entry("Sqrt", 13),
+          Map.entry("Reciprocal", 13),
+          Map.entry("Neg", 13),
+          Map.entry("Tanh", 13),
+          Map.entry("Pow", 15),
+          Map.entry("Cast", 13),
+          Map.entry("Shape", 15),
+          Map.entry("Gather", 13),
+          Map.entry("Slice", 13),
+          Map.entry("Expand", 13),
+          Map.entry("Flatten", 13),
+          Map.entry("Conv", 11),
+          Map.entry("MaxPool", 12),
+          Map.entry("AveragePool", 11),
+          Map.entry("InstanceNormalization", 6),
+          Map.entry("LayerNormalization", 17),
+          Map.entry("ReduceSum", 13),
+          Map.entry("ReduceMean", 18),
+          Map.entry("ReduceMax", 18),
+          Map.entry("Resize", 13),
+          Map.entry("Where", 16),
+          Map.entry("Equal", 13),
+          Map.entry("Less", 13),
+          Map.entry("Greater", 13),
+          Map.entry("Max", 13),
+          Map.entry("Min", 13),
+          Map.entry("ConstantOfShape", 9),
+          Map.entry("Constant", 13),
+          Map.entry("Range", 11),
           Map.entry("GroupNormalization", 21));
 
   /** The lowest opset at which every node of {@code model} keeps its meaning. */
@@ -71,14 +105,17 @@ public final class OpsetRewrite {
     throw FlowmatchException.badModel("the model declares no opset of the default ONNX domain");
   }
 
-  /** The IR version that goes with an opset (ONNX 1.13: opset 18, IR 8; 1.14: 19, IR 9; 1.16: 21, IR 10). */
+  /**
+   * The IR version that goes with an opset (ONNX 1.13: opset 18, IR 8; 1.14: 19, IR 9; 1.16: 21, IR
+   * 10).
+   */
   public static int irVersion(int opset) {
     return opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
   }
 
   /**
-   * {@code model} declared at {@code opset}, with the rewrites that opset needs and no unused
-   * opset imports.
+   * {@code model} declared at {@code opset}, with the rewrites that opset needs and no unused opset
+   * imports.
    *
    * @throws FlowmatchException (invalid argument) when a node needs a higher opset
    */
@@ -97,8 +134,14 @@ public final class OpsetRewrite {
         for (int i = n.getAttributeCount() - 1; i >= 0; i--) {
           if (n.getAttribute(i).getName().equals("num_outputs")) {
             if (n.getAttribute(i).getI() != n.getOutputCount()) {
-              throw FlowmatchException.badModel("Split node " + n.getName() + " has num_outputs "
-                  + n.getAttribute(i).getI() + " but " + n.getOutputCount() + " outputs");
+              throw FlowmatchException.badModel(
+                  "Split node "
+                      + n.getName()
+                      + " has num_outputs "
+                      + n.getAttribute(i).getI()
+                      + " but "
+                      + n.getOutputCount()
+                      + " outputs");
             }
             // opset 13-17: without a 'split' input the outputs are equal parts, as num_outputs said
             n.removeAttribute(i);
@@ -109,7 +152,9 @@ public final class OpsetRewrite {
     m.clearOpsetImport();
     m.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset));
     for (OnnxMl.OperatorSetIdProto o : model.getOpsetImportList()) {
-      if (!o.getDomain().isEmpty() && !o.getDomain().equals("ai.onnx") && domains.contains(o.getDomain())) {
+      if (!o.getDomain().isEmpty()
+          && !o.getDomain().equals("ai.onnx")
+          && domains.contains(o.getDomain())) {
         m.addOpsetImport(o);
       }
     }

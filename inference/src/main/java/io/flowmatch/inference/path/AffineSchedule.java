@@ -176,14 +176,15 @@ public interface AffineSchedule {
 
   /**
    * The schedule a model declares in {@code flowmatch.path} and {@code flowmatch.path_params}
-   * ({@code sigma_min=0}, {@code beta_min=0.1,beta_max=20}, {@code n=2}); a model without
-   * {@code flowmatch.path} is taken to be on the OT path with σ_min = 0 (what flowmatch trains by
+   * ({@code sigma_min=0}, {@code beta_min=0.1,beta_max=20}, {@code n=2}); a model without {@code
+   * flowmatch.path} is taken to be on the OT path with σ_min = 0 (what flowmatch trains by
    * default).
    *
    * @throws FlowmatchException (BAD_MODEL) for an unknown path or malformed parameters
    */
   static AffineSchedule fromMetadata(Map<String, String> metadata) {
-    String name = metadata.getOrDefault(ModelMetadata.PATH, "condot").trim().toLowerCase(Locale.ROOT);
+    String name =
+        metadata.getOrDefault(ModelMetadata.PATH, "condot").trim().toLowerCase(Locale.ROOT);
     Map<String, Double> p = new LinkedHashMap<>();
     String params = metadata.getOrDefault(ModelMetadata.PATH_PARAMS, "").trim();
     if (!params.isEmpty()) {
@@ -193,7 +194,10 @@ public interface AffineSchedule {
           p.put(part.substring(0, eq).trim(), Double.parseDouble(part.substring(eq + 1).trim()));
         } catch (RuntimeException e) {
           throw FlowmatchException.badModel(
-              ModelMetadata.PATH_PARAMS + " '" + params + "': expected name=number pairs"
+              ModelMetadata.PATH_PARAMS
+                  + " '"
+                  + params
+                  + "': expected name=number pairs"
                   + " separated by commas, e.g. sigma_min=0");
         }
       }
@@ -211,7 +215,10 @@ public interface AffineSchedule {
           return vp(p.getOrDefault("beta_min", 0.1), p.getOrDefault("beta_max", 20.0));
         default:
           throw FlowmatchException.badModel(
-              ModelMetadata.PATH + " '" + name + "' is not a known affine path, expected one of:"
+              ModelMetadata.PATH
+                  + " '"
+                  + name
+                  + "' is not a known affine path, expected one of:"
                   + " condot, vp, cosine, polynomial");
       }
     } catch (FlowmatchException e) {

@@ -21,13 +21,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Counts the FLOPs of one call of an ONNX model at a given batch size, by propagating tensor
- * shapes through the graph from the input shapes and the initializers' dimensions.
+ * Counts the FLOPs of one call of an ONNX model at a given batch size, by propagating tensor shapes
+ * through the graph from the input shapes and the initializers' dimensions.
  *
- * <p>Shape rules cover the ops the flowmatch exporters and analytic models write (elementwise
- * math with broadcasting, MatMul, Gemm, Conv, Concat, Split, Reshape, Transpose, Squeeze,
- * Unsqueeze, Flatten, reductions, Softmax, Layer/Group/InstanceNormalization, Resize, Constant,
- * Shape).
+ * <p>Shape rules cover the ops the flowmatch exporters and analytic models write (elementwise math
+ * with broadcasting, MatMul, Gemm, Conv, Concat, Split, Reshape, Transpose, Squeeze, Unsqueeze,
+ * Flatten, reductions, Softmax, Layer/Group/InstanceNormalization, Resize, Constant, Shape).
  * Constant int64 tensors (Reshape shapes, axes, split sizes) and float Resize scales are read from
  * initializers. A graph with any other op is refused with the op's name, so a count is never
  * silently short.
@@ -36,12 +35,30 @@ import java.util.TreeMap;
  */
 public final class FlopCounter {
   private static final Set<String> UNARY_MATH =
-      Set.of("Sigmoid", "Sin", "Cos", "Erf", "Log", "Exp", "Sqrt", "Relu", "Tanh", "Neg", "Abs",
-          "Reciprocal", "Softplus", "Gelu", "Softmax", "LayerNormalization", "GroupNormalization",
+      Set.of(
+          "Sigmoid",
+          "Sin",
+          "Cos",
+          "Erf",
+          "Log",
+          "Exp",
+          "Sqrt",
+          "Relu",
+          "Tanh",
+          "Neg",
+          "Abs",
+          "Reciprocal",
+          "Softplus",
+          "Gelu",
+          "Softmax",
+          "LayerNormalization",
+          "GroupNormalization",
           "InstanceNormalization");
-  private static final Set<String> BINARY_MATH = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min");
+  private static final Set<String> BINARY_MATH =
+      Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min");
   private static final Set<String> COPIES = Set.of("Identity", "Cast");
-  private static final Set<String> REDUCTIONS = Set.of("ReduceSum", "ReduceMean", "ReduceMax", "ReduceSumSquare");
+  private static final Set<String> REDUCTIONS =
+      Set.of("ReduceSum", "ReduceMean", "ReduceMax", "ReduceSumSquare");
 
   private final Map<String, long[]> shapes = new HashMap<>();
   private final Map<String, long[]> longValues = new HashMap<>();
@@ -71,8 +88,8 @@ public final class FlopCounter {
   }
 
   /**
-   * As {@link #count(ModelProto, long)}, reading small constants stored as external data from
-   * files inside {@code modelDir} (null: external constants are taken by shape only).
+   * As {@link #count(ModelProto, long)}, reading small constants stored as external data from files
+   * inside {@code modelDir} (null: external constants are taken by shape only).
    */
   static FlopCount count(ModelProto model, long batch, Path modelDir) {
     if (batch < 1) {
@@ -84,7 +101,8 @@ public final class FlopCounter {
       try {
         c.addInitializer(t, modelDir);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("flop count: initializer " + t.getName() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "flop count: initializer " + t.getName() + ": " + e.getMessage(), e);
       }
     }
     for (ValueInfoProto in : g.getInputList()) {
@@ -154,8 +172,8 @@ public final class FlopCounter {
   }
 
   /**
-   * The bytes of a small external initializer, or null when they cannot be read: only files
-   * inside the model's folder are opened (ONNX external data must not reach outside it).
+   * The bytes of a small external initializer, or null when they cannot be read: only files inside
+   * the model's folder are opened (ONNX external data must not reach outside it).
    */
   private static byte[] externalData(TensorProto t, Path modelDir) {
     if (modelDir == null) {
@@ -211,7 +229,8 @@ public final class FlopCounter {
     } else {
       switch (op) {
         // int8 layers (inference.quantize) count as the MatMul they compute
-        case "MatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat" -> matMul(n, out);
+        case "MatMul", "MatMulInteger", "DynamicQuantizeMatMul", "MatMulIntegerToFloat" ->
+            matMul(n, out);
         case "DynamicQuantizeLinear" -> {
           long[] s = shape(n, 0);
           shapes.put(out, s);
@@ -325,7 +344,8 @@ public final class FlopCounter {
       switch (autoPad) {
         case "SAME_UPPER", "SAME_LOWER" -> size = (in + strides[i] - 1) / strides[i];
         case "VALID" -> size = (in - dilations[i] * (k - 1) - 1) / strides[i] + 1;
-        default -> size = (in + pads[i] + pads[i + spatial] - dilations[i] * (k - 1) - 1) / strides[i] + 1;
+        default ->
+            size = (in + pads[i] + pads[i + spatial] - dilations[i] * (k - 1) - 1) / strides[i] + 1;
       }
       s[i + 2] = size;
       outPositions *= size;
@@ -333,7 +353,12 @@ public final class FlopCounter {
     }
     if (x[1] != w[1] * group) {
       throw new IllegalArgumentException(
-          "input channels " + x[1] + " do not fit weight " + Arrays.toString(w) + " with group " + group);
+          "input channels "
+              + x[1]
+              + " do not fit weight "
+              + Arrays.toString(w)
+              + " with group "
+              + group);
     }
     long outputs = s[0] * s[1] * outPositions;
     long flops = 2 * outputs * w[1] * kernel;
@@ -491,7 +516,8 @@ public final class FlopCounter {
     } else {
       float[] scales = floatValues.get(n.getInput(2));
       if (scales == null) {
-        throw new IllegalArgumentException("scales " + n.getInput(2) + " are not a constant float tensor");
+        throw new IllegalArgumentException(
+            "scales " + n.getInput(2) + " are not a constant float tensor");
       }
       for (int i = 0; i < x.length; i++) {
         s[i] = (long) Math.floor(x[i] * (double) scales[i]);

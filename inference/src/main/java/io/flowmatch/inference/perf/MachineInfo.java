@@ -30,8 +30,8 @@ public final class MachineInfo {
   }
 
   /**
-   * This process's peak resident memory (VmHWM of /proc/self/status) in KiB, or −1 where the
-   * kernel does not say. It is per process: compare runs as separate processes.
+   * This process's peak resident memory (VmHWM of /proc/self/status) in KiB, or −1 where the kernel
+   * does not say. It is per process: compare runs as separate processes.
    */
   public static long peakResidentKib() {
     for (String line : lines(Path.of("/proc/self/status"))) {

@@ -39,8 +39,8 @@ public final class MatmulPeak {
   /**
    * The int8 peak: the same chain with every MatMul as {@code com.microsoft:DynamicQuantizeMatMul}
    * (uint8 activations quantised per call, int8 weights per column), the kernel flowmatch's int8
-   * models run. FLOPs are counted as for float32 (2·rows·size² per layer), so the two peaks
-   * compare directly; the ratio says whether int8 pays on this CPU (VNNI/AMX).
+   * models run. FLOPs are counted as for float32 (2·rows·size² per layer), so the two peaks compare
+   * directly; the ratio says whether int8 pays on this CPU (VNNI/AMX).
    */
   public static Result measureInt8(int threads, int runs) throws OrtException {
     return measure(256, 1024, 8, threads, runs, true);
@@ -58,8 +58,7 @@ public final class MatmulPeak {
 
   private static Result measure(int rows, int size, int layers, int threads, int runs, boolean int8)
       throws OrtException {
-    OrtEnvironment env =
-        io.flowmatch.inference.runtime.OrtRuntime.environment();
+    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     byte[] model = int8 ? chainInt8(size, layers) : chain(size, layers);
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
@@ -109,8 +108,7 @@ public final class MatmulPeak {
       int rows = 256;
       int size = 1024;
       int layers = 8;
-      OrtEnvironment env =
-          io.flowmatch.inference.runtime.OrtRuntime.environment();
+      OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
       options = new OrtSession.SessionOptions();
       OrtSession s = null;
       try {
@@ -120,7 +118,9 @@ public final class MatmulPeak {
         }
         s = env.createSession(chain(size, layers), options);
         FloatBuffer x =
-            ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            ByteBuffer.allocateDirect(rows * size * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         input = OnnxTensor.createTensor(env, x, new long[] {rows, size});
       } catch (OrtException | RuntimeException e) {
         if (s != null) {
@@ -174,7 +174,10 @@ public final class MatmulPeak {
       String name = g.int8s("w" + l, w, size, size);
       String scale = g.floats("s" + l, scales, size);
       String out = l == layers - 1 ? "y" : g.fresh("h");
-      g.nodeMulti("DynamicQuantizeMatMul", "com.microsoft", new String[] {h, name, scale},
+      g.nodeMulti(
+          "DynamicQuantizeMatMul",
+          "com.microsoft",
+          new String[] {h, name, scale},
           new String[] {out});
       h = out;
     }
@@ -198,9 +201,10 @@ public final class MatmulPeak {
         w[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
       }
       String name = g.floats("w" + l, w, size, size);
-      h = l == layers - 1
-          ? g.nodeNamed("MatMul", "y", new String[] {h, name})
-          : g.node("MatMul", new String[] {h, name});
+      h =
+          l == layers - 1
+              ? g.nodeNamed("MatMul", "y", new String[] {h, name})
+              : g.node("MatMul", new String[] {h, name});
     }
     return g.toBytes();
   }

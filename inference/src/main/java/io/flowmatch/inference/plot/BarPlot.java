@@ -29,7 +29,8 @@ public final class BarPlot {
    * @param categories names under the bars
    * @param series names of the bar groups (legend), one row of {@code shares} each, in [0, 1]
    */
-  public static BufferedImage render(String title, List<String> categories, List<String> series, double[][] shares) {
+  public static BufferedImage render(
+      String title, List<String> categories, List<String> series, double[][] shares) {
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
@@ -60,7 +61,9 @@ public final class BarPlot {
           double v = shares[s][c];
           double h = v / top * plotH;
           g.setColor(new Color(LinePlot.PALETTE[s % LinePlot.PALETTE.length]));
-          g.fill(new Rectangle2D.Double(LEFT + c * slot + slot * 0.1 + s * bar, TOP + plotH - h, bar - 1, h));
+          g.fill(
+              new Rectangle2D.Double(
+                  LEFT + c * slot + slot * 0.1 + s * bar, TOP + plotH - h, bar - 1, h));
         }
       }
       g.setColor(new Color(AXIS_RGB));
@@ -83,7 +86,14 @@ public final class BarPlot {
       String[] words = categories.get(c).split(" ", 2);
       PlotText.drawCentred(img, words[0], cx, TOP + plotH + 8, (int) slot - 4, AXIS_RGB, 1);
       if (words.length > 1) {
-        PlotText.drawCentred(img, words[1], cx, TOP + plotH + 8 + PlotText.height(1) + 2, (int) slot - 4, AXIS_RGB, 1);
+        PlotText.drawCentred(
+            img,
+            words[1],
+            cx,
+            TOP + plotH + 8 + PlotText.height(1) + 2,
+            (int) slot - 4,
+            AXIS_RGB,
+            1);
       }
     }
     PlotText.drawCentred(img, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);

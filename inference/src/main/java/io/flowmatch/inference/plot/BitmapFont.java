@@ -8,15 +8,16 @@ import java.util.Map;
  * A built-in 5×7 pixel font for plot labels, so that plots render the same on every machine,
  * headless or not, with or without system fonts.
  *
- * <p>Each glyph is 7 rows, top to bottom, written as two hex digits per row; bit 4 is the
- * leftmost of the 5 pixels (e.g. {@code 0e} is {@code .###.}). Characters without a glyph draw as
- * a hollow box.
+ * <p>Each glyph is 7 rows, top to bottom, written as two hex digits per row; bit 4 is the leftmost
+ * of the 5 pixels (e.g. {@code 0e} is {@code .###.}). Characters without a glyph draw as a hollow
+ * box.
  */
 public final class BitmapFont {
   private BitmapFont() {}
 
   public static final int GLYPH_WIDTH = 5;
   public static final int GLYPH_HEIGHT = 7;
+
   /** Horizontal advance per character, in glyph pixels (one column of spacing). */
   public static final int ADVANCE = GLYPH_WIDTH + 1;
 

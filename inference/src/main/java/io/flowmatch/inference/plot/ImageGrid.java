@@ -12,9 +12,7 @@ public final class ImageGrid {
   /** Colour of the border and of empty cells in the last row. */
   public static final int BORDER_RGB = 0x808080;
 
-  /**
-   * Whether samples of this shape (without the batch dimension) can be drawn as images.
-   */
+  /** Whether samples of this shape (without the batch dimension) can be drawn as images. */
   public static boolean isImageShape(int[] shape) {
     return shape.length == 2 || (shape.length == 3 && (shape[0] == 1 || shape[0] == 3));
   }
@@ -42,19 +40,27 @@ public final class ImageGrid {
    * @param range data values mapped to black..white (clipped)
    * @param upscale each pixel becomes upscale × upscale pixels (nearest neighbour)
    */
-  public static BufferedImage render(float[] data, int n, int[] shape, ValueRange range, int upscale) {
+  public static BufferedImage render(
+      float[] data, int n, int[] shape, ValueRange range, int upscale) {
     return render(data, n, shape, range, upscale, columns(n));
   }
 
   /** Same, with a given number of columns (e.g. n for one row of interpolation frames). */
-  public static BufferedImage render(float[] data, int n, int[] shape, ValueRange range, int upscale, int cols) {
+  public static BufferedImage render(
+      float[] data, int n, int[] shape, ValueRange range, int upscale, int cols) {
     if (!isImageShape(shape)) {
       throw new IllegalArgumentException(
-          "image grids need samples of shape [C,H,W] with C = 1 or 3, or [H,W], got " + java.util.Arrays.toString(shape));
+          "image grids need samples of shape [C,H,W] with C = 1 or 3, or [H,W], got "
+              + java.util.Arrays.toString(shape));
     }
     if (n < 1 || upscale < 1 || cols < 1) {
       throw new IllegalArgumentException(
-          "need n ≥ 1, upscale ≥ 1 and columns ≥ 1, got n=" + n + ", upscale=" + upscale + ", columns=" + cols);
+          "need n ≥ 1, upscale ≥ 1 and columns ≥ 1, got n="
+              + n
+              + ", upscale="
+              + upscale
+              + ", columns="
+              + cols);
     }
     int channels = shape.length == 3 ? shape[0] : 1;
     int h = shape[shape.length - 2];
@@ -67,7 +73,13 @@ public final class ImageGrid {
     long height = (long) rows * (tileH + 1) + 1;
     if (width * height > 1L << 28) {
       throw new IllegalArgumentException(
-          "an image grid of " + n + " tiles would be " + width + "×" + height + " pixels; draw fewer samples");
+          "an image grid of "
+              + n
+              + " tiles would be "
+              + width
+              + "×"
+              + height
+              + " pixels; draw fewer samples");
     }
     BufferedImage img = new BufferedImage((int) width, (int) height, BufferedImage.TYPE_INT_RGB);
     int[] row = new int[(int) width];
@@ -86,7 +98,10 @@ public final class ImageGrid {
             int g = range.toByte(data[p]);
             rgb = g << 16 | g << 8 | g;
           } else {
-            rgb = range.toByte(data[p]) << 16 | range.toByte(data[p + plane]) << 8 | range.toByte(data[p + 2 * plane]);
+            rgb =
+                range.toByte(data[p]) << 16
+                    | range.toByte(data[p + plane]) << 8
+                    | range.toByte(data[p + 2 * plane]);
           }
           for (int dy = 0; dy < upscale; dy++) {
             int o = (y * upscale + dy) * tileW + x * upscale;

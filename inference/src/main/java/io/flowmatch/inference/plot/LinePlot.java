@@ -39,9 +39,11 @@ public final class LinePlot {
   static final int MINOR_GRID_RGB = 0xf3f3f3;
   static final int AXIS_RGB = 0x000000;
   static final int REFERENCE_RGB = 0x7f7f7f;
+
   /** Matplotlib's "tab10" colours: distinct, and familiar to readers of ML plots. */
   static final int[] PALETTE = {
-    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22,
+    0x17becf
   };
 
   private final String title;
@@ -119,7 +121,14 @@ public final class LinePlot {
         if (y.shows(r.y())) {
           double py = y.toPixel(r.y(), TOP, plotH, true);
           g.setColor(new Color(REFERENCE_RGB));
-          g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+          g.setStroke(
+              new BasicStroke(
+                  1.5f,
+                  BasicStroke.CAP_BUTT,
+                  BasicStroke.JOIN_MITER,
+                  10f,
+                  new float[] {8f, 6f},
+                  0f));
           g.draw(new Line2D.Double(LEFT, py, LEFT + plotW, py));
         }
       }
@@ -183,7 +192,12 @@ public final class LinePlot {
       PlotText.draw(img, s, LEFT - 10 - PlotText.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
     }
     PlotText.draw(
-        img, xName, LEFT + plotW / 2 - PlotText.width(xName, TEXT) / 2, HEIGHT - th - 8, AXIS_RGB, TEXT);
+        img,
+        xName,
+        LEFT + plotW / 2 - PlotText.width(xName, TEXT) / 2,
+        HEIGHT - th - 8,
+        AXIS_RGB,
+        TEXT);
     // the bitmap font cannot be rotated: the y-axis name sits above the axis
     PlotText.draw(img, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
     PlotText.drawCentred(img, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
@@ -226,7 +240,13 @@ public final class LinePlot {
     }
     if (!x.hasData || !y.hasData) {
       String none = "no points to show";
-      PlotText.draw(img, none, LEFT + (plotW - PlotText.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
+      PlotText.draw(
+          img,
+          none,
+          LEFT + (plotW - PlotText.width(none, TEXT)) / 2,
+          TOP + plotH / 2,
+          AXIS_RGB,
+          TEXT);
     }
   }
 
@@ -299,8 +319,10 @@ public final class LinePlot {
   static final class Axis {
     final boolean log;
     final boolean hasData;
+
     /** Range in axis units: the value, or its log10. */
     final double lo;
+
     final double hi;
     final double[] ticks;
     final double[] minorTicks;
@@ -355,7 +377,9 @@ public final class LinePlot {
       return usable(v, log);
     }
 
-    /** Pixel coordinate of value v along an axis starting at {@code origin}, {@code length} long. */
+    /**
+     * Pixel coordinate of value v along an axis starting at {@code origin}, {@code length} long.
+     */
     double toPixel(double v, int origin, int length, boolean flip) {
       double u = ((log ? Math.log10(v) : v) - lo) / (hi - lo);
       return flip ? origin + (1 - u) * (length - 1) : origin + u * (length - 1);

@@ -11,20 +11,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Text in plots: an installed sans-serif font through Java2D (anti-aliased, with descenders and every
- * Unicode glyph the font has), or {@link BitmapFont} where no font is installed. Sizes are given as
- * the bitmap font's scale, so a plot lays out the same with either: a real font is drawn at
- * {@code 11 × scale} pixels and takes the height {@link #height} reports.
+ * Text in plots: an installed sans-serif font through Java2D (anti-aliased, with descenders and
+ * every Unicode glyph the font has), or {@link BitmapFont} where no font is installed. Sizes are
+ * given as the bitmap font's scale, so a plot lays out the same with either: a real font is drawn
+ * at {@code 11 × scale} pixels and takes the height {@link #height} reports.
  */
 public final class PlotText {
   private PlotText() {}
 
   /** Families tried in order; Java's logical "SansSerif" maps to one of them on most systems. */
-  private static final List<String> FAMILIES = List.of("DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial");
+  private static final List<String> FAMILIES =
+      List.of("DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial");
 
   private static final String FAMILY = findFamily();
 
-  private static final Graphics2D MEASURE = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+  private static final Graphics2D MEASURE =
+      new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
 
   /** The font family used, or null when text falls back to the bitmap font. */
   public static String family() {
@@ -37,7 +39,8 @@ public final class PlotText {
     }
     try {
       List<String> installed =
-          Arrays.asList(GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
+          Arrays.asList(
+              GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames());
       for (String f : FAMILIES) {
         if (installed.contains(f)) {
           return f;
@@ -87,8 +90,10 @@ public final class PlotText {
     }
     Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
       g.setFont(f);
       g.setColor(new Color(rgb));
       g.drawString(text, x, y + g.getFontMetrics().getAscent());
@@ -97,7 +102,10 @@ public final class PlotText {
     }
   }
 
-  /** {@code text}, shortened with an ellipsis only when it cannot fit {@code pixels} at {@code scale}. */
+  /**
+   * {@code text}, shortened with an ellipsis only when it cannot fit {@code pixels} at {@code
+   * scale}.
+   */
   public static String fit(String text, int pixels, int scale) {
     if (width(text, scale) <= pixels) {
       return text;
@@ -113,7 +121,8 @@ public final class PlotText {
    * Draws {@code text} centred on {@code cx}, in a real font shrunk (down to 60 %) until it fits
    * {@code pixels}, so that titles are not cut; the bitmap font, which cannot shrink, shortens.
    */
-  public static void drawCentred(BufferedImage image, String text, int cx, int y, int pixels, int rgb, int scale) {
+  public static void drawCentred(
+      BufferedImage image, String text, int cx, int y, int pixels, int rgb, int scale) {
     if (FAMILY == null) {
       String t = fit(text, pixels, scale);
       BitmapFont.draw(image, t, cx - BitmapFont.width(t, scale) / 2, y, rgb, scale);
@@ -131,8 +140,10 @@ public final class PlotText {
     }
     Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
       g.setFont(f);
       g.setColor(new Color(rgb));
       FontMetrics m = g.getFontMetrics();

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * Renders 2-D samples {@code [N, 2]} as a scatter plot: semi-transparent points, a frame with
- * ticks, tick labels and grid lines, axis names and a title. Both axes use the same scale so
- * that round clusters look round.
+ * ticks, tick labels and grid lines, axis names and a title. Both axes use the same scale so that
+ * round clusters look round.
  */
 public final class ScatterPlot {
   private ScatterPlot() {}
@@ -29,8 +29,8 @@ public final class ScatterPlot {
   public record Bounds(ValueRange x, ValueRange y) {}
 
   /**
-   * Bounds that hold every finite point with a 5% margin, widened on one axis so both axes span
-   * the same length. Points all at one place get a span of 2 around it.
+   * Bounds that hold every finite point with a 5% margin, widened on one axis so both axes span the
+   * same length. Points all at one place get a span of 2 around it.
    */
   public static Bounds autoBounds(float[] xy, int n) {
     double x0 = Double.POSITIVE_INFINITY;
@@ -171,7 +171,8 @@ public final class ScatterPlot {
         img.setRGB(px, TOP + plotH + k, AXIS_RGB);
       }
       String s = xLabels.get(i);
-      PlotText.draw(img, s, px - PlotText.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
+      PlotText.draw(
+          img, s, px - PlotText.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
     }
     List<String> yLabels = labels(yTicks);
     for (int i = 0; i < yTicks.length; i++) {
@@ -180,13 +181,25 @@ public final class ScatterPlot {
         img.setRGB(LEFT - k, py, AXIS_RGB);
       }
       String s = yLabels.get(i);
-      PlotText.draw(img, s, LEFT - 10 - PlotText.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
+      PlotText.draw(
+          img, s, LEFT - 10 - PlotText.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
     }
     String xName = "x[0]";
     PlotText.draw(
-        img, xName, LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2, SIZE - th - 6, AXIS_RGB, TEXT_SCALE);
+        img,
+        xName,
+        LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2,
+        SIZE - th - 6,
+        AXIS_RGB,
+        TEXT_SCALE);
     // the y-axis name sits above the axis: the bitmap font cannot be rotated
-    PlotText.draw(img, "x[1]", LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2, TOP - th - 10, AXIS_RGB, TEXT_SCALE);
+    PlotText.draw(
+        img,
+        "x[1]",
+        LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2,
+        TOP - th - 10,
+        AXIS_RGB,
+        TEXT_SCALE);
 
     String t = title == null ? "" : title;
     if (outside > 0) {
@@ -197,9 +210,9 @@ public final class ScatterPlot {
   }
 
   /**
-   * Draws a polyline through {@code n} points (data coordinates, x then y) over a plot that
-   * {@link #render} made with the same bounds, with a small square at each point. Parts outside
-   * the plot area are clipped.
+   * Draws a polyline through {@code n} points (data coordinates, x then y) over a plot that {@link
+   * #render} made with the same bounds, with a small square at each point. Parts outside the plot
+   * area are clipped.
    */
   public static void drawPath(BufferedImage img, Bounds b, float[] xy, int n, int rgb) {
     for (int i = 0; i + 1 < n; i++) {
@@ -210,7 +223,8 @@ public final class ScatterPlot {
       int steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0));
       for (int k = 0; k <= steps; k++) {
         double f = steps == 0 ? 0 : (double) k / steps;
-        plotPixel(img, (int) Math.round(x0 + f * (x1 - x0)), (int) Math.round(y0 + f * (y1 - y0)), rgb);
+        plotPixel(
+            img, (int) Math.round(x0 + f * (x1 - x0)), (int) Math.round(y0 + f * (y1 - y0)), rgb);
       }
     }
     for (int i = 0; i < n; i++) {
@@ -219,7 +233,8 @@ public final class ScatterPlot {
   }
 
   /** A filled square of half-width 4 with a text label beside it, at data point (x, y). */
-  public static void drawMarker(BufferedImage img, Bounds b, float x, float y, int rgb, String label) {
+  public static void drawMarker(
+      BufferedImage img, Bounds b, float x, float y, int rgb, String label) {
     int px = pixelX(x, b);
     int py = pixelY(y, b);
     drawSquare(img, px, py, 4, rgb);
@@ -249,7 +264,10 @@ public final class ScatterPlot {
     }
   }
 
-  /** Round tick values inside the range: steps of 1, 2 or 5 times a power of ten, about 4 to 9 ticks. */
+  /**
+   * Round tick values inside the range: steps of 1, 2 or 5 times a power of ten, about 4 to 9
+   * ticks.
+   */
   static double[] ticks(ValueRange r) {
     double span = r.hi() - r.lo();
     double raw = span / 8;
@@ -292,7 +310,8 @@ public final class ScatterPlot {
     return (int) Math.round((r.hi() - v) / (r.hi() - r.lo()) * (plotH - 1));
   }
 
-  private static void setPixel(float[] r, float[] g, float[] b, int w, int h, int x, int y, int rgb) {
+  private static void setPixel(
+      float[] r, float[] g, float[] b, int w, int h, int x, int y, int rgb) {
     if (x < 0 || y < 0 || x >= w || y >= h) {
       return;
     }

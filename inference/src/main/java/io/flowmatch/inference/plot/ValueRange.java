@@ -23,7 +23,8 @@ public record ValueRange(double lo, double hi) {
   public static ValueRange parse(String text) {
     String[] parts = text.split(",");
     if (parts.length != 2) {
-      throw new IllegalArgumentException("expected a range 'lo,hi' such as -1,1, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a range 'lo,hi' such as -1,1, got '" + text + "'");
     }
     double lo;
     double hi;
@@ -31,10 +32,12 @@ public record ValueRange(double lo, double hi) {
       lo = Double.parseDouble(parts[0].trim());
       hi = Double.parseDouble(parts[1].trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a range 'lo,hi' such as -1,1, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a range 'lo,hi' such as -1,1, got '" + text + "'");
     }
     if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
-      throw new IllegalArgumentException("expected a range 'lo,hi' with finite lo < hi, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a range 'lo,hi' with finite lo < hi, got '" + text + "'");
     }
     return new ValueRange(lo, hi);
   }

@@ -3,9 +3,9 @@ package io.flowmatch.inference.progress;
 import java.io.PrintWriter;
 
 /**
- * The one progress report of every long command. On a terminal it redraws one line in place
- * ({@code \r}, the line, then erase-to-end-of-line so a shorter line leaves nothing behind); on a
- * pipe it prints a plain line every {@link Timing#linesEvery} seconds; with {@code --quiet} nothing.
+ * The one progress report of every long command. On a terminal it redraws one line in place ({@code
+ * \r}, the line, then erase-to-end-of-line so a shorter line leaves nothing behind); on a pipe it
+ * prints a plain line every {@link Timing#linesEvery} seconds; with {@code --quiet} nothing.
  *
  * <p>Nothing is shown before {@link Timing#delay}, so short runs stay silent. A bar still on screen
  * when the JVM exits (Ctrl-C) has its line ended by a shutdown hook. Thread-safe.
@@ -53,8 +53,15 @@ public final class Progress implements AutoCloseable {
   private boolean closed;
   private Thread hook;
 
-  Progress(PrintWriter err, String label, long total, String unit, ProgressMode mode, Timing timing,
-      int columns, boolean ansi) {
+  Progress(
+      PrintWriter err,
+      String label,
+      long total,
+      String unit,
+      ProgressMode mode,
+      Timing timing,
+      int columns,
+      boolean ansi) {
     this.err = err;
     this.label = label;
     this.total = total;
@@ -72,16 +79,23 @@ public final class Progress implements AutoCloseable {
    * @param total the count at completion (0 when unknown)
    * @param unit what is counted, plural ("samples", "steps", "batches")
    */
-  public static Progress open(PrintWriter err, String label, long total, String unit, boolean quiet,
-      boolean forceBar) {
+  public static Progress open(
+      PrintWriter err, String label, long total, String unit, boolean quiet, boolean forceBar) {
     ProgressMode mode = ProgressMode.choose(quiet, forceBar, Terminal.isTerminal(err));
-    return new Progress(err, label, total, unit, mode, Timing.fromSystem(), Terminal.columns(),
-        Terminal.ansi());
+    return new Progress(
+        err, label, total, unit, mode, Timing.fromSystem(), Terminal.columns(), Terminal.ansi());
   }
 
   /** For tests of the drawing: a given mode, timing, width and terminal kind. */
-  static Progress forTest(PrintWriter err, String label, long total, String unit, ProgressMode mode,
-      Timing timing, int columns, boolean ansi) {
+  static Progress forTest(
+      PrintWriter err,
+      String label,
+      long total,
+      String unit,
+      ProgressMode mode,
+      Timing timing,
+      int columns,
+      boolean ansi) {
     return new Progress(err, label, total, unit, mode, timing, columns, ansi);
   }
 
@@ -153,8 +167,8 @@ public final class Progress implements AutoCloseable {
   }
 
   /**
-   * Ends the report: the bar is drawn once more at its final count and its line ended; plain
-   * lines get a final line if any was printed. Later calls do nothing.
+   * Ends the report: the bar is drawn once more at its final count and its line ended; plain lines
+   * get a final line if any was printed. Later calls do nothing.
    */
   @Override
   public synchronized void close() {

@@ -10,8 +10,8 @@ public final class ProgressLine {
   private ProgressLine() {}
 
   /**
-   * The bar's line: {@code sample  47%|#####.....| 470/1000 samples [0:38<0:43, 12.3 samples/s]}.
-   * It is cut to {@code columns - 1} characters so that it never wraps (a wrapped line cannot be
+   * The bar's line: {@code sample 47%|#####.....| 470/1000 samples [0:38<0:43, 12.3 samples/s]}. It
+   * is cut to {@code columns - 1} characters so that it never wraps (a wrapped line cannot be
    * redrawn in place); the bar shrinks first.
    *
    * @param total the count at completion, or 0 when unknown (no bar, no percentage, no ETA)
@@ -19,8 +19,13 @@ public final class ProgressLine {
   public static String bar(
       String label, long done, long total, String unit, double seconds, String extra, int columns) {
     String head = label + (total > 0 ? " " + percent(done, total) : "");
-    String tail = " " + count(done, total, unit) + " [" + times(done, total, seconds, unit) + "]"
-        + (extra == null || extra.isEmpty() ? "" : " " + extra);
+    String tail =
+        " "
+            + count(done, total, unit)
+            + " ["
+            + times(done, total, seconds, unit)
+            + "]"
+            + (extra == null || extra.isEmpty() ? "" : " " + extra);
     int room = columns - 1 - head.length() - tail.length() - 2;
     String line;
     if (total > 0 && room >= 10) {
@@ -33,11 +38,18 @@ public final class ProgressLine {
     return line.length() > columns - 1 ? line.substring(0, Math.max(0, columns - 1)) : line;
   }
 
-  /** A plain line for logs: {@code sample: 47% (470/1000 samples), 0:38 elapsed, ETA 0:43, 12.3 samples/s}. */
-  public static String plain(String label, long done, long total, String unit, double seconds, String extra) {
+  /**
+   * A plain line for logs: {@code sample: 47% (470/1000 samples), 0:38 elapsed, ETA 0:43, 12.3
+   * samples/s}.
+   */
+  public static String plain(
+      String label, long done, long total, String unit, double seconds, String extra) {
     StringBuilder s = new StringBuilder(label).append(": ");
     if (total > 0) {
-      s.append(percent(done, total).trim()).append(" (").append(count(done, total, unit)).append(")");
+      s.append(percent(done, total).trim())
+          .append(" (")
+          .append(count(done, total, unit))
+          .append(")");
     } else {
       s.append(count(done, total, unit));
     }
@@ -54,7 +66,8 @@ public final class ProgressLine {
   }
 
   static String percent(long done, long total) {
-    return String.format(Locale.ROOT, "%3d%%", (int) Math.floor(100.0 * Math.min(done, total) / total));
+    return String.format(
+        Locale.ROOT, "%3d%%", (int) Math.floor(100.0 * Math.min(done, total) / total));
   }
 
   static String count(long done, long total, String unit) {

@@ -27,7 +27,8 @@ public final class Terminal {
     }
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
+      return target.startsWith("/dev/pts/")
+          || target.startsWith("/dev/tty")
           || target.equals("/dev/console");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return false; // not Linux, or no /proc: plain lines are the safe choice

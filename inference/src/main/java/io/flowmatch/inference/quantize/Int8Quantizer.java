@@ -35,10 +35,13 @@ public final class Int8Quantizer {
 
   /** Metadata key of the recipe text. */
   public static final String RECIPE = ModelMetadata.PREFIX + "quantization";
+
   /** Metadata key of the layer counts (quantised, and kept float32 per role). */
   public static final String LAYERS = ModelMetadata.PREFIX + "quantized_layers";
+
   /** Metadata key of the source model's {@code flowmatch.precision}. */
   public static final String SOURCE_PRECISION = ModelMetadata.PREFIX + "quantized_from";
+
   /** Value of {@code flowmatch.precision} in a quantised model. */
   public static final String PRECISION_INT8 = "int8";
 
@@ -59,11 +62,16 @@ public final class Int8Quantizer {
       for (var e : kept.entrySet()) {
         total += e.getValue().size();
         if (!e.getValue().isEmpty()) {
-          k.append(k.length() == 0 ? "" : ", ").append(e.getKey().label()).append(' ')
+          k.append(k.length() == 0 ? "" : ", ")
+              .append(e.getKey().label())
+              .append(' ')
               .append(e.getValue().size());
         }
       }
-      return quantized.size() + " of " + total + " weight layers int8"
+      return quantized.size()
+          + " of "
+          + total
+          + " weight layers int8"
           + (k.length() == 0 ? "" : "; fp32: " + k);
     }
   }
@@ -74,9 +82,9 @@ public final class Int8Quantizer {
   /**
    * Quantises a serialised model.
    *
-   * @throws FlowmatchException BAD_MODEL if the bytes are not an ONNX model or it has no
-   *     {@code x} input; INVALID_ARGUMENT if it is already quantised or has no weight layer to
-   *     quantise under this recipe
+   * @throws FlowmatchException BAD_MODEL if the bytes are not an ONNX model or it has no {@code x}
+   *     input; INVALID_ARGUMENT if it is already quantised or has no weight layer to quantise under
+   *     this recipe
    */
   public static Result quantize(byte[] onnx, Int8Recipe recipe) {
     ModelProto model;
@@ -144,14 +152,18 @@ public final class Int8Quantizer {
         NodeProto a = graph.getNode(add);
         bias = a.getInput(0).equals(out) ? a.getInput(1) : a.getInput(0);
         out = a.getOutput(0);
-      } else if (n.getOpType().equals("Gemm") && n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      } else if (n.getOpType().equals("Gemm")
+          && n.getInputCount() > 2
+          && !n.getInput(2).isEmpty()) {
         bias = n.getInput(2);
       }
-      rewrite(g, n, inits, recipe.form(), bias, out, weightCache, quantizedInputs, names, usedInits);
+      rewrite(
+          g, n, inits, recipe.form(), bias, out, weightCache, quantizedInputs, names, usedInits);
     }
     if (quantized.isEmpty()) {
       throw FlowmatchException.invalidArgument(
-          "nothing to quantise: the model has " + layers.size()
+          "nothing to quantise: the model has "
+              + layers.size()
               + " weight layer(s) (MatMul/Gemm with a constant float32 weight) and the recipe keeps "
               + "all of them float32 (convolutions and attention's activation MatMuls are never "
               + "quantised)");
@@ -179,7 +191,8 @@ public final class Int8Quantizer {
     if (opset < 13) {
       throw FlowmatchException.unsupported(
           "int8 quantisation writes per-channel scales, which need ONNX opset 13 or later; the model"
-              + " imports opset " + opset);
+              + " imports opset "
+              + opset);
     }
     Result partial = new Result(null, quantized, kept);
     meta.put(SOURCE_PRECISION, meta.getOrDefault(ModelMetadata.PRECISION, "fp32"));
@@ -187,7 +200,8 @@ public final class Int8Quantizer {
     meta.put(RECIPE, recipe.describe());
     meta.put(LAYERS, partial.describe());
     meta.forEach(
-        (k, v) -> m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        (k, v) ->
+            m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return new Result(m.build().toByteArray(), List.copyOf(quantized), kept);
   }
 
@@ -244,8 +258,9 @@ public final class Int8Quantizer {
         continue;
       }
       LayerRole role =
-          !xLayer[i] ? LayerRole.TIME : first[i] ? LayerRole.FIRST : last[i] ? LayerRole.LAST
-              : LayerRole.INNER;
+          !xLayer[i]
+              ? LayerRole.TIME
+              : first[i] ? LayerRole.FIRST : last[i] ? LayerRole.LAST : LayerRole.INNER;
       layers.add(new Layer(i, graph.getNode(i), role));
     }
     return layers;
@@ -268,15 +283,18 @@ public final class Int8Quantizer {
       return null;
     }
     if (gemm) {
-      if (floatAttr(n, "alpha", 1f) != 1f || floatAttr(n, "beta", 1f) != 1f
+      if (floatAttr(n, "alpha", 1f) != 1f
+          || floatAttr(n, "beta", 1f) != 1f
           || intAttr(n, "transA", 0) != 0) {
         return null;
       }
       if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
         TensorProto c = inits.get(n.getInput(2));
         long outs = intAttr(n, "transB", 0) != 0 ? w.getDims(0) : w.getDims(1);
-        if (c == null || c.getDataType() != TensorProto.DataType.FLOAT_VALUE
-            || c.getDimsCount() != 1 || c.getDims(0) != outs) {
+        if (c == null
+            || c.getDataType() != TensorProto.DataType.FLOAT_VALUE
+            || c.getDimsCount() != 1
+            || c.getDims(0) != outs) {
           return null;
         }
       }
@@ -311,8 +329,12 @@ public final class Int8Quantizer {
       wq = names.fresh(wt.getName() + "_int8");
       ws = wq + "_scale";
       g.addInitializer(
-          TensorProto.newBuilder().setName(wq).setDataType(TensorProto.DataType.INT8_VALUE)
-              .addDims(kn.length).addDims(kn[0].length).setRawData(ByteString.copyFrom(q.values)));
+          TensorProto.newBuilder()
+              .setName(wq)
+              .setDataType(TensorProto.DataType.INT8_VALUE)
+              .addDims(kn.length)
+              .addDims(kn[0].length)
+              .setRawData(ByteString.copyFrom(q.values)));
       g.addInitializer(floatTensor(ws, q.scales));
       weightCache.put(key, wq);
     } else {
@@ -324,8 +346,14 @@ public final class Int8Quantizer {
     String base = names.fresh((n.getName().isEmpty() ? out : n.getName()) + "_q");
     switch (form) {
       case DYNAMIC_QUANTIZE_MATMUL -> {
-        NodeProto.Builder d = NodeProto.newBuilder().setOpType("DynamicQuantizeMatMul")
-            .setDomain(MS_DOMAIN).setName(base).addInput(a).addInput(wq).addInput(ws);
+        NodeProto.Builder d =
+            NodeProto.newBuilder()
+                .setOpType("DynamicQuantizeMatMul")
+                .setDomain(MS_DOMAIN)
+                .setName(base)
+                .addInput(a)
+                .addInput(wq)
+                .addInput(ws);
         if (bias != null) {
           d.addInput("").addInput(bias);
         }
@@ -334,28 +362,66 @@ public final class Int8Quantizer {
       case MATMUL_INTEGER -> {
         String[] dq = quantizedInputs.computeIfAbsent(a, k -> dynamicQuantize(g, k, base));
         String acc = base + "_int32";
-        g.addNode(NodeProto.newBuilder().setOpType("MatMulInteger").setName(base + "_mm")
-            .addInput(dq[0]).addInput(wq).addInput(dq[2]).addOutput(acc));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("MatMulInteger")
+                .setName(base + "_mm")
+                .addInput(dq[0])
+                .addInput(wq)
+                .addInput(dq[2])
+                .addOutput(acc));
         String accF = base + "_f32";
-        g.addNode(NodeProto.newBuilder().setOpType("Cast").setName(base + "_cast").addInput(acc)
-            .addOutput(accF).addAttribute(intAttribute("to", TensorProto.DataType.FLOAT_VALUE)));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("Cast")
+                .setName(base + "_cast")
+                .addInput(acc)
+                .addOutput(accF)
+                .addAttribute(intAttribute("to", TensorProto.DataType.FLOAT_VALUE)));
         String scale = base + "_scale";
-        g.addNode(NodeProto.newBuilder().setOpType("Mul").setName(base + "_scale")
-            .addInput(dq[1]).addInput(ws).addOutput(scale));
-        g.addNode(NodeProto.newBuilder().setOpType("Mul").setName(base + "_rescale")
-            .addInput(accF).addInput(scale).addOutput(bias == null ? out : base + "_nobias"));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("Mul")
+                .setName(base + "_scale")
+                .addInput(dq[1])
+                .addInput(ws)
+                .addOutput(scale));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("Mul")
+                .setName(base + "_rescale")
+                .addInput(accF)
+                .addInput(scale)
+                .addOutput(bias == null ? out : base + "_nobias"));
         addBias(g, base, bias, out);
       }
       case QDQ -> {
         String[] dq = quantizedInputs.computeIfAbsent(a, k -> dynamicQuantize(g, k, base));
         String af = base + "_a";
-        g.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(base + "_dqa")
-            .addInput(dq[0]).addInput(dq[1]).addInput(dq[2]).addOutput(af));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("DequantizeLinear")
+                .setName(base + "_dqa")
+                .addInput(dq[0])
+                .addInput(dq[1])
+                .addInput(dq[2])
+                .addOutput(af));
         String wf = base + "_w";
-        g.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(base + "_dqw")
-            .addInput(wq).addInput(ws).addOutput(wf).addAttribute(intAttribute("axis", 1)));
-        g.addNode(NodeProto.newBuilder().setOpType("MatMul").setName(base + "_mm")
-            .addInput(af).addInput(wf).addOutput(bias == null ? out : base + "_nobias"));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("DequantizeLinear")
+                .setName(base + "_dqw")
+                .addInput(wq)
+                .addInput(ws)
+                .addOutput(wf)
+                .addAttribute(intAttribute("axis", 1)));
+        g.addNode(
+            NodeProto.newBuilder()
+                .setOpType("MatMul")
+                .setName(base + "_mm")
+                .addInput(af)
+                .addInput(wf)
+                .addOutput(bias == null ? out : base + "_nobias"));
         addBias(g, base, bias, out);
       }
       default -> throw new IllegalStateException(form.name());
@@ -363,9 +429,9 @@ public final class Int8Quantizer {
   }
 
   /**
-   * Layer index → index of the Add that adds a constant bias [N] to the layer's output, where
-   * that Add is the output's only reader: the bias goes into the quantised layer (one pass over
-   * the output fewer for DynamicQuantizeMatMul; ORT fuses it for the other forms).
+   * Layer index → index of the Add that adds a constant bias [N] to the layer's output, where that
+   * Add is the output's only reader: the bias goes into the quantised layer (one pass over the
+   * output fewer for DynamicQuantizeMatMul; ORT fuses it for the other forms).
    */
   private static Map<Integer, Integer> biasAdds(
       GraphProto graph, Map<String, TensorProto> inits, List<Layer> layers, Int8Recipe recipe) {
@@ -395,8 +461,11 @@ public final class Int8Quantizer {
       String other = a.getInput(0).equals(out) ? a.getInput(1) : a.getInput(0);
       TensorProto b = inits.get(other);
       TensorProto w = inits.get(n.getInput(1));
-      if (b != null && b.getDataType() == TensorProto.DataType.FLOAT_VALUE && b.getDimsCount() == 1
-          && b.getDims(0) == w.getDims(1) && !other.equals(out)) {
+      if (b != null
+          && b.getDataType() == TensorProto.DataType.FLOAT_VALUE
+          && b.getDimsCount() == 1
+          && b.getDims(0) == w.getDims(1)
+          && !other.equals(out)) {
         adds.put(l.index(), r.get(0));
       }
     }
@@ -405,15 +474,26 @@ public final class Int8Quantizer {
 
   private static String[] dynamicQuantize(GraphProto.Builder g, String a, String base) {
     String[] outs = {base + "_a_u8", base + "_a_scale", base + "_a_zp"};
-    g.addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName(base + "_dql")
-        .addInput(a).addOutput(outs[0]).addOutput(outs[1]).addOutput(outs[2]));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("DynamicQuantizeLinear")
+            .setName(base + "_dql")
+            .addInput(a)
+            .addOutput(outs[0])
+            .addOutput(outs[1])
+            .addOutput(outs[2]));
     return outs;
   }
 
   private static void addBias(GraphProto.Builder g, String base, String bias, String out) {
     if (bias != null) {
-      g.addNode(NodeProto.newBuilder().setOpType("Add").setName(base + "_bias")
-          .addInput(base + "_nobias").addInput(bias).addOutput(out));
+      g.addNode(
+          NodeProto.newBuilder()
+              .setOpType("Add")
+              .setName(base + "_bias")
+              .addInput(base + "_nobias")
+              .addInput(bias)
+              .addOutput(out));
     }
   }
 
@@ -421,8 +501,8 @@ public final class Int8Quantizer {
   record Quantized(byte[] values, float[] scales) {}
 
   /**
-   * Symmetric per-column quantisation: scale_n = max_k |w[k][n]| / 127 (1 for an all-zero
-   * column), q = round(w / scale_n), so |q| ≤ 127 and the zero point is 0.
+   * Symmetric per-column quantisation: scale_n = max_k |w[k][n]| / 127 (1 for an all-zero column),
+   * q = round(w / scale_n), so |q| ≤ 127 and the zero point is 0.
    */
   static Quantized quantizeColumns(float[][] kn) {
     int k = kn.length;
@@ -474,21 +554,28 @@ public final class Int8Quantizer {
     }
     if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
       throw FlowmatchException.unsupported(
-          "weight " + t.getName() + " is stored in an external file; quantise a model with its"
+          "weight "
+              + t.getName()
+              + " is stored in an external file; quantise a model with its"
               + " weights inside the .onnx file");
     }
     float[] out = new float[(int) count];
     if (!t.getRawData().isEmpty()) {
       ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
       if (b.remaining() != 4 * count) {
-        throw FlowmatchException.badModel("weight " + t.getName() + " has " + b.remaining()
-            + " bytes, expected " + 4 * count);
+        throw FlowmatchException.badModel(
+            "weight " + t.getName() + " has " + b.remaining() + " bytes, expected " + 4 * count);
       }
       b.asFloatBuffer().get(out);
     } else {
       if (t.getFloatDataCount() != count) {
-        throw FlowmatchException.badModel("weight " + t.getName() + " has " + t.getFloatDataCount()
-            + " values, expected " + count);
+        throw FlowmatchException.badModel(
+            "weight "
+                + t.getName()
+                + " has "
+                + t.getFloatDataCount()
+                + " values, expected "
+                + count);
       }
       for (int i = 0; i < count; i++) {
         out[i] = t.getFloatData(i);
@@ -502,8 +589,12 @@ public final class Int8Quantizer {
     for (float v : values) {
       b.putFloat(v);
     }
-    return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .addDims(values.length).setRawData(ByteString.copyFrom(b.array())).build();
+    return TensorProto.newBuilder()
+        .setName(name)
+        .setDataType(TensorProto.DataType.FLOAT_VALUE)
+        .addDims(values.length)
+        .setRawData(ByteString.copyFrom(b.array()))
+        .build();
   }
 
   private static void usedInputs(NodeProto n, Set<String> used) {
@@ -512,7 +603,11 @@ public final class Int8Quantizer {
       if (a.hasG() || a.getGraphsCount() > 0) {
         // a subgraph may read any outer initializer: keep them all
         throw FlowmatchException.unsupported(
-            "node " + n.getName() + " (" + n.getOpType() + ") has a subgraph; the int8 quantiser"
+            "node "
+                + n.getName()
+                + " ("
+                + n.getOpType()
+                + ") has a subgraph; the int8 quantiser"
                 + " handles flat graphs");
       }
     }
@@ -547,8 +642,11 @@ public final class Int8Quantizer {
   }
 
   private static AttributeProto intAttribute(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
-        .setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   /** Fresh tensor names that collide with nothing in the source graph. */

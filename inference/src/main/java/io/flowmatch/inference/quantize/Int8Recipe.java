@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * What {@link Int8Quantizer} does: the graph form of the quantised layers and which layer roles
- * stay float32. Weights are always int8, symmetric, one scale per output channel; activations
- * uint8 with a scale and zero point computed per call from the tensor's own range.
+ * stay float32. Weights are always int8, symmetric, one scale per output channel; activations uint8
+ * with a scale and zero point computed per call from the tensor's own range.
  *
  * @param form the ops written for each quantised layer
  * @param keepFp32 layer roles left in float32
@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 public record Int8Recipe(QuantForm form, Set<LayerRole> keepFp32) {
   /**
    * The default, chosen by measurement (BENCHMARKS.md, "int8"): standard ONNX ops, with the time
-   * conditioning layers (cheap: one row per sample, and they set every block's scale and shift)
-   * and the first and last layers kept float32.
+   * conditioning layers (cheap: one row per sample, and they set every block's scale and shift) and
+   * the first and last layers kept float32.
    */
   public static Int8Recipe defaults() {
     return new Int8Recipe(
@@ -54,7 +54,9 @@ public record Int8Recipe(QuantForm form, Set<LayerRole> keepFp32) {
       }
       if (found == null) {
         throw FlowmatchException.invalidArgument(
-            "--keep-fp32 must be a comma-separated list of first, last, time, or none, got '" + text + "'");
+            "--keep-fp32 must be a comma-separated list of first, last, time, or none, got '"
+                + text
+                + "'");
       }
       roles.add(found);
     }
@@ -68,7 +70,10 @@ public record Int8Recipe(QuantForm form, Set<LayerRole> keepFp32) {
             ? "none"
             : keepFp32.stream().map(LayerRole::label).collect(Collectors.joining(","));
     return "weights=int8 symmetric per output channel; activations=uint8 dynamic per call (per tensor);"
-        + " form=" + form.cliName() + "; fp32 layers=" + kept
+        + " form="
+        + form.cliName()
+        + "; fp32 layers="
+        + kept
         + "; activation x activation MatMuls (attention) and convolutions stay fp32";
   }
 }

@@ -6,21 +6,23 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Compares a quantised model with its source on the same random inputs ({@code x ~ N(0, 1)},
- * {@code t ~ U[0, 1]}, one time per sample): the largest velocity error relative to the largest
- * velocity of the source, the measure the exporter's parity check uses.
+ * Compares a quantised model with its source on the same random inputs ({@code x ~ N(0, 1)}, {@code
+ * t ~ U[0, 1]}, one time per sample): the largest velocity error relative to the largest velocity
+ * of the source, the measure the exporter's parity check uses.
  */
 public final class QuantParity {
   private QuantParity() {}
 
   /**
-   * The accepted relative error of an int8 model against its float32 source, 5e-2 of max|v|:
-   * uint8 activations per tensor carry ~0.4 % of each tensor's range per layer, and these errors
-   * add up over a transformer's layers (measured on the shipped DiT: BENCHMARKS.md, "int8").
+   * The accepted relative error of an int8 model against its float32 source, 5e-2 of max|v|: uint8
+   * activations per tensor carry ~0.4 % of each tensor's range per layer, and these errors add up
+   * over a transformer's layers (measured on the shipped DiT: BENCHMARKS.md, "int8").
    */
   public static final double BOUND = 5e-2;
+
   /** Default batch of the check. */
   public static final int DEFAULT_BATCH = 16;
+
   /** Fixed seed, so a failed check can be reproduced. */
   public static final long DEFAULT_SEED = 20240611L;
 
@@ -33,27 +35,35 @@ public final class QuantParity {
    * @param relativeError maxAbsError / maxAbsReference
    * @param bound the largest accepted relative error
    */
-  public record Result(int batch, double maxAbsError, double maxAbsReference, double relativeError,
-      double bound) {
+  public record Result(
+      int batch, double maxAbsError, double maxAbsReference, double relativeError, double bound) {
     public boolean passed() {
       return relativeError <= bound;
     }
 
     /** One line of figures. */
     public String describe() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "parity int8 vs source (batch %d): max abs error %.3g, max|v| %.3g, relative %.3g (limit %.0e)",
-          batch, maxAbsError, maxAbsReference, relativeError, bound);
+          batch,
+          maxAbsError,
+          maxAbsReference,
+          relativeError,
+          bound);
     }
   }
 
   /** Runs both fields on one random batch. */
-  public static Result compare(VelocityField source, VelocityField quantized, int batch, long seed,
-      double bound) {
+  public static Result compare(
+      VelocityField source, VelocityField quantized, int batch, long seed, double bound) {
     int size = source.sampleSize();
     if (quantized.sampleSize() != size) {
-      throw FlowmatchException.badModel("the quantised model has samples of " + quantized.sampleSize()
-          + " values, its source " + size);
+      throw FlowmatchException.badModel(
+          "the quantised model has samples of "
+              + quantized.sampleSize()
+              + " values, its source "
+              + size);
     }
     Random random = new Random(seed);
     float[] x = new float[Math.multiplyExact(batch, size)];

@@ -41,11 +41,23 @@ public final class QuantQuality {
     public String describe() {
       StringBuilder sb = new StringBuilder();
       for (int k = 0; k < names.size(); k++) {
-        sb.append(String.format(Locale.ROOT, "%-10s source %.4g  int8 %.4g  ratio %.3f%n", names.get(k),
-            source[k], quantized[k], quantized[k] / source[k]));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%-10s source %.4g  int8 %.4g  ratio %.3f%n",
+                names.get(k),
+                source[k],
+                quantized[k],
+                quantized[k] / source[k]));
       }
-      sb.append(String.format(Locale.ROOT, "quality %s: %s int8/source %.3f (limit %.2f)",
-          passed() ? "passed" : "FAILED", names.get(0), ratio(), bound));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "quality %s: %s int8/source %.3f (limit %.2f)",
+              passed() ? "passed" : "FAILED",
+              names.get(0),
+              ratio(),
+              bound));
       return sb.toString();
     }
   }
@@ -55,8 +67,15 @@ public final class QuantQuality {
    *
    * @param batch samples per solve
    */
-  public static Result compare(VelocityField source, VelocityField quantized, OdeSolver solver,
-      QualityMetric metric, int n, int batch, long seed) throws IOException {
+  public static Result compare(
+      VelocityField source,
+      VelocityField quantized,
+      OdeSolver solver,
+      QualityMetric metric,
+      int n,
+      int batch,
+      long seed)
+      throws IOException {
     float[] a = sample(source, solver, n, batch, seed);
     float[] b = sample(quantized, solver, n, batch, seed);
     return new Result(metric.names(), metric.score(a, n), metric.score(b, n), BOUND);
@@ -66,7 +85,14 @@ public final class QuantQuality {
       throws IOException {
     int size = field.sampleSize();
     float[] x = new float[Math.multiplyExact(n, size)];
-    Sampler.run(field, solver, new GaussianNoise(seed), n, batch, 0, 1,
+    Sampler.run(
+        field,
+        solver,
+        new GaussianNoise(seed),
+        n,
+        batch,
+        0,
+        1,
         (first, m, out) -> System.arraycopy(out, 0, x, (int) first * size, m * size),
         Sampler.Progress.NONE);
     return x;

@@ -4,10 +4,9 @@ import io.flowmatch.inference.error.FlowmatchException;
 import java.util.Locale;
 
 /**
- * Size checks made before allocating: a request (batch × values per sample, frames, a file
- * header's counts) that cannot fit one Java array or the JVM's heap fails with one line saying
- * what was asked and what fits, instead of an {@link OutOfMemoryError} or an integer overflow
- * deep inside.
+ * Size checks made before allocating: a request (batch × values per sample, frames, a file header's
+ * counts) that cannot fit one Java array or the JVM's heap fails with one line saying what was
+ * asked and what fits, instead of an {@link OutOfMemoryError} or an integer overflow deep inside.
  */
 public final class MemoryBudget {
   /** The largest Java array the JVM reliably allocates. */
@@ -38,15 +37,31 @@ public final class MemoryBudget {
     }
     if (values > MAX_ARRAY) {
       throw FlowmatchException.resourceLimit(
-          what + " of " + perItem + " values each is " + (values == Long.MAX_VALUE ? "over 2^63" : values)
-              + " values, more than one Java array holds (" + MAX_ARRAY + "); " + hint);
+          what
+              + " of "
+              + perItem
+              + " values each is "
+              + (values == Long.MAX_VALUE ? "over 2^63" : values)
+              + " values, more than one Java array holds ("
+              + MAX_ARRAY
+              + "); "
+              + hint);
     }
     long bytes = values * 4L * Math.max(1, arrays);
     long max = Runtime.getRuntime().maxMemory();
     if (max != Long.MAX_VALUE && bytes > max) {
       throw FlowmatchException.resourceLimit(
-          what + " of " + perItem + " values each needs " + mib(bytes) + " (" + Math.max(1, arrays)
-              + " float arrays), more than the JVM's maximum heap of " + mib(max) + "; " + hint);
+          what
+              + " of "
+              + perItem
+              + " values each needs "
+              + mib(bytes)
+              + " ("
+              + Math.max(1, arrays)
+              + " float arrays), more than the JVM's maximum heap of "
+              + mib(max)
+              + "; "
+              + hint);
     }
     return (int) values;
   }

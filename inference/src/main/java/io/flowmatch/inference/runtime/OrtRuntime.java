@@ -15,14 +15,15 @@ import java.util.EnumSet;
 import java.util.stream.Stream;
 
 /**
- * The one process-wide ONNX Runtime environment, with its side effects removed: telemetry off
- * (ORT Java otherwise records model file names, metadata and a device id under {@code
+ * The one process-wide ONNX Runtime environment, with its side effects removed: telemetry off (ORT
+ * Java otherwise records model file names, metadata and a device id under {@code
  * ~/.cache/Microsoft/DeveloperTools/.onnxruntime}; the store itself, a device id and {@code
  * /tmp/mat-debug-PID.log} are created at start-up unless the environment variable {@code
- * ORT_DISABLE_TELEMETRY=1} is set, which the {@code flowmatch} launcher does), and the per-process folder ORT extracts its
- * native libraries to ({@code /tmp/onnxruntime-java*}) deleted as soon as they are loaded
- * (ORT only asks for deletion at JVM exit, which leaves the folder behind, and all of it after
- * a {@code kill -9}). Every flowmatch class that talks to ORT gets its environment here.
+ * ORT_DISABLE_TELEMETRY=1} is set, which the {@code flowmatch} launcher does), and the per-process
+ * folder ORT extracts its native libraries to ({@code /tmp/onnxruntime-java*}) deleted as soon as
+ * they are loaded (ORT only asks for deletion at JVM exit, which leaves the folder behind, and all
+ * of it after a {@code kill -9}). Every flowmatch class that talks to ORT gets its environment
+ * here.
  */
 public final class OrtRuntime {
   private static OrtEnvironment environment;
@@ -59,8 +60,8 @@ public final class OrtRuntime {
 
   /**
    * Deletes ORT's extraction folder once the libraries are loaded (Linux keeps a loaded library
-   * mapped after its file is gone). Kept where a GPU build may extract provider libraries into
-   * it later.
+   * mapped after its file is gone). Kept where a GPU build may extract provider libraries into it
+   * later.
    */
   private static void removeExtractedLibraries(OrtEnvironment env) {
     EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();

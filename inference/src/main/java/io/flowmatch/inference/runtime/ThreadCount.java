@@ -31,8 +31,15 @@ public final class ThreadCount {
     }
     if (threads > max()) {
       throw FlowmatchException.invalidArgument(
-          what + " must be at most " + max() + " (" + FACTOR + " × the "
-              + Runtime.getRuntime().availableProcessors() + " available processors), got " + threads);
+          what
+              + " must be at most "
+              + max()
+              + " ("
+              + FACTOR
+              + " × the "
+              + Runtime.getRuntime().availableProcessors()
+              + " available processors), got "
+              + threads);
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
  * bar).
  *
  * <p>Solvers check velocities too, but they only know indices within the batch they were given;
- * this wrapper knows the batch's offset. Calls on a subset of the batch (solvers that drop
- * finished samples) cannot be mapped to indices and are left to the solver's own check.
+ * this wrapper knows the batch's offset. Calls on a subset of the batch (solvers that drop finished
+ * samples) cannot be mapped to indices and are left to the solver's own check.
  */
 final class CheckedField implements VelocityField {
   private static final int LISTED = 5;
@@ -33,8 +33,8 @@ final class CheckedField implements VelocityField {
   }
 
   /**
-   * Starts a batch of {@code size} samples whose first has index {@code first} in the run;
-   * {@code afterCall} runs after each of its model calls.
+   * Starts a batch of {@code size} samples whose first has index {@code first} in the run; {@code
+   * afterCall} runs after each of its model calls.
    */
   void beginBatch(long first, int size, Runnable afterCall) {
     this.first = first;
@@ -128,12 +128,23 @@ final class CheckedField implements VelocityField {
     String more = bad > LISTED ? ", ..." : "";
     String where =
         sharedTime
-            ? (bad == 1 ? "sample " : "samples ") + list + more + " at t=" + Numbers.compact(firstTime)
+            ? (bad == 1 ? "sample " : "samples ")
+                + list
+                + more
+                + " at t="
+                + Numbers.compact(firstTime)
             : "samples " + listWithTimes + more;
     String of =
         batchSize == total
             ? bad + " of " + total + " samples"
-            : bad + " of the batch of samples " + first + "-" + (first + batchSize - 1) + ", " + total + " in all";
+            : bad
+                + " of the batch of samples "
+                + first
+                + "-"
+                + (first + batchSize - 1)
+                + ", "
+                + total
+                + " in all";
     throw new NonFiniteVelocityException(
         "the model returned a non-finite velocity (" + kind + ") for " + where + " (" + of + ")",
         java.util.Arrays.copyOf(indices, Math.min(bad, LISTED)),

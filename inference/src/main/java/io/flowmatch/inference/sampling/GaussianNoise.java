@@ -1,8 +1,8 @@
 package io.flowmatch.inference.sampling;
 
 /**
- * Seeded standard-normal noise in which sample {@code i} always gets the same values, whatever
- * the batch it is drawn in: each sample has its own SplitMix64 stream seeded from (seed, i), and
+ * Seeded standard-normal noise in which sample {@code i} always gets the same values, whatever the
+ * batch it is drawn in: each sample has its own SplitMix64 stream seeded from (seed, i), and
  * Box–Muller turns pairs of uniforms into pairs of normals.
  *
  * <p>Only {@link StrictMath} is used, so the values are bit-identical on every JVM and CPU.

@@ -4,9 +4,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /**
- * How close a stream of values (e.g. the codes an encoder produced) is to the standard normal:
- * mean and variance over all values, and a Kolmogorov–Smirnov test against N(0, 1) on the first
- * {@link #KS_VALUES} values.
+ * How close a stream of values (e.g. the codes an encoder produced) is to the standard normal: mean
+ * and variance over all values, and a Kolmogorov–Smirnov test against N(0, 1) on the first {@link
+ * #KS_VALUES} values.
  */
 public final class GaussianityCheck {
   /** The KS test keeps this many values (its cost grows as n log n). */

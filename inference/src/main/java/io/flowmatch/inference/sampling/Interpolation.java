@@ -27,17 +27,19 @@ public final class Interpolation {
   }
 
   /** out = (1 − α)·a + α·b. */
-  public static void lerp(float[] a, int ao, float[] b, int bo, int n, double alpha, float[] out, int oo) {
+  public static void lerp(
+      float[] a, int ao, float[] b, int bo, int n, double alpha, float[] out, int oo) {
     for (int i = 0; i < n; i++) {
       out[oo + i] = (float) ((1 - alpha) * a[ao + i] + alpha * b[bo + i]);
     }
   }
 
   /**
-   * out = sin((1 − α)θ)/sin θ · a + sin(αθ)/sin θ · b with θ the angle between a and b; linear
-   * when θ is too small for the division (nearly parallel codes).
+   * out = sin((1 − α)θ)/sin θ · a + sin(αθ)/sin θ · b with θ the angle between a and b; linear when
+   * θ is too small for the division (nearly parallel codes).
    */
-  public static void slerp(float[] a, int ao, float[] b, int bo, int n, double alpha, float[] out, int oo) {
+  public static void slerp(
+      float[] a, int ao, float[] b, int bo, int n, double alpha, float[] out, int oo) {
     double theta = angle(a, ao, b, bo, n);
     double s = Math.sin(theta);
     if (s < 1e-6) {

@@ -24,7 +24,9 @@ public final class Numbers {
     return stripZeros(s);
   }
 
-  /** {@code digits} significant digits, e.g. sig(0.0123456, 3) = 0.0123, sig(1.5e-7, 2) = 1.5e-07. */
+  /**
+   * {@code digits} significant digits, e.g. sig(0.0123456, 3) = 0.0123, sig(1.5e-7, 2) = 1.5e-07.
+   */
   public static String sig(double v, int digits) {
     if (!Double.isFinite(v)) {
       return Double.toString(v);

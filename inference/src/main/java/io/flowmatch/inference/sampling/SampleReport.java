@@ -12,7 +12,13 @@ package io.flowmatch.inference.sampling;
  * @param wallNanos wall time of the whole run (noise, solver, model, output)
  */
 public record SampleReport(
-    long samples, double meanNfe, int minNfe, int maxNfe, long modelCalls, long modelNanos, long wallNanos) {
+    long samples,
+    double meanNfe,
+    int minNfe,
+    int maxNfe,
+    long modelCalls,
+    long modelNanos,
+    long wallNanos) {
 
   public double wallSeconds() {
     return wallNanos / 1e9;

@@ -3,16 +3,16 @@ package io.flowmatch.inference.sampling;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.runtime.MemoryBudget;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
-import io.flowmatch.inference.runtime.MemoryBudget;
 import io.flowmatch.inference.solver.ToleranceException;
 import java.io.IOException;
 
 /**
  * Integrates many samples in batches: for each batch, initial states from a {@link NoiseSource},
- * one solve from t0 to t1, then the results to a {@link Sink}. Memory holds one batch, whatever
- * the number of samples.
+ * one solve from t0 to t1, then the results to a {@link Sink}. Memory holds one batch, whatever the
+ * number of samples.
  *
  * <p>Forward sampling is t0 = 0 (noise) to t1 = 1 (data); encoding runs t0 = 1 to t1 = 0.
  */
@@ -50,16 +50,21 @@ public final class Sampler {
       Progress progress)
       throws IOException {
     if (n < 1 || batch < 1) {
-      throw new IllegalArgumentException("need n ≥ 1 and batch ≥ 1, got n=" + n + ", batch=" + batch);
+      throw new IllegalArgumentException(
+          "need n ≥ 1 and batch ≥ 1, got n=" + n + ", batch=" + batch);
     }
     long start = System.nanoTime();
     int size = field.sampleSize();
     int capacity = (int) Math.min(batch, n);
     // the state and the velocity at least: sized before allocating, one line if they cannot fit
     float[] x =
-        new float[
-            MemoryBudget.floats(
-                "a batch of " + capacity + " samples", capacity, size, 2, "choose a smaller batch (--batch)")];
+        new float
+            [MemoryBudget.floats(
+                "a batch of " + capacity + " samples",
+                capacity,
+                size,
+                2,
+                "choose a smaller batch (--batch)")];
     long batches = (n + capacity - 1) / capacity;
     CheckedField checked = new CheckedField(field, n, t0, t1);
     Progress perCall = progress == Progress.NONE ? null : progress;
@@ -73,8 +78,12 @@ public final class Sampler {
       int m = (int) Math.min(capacity, n - first);
       source.fill(first, m, size, x);
       final long done = b;
-      checked.beginBatch(first, m,
-          perCall == null ? () -> {} : () -> perCall.update((done + checked.batchProgress()) / batches));
+      checked.beginBatch(
+          first,
+          m,
+          perCall == null
+              ? () -> {}
+              : () -> perCall.update((done + checked.batchProgress()) / batches));
       SolveResult r;
       try {
         r = solver.solve(checked, x, m, t0, t1);
@@ -99,7 +108,8 @@ public final class Sampler {
         for (int i = 0; i < inRun.length; i++) {
           inRun[i] += first;
         }
-        throw new ToleranceException(e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun);
+        throw new ToleranceException(
+            e.getMessage() + batchNote(first, m, n, inRun.length > 0), inRun);
       }
       checkStates(x, m, size, first, n, t1);
       sink.accept(first, m, x);
@@ -112,11 +122,17 @@ public final class Sampler {
       modelNanos += r.modelNanos();
       progress.update((double) (b + 1) / batches);
     }
-    return new SampleReport(n, (double) nfeSum / n, nfeMin, nfeMax, calls, modelNanos, System.nanoTime() - start);
+    return new SampleReport(
+        n, (double) nfeSum / n, nfeMin, nfeMax, calls, modelNanos, System.nanoTime() - start);
   }
 
   private static String batchNote(long first, int m, long n, boolean numbersSamples) {
-    return " [batch of samples " + first + "-" + (first + m - 1) + " of " + n
+    return " [batch of samples "
+        + first
+        + "-"
+        + (first + m - 1)
+        + " of "
+        + n
         + (numbersSamples ? "; the sample numbers above are within that batch]" : "]");
   }
 
@@ -146,9 +162,19 @@ public final class Sampler {
       }
     }
     throw new NonFiniteException(
-        "the integration ended with non-finite values at t=" + Numbers.compact(t1) + " for "
-            + (bad == 1 ? "sample " : "samples ") + list + (bad > 5 ? ", ..." : "") + " (" + bad
-            + " of the " + m + " samples from " + first + ")",
+        "the integration ended with non-finite values at t="
+            + Numbers.compact(t1)
+            + " for "
+            + (bad == 1 ? "sample " : "samples ")
+            + list
+            + (bad > 5 ? ", ..." : "")
+            + " ("
+            + bad
+            + " of the "
+            + m
+            + " samples from "
+            + first
+            + ")",
         java.util.Arrays.copyOf(indices, Math.min(bad, 5)),
         t1);
   }

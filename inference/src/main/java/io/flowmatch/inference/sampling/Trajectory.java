@@ -6,10 +6,10 @@ import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
 
 /**
- * The states of a run's samples at every node of a fixed-step solver's grid, time-major as
- * {@code [steps + 1, samples, ...sample shape]} (what {@code --save-trajectory} writes), with the
- * node times beside them. All samples' states go to a {@link Writer} as they are computed (a file,
- * so memory does not grow with the run); the first {@code keep} samples' states are also kept in
+ * The states of a run's samples at every node of a fixed-step solver's grid, time-major as {@code
+ * [steps + 1, samples, ...sample shape]} (what {@code --save-trajectory} writes), with the node
+ * times beside them. All samples' states go to a {@link Writer} as they are computed (a file, so
+ * memory does not grow with the run); the first {@code keep} samples' states are also kept in
  * memory, for drawing their paths.
  *
  * <p>{@link #recording()} gives a solver to hand to {@link Sampler#run}: it integrates exactly as
@@ -21,8 +21,10 @@ public final class Trajectory {
   /** The most floats one Java array holds safely: the bound on the states kept in memory. */
   public static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
-  /** Receives recorded states: {@code count} floats of {@code data} from {@code offset} belong at
-   * flat index {@code position} of the {@code [steps + 1, samples, ...]} array. */
+  /**
+   * Receives recorded states: {@code count} floats of {@code data} from {@code offset} belong at
+   * flat index {@code position} of the {@code [steps + 1, samples, ...]} array.
+   */
   public interface Writer {
     void write(long position, float[] data, int offset, int count);
   }
@@ -47,8 +49,16 @@ public final class Trajectory {
     long values = valueCount(solver.steps(), keep, sampleSize);
     if (values > MAX_VALUES) {
       throw new IllegalArgumentException(
-          (solver.steps() + 1) + " states × " + keep + " samples × " + sampleSize + " values = " + values
-              + " floats, more than one array holds (" + MAX_VALUES + ")");
+          (solver.steps() + 1)
+              + " states × "
+              + keep
+              + " samples × "
+              + sampleSize
+              + " values = "
+              + values
+              + " floats, more than one array holds ("
+              + MAX_VALUES
+              + ")");
     }
     this.solver = solver;
     this.samples = samples;
@@ -83,14 +93,25 @@ public final class Trajectory {
         if (toWrite == 0 && toKeep == 0) {
           return solver.solve(field, x, n, t0, t1);
         }
-        return solver.solve(field, x, n, t0, t1, (node, t, state, count) -> {
-          if (toWrite > 0) {
-            writer.write((node * samples + first) * sampleSize, state, 0, toWrite * sampleSize);
-          }
-          if (toKeep > 0) {
-            System.arraycopy(state, 0, kept, (int) ((node * (long) keep + first) * sampleSize), toKeep * sampleSize);
-          }
-        });
+        return solver.solve(
+            field,
+            x,
+            n,
+            t0,
+            t1,
+            (node, t, state, count) -> {
+              if (toWrite > 0) {
+                writer.write((node * samples + first) * sampleSize, state, 0, toWrite * sampleSize);
+              }
+              if (toKeep > 0) {
+                System.arraycopy(
+                    state,
+                    0,
+                    kept,
+                    (int) ((node * (long) keep + first) * sampleSize),
+                    toKeep * sampleSize);
+              }
+            });
       }
     };
   }
@@ -110,7 +131,10 @@ public final class Trajectory {
     return times == null ? null : times.clone();
   }
 
-  /** The path of kept sample {@code i} through all nodes, for 2-D plots: nodeCount·sampleSize floats. */
+  /**
+   * The path of kept sample {@code i} through all nodes, for 2-D plots: nodeCount·sampleSize
+   * floats.
+   */
   public float[] path(int i) {
     if (i < 0 || i >= keep) {
       throw new IndexOutOfBoundsException("sample " + i + " of the " + keep + " kept");

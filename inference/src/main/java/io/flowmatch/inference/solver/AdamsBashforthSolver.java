@@ -2,10 +2,10 @@ package io.flowmatch.inference.solver;
 
 /**
  * Adams–Bashforth of order p on any grid (variable-step weights, see {@link
- * MultistepSolver#adamsBashforthWeights}). The start keeps the global order p: step 0 is a
- * one-step method whose local error is O(h^p) (Euler for p = 2; Heun for p = 3, one extra model
- * call), and step j &lt; p − 1 uses Adams–Bashforth of order j + 1 on the nodes it has. One model
- * call per step after the start.
+ * MultistepSolver#adamsBashforthWeights}). The start keeps the global order p: step 0 is a one-step
+ * method whose local error is O(h^p) (Euler for p = 2; Heun for p = 3, one extra model call), and
+ * step j &lt; p − 1 uses Adams–Bashforth of order j + 1 on the nodes it has. One model call per
+ * step after the start.
  */
 abstract class AdamsBashforthSolver extends MultistepSolver {
   private final int order;

@@ -13,18 +13,18 @@ import java.util.Arrays;
  * later calls, so easy samples stop costing evaluations while hard ones go on. Compare Commons
  * Math's {@code dopri5}: one RMS error over the whole batch gives every sample the same steps, so
  * easy samples pay for the hard ones, and the easy samples' small errors dilute the hard ones'
- * (measured on a half-easy, half-hard batch at tolerance 1e-5: hard samples ended 7.8e-6 off
- * under {@code dopri5}, 1.3e-6 under this solver, which spent 296 evaluations on them against
- * {@code dopri5}'s 278, and 20 on the easy ones).
+ * (measured on a half-easy, half-hard batch at tolerance 1e-5: hard samples ended 7.8e-6 off under
+ * {@code dopri5}, 1.3e-6 under this solver, which spent 296 evaluations on them against {@code
+ * dopri5}'s 278, and 20 on the easy ones).
  *
  * <p>Error control per sample: RMS over the sample's components of err/(atol + rtol·max(|x|,
  * |x_new|)); accept when ≤ 1; next step h·min(maxFactor, max(0.2, 0.9·err^(−1/5))), with maxFactor
  * 10, or 1 right after a rejection. Initial step per sample by Hairer–Nørsett–Wanner's estimate
  * (one extra evaluation for all samples together). NFE per sample is 2 + 6·(attempted steps).
  *
- * <p>Bounds: {@link SolverSettings#maxEvaluations()} is per sample; a step below
- * 1e-8·|t1 − t0| stops the solve. {@link SolveResult#steps()} and {@link
- * SolveResult#rejectedSteps()} are the maxima over samples.
+ * <p>Bounds: {@link SolverSettings#maxEvaluations()} is per sample; a step below 1e-8·|t1 − t0|
+ * stops the solve. {@link SolveResult#steps()} and {@link SolveResult#rejectedSteps()} are the
+ * maxima over samples.
  */
 public final class BatchDormandPrinceSolver implements OdeSolver {
   public static final String NAME = "dopri5-batch";
@@ -33,6 +33,7 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
   static final double MIN_FACTOR = 0.2;
   static final double MAX_FACTOR = 10;
   static final double MIN_STEP_FRACTION = 1e-8;
+
   /** Evaluations of one attempted step: stages 2..7 (stage 1 is the previous step's last). */
   static final int EVALUATIONS_PER_STEP = 6;
 
@@ -48,6 +49,7 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
     // the last row is the 5th-order solution, so stage 6's slope is the next step's first (FSAL)
     {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84},
   };
+
   /** 5th-order minus embedded 4th-order weights: the local error estimate. */
   private static final double[] E = {
     71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40
@@ -96,8 +98,10 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
     final boolean[] rejectedLast;
     final int[] accepted;
     final int[] rejected;
+
     /** k[0] is per sample (n·d, kept across steps: FSAL); k[1..6] are per slot of one round. */
     final float[][] k = new float[7][];
+
     final float[] stageX;
     final float[] stageT;
     final int[] sampleOf;
@@ -214,9 +218,17 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
       }
       if (overBound > 0) {
         throw new ToleranceException(
-            NAME + " exceeded " + maxEvaluations + " evaluations for sample " + firstOver
+            NAME
+                + " exceeded "
+                + maxEvaluations
+                + " evaluations for sample "
+                + firstOver
                 + (overBound > 1 ? " (and " + (overBound - 1) + " more)" : "")
-                + " at t=" + FieldCalls.number(t[firstOver]) + " (" + tolerances() + ")",
+                + " at t="
+                + FieldCalls.number(t[firstOver])
+                + " ("
+                + tolerances()
+                + ")",
             firstOver);
       }
       return m;
@@ -275,7 +287,9 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
           done[i] = slotLast[j];
           double grow = rejectedLast[i] ? 1 : MAX_FACTOR;
           double factor =
-              norm == 0 ? grow : Math.min(grow, Math.max(MIN_FACTOR, SAFETY * Math.pow(norm, -0.2)));
+              norm == 0
+                  ? grow
+                  : Math.min(grow, Math.max(MIN_FACTOR, SAFETY * Math.pow(norm, -0.2)));
           h[i] = magnitude * factor;
           rejectedLast[i] = false;
         } else {
@@ -285,9 +299,16 @@ public final class BatchDormandPrinceSolver implements OdeSolver {
         }
         if (!done[i] && h[i] < minStep) {
           throw new ToleranceException(
-              NAME + ": step size for sample " + i + " fell below the minimum "
-                  + FieldCalls.number(minStep) + " at t=" + FieldCalls.number(t[i])
-                  + " (" + tolerances() + ")",
+              NAME
+                  + ": step size for sample "
+                  + i
+                  + " fell below the minimum "
+                  + FieldCalls.number(minStep)
+                  + " at t="
+                  + FieldCalls.number(t[i])
+                  + " ("
+                  + tolerances()
+                  + ")",
               i);
         }
       }

@@ -26,25 +26,27 @@ import org.apache.commons.math3.ode.sampling.StepInterpolator;
  *       through the same NFE. {@code dopri5-batch} ({@link BatchDormandPrinceSolver}) steps each
  *       sample on its own instead.
  *   <li>The state is double inside Commons Math and float at the model: one rounding per call.
- *   <li>Commons Math's fixed-step loop adds the step size to the current time and ends with
- *       {@code t1 − t}; when |t1 − t0|/steps is not a binary fraction the accumulated time falls an
- *       ulp short and a tiny extra step follows (RK4 with h = 0.1 made 44 evaluations, not 40). We
- *       pass a step 1e-9 (relative) longer, so the last regular step is the one Commons Math trims
- *       to end exactly at t1: exactly {@code steps} steps, the last shorter by 1e-9·steps·h.
+ *   <li>Commons Math's fixed-step loop adds the step size to the current time and ends with {@code
+ *       t1 − t}; when |t1 − t0|/steps is not a binary fraction the accumulated time falls an ulp
+ *       short and a tiny extra step follows (RK4 with h = 0.1 made 44 evaluations, not 40). We pass
+ *       a step 1e-9 (relative) longer, so the last regular step is the one Commons Math trims to
+ *       end exactly at t1: exactly {@code steps} steps, the last shorter by 1e-9·steps·h.
  *   <li>Commons Math does not report rejected steps; {@link SolveResult#rejectedSteps()} is −1 for
  *       the adaptive ones. {@link SolveResult#steps()} counts the steps its step handlers saw.
  * </ul>
  *
- * <p>Adaptive integrators take the minimum step {@code 1e-8·|t1 − t0|}, the maximum step
- * |t1 − t0|, Commons Math's own initial step estimate (Hairer–Nørsett–Wanner; one extra
- * evaluation), scalar tolerances, and {@link SolverSettings#maxEvaluations()} as the bound on
- * derivative calls. The fixed-step ones have no evaluation bound (their cost is steps·stages).
+ * <p>Adaptive integrators take the minimum step {@code 1e-8·|t1 − t0|}, the maximum step |t1 − t0|,
+ * Commons Math's own initial step estimate (Hairer–Nørsett–Wanner; one extra evaluation), scalar
+ * tolerances, and {@link SolverSettings#maxEvaluations()} as the bound on derivative calls. The
+ * fixed-step ones have no evaluation bound (their cost is steps·stages).
  */
 public final class CommonsMathSolver implements OdeSolver {
   /** Relative lengthening of the fixed step; see the class comment. */
   static final double FIXED_STEP_NUDGE = 1e-9;
+
   /** Minimum step as a fraction of the interval. */
   static final double MIN_STEP_FRACTION = 1e-8;
+
   /** Steps of the Adams–Moulton method (order 5). */
   static final int ADAMS_STEPS = 4;
 
@@ -127,13 +129,24 @@ public final class CommonsMathSolver implements OdeSolver {
       integrator.integrate(system, t0, y, t1, y);
     } catch (MaxCountExceededException e) {
       throw new ToleranceException(
-          name() + " exceeded " + integrator.getMaxEvaluations() + " evaluations at t="
-              + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");
+          name()
+              + " exceeded "
+              + integrator.getMaxEvaluations()
+              + " evaluations at t="
+              + FieldCalls.number(system.lastTime())
+              + " ("
+              + tolerances()
+              + ")");
     } catch (NumberIsTooSmallException e) {
       throw new ToleranceException(
-          name() + ": step size fell below the minimum "
-              + FieldCalls.number(MIN_STEP_FRACTION * Math.abs(t1 - t0)) + " at t="
-              + FieldCalls.number(system.lastTime()) + " (" + tolerances() + ")");
+          name()
+              + ": step size fell below the minimum "
+              + FieldCalls.number(MIN_STEP_FRACTION * Math.abs(t1 - t0))
+              + " at t="
+              + FieldCalls.number(system.lastTime())
+              + " ("
+              + tolerances()
+              + ")");
     }
     for (int i = 0; i < y.length; i++) {
       x[i] = (float) y[i];
@@ -142,7 +155,9 @@ public final class CommonsMathSolver implements OdeSolver {
   }
 
   private String tolerances() {
-    return "rtol=" + FieldCalls.number(settings.rtol()) + ", atol="
+    return "rtol="
+        + FieldCalls.number(settings.rtol())
+        + ", atol="
         + FieldCalls.number(settings.atol());
   }
 

@@ -22,26 +22,26 @@ import org.apache.commons.math3.analysis.integration.IterativeLegendreGaussInteg
  *   x_s = (S_s/S_t)·x_t + S_s·∫_t^s ρ'(τ)·D̂(τ) dτ.
  * </pre>
  *
- * With D̂ constant over the step this is DDIM (for the OT path, exactly Euler):
- * x_s = (S_s/S_t)·x_t + c0·D̂_i, c0 = A_s − S_s·A_t/S_t. The 2M step extrapolates D̂ linearly from
- * the previous node, D̂(τ) ≈ D̂_i + (τ − t)·D̂', D̂' = (D̂_i − D̂_{i−1})/(t_i − t_{i−1}), and
- * integrates that exactly: x_s = (S_s/S_t)·x_t + c0·D̂_i + c1·D̂', with (by parts)
+ * With D̂ constant over the step this is DDIM (for the OT path, exactly Euler): x_s = (S_s/S_t)·x_t
+ * + c0·D̂_i, c0 = A_s − S_s·A_t/S_t. The 2M step extrapolates D̂ linearly from the previous node,
+ * D̂(τ) ≈ D̂_i + (τ − t)·D̂', D̂' = (D̂_i − D̂_{i−1})/(t_i − t_{i−1}), and integrates that exactly:
+ * x_s = (S_s/S_t)·x_t + c0·D̂_i + c1·D̂', with (by parts)
  *
  * <pre>
  *   c1 = S_s·∫_t^s ρ'(τ)·(τ − t) dτ = A_s·(s − t) − S_s·∫_t^s A(τ)/S(τ) dτ,
  * </pre>
  *
  * the last integral by Gauss–Legendre quadrature once per step (not per sample). DPM-Solver++
- * extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both ends (α_0 = 0 and,
- * with σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the first two steps and
- * the last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 = A_s·(s − t)),
- * so only the first step (no history) is first order; its O(h²) local error keeps the method's
- * global order 2 (tests measure it).
+ * extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both ends (α_0 = 0 and, with
+ * σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the first two steps and the
+ * last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 = A_s·(s − t)), so
+ * only the first step (no history) is first order; its O(h²) local error keeps the method's global
+ * order 2 (tests measure it).
  *
  * <p><b>Paths.</b> Any {@link AffineSchedule}: condot (any σ_min), cosine, polynomial, vp, read
- * from the model's metadata. It needs S &gt; 0 at every node but the last and finite predictions
- * at the nodes where the model is called: the VP path cannot start a backward solve at exactly
- * t = 1 (σ̇ diverges there).
+ * from the model's metadata. It needs S &gt; 0 at every node but the last and finite predictions at
+ * the nodes where the model is called: the VP path cannot start a backward solve at exactly t = 1
+ * (σ̇ diverges there).
  */
 public final class Dpm2mSolver extends MultistepSolver {
   public static final String NAME = "dpm2m";
@@ -84,8 +84,18 @@ public final class Dpm2mSolver extends MultistepSolver {
     if (!(st > 0)) {
       throw new FlowmatchException(
           ErrorKind.NUMERIC,
-          NAME + ": the " + path.name() + " path has " + (forward ? "σ" : "α") + " = " + st
-              + " at t=" + t + "; the step to t=" + s + " needs it positive");
+          NAME
+              + ": the "
+              + path.name()
+              + " path has "
+              + (forward ? "σ" : "α")
+              + " = "
+              + st
+              + " at t="
+              + t
+              + "; the step to t="
+              + s
+              + " needs it positive");
     }
     double ratio = ss / st;
     double c0 = as - ss * at / st;

@@ -126,8 +126,14 @@ final class FieldCalls {
             ? (bad == 1 ? "sample " : "samples ") + samples + more + " at t=" + number(firstTime)
             : "samples " + samplesWithTimes + more;
     return new NonFiniteException(
-        solverName + ": non-finite velocity (NaN or Inf) for " + where
-            + " (" + bad + " of " + batchSize + " samples)",
+        solverName
+            + ": non-finite velocity (NaN or Inf) for "
+            + where
+            + " ("
+            + bad
+            + " of "
+            + batchSize
+            + " samples)",
         java.util.Arrays.copyOf(indices, Math.min(bad, LISTED_SAMPLES)),
         firstTime);
   }

@@ -5,9 +5,9 @@ import io.flowmatch.inference.field.VelocityField;
 /**
  * A hand-written explicit Runge–Kutta method on float arrays over a {@link TimeGrid}.
  *
- * <p>The work arrays are allocated once per solve; the step loop allocates nothing. Stage states are
- * combined in double and rounded to float once per stage, so the state carries one float rounding
- * per step.
+ * <p>The work arrays are allocated once per solve; the step loop allocates nothing. Stage states
+ * are combined in double and rounded to float once per stage, so the state carries one float
+ * rounding per step.
  */
 abstract class FixedStepSolver implements GridSolver {
   private final String name;

@@ -3,8 +3,8 @@ package io.flowmatch.inference.solver;
 import io.flowmatch.inference.field.VelocityField;
 
 /**
- * A solver that steps over a time grid fixed before the solve (Euler, Heun, midpoint, RK4), and
- * can therefore report the state at every grid node: what {@code --save-trajectory} records.
+ * A solver that steps over a time grid fixed before the solve (Euler, Heun, midpoint, RK4), and can
+ * therefore report the state at every grid node: what {@code --save-trajectory} records.
  */
 public interface GridSolver extends OdeSolver {
 
@@ -22,13 +22,16 @@ public interface GridSolver extends OdeSolver {
   /** Steps of the grid. */
   int steps();
 
-  /** The {@code steps + 1} times at which {@link #solve(VelocityField, float[], int, double, double,
-   * NodeObserver)} reports states, t0 first and t1 last. */
+  /**
+   * The {@code steps + 1} times at which {@link #solve(VelocityField, float[], int, double, double,
+   * NodeObserver)} reports states, t0 first and t1 last.
+   */
   double[] nodes(double t0, double t1);
 
   /**
-   * Integrates in place exactly as {@link #solve(VelocityField, float[], int, double, double)}
-   * does (bit-identical results) and reports the state at every grid node.
+   * Integrates in place exactly as {@link #solve(VelocityField, float[], int, double, double)} does
+   * (bit-identical results) and reports the state at every grid node.
    */
-  SolveResult solve(VelocityField field, float[] x, int n, double t0, double t1, NodeObserver observer);
+  SolveResult solve(
+      VelocityField field, float[] x, int n, double t0, double t1, NodeObserver observer);
 }

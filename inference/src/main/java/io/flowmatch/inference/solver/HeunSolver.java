@@ -2,9 +2,9 @@ package io.flowmatch.inference.solver;
 
 /**
  * Heun's method (explicit trapezoidal rule, RK2), order 2, as in diffusion samplers: an Euler
- * predictor, then the mean of the slopes at both ends. Two evaluations per step on every step,
- * the last included: the corrector's slope is taken at the predicted point, not at the accepted
- * one, so it cannot be reused as the next step's first slope (NFE = 2·steps).
+ * predictor, then the mean of the slopes at both ends. Two evaluations per step on every step, the
+ * last included: the corrector's slope is taken at the predicted point, not at the accepted one, so
+ * it cannot be reused as the next step's first slope (NFE = 2·steps).
  */
 public final class HeunSolver extends FixedStepSolver {
   public static final String NAME = "heun";

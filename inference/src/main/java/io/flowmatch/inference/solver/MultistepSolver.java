@@ -26,15 +26,16 @@ abstract class MultistepSolver extends FixedStepSolver {
   abstract void advance(FieldCalls field, float[] x, int n, double[] nodes, int i, float[][] work);
 
   /**
-   * The Adams–Bashforth weights of a step on any grid: {@code w[j]} multiplies the velocity at
-   * node {@code i − j} (j = 0..order−1) in x_{i+1} = x_i + Σ_j w[j]·f_{i−j}. They are the
-   * integrals over [t_i, t_{i+1}] of the Lagrange basis polynomials through the nodes i, i−1, …,
-   * so the step is exact for velocities that are polynomials of degree order−1 in t; on a uniform
-   * grid of step h they reduce to the textbook h·(3/2, −1/2) and h·(23, −16, 5)/12.
+   * The Adams–Bashforth weights of a step on any grid: {@code w[j]} multiplies the velocity at node
+   * {@code i − j} (j = 0..order−1) in x_{i+1} = x_i + Σ_j w[j]·f_{i−j}. They are the integrals over
+   * [t_i, t_{i+1}] of the Lagrange basis polynomials through the nodes i, i−1, …, so the step is
+   * exact for velocities that are polynomials of degree order−1 in t; on a uniform grid of step h
+   * they reduce to the textbook h·(3/2, −1/2) and h·(23, −16, 5)/12.
    */
   static double[] adamsBashforthWeights(double[] nodes, int i, int order) {
     if (i + 1 < order) {
-      throw new IllegalArgumentException("step " + i + " has fewer than " + order + " earlier nodes");
+      throw new IllegalArgumentException(
+          "step " + i + " has fewer than " + order + " earlier nodes");
     }
     double h = nodes[i + 1] - nodes[i];
     double[] tau = new double[order];

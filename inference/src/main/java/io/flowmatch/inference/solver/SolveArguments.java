@@ -13,8 +13,15 @@ final class SolveArguments {
     long needed = (long) n * field.sampleSize();
     if (x.length < needed) {
       throw new IllegalArgumentException(
-          solver + ": state holds " + x.length + " floats, expected at least " + needed
-              + " for " + n + " samples of " + field.sampleSize());
+          solver
+              + ": state holds "
+              + x.length
+              + " floats, expected at least "
+              + needed
+              + " for "
+              + n
+              + " samples of "
+              + field.sampleSize());
     }
     if (!Double.isFinite(t0) || !Double.isFinite(t1)) {
       throw new IllegalArgumentException(

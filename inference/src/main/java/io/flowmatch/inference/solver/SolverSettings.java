@@ -13,7 +13,8 @@ package io.flowmatch.inference.solver;
  * @param grid time grid of the hand-written fixed-step methods: {@code uniform}, {@code quadratic}
  *     or {@code edm} (see {@link TimeGrid}); {@code null} means {@code uniform}
  */
-public record SolverSettings(int steps, double rtol, double atol, long maxEvaluations, String grid) {
+public record SolverSettings(
+    int steps, double rtol, double atol, long maxEvaluations, String grid) {
   public static final double DEFAULT_RTOL = 1e-5;
   public static final double DEFAULT_ATOL = 1e-5;
   public static final long DEFAULT_MAX_EVALUATIONS = 10_000;

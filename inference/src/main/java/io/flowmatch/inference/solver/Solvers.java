@@ -14,15 +14,16 @@ import java.util.Map;
  *       {@code rk4}, and the multistep {@code ab2}, {@code ab3}, {@code dpm2m} (on every {@link
  *       TimeGrid}: {@code uniform}, {@code quadratic}, {@code edm}, {@code shift=S}, explicit
  *       times);
- *   <li>Commons Math on the whole batch, fixed step: {@code cm-euler}, {@code cm-midpoint},
- *       {@code cm-rk4} (uniform only);
+ *   <li>Commons Math on the whole batch, fixed step: {@code cm-euler}, {@code cm-midpoint}, {@code
+ *       cm-rk4} (uniform only);
  *   <li>Commons Math on the whole batch, adaptive: {@code dopri5}, {@code dop853}, {@code gbs},
  *       {@code adams} (Adams–Moulton, 4 steps);
  *   <li>our per-sample adaptive solver: {@code dopri5-batch}.
  * </ul>
  *
- * <p>Bad settings throw a {@link FlowmatchException} whose message names the option as on the command
- * line ({@code --steps}, {@code --rtol}, {@code --atol}, {@code --grid}, {@code --max-evals}).
+ * <p>Bad settings throw a {@link FlowmatchException} whose message names the option as on the
+ * command line ({@code --steps}, {@code --rtol}, {@code --atol}, {@code --grid}, {@code
+ * --max-evals}).
  */
 public final class Solvers {
   private Solvers() {}
@@ -127,7 +128,8 @@ public final class Solvers {
             "--max-evals must be a positive integer, got " + settings.maxEvaluations());
       }
     } else if (settings.steps() < 1) {
-      throw FlowmatchException.invalidArgument("--steps must be a positive integer, got " + settings.steps());
+      throw FlowmatchException.invalidArgument(
+          "--steps must be a positive integer, got " + settings.steps());
     } else if (settings.steps() > MAX_STEPS) {
       // the time grid holds steps + 1 values, and the evaluation counts are ints
       throw FlowmatchException.invalidArgument(
@@ -140,8 +142,13 @@ public final class Solvers {
     }
     if (!HAND_WRITTEN.contains(name) && !settings.grid().equals(TimeGrid.UNIFORM)) {
       throw FlowmatchException.invalidArgument(
-          "--grid " + settings.grid() + " applies only to " + String.join(", ", HAND_WRITTEN)
-              + "; " + name + (isAdaptive(name) ? " chooses its own steps" : " steps uniformly"));
+          "--grid "
+              + settings.grid()
+              + " applies only to "
+              + String.join(", ", HAND_WRITTEN)
+              + "; "
+              + name
+              + (isAdaptive(name) ? " chooses its own steps" : " steps uniformly"));
     }
     GridFactory grid = GRID_SOLVERS.get(name);
     if (grid != null) {

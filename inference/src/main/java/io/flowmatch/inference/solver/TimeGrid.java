@@ -4,7 +4,8 @@ import io.flowmatch.inference.error.FlowmatchException;
 import java.util.List;
 
 /**
- * Time grids of the fixed-step methods: {@code steps + 1} nodes from t0 to t1, with both ends exact.
+ * Time grids of the fixed-step methods: {@code steps + 1} nodes from t0 to t1, with both ends
+ * exact.
  *
  * <p>A grid is defined on the unit interval from the noise end (0) to the data end (1) and mapped
  * affinely onto [min(t0, t1), max(t0, t1)]; a backward solve (t0 &gt; t1) walks the same nodes in
@@ -19,13 +20,13 @@ import java.util.List;
  *       path, where σ = (1 − u)/u: nodes u = 1/(1 + σ_j) for j = 1..K−1, then the data end u = 1.
  *       The first node is the noise end u = 0 (σ = ∞) instead of σ = 80. In t the steps grow from
  *       the noise end to the middle and shrink again towards the data end, where they are smallest
- *       (the last, σ = 0.002 to 0, is 0.002 long). The first step always spans u = 0 to
- *       1/(1 + σ_1), whatever the step count, so its error sets a floor on convergence; the
- *       tests still see each method's order on it from 80 to 160 steps.
+ *       (the last, σ = 0.002 to 0, is 0.002 long). The first step always spans u = 0 to 1/(1 +
+ *       σ_1), whatever the step count, so its error sets a floor on convergence; the tests still
+ *       see each method's order on it from 80 to 160 steps.
  *   <li>{@code shift=S} (S &gt; 0): the time shift of Stable Diffusion 3 (Esser et al. 2024). On
- *       the noise level σ = 1 − u of the uniform grid, σ' = S·σ / (1 + (S − 1)·σ), u = 1 − σ'.
- *       S &gt; 1 spends more steps near the noise end, S &lt; 1 near the data end, S = 1 is
- *       uniform. A smooth map of the uniform grid, so methods keep their order on it.
+ *       the noise level σ = 1 − u of the uniform grid, σ' = S·σ / (1 + (S − 1)·σ), u = 1 − σ'. S
+ *       &gt; 1 spends more steps near the noise end, S &lt; 1 near the data end, S = 1 is uniform.
+ *       A smooth map of the uniform grid, so methods keep their order on it.
  *   <li>{@code times=u0,u1,...,uK}: explicit unit times, 0 first, 1 last, strictly increasing, one
  *       more than the steps ({@code --grid-times} on the command line). {@code tuned=...} is the
  *       same with the label {@code tuned}: a grid chosen by {@code flowmatch tune-grid}.
@@ -44,8 +45,10 @@ public final class TimeGrid {
 
   /** Prefix of the shifted grids: {@code shift=3}. */
   public static final String SHIFT = "shift=";
+
   /** Prefix of explicit grids: {@code times=0,0.3,1}. */
   public static final String TIMES = "times=";
+
   /** Prefix of explicit grids chosen by {@code tune-grid}: {@code tuned=0,0.3,1}. */
   public static final String TUNED = "tuned=";
 
@@ -86,8 +89,17 @@ public final class TimeGrid {
       int count = explicit(grid).length;
       if (count != steps + 1) {
         throw FlowmatchException.invalidArgument(
-            "grid " + label(grid) + " has " + count + " times (" + (count - 1) + " steps), expected "
-                + (steps + 1) + " for " + steps + " steps");
+            "grid "
+                + label(grid)
+                + " has "
+                + count
+                + " times ("
+                + (count - 1)
+                + " steps), expected "
+                + (steps + 1)
+                + " for "
+                + steps
+                + " steps");
       }
     }
   }
@@ -102,7 +114,10 @@ public final class TimeGrid {
     return explicit(grid).length - 1;
   }
 
-  /** The grid as shown in tables and plots: {@code uniform}, {@code shift=3}, {@code times}, {@code tuned}. */
+  /**
+   * The grid as shown in tables and plots: {@code uniform}, {@code shift=3}, {@code times}, {@code
+   * tuned}.
+   */
   public static String label(String grid) {
     if (grid.startsWith(TIMES)) {
       return "times";
@@ -113,7 +128,9 @@ public final class TimeGrid {
     return grid;
   }
 
-  /** An explicit grid from unit times, as {@code prefix} ({@link #TIMES} or {@link #TUNED}) + list. */
+  /**
+   * An explicit grid from unit times, as {@code prefix} ({@link #TIMES} or {@link #TUNED}) + list.
+   */
   public static String explicitGrid(String prefix, double[] unitTimes) {
     StringBuilder sb = new StringBuilder(prefix);
     for (int i = 0; i < unitTimes.length; i++) {
@@ -147,14 +164,24 @@ public final class TimeGrid {
   private static void checkTimes(String what, double[] u) {
     if (u.length < 2 || u[0] != 0 || u[u.length - 1] != 1) {
       throw FlowmatchException.invalidArgument(
-          what + ": expected at least two times from 0 to 1 (0 first, 1 last), got "
-              + u.length + (u.length == 0 ? "" : " from " + u[0] + " to " + u[u.length - 1]));
+          what
+              + ": expected at least two times from 0 to 1 (0 first, 1 last), got "
+              + u.length
+              + (u.length == 0 ? "" : " from " + u[0] + " to " + u[u.length - 1]));
     }
     for (int i = 1; i < u.length; i++) {
       if (!(u[i] > u[i - 1])) {
         throw FlowmatchException.invalidArgument(
-            what + ": times must increase strictly, got " + u[i - 1] + " then " + u[i]
-                + " (times " + i + " and " + (i + 1) + ")");
+            what
+                + ": times must increase strictly, got "
+                + u[i - 1]
+                + " then "
+                + u[i]
+                + " (times "
+                + i
+                + " and "
+                + (i + 1)
+                + ")");
       }
     }
   }
@@ -169,14 +196,19 @@ public final class TimeGrid {
     }
     if (!(s > 0) || Double.isInfinite(s)) {
       throw FlowmatchException.invalidArgument(
-          "grid " + grid + ": the shift must be a positive number such as shift=3, got '" + value + "'");
+          "grid "
+              + grid
+              + ": the shift must be a positive number such as shift=3, got '"
+              + value
+              + "'");
     }
     return s;
   }
 
   private static double[] explicit(String grid) {
     String prefix = grid.startsWith(TIMES) ? TIMES : TUNED;
-    return parseTimes("grid " + prefix.substring(0, prefix.length() - 1), grid.substring(prefix.length()));
+    return parseTimes(
+        "grid " + prefix.substring(0, prefix.length() - 1), grid.substring(prefix.length()));
   }
 
   /**

@@ -25,13 +25,13 @@ import org.apache.commons.math3.random.MersenneTwister;
  * Chooses the K + 1 times of a grid solver's grid that minimise the RMS error of its samples
  * against a reference solution on a fixed set of calibration noise.
  *
- * <p>The objective is log RMS error over the calibration samples (each solve is deterministic,
- * so the objective is a smooth, noise-free function of the times), on θ of {@link SoftmaxGrid}.
- * The optimiser starts from the best hand-made grid, and the best grid seen is kept, so the tuned
- * grid is never worse than its start on the calibration set. Optimisers (Commons Math, derivative
- * free): BOBYQA (a trust region over quadratic models from 2K + 1 interpolation points: few
- * evaluations on smooth low-dimensional problems such as this one) and CMA-ES (a population
- * search, more robust to local structure and more evaluations).
+ * <p>The objective is log RMS error over the calibration samples (each solve is deterministic, so
+ * the objective is a smooth, noise-free function of the times), on θ of {@link SoftmaxGrid}. The
+ * optimiser starts from the best hand-made grid, and the best grid seen is kept, so the tuned grid
+ * is never worse than its start on the calibration set. Optimisers (Commons Math, derivative free):
+ * BOBYQA (a trust region over quadratic models from 2K + 1 interpolation points: few evaluations on
+ * smooth low-dimensional problems such as this one) and CMA-ES (a population search, more robust to
+ * local structure and more evaluations).
  */
 public final class GridTuner {
   /** Derivative-free optimisers of Commons Math. */
@@ -52,7 +52,8 @@ public final class GridTuner {
 
   /** The hand-made grids a tuned grid starts from and is compared with. */
   public static final List<String> HAND_MADE =
-      List.of(TimeGrid.UNIFORM, TimeGrid.QUADRATIC, TimeGrid.EDM, "shift=0.5", "shift=2", "shift=3");
+      List.of(
+          TimeGrid.UNIFORM, TimeGrid.QUADRATIC, TimeGrid.EDM, "shift=0.5", "shift=2", "shift=3");
 
   /** Receives each objective evaluation (for progress lines). */
   public interface Listener {
@@ -67,7 +68,8 @@ public final class GridTuner {
    * @param times the tuned unit times (steps + 1)
    * @param calibrationRms its RMS error on the calibration set
    * @param startGrid the hand-made grid it started from (the best on the calibration set)
-   * @param handMadeRms RMS error of each grid of {@link #HAND_MADE} on the calibration set, in order
+   * @param handMadeRms RMS error of each grid of {@link #HAND_MADE} on the calibration set, in
+   *     order
    * @param objectiveEvaluations solves of the calibration set the optimiser asked for
    * @param modelEvaluations model evaluations per calibration sample spent, all solves together
    * @param seconds wall time
@@ -98,7 +100,12 @@ public final class GridTuner {
    * @param batch samples per solve
    */
   public GridTuner(
-      VelocityField field, AffineSchedule path, float[] noise, double[] reference, int n, int batch) {
+      VelocityField field,
+      AffineSchedule path,
+      float[] noise,
+      double[] reference,
+      int n,
+      int batch) {
     this.field = field;
     this.path = path;
     this.noise = noise;
@@ -133,11 +140,21 @@ public final class GridTuner {
    * @throws FlowmatchException (INVALID_ARGUMENT) when no step count of the solver costs nfe
    */
   public Result tune(
-      String solver, int nfe, Optimizer optimizer, int maxEvaluations, long seed, Listener listener) {
+      String solver,
+      int nfe,
+      Optimizer optimizer,
+      int maxEvaluations,
+      long seed,
+      Listener listener) {
     int steps = Solvers.stepsForEvaluations(solver, nfe);
     if (steps < 1) {
       throw FlowmatchException.invalidArgument(
-          "--nfe " + nfe + ": no step count of " + solver + " costs exactly " + nfe
+          "--nfe "
+              + nfe
+              + ": no step count of "
+              + solver
+              + " costs exactly "
+              + nfe
               + " model evaluations per sample");
     }
     long begin = System.nanoTime();
@@ -168,8 +185,16 @@ public final class GridTuner {
       bestTimes = objective.bestTimes;
     }
     return new Result(
-        solver, nfe, steps, bestTimes, bestRms, start, handMade, evaluations,
-        (modelEvaluations - spentBefore) / n, (System.nanoTime() - begin) / 1e9);
+        solver,
+        nfe,
+        steps,
+        bestTimes,
+        bestRms,
+        start,
+        handMade,
+        evaluations,
+        (modelEvaluations - spentBefore) / n,
+        (System.nanoTime() - begin) / 1e9);
   }
 
   private static void optimise(
@@ -189,17 +214,26 @@ public final class GridTuner {
     ObjectiveFunction f = new ObjectiveFunction(objective::value);
     if (optimizer == Optimizer.BOBYQA) {
       new BOBYQAOptimizer(2 * k + 1, 0.5, 1e-4)
-          .optimize(new MaxEval(maxEvaluations), f, GoalType.MINIMIZE, new InitialGuess(theta0),
+          .optimize(
+              new MaxEval(maxEvaluations),
+              f,
+              GoalType.MINIMIZE,
+              new InitialGuess(theta0),
               new SimpleBounds(lower, upper));
     } else {
       double[] sigma = new double[k];
       java.util.Arrays.fill(sigma, 0.3);
       int population = 4 + (int) (3 * Math.log(k));
-      new CMAESOptimizer(
-              maxEvaluations, 0, true, 0, 0, new MersenneTwister(seed), false, null)
-          .optimize(new MaxEval(maxEvaluations), new MaxIter(maxEvaluations), f, GoalType.MINIMIZE,
-              new InitialGuess(theta0), new SimpleBounds(lower, upper),
-              new CMAESOptimizer.Sigma(sigma), new CMAESOptimizer.PopulationSize(population));
+      new CMAESOptimizer(maxEvaluations, 0, true, 0, 0, new MersenneTwister(seed), false, null)
+          .optimize(
+              new MaxEval(maxEvaluations),
+              new MaxIter(maxEvaluations),
+              f,
+              GoalType.MINIMIZE,
+              new InitialGuess(theta0),
+              new SimpleBounds(lower, upper),
+              new CMAESOptimizer.Sigma(sigma),
+              new CMAESOptimizer.PopulationSize(population));
     }
   }
 
@@ -244,7 +278,9 @@ public final class GridTuner {
     return String.format(Locale.ROOT, "%.3e", v);
   }
 
-  /** The hand-made grid with the smallest error in {@code rms} (same order as {@link #HAND_MADE}). */
+  /**
+   * The hand-made grid with the smallest error in {@code rms} (same order as {@link #HAND_MADE}).
+   */
   public static int best(double[] rms) {
     int best = 0;
     for (int i = 1; i < rms.length; i++) {

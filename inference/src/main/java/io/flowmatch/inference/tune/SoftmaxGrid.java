@@ -2,9 +2,9 @@ package io.flowmatch.inference.tune;
 
 /**
  * The parametrisation of a monotone grid of K steps on [0, 1] by K unconstrained numbers θ: the
- * step lengths are softmax(θ), the times their running sums. Every θ gives a valid grid (0 first,
- * 1 last, strictly increasing), so an unconstrained optimiser cannot leave the feasible set. Adding
- * a constant to every θ leaves the grid unchanged (one flat direction, harmless to the optimisers).
+ * step lengths are softmax(θ), the times their running sums. Every θ gives a valid grid (0 first, 1
+ * last, strictly increasing), so an unconstrained optimiser cannot leave the feasible set. Adding a
+ * constant to every θ leaves the grid unchanged (one flat direction, harmless to the optimisers).
  */
 public final class SoftmaxGrid {
   private SoftmaxGrid() {}

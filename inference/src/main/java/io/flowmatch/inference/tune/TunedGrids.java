@@ -67,8 +67,12 @@ public final class TunedGrids {
       JsonObject root = JsonParser.parseString(text).getAsJsonObject();
       if (!root.has("format") || !FORMAT.equals(root.get("format").getAsString())) {
         throw FlowmatchException.badInput(
-            option + " " + file + ": not a grids file of flowmatch tune-grid (expected \"format\": \""
-                + FORMAT + "\")");
+            option
+                + " "
+                + file
+                + ": not a grids file of flowmatch tune-grid (expected \"format\": \""
+                + FORMAT
+                + "\")");
       }
       for (JsonElement e : root.getAsJsonArray("grids")) {
         JsonObject g = e.getAsJsonObject();
@@ -79,13 +83,27 @@ public final class TunedGrids {
         }
         TimeGrid.parseTimes(option + " " + file, join(times));
         out.add(
-            new Entry(g.get("solver").getAsString(), g.get("nfe").getAsInt(), g.get("steps").getAsInt(), times));
+            new Entry(
+                g.get("solver").getAsString(),
+                g.get("nfe").getAsInt(),
+                g.get("steps").getAsInt(),
+                times));
       }
-    } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-        | ClassCastException | NumberFormatException e) {
+    } catch (JsonParseException
+        | IllegalStateException
+        | NullPointerException
+        | UnsupportedOperationException
+        | ClassCastException
+        | NumberFormatException e) {
       throw FlowmatchException.badInput(
-          option + " " + file + ": malformed grids file (" + e.getClass().getSimpleName() + ": "
-              + e.getMessage() + ")");
+          option
+              + " "
+              + file
+              + ": malformed grids file ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")");
     }
     return new TunedGrids(file, out);
   }
@@ -105,13 +123,20 @@ public final class TunedGrids {
       have.add(e.solver() + " " + e.steps() + " steps (NFE " + e.nfe() + ")");
     }
     throw FlowmatchException.invalidArgument(
-        "--grid " + source + " has no grid for " + solver + " with " + steps + " steps; it holds: "
+        "--grid "
+            + source
+            + " has no grid for "
+            + solver
+            + " with "
+            + steps
+            + " steps; it holds: "
             + (have.isEmpty() ? "nothing" : String.join(", ", have)));
   }
 
   /** Writes {@code root} (which must carry {@link #FORMAT}) atomically as pretty JSON. */
   public static void write(Path file, JsonObject root) throws IOException {
-    Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    Gson gson =
+        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
     AtomicFile.write(file, (gson.toJson(root) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 

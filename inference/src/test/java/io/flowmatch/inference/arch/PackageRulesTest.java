@@ -9,11 +9,13 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The package structure of the inference module: every package is its own slice and no two
- * slices depend on each other in a cycle; the command line sits on top (no library package
- * imports {@code cli}); the module runs without DJL.
+ * The package structure of the inference module: every package is its own slice and no two slices
+ * depend on each other in a cycle; the command line sits on top (no library package imports {@code
+ * cli}); the module runs without DJL.
  */
-@AnalyzeClasses(packages = "io.flowmatch.inference", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "io.flowmatch.inference",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class PackageRulesTest {
   @ArchTest
   static final ArchRule noPackageCycles =

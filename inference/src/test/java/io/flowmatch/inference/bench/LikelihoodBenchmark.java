@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  *       exact divergence and with Hutchinson K = 1 and K = 4 (8 probe draws each; rk4, 10 steps, so
  *       every draw takes the same steps), per-image bias and spread against exact, time per image;
  *   <li>{@code nfe IMAGES}: bits/dim of the first IMAGES test images (Hutchinson K = 1, the same
- *       probes and dequantisation for every solver) against NFE for fixed-step and adaptive solvers.
+ *       probes and dequantisation for every solver) against NFE for fixed-step and adaptive
+ *       solvers.
  * </ul>
  *
  * <p>Run: {@code mvn -B -q -o test-compile -pl inference && java -cp
@@ -111,8 +112,18 @@ public final class LikelihoodBenchmark {
       double[][] est = new double[draws][];
       long start = System.nanoTime();
       for (int s = 0; s < draws; s++) {
-        est[s] = run(jvp, solver, x, images, LikelihoodSettings.builder()
-            .method(DivergenceMethod.HUTCHINSON).probes(k).seed(100 + s).build(), null);
+        est[s] =
+            run(
+                jvp,
+                solver,
+                x,
+                images,
+                LikelihoodSettings.builder()
+                    .method(DivergenceMethod.HUTCHINSON)
+                    .probes(k)
+                    .seed(100 + s)
+                    .build(),
+                null);
       }
       double perImage = (System.nanoTime() - start) / 1e9 / draws / images;
       NllSummary bias = new NllSummary();
@@ -125,30 +136,53 @@ public final class LikelihoodBenchmark {
         bias.add(one.mean() - bpd(exact[i], d));
         sdSum += one.std();
       }
-      System.out.printf(Locale.ROOT, "Hutchinson K=%d (%d draws × %d images): bias %.4f ± %.4f"
-          + " bits/dim (mean over images of draw mean − exact, ± SE), probe sd per image %.4f"
-          + " bits/dim (mean over images), %.1f s per image per draw%n",
-          k, draws, images, bias.mean(), bias.standardError(), sdSum / images, perImage);
+      System.out.printf(
+          Locale.ROOT,
+          "Hutchinson K=%d (%d draws × %d images): bias %.4f ± %.4f"
+              + " bits/dim (mean over images of draw mean − exact, ± SE), probe sd per image %.4f"
+              + " bits/dim (mean over images), %.1f s per image per draw%n",
+          k,
+          draws,
+          images,
+          bias.mean(),
+          bias.standardError(),
+          sdSum / images,
+          perImage);
     }
   }
 
   static void nfe(JvpModel jvp, int images) {
     float[] x = testImages(jvp, images);
-    LikelihoodSettings settings = LikelihoodSettings.builder()
-        .method(DivergenceMethod.HUTCHINSON).probes(1).seed(7).build();
+    LikelihoodSettings settings =
+        LikelihoodSettings.builder().method(DivergenceMethod.HUTCHINSON).probes(1).seed(7).build();
     String[][] solvers = {
-      {"euler", "10"}, {"euler", "20"}, {"euler", "50"}, {"euler", "100"},
-      {"heun", "5"}, {"heun", "10"}, {"heun", "25"}, {"heun", "50"},
-      {"rk4", "5"}, {"rk4", "10"}, {"rk4", "25"},
-      {"dopri5", "1e-3"}, {"dopri5", "1e-4"}, {"dopri5", "1e-5"}, {"dopri5", "1e-6"},
+      {"euler", "10"},
+      {"euler", "20"},
+      {"euler", "50"},
+      {"euler", "100"},
+      {"heun", "5"},
+      {"heun", "10"},
+      {"heun", "25"},
+      {"heun", "50"},
+      {"rk4", "5"},
+      {"rk4", "10"},
+      {"rk4", "25"},
+      {"dopri5", "1e-3"},
+      {"dopri5", "1e-4"},
+      {"dopri5", "1e-5"},
+      {"dopri5", "1e-6"},
     };
-    System.out.println("| solver | setting | mean NFE | bits/dim (± SE over images) | s per image |");
+    System.out.println(
+        "| solver | setting | mean NFE | bits/dim (± SE over images) | s per image |");
     System.out.println("|---|---|---|---|---|");
     for (String[] s : solvers) {
-      OdeSolver solver = s[0].equals("dopri5")
-          ? Solvers.create("dopri5", SolverSettings.adaptive(Double.parseDouble(s[1]),
-              Double.parseDouble(s[1])).withMaxEvaluations(100_000))
-          : Solvers.create(s[0], SolverSettings.fixed(Integer.parseInt(s[1])));
+      OdeSolver solver =
+          s[0].equals("dopri5")
+              ? Solvers.create(
+                  "dopri5",
+                  SolverSettings.adaptive(Double.parseDouble(s[1]), Double.parseDouble(s[1]))
+                      .withMaxEvaluations(100_000))
+              : Solvers.create(s[0], SolverSettings.fixed(Integer.parseInt(s[1])));
       long start = System.nanoTime();
       double[] nfe = new double[1];
       double[] nll = run(jvp, solver, x, images, settings, null, nfe);
@@ -157,19 +191,31 @@ public final class LikelihoodBenchmark {
       for (double v : nll) {
         b.add(bpd(v, jvp.sampleSize()));
       }
-      System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.4f ± %.4f | %.2f |%n", s[0],
-          s[0].equals("dopri5") ? "rtol = atol = " + s[1] : s[1] + " steps", nfe[0], b.mean(),
-          b.standardError(), seconds / images);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.1f | %.4f ± %.4f | %.2f |%n",
+          s[0],
+          s[0].equals("dopri5") ? "rtol = atol = " + s[1] : s[1] + " steps",
+          nfe[0],
+          b.mean(),
+          b.standardError(),
+          seconds / images);
     }
   }
 
-  static double[] run(JvpModel jvp, OdeSolver solver, float[] x, int n,
-      LikelihoodSettings settings, String label) {
+  static double[] run(
+      JvpModel jvp, OdeSolver solver, float[] x, int n, LikelihoodSettings settings, String label) {
     return run(jvp, solver, x, n, settings, label, new double[1]);
   }
 
-  static double[] run(JvpModel jvp, OdeSolver solver, float[] x, int n,
-      LikelihoodSettings settings, String label, double[] meanNfe) {
+  static double[] run(
+      JvpModel jvp,
+      OdeSolver solver,
+      float[] x,
+      int n,
+      LikelihoodSettings settings,
+      String label,
+      double[] meanNfe) {
     long start = System.nanoTime();
     LikelihoodResult r = new Likelihood(jvp, solver, settings).logDensity(x.clone(), n, 0, null);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -181,8 +227,14 @@ public final class LikelihoodBenchmark {
       s.add(bpd(nll[i], jvp.sampleSize()));
     }
     if (label != null) {
-      System.out.printf(Locale.ROOT, "%s divergence (%d images): %.4f ± %.4f bits/dim, NFE %.1f,"
-          + " %.1f s per image%n", label, n, s.mean(), s.standardError(), r.solve().meanNfe(),
+      System.out.printf(
+          Locale.ROOT,
+          "%s divergence (%d images): %.4f ± %.4f bits/dim, NFE %.1f," + " %.1f s per image%n",
+          label,
+          n,
+          s.mean(),
+          s.standardError(),
+          r.solve().meanNfe(),
           seconds / n);
     }
     return nll;
@@ -195,8 +247,9 @@ public final class LikelihoodBenchmark {
   /** The first n test images, dequantised as {@code flowmatch likelihood} does (seed 0). */
   static float[] testImages(JvpModel jvp, int n) {
     try {
-      IdxImages.Pixels p = IdxImages.readPixels(
-          Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"));
+      IdxImages.Pixels p =
+          IdxImages.readPixels(
+              Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"));
       float[] x = new float[n * 784];
       for (int i = 0; i < n; i++) {
         p.copyScaled(i, x, i * 784, -1, 1);

@@ -26,9 +26,9 @@ import java.util.Random;
  * with pre-allocated direct buffers and pinned outputs, so its cost per call is realistic for a
  * small 2-D model.
  *
- * <p>Each row is the median over {@code repeats} solves, taken round-robin over the solvers so
- * that load from other processes affects every row alike; "outside" is the median of (total −
- * model) per solve, over the median total.
+ * <p>Each row is the median over {@code repeats} solves, taken round-robin over the solvers so that
+ * load from other processes affects every row alike; "outside" is the median of (total − model) per
+ * solve, over the median total.
  *
  * <p>Run: {@code mvn -B -q -o test-compile -pl inference && java -cp
  * inference/target/test-classes:inference/target/classes:$(cat inference/target/classpath.txt)
@@ -60,7 +60,11 @@ public final class SolverOverheadBenchmark {
           Locale.ROOT,
           "ONNX MLP 2-%d-%d-%d-2 (Gelu), ONNX Runtime CPU, %d intra-op thread(s); medians of %d"
               + " solves per row (rows interleaved)%n",
-          HIDDEN, HIDDEN, HIDDEN, threads, repeats);
+          HIDDEN,
+          HIDDEN,
+          HIDDEN,
+          threads,
+          repeats);
       // warm-up: every solver at every batch size, until the JIT has compiled the step loops
       for (int pass = 0; pass < 3; pass++) {
         for (int batch : BATCHES) {
@@ -74,8 +78,16 @@ public final class SolverOverheadBenchmark {
         }
       }
       System.out.printf(
-          Locale.ROOT, "%-13s %-7s %6s %8s %10s %10s %10s %9s%n",
-          "solver", "setting", "batch", "NFE", "total ms", "model ms", "outside ms", "outside");
+          Locale.ROOT,
+          "%-13s %-7s %6s %8s %10s %10s %10s %9s%n",
+          "solver",
+          "setting",
+          "batch",
+          "NFE",
+          "total ms",
+          "model ms",
+          "outside ms",
+          "outside");
       for (int batch : BATCHES) {
         float[] noise = noise(batch, 1);
         float[] x = new float[noise.length];
@@ -100,9 +112,16 @@ public final class SolverOverheadBenchmark {
           double total = median(totals[c]);
           double out = median(outside[c]);
           System.out.printf(
-              Locale.ROOT, "%-13s %-7s %6d %8s %10.3f %10.3f %10.3f %8.1f%%%n",
-              configs.get(c)[0], configs.get(c)[1], batch, nfe(last[c]), total / 1e6,
-              median(model[c]) / 1e6, out / 1e6, 100.0 * out / total);
+              Locale.ROOT,
+              "%-13s %-7s %6d %8s %10.3f %10.3f %10.3f %8.1f%%%n",
+              configs.get(c)[0],
+              configs.get(c)[1],
+              batch,
+              nfe(last[c]),
+              total / 1e6,
+              median(model[c]) / 1e6,
+              out / 1e6,
+              100.0 * out / total);
         }
       }
     }
@@ -147,8 +166,7 @@ public final class SolverOverheadBenchmark {
     g.output("v", OnnxGraphBuilder.FLOAT, -1, 2);
     String axes = g.longs("axes", new long[] {1}, 1);
     String column = g.node("Unsqueeze", new String[] {"t", axes});
-    String h =
-        g.node("Concat", new String[] {"x", column}, OnnxGraphBuilder.attr("axis", 1L));
+    String h = g.node("Concat", new String[] {"x", column}, OnnxGraphBuilder.attr("axis", 1L));
     int[] widths = {3, hidden, hidden, hidden, 2};
     for (int layer = 0; layer < 4; layer++) {
       int in = widths[layer];

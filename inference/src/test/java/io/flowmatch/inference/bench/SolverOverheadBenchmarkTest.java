@@ -13,7 +13,8 @@ class SolverOverheadBenchmarkTest {
 
   @Test
   void batchedCallsOfTheMlpFieldMatchSingleSampleCalls() throws Exception {
-    try (var field = new SolverOverheadBenchmark.OrtMlpField(SolverOverheadBenchmark.mlp(16, 3), 1, 8)) {
+    try (var field =
+        new SolverOverheadBenchmark.OrtMlpField(SolverOverheadBenchmark.mlp(16, 3), 1, 8)) {
       float[] x = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, 0f, 0f, 3f, -2f};
       float[] t = {0f, 0.2f, 0.4f, 0.6f, 1f};
       float[] batched = new float[10];
@@ -21,7 +22,8 @@ class SolverOverheadBenchmarkTest {
       for (int i = 0; i < 5; i++) {
         float[] one = new float[2];
         field.evaluate(new float[] {x[2 * i], x[2 * i + 1]}, new float[] {t[i]}, 1, one);
-        assertArrayEquals(new float[] {batched[2 * i], batched[2 * i + 1]}, one, 1e-5f, "sample " + i);
+        assertArrayEquals(
+            new float[] {batched[2 * i], batched[2 * i + 1]}, one, 1e-5f, "sample " + i);
       }
       // the per-sample solver's shrinking batches go through the same buffers
       SolveResult r =

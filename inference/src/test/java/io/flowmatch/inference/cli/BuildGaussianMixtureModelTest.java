@@ -44,8 +44,10 @@ class BuildGaussianMixtureModelTest {
     assertEquals(0, run(fp32.toString()));
     assertEquals(0, run(fp16.toString(), "--fp16"));
     assertEquals("", err());
-    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(
-        "wrote " + fp32 + ": 8 Gaussians of std 0.5 on a circle of radius 4, float32, "));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .startsWith(
+                "wrote " + fp32 + ": 8 Gaussians of std 0.5 on a circle of radius 4, float32, "));
     for (Path p : new Path[] {fp32, fp16}) {
       boolean half = p == fp16;
       try (OnnxVelocityField f = OnnxVelocityField.open(p, FieldOptions.defaults())) {

@@ -63,7 +63,11 @@ class CompareCommandTest {
     List<double[]> points = new ArrayList<>();
     for (Map<String, String> r : rows) {
       if (r.get("method").equals(method)) {
-        points.add(new double[] {Math.log(Double.parseDouble(r.get("nfe_mean"))), Math.log(Double.parseDouble(r.get("err_rms")))});
+        points.add(
+            new double[] {
+              Math.log(Double.parseDouble(r.get("nfe_mean"))),
+              Math.log(Double.parseDouble(r.get("err_rms")))
+            });
       }
     }
     double mx = points.stream().mapToDouble(p -> p[0]).average().orElseThrow();
@@ -89,14 +93,37 @@ class CompareCommandTest {
   void writesEveryFileAndTheOrdersShowInTheCsv() throws IOException {
     Path out = dir.resolve("cmp");
     Run r =
-        run("compare", "--model", spiral.toString(), "--n", "64", "--batch", "16", "--data", data.toString(),
-            "--solvers", "euler:20,40,80 heun:10,20,40 rk4:4,8,16 dopri5:1e-4 dopri5-batch:1e-4",
-            "--out", out.toString(), "--quiet");
+        run(
+            "compare",
+            "--model",
+            spiral.toString(),
+            "--n",
+            "64",
+            "--batch",
+            "16",
+            "--data",
+            data.toString(),
+            "--solvers",
+            "euler:20,40,80 heun:10,20,40 rk4:4,8,16 dopri5:1e-4 dopri5-batch:1e-4",
+            "--out",
+            out.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.err());
-    for (String f : List.of("results.csv", "results.json", "table.txt", "error-vs-nfe.png", "error-vs-time.png",
-        "quality-vs-nfe.png", "time-vs-nfe.png", "report.html", "samples/00-data.png", "samples/01-euler-20.png",
-        "samples/10-dopri5-1e-4.png", "samples/11-dopri5-batch-1e-4.png")) {
+    for (String f :
+        List.of(
+            "results.csv",
+            "results.json",
+            "table.txt",
+            "error-vs-nfe.png",
+            "error-vs-time.png",
+            "quality-vs-nfe.png",
+            "time-vs-nfe.png",
+            "report.html",
+            "samples/00-data.png",
+            "samples/01-euler-20.png",
+            "samples/10-dopri5-1e-4.png",
+            "samples/11-dopri5-batch-1e-4.png")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     assertNoTempFiles(out);
@@ -119,24 +146,37 @@ class CompareCommandTest {
     }
 
     String table = Files.readString(out.resolve("table.txt"));
-    assertEquals(table + "wrote " + out + "/: results.csv, results.json, table.txt, error-vs-nfe.png, error-vs-time.png,"
-        + " quality-vs-nfe.png, time-vs-nfe.png, samples/ (12 pictures), report.html\n", r.out());
+    assertEquals(
+        table
+            + "wrote "
+            + out
+            + "/: results.csv, results.json, table.txt, error-vs-nfe.png, error-vs-time.png,"
+            + " quality-vs-nfe.png, time-vs-nfe.png, samples/ (12 pictures), report.html\n",
+        r.out());
     // the default reference: dop853 at a tolerance chosen from the model's float32 noise
     assertTrue(
-        Pattern.compile("reference: dop853 \\(rtol = atol = 1e-[6-9], double state; chosen automatically: agrees"
-                + " with the solve at 1e-[5-8] by .*\\), batches of 16, NFE/sample ")
-            .matcher(table).find(),
+        Pattern.compile(
+                "reference: dop853 \\(rtol = atol = 1e-[6-9], double state; chosen automatically: agrees"
+                    + " with the solve at 1e-[5-8] by .*\\), batches of 16, NFE/sample ")
+            .matcher(table)
+            .find(),
         table);
-    assertTrue(table.contains("quality: energy distance D² and sliced Wasserstein-2 (128 directions) to the first 336"
-        + " samples of " + data), table);
-    Matcher orders = Pattern.compile("observed order .*: euler (\\S+) heun (\\S+) rk4 (\\S+)").matcher(table);
+    assertTrue(
+        table.contains(
+            "quality: energy distance D² and sliced Wasserstein-2 (128 directions) to the first 336"
+                + " samples of "
+                + data),
+        table);
+    Matcher orders =
+        Pattern.compile("observed order .*: euler (\\S+) heun (\\S+) rk4 (\\S+)").matcher(table);
     assertTrue(orders.find(), table);
     assertEquals(2, Double.parseDouble(orders.group(2)), 0.15);
     assertTrue(table.contains("floor (64 data samples vs the reference data): energy "), table);
 
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>"));
-    assertEquals(4 + 12, count(html, "src=\"data:image/png;base64,"), "4 plots and 12 pictures embedded");
+    assertEquals(
+        4 + 12, count(html, "src=\"data:image/png;base64,"), "4 plots and 12 pictures embedded");
     assertEquals(11 + 1, count(html, "<tr>"), "a header row and one row per setting");
     assertFalse(html.contains("src=\"samples/"), "self-contained: no links to files");
 
@@ -149,11 +189,26 @@ class CompareCommandTest {
   @Test
   void mixtureModelsAreScoredAgainstFreshDrawsWithoutAReference() throws IOException {
     Path out = dir.resolve("mix");
-    Run r = run("compare", "--model", mixture.toString(), "--n", "300", "--solvers", "euler:2 heun:10", "--no-reference",
-        "--out", out.toString(), "--quiet");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "300",
+            "--solvers",
+            "euler:2 heun:10",
+            "--no-reference",
+            "--out",
+            out.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("quality: energy distance D² and sliced Wasserstein-2 (128 directions) to 10000 fresh"
-        + " gmm3 samples\n"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "quality: energy distance D² and sliced Wasserstein-2 (128 directions) to 10000 fresh"
+                    + " gmm3 samples\n"),
+        r.out());
     assertFalse(r.out().contains("err RMS"), "no reference, no error columns");
     List<Map<String, String>> rows = csv(out.resolve("results.csv"));
     assertEquals("", rows.get(0).get("err_rms"));
@@ -167,46 +222,117 @@ class CompareCommandTest {
   @Test
   void referenceFromAFileAndTheSameNoiseGiveZeroErrorForTheSameSolver() throws IOException {
     Path ref = dir.resolve("ref.npy");
-    Run sampled = run("sample", "--model", spiral.toString(), "--n", "32", "--solver", "rk4", "--steps", "8",
-        "--save-npy", ref.toString(), "--quiet");
+    Run sampled =
+        run(
+            "sample",
+            "--model",
+            spiral.toString(),
+            "--n",
+            "32",
+            "--solver",
+            "rk4",
+            "--steps",
+            "8",
+            "--save-npy",
+            ref.toString(),
+            "--quiet");
     assertEquals(0, sampled.code(), sampled.err());
-    Run r = run("compare", "--model", spiral.toString(), "--n", "32", "--solvers", "rk4:8 euler:8", "--reference",
-        ref.toString(), "--quiet");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            spiral.toString(),
+            "--n",
+            "32",
+            "--solvers",
+            "rk4:8 euler:8",
+            "--reference",
+            ref.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
     Matcher rk4 = Pattern.compile("\nrk4 +8 steps .* (\\S+) +(\\S+)\n").matcher(r.out());
     assertTrue(rk4.find(), r.out());
-    assertEquals("0.00e+00", rk4.group(1), "the same solver from the same seeded noise: bit-identical");
-    assertTrue(r.out().startsWith("model " + spiral + ", 32 samples of shape [2], batches of 256, noise: Gaussian,"
-        + " seed 0, provider cpu\nreference: file " + ref + "\n"), r.out());
+    assertEquals(
+        "0.00e+00", rk4.group(1), "the same solver from the same seeded noise: bit-identical");
+    assertTrue(
+        r.out()
+            .startsWith(
+                "model "
+                    + spiral
+                    + ", 32 samples of shape [2], batches of 256, noise: Gaussian,"
+                    + " seed 0, provider cpu\nreference: file "
+                    + ref
+                    + "\n"),
+        r.out());
   }
 
   @Test
   void aFailingSettingIsReportedAndTheOthersRun() throws IOException {
     Path nan = TestModels.nanAfterHalf(dir.resolve("nan.onnx"), new int[] {2});
-    Run r = run("compare", "--model", nan.toString(), "--n", "8", "--solvers", "euler:2 euler:4", "--no-reference");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            nan.toString(),
+            "--n",
+            "8",
+            "--solvers",
+            "euler:2 euler:4",
+            "--no-reference");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.err().contains("warning: euler:4 failed: the model returned a non-finite velocity (NaN) for samples"
-        + " 0, 1, 2, 3, 4, ... at t=0.75 (8 of 8 samples)\n"), r.err());
-    assertTrue(r.out().contains("\neuler:4 failed: the model returned a non-finite velocity"), r.out());
-    Run all = run("compare", "--model", nan.toString(), "--n", "8", "--solvers", "euler:4", "--no-reference", "--quiet");
+    assertTrue(
+        r.err()
+            .contains(
+                "warning: euler:4 failed: the model returned a non-finite velocity (NaN) for samples"
+                    + " 0, 1, 2, 3, 4, ... at t=0.75 (8 of 8 samples)\n"),
+        r.err());
+    assertTrue(
+        r.out().contains("\neuler:4 failed: the model returned a non-finite velocity"), r.out());
+    Run all =
+        run(
+            "compare",
+            "--model",
+            nan.toString(),
+            "--n",
+            "8",
+            "--solvers",
+            "euler:4",
+            "--no-reference",
+            "--quiet");
     assertEquals(1, all.code(), "every setting failed");
   }
 
   @Test
   void imageModelsGetImageGridsAndClassifierMetrics() throws IOException {
     String image = CompareTestModels.image(dir.resolve("image.onnx"), 4).toString();
-    String classifier = CompareTestModels.classifier(dir.resolve("classifier.onnx"), 1, 4, 4).toString();
+    String classifier =
+        CompareTestModels.classifier(dir.resolve("classifier.onnx"), 1, 4, 4).toString();
     Path images = dir.resolve("images.npy");
     CompareTestModels.gaussianNpy(images, 2, 100, new int[] {1, 4, 4}, 0, 0.5);
     Path out = dir.resolve("img");
-    Run r = run("compare", "--model", image, "--n", "30", "--solvers", "euler:2 rk4:4", "--data", images.toString(),
-        "--classifier", classifier, "--out", out.toString(), "--quiet");
+    Run r =
+        run(
+            "compare",
+            "--model",
+            image,
+            "--n",
+            "30",
+            "--solvers",
+            "euler:2 rk4:4",
+            "--data",
+            images.toString(),
+            "--classifier",
+            classifier,
+            "--out",
+            out.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
     List<Map<String, String>> rows = csv(out.resolve("results.csv"));
     for (String column : List.of("energy", "sw2", "fd", "class_tv")) {
       assertTrue(Double.parseDouble(rows.get(1).get(column)) >= 0, column);
     }
-    java.awt.image.BufferedImage grid = io.flowmatch.inference.io.Png.read(out.resolve("samples/01-euler-2.png"));
+    java.awt.image.BufferedImage grid =
+        io.flowmatch.inference.io.Png.read(out.resolve("samples/01-euler-2.png"));
     // 30 tiles of 4×4 pixels, upscaled ×14 (56 / 4), in a 6-column grid with 1-pixel borders
     assertEquals(6 * (4 * 14 + 1) + 1, grid.getWidth());
     assertEquals(5 * (4 * 14 + 1) + 1, grid.getHeight());

@@ -47,14 +47,20 @@ final class CompareTestModels {
     return image(path, side, null);
   }
 
-  /** Images [1, side, side]: v = −x, with {@code flowmatch.dataset} = {@code dataset} if not null. */
+  /**
+   * Images [1, side, side]: v = −x, with {@code flowmatch.dataset} = {@code dataset} if not null.
+   */
   static Path image(Path path, int side, String dataset) throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("image");
-    g.input("x", FLOAT, -1, 1, side, side).input("t", FLOAT, -1).output("v", FLOAT, -1, 1, side, side);
-    String tt = g.node("Reshape", new String[] {"t", g.longs("t_shape", new long[] {-1, 1, 1, 1}, 4)});
+    g.input("x", FLOAT, -1, 1, side, side)
+        .input("t", FLOAT, -1)
+        .output("v", FLOAT, -1, 1, side, side);
+    String tt =
+        g.node("Reshape", new String[] {"t", g.longs("t_shape", new long[] {-1, 1, 1, 1}, 4)});
     String zeroT = g.node("Mul", new String[] {tt, g.scalar("zero", FLOAT, 0)});
     g.nodeNamed("Add", "v", new String[] {g.node("Neg", new String[] {"x"}), zeroT});
-    g.metadata(ModelMetadata.DATA_SHAPE, "1," + side + "," + side).metadata(ModelMetadata.DATA_RANGE, "-1,1");
+    g.metadata(ModelMetadata.DATA_SHAPE, "1," + side + "," + side)
+        .metadata(ModelMetadata.DATA_RANGE, "-1,1");
     if (dataset != null) {
       g.metadata(ModelMetadata.DATASET, dataset);
     }
@@ -63,13 +69,15 @@ final class CompareTestModels {
   }
 
   /**
-   * A classifier of images of the given shape: features = the flattened image, logits = features
-   * · W with W[k][c] = 1 when k mod 3 = c (three classes: sums of every third pixel).
+   * A classifier of images of the given shape: features = the flattened image, logits = features ·
+   * W with W[k][c] = 1 when k mod 3 = c (three classes: sums of every third pixel).
    */
   static Path classifier(Path path, int channels, int height, int width) throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("classifier");
     int d = channels * height * width;
-    g.input("x", FLOAT, -1, channels, height, width).output("logits", FLOAT, -1, 3).output("features", FLOAT, -1, d);
+    g.input("x", FLOAT, -1, channels, height, width)
+        .output("logits", FLOAT, -1, 3)
+        .output("features", FLOAT, -1, d);
     float[] w = new float[d * 3];
     for (int k = 0; k < d; k++) {
       w[k * 3 + k % 3] = 1;
@@ -97,7 +105,8 @@ final class CompareTestModels {
   }
 
   /** n rows of N(mean, std²) values, shape [n, ...shape], written as .npy. */
-  static float[] gaussianNpy(Path path, long seed, int n, int[] shape, double mean, double std) throws IOException {
+  static float[] gaussianNpy(Path path, long seed, int n, int[] shape, double mean, double std)
+      throws IOException {
     int size = 1;
     for (int s : shape) {
       size *= s;

@@ -22,17 +22,30 @@ class EvalOutTest {
   @Test
   void checkerboardModelIsScoredAgainstFreshCheckerboardDataAndWritten() throws IOException {
     Path out = dir.resolve("e");
-    SampleCommandTest.Run r = SampleCommandTest.run("eval", "--model",
-        Path.of("..", "models", "checkerboard-mlp.onnx").toString(), "--n", "1000", "--threads", "1",
-        "--out", out.toString(), "--quiet");
+    SampleCommandTest.Run r =
+        SampleCommandTest.run(
+            "eval",
+            "--model",
+            Path.of("..", "models", "checkerboard-mlp.onnx").toString(),
+            "--n",
+            "1000",
+            "--threads",
+            "1",
+            "--out",
+            out.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("against 10000 fresh checkerboard samples; floor: 1000 other fresh checkerboard samples"),
+    assertTrue(
+        r.out()
+            .contains(
+                "against 10000 fresh checkerboard samples; floor: 1000 other fresh checkerboard samples"),
         r.out());
     List<String> csv = Files.readAllLines(out.resolve("eval.csv"));
     assertEquals("metric,value,floor,ratio", csv.get(0));
     assertEquals(3, csv.size(), csv.toString());
     assertTrue(csv.get(1).startsWith("energy,") && csv.get(2).startsWith("sw2,"), csv.toString());
-    // the model card's figure: energy distance near the floor of 1000 data samples (ratio ~0.7 at 2000);
+    // the model card's figure: energy distance near the floor of 1000 data samples (ratio ~0.7 at
+    // 2000);
     // noise pushed through an untrained field would be far above it
     double ratio = Double.parseDouble(csv.get(1).split(",")[3]);
     assertTrue(ratio < 2, "energy ratio to the floor " + ratio);

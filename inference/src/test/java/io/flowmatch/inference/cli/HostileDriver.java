@@ -19,7 +19,8 @@ public final class HostileDriver {
 
   public static void main(String[] a) throws IOException {
     List<String> cases = Files.readAllLines(Path.of(a[0]), StandardCharsets.UTF_8);
-    PrintStream report = new PrintStream(new java.io.FileOutputStream(a[1]), true, StandardCharsets.UTF_8);
+    PrintStream report =
+        new PrintStream(new java.io.FileOutputStream(a[1]), true, StandardCharsets.UTF_8);
     for (String line : cases) {
       String[] f = line.split("\t");
       Path outDir = Path.of(f[1]);
@@ -38,8 +39,14 @@ public final class HostileDriver {
       try (Stream<Path> s = Files.list(outDir)) {
         left = s.count();
       }
-      report.println(f[0] + "\t" + code + "\t" + left + "\t"
-          + err.toString(StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\n", "\\n"));
+      report.println(
+          f[0]
+              + "\t"
+              + code
+              + "\t"
+              + left
+              + "\t"
+              + err.toString(StandardCharsets.UTF_8).replace("\\", "\\\\").replace("\n", "\\n"));
     }
   }
 }

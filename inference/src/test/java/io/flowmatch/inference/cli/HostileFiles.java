@@ -47,7 +47,8 @@ final class HostileFiles {
     return out.toByteArray();
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data)
+      throws IOException {
     out.write(ByteBuffer.allocate(4).putInt(data.length).array());
     byte[] t = type.getBytes(StandardCharsets.US_ASCII);
     out.write(t);
@@ -83,7 +84,8 @@ final class HostileFiles {
   /** A gzipped IDX image file whose header announces {@code announced} images of rows×cols. */
   static byte[] idxImages(int announced, int held, int rows, int cols) throws IOException {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    raw.write(ByteBuffer.allocate(16).putInt(0x803).putInt(announced).putInt(rows).putInt(cols).array());
+    raw.write(
+        ByteBuffer.allocate(16).putInt(0x803).putInt(announced).putInt(rows).putInt(cols).array());
     raw.write(new byte[held * rows * cols]);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
@@ -104,38 +106,47 @@ final class HostileFiles {
     return gz.toByteArray();
   }
 
-  /** One seeded mutation of {@code valid}: a cut, flipped bytes, a 32-bit field set to a large value, or garbage. */
+  /**
+   * One seeded mutation of {@code valid}: a cut, flipped bytes, a 32-bit field set to a large
+   * value, or garbage.
+   */
   static byte[] mutate(byte[] valid, Random rnd) {
     switch (rnd.nextInt(5)) {
       case 0:
         return Arrays.copyOf(valid, rnd.nextInt(valid.length));
-      case 1: {
-        byte[] b = valid.clone();
-        int flips = 1 + rnd.nextInt(8);
-        for (int i = 0; i < flips; i++) {
-          b[rnd.nextInt(Math.min(b.length, 256))] ^= (byte) (1 << rnd.nextInt(8));
+      case 1:
+        {
+          byte[] b = valid.clone();
+          int flips = 1 + rnd.nextInt(8);
+          for (int i = 0; i < flips; i++) {
+            b[rnd.nextInt(Math.min(b.length, 256))] ^= (byte) (1 << rnd.nextInt(8));
+          }
+          return b;
         }
-        return b;
-      }
-      case 2: {
-        byte[] b = valid.clone();
-        int at = rnd.nextInt(Math.max(1, Math.min(b.length, 128) - 4));
-        int big = rnd.nextBoolean() ? 0x7fffffff : 2_000_000_000 + rnd.nextInt(100_000_000);
-        ByteBuffer.wrap(b).order(rnd.nextBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).putInt(at, big);
-        return b;
-      }
-      case 3: {
-        byte[] b = new byte[rnd.nextInt(2048)];
-        rnd.nextBytes(b);
-        return b;
-      }
-      default: {
-        byte[] b = Arrays.copyOf(valid, valid.length + 1 + rnd.nextInt(4096));
-        for (int i = valid.length; i < b.length; i++) {
-          b[i] = (byte) rnd.nextInt();
+      case 2:
+        {
+          byte[] b = valid.clone();
+          int at = rnd.nextInt(Math.max(1, Math.min(b.length, 128) - 4));
+          int big = rnd.nextBoolean() ? 0x7fffffff : 2_000_000_000 + rnd.nextInt(100_000_000);
+          ByteBuffer.wrap(b)
+              .order(rnd.nextBoolean() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN)
+              .putInt(at, big);
+          return b;
         }
-        return b;
-      }
+      case 3:
+        {
+          byte[] b = new byte[rnd.nextInt(2048)];
+          rnd.nextBytes(b);
+          return b;
+        }
+      default:
+        {
+          byte[] b = Arrays.copyOf(valid, valid.length + 1 + rnd.nextInt(4096));
+          for (int i = valid.length; i < b.length; i++) {
+            b[i] = (byte) rnd.nextInt();
+          }
+          return b;
+        }
     }
   }
 }

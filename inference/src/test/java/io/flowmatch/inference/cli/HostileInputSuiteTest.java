@@ -30,8 +30,11 @@ class HostileInputSuiteTest {
   @Test
   void hostileFilesFailInOneLineAndLeaveNothing() throws Exception {
     Path models = Files.createDirectories(dir.resolve("models"));
-    String gauss = TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
-    String images = TestModels.gaussian(models.resolve("img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true).toString();
+    String gauss =
+        TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
+    String images =
+        TestModels.gaussian(models.resolve("img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true)
+            .toString();
     byte[] validModel = Files.readAllBytes(Path.of(gauss));
     byte[] validNpy = HostileFiles.npy("(16, 2)", 32);
     byte[] validPng = HostileFiles.validPng(8, 8);
@@ -41,44 +44,104 @@ class HostileInputSuiteTest {
     for (int k = 0; k < PER_KIND; k++) {
       Path c = caseDir(k, "onnx");
       Path model = Files.write(c.resolve("m.onnx"), HostileFiles.mutate(validModel, rnd));
-      cases.add(line("onnx-" + k, c, "sample", "--model", model.toString(), "--n", "4", "--steps", "2",
-          "--save-npy", c.resolve("out/o.npy").toString()));
+      cases.add(
+          line(
+              "onnx-" + k,
+              c,
+              "sample",
+              "--model",
+              model.toString(),
+              "--n",
+              "4",
+              "--steps",
+              "2",
+              "--save-npy",
+              c.resolve("out/o.npy").toString()));
     }
     for (int k = 0; k < PER_KIND; k++) {
       Path c = caseDir(k, "npy");
       byte[] bytes = k % 5 == 0 ? oversizedNpy(rnd) : HostileFiles.mutate(validNpy, rnd);
       Path noise = Files.write(c.resolve("z.npy"), bytes);
-      cases.add(line("npy-" + k, c, "sample", "--model", gauss, "--noise", noise.toString(), "--steps", "2",
-          "--save-npy", c.resolve("out/o.npy").toString()));
+      cases.add(
+          line(
+              "npy-" + k,
+              c,
+              "sample",
+              "--model",
+              gauss,
+              "--noise",
+              noise.toString(),
+              "--steps",
+              "2",
+              "--save-npy",
+              c.resolve("out/o.npy").toString()));
     }
     for (int k = 0; k < PER_KIND; k++) {
       Path c = caseDir(k, "png");
-      byte[] bytes = k % 5 == 0 ? HostileFiles.pngHeader(20000 + rnd.nextInt(30000), 20000 + rnd.nextInt(30000))
-          : HostileFiles.mutate(validPng, rnd);
+      byte[] bytes =
+          k % 5 == 0
+              ? HostileFiles.pngHeader(20000 + rnd.nextInt(30000), 20000 + rnd.nextInt(30000))
+              : HostileFiles.mutate(validPng, rnd);
       Path png = Files.write(c.resolve("x.png"), bytes);
-      cases.add(line("png-" + k, c, "encode", "--model", images, "--input", png.toString(), "--steps", "2",
-          "--out", c.resolve("out/z.npy").toString()));
+      cases.add(
+          line(
+              "png-" + k,
+              c,
+              "encode",
+              "--model",
+              images,
+              "--input",
+              png.toString(),
+              "--steps",
+              "2",
+              "--out",
+              c.resolve("out/z.npy").toString()));
     }
     for (int k = 0; k < PER_KIND; k++) {
       Path c = caseDir(k, "idx");
-      byte[] bytes = k % 3 == 0 ? HostileFiles.idxImages(30_000_000, 100, 8, 8) : HostileFiles.mutate(validIdx, rnd);
+      byte[] bytes =
+          k % 3 == 0
+              ? HostileFiles.idxImages(30_000_000, 100, 8, 8)
+              : HostileFiles.mutate(validIdx, rnd);
       Files.write(c.resolve(TestImages.TEST_FILE + ".gz"), bytes);
-      cases.add(line("idx-" + k, c, "encode", "--model", images, "--test-index", "0", "--data-dir", c.toString(),
-          "--steps", "2", "--out", c.resolve("out/z.npy").toString()));
+      cases.add(
+          line(
+              "idx-" + k,
+              c,
+              "encode",
+              "--model",
+              images,
+              "--test-index",
+              "0",
+              "--data-dir",
+              c.toString(),
+              "--steps",
+              "2",
+              "--out",
+              c.resolve("out/z.npy").toString()));
     }
     Path caseFile = Files.write(dir.resolve("cases.tsv"), cases, StandardCharsets.UTF_8);
     Path report = dir.resolve("report.tsv");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"), HostileDriver.class.getName(),
-            caseFile.toString(), report.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HostileDriver.class.getName(),
+                caseFile.toString(),
+                report.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
     if (!p.waitFor(150, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("the hostile suite did not finish in 150 s; done: "
-          + (Files.exists(report) ? Files.readAllLines(report).size() : 0) + " of " + cases.size());
+      throw new AssertionError(
+          "the hostile suite did not finish in 150 s; done: "
+              + (Files.exists(report) ? Files.readAllLines(report).size() : 0)
+              + " of "
+              + cases.size());
     }
     List<String> results = Files.readAllLines(report, StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("child.log")));
@@ -93,8 +156,11 @@ class HostileInputSuiteTest {
       if (code != 0) {
         failures++;
         boolean oneLine = err.endsWith("\\n") && err.indexOf("\\n") == err.length() - 2;
-        boolean trace = err.contains("\tat ") || err.contains("Exception") || err.contains("Error:")
-            || err.contains("THROWN");
+        boolean trace =
+            err.contains("\tat ")
+                || err.contains("Exception")
+                || err.contains("Error:")
+                || err.contains("THROWN");
         if ((code != 1 && code != 2) || !oneLine || trace || left != 0) {
           bad.add(r);
         }

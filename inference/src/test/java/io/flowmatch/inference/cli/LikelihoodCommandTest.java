@@ -32,7 +32,8 @@ class LikelihoodCommandTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = InferenceMain.run(o, e, args);
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /**
@@ -55,9 +56,23 @@ class LikelihoodCommandTest {
     Path input = dir.resolve("x.npy");
     Npy.write(input, new int[] {n, 2}, x);
     Path csv = dir.resolve("nll.csv");
-    Run r = run("likelihood", "--model", "../models/gmm8.onnx", "--input", input.toString(),
-        "--divergence", "exact", "--rtol", "1e-6", "--atol", "1e-6", "--threads", "1",
-        "--out", csv.toString());
+    Run r =
+        run(
+            "likelihood",
+            "--model",
+            "../models/gmm8.onnx",
+            "--input",
+            input.toString(),
+            "--divergence",
+            "exact",
+            "--rtol",
+            "1e-6",
+            "--atol",
+            "1e-6",
+            "--threads",
+            "1",
+            "--out",
+            csv.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("NLL: "), r.out());
     assertTrue(r.out().contains("solver dopri5 (rtol 1e-06, atol 1e-06)"), r.out());
@@ -67,12 +82,14 @@ class LikelihoodCommandTest {
     double worst = 0;
     for (int i = 0; i < n; i++) {
       double nll = Double.parseDouble(lines.get(i + 1).split(",")[1]);
-      double exact = -io.flowmatch.inference.likelihood.LikelihoodTestSupport.mixtureLogDensity(
-          gmm, x, 2 * i);
+      double exact =
+          -io.flowmatch.inference.likelihood.LikelihoodTestSupport.mixtureLogDensity(gmm, x, 2 * i);
       worst = Math.max(worst, Math.abs(nll - exact));
     }
-    System.out.printf("likelihood CLI, gmm8, exact divergence, dopri5 1e-6: max |NLL - closed"
-        + " form| = %.2e nats over %d samples%n", worst, n);
+    System.out.printf(
+        "likelihood CLI, gmm8, exact divergence, dopri5 1e-6: max |NLL - closed"
+            + " form| = %.2e nats over %d samples%n",
+        worst, n);
     assertTrue(worst < 1e-3, "max error " + worst);
   }
 
@@ -81,9 +98,25 @@ class LikelihoodCommandTest {
   void sampleLogProbMatchesTheClosedForm() throws IOException {
     Path samples = dir.resolve("s.npy");
     Path scores = dir.resolve("lp.npy");
-    Run r = run("sample", "--model", "../models/gmm8.onnx", "--n", "50", "--solver", "dopri5",
-        "--rtol", "1e-6", "--atol", "1e-6", "--threads", "1", "--save-npy", samples.toString(),
-        "--log-prob", scores.toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            "../models/gmm8.onnx",
+            "--n",
+            "50",
+            "--solver",
+            "dopri5",
+            "--rtol",
+            "1e-6",
+            "--atol",
+            "1e-6",
+            "--threads",
+            "1",
+            "--save-npy",
+            samples.toString(),
+            "--log-prob",
+            scores.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("log p(x) of the samples: mean "), r.out());
     float[] x = Npy.read(samples).data();
@@ -94,8 +127,13 @@ class LikelihoodCommandTest {
     double worst = 0;
     for (int i = 0; i < 50; i++) {
       double lp = b.getDouble(header + 8 * i);
-      worst = Math.max(worst, Math.abs(lp
-          - io.flowmatch.inference.likelihood.LikelihoodTestSupport.mixtureLogDensity(gmm, x, 2 * i)));
+      worst =
+          Math.max(
+              worst,
+              Math.abs(
+                  lp
+                      - io.flowmatch.inference.likelihood.LikelihoodTestSupport.mixtureLogDensity(
+                          gmm, x, 2 * i)));
     }
     assertTrue(worst < 1e-3, "max error " + worst);
   }
@@ -103,8 +141,23 @@ class LikelihoodCommandTest {
   @Test
   void testImagesGiveBitsPerDimAndJson() throws IOException {
     Path json = dir.resolve("bpd.json");
-    Run r = run("likelihood", "--model", "../models/fashion-mnist-dit.onnx", "--test-index", "0,1", "--divergence", "hutchinson", "--solver",
-        "euler", "--steps", "2", "--threads", "1", "--out", json.toString());
+    Run r =
+        run(
+            "likelihood",
+            "--model",
+            "../models/fashion-mnist-dit.onnx",
+            "--test-index",
+            "0,1",
+            "--divergence",
+            "hutchinson",
+            "--solver",
+            "euler",
+            "--steps",
+            "2",
+            "--threads",
+            "1",
+            "--out",
+            json.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("bits/dim: "), r.out());
     assertTrue(r.out().contains("(NLL/(D ln 2) + 7.000, D = 784)"), r.out());
@@ -116,16 +169,32 @@ class LikelihoodCommandTest {
   void badOptionsAreUsageErrors() {
     Run none = run("likelihood", "--model", "../models/gmm8.onnx");
     assertEquals(2, none.code());
-    assertEquals("flowmatch likelihood: give --input ITEM..., --test-index I,J,... or --test-set N",
+    assertEquals(
+        "flowmatch likelihood: give --input ITEM..., --test-index I,J,... or --test-set N",
         none.err().strip());
-    Run div = run("likelihood", "--model", "../models/gmm8.onnx", "--input", "1,2",
-        "--divergence", "approx");
+    Run div =
+        run(
+            "likelihood",
+            "--model",
+            "../models/gmm8.onnx",
+            "--input",
+            "1,2",
+            "--divergence",
+            "approx");
     assertEquals(2, div.code());
-    assertEquals("flowmatch likelihood: --divergence must be exact or hutchinson, got 'approx'",
+    assertEquals(
+        "flowmatch likelihood: --divergence must be exact or hutchinson, got 'approx'",
         div.err().strip());
     Path out = dir.resolve("x.txt");
-    Run ext = run("likelihood", "--model", "../models/gmm8.onnx", "--input", "1,2", "--out",
-        out.toString());
+    Run ext =
+        run(
+            "likelihood",
+            "--model",
+            "../models/gmm8.onnx",
+            "--input",
+            "1,2",
+            "--out",
+            out.toString());
     assertEquals(2, ext.code());
     assertFalse(Files.exists(out));
   }

@@ -29,8 +29,11 @@ class ReliabilityCliTest {
 
   @BeforeAll
   static void buildModels() throws IOException {
-    gauss = TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
-    images = TestModels.gaussian(models.resolve("img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true).toString();
+    gauss =
+        TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
+    images =
+        TestModels.gaussian(models.resolve("img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true)
+            .toString();
   }
 
   static void assertOneLine(int code, String contains, Run r) {
@@ -44,7 +47,9 @@ class ReliabilityCliTest {
   /** The folder holds exactly these names (no outputs of a failed run, no temporary files). */
   static void assertOnly(Path folder, String... names) throws IOException {
     try (Stream<Path> s = Files.list(folder)) {
-      assertEquals(List.of(names).stream().sorted().toList(), s.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of(names).stream().sorted().toList(),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
 
@@ -53,9 +58,12 @@ class ReliabilityCliTest {
   void nonRegularTargetIsRefusedAndKept() throws Exception {
     Path fifo = dir.resolve("fifo.npy");
     assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-    Run r = run("sample", "--model", gauss, "--n", "4", "--steps", "2", "--save-npy", fifo.toString());
+    Run r =
+        run("sample", "--model", gauss, "--n", "4", "--steps", "2", "--save-npy", fifo.toString());
     assertOneLine(2, fifo + " is a device, pipe or socket, expected a regular file", r);
-    assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo), "the fifo is still there");
+    assertTrue(
+        Files.exists(fifo, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo),
+        "the fifo is still there");
     assertOnly(dir, "fifo.npy");
   }
 
@@ -64,8 +72,19 @@ class ReliabilityCliTest {
   void failedRunCommitsNoOutput() throws IOException {
     Path npy = dir.resolve("o.npy");
     Files.createDirectory(dir.resolve("o.png"));
-    Run r = run("sample", "--model", gauss, "--n", "4", "--steps", "2", "--save-npy", npy.toString(),
-        "--out", dir.resolve("o.png").toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "4",
+            "--steps",
+            "2",
+            "--save-npy",
+            npy.toString(),
+            "--out",
+            dir.resolve("o.png").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("is a folder, expected a regular file"), r.err());
     assertOnly(dir, "o.png");
@@ -75,8 +94,19 @@ class ReliabilityCliTest {
   @Test
   void twoOutputsToOneFileAreRefused() throws IOException {
     Path same = dir.resolve("same.npy");
-    Run r = run("sample", "--model", gauss, "--n", "4", "--steps", "2", "--save-npy", same.toString(),
-        "--save-trajectory", same.toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "4",
+            "--steps",
+            "2",
+            "--save-npy",
+            same.toString(),
+            "--save-trajectory",
+            same.toString());
     assertOneLine(2, "two outputs of this run name the same file " + same, r);
     assertOnly(dir);
   }
@@ -84,7 +114,17 @@ class ReliabilityCliTest {
   // 3: --threads is bounded
   @Test
   void threadsAreBounded() throws IOException {
-    Run r = run("sample", "--model", gauss, "--n", "4", "--threads", "100000", "--save-npy", dir.resolve("o.npy").toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "4",
+            "--threads",
+            "100000",
+            "--save-npy",
+            dir.resolve("o.npy").toString());
     assertOneLine(2, "--threads must be at most", r);
     assertOnly(dir);
   }
@@ -93,14 +133,55 @@ class ReliabilityCliTest {
   @Test
   void oversizedRequestsFailInOneLine() throws IOException {
     String npy = dir.resolve("o.npy").toString();
-    assertOneLine(1, "choose a smaller batch (--batch)",
-        run("sample", "--model", gauss, "--n", "1000000000", "--batch", "1000000000", "--steps", "1", "--save-npy", npy));
-    assertOneLine(1, "more than one Java array holds",
-        run("sample", "--model", gauss, "--n", "2147483647", "--batch", "2147483647", "--steps", "1", "--save-npy", npy));
-    assertOneLine(2, "--steps must be at most 10000000, got 2147483647",
+    assertOneLine(
+        1,
+        "choose a smaller batch (--batch)",
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "1000000000",
+            "--batch",
+            "1000000000",
+            "--steps",
+            "1",
+            "--save-npy",
+            npy));
+    assertOneLine(
+        1,
+        "more than one Java array holds",
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "2147483647",
+            "--batch",
+            "2147483647",
+            "--steps",
+            "1",
+            "--save-npy",
+            npy));
+    assertOneLine(
+        2,
+        "--steps must be at most 10000000, got 2147483647",
         run("sample", "--model", gauss, "--n", "4", "--steps", "2147483647", "--save-npy", npy));
-    assertOneLine(1, "choose fewer --frames",
-        run("interpolate", "--model", gauss, "--a", "1,0", "--b", "0,1", "--frames", "2000000000", "--save-npy", npy));
+    assertOneLine(
+        1,
+        "choose fewer --frames",
+        run(
+            "interpolate",
+            "--model",
+            gauss,
+            "--a",
+            "1,0",
+            "--b",
+            "0,1",
+            "--frames",
+            "2000000000",
+            "--save-npy",
+            npy));
     assertOnly(dir);
   }
 
@@ -109,7 +190,15 @@ class ReliabilityCliTest {
   void hugePngIsRefusedFromItsHeader() throws IOException {
     Path png = dir.resolve("huge.png");
     Files.write(png, HostileFiles.pngHeader(40000, 40000));
-    Run r = run("encode", "--model", images, "--input", png.toString(), "--out", dir.resolve("z.npy").toString());
+    Run r =
+        run(
+            "encode",
+            "--model",
+            images,
+            "--input",
+            png.toString(),
+            "--out",
+            dir.resolve("z.npy").toString());
     assertOneLine(1, "huge.png is 40000×40000 pixels, expected at most 1024×1024", r);
     assertOnly(dir, "huge.png");
   }
@@ -120,7 +209,15 @@ class ReliabilityCliTest {
     Path png = dir.resolve("bad.png");
     byte[] full = HostileFiles.validPng(8, 8);
     Files.write(png, java.util.Arrays.copyOf(full, full.length / 2));
-    Run r = run("encode", "--model", images, "--input", png.toString(), "--out", dir.resolve("z.npy").toString());
+    Run r =
+        run(
+            "encode",
+            "--model",
+            images,
+            "--input",
+            png.toString(),
+            "--out",
+            dir.resolve("z.npy").toString());
     assertOneLine(1, png + ": corrupt or truncated image", r);
     assertOnly(dir, "bad.png");
   }
@@ -138,10 +235,21 @@ class ReliabilityCliTest {
     Process p = new ProcessBuilder("true").start();
     p.waitFor();
     Path orphan = dir.resolve(".o.npy." + p.pid() + "-0123abcd.tmp");
-    Path live = dir.resolve(".o.npy." + ProcessHandle.current().parent().orElseThrow().pid() + "-4567.tmp");
+    Path live =
+        dir.resolve(".o.npy." + ProcessHandle.current().parent().orElseThrow().pid() + "-4567.tmp");
     Files.write(orphan, new byte[1000]);
     Files.write(live, new byte[10]);
-    Run r = run("sample", "--model", gauss, "--n", "4", "--steps", "2", "--save-npy", dir.resolve("o.npy").toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "4",
+            "--steps",
+            "2",
+            "--save-npy",
+            dir.resolve("o.npy").toString());
     assertEquals(0, r.code(), r.err());
     assertOnly(dir, "o.npy", live.getFileName().toString());
   }

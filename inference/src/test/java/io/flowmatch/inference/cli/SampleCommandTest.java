@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code flowmatch sample} through the real CLI entry point: known answers, outputs, determinism. */
+/**
+ * {@code flowmatch sample} through the real CLI entry point: known answers, outputs, determinism.
+ */
 class SampleCommandTest {
   static final float MU = 2f;
   static final float SIGMA = 0.5f;
@@ -35,8 +37,10 @@ class SampleCommandTest {
 
   @BeforeAll
   static void buildModels() throws IOException {
-    gaussian2d = TestModels.gaussian(models.resolve("gauss2d.onnx"), new int[] {2}, MU, SIGMA, true);
-    gaussianImages = TestModels.gaussian(models.resolve("gauss-img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true);
+    gaussian2d =
+        TestModels.gaussian(models.resolve("gauss2d.onnx"), new int[] {2}, MU, SIGMA, true);
+    gaussianImages =
+        TestModels.gaussian(models.resolve("gauss-img.onnx"), new int[] {1, 8, 8}, 0f, 0.5f, true);
   }
 
   /** stdout, stderr and exit code of one run. */
@@ -50,7 +54,8 @@ class SampleCommandTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = InferenceMain.run(o, e, args);
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -59,8 +64,19 @@ class SampleCommandTest {
     Path noise = dir.resolve("noise.npy");
     Npy.write(noise, new int[] {4, 2}, x0);
     Path samples = dir.resolve("x1.npy");
-    Run r = run("sample", "--model", gaussian2d.toString(), "--noise", noise.toString(), "--solver", "rk4",
-        "--steps", "10", "--save-npy", samples.toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gaussian2d.toString(),
+            "--noise",
+            noise.toString(),
+            "--solver",
+            "rk4",
+            "--steps",
+            "10",
+            "--save-npy",
+            samples.toString());
     assertEquals(0, r.code(), r.err());
     NpyArray a = Npy.read(samples);
     assertArrayEquals(new int[] {4, 2}, a.shape());
@@ -68,9 +84,13 @@ class SampleCommandTest {
       assertEquals(MU + SIGMA * x0[i], a.data()[i], 1e-5, "component " + i);
     }
     // summary: samples, NFE per sample, wall time, samples/s, ms per model call
-    assertTrue(r.out().matches("(?s)sampled 4 × \\[2\\] with rk4 \\(10 steps\\) on cpu: NFE/sample 40, wall [0-9.]+ s, "
-        + "[0-9.]+ samples/s, [0-9.]+ ms per model call \\(40 calls, [0-9.]+% in the model\\)\n"
-        + "wrote .*x1.npy \\(4 samples, shape \\(4, 2\\), float32\\)\n"), r.out());
+    assertTrue(
+        r.out()
+            .matches(
+                "(?s)sampled 4 × \\[2\\] with rk4 \\(10 steps\\) on cpu: NFE/sample 40, wall [0-9.]+ s, "
+                    + "[0-9.]+ samples/s, [0-9.]+ ms per model call \\(40 calls, [0-9.]+% in the model\\)\n"
+                    + "wrote .*x1.npy \\(4 samples, shape \\(4, 2\\), float32\\)\n"),
+        r.out());
     assertEquals("", r.err());
   }
 
@@ -80,14 +100,67 @@ class SampleCommandTest {
     Path a = dir.resolve("a.npy");
     Path b = dir.resolve("b.npy");
     Path c = dir.resolve("c.npy");
-    assertEquals(0, run("sample", "--model", gaussian2d.toString(), "--n", "3000", "--seed", "7", "--solver", "euler",
-        "--steps", "1", "--save-npy", a.toString(), "--quiet").code());
-    assertEquals(0, run("sample", "--model", gaussian2d.toString(), "--n", "3000", "--seed", "7", "--solver", "euler",
-        "--steps", "1", "--batch", "37", "--save-npy", b.toString(), "--quiet").code());
-    assertEquals(0, run("sample", "--model", gaussian2d.toString(), "--n", "3000", "--seed", "8", "--solver", "euler",
-        "--steps", "1", "--save-npy", c.toString(), "--quiet").code());
-    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, other batch size: same bytes");
-    assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)), "other seed: other samples");
+    assertEquals(
+        0,
+        run(
+                "sample",
+                "--model",
+                gaussian2d.toString(),
+                "--n",
+                "3000",
+                "--seed",
+                "7",
+                "--solver",
+                "euler",
+                "--steps",
+                "1",
+                "--save-npy",
+                a.toString(),
+                "--quiet")
+            .code());
+    assertEquals(
+        0,
+        run(
+                "sample",
+                "--model",
+                gaussian2d.toString(),
+                "--n",
+                "3000",
+                "--seed",
+                "7",
+                "--solver",
+                "euler",
+                "--steps",
+                "1",
+                "--batch",
+                "37",
+                "--save-npy",
+                b.toString(),
+                "--quiet")
+            .code());
+    assertEquals(
+        0,
+        run(
+                "sample",
+                "--model",
+                gaussian2d.toString(),
+                "--n",
+                "3000",
+                "--seed",
+                "8",
+                "--solver",
+                "euler",
+                "--steps",
+                "1",
+                "--save-npy",
+                c.toString(),
+                "--quiet")
+            .code());
+    assertArrayEquals(
+        Files.readAllBytes(a), Files.readAllBytes(b), "same seed, other batch size: same bytes");
+    assertFalse(
+        java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)),
+        "other seed: other samples");
     float[] x = Npy.read(a).data();
     double mean = 0;
     double var = 0;
@@ -108,8 +181,26 @@ class SampleCommandTest {
     Path a = dir.resolve("a.npy");
     Path b = dir.resolve("b.npy");
     for (Path p : new Path[] {a, b}) {
-      Run r = run("sample", "--model", gaussian2d.toString(), "--n", "500", "--seed", "3", "--solver", "dopri5",
-          "--rtol", "1e-6", "--atol", "1e-6", "--threads", "1", "--save-npy", p.toString(), "--quiet");
+      Run r =
+          run(
+              "sample",
+              "--model",
+              gaussian2d.toString(),
+              "--n",
+              "500",
+              "--seed",
+              "3",
+              "--solver",
+              "dopri5",
+              "--rtol",
+              "1e-6",
+              "--atol",
+              "1e-6",
+              "--threads",
+              "1",
+              "--save-npy",
+              p.toString(),
+              "--quiet");
       assertEquals(0, r.code(), r.err());
       assertEquals("", r.out());
     }
@@ -132,8 +223,19 @@ class SampleCommandTest {
   void imageGridForImageModels() throws IOException {
     Path png = dir.resolve("grid.png");
     Path npy = dir.resolve("grid.npy");
-    Run r = run("sample", "--model", gaussianImages.toString(), "--n", "10", "--steps", "2", "--out", png.toString(),
-        "--save-npy", npy.toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gaussianImages.toString(),
+            "--n",
+            "10",
+            "--steps",
+            "2",
+            "--out",
+            png.toString(),
+            "--save-npy",
+            npy.toString());
     assertEquals(0, r.code(), r.err());
     // 10 tiles: 4 columns × 3 rows of 8×8 pixels upscaled 7× (to 56), with 1-pixel borders
     BufferedImage img = Png.read(png);
@@ -151,10 +253,24 @@ class SampleCommandTest {
     Path bare = TestModels.gaussian(dir.resolve("bare.onnx"), new int[] {2}, MU, SIGMA, false);
     Run without = run("sample", "--model", bare.toString(), "--n", "5");
     assertEquals(2, without.code());
-    assertTrue(without.err().startsWith("flowmatch sample: model " + bare + " has dynamic sample dimensions"), without.err());
+    assertTrue(
+        without
+            .err()
+            .startsWith("flowmatch sample: model " + bare + " has dynamic sample dimensions"),
+        without.err());
     assertTrue(without.err().endsWith("give the sample shape (--shape)\n"), without.err());
     Path out = dir.resolve("bare.npy");
-    Run with = run("sample", "--model", bare.toString(), "--n", "5", "--shape", "2", "--save-npy", out.toString());
+    Run with =
+        run(
+            "sample",
+            "--model",
+            bare.toString(),
+            "--n",
+            "5",
+            "--shape",
+            "2",
+            "--save-npy",
+            out.toString());
     assertEquals(0, with.code(), with.err());
     assertArrayEquals(new int[] {5, 2}, Npy.read(out).shape());
   }
@@ -168,13 +284,19 @@ class SampleCommandTest {
       System.setProperty(ModelOptions.HOME_PROPERTY, home.toString());
       Run none = run("sample", "--n", "3");
       assertEquals(2, none.code());
-      assertEquals("flowmatch sample: no --model given and no default model in " + home
-          + " (looked for models/fashion-mnist-dit.onnx, models/gmm8.onnx)\n", none.err());
+      assertEquals(
+          "flowmatch sample: no --model given and no default model in "
+              + home
+              + " (looked for models/fashion-mnist-dit.onnx, models/gmm8.onnx)\n",
+          none.err());
       Files.copy(gaussian2d, home.resolve("models/gmm8.onnx"));
       Run ok = run("sample", "--n", "3", "--verbose");
       assertEquals(0, ok.code(), ok.err());
-      assertTrue(ok.err().startsWith("model " + home.resolve("models/gmm8.onnx") + ": float32 input"), ok.err());
-      assertTrue(ok.err().contains(", model calls of at most 1024 samples,"), ok.err()); // tiny model
+      assertTrue(
+          ok.err().startsWith("model " + home.resolve("models/gmm8.onnx") + ": float32 input"),
+          ok.err());
+      assertTrue(
+          ok.err().contains(", model calls of at most 1024 samples,"), ok.err()); // tiny model
       Run fixed = run("sample", "--n", "3", "--call-batch", "7", "--verbose");
       assertEquals(0, fixed.code(), fixed.err());
       assertTrue(fixed.err().contains(", model calls of at most 7 samples,"), fixed.err());
@@ -193,8 +315,21 @@ class SampleCommandTest {
     Path noise = dir.resolve("noise16.npy");
     Npy.write(noise, new int[] {2, 2}, x0, NpyDtype.FLOAT16);
     Path samples = dir.resolve("x.npy");
-    Run r = run("sample", "--model", gaussian2d.toString(), "--noise", noise.toString(), "--n", "1", "--solver", "euler",
-        "--steps", "1", "--save-npy", samples.toString());
+    Run r =
+        run(
+            "sample",
+            "--model",
+            gaussian2d.toString(),
+            "--noise",
+            noise.toString(),
+            "--n",
+            "1",
+            "--solver",
+            "euler",
+            "--steps",
+            "1",
+            "--save-npy",
+            samples.toString());
     assertEquals(0, r.code(), r.err());
     assertArrayEquals(new float[] {MU + SIGMA * 0.5f, MU - SIGMA}, Npy.read(samples).data(), 1e-6f);
   }
@@ -203,9 +338,28 @@ class SampleCommandTest {
   void helpListsTheOptions() {
     Run r = run("sample", "--help");
     assertEquals(0, r.code());
-    for (String option : new String[] {"--model", "--n", "--batch", "--solver", "--steps", "--rtol", "--atol",
-        "--max-evals", "--grid", "--seed", "--noise", "--provider", "--strict", "--threads", "--shape", "--out",
-        "--save-npy", "--quiet", "--verbose"}) {
+    for (String option :
+        new String[] {
+          "--model",
+          "--n",
+          "--batch",
+          "--solver",
+          "--steps",
+          "--rtol",
+          "--atol",
+          "--max-evals",
+          "--grid",
+          "--seed",
+          "--noise",
+          "--provider",
+          "--strict",
+          "--threads",
+          "--shape",
+          "--out",
+          "--save-npy",
+          "--quiet",
+          "--verbose"
+        }) {
       assertTrue(r.out().contains(option), option);
     }
     // the --solver description spells the list out: it must name every solver there is
@@ -217,7 +371,8 @@ class SampleCommandTest {
 
   static void assertNoTempFiles(Path folder) throws IOException {
     try (Stream<Path> s = Files.walk(folder)) {
-      assertTrue(s.noneMatch(q -> q.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+      assertTrue(
+          s.noneMatch(q -> q.getFileName().toString().endsWith(".tmp")), "no temporary files left");
     }
   }
 }

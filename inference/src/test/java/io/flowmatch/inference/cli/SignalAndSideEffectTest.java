@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults and side effects in child processes running the real CLI: SIGINT and SIGTERM during
- * {@code sample --save-npy} leave no temporary or partial file, a {@code kill -9} orphan is
- * removed by the next run to the same target, and a run writes nothing outside its outputs (no
- * telemetry under the home folder, no folder in the temp folder).
+ * Faults and side effects in child processes running the real CLI: SIGINT and SIGTERM during {@code
+ * sample --save-npy} leave no temporary or partial file, a {@code kill -9} orphan is removed by the
+ * next run to the same target, and a run writes nothing outside its outputs (no telemetry under the
+ * home folder, no folder in the temp folder).
  */
 class SignalAndSideEffectTest {
   @TempDir static Path models;
@@ -31,16 +31,36 @@ class SignalAndSideEffectTest {
 
   @BeforeAll
   static void buildModels() throws IOException {
-    gauss = TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
+    gauss =
+        TestModels.gaussian(models.resolve("gauss.onnx"), new int[] {2}, 1f, 0.5f, true).toString();
   }
 
   private ProcessBuilder child(Path target, String... env) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:-UsePerfData",
-        "-cp", System.getProperty("java.class.path"), InferenceMain.class.getName(),
-        "sample", "--model", gauss, "--n", "100000000", "--batch", "1000", "--steps", "2", "--quiet",
-        "--save-npy", target.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:-UsePerfData",
+                "-cp",
+                System.getProperty("java.class.path"),
+                InferenceMain.class.getName(),
+                "sample",
+                "--model",
+                gauss,
+                "--n",
+                "100000000",
+                "--batch",
+                "1000",
+                "--steps",
+                "2",
+                "--quiet",
+                "--save-npy",
+                target.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile());
     for (int i = 0; i + 1 < env.length; i += 2) {
       pb.environment().put(env[i], env[i + 1]);
     }
@@ -52,7 +72,8 @@ class SignalAndSideEffectTest {
     Process p = child(target).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (temps(target.getParent()).isEmpty()) {
-      assertTrue(p.isAlive(), "the child ended early: " + Files.readString(dir.resolve("child.log")));
+      assertTrue(
+          p.isAlive(), "the child ended early: " + Files.readString(dir.resolve("child.log")));
       assertTrue(System.nanoTime() < deadline, "no temporary file after 60 s");
       Thread.sleep(50);
     }
@@ -78,7 +99,8 @@ class SignalAndSideEffectTest {
     Path target = out.resolve("big.npy");
     for (String signal : new String[] {"INT", "TERM"}) {
       Process p = startWriting(target);
-      assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+      assertEquals(
+          0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ends on SIG" + signal);
       assertEquals(List.of(), names(out), "SIG" + signal + " leaves nothing");
     }
@@ -92,7 +114,17 @@ class SignalAndSideEffectTest {
     p.destroyForcibly();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, temps(out).size(), "kill -9 leaves its temporary file");
-    Run r = SampleCommandTest.run("sample", "--model", gauss, "--n", "8", "--steps", "2", "--save-npy", target.toString());
+    Run r =
+        SampleCommandTest.run(
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "8",
+            "--steps",
+            "2",
+            "--save-npy",
+            target.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of("big.npy"), names(out), "the orphan is gone");
   }
@@ -105,12 +137,29 @@ class SignalAndSideEffectTest {
       Path home = Files.createDirectories(dir.resolve("home-" + launcherEnv));
       Path tmp = Files.createDirectories(dir.resolve("tmp-" + launcherEnv));
       Path out = Files.createDirectories(dir.resolve("out-" + launcherEnv));
-      List<String> cmd = List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:-UsePerfData",
-          "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp,
-          "-cp", System.getProperty("java.class.path"), InferenceMain.class.getName(),
-          "sample", "--model", gauss, "--n", "16", "--steps", "2", "--save-npy", out.resolve("o.npy").toString());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("side.log").toFile());
+      List<String> cmd =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xmx256m",
+              "-XX:-UsePerfData",
+              "-Duser.home=" + home,
+              "-Djava.io.tmpdir=" + tmp,
+              "-cp",
+              System.getProperty("java.class.path"),
+              InferenceMain.class.getName(),
+              "sample",
+              "--model",
+              gauss,
+              "--n",
+              "16",
+              "--steps",
+              "2",
+              "--save-npy",
+              out.resolve("o.npy").toString());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("side.log").toFile());
       pb.environment().put("HOME", home.toString());
       pb.environment().put("TMPDIR", tmp.toString());
       pb.environment().remove("XDG_CACHE_HOME");
@@ -123,8 +172,11 @@ class SignalAndSideEffectTest {
       assertTrue(p.waitFor(120, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), Files.readString(dir.resolve("side.log")));
       assertEquals(List.of("o.npy"), names(out));
-      assertEquals(List.of(), names(tmp), "nothing in the temp folder (ORT's extraction folder is removed)");
-      assertFalse(Files.exists(Path.of("/tmp/mat-debug-" + p.pid() + ".log")) && launcherEnv, "no ORT debug log");
+      assertEquals(
+          List.of(), names(tmp), "nothing in the temp folder (ORT's extraction folder is removed)");
+      assertFalse(
+          Files.exists(Path.of("/tmp/mat-debug-" + p.pid() + ".log")) && launcherEnv,
+          "no ORT debug log");
       if (launcherEnv) {
         assertEquals(List.of(), names(home), "nothing under the home folder");
       } else {

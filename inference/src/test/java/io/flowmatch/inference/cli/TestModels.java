@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Small ONNX models with known velocity fields, built in the tests with {@link OnnxGraphBuilder}. */
+/**
+ * Small ONNX models with known velocity fields, built in the tests with {@link OnnxGraphBuilder}.
+ */
 final class TestModels {
   private TestModels() {}
 
   /**
-   * The exact OT velocity towards N(μ, σ²): from x0 ~ N(0, I) the flow is x_t = tμ + (1 − t + tσ)·x0,
-   * so v(x, t) = μ + (σ − 1)(x − tμ)/(1 + t(σ − 1)) and x1 = μ + σ·x0 exactly.
+   * The exact OT velocity towards N(μ, σ²): from x0 ~ N(0, I) the flow is x_t = tμ + (1 − t +
+   * tσ)·x0, so v(x, t) = μ + (σ − 1)(x − tμ)/(1 + t(σ − 1)) and x1 = μ + σ·x0 exactly.
    */
-  static Path gaussian(Path path, int[] shape, float mu, float sigma, boolean metadata) throws IOException {
+  static Path gaussian(Path path, int[] shape, float mu, float sigma, boolean metadata)
+      throws IOException {
     OnnxGraphBuilder g = start("gaussian", shape, metadata);
     String tt = timeColumn(g, shape.length);
     String muC = g.scalar("mu", FLOAT, mu);
@@ -33,7 +36,8 @@ final class TestModels {
   /** v = log(x): NaN wherever a component of x is negative. */
   static Path logOfX(Path path, int[] shape) throws IOException {
     OnnxGraphBuilder g = start("log", shape, true);
-    String zeroT = g.node("Mul", new String[] {timeColumn(g, shape.length), g.scalar("zero", FLOAT, 0)});
+    String zeroT =
+        g.node("Mul", new String[] {timeColumn(g, shape.length), g.scalar("zero", FLOAT, 0)});
     g.nodeNamed("Add", "v", new String[] {g.node("Log", new String[] {"x"}), zeroT});
     g.save(path);
     return path;
@@ -42,7 +46,8 @@ final class TestModels {
   /** v = 1/x: Inf wherever a component of x is zero. */
   static Path reciprocalOfX(Path path, int[] shape) throws IOException {
     OnnxGraphBuilder g = start("reciprocal", shape, true);
-    String zeroT = g.node("Mul", new String[] {timeColumn(g, shape.length), g.scalar("zero", FLOAT, 0)});
+    String zeroT =
+        g.node("Mul", new String[] {timeColumn(g, shape.length), g.scalar("zero", FLOAT, 0)});
     g.nodeNamed("Add", "v", new String[] {g.node("Reciprocal", new String[] {"x"}), zeroT});
     g.save(path);
     return path;
@@ -51,7 +56,13 @@ final class TestModels {
   /** v = sqrt(0.5 − t) for every component: finite up to t = 0.5, NaN after. */
   static Path nanAfterHalf(Path path, int[] shape) throws IOException {
     OnnxGraphBuilder g = start("nan_after_half", shape, true);
-    String root = g.node("Sqrt", new String[] {g.node("Sub", new String[] {g.scalar("half", FLOAT, 0.5f), timeColumn(g, shape.length)})});
+    String root =
+        g.node(
+            "Sqrt",
+            new String[] {
+              g.node(
+                  "Sub", new String[] {g.scalar("half", FLOAT, 0.5f), timeColumn(g, shape.length)})
+            });
     String zeroX = g.node("Mul", new String[] {"x", g.scalar("zero", FLOAT, 0)});
     g.nodeNamed("Add", "v", new String[] {zeroX, root});
     g.save(path);
@@ -103,7 +114,10 @@ final class TestModels {
     }
     g.input("x", FLOAT, dims).input("t", FLOAT, -1).output("v", FLOAT, dims);
     if (metadata) {
-      g.metadata(ModelMetadata.DATA_SHAPE, String.join(",", Arrays.stream(shape).mapToObj(Integer::toString).toArray(String[]::new)));
+      g.metadata(
+          ModelMetadata.DATA_SHAPE,
+          String.join(
+              ",", Arrays.stream(shape).mapToObj(Integer::toString).toArray(String[]::new)));
     }
     return g;
   }

@@ -30,8 +30,22 @@ class TuneGridCommandTest {
   void tunedGridsFeedSampleAndCompare() throws IOException {
     Path grids = dir.resolve("grids.json");
     Run tune =
-        run("tune-grid", "--model", mixture.toString(), "--solver", "heun,dpm2m", "--nfe", "4",
-            "--calibration", "24", "--seed", "3", "--max-evals", "12", "--out", grids.toString(),
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--solver",
+            "heun,dpm2m",
+            "--nfe",
+            "4",
+            "--calibration",
+            "24",
+            "--seed",
+            "3",
+            "--max-evals",
+            "12",
+            "--out",
+            grids.toString(),
             "--quiet");
     assertEquals(0, tune.code(), tune.err());
     assertTrue(tune.out().contains("heun       4     2"), tune.out());
@@ -51,53 +65,136 @@ class TuneGridCommandTest {
 
     Path npy = dir.resolve("s.npy");
     Run sample =
-        run("sample", "--model", mixture.toString(), "--n", "8", "--solver", "heun", "--grid",
-            grids.toString(), "--save-npy", npy.toString());
+        run(
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--grid",
+            grids.toString(),
+            "--save-npy",
+            npy.toString());
     assertEquals(0, sample.code(), sample.err());
     assertTrue(sample.out().contains("heun (2 steps, tuned grid)"), sample.out());
     assertTrue(sample.out().contains("NFE/sample 4"), sample.out());
 
     Run missing =
-        run("sample", "--model", mixture.toString(), "--n", "8", "--solver", "heun", "--steps", "5",
-            "--grid", grids.toString(), "--save-npy", npy.toString());
+        run(
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--steps",
+            "5",
+            "--grid",
+            grids.toString(),
+            "--save-npy",
+            npy.toString());
     assertEquals(2, missing.code(), missing.err());
     assertTrue(
-        missing.err().contains(
-            "--grid " + grids + " has no grid for heun with 5 steps; it holds: heun 2 steps (NFE 4),"
-                + " dpm2m 4 steps (NFE 4)"),
+        missing
+            .err()
+            .contains(
+                "--grid "
+                    + grids
+                    + " has no grid for heun with 5 steps; it holds: heun 2 steps (NFE 4),"
+                    + " dpm2m 4 steps (NFE 4)"),
         missing.err());
 
     Run times =
-        run("sample", "--model", mixture.toString(), "--n", "8", "--solver", "dpm2m",
-            "--grid-times", "0,0.5,0.8,1", "--save-npy", npy.toString());
+        run(
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid-times",
+            "0,0.5,0.8,1",
+            "--save-npy",
+            npy.toString());
     assertEquals(0, times.code(), times.err());
     assertTrue(times.out().contains("dpm2m (3 steps, times grid)"), times.out());
 
     Run compare =
-        run("compare", "--model", mixture.toString(), "--n", "16", "--solvers",
-            "heun:2 heun@tuned:2 heun@shift=3:2 dpm2m@tuned:4", "--grid", grids.toString(),
-            "--reference-tol", "1e-7", "--quiet");
+        run(
+            "compare",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "16",
+            "--solvers",
+            "heun:2 heun@tuned:2 heun@shift=3:2 dpm2m@tuned:4",
+            "--grid",
+            grids.toString(),
+            "--reference-tol",
+            "1e-7",
+            "--quiet");
     assertEquals(0, compare.code(), compare.err());
     assertTrue(compare.out().contains("heun@tuned"), compare.out());
     assertTrue(compare.out().contains("heun@shift=3"), compare.out());
     assertTrue(compare.out().contains("dpm2m@tuned"), compare.out());
 
     Run noFile =
-        run("compare", "--model", mixture.toString(), "--n", "16", "--solvers", "heun@tuned:2", "--quiet");
+        run(
+            "compare",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "16",
+            "--solvers",
+            "heun@tuned:2",
+            "--quiet");
     assertEquals(2, noFile.code());
-    assertTrue(noFile.err().contains("give the file from tune-grid with --grid FILE.json"), noFile.err());
+    assertTrue(
+        noFile.err().contains("give the file from tune-grid with --grid FILE.json"), noFile.err());
   }
 
   @Test
   void badTuneOptionsAreUsageErrors() {
     Path out = dir.resolve("g.json");
-    Run odd = run("tune-grid", "--model", mixture.toString(), "--solver", "heun", "--nfe", "5", "--out", out.toString());
+    Run odd =
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--solver",
+            "heun",
+            "--nfe",
+            "5",
+            "--out",
+            out.toString());
     assertEquals(2, odd.code());
     assertTrue(odd.err().contains("--nfe 5: no step count of heun costs exactly 5"), odd.err());
-    Run adaptive = run("tune-grid", "--model", mixture.toString(), "--solver", "dopri5", "--out", out.toString());
+    Run adaptive =
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--solver",
+            "dopri5",
+            "--out",
+            out.toString());
     assertEquals(2, adaptive.code());
     assertTrue(adaptive.err().contains("--solver: 'dopri5' has no grid to tune"), adaptive.err());
-    Run same = run("tune-grid", "--model", mixture.toString(), "--seed", "4", "--holdout-seed", "4", "--out", out.toString());
+    Run same =
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--seed",
+            "4",
+            "--holdout-seed",
+            "4",
+            "--out",
+            out.toString());
     assertEquals(2, same.code());
     assertTrue(Files.notExists(out));
   }

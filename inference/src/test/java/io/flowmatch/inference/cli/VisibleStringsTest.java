@@ -24,8 +24,19 @@ class VisibleStringsTest {
   @Test
   void compareReportShowsTheCommandOnce() throws IOException {
     Path out = dir.resolve("cmp");
-    SampleCommandTest.Run r = SampleCommandTest.run("compare", "--model", model.toString(), "--n", "20",
-        "--solvers", "euler:2", "--no-reference", "--out", out.toString(), "--quiet");
+    SampleCommandTest.Run r =
+        SampleCommandTest.run(
+            "compare",
+            "--model",
+            model.toString(),
+            "--n",
+            "20",
+            "--solvers",
+            "euler:2",
+            "--no-reference",
+            "--out",
+            out.toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("flowmatch compare --model "), html);
@@ -39,8 +50,18 @@ class VisibleStringsTest {
 
   @Test
   void gpuFallbackWarnsOnceAndSaysHowToGetTheGpuBuild() {
-    SampleCommandTest.Run r = SampleCommandTest.run("sample", "--model", model.toString(), "--n", "4",
-        "--provider", "cuda", "--save-npy", dir.resolve("s.npy").toString(), "--quiet");
+    SampleCommandTest.Run r =
+        SampleCommandTest.run(
+            "sample",
+            "--model",
+            model.toString(),
+            "--n",
+            "4",
+            "--provider",
+            "cuda",
+            "--save-npy",
+            dir.resolve("s.npy").toString(),
+            "--quiet");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().startsWith("warning: provider cuda is not available ("), r.err());
     assertFalse(r.err().contains("warning: warning"), r.err());
@@ -49,9 +70,18 @@ class VisibleStringsTest {
 
   @Test
   void decodeNamesBothFormats() {
-    SampleCommandTest.Run r = SampleCommandTest.run("decode", "--model", model.toString(), "--input",
-        dir.resolve("z.npy").toString(), "--out", "x.txt");
+    SampleCommandTest.Run r =
+        SampleCommandTest.run(
+            "decode",
+            "--model",
+            model.toString(),
+            "--input",
+            dir.resolve("z.npy").toString(),
+            "--out",
+            "x.txt");
     assertEquals(2, r.code(), r.err());
-    assertEquals("flowmatch decode: --out must name a .png or .npy file, got 'x.txt'", r.err().lines().findFirst().orElse(""));
+    assertEquals(
+        "flowmatch decode: --out must name a .png or .npy file, got 'x.txt'",
+        r.err().lines().findFirst().orElse(""));
   }
 }

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class CompareEngineTest {
   static final int N = 64;
+
   /** OT path to a Gaussian target: x1 = μ + s·x0. */
-  static final GaussianTargetField FIELD = new GaussianTargetField(new double[] {1.5, -0.5, 2}, 0.8);
+  static final GaussianTargetField FIELD =
+      new GaussianTargetField(new double[] {1.5, -0.5, 2}, 0.8);
 
   /** A spiral v = A·x, A = [[−a, −ω], [ω, −a]]: flow e^(−at)·R(ωt), smooth at every scale. */
   static final class Spiral extends AnalyticVelocityField {
@@ -55,7 +57,10 @@ class CompareEngineTest {
     SplittableRandom r = new SplittableRandom(9);
     float[] x = new float[N * 3];
     for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+      x[i] =
+          (float)
+              (Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
+                  * Math.cos(2 * Math.PI * r.nextDouble()));
     }
     return x;
   }
@@ -93,7 +98,9 @@ class CompareEngineTest {
     assertEquals(40, results.get(4).meanNfe(), "heun 20 steps: 2 evaluations per step");
     assertEquals(64, results.get(8).meanNfe(), "rk4 16 steps");
     List<ConvergenceOrder> orders = ConvergenceOrder.of(results);
-    assertEquals(List.of("euler", "heun", "rk4", "midpoint"), orders.stream().map(ConvergenceOrder::method).toList());
+    assertEquals(
+        List.of("euler", "heun", "rk4", "midpoint"),
+        orders.stream().map(ConvergenceOrder::method).toList());
     // measured: euler 1.07, heun 2.02, rk4 4.05, midpoint 2.02
     assertEquals(1, orders.get(0).order(), 0.12);
     assertEquals(2, orders.get(1).order(), 0.1);
@@ -110,16 +117,20 @@ class CompareEngineTest {
   @Test
   void adaptiveSolversMeetTheirToleranceAndCountNfePerSample() {
     float[] noise = noise();
-    CompareEngine engine = new CompareEngine(FIELD, noise, N, N, 0, 1, exact(noise), null, 10_000, 2);
+    CompareEngine engine =
+        new CompareEngine(FIELD, noise, N, N, 0, 1, exact(noise), null, 10_000, 2);
     List<SettingResult> results =
-        engine.run(SolverSpec.parse("dopri5:1e-3,1e-6 dopri5-batch:1e-3,1e-6"), CompareEngine.Listener.NONE);
+        engine.run(
+            SolverSpec.parse("dopri5:1e-3,1e-6 dopri5-batch:1e-3,1e-6"),
+            CompareEngine.Listener.NONE);
     for (SettingResult r : results) {
       double tol = r.setting().rtol();
       // errors are measured per component; scale ~ |x| ≤ 5 so rtol·|x| + atol bounds ~6·tol
       assertTrue(r.errorRms() < 20 * tol, r.setting().label() + " error " + r.errorRms());
     }
     assertTrue(results.get(1).meanNfe() > results.get(0).meanNfe());
-    assertEquals(results.get(0).minNfe(), results.get(0).maxNfe(), "whole-batch dopri5: same NFE for all");
+    assertEquals(
+        results.get(0).minNfe(), results.get(0).maxNfe(), "whole-batch dopri5: same NFE for all");
   }
 
   @Test
@@ -170,7 +181,8 @@ class CompareEngineTest {
     assertEquals(1, ok.get(0).quality().length);
 
     CompareEngine late = new CompareEngine(nanLate, noise, N, N, 0, 1, null, meanNorm, 100, 1);
-    List<SettingResult> results = late.run(SolverSpec.parse("heun:4 dopri5:1e-3 euler:2"), CompareEngine.Listener.NONE);
+    List<SettingResult> results =
+        late.run(SolverSpec.parse("heun:4 dopri5:1e-3 euler:2"), CompareEngine.Listener.NONE);
     assertEquals(
         "the model returned a non-finite velocity (NaN) for sample 3 at t=0.75 (1 of 64 samples)",
         results.get(0).failure());
@@ -185,7 +197,8 @@ class CompareEngineTest {
   void referenceSolverIsAccurateAndNamesItsFailures() {
     float[] noise = noise();
     double[] exact = exact(noise);
-    ReferenceSolver.Result r = new ReferenceSolver(1e-10, 1e-10, 100_000).solve(FIELD, noise, N, 8, 0, 1);
+    ReferenceSolver.Result r =
+        new ReferenceSolver(1e-10, 1e-10, 100_000).solve(FIELD, noise, N, 8, 0, 1);
     double max = 0;
     for (int i = 0; i < exact.length; i++) {
       max = Math.max(max, Math.abs(r.x()[i] - exact[i]));
@@ -199,11 +212,14 @@ class CompareEngineTest {
         org.junit.jupiter.api.Assertions.assertThrows(
             FlowmatchException.class, () -> tight.solve(FIELD, noise, N, 64, 0, 1));
     assertTrue(
-        e.getMessage().startsWith(
-            "reference solve dop853 (rtol 1e-8, atol 1e-8, double state) exceeded 30 evaluations at t="),
+        e.getMessage()
+            .startsWith(
+                "reference solve dop853 (rtol 1e-8, atol 1e-8, double state) exceeded 30 evaluations at t="),
         e.getMessage());
-    assertTrue(e.getMessage().endsWith(
-        " for samples 0..63; loosen --reference-tol or raise --reference-max-evals"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(" for samples 0..63; loosen --reference-tol or raise --reference-max-evals"),
+        e.getMessage());
   }
 
   @Test
@@ -224,7 +240,8 @@ class CompareEngineTest {
         };
     float[] noise = noise();
     CompareEngine engine = new CompareEngine(recording, noise, N, N, 0, 1, null, null, 100, 3);
-    List<SettingResult> results = engine.run(SolverSpec.parse("euler:2 euler:3"), CompareEngine.Listener.NONE);
+    List<SettingResult> results =
+        engine.run(SolverSpec.parse("euler:2 euler:3"), CompareEngine.Listener.NONE);
     List<Float> round = List.of(0f, 0.5f, 0f, 1f / 3, 2f / 3);
     List<Float> expected = new java.util.ArrayList<>();
     for (int r = 0; r < 3; r++) {
@@ -238,7 +255,8 @@ class CompareEngineTest {
   @Test
   void medianRound() {
     assertEquals(2, CompareEngine.medianIndex(new double[] {3, 1, 2}));
-    assertEquals(3, CompareEngine.medianIndex(new double[] {4, 1, 3, 2}), "lower median of an even count");
+    assertEquals(
+        3, CompareEngine.medianIndex(new double[] {4, 1, 3, 2}), "lower median of an even count");
     assertEquals(0, CompareEngine.medianIndex(new double[] {7}));
   }
 }

@@ -29,7 +29,8 @@ class ReferenceCacheTest {
     assertArrayEquals(x, cache.load(key, 4), 0);
     assertNull(cache.load(key, 5), "another length is another solve");
     assertNotEquals(key, ReferenceCache.key("abd", noise, 2, 2, "dop853 rtol=1e-6"));
-    assertNotEquals(key, ReferenceCache.key("abc", new float[] {1, 2, 3, 5}, 2, 2, "dop853 rtol=1e-6"));
+    assertNotEquals(
+        key, ReferenceCache.key("abc", new float[] {1, 2, 3, 5}, 2, 2, "dop853 rtol=1e-6"));
     assertNotEquals(key, ReferenceCache.key("abc", noise, 2, 2, "dop853 rtol=1e-7"));
     // a damaged file is ignored
     Path file = dir.resolve("refs").resolve(key + ".ref");
@@ -44,9 +45,14 @@ class ReferenceCacheTest {
   void theCacheFolderFollowsTheEnvironment() {
     String saved = System.clearProperty("flowmatch.cache");
     try {
-      assertEquals(Path.of("/c/own"), ReferenceCache.userCacheDir(Map.of("FLOWMATCH_CACHE", "/c/own", "XDG_CACHE_HOME", "/x")));
-      assertEquals(Path.of("/x", "flowmatch"), ReferenceCache.userCacheDir(Map.of("XDG_CACHE_HOME", "/x")));
-      assertEquals(Path.of(System.getProperty("user.home"), ".cache", "flowmatch"), ReferenceCache.userCacheDir(Map.of()));
+      assertEquals(
+          Path.of("/c/own"),
+          ReferenceCache.userCacheDir(Map.of("FLOWMATCH_CACHE", "/c/own", "XDG_CACHE_HOME", "/x")));
+      assertEquals(
+          Path.of("/x", "flowmatch"), ReferenceCache.userCacheDir(Map.of("XDG_CACHE_HOME", "/x")));
+      assertEquals(
+          Path.of(System.getProperty("user.home"), ".cache", "flowmatch"),
+          ReferenceCache.userCacheDir(Map.of()));
     } finally {
       if (saved != null) {
         System.setProperty("flowmatch.cache", saved);
@@ -75,14 +81,16 @@ class ReferenceCacheTest {
     float[] noise = {1, -2, 0.5f, 3, -1, 0.25f};
     ReferenceCache cache = new ReferenceCache(dir.resolve("auto"));
     List<String> log = new ArrayList<>();
-    AutoReference auto = new AutoReference(cache, "model", 100_000, ReferenceSolver.Progress.NONE, log::add);
+    AutoReference auto =
+        new AutoReference(cache, "model", 100_000, ReferenceSolver.Progress.NONE, log::add);
     AutoReference.Outcome first = auto.solve(DECAY, noise, 3, 2);
     assertTrue(first.agreed(), String.join("\n", log));
     // the float32 model's answer is its exact flow to float precision
     for (int i = 0; i < noise.length; i++) {
       assertEquals(noise[i] * Math.exp(-1), first.x()[i], 1e-6);
     }
-    assertTrue(first.tolerance() <= 1e-7 && first.tolerance() >= 1e-9, "tolerance " + first.tolerance());
+    assertTrue(
+        first.tolerance() <= 1e-7 && first.tolerance() >= 1e-9, "tolerance " + first.tolerance());
     assertTrue(first.nfeSpent() > 0);
     log.clear();
     AutoReference.Outcome again = auto.solve(DECAY, noise, 3, 2);

@@ -23,7 +23,8 @@ class DatasetTest {
   @Test
   void theShippedModelsMixtureIsRecoveredFromItsMetadata() {
     Map<String, String> metadata;
-    try (OnnxVelocityField f = OnnxVelocityField.open(Path.of("..", "models", "gmm8.onnx"), FieldOptions.defaults())) {
+    try (OnnxVelocityField f =
+        OnnxVelocityField.open(Path.of("..", "models", "gmm8.onnx"), FieldOptions.defaults())) {
       metadata = f.metadata();
     }
     GaussianMixture m = MixtureMetadata.of(metadata).orElseThrow();
@@ -40,7 +41,12 @@ class DatasetTest {
   void otherModelsHaveNoMixture() {
     assertFalse(MixtureMetadata.of(Map.of(ModelMetadata.DATASET, "moons")).isPresent());
     assertFalse(
-        MixtureMetadata.of(Map.of(ModelMetadata.ARCHITECTURE, "analytic-gmm", MixtureMetadata.DESCRIPTION, "w=x mean=(1) std=1"))
+        MixtureMetadata.of(
+                Map.of(
+                    ModelMetadata.ARCHITECTURE,
+                    "analytic-gmm",
+                    MixtureMetadata.DESCRIPTION,
+                    "w=x mean=(1) std=1"))
             .isPresent(),
         "a malformed number");
   }
@@ -62,7 +68,9 @@ class DatasetTest {
       double best = Double.MAX_VALUE;
       for (int k = 0; k < 3; k++) {
         double[] mu = m.mean(k);
-        best = Math.min(best, Math.hypot(a.reference()[2 * i] - mu[0], a.reference()[2 * i + 1] - mu[1]));
+        best =
+            Math.min(
+                best, Math.hypot(a.reference()[2 * i] - mu[0], a.reference()[2 * i + 1] - mu[1]));
       }
       assertTrue(best < 0.4 * 4.5, "point " + i);
     }
@@ -70,7 +78,8 @@ class DatasetTest {
 
   @Test
   void idxImagesAreScaledToTheDataRange() throws IOException {
-    Path gz = IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 10, 3, 4, true, IdxImages.MAGIC);
+    Path gz =
+        IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 10, 3, 4, true, IdxImages.MAGIC);
     IdxImages.Images all = IdxImages.read(gz, 100, -1, 1);
     assertEquals(10, all.count());
     assertArrayEquals(new int[] {1, 3, 4}, all.sampleShape());
@@ -85,19 +94,30 @@ class DatasetTest {
   @Test
   void corruptIdxFilesAreNamed() throws IOException {
     Path wrong = IdxFiles.write(dir.resolve("labels"), 2, 2, 2, false, 0x00000801);
-    IOException e = assertThrows(CorruptDataException.class, () -> IdxImages.read(wrong, 10, -1, 1));
-    assertEquals("corrupt IDX file " + wrong + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)",
+    IOException e =
+        assertThrows(CorruptDataException.class, () -> IdxImages.read(wrong, 10, -1, 1));
+    assertEquals(
+        "corrupt IDX file "
+            + wrong
+            + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)",
         e.getMessage());
     Path cut = dir.resolve("cut");
-    byte[] whole = Files.readAllBytes(IdxFiles.write(dir.resolve("whole"), 5, 2, 2, false, IdxImages.MAGIC));
+    byte[] whole =
+        Files.readAllBytes(IdxFiles.write(dir.resolve("whole"), 5, 2, 2, false, IdxImages.MAGIC));
     Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 3));
     e = assertThrows(CorruptDataException.class, () -> IdxImages.read(cut, 10, -1, 1));
-    assertEquals("corrupt IDX file " + cut + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
+    assertEquals(
+        "corrupt IDX file "
+            + cut
+            + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
         e.getMessage());
     // the first images are whole: reading only them does not look at the cut end
     assertEquals(4, IdxImages.read(cut, 4, -1, 1).count());
     e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(cut));
-    assertEquals("corrupt IDX file " + cut + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
+    assertEquals(
+        "corrupt IDX file "
+            + cut
+            + ": header announces 5 images of 2×2 (20 bytes of pixels) but only 17 bytes follow",
         e.getMessage());
     Path header = dir.resolve("header");
     Files.write(header, java.util.Arrays.copyOf(whole, 10));
@@ -110,7 +130,8 @@ class DatasetTest {
 
   @Test
   void aWholeIdxFileIsReadAsBytesAndMustEndWithItsImages() throws IOException {
-    Path gz = IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 3, 2, 5, true, IdxImages.MAGIC);
+    Path gz =
+        IdxFiles.write(dir.resolve("train-images-idx3-ubyte.gz"), 3, 2, 5, true, IdxImages.MAGIC);
     IdxImages.Pixels p = IdxImages.readPixels(gz);
     assertEquals(3, p.count());
     assertArrayEquals(new int[] {1, 2, 5}, p.sampleShape());
@@ -118,19 +139,24 @@ class DatasetTest {
     float[] one = new float[10];
     p.copyScaled(2, one, 0, -1, 1);
     assertEquals(9 * (2f / 255f) - 1f, one[7], 0);
-    assertArrayEquals(IdxImages.read(gz, 3, -1, 1).data(), p.scaled(-1, 1), 0f, "both views scale alike");
+    assertArrayEquals(
+        IdxImages.read(gz, 3, -1, 1).data(), p.scaled(-1, 1), 0f, "both views scale alike");
 
     Path longer = dir.resolve("longer");
-    byte[] whole = Files.readAllBytes(IdxFiles.write(dir.resolve("plain"), 3, 2, 5, false, IdxImages.MAGIC));
+    byte[] whole =
+        Files.readAllBytes(IdxFiles.write(dir.resolve("plain"), 3, 2, 5, false, IdxImages.MAGIC));
     Files.write(longer, java.util.Arrays.copyOf(whole, whole.length + 2));
     IOException e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(longer));
-    assertEquals("corrupt IDX file " + longer + ": more bytes than the 30 the header announces", e.getMessage());
+    assertEquals(
+        "corrupt IDX file " + longer + ": more bytes than the 30 the header announces",
+        e.getMessage());
     Path empty = IdxFiles.write(dir.resolve("empty"), 0, 2, 5, false, IdxImages.MAGIC);
     e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(empty));
     assertEquals("corrupt IDX file " + empty + ": implausible size 0×2×5", e.getMessage());
     Path notGz = dir.resolve("not-gzip.gz");
     Files.writeString(notGz, "hello");
     e = assertThrows(CorruptDataException.class, () -> IdxImages.readPixels(notGz));
-    assertEquals("corrupt IDX file " + notGz + ": not valid gzip (Not in GZIP format)", e.getMessage());
+    assertEquals(
+        "corrupt IDX file " + notGz + ": not valid gzip (Not in GZIP format)", e.getMessage());
   }
 }

@@ -13,10 +13,11 @@ public final class IdxFiles {
   private IdxFiles() {}
 
   /**
-   * Writes an IDX3 file of n images rows×cols whose pixel k of image i is (i + k) mod 256,
-   * gzipped if asked, with the given magic number (0x803 for images).
+   * Writes an IDX3 file of n images rows×cols whose pixel k of image i is (i + k) mod 256, gzipped
+   * if asked, with the given magic number (0x803 for images).
    */
-  public static Path write(Path path, int n, int rows, int cols, boolean gz, int magic) throws IOException {
+  public static Path write(Path path, int n, int rows, int cols, boolean gz, int magic)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(magic);

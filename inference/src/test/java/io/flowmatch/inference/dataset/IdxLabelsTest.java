@@ -14,7 +14,8 @@ class IdxLabelsTest {
 
   /** A plain (not gzipped) IDX1 file: magic, count, one byte per label. */
   private Path labels(int magic, int[] labels) throws java.io.IOException {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + labels.length).putInt(magic).putInt(labels.length);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 + labels.length).putInt(magic).putInt(labels.length);
     for (int l : labels) {
       b.put((byte) l);
     }
@@ -33,7 +34,9 @@ class IdxLabelsTest {
     Path f = labels(IdxImages.MAGIC, new int[] {1});
     CorruptDataException e = assertThrows(CorruptDataException.class, () -> IdxLabels.read(f, 10));
     assertEquals(
-        "corrupt IDX file " + f + ": magic number 0x00000803, expected 0x00000801 (unsigned-byte labels)",
+        "corrupt IDX file "
+            + f
+            + ": magic number 0x00000803, expected 0x00000801 (unsigned-byte labels)",
         e.getMessage());
   }
 
@@ -49,6 +52,7 @@ class IdxLabelsTest {
     Path f = tmp.resolve("l");
     Files.write(f, new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1});
     CorruptDataException e = assertThrows(CorruptDataException.class, () -> IdxLabels.read(f, 10));
-    assertEquals("corrupt IDX file " + f + ": header announces 3 labels but only 1 follow", e.getMessage());
+    assertEquals(
+        "corrupt IDX file " + f + ": header announces 3 labels but only 1 follow", e.getMessage());
   }
 }

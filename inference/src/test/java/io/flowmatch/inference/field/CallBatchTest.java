@@ -61,7 +61,8 @@ class CallBatchTest {
     Path p = dir.resolve("unknown.onnx");
     g.save(p);
     assertEquals(FieldOptions.DEFAULT_MAX_BATCH, CallBatch.choose(p, "cpu"));
-    assertEquals(FieldOptions.DEFAULT_MAX_BATCH, CallBatch.choose(dir.resolve("missing.onnx"), "cpu"));
+    assertEquals(
+        FieldOptions.DEFAULT_MAX_BATCH, CallBatch.choose(dir.resolve("missing.onnx"), "cpu"));
     Files.deleteIfExists(p);
   }
 
@@ -77,7 +78,8 @@ class CallBatchTest {
     }
     float[] auto = new float[2 * n];
     float[] whole = new float[2 * n];
-    try (OnnxVelocityField a = OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1));
+    try (OnnxVelocityField a =
+            OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1));
         OnnxVelocityField b =
             OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1).withMaxBatch(n))) {
       assertEquals(32, a.maxBatch());

@@ -34,7 +34,8 @@ public final class FieldBenchmark {
     Path mlp = dir.resolve("mlp.onnx");
     mlp(2, 256, 3).save(mlp);
     System.out.printf("threads %d; median of 7 interleaved rounds; µs per model call%n", threads);
-    System.out.printf("%-22s %6s %12s %12s %8s%n", "model", "batch", "pinned", "plain ORT", "ratio");
+    System.out.printf(
+        "%-22s %6s %12s %12s %8s%n", "model", "batch", "pinned", "plain ORT", "ratio");
     for (Path model : new Path[] {gmm, mlp}) {
       for (int batch : new int[] {1, 64, 256}) {
         bench(model, batch, threads);
@@ -60,7 +61,12 @@ public final class FieldBenchmark {
       for (int i = 0; i < w.length; i++) {
         w[i] = (float) ((r.nextDouble() * 2 - 1) / Math.sqrt(in));
       }
-      h = g.node("Gemm", new String[] {h, g.floats("w" + l, w, in, out), g.floats("b" + l, new float[out], out)});
+      h =
+          g.node(
+              "Gemm",
+              new String[] {
+                h, g.floats("w" + l, w, in, out), g.floats("b" + l, new float[out], out)
+              });
       if (l < layers) {
         h = g.node("Mul", new String[] {h, g.node("Sigmoid", new String[] {h})});
       }
@@ -117,7 +123,8 @@ public final class FieldBenchmark {
   static void plainCall(
       OrtEnvironment env, OrtSession session, float[] x, float[] t, int n, float[] v)
       throws Exception {
-    try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, 2 * n), new long[] {n, 2});
+    try (OnnxTensor xt =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(x, 0, 2 * n), new long[] {n, 2});
         OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t, 0, n), new long[] {n});
         OrtSession.Result result = session.run(Map.of("x", xt, "t", tt))) {
       ((OnnxTensor) result.get("v").orElseThrow()).getFloatBuffer().get(v, 0, 2 * n);

@@ -25,11 +25,21 @@ class FieldErrorsThroughCliTest {
 
   @Command(name = "open")
   static final class Open implements Callable<Integer> {
-    @Option(names = "--model", required = true) Path model;
-    @Option(names = "--provider", defaultValue = "cpu") String provider;
-    @Option(names = "--strict") boolean strict;
-    @Option(names = "--shape", split = ",") int[] shape;
-    @Option(names = "--verbose") boolean verbose;
+    @Option(names = "--model", required = true)
+    Path model;
+
+    @Option(names = "--provider", defaultValue = "cpu")
+    String provider;
+
+    @Option(names = "--strict")
+    boolean strict;
+
+    @Option(names = "--shape", split = ",")
+    int[] shape;
+
+    @Option(names = "--verbose")
+    boolean verbose;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -42,7 +52,9 @@ class FieldErrorsThroughCliTest {
               .withSampleShape(shape)
               .withWarnings(err::println);
       try (OnnxVelocityField f = OnnxVelocityField.open(model, options)) {
-        spec.commandLine().getOut().println(f.providerUsed() + " " + ModelContract.join(f.sampleShape()));
+        spec.commandLine()
+            .getOut()
+            .println(f.providerUsed() + " " + ModelContract.join(f.sampleShape()));
       }
       return 0;
     }
@@ -55,7 +67,11 @@ class FieldErrorsThroughCliTest {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
     int code =
-        Cli.configure(new CommandLine(new Open()), new PrintWriter(o, true), new PrintWriter(e, true), args)
+        Cli.configure(
+                new CommandLine(new Open()),
+                new PrintWriter(o, true),
+                new PrintWriter(e, true),
+                args)
             .execute(args);
     out = o.toString();
     err = e.toString();
@@ -98,7 +114,9 @@ class FieldErrorsThroughCliTest {
     Path p = gmm8();
     assertEquals(2, run("--model", p.toString(), "--shape", "1,28,28"));
     assertEquals(
-        "open: sample shape 1,28,28 does not fit model " + p + ": input x [N,2] has 1 sample"
+        "open: sample shape 1,28,28 does not fit model "
+            + p
+            + ": input x [N,2] has 1 sample"
             + " dimension\n",
         err);
   }

@@ -87,7 +87,8 @@ class GaussianMixtureOnnxTest {
     float[] ref = new float[2 * n];
     new GaussianMixtureField(GMM8).evaluate(x, t, n, ref);
     try (OnnxVelocityField f =
-        OnnxVelocityField.open(TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), FieldOptions.defaults())) {
+        OnnxVelocityField.open(
+            TestModels.gmm(GMM8, false, dir, "gmm8.onnx"), FieldOptions.defaults())) {
       f.evaluate(x, t, n, v);
       assertEquals("float32", f.inputType());
       assertArrayEquals(new int[] {2}, f.sampleShape());
@@ -155,7 +156,8 @@ class GaussianMixtureOnnxTest {
       assertTrue(Float.isFinite(v[i]), "v[" + i + "] = " + v[i]);
     }
     assertTrue(maxRelError(v, ref, n, 2) <= 1e-5);
-    // at t = 1 the point (4, 0) sits on the mean of component 0: v = μ_0 + (s² − 0)/s² (x − μ_0) = x
+    // at t = 1 the point (4, 0) sits on the mean of component 0: v = μ_0 + (s² − 0)/s² (x − μ_0) =
+    // x
     assertEquals(4f, v[2 * 1000], 1e-5f);
     assertEquals(0f, v[2 * 1000 + 1], 1e-5f);
   }
@@ -164,7 +166,8 @@ class GaussianMixtureOnnxTest {
   void singleGaussianGraphEqualsExactVelocity() {
     double[] mean = {1.5, -2.0, 0.25};
     double std = 0.3;
-    GaussianMixture one = new GaussianMixture(new double[][] {mean}, new double[] {std}, new double[] {1});
+    GaussianMixture one =
+        new GaussianMixture(new double[][] {mean}, new double[] {std}, new double[] {1});
     GaussianTargetField exact = new GaussianTargetField(mean, std);
     int n = 1000;
     float[] x = new float[3 * n];
@@ -174,7 +177,8 @@ class GaussianMixtureOnnxTest {
     float[] ref = new float[3 * n];
     exact.evaluate(x, t, n, ref);
     try (OnnxVelocityField f =
-        OnnxVelocityField.open(TestModels.gmm(one, false, dir, "k1.onnx"), FieldOptions.defaults())) {
+        OnnxVelocityField.open(
+            TestModels.gmm(one, false, dir, "k1.onnx"), FieldOptions.defaults())) {
       assertArrayEquals(new int[] {3}, f.sampleShape());
       f.evaluate(x, t, n, v);
     }
@@ -202,9 +206,11 @@ class GaussianMixtureOnnxTest {
     float[] v16 = new float[2 * n];
     float[] v32 = new float[2 * n];
     try (OnnxVelocityField f16 =
-            OnnxVelocityField.open(TestModels.gmm(GMM8, true, dir, "h.onnx"), FieldOptions.defaults());
+            OnnxVelocityField.open(
+                TestModels.gmm(GMM8, true, dir, "h.onnx"), FieldOptions.defaults());
         OnnxVelocityField f32 =
-            OnnxVelocityField.open(TestModels.gmm(GMM8, false, dir, "f.onnx"), FieldOptions.defaults())) {
+            OnnxVelocityField.open(
+                TestModels.gmm(GMM8, false, dir, "f.onnx"), FieldOptions.defaults())) {
       assertEquals("float16", f16.inputType());
       assertEquals("fp16", f16.metadata().get(ModelMetadata.PRECISION));
       f16.evaluate(x, t, n, v16);
@@ -221,7 +227,8 @@ class GaussianMixtureOnnxTest {
       }
       assertTrue(ulps <= 1.0, "element " + i + ": fp16 " + v16[i] + " vs fp32 twin " + v32[i]);
     }
-    System.out.printf("fp16 vs fp32 twin: worst %.3f fp16 ulps, %d of %d equal after rounding%n",
+    System.out.printf(
+        "fp16 vs fp32 twin: worst %.3f fp16 ulps, %d of %d equal after rounding%n",
         worstUlps, exact, v16.length);
   }
 }

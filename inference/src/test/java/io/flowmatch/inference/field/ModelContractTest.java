@@ -1,7 +1,7 @@
 package io.flowmatch.inference.field;
 
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each way a model file or a sample-shape option can break the contract gives one line: a
- * {@link FlowmatchException} for a bad file, a {@link FlowmatchException} for a bad option.
+ * Each way a model file or a sample-shape option can break the contract gives one line: a {@link
+ * FlowmatchException} for a bad file, a {@link FlowmatchException} for a bad option.
  */
 class ModelContractTest {
   static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
@@ -28,7 +28,8 @@ class ModelContractTest {
 
   private String failure(Path model, FieldOptions options) {
     FlowmatchException e =
-        assertThrows(FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
+        assertThrows(
+            FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
     assertFalse(e.kind().isUsage(), e.kind().toString());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     return e.getMessage();
@@ -40,7 +41,8 @@ class ModelContractTest {
 
   private String usage(Path model, FieldOptions options) {
     FlowmatchException e =
-        assertThrows(FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
+        assertThrows(
+            FlowmatchException.class, () -> OnnxVelocityField.open(model, options).close());
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     return e.getMessage();
@@ -59,7 +61,8 @@ class ModelContractTest {
   @Test
   void directoryInsteadOfFile() {
     assertEquals(
-        "model " + dir + " is a directory, expected an .onnx file", usage(dir, FieldOptions.defaults()));
+        "model " + dir + " is a directory, expected an .onnx file",
+        usage(dir, FieldOptions.defaults()));
   }
 
   @Test
@@ -95,7 +98,9 @@ class ModelContractTest {
     g.nodeNamed("Identity", "v", new String[] {"x"});
     Path p = TestModels.save(g, dir, "no_t.onnx");
     assertEquals(
-        "model " + p + " has no input 't' (its inputs: x); expected inputs x [N, ...sample shape]"
+        "model "
+            + p
+            + " has no input 't' (its inputs: x); expected inputs x [N, ...sample shape]"
             + " and t [N]",
         failure(p));
   }
@@ -107,7 +112,9 @@ class ModelContractTest {
     g.nodeNamed("Identity", "v", new String[] {"input"});
     Path p = TestModels.save(g, dir, "no_x.onnx");
     assertEquals(
-        "model " + p + " has no input 'x' (its inputs: input, t); expected inputs"
+        "model "
+            + p
+            + " has no input 'x' (its inputs: input, t); expected inputs"
             + " x [N, ...sample shape] and t [N]",
         failure(p));
   }
@@ -119,7 +126,9 @@ class ModelContractTest {
     g.nodeNamed("Identity", "y", new String[] {"x"});
     Path p = TestModels.save(g, dir, "y.onnx");
     assertEquals(
-        "model " + p + " has no output 'v' (its outputs: y); expected output v with the shape and"
+        "model "
+            + p
+            + " has no output 'v' (its outputs: y); expected output v with the shape and"
             + " type of x",
         failure(p));
   }
@@ -127,11 +136,15 @@ class ModelContractTest {
   @Test
   void unexpectedExtraInput() {
     OnnxGraphBuilder g = new OnnxGraphBuilder("extra");
-    g.input("x", FLOAT, -1, 2).input("t", FLOAT, -1).input("label", FLOAT, -1).output("v", FLOAT, -1, 2);
+    g.input("x", FLOAT, -1, 2)
+        .input("t", FLOAT, -1)
+        .input("label", FLOAT, -1)
+        .output("v", FLOAT, -1, 2);
     g.nodeNamed("Identity", "v", new String[] {"x"});
     Path p = TestModels.save(g, dir, "extra.onnx");
     assertEquals(
-        "model " + p + " has an unexpected input 'label'; expected only inputs x and t", failure(p));
+        "model " + p + " has an unexpected input 'label'; expected only inputs x and t",
+        failure(p));
   }
 
   @Test
@@ -142,7 +155,9 @@ class ModelContractTest {
     g.nodeNamed("Unsqueeze", "v", new String[] {"x", axes});
     Path p = TestModels.save(g, dir, "rank.onnx");
     assertEquals(
-        "model " + p + ": output v [N,1,2] must have the shape of input x [N,2], got rank 3"
+        "model "
+            + p
+            + ": output v [N,1,2] must have the shape of input x [N,2], got rank 3"
             + " instead of 2",
         failure(p));
   }
@@ -208,7 +223,9 @@ class ModelContractTest {
     g.metadata(ModelMetadata.DATA_SHAPE, "two");
     Path p = TestModels.save(g, dir, "meta.onnx");
     assertEquals(
-        "model " + p + ": metadata flowmatch.data_shape must be positive integers separated by"
+        "model "
+            + p
+            + ": metadata flowmatch.data_shape must be positive integers separated by"
             + " commas, got 'two'",
         failure(p));
   }
@@ -261,7 +278,9 @@ class ModelContractTest {
     m = TestModels.renameDim(m, "x", 3, "W");
     Path p = TestModels.save(m, dir, "dynamic.onnx");
     assertEquals(
-        "model " + p + " has dynamic sample dimensions [N,1,H,W] and no flowmatch.data_shape"
+        "model "
+            + p
+            + " has dynamic sample dimensions [N,1,H,W] and no flowmatch.data_shape"
             + " metadata; give the sample shape (--shape)",
         usage(p, FieldOptions.defaults()));
     // with the option it opens and runs: v = x (1 + t)

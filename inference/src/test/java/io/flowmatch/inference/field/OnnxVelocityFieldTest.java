@@ -50,8 +50,9 @@ class OnnxVelocityFieldTest {
 
   /**
    * Every batch size, including ones above maxBatch (split) and a remainder, gives the reference
-   * velocity for every sample, and interleaving sizes (which reuses cached tensors) changes nothing.
-   * The fp16 model's reference is taken at the half-rounded x, within one half-precision ulp.
+   * velocity for every sample, and interleaving sizes (which reuses cached tensors) changes
+   * nothing. The fp16 model's reference is taken at the half-rounded x, within one half-precision
+   * ulp.
    */
   @Test
   void batchesOfDifferentSizesWork() {
@@ -74,8 +75,10 @@ class OnnxVelocityFieldTest {
           f.evaluate(in[0], in[1], n, v);
           for (int i = 0; i < 2 * n; i++) {
             double scale = Math.max(Math.abs(ref[i]), 1);
-            double tol = fp16 ? Math.max(Math.ulp(Float16.round(ref[i])) * 8192.0, 0x1p-24) + 2e-5 * scale
-                : 2e-5 * scale;
+            double tol =
+                fp16
+                    ? Math.max(Math.ulp(Float16.round(ref[i])) * 8192.0, 0x1p-24) + 2e-5 * scale
+                    : 2e-5 * scale;
             assertEquals(ref[i], v[i], tol, "n=" + n + " fp16=" + fp16 + " element " + i);
           }
           for (int i = 2 * n; i < 2 * total; i++) {
@@ -214,8 +217,7 @@ class OnnxVelocityFieldTest {
           assertThrows(
               IllegalArgumentException.class,
               () -> f.evaluate(new float[6], new float[3], 4, new float[8]));
-      assertEquals(
-          "evaluate: 4 samples of 2 floats do not fit x[6], t[3], v[8]", e.getMessage());
+      assertEquals("evaluate: 4 samples of 2 floats do not fit x[6], t[3], v[8]", e.getMessage());
       f.evaluate(new float[6], new float[3], 0, new float[0]); // n = 0 is a no-op
     }
   }

@@ -85,7 +85,8 @@ class ShippedModelSamplingTest {
       sqSum += bestSq;
     }
     double meanSq = sqSum / N;
-    System.out.printf("%s: mean squared distance to nearest mean %.4f (exact 0.5), counts %s%n",
+    System.out.printf(
+        "%s: mean squared distance to nearest mean %.4f (exact 0.5), counts %s%n",
         name, meanSq, java.util.Arrays.toString(counts));
     // 1/8 of 4000 = 500 per component; binomial std ≈ 21, allow 5 std
     for (int c : counts) {

@@ -41,8 +41,8 @@ final class TestModels {
   }
 
   /**
-   * v = x · (1 + t) broadcast over the sample dims: x and v of {@code elemType} with the given
-   * dims (-1 = the batch symbol N), t float32 [N].
+   * v = x · (1 + t) broadcast over the sample dims: x and v of {@code elemType} with the given dims
+   * (-1 = the batch symbol N), t float32 [N].
    */
   static OnnxGraphBuilder scaleByTime(int elemType, long... xDims) {
     OnnxGraphBuilder g = new OnnxGraphBuilder("scale");
@@ -66,13 +66,17 @@ final class TestModels {
     ModelProto.Builder b = m.toBuilder();
     for (ValueInfoProto.Builder vi : b.getGraphBuilder().getInputBuilderList()) {
       if (vi.getName().equals(input)) {
-        vi.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(
-            dim, TensorShapeProto.Dimension.newBuilder().setDimParam(newName));
+        vi.getTypeBuilder()
+            .getTensorTypeBuilder()
+            .getShapeBuilder()
+            .setDim(dim, TensorShapeProto.Dimension.newBuilder().setDimParam(newName));
       }
     }
     for (ValueInfoProto.Builder vi : b.getGraphBuilder().getOutputBuilderList()) {
-      vi.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().setDim(
-          dim, TensorShapeProto.Dimension.newBuilder().setDimParam(newName));
+      vi.getTypeBuilder()
+          .getTensorTypeBuilder()
+          .getShapeBuilder()
+          .setDim(dim, TensorShapeProto.Dimension.newBuilder().setDimParam(newName));
     }
     return b.build();
   }

@@ -61,7 +61,8 @@ class NpyBlockWriterTest {
       w.write(0, new float[] {1, 2, 3}, 0, 3);
       IllegalStateException e = assertThrows(IllegalStateException.class, w::commit);
       assertEquals("3 of the 6 values were written", e.getMessage());
-      IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> w.write(4, new float[3], 0, 3));
+      IllegalArgumentException out =
+          assertThrows(IllegalArgumentException.class, () -> w.write(4, new float[3], 0, 3));
       assertEquals("3 values at index 4 do not fit an array of 6", out.getMessage());
     }
     assertFalse(Files.exists(f));

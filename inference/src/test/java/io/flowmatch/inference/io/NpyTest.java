@@ -70,7 +70,9 @@ class NpyTest {
     assertArrayEquals(data, Npy.read(f64).data());
 
     ByteBuffer be = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-7f);
-    Path big = write("big.npy", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", be.array());
+    Path big =
+        write(
+            "big.npy", 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", be.array());
     assertArrayEquals(new float[] {1.5f, -7f}, Npy.read(big).data());
   }
 
@@ -79,7 +81,12 @@ class NpyTest {
     ByteBuffer le = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
     le.putFloat(1).putFloat(2).putFloat(3);
     for (int major : new int[] {2, 3}) {
-      Path p = write("v" + major + ".npy", major, "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (3, 1L)}", le.array());
+      Path p =
+          write(
+              "v" + major + ".npy",
+              major,
+              "{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (3, 1L)}",
+              le.array());
       NpyArray a = Npy.read(p);
       assertArrayEquals(new int[] {3, 1}, a.shape());
       assertArrayEquals(new float[] {1, 2, 3}, a.data());
@@ -92,23 +99,46 @@ class NpyTest {
     Files.write(magic, "PK\u0003\u0004 this is a zip".getBytes(StandardCharsets.ISO_8859_1));
     assertError(magic, "magic.npy: not a NumPy .npy file (bad magic bytes)");
 
-    Path fortran = write("f.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new byte[16]);
-    assertError(fortran, "f.npy: Fortran-order arrays are not supported, expected C order (numpy.ascontiguousarray)");
+    Path fortran =
+        write(
+            "f.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new byte[16]);
+    assertError(
+        fortran,
+        "f.npy: Fortran-order arrays are not supported, expected C order (numpy.ascontiguousarray)");
 
-    Path ints = write("i.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", new byte[16]);
-    assertError(ints, "i.npy: unsupported dtype '<i8', expected <f4 (float32), <f2 (float16) or <f8 (float64)");
+    Path ints =
+        write(
+            "i.npy", 1, "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", new byte[16]);
+    assertError(
+        ints,
+        "i.npy: unsupported dtype '<i8', expected <f4 (float32), <f2 (float16) or <f8 (float64)");
 
-    Path shortFile = write("s.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", new byte[20]);
+    Path shortFile =
+        write(
+            "s.npy",
+            1,
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }",
+            new byte[20]);
     assertError(shortFile, "s.npy: shape (3, 2) of float32 needs 24 data bytes, the file has 20");
 
-    Path version = write("v.npy", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
+    Path version =
+        write("v.npy", 4, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
     assertError(version, "v.npy: unsupported .npy format version 4.0, expected 1.0, 2.0 or 3.0");
 
-    Path malformed = write("m.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3, x), }", new byte[12]);
-    assertError(malformed, "m.npy: malformed .npy header: expected a non-negative integer in the shape at character 54 near 'x), }'");
+    Path malformed =
+        write(
+            "m.npy",
+            1,
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (3, x), }",
+            new byte[12]);
+    assertError(
+        malformed,
+        "m.npy: malformed .npy header: expected a non-negative integer in the shape at character 54 near 'x), }'");
 
     Path missingKey = write("k.npy", 1, "{'descr': '<f4', 'shape': (3,), }", new byte[12]);
-    assertError(missingKey, "k.npy: .npy header needs 'descr' (string), 'fortran_order' (bool) and 'shape' (tuple), got {'descr': '<f4', 'shape': (3,), }");
+    assertError(
+        missingKey,
+        "k.npy: .npy header needs 'descr' (string), 'fortran_order' (bool) and 'shape' (tuple), got {'descr': '<f4', 'shape': (3,), }");
 
     Path truncated = dir.resolve("t.npy");
     Files.write(truncated, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 100, 0, '{'});
@@ -199,7 +229,8 @@ class NpyTest {
 
   private void assertNoTempFiles() throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
-      assertTrue(s.noneMatch(q -> q.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+      assertTrue(
+          s.noneMatch(q -> q.getFileName().toString().endsWith(".tmp")), "no temporary files left");
     }
   }
 }

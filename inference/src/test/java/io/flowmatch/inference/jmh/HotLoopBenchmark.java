@@ -85,7 +85,9 @@ public class HotLoopBenchmark {
     halves = new short[batch * 784];
     modelFile = Files.createTempFile("jmh-mlp", ".onnx");
     Files.write(modelFile, mlp(256));
-    field = OnnxVelocityField.open(modelFile, FieldOptions.defaults().withThreads(1).withMaxBatch(batch));
+    field =
+        OnnxVelocityField.open(
+            modelFile, FieldOptions.defaults().withThreads(1).withMaxBatch(batch));
   }
 
   @TearDown(Level.Trial)
@@ -137,7 +139,10 @@ public class HotLoopBenchmark {
         w[i] = (float) (random.nextGaussian() / Math.sqrt(sizes[l]));
       }
       String wn = g.floats("w" + l, w, sizes[l], sizes[l + 1]);
-      h = l == 2 ? g.nodeNamed("MatMul", "v", new String[] {h, wn}) : g.node("MatMul", new String[] {h, wn});
+      h =
+          l == 2
+              ? g.nodeNamed("MatMul", "v", new String[] {h, wn})
+              : g.node("MatMul", new String[] {h, wn});
       if (l < 2) {
         h = g.node("Mul", new String[] {h, g.node("Sigmoid", new String[] {h})});
       }

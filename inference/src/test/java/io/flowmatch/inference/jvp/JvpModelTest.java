@@ -76,8 +76,10 @@ class JvpModelTest {
         }
         worst = Math.max(worst, Math.sqrt(diff / norm));
       }
-      System.out.printf("gmm8.onnx: JVP graph vs double-precision differences of the exact field:"
-          + " max relative error %.2e over %d points%n", worst, b.n);
+      System.out.printf(
+          "gmm8.onnx: JVP graph vs double-precision differences of the exact field:"
+              + " max relative error %.2e over %d points%n",
+          worst, b.n);
       assertTrue(worst < 1e-4, "relative error " + worst);
     }
   }
@@ -93,8 +95,9 @@ class JvpModelTest {
       OnnxVelocityField field = jvp.field();
       Batch b = Batch.random(6, field.sampleSize(), scale, 7);
       double error = JvpCheck.maxRelativeError(jvp, field, b.x, b.t, b.u, b.n, 1e-2);
-      System.out.printf("%s: JVP graph vs 5-point central differences (eps 1e-2): max relative"
-          + " error %.2e%n", name, error);
+      System.out.printf(
+          "%s: JVP graph vs 5-point central differences (eps 1e-2): max relative" + " error %.2e%n",
+          name, error);
       assertTrue(error < tolerance, name + ": relative error " + error);
 
       // the derived model's v is the plain model's v
@@ -117,10 +120,12 @@ class JvpModelTest {
       Batch b = Batch.random(6, 2, scale, 11);
       // both see the same float16-representable x and u
       for (int i = 0; i < b.x.length; i++) {
-        b.x[i] = io.flowmatch.inference.io.Float16.toFloat(
-            io.flowmatch.inference.io.Float16.fromFloat(b.x[i]));
-        b.u[i] = io.flowmatch.inference.io.Float16.toFloat(
-            io.flowmatch.inference.io.Float16.fromFloat(b.u[i]));
+        b.x[i] =
+            io.flowmatch.inference.io.Float16.toFloat(
+                io.flowmatch.inference.io.Float16.fromFloat(b.x[i]));
+        b.u[i] =
+            io.flowmatch.inference.io.Float16.toFloat(
+                io.flowmatch.inference.io.Float16.fromFloat(b.u[i]));
       }
       float[] v = new float[12];
       float[] a = new float[12];
@@ -134,7 +139,8 @@ class JvpModelTest {
         norm += c[i] * c[i];
       }
       double rel = Math.sqrt(diff / norm);
-      System.out.printf("%s-fp16.onnx: JVP vs the float32 twin's: relative error %.2e%n", name, rel);
+      System.out.printf(
+          "%s-fp16.onnx: JVP vs the float32 twin's: relative error %.2e%n", name, rel);
       assertTrue(rel < 2e-2, "relative error " + rel);
     }
   }
@@ -143,7 +149,8 @@ class JvpModelTest {
   @Test
   void unsupportedOpIsNamed(@TempDir Path dir) throws Exception {
     OnnxGraphBuilder g = new OnnxGraphBuilder("hard");
-    g.input("x", OnnxGraphBuilder.FLOAT, -1, 2).input("t", OnnxGraphBuilder.FLOAT, -1)
+    g.input("x", OnnxGraphBuilder.FLOAT, -1, 2)
+        .input("t", OnnxGraphBuilder.FLOAT, -1)
         .output("v", OnnxGraphBuilder.FLOAT, -1, 2);
     g.nodeNamed("HardSwish", "v", new String[] {"x"});
     Path model = dir.resolve("hard.onnx");
@@ -151,8 +158,10 @@ class JvpModelTest {
     FlowmatchException e =
         assertThrows(FlowmatchException.class, () -> JvpModel.open(model, OPTIONS));
     assertEquals(ErrorKind.UNSUPPORTED, e.kind());
-    assertEquals("jvp: no tangent rule for op HardSwish on the path from x to v; use --jvp"
-        + " finite-difference (approximate)", e.getMessage());
+    assertEquals(
+        "jvp: no tangent rule for op HardSwish on the path from x to v; use --jvp"
+            + " finite-difference (approximate)",
+        e.getMessage());
   }
 
   static float maxAbs(float[] a) {

@@ -41,9 +41,11 @@ class LikelihoodTest {
   }
 
   static OdeSolver solver(String name) {
-    return Solvers.create(name, name.startsWith("dopri5") || name.equals("dop853")
-        ? SolverSettings.adaptive(1e-6, 1e-6).withMaxEvaluations(100_000)
-        : SolverSettings.fixed(40));
+    return Solvers.create(
+        name,
+        name.startsWith("dopri5") || name.equals("dop853")
+            ? SolverSettings.adaptive(1e-6, 1e-6).withMaxEvaluations(100_000)
+            : SolverSettings.fixed(40));
   }
 
   /**
@@ -55,8 +57,11 @@ class LikelihoodTest {
   @ValueSource(strings = {"dopri5", "dopri5-batch"})
   void gmm8ExactDivergenceMatchesTheMixtureDensity(String solverName) {
     try (JvpModel jvp = JvpModel.open(Path.of("..", "models", "gmm8.onnx"), OPTIONS)) {
-      Likelihood likelihood = new Likelihood(jvp, solver(solverName),
-          LikelihoodSettings.builder().method(DivergenceMethod.EXACT).build());
+      Likelihood likelihood =
+          new Likelihood(
+              jvp,
+              solver(solverName),
+              LikelihoodSettings.builder().method(DivergenceMethod.EXACT).build());
       int n = 64;
       float[] x = points(GMM8, n, 5);
       // and a few points between and beyond the modes
@@ -70,16 +75,17 @@ class LikelihoodTest {
       for (int i = 0; i < n; i++) {
         worst = Math.max(worst, Math.abs(r.logProb()[i] - mixtureLogDensity(GMM8, x, 2 * i)));
       }
-      System.out.printf("gmm8 %s exact divergence: max |log p - closed form| = %.2e nats, mean"
-          + " NFE %.1f%n", solverName, worst, r.solve().meanNfe());
+      System.out.printf(
+          "gmm8 %s exact divergence: max |log p - closed form| = %.2e nats, mean" + " NFE %.1f%n",
+          solverName, worst, r.solve().meanNfe());
       assertTrue(worst < 1e-3, "max error " + worst + " nats");
     }
   }
 
   /**
    * A Gaussian target N(μ, s²I) in 6 dimensions under the OT path (a one-component mixture): the
-   * exact NLL with fixed-step and adaptive solvers, and sampling forward gives the same density
-   * as the closed form at the samples it makes.
+   * exact NLL with fixed-step and adaptive solvers, and sampling forward gives the same density as
+   * the closed form at the samples it makes.
    */
   @ParameterizedTest
   @ValueSource(strings = {"rk4", "dopri5", "dopri5-batch", "dop853"})
@@ -89,8 +95,8 @@ class LikelihoodTest {
     Path model = dir.resolve("gauss.onnx");
     GaussianMixtureGraph.build(target, false, "gauss").save(model);
     try (JvpModel jvp = JvpModel.open(model, OPTIONS)) {
-      Likelihood likelihood = new Likelihood(jvp, solver(solverName),
-          LikelihoodSettings.builder().build());
+      Likelihood likelihood =
+          new Likelihood(jvp, solver(solverName), LikelihoodSettings.builder().build());
       int n = 20;
       float[] x = points(target, n, 9);
       LikelihoodResult r = likelihood.logDensity(x, n, 0, null);
@@ -105,8 +111,8 @@ class LikelihoodTest {
       }
       LikelihoodResult forward = likelihood.sample(z, n, 0);
       for (int i = 0; i < n; i++) {
-        assertEquals(mixtureLogDensity(target, z, 6 * i), forward.logProb()[i], tolerance,
-            "sampled " + i);
+        assertEquals(
+            mixtureLogDensity(target, z, 6 * i), forward.logProb()[i], tolerance, "sampled " + i);
       }
     }
   }
@@ -128,20 +134,31 @@ class LikelihoodTest {
         x[2 * i] = 2.0f; // between two modes: the posterior mixes, J is far from diagonal
         x[2 * i + 1] = 3.1f;
       }
-      double exact = new Likelihood(jvp, rk4, LikelihoodSettings.builder().build())
-          .logDensity(x, 1, 0, null).logProb()[0];
-      LikelihoodResult r = new Likelihood(jvp, rk4, LikelihoodSettings.builder()
-          .method(DivergenceMethod.HUTCHINSON).probes(1)
-          .distribution(ProbeDistribution.parse("--probe", probeName)).seed(17).build())
-          .logDensity(x, n, 0, null);
+      double exact =
+          new Likelihood(jvp, rk4, LikelihoodSettings.builder().build())
+              .logDensity(x, 1, 0, null)
+              .logProb()[0];
+      LikelihoodResult r =
+          new Likelihood(
+                  jvp,
+                  rk4,
+                  LikelihoodSettings.builder()
+                      .method(DivergenceMethod.HUTCHINSON)
+                      .probes(1)
+                      .distribution(ProbeDistribution.parse("--probe", probeName))
+                      .seed(17)
+                      .build())
+              .logDensity(x, n, 0, null);
       NllSummary s = new NllSummary();
       for (double lp : r.logProb()) {
         s.add(-lp);
       }
-      System.out.printf("gmm8 Hutchinson (%s, K=1): NLL %.4f ± %.4f (sd %.3f) vs exact %.4f%n",
+      System.out.printf(
+          "gmm8 Hutchinson (%s, K=1): NLL %.4f ± %.4f (sd %.3f) vs exact %.4f%n",
           probeName, s.mean(), s.standardError(), s.std(), -exact);
       assertTrue(s.std() > 1e-3, "probes made no difference: sd " + s.std());
-      assertTrue(Math.abs(s.mean() + exact) < 3 * s.standardError(),
+      assertTrue(
+          Math.abs(s.mean() + exact) < 3 * s.standardError(),
           "mean " + s.mean() + " vs exact " + (-exact) + ", SE " + s.standardError());
     }
   }
@@ -154,17 +171,23 @@ class LikelihoodTest {
   @Test
   void hutchinsonProbesFollowSamplesThroughTheBatchSolver() {
     try (JvpModel jvp = JvpModel.open(Path.of("..", "models", "gmm8.onnx"), OPTIONS)) {
-      LikelihoodSettings settings = LikelihoodSettings.builder()
-          .method(DivergenceMethod.HUTCHINSON).probes(2).seed(3).build();
+      LikelihoodSettings settings =
+          LikelihoodSettings.builder()
+              .method(DivergenceMethod.HUTCHINSON)
+              .probes(2)
+              .seed(3)
+              .build();
       int n = 32;
       float[] x = points(GMM8, n, 21);
-      LikelihoodResult a = new Likelihood(jvp, solver("dopri5-batch"), settings)
-          .logDensity(x, n, 0, null);
-      LikelihoodResult b = new Likelihood(jvp, solver("dop853"), settings)
-          .logDensity(x, n, 0, null);
+      LikelihoodResult a =
+          new Likelihood(jvp, solver("dopri5-batch"), settings).logDensity(x, n, 0, null);
+      LikelihoodResult b =
+          new Likelihood(jvp, solver("dop853"), settings).logDensity(x, n, 0, null);
       int[] nfe = a.solve().nfePerSample();
-      assertTrue(java.util.Arrays.stream(nfe).min().getAsInt()
-          < java.util.Arrays.stream(nfe).max().getAsInt(), "samples finished together");
+      assertTrue(
+          java.util.Arrays.stream(nfe).min().getAsInt()
+              < java.util.Arrays.stream(nfe).max().getAsInt(),
+          "samples finished together");
       for (int i = 0; i < n; i++) {
         assertEquals(b.logProb()[i], a.logProb()[i], 2e-3, "sample " + i);
       }

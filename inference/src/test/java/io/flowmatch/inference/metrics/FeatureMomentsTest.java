@@ -31,7 +31,8 @@ class FeatureMomentsTest {
     FeatureMoments whole = new FeatureMoments(d).add(x, n);
     float[] head = java.util.Arrays.copyOfRange(x, 0, 300 * d);
     float[] tail = java.util.Arrays.copyOfRange(x, 300 * d, n * d);
-    FeatureMoments merged = new FeatureMoments(d).add(tail, n - 300).merge(new FeatureMoments(d).add(head, 300));
+    FeatureMoments merged =
+        new FeatureMoments(d).add(tail, n - 300).merge(new FeatureMoments(d).add(head, 300));
     assertEquals(n, merged.count());
     GaussianStats fit = GaussianStats.fit(x, n, d);
     for (GaussianStats s : new GaussianStats[] {whole.stats(), merged.stats()}) {
@@ -45,8 +46,12 @@ class FeatureMomentsTest {
 
   @Test
   void refusesMismatchesAndTooFewPoints() {
-    assertThrows(IllegalArgumentException.class, () -> new FeatureMoments(2).merge(new FeatureMoments(3)));
-    assertThrows(IllegalArgumentException.class, () -> new FeatureMoments(2).add(new float[] {1, 2}, 1).stats());
-    assertThrows(IllegalArgumentException.class, () -> new FeatureMoments(2).add(new float[] {1, 2, 3}, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FeatureMoments(2).merge(new FeatureMoments(3)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new FeatureMoments(2).add(new float[] {1, 2}, 1).stats());
+    assertThrows(
+        IllegalArgumentException.class, () -> new FeatureMoments(2).add(new float[] {1, 2, 3}, 2));
   }
 }

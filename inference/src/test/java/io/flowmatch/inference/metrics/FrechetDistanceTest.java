@@ -29,8 +29,8 @@ class FrechetDistanceTest {
   }
 
   /**
-   * Non-commuting 2×2 covariances: (Σ₁Σ₂)^½ has eigenvalues sqrt λᵢ, and for 2×2 matrices
-   * (Σ sqrt λᵢ)² = tr(Σ₁Σ₂) + 2 sqrt det(Σ₁Σ₂).
+   * Non-commuting 2×2 covariances: (Σ₁Σ₂)^½ has eigenvalues sqrt λᵢ, and for 2×2 matrices (Σ sqrt
+   * λᵢ)² = tr(Σ₁Σ₂) + 2 sqrt det(Σ₁Σ₂).
    */
   @Test
   void nonCommutingCovariancesMatchTheTwoByTwoFormula() {

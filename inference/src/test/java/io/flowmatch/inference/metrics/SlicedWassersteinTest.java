@@ -42,7 +42,9 @@ class SlicedWassersteinTest {
     double exact = Math.hypot(dx, dy) / Math.sqrt(2);
     for (int directions : new int[] {2, 7, 128}) {
       assertEquals(
-          exact, SlicedWasserstein.of(y, n, 2, directions).distanceTo(x, n), 1e-5,
+          exact,
+          SlicedWasserstein.of(y, n, 2, directions).distanceTo(x, n),
+          1e-5,
           directions + " directions");
     }
   }

@@ -29,11 +29,21 @@ class FlopCounterTest {
     h = g.node("MatMul", new String[] {h, g.floats("w1", new float[9 * 16], 9, 16)});
     h = g.node("Add", new String[] {h, g.floats("b1", new float[16], 16)});
     h = g.node("Mul", new String[] {h, g.node("Sigmoid", new String[] {h})});
-    h = g.node("Gemm", new String[] {h, g.floats("w2", new float[4 * 16], 4, 16), g.floats("b2", new float[4], 4)},
-        attr("transB", 1L));
+    h =
+        g.node(
+            "Gemm",
+            new String[] {
+              h, g.floats("w2", new float[4 * 16], 4, 16), g.floats("b2", new float[4], 4)
+            },
+            attr("transB", 1L));
     h = g.node("Reshape", new String[] {h, g.longs("s", new long[] {0, 1, 2, -1}, 4)});
-    h = g.node("Conv", new String[] {h, g.floats("k", new float[12], 3, 1, 2, 2), g.floats("kb", new float[3], 3)},
-        attrInts("pads", 1, 1, 1, 1));
+    h =
+        g.node(
+            "Conv",
+            new String[] {
+              h, g.floats("k", new float[12], 3, 1, 2, 2), g.floats("kb", new float[3], 3)
+            },
+            attrInts("pads", 1, 1, 1, 1));
     String ht = g.node("Transpose", new String[] {h}, attrInts("perm", 0, 1, 3, 2));
     g.nodeNamed("MatMul", "y", new String[] {h, ht});
     return g;
@@ -64,26 +74,34 @@ class FlopCounterTest {
     // the counter's conv/transpose/matmul shapes lead to y [N,3,3,3]: ONNX Runtime must agree
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession s = env.createSession(knownGraph().toBytes(), new OrtSession.SessionOptions());
-        OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.allocate(5 * 8), new long[] {5, 8});
+        OnnxTensor x =
+            OnnxTensor.createTensor(env, FloatBuffer.allocate(5 * 8), new long[] {5, 8});
         OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.allocate(5), new long[] {5});
         OrtSession.Result r = s.run(Map.of("x", x, "t", t))) {
       assertArrayEquals(new long[] {5, 3, 3, 3}, ((OnnxTensor) r.get(0)).getInfo().getShape());
     }
   }
 
-  /** The U-Net's group norm (Reshape → InstanceNormalization) is shape-preserving, no dense FLOPs. */
+  /**
+   * The U-Net's group norm (Reshape → InstanceNormalization) is shape-preserving, no dense FLOPs.
+   */
   @Test
   void countsNormalisationsAndReductionsAsElementwise() {
     OnnxGraphBuilder g = new OnnxGraphBuilder("norms");
     g.input("x", FLOAT, -1, 8, 2, 2).output("y", FLOAT, -1, 2, 1);
     String h = g.node("Reshape", new String[] {"x", g.longs("s", new long[] {0, 2, -1}, 3)});
-    h = g.node("InstanceNormalization",
-        new String[] {h, g.floats("scale", new float[2], 2), g.floats("bias", new float[2], 2)});
+    h =
+        g.node(
+            "InstanceNormalization",
+            new String[] {
+              h, g.floats("scale", new float[2], 2), g.floats("bias", new float[2], 2)
+            });
     g.nodeNamed("ReduceSumSquare", "y", new String[] {h, g.longs("axes", new long[] {-1}, 1)});
     for (long n : new long[] {1, 7}) {
       FlopCount c = FlopCounter.count(g.build(), n);
       assertEquals(0, c.denseFlops());
-      assertEquals(2 * n * 32, c.elementwiseOps(), "InstanceNormalization and ReduceSumSquare of [N,2,16]");
+      assertEquals(
+          2 * n * 32, c.elementwiseOps(), "InstanceNormalization and ReduceSumSquare of [N,2,16]");
     }
   }
 
@@ -101,7 +119,8 @@ class FlopCounterTest {
   void matmulPeakChainHasTheStatedWork() throws Exception {
     MatmulPeak.Result r = MatmulPeak.measure(8, 16, 3, 1, 1);
     assertEquals(2L * 8 * 16 * 16 * 3, r.flopsPerRun());
-    FlopCount c = FlopCounter.count(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(MatmulPeak.chain(16, 3)), 8);
+    FlopCount c =
+        FlopCounter.count(ai.onnx.proto.OnnxMl.ModelProto.parseFrom(MatmulPeak.chain(16, 3)), 8);
     assertEquals(r.flopsPerRun(), c.denseFlops());
   }
 }

@@ -12,7 +12,9 @@ class ImageGridTest {
 
   @Test
   void gridIsNearSquare() {
-    int[][] cases = {{1, 1}, {2, 2}, {3, 2}, {4, 2}, {5, 3}, {9, 3}, {10, 4}, {16, 4}, {17, 5}, {64, 8}, {65, 9}};
+    int[][] cases = {
+      {1, 1}, {2, 2}, {3, 2}, {4, 2}, {5, 3}, {9, 3}, {10, 4}, {16, 4}, {17, 5}, {64, 8}, {65, 9}
+    };
     for (int[] c : cases) {
       assertEquals(c[1], ImageGrid.columns(c[0]), "columns for " + c[0]);
     }
@@ -66,17 +68,23 @@ class ImageGridTest {
     assertFalse(ImageGrid.isImageShape(new int[] {4, 8, 8}));
     assertTrue(ImageGrid.isImageShape(new int[] {28, 28}));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> ImageGrid.render(new float[2], 1, new int[] {2}, ValueRange.DEFAULT_IMAGE, 1));
-    assertEquals("image grids need samples of shape [C,H,W] with C = 1 or 3, or [H,W], got [2]", e.getMessage());
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageGrid.render(new float[2], 1, new int[] {2}, ValueRange.DEFAULT_IMAGE, 1));
+    assertEquals(
+        "image grids need samples of shape [C,H,W] with C = 1 or 3, or [H,W], got [2]",
+        e.getMessage());
   }
 
   @Test
   void parsesRanges() {
     assertEquals(new ValueRange(-1, 1), ValueRange.parse("-1,1"));
     assertEquals(new ValueRange(0, 255), ValueRange.parse(" 0 , 255 "));
-    assertEquals("expected a range 'lo,hi' such as -1,1, got '1'",
+    assertEquals(
+        "expected a range 'lo,hi' such as -1,1, got '1'",
         assertThrows(IllegalArgumentException.class, () -> ValueRange.parse("1")).getMessage());
-    assertEquals("expected a range 'lo,hi' with finite lo < hi, got '1,1'",
+    assertEquals(
+        "expected a range 'lo,hi' with finite lo < hi, got '1,1'",
         assertThrows(IllegalArgumentException.class, () -> ValueRange.parse("1,1")).getMessage());
   }
 

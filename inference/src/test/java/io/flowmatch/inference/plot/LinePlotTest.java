@@ -37,7 +37,8 @@ class LinePlotTest {
     int midX = LinePlot.LEFT + plotW / 2;
     int midY = LinePlot.TOP + plotH / 2;
     // the middle point (100, 0.01) sits at the centre of the plot area
-    assertTrue(count(img, blue, midX - 3, midY - 3, midX + 4, midY + 4) > 20, "marker at the centre");
+    assertTrue(
+        count(img, blue, midX - 3, midY - 3, midX + 4, midY + 4) > 20, "marker at the centre");
     // nothing of the line in the top-right and bottom-left quadrants
     assertEquals(0, count(img, blue, midX + 20, LinePlot.TOP, LinePlot.LEFT + plotW, midY - 20));
     assertEquals(0, count(img, blue, LinePlot.LEFT, midY + 20, midX - 20, LinePlot.TOP + plotH));
@@ -46,10 +47,10 @@ class LinePlotTest {
   @Test
   void logAxisTicksAreDecadesWithReadableLabels() {
     LinePlot.Axis a = new LinePlot.Axis(true, 1e-7, 1e-1);
-    assertEquals(
-        Arrays.asList("1e-7", "1e-6", "1e-5", "1e-4", "1e-3", "0.01", "0.1"), a.labels);
+    assertEquals(Arrays.asList("1e-7", "1e-6", "1e-5", "1e-4", "1e-3", "0.01", "0.1"), a.labels);
     LinePlot.Axis b = new LinePlot.Axis(true, 3, 40);
-    assertEquals(Arrays.asList("5", "10", "20"), b.labels, "less than a decade and a bit: 2 and 5 too");
+    assertEquals(
+        Arrays.asList("5", "10", "20"), b.labels, "less than a decade and a bit: 2 and 5 too");
     LinePlot.Axis c = new LinePlot.Axis(true, 1e-30, 1e10);
     assertTrue(c.ticks.length <= 9, "at most about 8 labelled decades, got " + c.ticks.length);
   }
@@ -62,9 +63,28 @@ class LinePlotTest {
         new LinePlot("t", "x", "y", true, true).series("a", x, y).reference("floor", 0.1).render();
     int grey = LinePlot.REFERENCE_RGB;
     int plotW = LinePlot.WIDTH - LinePlot.LEFT - LinePlot.RIGHT;
-    assertTrue(count(img, grey, LinePlot.LEFT, LinePlot.TOP, LinePlot.LEFT + plotW, LinePlot.HEIGHT - LinePlot.BOTTOM) > 100);
-    BufferedImage empty = new LinePlot("t", "x", "y", true, true).series("a", new double[] {-1}, new double[] {1}).render();
-    assertFalse(count(empty, 0x000000, LinePlot.LEFT + 10, LinePlot.TOP + 10, LinePlot.LEFT + plotW - 10, LinePlot.HEIGHT - LinePlot.BOTTOM - 10) == 0,
+    assertTrue(
+        count(
+                img,
+                grey,
+                LinePlot.LEFT,
+                LinePlot.TOP,
+                LinePlot.LEFT + plotW,
+                LinePlot.HEIGHT - LinePlot.BOTTOM)
+            > 100);
+    BufferedImage empty =
+        new LinePlot("t", "x", "y", true, true)
+            .series("a", new double[] {-1}, new double[] {1})
+            .render();
+    assertFalse(
+        count(
+                empty,
+                0x000000,
+                LinePlot.LEFT + 10,
+                LinePlot.TOP + 10,
+                LinePlot.LEFT + plotW - 10,
+                LinePlot.HEIGHT - LinePlot.BOTTOM - 10)
+            == 0,
         "says there are no points");
   }
 
@@ -73,7 +93,9 @@ class LinePlotTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LinePlot("t", "x", "y", false, false).series("s", new double[2], new double[3]));
+            () ->
+                new LinePlot("t", "x", "y", false, false)
+                    .series("s", new double[2], new double[3]));
     assertEquals("series s: 2 x values but 3 y values", e.getMessage());
   }
 }

@@ -17,12 +17,21 @@ class ScatterPlotTest {
 
   @Test
   void ticksAreRoundNumbersInsideTheRange() {
-    assertArrayEquals(new double[] {-1, -0.5, 0, 0.5, 1}, ScatterPlot.ticks(new ValueRange(-1, 1)), 1e-12);
-    assertArrayEquals(new double[] {-4, -2, 0, 2, 4}, ScatterPlot.ticks(new ValueRange(-4.4, 4.4)), 1e-12);
-    assertArrayEquals(new double[] {5, 10, 15, 20, 25, 30, 35}, ScatterPlot.ticks(new ValueRange(5, 35)), 1e-12);
-    assertArrayEquals(new double[] {0.002, 0.003, 0.004, 0.005, 0.006}, ScatterPlot.ticks(new ValueRange(0.0015, 0.0065)), 1e-12);
-    assertEquals(List.of("-1.0", "-0.5", "0.0", "0.5", "1.0"), ScatterPlot.labels(new double[] {-1, -0.5, -1e-17, 0.5, 1}));
-    assertEquals(List.of("-4", "-2", "0", "2", "4"), ScatterPlot.labels(new double[] {-4, -2, 0, 2, 4}));
+    assertArrayEquals(
+        new double[] {-1, -0.5, 0, 0.5, 1}, ScatterPlot.ticks(new ValueRange(-1, 1)), 1e-12);
+    assertArrayEquals(
+        new double[] {-4, -2, 0, 2, 4}, ScatterPlot.ticks(new ValueRange(-4.4, 4.4)), 1e-12);
+    assertArrayEquals(
+        new double[] {5, 10, 15, 20, 25, 30, 35}, ScatterPlot.ticks(new ValueRange(5, 35)), 1e-12);
+    assertArrayEquals(
+        new double[] {0.002, 0.003, 0.004, 0.005, 0.006},
+        ScatterPlot.ticks(new ValueRange(0.0015, 0.0065)),
+        1e-12);
+    assertEquals(
+        List.of("-1.0", "-0.5", "0.0", "0.5", "1.0"),
+        ScatterPlot.labels(new double[] {-1, -0.5, -1e-17, 0.5, 1}));
+    assertEquals(
+        List.of("-4", "-2", "0", "2", "4"), ScatterPlot.labels(new double[] {-4, -2, 0, 2, 4}));
   }
 
   @Test
@@ -49,7 +58,9 @@ class ScatterPlotTest {
     // blended towards the point colour: blue dominates
     assertTrue((centre & 0xff) > (centre >> 16 & 0xff) + 60, Integer.toHexString(centre));
     // a quarter of the way in from the top-left corner is blank
-    assertEquals(0xffffff, img.getRGB(ScatterPlot.LEFT + plotW / 4 + 3, ScatterPlot.TOP + plotH / 4 + 3) & 0xffffff);
+    assertEquals(
+        0xffffff,
+        img.getRGB(ScatterPlot.LEFT + plotW / 4 + 3, ScatterPlot.TOP + plotH / 4 + 3) & 0xffffff);
     // frame is black
     assertEquals(0, img.getRGB(ScatterPlot.LEFT - 1, cy) & 0xffffff);
   }
@@ -72,8 +83,12 @@ class ScatterPlotTest {
     ScatterPlot.Bounds b = ScatterPlot.autoBounds(xy, n);
     int plotW = ScatterPlot.SIZE - ScatterPlot.LEFT - ScatterPlot.RIGHT;
     int plotH = ScatterPlot.SIZE - ScatterPlot.TOP - ScatterPlot.BOTTOM;
-    int px = ScatterPlot.LEFT + (int) Math.round((3 - b.x().lo()) / (b.x().hi() - b.x().lo()) * (plotW - 1));
-    int py = ScatterPlot.TOP + (int) Math.round((b.y().hi() - 0) / (b.y().hi() - b.y().lo()) * (plotH - 1));
+    int px =
+        ScatterPlot.LEFT
+            + (int) Math.round((3 - b.x().lo()) / (b.x().hi() - b.x().lo()) * (plotW - 1));
+    int py =
+        ScatterPlot.TOP
+            + (int) Math.round((b.y().hi() - 0) / (b.y().hi() - b.y().lo()) * (plotH - 1));
     int c = back.getRGB(px, py) & 0xffffff;
     assertTrue((c & 0xff) > (c >> 16 & 0xff) + 60, Integer.toHexString(c));
   }

@@ -17,8 +17,8 @@ class ProgressTest {
 
   /**
    * What a terminal shows after {@code text}: {@code \r} moves to column 0, {@code ESC[K} erases to
-   * the end of the line, {@code \n} starts a new line, other characters overwrite the cell under the
-   * cursor. Trailing blanks are dropped (they are invisible).
+   * the end of the line, {@code \n} starts a new line, other characters overwrite the cell under
+   * the cursor. Trailing blanks are dropped (they are invisible).
    */
   static List<String> screen(String text) {
     List<StringBuilder> lines = new ArrayList<>();
@@ -59,7 +59,9 @@ class ProgressTest {
         "train  25%|#######.......................| 25/100 steps [1:40<5:00, 4.0 s/step] loss 0.5000",
         ProgressLine.bar("train", 25, 100, "steps", 100, "loss 0.5000", 120));
     // unknown total: count and rate only
-    assertEquals("bench 7 solves [0:02, 3.5 solves/s]", ProgressLine.bar("bench", 7, 0, "solves", 2, "", 80));
+    assertEquals(
+        "bench 7 solves [0:02, 3.5 solves/s]",
+        ProgressLine.bar("bench", 7, 0, "solves", 2, "", 80));
   }
 
   @Test
@@ -75,10 +77,12 @@ class ProgressTest {
 
   @Test
   void plainLineForLogs() {
-    assertEquals("eval: 40% (400/1000 samples), 0:04 elapsed, ETA 0:06, 100 samples/s",
+    assertEquals(
+        "eval: 40% (400/1000 samples), 0:04 elapsed, ETA 0:06, 100 samples/s",
         ProgressLine.plain("eval", 400, 1000, "samples", 4, ""));
-    assertEquals("compare: 1/3 settings, 1:05 elapsed, ETA 2:10, 65.0 s/setting, euler:10".replace(
-            "1/3 settings", "33% (1/3 settings)"),
+    assertEquals(
+        "compare: 1/3 settings, 1:05 elapsed, ETA 2:10, 65.0 s/setting, euler:10"
+            .replace("1/3 settings", "33% (1/3 settings)"),
         ProgressLine.plain("compare", 1, 3, "settings", 65, "euler:10"));
     assertEquals("1:01:01", ProgressLine.clock(3661));
   }
@@ -86,14 +90,17 @@ class ProgressTest {
   /** A long line, then a shorter one: the terminal must show exactly the shorter one. */
   private static void shorterLineLeavesNothing(boolean ansi) {
     StringWriter s = new StringWriter();
-    Progress p = Progress.forTest(new PrintWriter(s), "sample", 1000, "samples", ProgressMode.BAR, EVERY, 200, ansi);
+    Progress p =
+        Progress.forTest(
+            new PrintWriter(s), "sample", 1000, "samples", ProgressMode.BAR, EVERY, 200, ansi);
     p.update(10, "a rather long extra text that makes this line long");
     p.update(20, "x");
     List<String> shown = screen(s.toString());
     assertEquals(1, shown.size(), s.toString());
     String last = shown.get(0);
     assertTrue(last.startsWith("sample   2%|"), last);
-    assertTrue(last.endsWith("samples/s] x"), "stray characters after the shorter line: '" + last + "'");
+    assertTrue(
+        last.endsWith("samples/s] x"), "stray characters after the shorter line: '" + last + "'");
     p.close();
     shown = screen(s.toString());
     assertEquals(2, shown.size(), "close ends the line");
@@ -114,7 +121,9 @@ class ProgressTest {
   @Test
   void plainLinesHaveNoCarriageReturn() {
     StringWriter s = new StringWriter();
-    try (Progress p = Progress.forTest(new PrintWriter(s), "eval", 4, "samples", ProgressMode.LINES, EVERY, 80, true)) {
+    try (Progress p =
+        Progress.forTest(
+            new PrintWriter(s), "eval", 4, "samples", ProgressMode.LINES, EVERY, 80, true)) {
       for (int i = 1; i <= 4; i++) {
         p.update(i);
       }
@@ -130,13 +139,22 @@ class ProgressTest {
   @Test
   void quietShowsNothingAndShortRunsStaySilent() {
     StringWriter s = new StringWriter();
-    try (Progress p = Progress.forTest(new PrintWriter(s), "x", 10, "items", ProgressMode.OFF, EVERY, 80, true)) {
+    try (Progress p =
+        Progress.forTest(new PrintWriter(s), "x", 10, "items", ProgressMode.OFF, EVERY, 80, true)) {
       p.update(5);
     }
     assertEquals("", s.toString());
     // the default delay: a run that ends within a second prints nothing at all
     try (Progress p =
-        Progress.forTest(new PrintWriter(s), "x", 10, "items", ProgressMode.BAR, Progress.Timing.DEFAULT, 80, true)) {
+        Progress.forTest(
+            new PrintWriter(s),
+            "x",
+            10,
+            "items",
+            ProgressMode.BAR,
+            Progress.Timing.DEFAULT,
+            80,
+            true)) {
       p.update(5);
     }
     assertEquals("", s.toString());
@@ -151,7 +169,8 @@ class ProgressTest {
     // a writer that is not the process's stderr is never a terminal
     assertFalse(Terminal.isTerminal(new PrintWriter(new StringWriter())));
     assertTrue(Terminal.isTerminal(new Terminal.Stderr(new StringWriter(), true)));
-    assertEquals(ProgressMode.LINES,
+    assertEquals(
+        ProgressMode.LINES,
         Progress.open(new PrintWriter(new StringWriter()), "x", 1, "items", false, false).mode());
   }
 }

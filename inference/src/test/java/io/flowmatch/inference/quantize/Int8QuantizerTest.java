@@ -66,8 +66,8 @@ class Int8QuantizerTest {
   static final Weights W = new Weights();
 
   /**
-   * v = relu(Gemm(relu(relu(x·W1 + b1 + t·Wt)·W2 + b2), W3ᵀ, b3, transB))·W4: time layer Wt,
-   * first W1, inner W2 (MatMul + Add) and W3 (Gemm with transB), last W4.
+   * v = relu(Gemm(relu(relu(x·W1 + b1 + t·Wt)·W2 + b2), W3ᵀ, b3, transB))·W4: time layer Wt, first
+   * W1, inner W2 (MatMul + Add) and W3 (Gemm with transB), last W4.
    */
   static byte[] model() {
     OnnxGraphBuilder g = new OnnxGraphBuilder("int8_test");
@@ -81,8 +81,11 @@ class Int8QuantizerTest {
     h = g.node("Relu", new String[] {g.node("Add", new String[] {h, te})});
     h = g.node("MatMul", new String[] {h, g.floats("w2", flat(W.w2), H, H)});
     h = g.node("Relu", new String[] {g.node("Add", new String[] {h, g.floats("b2", W.b2, H)})});
-    h = g.node("Gemm", new String[] {h, g.floats("w3t", flat(transpose(W.w3)), H, H),
-        g.floats("b3", W.b3, H)}, OnnxGraphBuilder.attr("transB", 1L));
+    h =
+        g.node(
+            "Gemm",
+            new String[] {h, g.floats("w3t", flat(transpose(W.w3)), H, H), g.floats("b3", W.b3, H)},
+            OnnxGraphBuilder.attr("transB", 1L));
     h = g.node("Relu", new String[] {h});
     g.nodeNamed("MatMul", "v", new String[] {h, g.floats("w4", flat(W.w4), H, D)});
     g.metadata(ModelMetadata.DATA_SHAPE, Integer.toString(D));
@@ -98,8 +101,19 @@ class Int8QuantizerTest {
     for (Int8Quantizer.Layer l : Int8Quantizer.findLayers(graph, inits, "x")) {
       byWeight.put(l.node().getInput(1), l.role());
     }
-    assertEquals(Map.of("wt", LayerRole.TIME, "w1", LayerRole.FIRST, "w2", LayerRole.INNER,
-        "w3t", LayerRole.INNER, "w4", LayerRole.LAST), byWeight);
+    assertEquals(
+        Map.of(
+            "wt",
+            LayerRole.TIME,
+            "w1",
+            LayerRole.FIRST,
+            "w2",
+            LayerRole.INNER,
+            "w3t",
+            LayerRole.INNER,
+            "w4",
+            LayerRole.LAST),
+        byWeight);
   }
 
   @Test
@@ -126,7 +140,8 @@ class Int8QuantizerTest {
         double scale = maxAbs(exact);
         double vsInt8 = maxAbsDiff(got, expected) / scale;
         double vsFloat = maxAbsDiff(got, exact) / scale;
-        String what = form + " batch " + batch + ": vs Java int8 " + vsInt8 + ", vs float " + vsFloat;
+        String what =
+            form + " batch " + batch + ": vs Java int8 " + vsInt8 + ", vs float " + vsFloat;
         System.out.println(what);
         assertTrue(vsInt8 <= 1e-5, what); // the same arithmetic, up to float rounding
         assertTrue(vsFloat > 1e-4 && vsFloat <= QuantParity.BOUND, what); // quantised, within bound
@@ -150,18 +165,24 @@ class Int8QuantizerTest {
     // the float weights of the quantised layers are gone, the kept ones stay
     List<String> inits = new ArrayList<>();
     m.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));
-    assertTrue(inits.containsAll(List.of("wt", "w1", "w4")) && !inits.contains("w2")
-        && !inits.contains("w3t"), inits.toString());
+    assertTrue(
+        inits.containsAll(List.of("wt", "w1", "w4"))
+            && !inits.contains("w2")
+            && !inits.contains("w3t"),
+        inits.toString());
 
     Map<String, String> meta = new HashMap<>();
     m.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
     assertEquals("int8", meta.get(ModelMetadata.PRECISION));
     assertEquals("fp32", meta.get(Int8Quantizer.SOURCE_PRECISION));
     assertEquals(Int8Recipe.defaults().describe(), meta.get(Int8Quantizer.RECIPE));
-    assertTrue(meta.get(Int8Quantizer.RECIPE).contains("form=matmul-integer; fp32 layers=time,first,last"),
+    assertTrue(
+        meta.get(Int8Quantizer.RECIPE).contains("form=matmul-integer; fp32 layers=time,first,last"),
         meta.get(Int8Quantizer.RECIPE));
-    assertEquals("2 of 5 weight layers int8; fp32: time 1, first 1, last 1", meta.get(Int8Quantizer.LAYERS));
-    assertEquals(Integer.toString(D), meta.get(ModelMetadata.DATA_SHAPE)); // the source's entries stay
+    assertEquals(
+        "2 of 5 weight layers int8; fp32: time 1, first 1, last 1", meta.get(Int8Quantizer.LAYERS));
+    assertEquals(
+        Integer.toString(D), meta.get(ModelMetadata.DATA_SHAPE)); // the source's entries stay
 
     // only the two inner layers differ from the float model
     Inputs in = inputs(5, 1);
@@ -175,7 +196,8 @@ class Int8QuantizerTest {
   void refusals() {
     byte[] once = Int8Quantizer.quantize(model(), Int8Recipe.defaults()).model();
     FlowmatchException twice =
-        assertThrows(FlowmatchException.class, () -> Int8Quantizer.quantize(once, Int8Recipe.defaults()));
+        assertThrows(
+            FlowmatchException.class, () -> Int8Quantizer.quantize(once, Int8Recipe.defaults()));
     assertEquals(ErrorKind.INVALID_ARGUMENT, twice.kind());
     assertTrue(twice.getMessage().contains("already int8"), twice.getMessage());
 
@@ -184,17 +206,23 @@ class Int8QuantizerTest {
     g.input("t", OnnxGraphBuilder.FLOAT, -1);
     g.output("v", OnnxGraphBuilder.FLOAT, -1, D);
     g.nodeNamed("MatMul", "v", new String[] {"x", g.floats("w", flat(W.matrix(D, D)), D, D)});
-    FlowmatchException none = assertThrows(FlowmatchException.class,
-        () -> Int8Quantizer.quantize(g.toBytes(), Int8Recipe.defaults()));
+    FlowmatchException none =
+        assertThrows(
+            FlowmatchException.class,
+            () -> Int8Quantizer.quantize(g.toBytes(), Int8Recipe.defaults()));
     assertEquals(ErrorKind.INVALID_ARGUMENT, none.kind());
-    assertTrue(none.getMessage().startsWith("nothing to quantise: the model has 1 weight layer(s)"),
+    assertTrue(
+        none.getMessage().startsWith("nothing to quantise: the model has 1 weight layer(s)"),
         none.getMessage());
 
-    FlowmatchException garbage = assertThrows(FlowmatchException.class,
-        () -> Int8Quantizer.quantize(new byte[] {1, 2, 3, 4, 5}, Int8Recipe.defaults()));
+    FlowmatchException garbage =
+        assertThrows(
+            FlowmatchException.class,
+            () -> Int8Quantizer.quantize(new byte[] {1, 2, 3, 4, 5}, Int8Recipe.defaults()));
     assertEquals(ErrorKind.BAD_MODEL, garbage.kind());
 
-    FlowmatchException role = assertThrows(FlowmatchException.class, () -> Int8Recipe.parseRoles("first,middle"));
+    FlowmatchException role =
+        assertThrows(FlowmatchException.class, () -> Int8Recipe.parseRoles("first,middle"));
     assertEquals(ErrorKind.INVALID_ARGUMENT, role.kind());
     assertEquals(EnumSet.noneOf(LayerRole.class), Int8Recipe.parseRoles("none"));
     assertEquals(QuantForm.QDQ, QuantForm.parse("qdq"));
@@ -233,8 +261,8 @@ class Int8QuantizerTest {
 
   /**
    * a·W + b for a [n, K]; with {@code int8}: a quantised per tensor to uint8 (ONNX
-   * DynamicQuantizeLinear: range including 0, scale = range/255, zero point and values rounded
-   * half to even), W per column to int8, integer products, then scaled back.
+   * DynamicQuantizeLinear: range including 0, scale = range/255, zero point and values rounded half
+   * to even), W per column to int8, integer products, then scaled back.
    */
   static float[] linear(float[] a, int n, float[][] w, float[] b, boolean int8) {
     int k = w.length;
@@ -283,8 +311,10 @@ class Int8QuantizerTest {
       o.setIntraOpNumThreads(1);
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       try (OrtSession s = env.createSession(model, o);
-          OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.x()), new long[] {in.n(), D});
-          OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.t()), new long[] {in.n()});
+          OnnxTensor x =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(in.x()), new long[] {in.n(), D});
+          OnnxTensor t =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(in.t()), new long[] {in.n()});
           OrtSession.Result r = s.run(Map.of("x", x, "t", t))) {
         FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
         float[] out = new float[fb.remaining()];

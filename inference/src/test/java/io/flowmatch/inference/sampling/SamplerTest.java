@@ -74,18 +74,26 @@ class SamplerTest {
   @Test
   void batchesCoverEverySampleOnceInOrder() throws Exception {
     int n = 10;
-    NoiseSource ones = (first, count, size, out) -> {
-      for (int s = 0; s < count; s++) {
-        for (int k = 0; k < size; k++) {
-          out[s * size + k] = first + s; // each sample starts at its own index
-        }
-      }
-    };
+    NoiseSource ones =
+        (first, count, size, out) -> {
+          for (int s = 0; s < count; s++) {
+            for (int k = 0; k < size; k++) {
+              out[s * size + k] = first + s; // each sample starts at its own index
+            }
+          }
+        };
     List<String> batches = new ArrayList<>();
     float[] result = new float[n * 2];
     List<Double> progress = new ArrayList<>();
     SampleReport r =
-        Sampler.run(new Decay(2), new TestEuler(4), ones, n, 4, 0, 1,
+        Sampler.run(
+            new Decay(2),
+            new TestEuler(4),
+            ones,
+            n,
+            4,
+            0,
+            1,
             (first, count, x) -> {
               batches.add(first + "+" + count);
               System.arraycopy(x, 0, result, (int) first * 2, count * 2);
@@ -120,12 +128,26 @@ class SamplerTest {
             }
           }
         };
-    NoiseSource zeros = (first, count, size, out) -> Arrays.fill(out, 0, count * size, Float.MAX_VALUE);
+    NoiseSource zeros =
+        (first, count, size, out) -> Arrays.fill(out, 0, count * size, Float.MAX_VALUE);
     FlowmatchException e =
-        assertThrows(FlowmatchException.class,
-            () -> Sampler.run(explode, new TestEuler(2), zeros, 3, 3, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
+        assertThrows(
+            FlowmatchException.class,
+            () ->
+                Sampler.run(
+                    explode,
+                    new TestEuler(2),
+                    zeros,
+                    3,
+                    3,
+                    0,
+                    1,
+                    (f, c, x) -> {},
+                    Sampler.Progress.NONE));
     assertEquals(ErrorKind.NUMERIC, e.kind());
-    assertEquals("the integration ended with non-finite values at t=1 for sample 1 (1 of the 3 samples from 0)", e.getMessage());
+    assertEquals(
+        "the integration ended with non-finite values at t=1 for sample 1 (1 of the 3 samples from 0)",
+        e.getMessage());
   }
 
   @Test
@@ -137,18 +159,32 @@ class SamplerTest {
           @Override
           public SolveResult solve(VelocityField f, float[] x, int n, double t0, double t1) {
             if (++calls == 2) {
-              throw new NonFiniteException("test: non-finite velocity for sample 1 at t=0.5", new long[] {1}, 0.5);
+              throw new NonFiniteException(
+                  "test: non-finite velocity for sample 1 at t=0.5", new long[] {1}, 0.5);
             }
             return super.solve(f, x, n, t0, t1);
           }
         };
     NoiseSource zeros = (first, count, size, out) -> Arrays.fill(out, 0, count * size, 0f);
     FlowmatchException e =
-        assertThrows(FlowmatchException.class,
-            () -> Sampler.run(new Decay(1), failsOnSecondBatch, zeros, 10, 4, 0, 1, (f, c, x) -> {}, Sampler.Progress.NONE));
+        assertThrows(
+            FlowmatchException.class,
+            () ->
+                Sampler.run(
+                    new Decay(1),
+                    failsOnSecondBatch,
+                    zeros,
+                    10,
+                    4,
+                    0,
+                    1,
+                    (f, c, x) -> {},
+                    Sampler.Progress.NONE));
     assertEquals(ErrorKind.NUMERIC, e.kind());
-    assertEquals("test: non-finite velocity for sample 1 at t=0.5 [batch of samples 4-7 of 10; the sample numbers above"
-        + " are within that batch]", e.getMessage());
+    assertEquals(
+        "test: non-finite velocity for sample 1 at t=0.5 [batch of samples 4-7 of 10; the sample numbers above"
+            + " are within that batch]",
+        e.getMessage());
   }
 
   @Test

@@ -34,8 +34,8 @@ class AdaptiveSolverTest {
   }
 
   /**
-   * The global error in the norm the solvers control: RMS over all components of
-   * error/(atol + rtol·|x|).
+   * The global error in the norm the solvers control: RMS over all components of error/(atol +
+   * rtol·|x|).
    */
   private static double scaledError(float[] x, double[] exact, double rtol, double atol) {
     double sum = 0;
@@ -73,8 +73,13 @@ class AdaptiveSolverTest {
         double error = scaledError(x, exact, tol, tol);
         assertTrue(
             error < bound,
-            solver + " on " + field.getClass().getSimpleName() + " from " + span[0]
-                + ": scaled error " + error);
+            solver
+                + " on "
+                + field.getClass().getSimpleName()
+                + " from "
+                + span[0]
+                + ": scaled error "
+                + error);
       }
     }
   }
@@ -137,19 +142,23 @@ class AdaptiveSolverTest {
       assertEquals(ErrorKind.NUMERIC, e.kind());
       assertTrue(
           e.getMessage()
-              .matches(solver + " exceeded 50 evaluations at t=0\\.[0-9e-]+ \\(rtol=1e-08, atol=1e-08\\)"),
+              .matches(
+                  solver
+                      + " exceeded 50 evaluations at t=0\\.[0-9e-]+ \\(rtol=1e-08, atol=1e-08\\)"),
           e.getMessage());
     }
     FlowmatchException batch =
         assertThrows(
             FlowmatchException.class,
             () ->
-                Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-8, 1e-8).withMaxEvaluations(50))
+                Solvers.create(
+                        "dopri5-batch", SolverSettings.adaptive(1e-8, 1e-8).withMaxEvaluations(50))
                     .solve(new OscillatorField(), OscillatorField.batch(4, 1, 40), 4, 0, 1));
     assertEquals(ErrorKind.NUMERIC, batch.kind());
     // the two samples at frequency 40 run out; those at 1 are still within the bound
     assertTrue(
-        batch.getMessage()
+        batch
+            .getMessage()
             .matches(
                 "dopri5-batch exceeded 50 evaluations for sample 1 \\(and 1 more\\) at t=0\\.[0-9]+"
                     + " \\(rtol=1e-08, atol=1e-08\\)"),
@@ -171,7 +180,8 @@ class AdaptiveSolverTest {
       assertTrue(
           e.getMessage()
               .matches(
-                  solver + ": non-finite velocity \\(NaN or Inf\\) for sample 6 at t=0\\.9[0-9]*"
+                  solver
+                      + ": non-finite velocity \\(NaN or Inf\\) for sample 6 at t=0\\.9[0-9]*"
                       + " \\(1 of 8 samples\\)"),
           e.getMessage());
     }

@@ -61,7 +61,8 @@ class BatchDormandPrinceSolverTest {
     float[] forCommonsMath = mixed.clone();
     double[] exact = OSCILLATOR.exact(mixed, n, 0, 1);
     SolveResult ours =
-        Solvers.create("dopri5-batch", SolverSettings.adaptive(tol, tol)).solve(OSCILLATOR, mixed, n, 0, 1);
+        Solvers.create("dopri5-batch", SolverSettings.adaptive(tol, tol))
+            .solve(OSCILLATOR, mixed, n, 0, 1);
     SolveResult theirs =
         Solvers.create("dopri5", SolverSettings.adaptive(tol, tol))
             .solve(OSCILLATOR, forCommonsMath, n, 0, 1);
@@ -69,7 +70,8 @@ class BatchDormandPrinceSolverTest {
     for (int i = 0; i < n; i += 2) {
       int easy = ours.nfePerSample()[i];
       int hard = ours.nfePerSample()[i + 1];
-      assertTrue(3 * easy < commonsMathNfe, "easy sample " + i + ": " + easy + " vs " + commonsMathNfe);
+      assertTrue(
+          3 * easy < commonsMathNfe, "easy sample " + i + ": " + easy + " vs " + commonsMathNfe);
       assertTrue(hard <= commonsMathNfe * 1.2, "hard sample " + (i + 1) + ": " + hard);
     }
     assertTrue(ours.meanNfe() < 0.7 * theirs.meanNfe(), ours.meanNfe() + " vs " + theirs.meanNfe());
@@ -109,9 +111,11 @@ class BatchDormandPrinceSolverTest {
       float[] sample = {ours[2 * i], ours[2 * i + 1]};
       float[] theirs = sample.clone();
       SolveResult a =
-          Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-5, 1e-5)).solve(field, sample, 1, 0, 1);
+          Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-5, 1e-5))
+              .solve(field, sample, 1, 0, 1);
       SolveResult b =
-          Solvers.create("dopri5", SolverSettings.adaptive(1e-5, 1e-5)).solve(field, theirs, 1, 0, 1);
+          Solvers.create("dopri5", SolverSettings.adaptive(1e-5, 1e-5))
+              .solve(field, theirs, 1, 0, 1);
       assertTrue(ExactFlowField.maxError(sample, theirs) < 1e-5, "sample " + i);
       assertTrue(Math.abs(a.maxNfe() - b.maxNfe()) <= 6, a.maxNfe() + " vs " + b.maxNfe());
       // initial slope, initial-step probe, then 6 evaluations per accepted or rejected step
@@ -130,7 +134,8 @@ class BatchDormandPrinceSolverTest {
     OdeSolver solver = Solvers.create("dopri5-batch", SolverSettings.adaptive(1e-7, 1e-7));
     solver.solve(OSCILLATOR, x, n, 0, 1);
     SolveResult back = solver.solve(OSCILLATOR, x, n, 1, 0);
-    assertTrue(ExactFlowField.maxError(x, x0) < 1e-5, "round trip " + ExactFlowField.maxError(x, x0));
+    assertTrue(
+        ExactFlowField.maxError(x, x0) < 1e-5, "round trip " + ExactFlowField.maxError(x, x0));
     assertTrue(back.nfePerSample()[0] < back.nfePerSample()[1]);
   }
 }

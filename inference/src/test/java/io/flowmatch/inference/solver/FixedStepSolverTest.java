@@ -18,11 +18,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Known answers for the fixed-step methods, hand-written and Commons Math. */
 class FixedStepSolverTest {
   private static final int N = 64;
+
   /** Gaussian target N(μ, s²) under the OT path: smooth, with time-dependent coefficients. */
   static final GaussianOtField GAUSSIAN =
       new GaussianOtField(new double[] {1.5, -0.5}, new double[] {0.5, 2.0});
+
   /** One turn of a damped spiral. */
   static final RotationField SPIRAL = new RotationField(0.5, 2 * Math.PI);
+
   /** Two turns: a time scale long enough that RK4's error stays far above float32 round-off. */
   static final RotationField FAST_SPIRAL = new RotationField(0.5, 4 * Math.PI);
 
@@ -38,8 +41,8 @@ class FixedStepSolverTest {
 
   /**
    * Each case: the error with 2K steps is 2^order times smaller than with K (measured: Euler
-   * 1.95–1.99, Heun 4.03–4.25, midpoint 3.83–3.93, RK4 15.0–18.5). K is chosen so that the error
-   * at 2K is at least 6e-6, above float32 round-off (~1e-6 here).
+   * 1.95–1.99, Heun 4.03–4.25, midpoint 3.83–3.93, RK4 15.0–18.5). K is chosen so that the error at
+   * 2K is at least 6e-6, above float32 round-off (~1e-6 here).
    */
   static Stream<Arguments> orders() {
     List<Arguments> cases = new ArrayList<>();
@@ -66,8 +69,17 @@ class FixedStepSolverTest {
     assertTrue(fine > 5e-6, solver + " error " + fine + " is too close to float32 round-off");
     assertTrue(
         ratio > 0.85 * expectedRatio && ratio < 1.25 * expectedRatio,
-        solver + " on " + grid + ": error " + coarse + " -> " + fine + ", ratio " + ratio
-            + ", expected ~" + expectedRatio);
+        solver
+            + " on "
+            + grid
+            + ": error "
+            + coarse
+            + " -> "
+            + fine
+            + ", ratio "
+            + ratio
+            + ", expected ~"
+            + expectedRatio);
   }
 
   @Test
@@ -94,11 +106,12 @@ class FixedStepSolverTest {
         for (double[] span : new double[][] {{0, 1}, {1, 0}, {0.2, 0.9}}) {
           float[] x = GAUSSIAN.noise(5, 2);
           SolveResult r =
-              Solvers.create(solver, SolverSettings.fixed(steps)).solve(GAUSSIAN, x, 5, span[0], span[1]);
+              Solvers.create(solver, SolverSettings.fixed(steps))
+                  .solve(GAUSSIAN, x, 5, span[0], span[1]);
           int expected = steps * stages[m];
           String what = solver + " with " + steps + " steps from " + span[0] + " to " + span[1];
-          assertArrayEquals(new int[] {expected, expected, expected, expected, expected},
-              r.nfePerSample(), what);
+          assertArrayEquals(
+              new int[] {expected, expected, expected, expected, expected}, r.nfePerSample(), what);
           assertEquals(expected, r.modelCalls(), what);
           assertEquals(steps, r.steps(), what);
           assertEquals(0, r.rejectedSteps(), what);
@@ -135,7 +148,10 @@ class FixedStepSolverTest {
             derivative[0] = state[0];
           }
         },
-        t0, y, t1, y);
+        t0,
+        y,
+        t1,
+        y);
     return integrator.getEvaluations();
   }
 
@@ -172,7 +188,10 @@ class FixedStepSolverTest {
     assertTrue(roundTrip < bound, solver + " round trip error " + roundTrip);
   }
 
-  /** Step counts where each method's forward error is ~1e-3 (Euler) to ~1e-6 (RK4); bound ≈ 3x measured. */
+  /**
+   * Step counts where each method's forward error is ~1e-3 (Euler) to ~1e-6 (RK4); bound ≈ 3x
+   * measured.
+   */
   static Stream<Arguments> roundTrips() {
     List<Arguments> cases = new ArrayList<>();
     for (String grid : TimeGrid.names()) {
@@ -243,10 +262,12 @@ class FixedStepSolverTest {
     for (String solver : FIXED) {
       float[] x = GAUSSIAN.noise(3, 5);
       float[] before = x.clone();
-      SolveResult r = Solvers.create(solver, SolverSettings.fixed(10)).solve(GAUSSIAN, x, 3, 0.4, 0.4);
+      SolveResult r =
+          Solvers.create(solver, SolverSettings.fixed(10)).solve(GAUSSIAN, x, 3, 0.4, 0.4);
       assertArrayEquals(before, x, solver);
       assertEquals(0, r.modelCalls(), solver);
-      SolveResult none = Solvers.create(solver, SolverSettings.fixed(10)).solve(GAUSSIAN, x, 0, 0, 1);
+      SolveResult none =
+          Solvers.create(solver, SolverSettings.fixed(10)).solve(GAUSSIAN, x, 0, 0, 1);
       assertEquals(0, none.modelCalls(), solver);
     }
   }
@@ -256,7 +277,9 @@ class FixedStepSolverTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Solvers.create("heun", SolverSettings.fixed(3)).solve(GAUSSIAN, new float[5], 3, 0, 1));
+            () ->
+                Solvers.create("heun", SolverSettings.fixed(3))
+                    .solve(GAUSSIAN, new float[5], 3, 0, 1));
     assertEquals(
         "heun: state holds 5 floats, expected at least 6 for 3 samples of 2", e.getMessage());
   }

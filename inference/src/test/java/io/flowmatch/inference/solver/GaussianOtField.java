@@ -1,9 +1,9 @@
 package io.flowmatch.inference.solver;
 
 /**
- * The marginal velocity of the OT path from N(0, I) to N(μ, diag(s²)): x_t ~ N(tμ, σ_t²) with
- * σ_t² = (1 − t)² + t²s², v = μ + (t s² − (1 − t))/σ_t² · (x − tμ), per dimension. Exact flow:
- * x(tb) = tb·μ + σ_tb/σ_ta · (x(ta) − ta·μ); from t = 0 to 1 that is x1 = μ + s·x0.
+ * The marginal velocity of the OT path from N(0, I) to N(μ, diag(s²)): x_t ~ N(tμ, σ_t²) with σ_t²
+ * = (1 − t)² + t²s², v = μ + (t s² − (1 − t))/σ_t² · (x − tμ), per dimension. Exact flow: x(tb) =
+ * tb·μ + σ_tb/σ_ta · (x(ta) − ta·μ); from t = 0 to 1 that is x1 = μ + s·x0.
  */
 final class GaussianOtField extends ExactFlowField {
   private final double[] mu;

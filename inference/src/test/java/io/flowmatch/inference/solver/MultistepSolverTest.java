@@ -22,15 +22,16 @@ class MultistepSolverTest {
   /**
    * Grids that are smooth maps of the uniform grid (and "cubic", explicit times of one). Not edm:
    * its first step has the same length whatever the step count, and the multistep methods' next
-   * steps then see step ratios h_1/h_0 that shrink with K, so the error falls faster than the
-   * order at 80 to 160 steps (measured 12x for ab2, 7x for dpm2m).
+   * steps then see step ratios h_1/h_0 that shrink with K, so the error falls faster than the order
+   * at 80 to 160 steps (measured 12x for ab2, 7x for dpm2m).
    */
   private static final List<String> GRIDS = List.of("uniform", "quadratic", "shift=3");
 
   private static double error(String solver, String grid, ExactFlowField field, int steps) {
     float[] x = field.noise(N, 1);
     double[] exact = field.exact(x, N, 0, 1);
-    Solvers.create(solver, SolverSettings.fixed(steps).withGrid(grid(grid, steps))).solve(field, x, N, 0, 1);
+    Solvers.create(solver, SolverSettings.fixed(steps).withGrid(grid(grid, steps)))
+        .solve(field, x, N, 0, 1);
     return ExactFlowField.maxError(x, exact);
   }
 
@@ -73,14 +74,24 @@ class MultistepSolverTest {
     assertTrue(fine > 5e-6, solver + " error " + fine + " is too close to float32 round-off");
     assertTrue(
         ratio > 0.8 * expectedRatio && ratio < 1.3 * expectedRatio,
-        solver + " on " + grid + ": error " + coarse + " -> " + fine + ", ratio " + ratio
-            + ", expected ~" + expectedRatio);
+        solver
+            + " on "
+            + grid
+            + ": error "
+            + coarse
+            + " -> "
+            + fine
+            + ", ratio "
+            + ratio
+            + ", expected ~"
+            + expectedRatio);
   }
 
   @Test
   void adamsBashforthWeightsAreTheTextbookOnesOnAUniformGrid() {
     double[] nodes = {0, 0.1, 0.2, 0.3, 0.4};
-    assertArrayEquals(new double[] {0.1}, MultistepSolver.adamsBashforthWeights(nodes, 2, 1), 1e-15);
+    assertArrayEquals(
+        new double[] {0.1}, MultistepSolver.adamsBashforthWeights(nodes, 2, 1), 1e-15);
     assertArrayEquals(
         new double[] {0.15, -0.05}, MultistepSolver.adamsBashforthWeights(nodes, 2, 2), 1e-15);
     assertArrayEquals(
@@ -107,7 +118,8 @@ class MultistepSolverTest {
     for (String solver : List.of("ab2", "ab3", "dpm2m")) {
       for (int steps : new int[] {1, 2, 3, 8}) {
         float[] x = GAUSSIAN.noise(5, 2);
-        SolveResult r = Solvers.create(solver, SolverSettings.fixed(steps)).solve(GAUSSIAN, x, 5, 0, 1);
+        SolveResult r =
+            Solvers.create(solver, SolverSettings.fixed(steps)).solve(GAUSSIAN, x, 5, 0, 1);
         int expected = steps + (solver.equals("ab3") ? 1 : 0);
         assertEquals(expected, r.modelCalls(), solver + " " + steps);
         assertEquals(expected, r.nfePerSample()[0], solver + " " + steps);
@@ -127,18 +139,23 @@ class MultistepSolverTest {
     float[] b = a.clone();
     Solvers.create("dpm2m", SolverSettings.fixed(1)).solve(GAUSSIAN, a, N, 0, 1);
     Solvers.create("euler", SolverSettings.fixed(1)).solve(GAUSSIAN, b, N, 0, 1);
-    assertTrue(ExactFlowField.maxError(a, b) < 1e-6, "dpm2m and euler differ by " + ExactFlowField.maxError(a, b));
+    assertTrue(
+        ExactFlowField.maxError(a, b) < 1e-6,
+        "dpm2m and euler differ by " + ExactFlowField.maxError(a, b));
   }
 
   @Test
   void dpm2mIsExactWhenTheDataPredictionIsConstant() {
     // a point mass at μ: x̂1 = μ everywhere, so the exponential integrator has no error at all
-    GaussianOtField point = new GaussianOtField(new double[] {1.5, -0.5}, new double[] {1e-9, 1e-9});
+    GaussianOtField point =
+        new GaussianOtField(new double[] {1.5, -0.5}, new double[] {1e-9, 1e-9});
     for (int steps : new int[] {1, 2, 5}) {
       float[] x = point.noise(N, 6);
       double[] exact = point.exact(x, N, 0, 0.999);
       Solvers.create("dpm2m", SolverSettings.fixed(steps)).solve(point, x, N, 0, 0.999);
-      assertTrue(ExactFlowField.maxError(x, exact) < 1e-5, steps + " steps: " + ExactFlowField.maxError(x, exact));
+      assertTrue(
+          ExactFlowField.maxError(x, exact) < 1e-5,
+          steps + " steps: " + ExactFlowField.maxError(x, exact));
     }
   }
 
@@ -177,10 +194,12 @@ class MultistepSolverTest {
     float[] x = field.noise(N, 7);
     double[] exact = field.exact(x, N, 0, 1);
     new Dpm2mSolver(3, "uniform", cos).solve(field, x, N, 0, 1);
-    assertTrue(ExactFlowField.maxError(x, exact) < 1e-5, "cosine: " + ExactFlowField.maxError(x, exact));
+    assertTrue(
+        ExactFlowField.maxError(x, exact) < 1e-5, "cosine: " + ExactFlowField.maxError(x, exact));
     // the OT schedule on the same field is wrong: the path matters
     float[] y = field.noise(N, 7);
     new Dpm2mSolver(3, "uniform", AffineSchedule.condOt(0)).solve(field, y, N, 0, 1);
-    assertTrue(ExactFlowField.maxError(y, exact) > 1e-2, "condot: " + ExactFlowField.maxError(y, exact));
+    assertTrue(
+        ExactFlowField.maxError(y, exact) > 1e-2, "condot: " + ExactFlowField.maxError(y, exact));
   }
 }

@@ -1,9 +1,9 @@
 package io.flowmatch.inference.solver;
 
 /**
- * The linear field v = A·x with A = [[−a, −ω], [ω, −a]]: a spiral. Exact flow
- * exp(A·Δt) = e^(−aΔt)·R(ωΔt). A larger ω makes the step errors of high-order methods larger
- * than float32 round-off at usable step counts.
+ * The linear field v = A·x with A = [[−a, −ω], [ω, −a]]: a spiral. Exact flow exp(A·Δt) =
+ * e^(−aΔt)·R(ωΔt). A larger ω makes the step errors of high-order methods larger than float32
+ * round-off at usable step counts.
  */
 final class RotationField extends ExactFlowField {
   private final double a;

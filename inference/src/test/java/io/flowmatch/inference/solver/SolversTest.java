@@ -16,8 +16,21 @@ class SolversTest {
   void namesListEveryMethodOnce() {
     assertEquals(
         List.of(
-            "euler", "heun", "midpoint", "rk4", "ab2", "ab3", "dpm2m", "cm-euler", "cm-midpoint", "cm-rk4", "dopri5",
-            "dop853", "gbs", "adams", "dopri5-batch"),
+            "euler",
+            "heun",
+            "midpoint",
+            "rk4",
+            "ab2",
+            "ab3",
+            "dpm2m",
+            "cm-euler",
+            "cm-midpoint",
+            "cm-rk4",
+            "dopri5",
+            "dop853",
+            "gbs",
+            "adams",
+            "dopri5-batch"),
         Solvers.names());
     for (String name : Solvers.names()) {
       SolverSettings settings =
@@ -31,7 +44,8 @@ class SolversTest {
     for (String name : List.of("dopri5", "dop853", "gbs", "adams", "dopri5-batch")) {
       assertTrue(Solvers.isAdaptive(name), name);
     }
-    for (String name : List.of("euler", "heun", "midpoint", "rk4", "cm-euler", "cm-midpoint", "cm-rk4", "nope")) {
+    for (String name :
+        List.of("euler", "heun", "midpoint", "rk4", "cm-euler", "cm-midpoint", "cm-rk4", "nope")) {
       assertFalse(Solvers.isAdaptive(name), name);
     }
   }
@@ -39,7 +53,8 @@ class SolversTest {
   @Test
   void unknownSolverListsTheValidOnes() {
     FlowmatchException e =
-        assertThrows(FlowmatchException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
+        assertThrows(
+            FlowmatchException.class, () -> Solvers.create("rk45", SolverSettings.fixed(5)));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(
         "unknown solver 'rk45', expected one of: euler, heun, midpoint, rk4, ab2, ab3, dpm2m, cm-euler,"
@@ -58,7 +73,9 @@ class SolversTest {
         "dopri5-batch",
         SolverSettings.adaptive(1e-5, -1e-5));
     assertMessage(
-        "--rtol must be a positive number, got NaN", "gbs", SolverSettings.adaptive(Double.NaN, 1e-5));
+        "--rtol must be a positive number, got NaN",
+        "gbs",
+        SolverSettings.adaptive(Double.NaN, 1e-5));
     assertMessage(
         "--max-evals must be a positive integer, got 0",
         "adams",
@@ -96,7 +113,8 @@ class SolversTest {
   }
 
   private static void assertMessage(String expected, String solver, SolverSettings settings) {
-    FlowmatchException e = assertThrows(FlowmatchException.class, () -> Solvers.create(solver, settings));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> Solvers.create(solver, settings));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
     assertEquals(expected, e.getMessage());
   }

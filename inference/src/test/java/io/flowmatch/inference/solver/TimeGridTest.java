@@ -13,10 +13,8 @@ class TimeGridTest {
 
   @Test
   void uniformGridHasEqualStepsAndExactEnds() {
-    assertArrayEquals(
-        new double[] {0, 0.25, 0.5, 0.75, 1}, TimeGrid.nodes("uniform", 4, 0, 1), 0);
-    assertArrayEquals(
-        new double[] {1, 0.75, 0.5, 0.25, 0}, TimeGrid.nodes("uniform", 4, 1, 0), 0);
+    assertArrayEquals(new double[] {0, 0.25, 0.5, 0.75, 1}, TimeGrid.nodes("uniform", 4, 0, 1), 0);
+    assertArrayEquals(new double[] {1, 0.75, 0.5, 0.25, 0}, TimeGrid.nodes("uniform", 4, 1, 0), 0);
     double[] sub = TimeGrid.nodes("uniform", 7, 0.2, 0.9);
     assertEquals(0.2, sub[0], 0);
     assertEquals(0.9, sub[7], 0);
@@ -108,7 +106,8 @@ class TimeGridTest {
   void shiftedGridIsTheSd3TimeShift() {
     // σ = 1 − u on the uniform grid, σ' = 3σ/(1 + 2σ): σ = 0.5 → 0.75, so u = 0.25
     assertArrayEquals(new double[] {0, 0.25, 1}, TimeGrid.nodes("shift=3", 2, 0, 1), 1e-15);
-    assertArrayEquals(TimeGrid.nodes("uniform", 7, 0, 1), TimeGrid.nodes("shift=1", 7, 0, 1), 1e-15);
+    assertArrayEquals(
+        TimeGrid.nodes("uniform", 7, 0, 1), TimeGrid.nodes("shift=1", 7, 0, 1), 1e-15);
     double[] u = TimeGrid.nodes("shift=0.5", 10, 0, 1);
     for (int i = 1; i <= 10; i++) {
       assertTrue(u[i] > u[i - 1]);
@@ -116,7 +115,9 @@ class TimeGridTest {
     assertTrue(1 - u[9] < 0.1, "shift < 1 leaves smaller steps near the data end: " + u[9]);
     FlowmatchException e =
         assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("shift=-2", 4, 0, 1));
-    assertEquals("grid shift=-2: the shift must be a positive number such as shift=3, got '-2'", e.getMessage());
+    assertEquals(
+        "grid shift=-2: the shift must be a positive number such as shift=3, got '-2'",
+        e.getMessage());
   }
 
   @Test
@@ -126,13 +127,23 @@ class TimeGridTest {
     assertArrayEquals(
         new double[] {1, 0.5, 0.1, 0}, TimeGrid.nodes("times=0,0.1,0.5,1", 3, 1, 0), 0);
     assertEquals("tuned", TimeGrid.label("tuned=0,1"));
-    assertEquals("grid times has 4 times (3 steps), expected 5 for 4 steps",
-        assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("times=0,0.1,0.5,1", 4, 0, 1)).getMessage());
-    assertEquals("--grid-times: times must increase strictly, got 0.5 then 0.5 (times 3 and 4)",
-        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0, 0.1 0.5\n0.5,1")).getMessage());
-    assertEquals("--grid-times: expected at least two times from 0 to 1 (0 first, 1 last), got 2 from 0.0 to 0.9",
-        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,0.9")).getMessage());
-    assertEquals("--grid-times: 'x' (time 2) is not a number",
-        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,x,1")).getMessage());
+    assertEquals(
+        "grid times has 4 times (3 steps), expected 5 for 4 steps",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.nodes("times=0,0.1,0.5,1", 4, 0, 1))
+            .getMessage());
+    assertEquals(
+        "--grid-times: times must increase strictly, got 0.5 then 0.5 (times 3 and 4)",
+        assertThrows(
+                FlowmatchException.class,
+                () -> TimeGrid.parseTimes("--grid-times", "0, 0.1 0.5\n0.5,1"))
+            .getMessage());
+    assertEquals(
+        "--grid-times: expected at least two times from 0 to 1 (0 first, 1 last), got 2 from 0.0 to 0.9",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,0.9"))
+            .getMessage());
+    assertEquals(
+        "--grid-times: 'x' (time 2) is not a number",
+        assertThrows(FlowmatchException.class, () -> TimeGrid.parseTimes("--grid-times", "0,x,1"))
+            .getMessage());
   }
 }

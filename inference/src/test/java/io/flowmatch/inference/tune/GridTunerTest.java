@@ -61,9 +61,9 @@ class GridTunerTest {
   }
 
   /**
-   * Euler over two steps (0, u, 1) on dx/dt = 5t⁴ adds 5u⁴(1 − u), closest to 1 at u = 4/5: a
-   * point no hand-made grid has (uniform 0.5, quadratic 0.75, shift=0.5 0.667, shift=2 0.333,
-   * shift=3 0.25, edm 0.998). Both optimisers must find it.
+   * Euler over two steps (0, u, 1) on dx/dt = 5t⁴ adds 5u⁴(1 − u), closest to 1 at u = 4/5: a point
+   * no hand-made grid has (uniform 0.5, quadratic 0.75, shift=0.5 0.667, shift=2 0.333, shift=3
+   * 0.25, edm 0.998). Both optimisers must find it.
    */
   @Test
   void eulerOnAQuarticVelocityFindsTheKnownOptimum() {
@@ -76,7 +76,8 @@ class GridTunerTest {
       assertEquals(best, r.calibrationRms(), 1e-5, o.name());
       assertTrue(r.objectiveEvaluations() > 0 && r.objectiveEvaluations() <= 200, o.name());
       // every objective evaluation solves the calibration set: NFE 2 each, plus the hand-made grids
-      assertEquals(2L * (r.objectiveEvaluations() + GridTuner.HAND_MADE.size()), r.modelEvaluations());
+      assertEquals(
+          2L * (r.objectiveEvaluations() + GridTuner.HAND_MADE.size()), r.modelEvaluations());
     }
   }
 
@@ -85,9 +86,13 @@ class GridTunerTest {
     FlowmatchException e =
         assertThrows(
             FlowmatchException.class,
-            () -> quarticTuner().tune("heun", 5, GridTuner.Optimizer.BOBYQA, 10, 1, GridTuner.Listener.NONE));
+            () ->
+                quarticTuner()
+                    .tune("heun", 5, GridTuner.Optimizer.BOBYQA, 10, 1, GridTuner.Listener.NONE));
     assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
-    assertEquals("--nfe 5: no step count of heun costs exactly 5 model evaluations per sample", e.getMessage());
+    assertEquals(
+        "--nfe 5: no step count of heun costs exactly 5 model evaluations per sample",
+        e.getMessage());
   }
 
   @Test
@@ -119,11 +124,18 @@ class GridTunerTest {
       assertEquals(1, files.count(), "no temporary file left");
     }
     Files.writeString(file, "{\"format\": \"something else\"}");
-    assertEquals(ErrorKind.BAD_INPUT,
+    assertEquals(
+        ErrorKind.BAD_INPUT,
         assertThrows(FlowmatchException.class, () -> TunedGrids.read("--grid", file)).kind());
-    Files.writeString(file, "{\"format\": \"" + TunedGrids.FORMAT + "\", \"grids\": [{\"solver\": \"heun\","
-        + " \"nfe\": 4, \"steps\": 2, \"times\": [0, 0.8, 0.7]}]}");
-    FlowmatchException bad = assertThrows(FlowmatchException.class, () -> TunedGrids.read("--grid", file));
-    assertTrue(bad.getMessage().contains("expected at least two times from 0 to 1"), bad.getMessage());
+    Files.writeString(
+        file,
+        "{\"format\": \""
+            + TunedGrids.FORMAT
+            + "\", \"grids\": [{\"solver\": \"heun\","
+            + " \"nfe\": 4, \"steps\": 2, \"times\": [0, 0.8, 0.7]}]}");
+    FlowmatchException bad =
+        assertThrows(FlowmatchException.class, () -> TunedGrids.read("--grid", file));
+    assertTrue(
+        bad.getMessage().contains("expected at least two times from 0 to 1"), bad.getMessage());
   }
 }

@@ -17,60 +17,106 @@ import picocli.CommandLine.Option;
 public final class SampleRequestOptions {
   static final String DEFAULT_MODEL = "models/fashion-mnist-dit.onnx";
 
-  @Option(names = "--model", paramLabel = "M", description = "ONNX model (default: " + DEFAULT_MODEL + " in the flowmatch folder).")
+  @Option(
+      names = "--model",
+      paramLabel = "M",
+      description = "ONNX model (default: " + DEFAULT_MODEL + " in the flowmatch folder).")
   Path model;
 
-  @Option(names = "--n", paramLabel = "N", description = "Number of samples (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      description = "Number of samples (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
   long n;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   long seed;
 
-  @Option(names = "--solver", paramLabel = "S", description = "ODE solver, as for 'sample' (default: ${DEFAULT-VALUE}).", defaultValue = "heun")
+  @Option(
+      names = "--solver",
+      paramLabel = "S",
+      description = "ODE solver, as for 'sample' (default: ${DEFAULT-VALUE}).",
+      defaultValue = "heun")
   String solver;
 
-  @Option(names = "--steps", paramLabel = "K", description = "Steps of a fixed-step solver (default: 20).")
+  @Option(
+      names = "--steps",
+      paramLabel = "K",
+      description = "Steps of a fixed-step solver (default: 20).")
   Integer steps;
 
-  @Option(names = "--rtol", paramLabel = "R", description = "Relative tolerance of an adaptive solver (default: 1e-5).")
+  @Option(
+      names = "--rtol",
+      paramLabel = "R",
+      description = "Relative tolerance of an adaptive solver (default: 1e-5).")
   Double rtol;
 
-  @Option(names = "--atol", paramLabel = "A", description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
+  @Option(
+      names = "--atol",
+      paramLabel = "A",
+      description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
   Double atol;
 
-  @Option(names = "--max-evals", paramLabel = "E", description = "Evaluation bound of an adaptive solver (default: 10000).")
+  @Option(
+      names = "--max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of an adaptive solver (default: 10000).")
   Long maxEvals;
 
-  @Option(names = "--grid", paramLabel = "G", description = "Time grid of euler, heun, midpoint and rk4 (default: uniform).")
+  @Option(
+      names = "--grid",
+      paramLabel = "G",
+      description = "Time grid of euler, heun, midpoint and rk4 (default: uniform).")
   String grid;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Samples per solve, as for 'sample' (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Samples per solve, as for 'sample' (default: ${DEFAULT-VALUE}).",
+      defaultValue = "256")
   int batch;
 
-  @Option(names = "--call-batch", paramLabel = "C", description = "Most samples per model call, or auto (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+  @Option(
+      names = "--call-batch",
+      paramLabel = "C",
+      description = "Most samples per model call, or auto (default: ${DEFAULT-VALUE}).",
+      defaultValue = "auto")
   String callBatch;
 
   @Option(
       names = "--threads",
       paramLabel = "T",
-      description = "ONNX Runtime intra-op threads per executor; 0 = the executor's cores (default: ${DEFAULT-VALUE}).",
+      description =
+          "ONNX Runtime intra-op threads per executor; 0 = the executor's cores (default: ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int threads;
 
-  @Option(names = "--shape", paramLabel = "D", description = "Shape of one sample, for models without metadata.")
+  @Option(
+      names = "--shape",
+      paramLabel = "D",
+      description = "Shape of one sample, for models without metadata.")
   String shape;
 
   @Option(
       names = "--shards",
       paramLabel = "K",
-      description = "About this many shards (tasks) of whole batches (default: 4 per default-parallelism slot,"
-          + " at most one per batch). The samples do not depend on it.")
+      description =
+          "About this many shards (tasks) of whole batches (default: 4 per default-parallelism slot,"
+              + " at most one per batch). The samples do not depend on it.")
   Integer shards;
 
-  /** The request; {@code parallelism} is the cluster's default parallelism (for the shard count). */
+  /**
+   * The request; {@code parallelism} is the cluster's default parallelism (for the shard count).
+   */
   SampleSpec spec(int parallelism) {
     if (shards != null && shards < 1) {
-      throw FlowmatchException.invalidArgument("--shards must be a positive integer, got " + shards);
+      throw FlowmatchException.invalidArgument(
+          "--shards must be a positive integer, got " + shards);
     }
     if (n < 1) {
       throw FlowmatchException.invalidArgument("--n must be a positive integer, got " + n);
@@ -81,11 +127,17 @@ public final class SampleRequestOptions {
     boolean adaptive = Solvers.isAdaptive(solver);
     if (adaptive && (steps != null || grid != null)) {
       throw FlowmatchException.invalidArgument(
-          (steps != null ? "--steps" : "--grid") + " is for fixed-step solvers; " + solver + " is adaptive: give --rtol/--atol");
+          (steps != null ? "--steps" : "--grid")
+              + " is for fixed-step solvers; "
+              + solver
+              + " is adaptive: give --rtol/--atol");
     }
-    if (!adaptive && Solvers.names().contains(solver) && (rtol != null || atol != null || maxEvals != null)) {
+    if (!adaptive
+        && Solvers.names().contains(solver)
+        && (rtol != null || atol != null || maxEvals != null)) {
       String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
-      throw FlowmatchException.invalidArgument(opt + " is for adaptive solvers; " + solver + " takes --steps");
+      throw FlowmatchException.invalidArgument(
+          opt + " is for adaptive solvers; " + solver + " takes --steps");
     }
     SolverSettings settings =
         new SolverSettings(
@@ -96,8 +148,16 @@ public final class SampleRequestOptions {
             grid);
     int wanted = shards != null ? shards : 4 * Math.max(1, parallelism);
     return SampleSpec.of(
-            model().toString(), shape == null ? null : parseShape(shape), solver, settings, n, seed, batch,
-            callBatch(), threads, ShardPlan.batchesFor(n, batch, wanted))
+            model().toString(),
+            shape == null ? null : parseShape(shape),
+            solver,
+            settings,
+            n,
+            seed,
+            batch,
+            callBatch(),
+            threads,
+            ShardPlan.batchesFor(n, batch, wanted))
         .check();
   }
 
@@ -111,7 +171,8 @@ public final class SampleRequestOptions {
     String home = System.getProperty("flowmatch.home", "");
     Path p = Path.of(home).toAbsolutePath().resolve(DEFAULT_MODEL);
     if (!Files.isRegularFile(p)) {
-      throw FlowmatchException.invalidArgument("no --model given and no " + DEFAULT_MODEL + " in " + p.getParent().getParent());
+      throw FlowmatchException.invalidArgument(
+          "no --model given and no " + DEFAULT_MODEL + " in " + p.getParent().getParent());
     }
     return p;
   }
@@ -128,7 +189,8 @@ public final class SampleRequestOptions {
     } catch (NumberFormatException e) {
       // falls through to the message
     }
-    throw FlowmatchException.invalidArgument("--call-batch must be a positive integer or auto, got '" + callBatch + "'");
+    throw FlowmatchException.invalidArgument(
+        "--call-batch must be a positive integer or auto, got '" + callBatch + "'");
   }
 
   private static int[] parseShape(String text) {
@@ -142,7 +204,9 @@ public final class SampleRequestOptions {
       }
       if (s[i] < 1) {
         throw FlowmatchException.invalidArgument(
-            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '" + text + "'");
+            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
+                + text
+                + "'");
       }
     }
     return s;

@@ -32,10 +32,17 @@ public final class SparkEvalCommand implements Callable<Integer> {
 
   @Mixin SampleRequestOptions request;
 
-  @Option(names = "--samples", paramLabel = "DIR", description = "Score the output folder of 'spark sample' instead of drawing.")
+  @Option(
+      names = "--samples",
+      paramLabel = "DIR",
+      description = "Score the output folder of 'spark sample' instead of drawing.")
   Path samples;
 
-  @Option(names = "--classifier", paramLabel = "C.onnx", required = true, description = "Image classifier (outputs logits and features).")
+  @Option(
+      names = "--classifier",
+      paramLabel = "C.onnx",
+      required = true,
+      description = "Image classifier (outputs logits and features).")
   Path classifier;
 
   @Option(
@@ -45,14 +52,18 @@ public final class SparkEvalCommand implements Callable<Integer> {
       defaultValue = "/usr/share/datasets/fashion-mnist")
   Path dataDir;
 
-  @Option(names = "--data-n", paramLabel = "M", description = "Reference images (default: 10000 or N if larger, at most the training set).")
+  @Option(
+      names = "--data-n",
+      paramLabel = "M",
+      description = "Reference images (default: 10000 or N if larger, at most the training set).")
   Integer dataN;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     if (dataN != null && dataN < 2) {
-      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument("--data-n must be at least 2, got " + dataN);
+      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
+          "--data-n must be at least 2, got " + dataN);
     }
     request.model();
     SparkSession session = spark.start("flowmatch spark eval");
@@ -62,24 +73,54 @@ public final class SparkEvalCommand implements Callable<Integer> {
           EvalJob.run(
               SparkOptions.context(session),
               new EvalJob.Request(
-                  s, samples == null ? null : samples.toAbsolutePath().toString(),
-                  classifier.toAbsolutePath().toString(), dataDir.toAbsolutePath().toString(),
-                  dataN == null ? 0 : dataN, request.threads));
+                  s,
+                  samples == null ? null : samples.toAbsolutePath().toString(),
+                  classifier.toAbsolutePath().toString(),
+                  dataDir.toAbsolutePath().toString(),
+                  dataN == null ? 0 : dataN,
+                  request.threads));
       if (!spark.quiet) {
-        out.println("scored " + r.n() + (samples != null ? " samples of " + samples : " samples with " + s.describeSolver()
-            + ", seed " + s.seed()) + " on " + session.sparkContext().master() + " (" + r.tasks() + " tasks, "
-            + String.format(Locale.ROOT, "%.2f s", r.wallNanos() / 1e9) + ")");
-        out.println("against " + r.referenceCount() + " " + r.dataset() + " training images; floor: "
-            + (r.floorCount() > 0 ? r.floorCount() + " " + r.dataset() + " test images" : "none (fewer test images than samples)"));
+        out.println(
+            "scored "
+                + r.n()
+                + (samples != null
+                    ? " samples of " + samples
+                    : " samples with " + s.describeSolver() + ", seed " + s.seed())
+                + " on "
+                + session.sparkContext().master()
+                + " ("
+                + r.tasks()
+                + " tasks, "
+                + String.format(Locale.ROOT, "%.2f s", r.wallNanos() / 1e9)
+                + ")");
+        out.println(
+            "against "
+                + r.referenceCount()
+                + " "
+                + r.dataset()
+                + " training images; floor: "
+                + (r.floorCount() > 0
+                    ? r.floorCount() + " " + r.dataset() + " test images"
+                    : "none (fewer test images than samples)"));
         out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
         row(out, "fd", r.fd(), r.floorFd());
         row(out, "class_tv", r.classTv(), r.floorClassTv());
         ClassHistogram h = r.samples();
-        out.printf(Locale.ROOT, "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
-            h.classesHit(), h.classes(), r.classTv());
+        out.printf(
+            Locale.ROOT,
+            "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
+            h.classesHit(),
+            h.classes(),
+            r.classTv());
         out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
         for (int k = 0; k < h.classes(); k++) {
-          out.printf(Locale.ROOT, "%-5d %8d %7.1f%% %7.1f%%%n", k, h.counts()[k], 100 * h.fraction(k), 100 * r.data().fraction(k));
+          out.printf(
+              Locale.ROOT,
+              "%-5d %8d %7.1f%% %7.1f%%%n",
+              k,
+              h.counts()[k],
+              100 * h.fraction(k),
+              100 * r.data().fraction(k));
         }
       }
       return 0;
@@ -89,7 +130,12 @@ public final class SparkEvalCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String name, double value, double floor) {
-    out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", name, sci(value), sci(floor),
+    out.printf(
+        Locale.ROOT,
+        "%-10s %12s %12s %8s%n",
+        name,
+        sci(value),
+        sci(floor),
         floor > 0 ? String.format(Locale.ROOT, "%.2f", value / floor) : "-");
   }
 

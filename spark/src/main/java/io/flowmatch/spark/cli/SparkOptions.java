@@ -13,7 +13,8 @@ public final class SparkOptions {
   @Option(
       names = "--master",
       paramLabel = "URL",
-      description = "Spark master: local[N], spark://host:port, ... (default: what spark-submit set, else local[*]).")
+      description =
+          "Spark master: local[N], spark://host:port, ... (default: what spark-submit set, else local[*]).")
   String master;
 
   @Option(
@@ -22,7 +23,9 @@ public final class SparkOptions {
       description = "A Spark setting, e.g. spark.executor.memory=2g (repeatable).")
   List<String> conf = new ArrayList<>();
 
-  @Option(names = "--verbose", description = "Spark's INFO log, per-shard details; stack traces on errors.")
+  @Option(
+      names = "--verbose",
+      description = "Spark's INFO log, per-shard details; stack traces on errors.")
   boolean verbose;
 
   @Option(names = "--quiet", description = "Print nothing on success.")

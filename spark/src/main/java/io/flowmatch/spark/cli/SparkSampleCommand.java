@@ -37,13 +37,18 @@ public final class SparkSampleCommand implements Callable<Integer> {
 
   @Mixin SampleRequestOptions request;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "New or empty output folder.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "New or empty output folder.")
   Path out;
 
   @Option(
       names = "--merge",
       paramLabel = "FILE.npy",
-      description = "Also write all samples as one .npy, streamed through the driver (numpy.load reads it).")
+      description =
+          "Also write all samples as one .npy, streamed through the driver (numpy.load reads it).")
   Path merge;
 
   @Override
@@ -67,21 +72,46 @@ public final class SparkSampleCommand implements Callable<Integer> {
       }
       if (spark.verbose) {
         for (ShardResult sr : r.shards()) {
-          stderr.printf(Locale.ROOT, "shard %d: samples %d-%d on executor %s (attempt %d, %d threads), %.3f s%s%n",
-              sr.index(), sr.first(), sr.first() + sr.count() - 1, sr.executor(), sr.attempt(), sr.threads(),
-              sr.wallNanos() / 1e9, sr.openNanos() > 0 ? String.format(Locale.ROOT, " (model opened in %.3f s)", sr.openNanos() / 1e9) : "");
+          stderr.printf(
+              Locale.ROOT,
+              "shard %d: samples %d-%d on executor %s (attempt %d, %d threads), %.3f s%s%n",
+              sr.index(),
+              sr.first(),
+              sr.first() + sr.count() - 1,
+              sr.executor(),
+              sr.attempt(),
+              sr.threads(),
+              sr.wallNanos() / 1e9,
+              sr.openNanos() > 0
+                  ? String.format(Locale.ROOT, " (model opened in %.3f s)", sr.openNanos() / 1e9)
+                  : "");
         }
       }
       if (!spark.quiet) {
-        stdout.printf(Locale.ROOT,
+        stdout.printf(
+            Locale.ROOT,
             "sampled %d × %s with %s on %s: %d shards, NFE/sample %s, wall %s s, %s samples/s%s%n",
-            r.samples(), Arrays.toString(r.manifest().shape()), s.describeSolver(),
-            session.sparkContext().master(), r.shards().size(), Numbers.fixed(r.meanNfe(), 1),
-            Numbers.fixed(r.wallSeconds(), 3), Numbers.fixed(r.samplesPerSecond(), 1),
+            r.samples(),
+            Arrays.toString(r.manifest().shape()),
+            s.describeSolver(),
+            session.sparkContext().master(),
+            r.shards().size(),
+            Numbers.fixed(r.meanNfe(), 1),
+            Numbers.fixed(r.wallSeconds(), 3),
+            Numbers.fixed(r.samplesPerSecond(), 1),
             r.retried() > 0 ? " (" + r.retried() + " shards retried)" : "");
-        stdout.println("wrote " + out.toAbsolutePath() + ": " + r.shards().size() + " .npy shards and manifest.json");
+        stdout.println(
+            "wrote "
+                + out.toAbsolutePath()
+                + ": "
+                + r.shards().size()
+                + " .npy shards and manifest.json");
         if (merge != null) {
-          stdout.println("wrote " + merge + ": float32 " + Arrays.toString(withFirst(r.samples(), r.manifest().shape())));
+          stdout.println(
+              "wrote "
+                  + merge
+                  + ": float32 "
+                  + Arrays.toString(withFirst(r.samples(), r.manifest().shape())));
         }
       }
       return 0;

@@ -8,9 +8,9 @@ import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.training.model.ModelSpec;
 
 /**
- * One velocity-network architecture: what training needs to build it and what export needs to
- * write it. A new architecture is its spec record, its block, its graph writer and an
- * implementation of this interface, plus one line in {@link Architectures}.
+ * One velocity-network architecture: what training needs to build it and what export needs to write
+ * it. A new architecture is its spec record, its block, its graph writer and an implementation of
+ * this interface, plus one line in {@link Architectures}.
  *
  * @param <S> the architecture's spec record
  */
@@ -27,8 +27,8 @@ public interface Architecture<S extends ModelSpec> {
   /**
    * An uninitialised block for samples of {@code sampleShape}.
    *
-   * @throws io.flowmatch.inference.error.FlowmatchException (INVALID_ARGUMENT) for a spec or
-   *     shape the architecture cannot build
+   * @throws io.flowmatch.inference.error.FlowmatchException (INVALID_ARGUMENT) for a spec or shape
+   *     the architecture cannot build
    */
   Block newBlock(S spec, int[] sampleShape);
 
@@ -48,7 +48,10 @@ public interface Architecture<S extends ModelSpec> {
   default S cast(ModelSpec spec) {
     if (!specType().isInstance(spec)) {
       throw new IllegalArgumentException(
-          name() + ": expected a " + specType().getSimpleName() + ", got "
+          name()
+              + ": expected a "
+              + specType().getSimpleName()
+              + ", got "
               + (spec == null ? "null" : spec.getClass().getSimpleName()));
     }
     return specType().cast(spec);

@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * The {@code model} object of {@code config.json}: {@code {"type": "dit", "width": 128, …}}, the
- * architecture's name followed by the fields of its spec record. Fields another architecture
- * uses (older runs saved every field of every architecture) are ignored on reading. Register with
- * {@code GsonBuilder.registerTypeHierarchyAdapter(ModelSpec.class, new ModelSpecJson())}.
+ * architecture's name followed by the fields of its spec record. Fields another architecture uses
+ * (older runs saved every field of every architecture) are ignored on reading. Register with {@code
+ * GsonBuilder.registerTypeHierarchyAdapter(ModelSpec.class, new ModelSpecJson())}.
  */
 public final class ModelSpecJson implements JsonSerializer<ModelSpec>, JsonDeserializer<ModelSpec> {
   private static final Gson PLAIN = new Gson();

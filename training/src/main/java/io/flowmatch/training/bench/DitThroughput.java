@@ -37,9 +37,9 @@ public final class DitThroughput {
     int[] shape = {1, 28, 28};
     DitSpec def = DitSpec.DEFAULTS;
     DitSpec small = new DitSpec(96, 4, 64, 4, 4);
-    System.out.printf("DiT forward+backward, batch %d, 1x28x28, %d iterations after 2 warm-up,"
-        + " %s threads%n", batch, iterations, System.getProperty("ai.djl.pytorch.num_threads",
-            "default"));
+    System.out.printf(
+        "DiT forward+backward, batch %d, 1x28x28, %d iterations after 2 warm-up," + " %s threads%n",
+        batch, iterations, System.getProperty("ai.djl.pytorch.num_threads", "default"));
     for (DitSpec spec : new DitSpec[] {def, small}) {
       row(spec, shape, DataType.FLOAT32, batch, iterations);
     }
@@ -53,8 +53,11 @@ public final class DitThroughput {
       DitVelocityNet net = new DitVelocityNet(spec, shape);
       net.initialize(m, type, new Shape(batch, 1, 28, 28), new Shape(batch));
       double seconds = time(net, m, type, batch, iterations);
-      System.out.printf("  %-7s %-90s %8.1f images/s  (%.3f s/step)%n",
-          type == DataType.FLOAT32 ? "fp32" : "fp16", net.summary(), batch * iterations / seconds,
+      System.out.printf(
+          "  %-7s %-90s %8.1f images/s  (%.3f s/step)%n",
+          type == DataType.FLOAT32 ? "fp32" : "fp16",
+          net.summary(),
+          batch * iterations / seconds,
           seconds / iterations);
     }
   }

@@ -12,9 +12,9 @@ import ai.djl.training.ParameterStore;
 import io.flowmatch.training.model.FlowModels;
 
 /**
- * Euler sampling straight on a DJL block with NDArrays, the baseline ONNX Runtime is compared
- * with: inference mode ({@code training = false}), autograd off, the state updated in place, each
- * step's temporaries freed with the step's sub-manager (x is lent to it, see below).
+ * Euler sampling straight on a DJL block with NDArrays, the baseline ONNX Runtime is compared with:
+ * inference mode ({@code training = false}), autograd off, the state updated in place, each step's
+ * temporaries freed with the step's sub-manager (x is lent to it, see below).
  */
 public final class DjlEuler {
   private DjlEuler() {}
@@ -25,17 +25,24 @@ public final class DjlEuler {
    * @param x0 n × prod(sampleShape) floats of noise
    * @return the samples at t = 1 and the time spent in the block's forward
    */
-  public static Result sample(NDManager manager, Block block, float[] x0, int n, int[] sampleShape, int steps) {
+  public static Result sample(
+      NDManager manager, Block block, float[] x0, int n, int[] sampleShape, int steps) {
     return sample(manager, block, x0, n, sampleShape, steps, n);
   }
 
   /**
-   * As {@link #sample(NDManager, Block, float[], int, int[], int)}, with each step's forward run
-   * on slices of at most {@code callBatch} samples (the rows are independent), as flowmatch's
-   * ONNX Runtime field splits its calls.
+   * As {@link #sample(NDManager, Block, float[], int, int[], int)}, with each step's forward run on
+   * slices of at most {@code callBatch} samples (the rows are independent), as flowmatch's ONNX
+   * Runtime field splits its calls.
    */
   public static Result sample(
-      NDManager manager, Block block, float[] x0, int n, int[] sampleShape, int steps, int callBatch) {
+      NDManager manager,
+      Block block,
+      float[] x0,
+      int n,
+      int[] sampleShape,
+      int steps,
+      int callBatch) {
     if (callBatch < 1) {
       throw new IllegalArgumentException("call batch must be positive, got " + callBatch);
     }
@@ -61,7 +68,10 @@ public final class DjlEuler {
             NDList parts = new NDList();
             for (int from = 0; from < n; from += callBatch) {
               NDIndex rows = new NDIndex("{}:{}", from, Math.min(n, from + callBatch));
-              parts.add(block.forward(store, new NDList(x.get(rows), t.get(rows)), false).singletonOrThrow());
+              parts.add(
+                  block
+                      .forward(store, new NDList(x.get(rows), t.get(rows)), false)
+                      .singletonOrThrow());
             }
             v = NDArrays.concat(parts, 0);
           }

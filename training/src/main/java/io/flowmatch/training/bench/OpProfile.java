@@ -1,6 +1,5 @@
 package io.flowmatch.training.bench;
 
-import io.flowmatch.inference.field.ModelMetadata;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -11,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import java.io.IOException;
@@ -27,9 +27,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a model call's time goes, from ONNX Runtime's own profiler: kernel time per op type of
- * the graph as ORT optimised it (fused ops such as Gemm, Gelu or FusedMatMul appear as such).
- * Float32 models only: the inputs are float32 tensors.
+ * Where a model call's time goes, from ONNX Runtime's own profiler: kernel time per op type of the
+ * graph as ORT optimised it (fused ops such as Gemm, Gelu or FusedMatMul appear as such). Float32
+ * models only: the inputs are float32 tensors.
  */
 public final class OpProfile {
   private OpProfile() {}
@@ -47,10 +47,11 @@ public final class OpProfile {
       throws IOException, OrtException {
     int[] sampleShape;
     try (OnnxVelocityField field =
-        OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(1).withWarnings(l -> {}))) {
+        OnnxVelocityField.open(
+            model, FieldOptions.defaults().withThreads(1).withWarnings(l -> {}))) {
       if (!"float32".equals(field.inputType())) {
-        throw new IllegalArgumentException(model + ": profiling takes float32 models, this one is "
-            + field.inputType());
+        throw new IllegalArgumentException(
+            model + ": profiling takes float32 models, this one is " + field.inputType());
       }
       sampleShape = field.sampleShape();
     }
@@ -77,7 +78,8 @@ public final class OpProfile {
       try (OrtSession session = env.createSession(model.toString(), options);
           OnnxTensor xs = OnnxTensor.createTensor(env, direct(x), dims);
           OnnxTensor ts = OnnxTensor.createTensor(env, direct(t), new long[] {batch})) {
-        Map<String, OnnxTensor> inputs = Map.of(ModelMetadata.INPUT_X, xs, ModelMetadata.INPUT_T, ts);
+        Map<String, OnnxTensor> inputs =
+            Map.of(ModelMetadata.INPUT_X, xs, ModelMetadata.INPUT_T, ts);
         for (int i = 0; i <= calls; i++) {
           session.run(inputs).close();
         }
@@ -93,8 +95,8 @@ public final class OpProfile {
   }
 
   /**
-   * Sums the kernel-time events of an ORT profile per op type, leaving out the first
-   * {@code model_run} (the warm-up), divided by the number of the other calls.
+   * Sums the kernel-time events of an ORT profile per op type, leaving out the first {@code
+   * model_run} (the warm-up), divided by the number of the other calls.
    */
   static List<Row> summarise(Path trace, int calls) throws IOException {
     JsonArray events;
@@ -117,7 +119,8 @@ public final class OpProfile {
     double total = 0;
     for (JsonElement e : events) {
       JsonObject o = e.getAsJsonObject();
-      if (!o.has("cat") || !"Node".equals(o.get("cat").getAsString())
+      if (!o.has("cat")
+          || !"Node".equals(o.get("cat").getAsString())
           || !o.get("name").getAsString().endsWith("_kernel_time")
           || o.get("ts").getAsDouble() <= firstRunEnd) {
         continue;
@@ -132,8 +135,12 @@ public final class OpProfile {
     List<Row> rows = new ArrayList<>();
     for (var entry : byOp.entrySet()) {
       double[] acc = entry.getValue();
-      rows.add(new Row(entry.getKey(), (int) Math.round(acc[1] / calls), acc[0] / 1e3 / calls,
-          total == 0 ? 0 : acc[0] / total));
+      rows.add(
+          new Row(
+              entry.getKey(),
+              (int) Math.round(acc[1] / calls),
+              acc[0] / 1e3 / calls,
+              total == 0 ? 0 : acc[0] / total));
     }
     rows.sort(Comparator.comparingDouble(Row::msPerCall).reversed());
     return rows;

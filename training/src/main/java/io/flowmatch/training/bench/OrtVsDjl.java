@@ -18,9 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * ONNX Runtime Java against the DJL PyTorch forward of the training module, same weights, one
- * run: the run's EMA block is loaded into DJL and exported (fp32) to a temporary ONNX file; both
- * then sample the same noise with uniform Euler steps, solves interleaved, medians compared.
+ * ONNX Runtime Java against the DJL PyTorch forward of the training module, same weights, one run:
+ * the run's EMA block is loaded into DJL and exported (fp32) to a temporary ONNX file; both then
+ * sample the same noise with uniform Euler steps, solves interleaved, medians compared.
  */
 public final class OrtVsDjl {
   private OrtVsDjl() {}
@@ -56,8 +56,8 @@ public final class OrtVsDjl {
    * batch per step, and once more, if it differs, with the call size flowmatch picks by default
    * ({@link CallBatch}), DJL's forward split into slices of the same size.
    */
-  public static java.util.List<Result> run(Path runDir, int[] threads, int batch, int steps, int repeats)
-      throws IOException {
+  public static java.util.List<Result> run(
+      Path runDir, int[] threads, int batch, int steps, int repeats) throws IOException {
     RunFolder run = RunFolder.open(runDir);
     int[] shape = run.config().sampleShape();
     Path tmpDir = Files.createTempDirectory("flowmatch-bench");
@@ -85,7 +85,9 @@ public final class OrtVsDjl {
       for (int t : threads) {
         JniUtils.setNumThreads(t);
         for (int callBatch : callBatches) {
-          results.add(compare(runDir, manager, block, onnx, x0, shape, t, batch, callBatch, steps, repeats));
+          results.add(
+              compare(
+                  runDir, manager, block, onnx, x0, shape, t, batch, callBatch, steps, repeats));
         }
       }
     } finally {
@@ -98,8 +100,17 @@ public final class OrtVsDjl {
 
   /** One thread count and call size: interleaved solves, medians. */
   private static Result compare(
-      Path runDir, NDManager manager, Block block, Path onnx, float[] x0, int[] shape, int t,
-      int batch, int callBatch, int steps, int repeats) {
+      Path runDir,
+      NDManager manager,
+      Block block,
+      Path onnx,
+      float[] x0,
+      int[] shape,
+      int t,
+      int batch,
+      int callBatch,
+      int steps,
+      int repeats) {
     FieldOptions options =
         FieldOptions.defaults().withThreads(t).withMaxBatch(callBatch).withWarnings(line -> {});
     try (OnnxVelocityField field = OnnxVelocityField.open(onnx, options)) {
@@ -130,10 +141,17 @@ public final class OrtVsDjl {
       for (int i = 0; i < x.length; i++) {
         diff = Math.max(diff, Math.abs(x[i] - djlSamples[i]));
       }
-      return new Result(runDir.toString(), t, batch, callBatch, steps,
+      return new Result(
+          runDir.toString(),
+          t,
+          batch,
+          callBatch,
+          steps,
           batch / (SamplingGrid.median(ortNanos) / 1e9),
           batch / (SamplingGrid.median(djlNanos) / 1e9),
-          SamplingGrid.median(ortCall), SamplingGrid.median(djlCall), diff);
+          SamplingGrid.median(ortCall),
+          SamplingGrid.median(djlCall),
+          diff);
     }
   }
 }

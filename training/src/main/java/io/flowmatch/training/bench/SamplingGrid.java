@@ -15,21 +15,26 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * The sampling benchmark grid: for every batch size, every open field (a model on a provider with
- * a thread count) and every solver setting, the median over {@code repeats} solves of one batch
- * of Gaussian noise. Within a batch size the solves are interleaved round-robin over fields and
- * solvers, so FP32 vs FP16 and 1 vs 2 threads are measured side by side under the same load.
- * Batch sizes run one after the other: a field keeps tensors for only a few batch sizes, and
- * making new ones inside the timed part would be measured as model time.
+ * The sampling benchmark grid: for every batch size, every open field (a model on a provider with a
+ * thread count) and every solver setting, the median over {@code repeats} solves of one batch of
+ * Gaussian noise. Within a batch size the solves are interleaved round-robin over fields and
+ * solvers, so FP32 vs FP16 and 1 vs 2 threads are measured side by side under the same load. Batch
+ * sizes run one after the other: a field keeps tensors for only a few batch sizes, and making new
+ * ones inside the timed part would be measured as model time.
  */
 public final class SamplingGrid {
   private SamplingGrid() {}
 
   /**
-   * An open field and what it is; {@code peak} times the matmul peak at the field's thread count
-   * in the same rounds as the field's solves, or is null where no peak applies (GPU providers).
+   * An open field and what it is; {@code peak} times the matmul peak at the field's thread count in
+   * the same rounds as the field's solves, or is null where no peak applies (GPU providers).
    */
-  public record Target(String label, OnnxVelocityField field, java.nio.file.Path file, int threads, MatmulPeak.Probe peak) {}
+  public record Target(
+      String label,
+      OnnxVelocityField field,
+      java.nio.file.Path file,
+      int threads,
+      MatmulPeak.Probe peak) {}
 
   /**
    * One measured cell.
@@ -62,11 +67,15 @@ public final class SamplingGrid {
   /**
    * Runs the grid.
    *
-   * @param solvesDone told the number of solves done (warm-ups included) after each one; the
-   *     grid makes {@code batches × targets × solvers × (repeats + 1)} of them
+   * @param solvesDone told the number of solves done (warm-ups included) after each one; the grid
+   *     makes {@code batches × targets × solvers × (repeats + 1)} of them
    */
   public static List<Row> run(
-      List<Target> targets, int[] batches, List<SolverSpec> solvers, int repeats, LongConsumer solvesDone) {
+      List<Target> targets,
+      int[] batches,
+      List<SolverSpec> solvers,
+      int repeats,
+      LongConsumer solvesDone) {
     long solves = 0;
     List<Row> rows = new ArrayList<>();
     // fastest peak run per probe over the whole grid: the machine's peak, as little disturbed by
@@ -84,7 +93,8 @@ public final class SamplingGrid {
       SolveResult[] last = new SolveResult[cells];
       String[] error = new String[cells];
       Map<Integer, float[]> noise = new java.util.HashMap<>();
-      java.util.Set<MatmulPeak.Probe> probes = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      java.util.Set<MatmulPeak.Probe> probes =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (Target t : targets) {
         if (t.peak() != null) {
           probes.add(t.peak());
@@ -133,8 +143,20 @@ public final class SamplingGrid {
         for (int s = 0; s < solvers.size(); s++) {
           int c = f * solvers.size() + s;
           if (error[c] != null) {
-            rows.add(new Row(target, batch, solvers.get(s), Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, flops[f], Double.NaN, Double.NaN, Double.NaN, error[c]));
+            rows.add(
+                new Row(
+                    target,
+                    batch,
+                    solvers.get(s),
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    flops[f],
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    error[c]));
             continue;
           }
           double wall = median(total[c]);
@@ -143,11 +165,22 @@ public final class SamplingGrid {
           for (int r = 0; r < repeats; r++) {
             outside[r] = total[c][r] - model[c][r];
           }
-          double gflops = flops[f] < 0 ? Double.NaN : flops[f] * (double) last[c].modelCalls() / inModel;
+          double gflops =
+              flops[f] < 0 ? Double.NaN : flops[f] * (double) last[c].modelCalls() / inModel;
           rows.add(
-              new Row(target, batch, solvers.get(s), last[c].meanNfe(), batch / (wall / 1e9),
-                  median(perCall[c]), median(outside) / wall, flops[f], gflops, Double.NaN,
-                  Double.NaN, null));
+              new Row(
+                  target,
+                  batch,
+                  solvers.get(s),
+                  last[c].meanNfe(),
+                  batch / (wall / 1e9),
+                  median(perCall[c]),
+                  median(outside) / wall,
+                  flops[f],
+                  gflops,
+                  Double.NaN,
+                  Double.NaN,
+                  null));
         }
       }
     }
@@ -155,8 +188,20 @@ public final class SamplingGrid {
     for (Row r : rows) {
       Long fastest = r.target().peak() == null ? null : fastestPeak.get(r.target().peak());
       double peak = fastest == null ? Double.NaN : r.target().peak().flops() / (double) fastest;
-      withPeak.add(new Row(r.target(), r.batch(), r.solver(), r.nfe(), r.samplesPerSecond(), r.msPerCall(),
-          r.outsideShare(), r.denseFlopsPerCall(), r.gflops(), peak, r.gflops() / peak, r.error()));
+      withPeak.add(
+          new Row(
+              r.target(),
+              r.batch(),
+              r.solver(),
+              r.nfe(),
+              r.samplesPerSecond(),
+              r.msPerCall(),
+              r.outsideShare(),
+              r.denseFlopsPerCall(),
+              r.gflops(),
+              peak,
+              r.gflops() / peak,
+              r.error()));
     }
     return withPeak;
   }
@@ -165,7 +210,8 @@ public final class SamplingGrid {
     try {
       return probe.runOnce();
     } catch (ai.onnxruntime.OrtException e) {
-      throw new FlowmatchException(ErrorKind.UNSUPPORTED, "matmul peak run failed: " + e.getMessage(), e);
+      throw new FlowmatchException(
+          ErrorKind.UNSUPPORTED, "matmul peak run failed: " + e.getMessage(), e);
     }
   }
 

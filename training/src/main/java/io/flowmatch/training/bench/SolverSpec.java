@@ -7,8 +7,8 @@ import io.flowmatch.inference.solver.Solvers;
 
 /**
  * One solver setting of the benchmark grid, written {@code NAME:STEPS} for fixed-step methods
- * ({@code euler:20}) and {@code NAME[:TOL]} for adaptive ones ({@code dopri5}, {@code
- * dopri5:1e-3}; rtol = atol = TOL, default {@value #DEFAULT_TOLERANCE}).
+ * ({@code euler:20}) and {@code NAME[:TOL]} for adaptive ones ({@code dopri5}, {@code dopri5:1e-3};
+ * rtol = atol = TOL, default {@value #DEFAULT_TOLERANCE}).
  */
 public record SolverSpec(String name, int steps, double tolerance) {
   public static final double DEFAULT_TOLERANCE = 1e-4;
@@ -24,7 +24,10 @@ public record SolverSpec(String name, int steps, double tolerance) {
     String name = parts[0];
     if (parts.length > 2 || !Solvers.names().contains(name)) {
       throw FlowmatchException.invalidArgument(
-          option + ": '" + text + "' is not NAME:STEPS or NAME[:TOL] with NAME one of: "
+          option
+              + ": '"
+              + text
+              + "' is not NAME:STEPS or NAME[:TOL] with NAME one of: "
               + String.join(", ", Solvers.names()));
     }
     if (Solvers.isAdaptive(name)) {
@@ -37,13 +40,19 @@ public record SolverSpec(String name, int steps, double tolerance) {
         }
         if (!(tol > 0) || Double.isInfinite(tol)) {
           throw FlowmatchException.invalidArgument(
-              option + ": the tolerance of " + name + " must be a positive number, got '" + parts[1] + "'");
+              option
+                  + ": the tolerance of "
+                  + name
+                  + " must be a positive number, got '"
+                  + parts[1]
+                  + "'");
         }
       }
       return new SolverSpec(name, 0, tol);
     }
     if (parts.length != 2) {
-      throw FlowmatchException.invalidArgument(option + ": " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
+      throw FlowmatchException.invalidArgument(
+          option + ": " + name + " needs its steps, e.g. " + name + ":20, got '" + text + "'");
     }
     int steps;
     try {
@@ -53,7 +62,12 @@ public record SolverSpec(String name, int steps, double tolerance) {
     }
     if (steps < 1) {
       throw FlowmatchException.invalidArgument(
-          option + ": the steps of " + name + " must be a positive integer, got '" + parts[1] + "'");
+          option
+              + ": the steps of "
+              + name
+              + " must be a positive integer, got '"
+              + parts[1]
+              + "'");
     }
     return new SolverSpec(name, steps, 0);
   }
@@ -70,6 +84,8 @@ public record SolverSpec(String name, int steps, double tolerance) {
 
   /** As written on the command line, e.g. {@code heun:10} or {@code dopri5:1e-04}. */
   public String label() {
-    return adaptive() ? name + ":" + String.format(java.util.Locale.ROOT, "%.0e", tolerance) : name + ":" + steps;
+    return adaptive()
+        ? name + ":" + String.format(java.util.Locale.ROOT, "%.0e", tolerance)
+        : name + ":" + steps;
   }
 }

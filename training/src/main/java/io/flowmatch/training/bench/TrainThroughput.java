@@ -35,7 +35,8 @@ public final class TrainThroughput {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
-      System.err.println("usage: TrainThroughput DATASET BATCH FP32_STEPS FP16_STEPS ARCH:WIDTH:DEPTH ...");
+      System.err.println(
+          "usage: TrainThroughput DATASET BATCH FP32_STEPS FP16_STEPS ARCH:WIDTH:DEPTH ...");
       System.exit(2);
     }
     String dataset = args[0];
@@ -45,8 +46,13 @@ public final class TrainThroughput {
     Engine.getInstance();
     TrainingData data = Datasets.load(dataset, null, 0);
     System.out.printf(
-        Locale.ROOT, "training throughput on %s, batch %d, %d PyTorch threads, %d/%d timed steps (fp32/fp16)%n",
-        dataset, batch, ai.djl.pytorch.jni.JniUtils.getNumThreads(), steps32, steps16);
+        Locale.ROOT,
+        "training throughput on %s, batch %d, %d PyTorch threads, %d/%d timed steps (fp32/fp16)%n",
+        dataset,
+        batch,
+        ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+        steps32,
+        steps16);
     System.out.println(
         "model              params  fp32 steps/s  fp32 samples/s  fp16 steps/s  fp16 samples/s  fp16/fp32  fp32 loss  fp16 loss");
     for (int i = 4; i < args.length; i++) {
@@ -56,14 +62,23 @@ public final class TrainThroughput {
       double[] r32 = measure(data, "fp32", spec, batch, steps32);
       double[] r16 = measure(data, "fp16", spec, batch, steps16);
       System.out.printf(
-          Locale.ROOT, "%-16s %8d %13.1f %15.0f %13.2f %15.0f %10.3f %10.4f %10.4f%n",
-          args[i], (long) r32[2], r32[0], r32[0] * batch, r16[0], r16[0] * batch, r16[0] / r32[0], r32[1], r16[1]);
+          Locale.ROOT,
+          "%-16s %8d %13.1f %15.0f %13.2f %15.0f %10.3f %10.4f %10.4f%n",
+          args[i],
+          (long) r32[2],
+          r32[0],
+          r32[0] * batch,
+          r16[0],
+          r16[0] * batch,
+          r16[0] / r32[0],
+          r32[1],
+          r16[1]);
     }
   }
 
   /** Returns {steps/s, last loss, parameter count}. */
-  private static double[] measure(TrainingData data, String precision, ModelSpec spec, int batch, int steps)
-      throws Exception {
+  private static double[] measure(
+      TrainingData data, String precision, ModelSpec spec, int batch, int steps) throws Exception {
     int warm = Math.max(2, steps / 10);
     TrainConfig cfg =
         TrainConfig.builder()

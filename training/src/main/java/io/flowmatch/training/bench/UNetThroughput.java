@@ -1,7 +1,7 @@
 package io.flowmatch.training.bench;
 
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 
 import ai.djl.engine.Engine;
@@ -38,8 +38,7 @@ import java.util.Random;
  *
  * <p>Usage: {@code java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -cp ...
  * io.flowmatch.training.bench.UNetThroughput [batch=64] [seconds per measurement=3] [rounds=3]
- * [fp16 budget s=60]}.
- * Not a test: the machine is shared, so compare the rows of one run, not runs.
+ * [fp16 budget s=60]}. Not a test: the machine is shared, so compare the rows of one run, not runs.
  */
 public final class UNetThroughput {
   private UNetThroughput() {}
@@ -53,9 +52,13 @@ public final class UNetThroughput {
     specs.put("small", new UNetSpec(16, 1, 64, 4, new int[] {1, 2, 2}, true, 8));
     specs.put("default", UNetSpec.DEFAULTS);
     specs.put("large", new UNetSpec(64, 2, 128, 4, new int[] {1, 2, 2}, true, 8));
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "U-Net throughput, batch %d, 1×28×28, DJL threads %s, best of %d rounds of ≥%.0f s; load average %.1f%n",
-        batch, System.getProperty("ai.djl.pytorch.num_threads", "default"), rounds, seconds,
+        batch,
+        System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        rounds,
+        seconds,
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     Shape xShape = new Shape(batch, 1, 28, 28);
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -75,7 +78,8 @@ public final class UNetThroughput {
           UNetVelocityNet half = new UNetVelocityNet(e.getValue(), 1);
           half.initialize(manager, DataType.FLOAT16, xShape, new Shape(batch));
           copy(net.getParameters(), half.getParameters());
-          overBudget = Double.isNaN(trainRate(manager, half, DataType.FLOAT16, xShape, 0, fp16Budget));
+          overBudget =
+              Double.isNaN(trainRate(manager, half, DataType.FLOAT16, xShape, 0, fp16Budget));
           if (!overBudget) {
             halves.put(e.getKey(), half);
           }
@@ -86,10 +90,17 @@ public final class UNetThroughput {
       for (int r = 0; r < rounds; r++) {
         for (Map.Entry<String, UNetVelocityNet> e : nets.entrySet()) {
           double[] b = best.get(e.getKey());
-          b[0] = Math.max(b[0], trainRate(manager, e.getValue(), DataType.FLOAT32, xShape, seconds, Double.MAX_VALUE));
+          b[0] =
+              Math.max(
+                  b[0],
+                  trainRate(
+                      manager, e.getValue(), DataType.FLOAT32, xShape, seconds, Double.MAX_VALUE));
           UNetVelocityNet half = halves.get(e.getKey());
           if (half != null) {
-            b[1] = Math.max(b[1], trainRate(manager, half, DataType.FLOAT16, xShape, seconds, Double.MAX_VALUE));
+            b[1] =
+                Math.max(
+                    b[1],
+                    trainRate(manager, half, DataType.FLOAT16, xShape, seconds, Double.MAX_VALUE));
           }
           b[2] = Math.max(b[2], ortRate(e.getValue(), batch, FLOAT, seconds));
           b[3] = Math.max(b[3], ortRate(e.getValue(), batch, FLOAT16, seconds));
@@ -100,10 +111,16 @@ public final class UNetThroughput {
       for (Map.Entry<String, UNetVelocityNet> e : nets.entrySet()) {
         double[] b = best.get(e.getKey());
         boolean half = halves.containsKey(e.getKey());
-        System.out.printf(Locale.ROOT, "%-8s %,10d   %14.1f   %14s   %9s   %14.1f   %14.1f%n",
-            e.getKey(), e.getValue().parameterCount(), b[0],
+        System.out.printf(
+            Locale.ROOT,
+            "%-8s %,10d   %14.1f   %14s   %9s   %14.1f   %14.1f%n",
+            e.getKey(),
+            e.getValue().parameterCount(),
+            b[0],
             half ? String.format(Locale.ROOT, "%.1f", b[1]) : "over budget",
-            half ? String.format(Locale.ROOT, "%.2f", b[1] / b[0]) : "-", b[2], b[3]);
+            half ? String.format(Locale.ROOT, "%.2f", b[1] / b[0]) : "-",
+            b[2],
+            b[3]);
       }
     }
   }
@@ -113,7 +130,12 @@ public final class UNetThroughput {
    * Returns NaN if the warm-up step alone exceeds {@code budget} seconds.
    */
   private static double trainRate(
-      NDManager manager, UNetVelocityNet net, DataType type, Shape xShape, double seconds, double budget) {
+      NDManager manager,
+      UNetVelocityNet net,
+      DataType type,
+      Shape xShape,
+      double seconds,
+      double budget) {
     Random random = new Random(2);
     long batch = xShape.get(0);
     float[] x = gaussian(random, (int) xShape.size());
@@ -139,13 +161,21 @@ public final class UNetThroughput {
   }
 
   private static void step(
-      NDManager manager, UNetVelocityNet net, DataType type, Shape xShape, float[] x, float[] target, float[] t) {
+      NDManager manager,
+      UNetVelocityNet net,
+      DataType type,
+      Shape xShape,
+      float[] x,
+      float[] target,
+      float[] t) {
     try (NDManager sub = manager.newSubManager()) {
       NDArray xs = sub.create(x, xShape).toType(type, false);
       NDArray ys = sub.create(target, xShape).toType(type, false);
       NDArray ts = sub.create(t);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray v = net.forward(new ParameterStore(sub, false), new NDList(xs, ts), true).singletonOrThrow();
+        NDArray v =
+            net.forward(new ParameterStore(sub, false), new NDList(xs, ts), true)
+                .singletonOrThrow();
         collector.backward(v.sub(ys).square().mean());
       }
     }
@@ -154,22 +184,31 @@ public final class UNetThroughput {
   private static void copy(ParameterList from, ParameterList to) {
     for (int i = 0; i < from.size(); i++) {
       NDArray target = to.get(i).getValue().getArray();
-      try (NDArray converted = from.get(i).getValue().getArray().toType(target.getDataType(), true)) {
+      try (NDArray converted =
+          from.get(i).getValue().getArray().toType(target.getDataType(), true)) {
         target.set(converted.toByteBuffer());
       }
     }
   }
 
   /** Images per second of one ORT velocity evaluation (all optimisations, 2 threads). */
-  private static double ortRate(UNetVelocityNet net, int batch, int elemType, double seconds) throws Exception {
+  private static double ortRate(UNetVelocityNet net, int batch, int elemType, double seconds)
+      throws Exception {
     int[] sample = {1, 28, 28};
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
     g.input(ModelMetadata.INPUT_X, FLOAT, -1, 1, 28, 28);
     g.input(ModelMetadata.INPUT_T, FLOAT, -1);
-    String x = elemType == FLOAT ? ModelMetadata.INPUT_X : g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) elemType));
+    String x =
+        elemType == FLOAT
+            ? ModelMetadata.INPUT_X
+            : g.node("Cast", new String[] {ModelMetadata.INPUT_X}, attr("to", (long) elemType));
     String v = UNetGraph.add(g, net, net.spec(), sample, x, ModelMetadata.INPUT_T, elemType);
-    g.nodeNamed(elemType == FLOAT ? "Identity" : "Cast", ModelMetadata.OUTPUT_V, new String[] {v},
-        elemType == FLOAT ? new ai.onnx.proto.OnnxMl.AttributeProto[0]
+    g.nodeNamed(
+        elemType == FLOAT ? "Identity" : "Cast",
+        ModelMetadata.OUTPUT_V,
+        new String[] {v},
+        elemType == FLOAT
+            ? new ai.onnx.proto.OnnxMl.AttributeProto[0]
             : new ai.onnx.proto.OnnxMl.AttributeProto[] {attr("to", (long) FLOAT)});
     g.output(ModelMetadata.OUTPUT_V, FLOAT, -1, 1, 28, 28);
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
@@ -180,9 +219,11 @@ public final class UNetThroughput {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(2);
       try (OrtSession session = env.createSession(g.toBytes(), options);
-          OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(xs), new long[] {batch, 1, 28, 28});
+          OnnxTensor xt =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(xs), new long[] {batch, 1, 28, 28});
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(ts), new long[] {batch})) {
-        Map<String, OnnxTensor> inputs = Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt);
+        Map<String, OnnxTensor> inputs =
+            Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt);
         session.run(inputs).close();
         int runs = 0;
         long start = System.nanoTime();

@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-/** Accuracy of a trained classifier on labelled images, overall and per class (DJL, inference mode). */
+/**
+ * Accuracy of a trained classifier on labelled images, overall and per class (DJL, inference mode).
+ */
 public final class ClassifierEvaluation {
   private ClassifierEvaluation() {}
 

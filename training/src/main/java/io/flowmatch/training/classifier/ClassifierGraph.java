@@ -19,6 +19,7 @@ public final class ClassifierGraph {
 
   /** Test-set accuracy of the exported weights, a fraction in [0, 1]. */
   public static final String TEST_ACCURACY = ModelMetadata.PREFIX + "test_accuracy";
+
   /** Name of the feature layer, so users know which activations the Fréchet distance sees. */
   public static final String FEATURE_LAYER = ModelMetadata.PREFIX + "feature_layer";
 
@@ -29,7 +30,8 @@ public final class ClassifierGraph {
   /**
    * Serialises the model.
    *
-   * @param metadata extra {@code metadata_props} (accuracy, epochs, date…), added after the fixed ones
+   * @param metadata extra {@code metadata_props} (accuracy, epochs, date…), added after the fixed
+   *     ones
    */
   public static byte[] build(FashionClassifier model, Map<String, String> metadata) {
     int f32 = OnnxGraphBuilder.FLOAT;
@@ -58,7 +60,8 @@ public final class ClassifierGraph {
     g.metadata(ModelMetadata.ARCHITECTURE, "cnn-classifier");
     g.metadata(ModelMetadata.PRECISION, "fp32");
     g.metadata(
-        FEATURE_LAYER, "hidden (" + model.featureDim() + " units, before its ReLU; the penultimate layer)");
+        FEATURE_LAYER,
+        "hidden (" + model.featureDim() + " units, before its ReLU; the penultimate layer)");
     metadata.forEach(g::metadata);
     return g.toBytes();
   }
@@ -67,7 +70,8 @@ public final class ClassifierGraph {
     NDArray w = GraphOps.parameter(layer, "weight"); // [out, in, kh, kw], the ONNX layout too
     long[] shape = w.getShape().getShape();
     String wName = g.floats(name + ".weight", GraphOps.values(w), shape);
-    String bName = g.floats(name + ".bias", GraphOps.values(GraphOps.parameter(layer, "bias")), shape[0]);
+    String bName =
+        g.floats(name + ".bias", GraphOps.values(GraphOps.parameter(layer, "bias")), shape[0]);
     return g.node(
         "Conv",
         new String[] {x, wName, bName},
@@ -76,6 +80,7 @@ public final class ClassifierGraph {
   }
 
   private static String pool(OnnxGraphBuilder g, String x) {
-    return g.node("MaxPool", new String[] {x}, attrInts("kernel_shape", 2, 2), attrInts("strides", 2, 2));
+    return g.node(
+        "MaxPool", new String[] {x}, attrInts("kernel_shape", 2, 2), attrInts("strides", 2, 2));
   }
 }

@@ -55,7 +55,9 @@ public final class ClassifierParity {
     float[] djlLogits;
     float[] djlFeatures;
     try (NDManager m = NDManager.newBaseManager()) {
-      NDList out = model.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(shape))), false);
+      NDList out =
+          model.forward(
+              new ParameterStore(m, false), new NDList(m.create(x, new Shape(shape))), false);
       djlLogits = out.get(0).toFloatArray();
       djlFeatures = out.get(1).toFloatArray();
     }
@@ -70,7 +72,8 @@ public final class ClassifierParity {
         return new Result(n, relative(logits, djlLogits), relative(features, djlFeatures));
       }
     } catch (OrtException e) {
-      throw new FlowmatchException(ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
+      throw new FlowmatchException(
+          ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
     }
   }
 

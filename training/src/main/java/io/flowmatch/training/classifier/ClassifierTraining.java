@@ -42,7 +42,8 @@ public final class ClassifierTraining {
   public record Config(int epochs, int batch, double learningRate, double weightDecay, long seed) {
     public Config {
       if (epochs <= 0 || batch <= 0) {
-        throw FlowmatchException.invalidArgument("epochs and batch must be positive, got " + epochs + ", " + batch);
+        throw FlowmatchException.invalidArgument(
+            "epochs and batch must be positive, got " + epochs + ", " + batch);
       }
     }
 
@@ -53,7 +54,8 @@ public final class ClassifierTraining {
   }
 
   /** Figures of one finished epoch, handed to the progress callback. */
-  public record Epoch(int epoch, int steps, double meanLoss, double trainAccuracy, double seconds) {}
+  public record Epoch(
+      int epoch, int steps, double meanLoss, double trainAccuracy, double seconds) {}
 
   /**
    * Initialises {@code model} from the seed and trains it in place.
@@ -63,7 +65,11 @@ public final class ClassifierTraining {
    * @param progress called after every epoch
    */
   public static void train(
-      FashionClassifier model, NDManager manager, LabelledImages data, Config config, Consumer<Epoch> progress) {
+      FashionClassifier model,
+      NDManager manager,
+      LabelledImages data,
+      Config config,
+      Consumer<Epoch> progress) {
     train(model, manager, data, config, progress, steps -> {});
   }
 
@@ -76,7 +82,8 @@ public final class ClassifierTraining {
       Consumer<Epoch> progress,
       LongConsumer stepsDone) {
     Engine.getInstance().setRandomSeed((int) config.seed());
-    model.initialize(manager, DataType.FLOAT32, new Shape(config.batch(), 1, data.rows(), data.cols()));
+    model.initialize(
+        manager, DataType.FLOAT32, new Shape(config.batch(), 1, data.rows(), data.cols()));
     List<NDArray> params = new ArrayList<>();
     for (Pair<String, Parameter> p : model.getParameters()) {
       NDArray w = p.getValue().getArray();
@@ -89,7 +96,8 @@ public final class ClassifierTraining {
     int n = data.size();
     int stepsPerEpoch = (n + config.batch() - 1) / config.batch();
     int total = stepsPerEpoch * config.epochs();
-    LearningRate lr = new LearningRate(config.learningRate(), Math.min(200, total / 10), total, "cosine");
+    LearningRate lr =
+        new LearningRate(config.learningRate(), Math.min(200, total / 10), total, "cosine");
     Random order = new Random(config.seed());
     int[] index = new int[n];
     for (int i = 0; i < n; i++) {

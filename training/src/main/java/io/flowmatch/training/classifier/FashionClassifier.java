@@ -16,12 +16,12 @@ import ai.djl.util.PairList;
 import io.flowmatch.inference.error.FlowmatchException;
 
 /**
- * A compact CNN for 28×28 grey images: conv 3×3 (C1) → ReLU → max-pool 2 → conv 3×3 (C2) → ReLU
- * → max-pool 2 → Linear (F, the <em>features</em>) → ReLU → dropout → Linear (classes, the
+ * A compact CNN for 28×28 grey images: conv 3×3 (C1) → ReLU → max-pool 2 → conv 3×3 (C2) → ReLU →
+ * max-pool 2 → Linear (F, the <em>features</em>) → ReLU → dropout → Linear (classes, the
  * <em>logits</em>). Convolutions are zero-padded, so the maps are 28², 14², 7².
  *
- * <p>Input {@code x} [N, 1, 28, 28] in [-1, 1]. Output: {@code logits} [N, classes] and
- * {@code features} [N, F] — the penultimate layer before its ReLU, used for Fréchet distances
+ * <p>Input {@code x} [N, 1, 28, 28] in [-1, 1]. Output: {@code logits} [N, classes] and {@code
+ * features} [N, F] — the penultimate layer before its ReLU, used for Fréchet distances
  * (pre-activation values are dense and roughly Gaussian; post-ReLU ones are a quarter zeros).
  */
 public final class FashionClassifier extends AbstractBlock {
@@ -47,12 +47,19 @@ public final class FashionClassifier extends AbstractBlock {
    * @param classes number of classes
    * @param dropout drop rate before the last layer while training, in [0, 1)
    */
-  public FashionClassifier(int channels1, int channels2, int featureDim, int classes, float dropout) {
+  public FashionClassifier(
+      int channels1, int channels2, int featureDim, int classes, float dropout) {
     super(VERSION);
     if (channels1 <= 0 || channels2 <= 0 || featureDim <= 0 || classes < 2) {
       throw FlowmatchException.invalidArgument(
-          "classifier sizes must be positive (and classes ≥ 2), got " + channels1 + ", " + channels2 + ", "
-              + featureDim + ", " + classes);
+          "classifier sizes must be positive (and classes ≥ 2), got "
+              + channels1
+              + ", "
+              + channels2
+              + ", "
+              + featureDim
+              + ", "
+              + classes);
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw FlowmatchException.invalidArgument("dropout must be in [0, 1), got " + dropout);

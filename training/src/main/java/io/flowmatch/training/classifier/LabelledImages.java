@@ -51,8 +51,15 @@ public final class LabelledImages {
     int[] labels = IdxLabels.read(labelFile, classes);
     if (labels.length != images.count()) {
       throw new CorruptDataException(
-          "IDX files disagree: " + imageFile + " holds " + images.count() + " images, " + labelFile + " "
-              + labels.length + " labels");
+          "IDX files disagree: "
+              + imageFile
+              + " holds "
+              + images.count()
+              + " images, "
+              + labelFile
+              + " "
+              + labels.length
+              + " labels");
     }
     return new LabelledImages(images.scaled(-1, 1), labels, images.rows(), images.cols());
   }

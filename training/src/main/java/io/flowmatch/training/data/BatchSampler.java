@@ -17,7 +17,8 @@ public final class BatchSampler {
 
   public BatchSampler(int size, int batch, long seed) {
     if (batch > size) {
-      throw FlowmatchException.invalidArgument("batch " + batch + " is larger than the data set (" + size + " samples)");
+      throw FlowmatchException.invalidArgument(
+          "batch " + batch + " is larger than the data set (" + size + " samples)");
     }
     this.size = size;
     this.batch = batch;

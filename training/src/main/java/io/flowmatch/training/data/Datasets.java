@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Loads a training set by name (names, shapes and the 2-D generators are {@link DatasetRegistry}'s):
- * the 2-D sets are generated, the image sets read from IDX files.
+ * Loads a training set by name (names, shapes and the 2-D generators are {@link
+ * DatasetRegistry}'s): the 2-D sets are generated, the image sets read from IDX files.
  */
 public final class Datasets {
   private Datasets() {}
@@ -67,13 +67,27 @@ public final class Datasets {
               ? "install it with 'apt-get install dataset-fashion-mnist' or point --data-dir at a folder holding it"
               : "download the " + name + " IDX files and point --data-dir at their folder";
       throw FlowmatchException.invalidArgument(
-          "data folder " + dir + " has no " + TRAIN_IMAGES + " (nor train-images-idx3-ubyte) for " + name + "; " + how);
+          "data folder "
+              + dir
+              + " has no "
+              + TRAIN_IMAGES
+              + " (nor train-images-idx3-ubyte) for "
+              + name
+              + "; "
+              + how);
     }
     ImageData images = new ImageData(name, IdxImages.readPixels(file));
     int[] shape = images.sampleShape();
     if (shape[1] != 28 || shape[2] != 28) {
       throw new CorruptDataException(
-          "corrupt IDX file " + file + ": images are " + shape[1] + "×" + shape[2] + ", expected 28×28 for " + name);
+          "corrupt IDX file "
+              + file
+              + ": images are "
+              + shape[1]
+              + "×"
+              + shape[2]
+              + ", expected 28×28 for "
+              + name);
     }
     return images;
   }

@@ -11,8 +11,10 @@ public final class StepRandom {
 
   /** Stream of the noise samples x0. */
   public static final long NOISE = 1;
+
   /** Stream of the times t. */
   public static final long TIME = 2;
+
   /** Stream of the preview noise. */
   public static final long PREVIEW = 3;
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The 2-D sets of {@link DatasetRegistry} as training data: the points are drawn there (the same
- * generators score samples in {@code eval} and {@code compare}), here they become {@link PointData}.
+ * generators score samples in {@code eval} and {@code compare}), here they become {@link
+ * PointData}.
  */
 public final class ToyDatasets {
   private ToyDatasets() {}

@@ -1,8 +1,8 @@
 package io.flowmatch.training.data;
 
 /**
- * A finite data set held in memory, read by index. Samples are float vectors in the model's
- * layout (e.g. 2 for points, 1×28×28 for images), already scaled to {@link #range()}.
+ * A finite data set held in memory, read by index. Samples are float vectors in the model's layout
+ * (e.g. 2 for points, 1×28×28 for images), already scaled to {@link #range()}.
  */
 public interface TrainingData {
 

@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
  *
  * <p>The graph of each architecture comes from its {@link Architecture#graphWriter()}, found by
- * {@link ModelSpec#type()} in {@link Architectures}. Before anything is written, {@link ParityCheck} runs the model in ONNX
- * Runtime against the DJL forward; a model outside the bound is refused with the error found, and
- * the file is written atomically, so a failed export never leaves a file behind.
+ * {@link ModelSpec#type()} in {@link Architectures}. Before anything is written, {@link
+ * ParityCheck} runs the model in ONNX Runtime against the DJL forward; a model outside the bound is
+ * refused with the error found, and the file is written atomically, so a failed export never leaves
+ * a file behind.
  */
 public final class OnnxExporter {
   private OnnxExporter() {}
@@ -55,8 +56,8 @@ public final class OnnxExporter {
    * @param precision number format of the file
    * @param out the .onnx file to write (its folder is created)
    * @return the path, size and the parity figures
-   * @throws FlowmatchException for a block type without a writer, or a block that does not
-   *     match its spec
+   * @throws FlowmatchException for a block type without a writer, or a block that does not match
+   *     its spec
    * @throws FlowmatchException if the parity check fails or the file cannot be written
    */
   public static ExportResult export(
@@ -84,7 +85,8 @@ public final class OnnxExporter {
     byte[] model = build(architecture, block, spec, sampleShape, metadata, precision);
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
-      throw new FlowmatchException(ErrorKind.NUMERIC, 
+      throw new FlowmatchException(
+          ErrorKind.NUMERIC,
           "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
     }
     try {
@@ -96,8 +98,8 @@ public final class OnnxExporter {
   }
 
   /**
-   * Exports float32 and float16 (float32 inputs) models into {@code dir} as {@code
-   * model-fp32.onnx} and {@code model-fp16.onnx}; what {@code train} calls when it finishes.
+   * Exports float32 and float16 (float32 inputs) models into {@code dir} as {@code model-fp32.onnx}
+   * and {@code model-fp16.onnx}; what {@code train} calls when it finishes.
    */
   public static List<ExportResult> exportAll(
       Block block, ModelSpec spec, int[] sampleShape, Map<String, String> metadata, Path dir) {
@@ -114,8 +116,8 @@ public final class OnnxExporter {
   }
 
   /**
-   * Builds the serialised model without checking or writing it; int8 is the float32 graph
-   * quantised by {@link Int8Quantizer} with the default recipe.
+   * Builds the serialised model without checking or writing it; int8 is the float32 graph quantised
+   * by {@link Int8Quantizer} with the default recipe.
    */
   public static byte[] build(
       Block block,
@@ -168,15 +170,26 @@ public final class OnnxExporter {
 
     String x = ModelMetadata.INPUT_X;
     if (precision.ioType() != precision.weightType()) {
-      x = g.node("Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
+      x =
+          g.node(
+              "Cast", new String[] {x}, OnnxGraphBuilder.attr("to", (long) precision.weightType()));
     }
     String v =
         arch.graphWriter()
-            .add(g, block, arch.cast(spec), sampleShape.clone(), x, ModelMetadata.INPUT_T,
+            .add(
+                g,
+                block,
+                arch.cast(spec),
+                sampleShape.clone(),
+                x,
+                ModelMetadata.INPUT_T,
                 precision.weightType());
     if (precision.ioType() != precision.weightType()) {
       g.nodeNamed(
-          "Cast", ModelMetadata.OUTPUT_V, new String[] {v}, OnnxGraphBuilder.attr("to", (long) precision.ioType()));
+          "Cast",
+          ModelMetadata.OUTPUT_V,
+          new String[] {v},
+          OnnxGraphBuilder.attr("to", (long) precision.ioType()));
     } else {
       g.nodeNamed("Identity", ModelMetadata.OUTPUT_V, new String[] {v});
     }
@@ -187,7 +200,10 @@ public final class OnnxExporter {
             .dataShape(sampleShape)
             .architecture(spec.type())
             .precision(precision.metadataValue())
-            .date(given.date() != null ? given.date() : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+            .date(
+                given.date() != null
+                    ? given.date()
+                    : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
             .revision(given.revision() != null ? given.revision() : sourceRevision())
             .build();
     Map<String, String> meta = new TreeMap<>(card.toProps());

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,8 @@ public final class RunExport {
    * @param out the file to write
    * @param ema true for the EMA weights (what sampling should use), false for the raw weights
    * @throws IllegalArgumentException the run has no checkpoint, or its model cannot be exported
-   * @throws io.flowmatch.inference.error.FlowmatchException the parity check failed or the file cannot be written
+   * @throws io.flowmatch.inference.error.FlowmatchException the parity check failed or the file
+   *     cannot be written
    * @throws IOException the weights cannot be read
    */
   public static ExportResult export(RunFolder run, ExportPrecision precision, Path out, boolean ema)
@@ -63,7 +63,8 @@ public final class RunExport {
       Block block = ema ? run.loadEmaBlock(manager) : run.loadModelBlock(manager);
       for (int i = 0; i < precisions.size(); i++) {
         results.add(
-            OnnxExporter.export(block, c.model(), c.sampleShape(), meta, precisions.get(i), outs.get(i)));
+            OnnxExporter.export(
+                block, c.model(), c.sampleShape(), meta, precisions.get(i), outs.get(i)));
       }
     }
     return results;

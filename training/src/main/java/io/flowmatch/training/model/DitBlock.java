@@ -17,8 +17,8 @@ import io.flowmatch.training.autograd.ScalarOps;
 /**
  * One DiT transformer block with adaLN-Zero time conditioning.
  *
- * <p>Forward takes {@code NDList(h, c)} with tokens h [N, L, D] and the activated condition
- * c = SiLU(time MLP) [N, D], and returns h [N, L, D]:
+ * <p>Forward takes {@code NDList(h, c)} with tokens h [N, L, D] and the activated condition c =
+ * SiLU(time MLP) [N, D], and returns h [N, L, D]:
  *
  * <pre>
  *   shift1, scale1, gate1, shift2, scale2, gate2 = split(modulation(c), 6)
@@ -30,8 +30,10 @@ import io.flowmatch.training.autograd.ScalarOps;
  */
 public final class DitBlock extends AbstractBlock {
   private static final byte VERSION = 1;
+
   /** Hidden width of the MLP relative to the block width. */
   public static final int MLP_RATIO = 4;
+
   /** LayerNorm epsilon, shared with the exporter. */
   public static final float LN_EPS = 1e-6f;
 

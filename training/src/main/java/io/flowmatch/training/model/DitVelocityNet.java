@@ -34,8 +34,8 @@ import java.util.List;
  * projection start at zero, so a fresh network outputs v = 0 and each block is the identity.
  *
  * <p>Works on a float16 working copy: LayerNorm and softmax go through PyTorch kernels that keep
- * their statistics in float32, the time embedding is computed in float32, and no activation is
- * cast with {@code toType} (which DJL's autograd does not record).
+ * their statistics in float32, the time embedding is computed in float32, and no activation is cast
+ * with {@code toType} (which DJL's autograd does not record).
  *
  * <p>Forward: {@code NDList(x [N,C,H,W], t [N] float32)} → {@code NDList(v [N,C,H,W])}.
  */
@@ -86,7 +86,8 @@ public final class DitVelocityNet extends AbstractBlock {
     for (int i = 0; i < spec.depth(); i++) {
       blocks.add(addChildBlock("block" + i, new DitBlock(dim, spec.heads(), tokens(), glorot)));
     }
-    finalModulation = addChildBlock("final_modulation", DitBlock.linear(2 * dim, Initializer.ZEROS));
+    finalModulation =
+        addChildBlock("final_modulation", DitBlock.linear(2 * dim, Initializer.ZEROS));
     finalLinear =
         addChildBlock("final_linear", DitBlock.linear(patch * patch * channels, Initializer.ZEROS));
   }
@@ -100,11 +101,17 @@ public final class DitVelocityNet extends AbstractBlock {
               + ", got "
               + Arrays.toString(shape));
     }
-    if (spec.depth() < 1 || spec.heads() < 1 || spec.width() % spec.heads() != 0
+    if (spec.depth() < 1
+        || spec.heads() < 1
+        || spec.width() % spec.heads() != 0
         || spec.width() % 4 != 0) {
       throw FlowmatchException.invalidArgument(
           "dit: width must be a multiple of 4 and of heads, depth and heads positive, got width "
-              + spec.width() + ", heads " + spec.heads() + ", depth " + spec.depth());
+              + spec.width()
+              + ", heads "
+              + spec.heads()
+              + ", depth "
+              + spec.depth());
     }
     if (spec.timeEmbedDim() < 2 || spec.timeEmbedDim() % 2 != 0) {
       throw FlowmatchException.invalidArgument(
@@ -200,8 +207,9 @@ public final class DitVelocityNet extends AbstractBlock {
       h = b.forward(ps, new NDList(h, cs), training).head();
     }
     NDList mod = finalModulation.forward(ps, new NDList(cs), training).head().split(2, 1);
-    h = DitBlock.modulate(
-        DitBlock.layerNorm(h, dim), mod.get(0).expandDims(1), mod.get(1).expandDims(1));
+    h =
+        DitBlock.modulate(
+            DitBlock.layerNorm(h, dim), mod.get(0).expandDims(1), mod.get(1).expandDims(1));
     NDArray out = finalLinear.forward(ps, new NDList(h), training).head();
     return new NDList(unpatchify(out));
   }
@@ -232,7 +240,8 @@ public final class DitVelocityNet extends AbstractBlock {
       throw FlowmatchException.invalidArgument(
           "dit: built for samples " + Arrays.toString(sampleShape()) + ", initialised with " + x);
     }
-    patchEmbed.initialize(manager, dataType, new Shape(n, tokens(), (long) channels * patch * patch));
+    patchEmbed.initialize(
+        manager, dataType, new Shape(n, tokens(), (long) channels * patch * patch));
     timeIn.initialize(manager, dataType, new Shape(n, spec.timeEmbedDim()));
     timeOut.initialize(manager, dataType, new Shape(n, dim));
     for (DitBlock b : blocks) {

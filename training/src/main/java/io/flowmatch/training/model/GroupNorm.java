@@ -11,14 +11,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Group normalisation of an [N, C, H, W] tensor with a per-channel scale and shift, as
- * {@code torch.nn.GroupNorm} (DJL 0.36 has none).
+ * Group normalisation of an [N, C, H, W] tensor with a per-channel scale and shift, as {@code
+ * torch.nn.GroupNorm} (DJL 0.36 has none).
  *
  * <p>Computed as a layer norm over the reshaped [N, G, C/G·H·W] tensor: PyTorch's layer-norm kernel
  * accumulates the mean and variance of float16 input in float32, so a float16 working copy keeps
- * float32 statistics without a cast (DJL's {@code toType} is invisible to autograd). The ONNX export
- * ({@code GroupNormGraph}) writes the same arithmetic as an InstanceNormalization over the [N, G, −1]
- * view, which ONNX Runtime runs far faster than its LayerNormalization.
+ * float32 statistics without a cast (DJL's {@code toType} is invisible to autograd). The ONNX
+ * export ({@code GroupNormGraph}) writes the same arithmetic as an InstanceNormalization over the
+ * [N, G, −1] view, which ONNX Runtime runs far faster than its LayerNormalization.
  */
 public final class GroupNorm extends AbstractBlock {
   /** Added to the variance, as PyTorch's default. */
@@ -28,13 +28,16 @@ public final class GroupNorm extends AbstractBlock {
   private final Parameter gamma;
   private final Parameter beta;
 
-  /** @param groups number of channel groups; must divide the channel count seen at initialisation */
+  /**
+   * @param groups number of channel groups; must divide the channel count seen at initialisation
+   */
   public GroupNorm(int groups) {
     if (groups < 1) {
       throw new IllegalArgumentException("group norm: groups must be positive, got " + groups);
     }
     this.groups = groups;
-    gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
+    gamma =
+        addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
     beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
   }
 
@@ -67,8 +70,12 @@ public final class GroupNorm extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    return new NDList(apply(x, store.getValue(gamma, x.getDevice(), training),
-        store.getValue(beta, x.getDevice(), training), groups));
+    return new NDList(
+        apply(
+            x,
+            store.getValue(gamma, x.getDevice(), training),
+            store.getValue(beta, x.getDevice(), training),
+            groups));
   }
 
   /** Normalises x [N, C, H, W] per sample and group, then scales and shifts per channel. */
@@ -84,7 +91,8 @@ public final class GroupNorm extends AbstractBlock {
     NDArray norm =
         grouped
             .getNDArrayInternal()
-            .layerNorm(grouped, normalized, m.ones(normalized, type), m.zeros(normalized, type), EPSILON)
+            .layerNorm(
+                grouped, normalized, m.ones(normalized, type), m.zeros(normalized, type), EPSILON)
             .singletonOrThrow()
             .reshape(shape);
     return norm.mul(gamma.reshape(1, c, 1, 1)).add(beta.reshape(1, c, 1, 1));

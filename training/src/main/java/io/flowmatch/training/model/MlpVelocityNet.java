@@ -39,7 +39,10 @@ public final class MlpVelocityNet extends AbstractBlock {
     super(VERSION);
     if (spec.width() < 1 || spec.depth() < 1) {
       throw FlowmatchException.invalidArgument(
-          "mlp needs width ≥ 1 and depth ≥ 1, got width " + spec.width() + ", depth " + spec.depth());
+          "mlp needs width ≥ 1 and depth ≥ 1, got width "
+              + spec.width()
+              + ", depth "
+              + spec.depth());
     }
     this.sampleShape = sampleShape.clone();
     int d = 1;

@@ -22,7 +22,8 @@ import ai.djl.util.PairList;
  * where {@code e} is the already SiLU-activated time embedding [N, E] and {@code skip} is a 1×1
  * convolution when the channel count changes, the identity otherwise.
  *
- * <p>Forward input: {@code NDList(x [N, Cin, H, W], e [N, E])}; output {@code NDList(out [N, Cout, H, W])}.
+ * <p>Forward input: {@code NDList(x [N, Cin, H, W], e [N, E])}; output {@code NDList(out [N, Cout,
+ * H, W])}.
  */
 public final class ResidualBlock extends AbstractBlock {
   private final int inChannels;
@@ -98,7 +99,10 @@ public final class ResidualBlock extends AbstractBlock {
   protected void prepare(Shape[] inputShapes) {
     if (inputShapes[0].get(1) != inChannels) {
       throw new IllegalArgumentException(
-          "residual block: expected " + inChannels + " input channels, got shape " + inputShapes[0]);
+          "residual block: expected "
+              + inChannels
+              + " input channels, got shape "
+              + inputShapes[0]);
     }
   }
 
@@ -127,7 +131,8 @@ public final class ResidualBlock extends AbstractBlock {
     h = h.add(shift.reshape(shift.getShape().get(0), outChannels, 1, 1));
     h = norm2.forward(store, new NDList(h), training).singletonOrThrow();
     h = conv2.forward(store, new NDList(Silu.apply(h)), training).singletonOrThrow();
-    NDArray residual = skip == null ? x : skip.forward(store, new NDList(x), training).singletonOrThrow();
+    NDArray residual =
+        skip == null ? x : skip.forward(store, new NDList(x), training).singletonOrThrow();
     return new NDList(residual.add(h));
   }
 

@@ -98,7 +98,8 @@ public final class SelfAttention2d extends AbstractBlock {
             .singletonOrThrow()
             .reshape(n, 3, heads, headDim, positions)
             .split(3, 1);
-    NDArray q = ScalarOps.times(qkvParts.get(0).reshape(n * heads, headDim, positions), queryScale());
+    NDArray q =
+        ScalarOps.times(qkvParts.get(0).reshape(n * heads, headDim, positions), queryScale());
     NDArray k = qkvParts.get(1).reshape(n * heads, headDim, positions);
     NDArray v = qkvParts.get(2).reshape(n * heads, headDim, positions);
     NDArray attention = q.transpose(0, 2, 1).batchMatMul(k).softmax(-1);

@@ -50,14 +50,32 @@ public record UNetSpec(
   @Override
   public int hashCode() {
     return java.util.Objects.hash(
-        width, depth, timeEmbedDim, heads, java.util.Arrays.hashCode(channelMults), attention, groups);
+        width,
+        depth,
+        timeEmbedDim,
+        heads,
+        java.util.Arrays.hashCode(channelMults),
+        attention,
+        groups);
   }
 
   @Override
   public String toString() {
-    return "UNetSpec[width=" + width + ", depth=" + depth + ", timeEmbedDim=" + timeEmbedDim
-        + ", heads=" + heads + ", channelMults=" + java.util.Arrays.toString(channelMults)
-        + ", attention=" + attention + ", groups=" + groups + "]";
+    return "UNetSpec[width="
+        + width
+        + ", depth="
+        + depth
+        + ", timeEmbedDim="
+        + timeEmbedDim
+        + ", heads="
+        + heads
+        + ", channelMults="
+        + java.util.Arrays.toString(channelMults)
+        + ", attention="
+        + attention
+        + ", groups="
+        + groups
+        + "]";
   }
 
   @Override

@@ -105,16 +105,19 @@ public final class UNetVelocityNet extends AbstractBlock {
       int out = base * spec.channelMults()[l];
       boolean lowest = l == levels - 1;
       for (int d = 0; d < spec.depth(); d++) {
-        level.blocks.add(addChildBlock("down" + l + "_res" + d, new ResidualBlock(channels, out, groups)));
+        level.blocks.add(
+            addChildBlock("down" + l + "_res" + d, new ResidualBlock(channels, out, groups)));
         channels = out;
         if (lowest && spec.attention()) {
           level.attentions.add(
-              addChildBlock("down" + l + "_attn" + d, new SelfAttention2d(out, spec.heads(), groups)));
+              addChildBlock(
+                  "down" + l + "_attn" + d, new SelfAttention2d(out, spec.heads(), groups)));
         }
         skips.push(channels);
       }
       if (!lowest) {
-        level.resample = addChildBlock("down" + l + "_resample", ResidualBlock.conv3x3(channels, 2));
+        level.resample =
+            addChildBlock("down" + l + "_resample", ResidualBlock.conv3x3(channels, 2));
       }
       down.add(level);
     }
@@ -136,7 +139,8 @@ public final class UNetVelocityNet extends AbstractBlock {
         channels = out;
         if (lowest && spec.attention()) {
           level.attentions.add(
-              addChildBlock("up" + l + "_attn" + d, new SelfAttention2d(out, spec.heads(), groups)));
+              addChildBlock(
+                  "up" + l + "_attn" + d, new SelfAttention2d(out, spec.heads(), groups)));
         }
       }
       if (l > 0) {
@@ -163,15 +167,20 @@ public final class UNetVelocityNet extends AbstractBlock {
         || sampleShape[1] % multiple != 0
         || sampleShape[2] % multiple != 0) {
       throw FlowmatchException.invalidArgument(
-          "u-net: expected images [C, H, W] with H and W multiples of " + multiple + " for "
-              + levels + " levels, got " + Arrays.toString(sampleShape));
+          "u-net: expected images [C, H, W] with H and W multiples of "
+              + multiple
+              + " for "
+              + levels
+              + " levels, got "
+              + Arrays.toString(sampleShape));
     }
     return new UNetVelocityNet(spec, sampleShape[0]);
   }
 
   private static void validate(UNetSpec spec, int dataChannels) {
     if (dataChannels < 1) {
-      throw FlowmatchException.invalidArgument("u-net: data channels must be positive, got " + dataChannels);
+      throw FlowmatchException.invalidArgument(
+          "u-net: data channels must be positive, got " + dataChannels);
     }
     if (spec.width() < 1 || spec.depth() < 1) {
       throw FlowmatchException.invalidArgument(
@@ -193,8 +202,15 @@ public final class UNetVelocityNet extends AbstractBlock {
       int c = spec.width() * m;
       if (c % groups != 0) {
         throw FlowmatchException.invalidArgument(
-            "u-net: " + c + " channels (width " + spec.width() + " × " + m + ") do not split into "
-                + groups + " groups");
+            "u-net: "
+                + c
+                + " channels (width "
+                + spec.width()
+                + " × "
+                + m
+                + ") do not split into "
+                + groups
+                + " groups");
       }
     }
     if (spec.width() % groups != 0) {
@@ -204,7 +220,10 @@ public final class UNetVelocityNet extends AbstractBlock {
     int lowest = spec.width() * mults[mults.length - 1];
     if (spec.attention() && (spec.heads() < 1 || lowest % spec.heads() != 0)) {
       throw FlowmatchException.invalidArgument(
-          "u-net: " + lowest + " channels at the lowest level do not split into " + spec.heads()
+          "u-net: "
+              + lowest
+              + " channels at the lowest level do not split into "
+              + spec.heads()
               + " attention heads");
     }
     if (spec.timeEmbedDim() < 2 || spec.timeEmbedDim() % 2 != 0) {
@@ -304,8 +323,14 @@ public final class UNetVelocityNet extends AbstractBlock {
     int m = sizeMultiple();
     if (x.get(2) % m != 0 || x.get(3) % m != 0) {
       throw FlowmatchException.invalidArgument(
-          "u-net: height and width must be multiples of " + m + " for "
-              + spec.channelMults().length + " levels, got " + x.get(2) + "×" + x.get(3));
+          "u-net: height and width must be multiples of "
+              + m
+              + " for "
+              + spec.channelMults().length
+              + " levels, got "
+              + x.get(2)
+              + "×"
+              + x.get(3));
     }
   }
 

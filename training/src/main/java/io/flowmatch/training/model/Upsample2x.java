@@ -40,7 +40,8 @@ public final class Upsample2x extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     Shape s = x.getShape();
     NDArray up =
-        x.getNDArrayInternal().interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, NEAREST, false);
+        x.getNDArrayInternal()
+            .interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, NEAREST, false);
     return conv.forward(store, new NDList(up), training);
   }
 

@@ -50,7 +50,9 @@ public final class Paths {
                   + "' has no parameter '"
                   + e.getKey()
                   + "'"
-                  + (p.isEmpty() ? "" : ", expected one of " + String.join(", ", new TreeMap<>(p).keySet())));
+                  + (p.isEmpty()
+                      ? ""
+                      : ", expected one of " + String.join(", ", new TreeMap<>(p).keySet())));
         }
         p.put(e.getKey(), e.getValue());
       }

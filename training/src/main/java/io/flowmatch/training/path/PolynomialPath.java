@@ -9,7 +9,8 @@ public final class PolynomialPath implements AffinePath {
 
   public PolynomialPath(double exponent) {
     if (!(exponent > 0) || Double.isInfinite(exponent)) {
-      throw FlowmatchException.invalidArgument("polynomial path exponent n must be > 0, got " + exponent);
+      throw FlowmatchException.invalidArgument(
+          "polynomial path exponent n must be > 0, got " + exponent);
     }
     this.exponent = exponent;
   }

@@ -15,7 +15,10 @@ public final class VPPath implements AffinePath {
   public VPPath(double betaMin, double betaMax) {
     if (!(betaMin > 0 && betaMax > betaMin)) {
       throw FlowmatchException.invalidArgument(
-          "vp path needs 0 < beta_min < beta_max, got beta_min=" + betaMin + ", beta_max=" + betaMax);
+          "vp path needs 0 < beta_min < beta_max, got beta_min="
+              + betaMin
+              + ", beta_max="
+              + betaMax);
     }
     this.betaMin = betaMin;
     this.betaMax = betaMax;

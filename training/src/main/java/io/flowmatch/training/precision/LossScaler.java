@@ -5,8 +5,8 @@ import io.flowmatch.inference.error.FlowmatchException;
 /**
  * Dynamic loss scaling for float16 training. The loss is multiplied by {@link #scale()} so small
  * gradients survive in float16; gradients are divided by it again in float32. A step whose
- * gradients overflow (inf/NaN) is skipped and the scale halved; after {@code growthInterval}
- * good steps in a row the scale doubles.
+ * gradients overflow (inf/NaN) is skipped and the scale halved; after {@code growthInterval} good
+ * steps in a row the scale doubles.
  */
 public final class LossScaler {
   /** Scale never goes below this: below it, float16 gradients would underflow wholesale. */
@@ -26,10 +26,12 @@ public final class LossScaler {
   /** A dynamic scaler starting at {@code initialScale}. */
   public static LossScaler dynamic(double initialScale, int growthInterval) {
     if (!(initialScale > 0) || Double.isInfinite(initialScale)) {
-      throw FlowmatchException.invalidArgument("initial loss scale must be positive and finite, got " + initialScale);
+      throw FlowmatchException.invalidArgument(
+          "initial loss scale must be positive and finite, got " + initialScale);
     }
     if (growthInterval < 1) {
-      throw FlowmatchException.invalidArgument("loss-scale growth interval must be ≥ 1, got " + growthInterval);
+      throw FlowmatchException.invalidArgument(
+          "loss-scale growth interval must be ≥ 1, got " + growthInterval);
     }
     return new LossScaler(initialScale, growthInterval, true);
   }

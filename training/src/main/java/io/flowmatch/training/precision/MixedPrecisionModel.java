@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * A network as mixed-precision training sees it: float32 master weights (the block that is saved
- * and exported) and a working copy in the training precision that runs forward and backward.
- * DJL has no autocast and does not record {@code toType} in autograd, so the float16 copy is a
- * second block whose parameter arrays are float16 and are refreshed from the masters after every
- * update. In float32 the working copy is the master block itself.
+ * and exported) and a working copy in the training precision that runs forward and backward. DJL
+ * has no autocast and does not record {@code toType} in autograd, so the float16 copy is a second
+ * block whose parameter arrays are float16 and are refreshed from the masters after every update.
+ * In float32 the working copy is the master block itself.
  */
 public final class MixedPrecisionModel {
   private final Precision precision;
@@ -34,7 +34,11 @@ public final class MixedPrecisionModel {
    * @param inputShapes the shapes the master was initialised with
    */
   public MixedPrecisionModel(
-      Precision precision, Block master, Supplier<Block> factory, NDManager manager, Shape[] inputShapes) {
+      Precision precision,
+      Block master,
+      Supplier<Block> factory,
+      NDManager manager,
+      Shape[] inputShapes) {
     this.precision = precision;
     this.master = master;
     if (precision == Precision.FP32) {
@@ -56,7 +60,8 @@ public final class MixedPrecisionModel {
       workingArrays.add(w);
     }
     if (workingArrays.size() != masterArrays.size()) {
-      throw new IllegalStateException("working copy has a different parameter list than the master");
+      throw new IllegalStateException(
+          "working copy has a different parameter list than the master");
     }
     syncWorkingCopy();
   }
@@ -130,8 +135,8 @@ public final class MixedPrecisionModel {
   }
 
   /**
-   * Unscaled float32 gradients and their squared global norm. A non-finite norm means an
-   * overflow (or NaN) somewhere: in float16 training the step is then skipped.
+   * Unscaled float32 gradients and their squared global norm. A non-finite norm means an overflow
+   * (or NaN) somewhere: in float16 training the step is then skipped.
    */
   public record Gradients(List<NDArray> arrays, double sumSquares) {
     public boolean finite() {

@@ -38,7 +38,8 @@ public enum Precision {
         return p;
       }
     }
-    String hint = "bf16".equals(s) ? " (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)" : "";
+    String hint =
+        "bf16".equals(s) ? " (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)" : "";
     throw FlowmatchException.invalidArgument(
         "unknown precision '" + s + "', expected one of " + String.join(", ", names()) + hint);
   }

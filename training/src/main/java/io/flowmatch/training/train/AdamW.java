@@ -24,7 +24,13 @@ public final class AdamW {
   private final List<NDArray> v = new ArrayList<>();
   private long updates;
 
-  public AdamW(NDManager manager, List<NDArray> params, double beta1, double beta2, double eps, double weightDecay) {
+  public AdamW(
+      NDManager manager,
+      List<NDArray> params,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay) {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
@@ -96,7 +102,8 @@ public final class AdamW {
     long savedUpdates = in.readLong();
     int count = in.readInt();
     if (count != m.size()) {
-      throw new IOException("optimizer state holds " + count + " parameters, the model has " + m.size());
+      throw new IOException(
+          "optimizer state holds " + count + " parameters, the model has " + m.size());
     }
     for (int i = 0; i < count; i++) {
       m.set(i, readArray(manager, in, m.get(i)));
@@ -111,7 +118,8 @@ public final class AdamW {
     out.write(bytes);
   }
 
-  private static NDArray readArray(NDManager manager, DataInputStream in, NDArray like) throws IOException {
+  private static NDArray readArray(NDManager manager, DataInputStream in, NDArray like)
+      throws IOException {
     int n = in.readInt();
     byte[] bytes = in.readNBytes(n);
     if (bytes.length != n) {
@@ -119,7 +127,8 @@ public final class AdamW {
     }
     NDArray a = NDArray.decode(manager, bytes);
     if (!a.getShape().equals(like.getShape())) {
-      throw new IOException("optimizer state shape " + a.getShape() + " does not match " + like.getShape());
+      throw new IOException(
+          "optimizer state shape " + a.getShape() + " does not match " + like.getShape());
     }
     like.close();
     return a;

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes a run's checkpoint folder atomically. The files are written and synced into
- * {@code checkpoint.tmp/}; then {@code checkpoint/} is renamed to {@code checkpoint.old/}, the new
- * folder renamed into place, and the old one deleted. At every instant one complete checkpoint
- * exists under one of the two names, and {@link #recover} restores the name after a crash
- * between the two renames. A write that fails leaves the previous checkpoint untouched.
+ * Writes a run's checkpoint folder atomically. The files are written and synced into {@code
+ * checkpoint.tmp/}; then {@code checkpoint/} is renamed to {@code checkpoint.old/}, the new folder
+ * renamed into place, and the old one deleted. At every instant one complete checkpoint exists
+ * under one of the two names, and {@link #recover} restores the name after a crash between the two
+ * renames. A write that fails leaves the previous checkpoint untouched.
  */
 public final class CheckpointStore {
   public static final String CURRENT = "checkpoint";

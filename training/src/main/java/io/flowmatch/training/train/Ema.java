@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Exponential moving average of the master weights, kept in a block of its own so that it is
- * saved, loaded and exported like any model. The effective decay ramps up as
- * {@code min(decay, (1 + n)/(10 + n))} over the first updates, so short runs are not dominated by
- * the random initialisation.
+ * Exponential moving average of the master weights, kept in a block of its own so that it is saved,
+ * loaded and exported like any model. The effective decay ramps up as {@code min(decay, (1 + n)/(10
+ * + n))} over the first updates, so short runs are not dominated by the random initialisation.
  */
 public final class Ema {
   private final Block block;
   private final double decay;
   private final List<NDArray> arrays = new ArrayList<>();
 
-  /** @param block an initialised block holding a copy of the master weights */
+  /**
+   * @param block an initialised block holding a copy of the master weights
+   */
   public Ema(Block block, double decay) {
     if (!(decay >= 0 && decay < 1)) {
       throw FlowmatchException.invalidArgument("EMA decay must lie in [0, 1), got " + decay);

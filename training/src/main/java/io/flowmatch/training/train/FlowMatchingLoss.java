@@ -26,7 +26,12 @@ public final class FlowMatchingLoss {
    * @param lossScale multiplier of the loss for the backward pass (1 in float32)
    */
   public static float backward(
-      MixedPrecisionModel model, ParameterStore store, NDArray xt, NDArray t, NDArray target, double lossScale) {
+      MixedPrecisionModel model,
+      ParameterStore store,
+      NDArray xt,
+      NDArray t,
+      NDArray target,
+      double lossScale) {
     DataType work = model.precision().workingType();
     NDArray xw = xt.toType(work, false);
     NDArray uw = target.toType(work, false);

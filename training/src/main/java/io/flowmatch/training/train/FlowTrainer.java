@@ -7,9 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.BatchSampler;
 import io.flowmatch.training.data.StepRandom;
@@ -22,8 +22,6 @@ import io.flowmatch.training.precision.MixedPrecisionModel;
 import io.flowmatch.training.precision.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
-import io.flowmatch.inference.error.ErrorKind;
-import io.flowmatch.inference.error.FlowmatchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,9 +32,9 @@ import java.util.SplittableRandom;
 /**
  * The flow-matching training loop: for each step, a batch x1 of data, noise x0 and times t (all
  * derived from (seed, step)), x_t and the target velocity from the path, MSE between the network's
- * velocity and the target, backward in the working precision, unscale and inf/NaN check in
- * float32, global-norm clipping, AdamW on the float32 masters, EMA. Checkpoints, log rows,
- * previews and the progress line come out as it goes.
+ * velocity and the target, backward in the working precision, unscale and inf/NaN check in float32,
+ * global-norm clipping, AdamW on the float32 masters, EMA. Checkpoints, log rows, previews and the
+ * progress line come out as it goes.
  *
  * <p>Use: {@code try (FlowTrainer t = new FlowTrainer(run, data, manager, err)) { t.train(); }}.
  * {@link #requestStop()} (from a shutdown hook) makes the loop save a checkpoint and return.
@@ -72,7 +70,8 @@ public final class FlowTrainer implements AutoCloseable {
    * @param manager owner of every array of the run (its device is the training device)
    * @param err where the progress line goes
    */
-  public FlowTrainer(RunFolder run, TrainingData data, NDManager manager, PrintWriter err) throws IOException {
+  public FlowTrainer(RunFolder run, TrainingData data, NDManager manager, PrintWriter err)
+      throws IOException {
     this.run = run;
     this.config = run.config();
     this.data = data;
@@ -82,11 +81,14 @@ public final class FlowTrainer implements AutoCloseable {
     this.path = Paths.create(config.path(), config.pathParams());
     if (!java.util.Arrays.equals(data.sampleShape(), config.sampleShape())) {
       throw FlowmatchException.invalidArgument(
-          "data set samples are " + java.util.Arrays.toString(data.sampleShape())
-              + " but the run expects " + java.util.Arrays.toString(config.sampleShape()));
+          "data set samples are "
+              + java.util.Arrays.toString(data.sampleShape())
+              + " but the run expects "
+              + java.util.Arrays.toString(config.sampleShape()));
     }
     this.sampler = new BatchSampler(data.size(), config.batch(), config.seed());
-    this.learningRate = new LearningRate(config.lr(), config.warmup(), config.steps(), config.schedule());
+    this.learningRate =
+        new LearningRate(config.lr(), config.warmup(), config.steps(), config.schedule());
     this.checkpoints = new CheckpointStore(run.dir());
 
     Shape[] shapes = FlowModels.inputShapes(config.batch(), config.sampleShape());
@@ -105,10 +107,20 @@ public final class FlowTrainer implements AutoCloseable {
     }
     this.model =
         new MixedPrecisionModel(
-            precision, master, () -> Architectures.newBlock(config.model(), config.sampleShape()), manager, shapes);
+            precision,
+            master,
+            () -> Architectures.newBlock(config.model(), config.sampleShape()),
+            manager,
+            shapes);
     this.ema = new Ema(emaBlock, config.emaDecay());
     this.optimizer =
-        new AdamW(manager, model.masterArrays(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        new AdamW(
+            manager,
+            model.masterArrays(),
+            config.beta1(),
+            config.beta2(),
+            config.eps(),
+            config.weightDecay());
     this.scaler =
         precision == Precision.FP16
             ? LossScaler.dynamic(config.lossScale(), config.lossScaleWindow())
@@ -118,18 +130,26 @@ public final class FlowTrainer implements AutoCloseable {
       if (!Files.isRegularFile(opt)) {
         throw new FlowmatchException(
             ErrorKind.BAD_INPUT,
-            "checkpoint incomplete: " + opt + " is missing (expected the AdamW state next to state.json)");
+            "checkpoint incomplete: "
+                + opt
+                + " is missing (expected the AdamW state next to state.json)");
       }
-      try (var in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(Files.newInputStream(opt), 1 << 16))) {
+      try (var in =
+          new java.io.DataInputStream(
+              new java.io.BufferedInputStream(Files.newInputStream(opt), 1 << 16))) {
         optimizer.load(manager, in);
       } catch (java.io.EOFException e) {
         throw new FlowmatchException(
-            ErrorKind.BAD_INPUT, opt + " is truncated (expected the AdamW state of the run's model)", e);
+            ErrorKind.BAD_INPUT,
+            opt + " is truncated (expected the AdamW state of the run's model)",
+            e);
       }
       if (optimizer.updates() != state.updates()) {
         throw new IOException(
-            "checkpoint is inconsistent: optimizer has " + optimizer.updates() + " updates, state.json says " + state.updates());
+            "checkpoint is inconsistent: optimizer has "
+                + optimizer.updates()
+                + " updates, state.json says "
+                + state.updates());
       }
       scaler.restore(state.lossScale(), state.goodSteps());
       step = state.step();
@@ -188,7 +208,12 @@ public final class FlowTrainer implements AutoCloseable {
 
   /** Outcome of {@link #train()}. */
   public record Result(
-      long steps, double lastLoss, double samplesPerSecond, double seconds, long skippedSteps, boolean interrupted) {}
+      long steps,
+      double lastLoss,
+      double samplesPerSecond,
+      double seconds,
+      long skippedSteps,
+      boolean interrupted) {}
 
   /** Runs until {@code config.steps()} steps are done (or a stop is requested). */
   public Result train() throws IOException {
@@ -241,13 +266,25 @@ public final class FlowTrainer implements AutoCloseable {
     }
     long done = step - startStep;
     double seconds = trainNanos / 1e9;
-    return new Result(step, lastLoss, done > 0 ? done * config.batch() / seconds : 0, seconds, skippedSteps, interrupted);
+    return new Result(
+        step,
+        lastLoss,
+        done > 0 ? done * config.batch() / seconds : 0,
+        seconds,
+        skippedSteps,
+        interrupted);
   }
 
   /** The bar's extra text: loss, images/s, and the loss scale when it is not 1. */
   private String progressText(double loss, double samplesPerSecond) {
-    return String.format(java.util.Locale.ROOT, "loss %.4f, %.0f samples/s%s", loss, samplesPerSecond,
-        scaler.scale() != 1.0 ? String.format(java.util.Locale.ROOT, ", scale %.0f", scaler.scale()) : "");
+    return String.format(
+        java.util.Locale.ROOT,
+        "loss %.4f, %.0f samples/s%s",
+        loss,
+        samplesPerSecond,
+        scaler.scale() != 1.0
+            ? String.format(java.util.Locale.ROOT, ", scale %.0f", scaler.scale())
+            : "");
   }
 
   private record StepOutcome(float loss, double lr, double scaleUsed, boolean skipped) {}
@@ -261,12 +298,16 @@ public final class FlowTrainer implements AutoCloseable {
     try (NDManager sm = manager.newSubManager()) {
       Shape batchShape = FlowModels.inputShapes(b, config.sampleShape())[0];
       NDArray x1 = sm.create(data.gather(sampler.indices(s)), batchShape);
-      NDArray x0 = sm.create(StepRandom.gaussians(StepRandom.of(config.seed(), StepRandom.NOISE, s), b * d), batchShape);
+      NDArray x0 =
+          sm.create(
+              StepRandom.gaussians(StepRandom.of(config.seed(), StepRandom.NOISE, s), b * d),
+              batchShape);
       float[] t = sampleTimes(StepRandom.of(config.seed(), StepRandom.TIME, s), b);
       AffinePath.PathSample ps = path.sample(x0, x1, t);
       NDArray times = sm.create(t);
       float loss =
-          FlowMatchingLoss.backward(model, new ParameterStore(sm, false), ps.xt(), times, ps.target(), scale);
+          FlowMatchingLoss.backward(
+              model, new ParameterStore(sm, false), ps.xt(), times, ps.target(), scale);
       if (!Float.isFinite(loss)) {
         throw nonFinite("loss", loss, s + 1);
       }
@@ -309,30 +350,54 @@ public final class FlowTrainer implements AutoCloseable {
   private FlowmatchException nonFinite(String what, double value, long atStep) {
     String kept =
         lastCheckpointStep >= 0
-            ? "the last good checkpoint (step " + lastCheckpointStep + ") is kept in " + run.checkpointDir()
+            ? "the last good checkpoint (step "
+                + lastCheckpointStep
+                + ") is kept in "
+                + run.checkpointDir()
             : "no checkpoint had been written yet";
     return new FlowmatchException(
         ErrorKind.NUMERIC,
-        what + " became " + (Double.isNaN(value) ? "NaN" : "infinite") + " at step " + atStep
-            + "; training stopped, " + kept + " (try a lower --lr)");
+        what
+            + " became "
+            + (Double.isNaN(value) ? "NaN" : "infinite")
+            + " at step "
+            + atStep
+            + "; training stopped, "
+            + kept
+            + " (try a lower --lr)");
   }
 
   /** Writes the checkpoint of the current step (atomically). */
   public void saveCheckpoint() throws IOException {
     TrainState state =
-        new TrainState(step, optimizer.updates(), scaler.scale(), scaler.goodSteps(), skippedSteps, lastLoss,
-            config.seed(), TrainState.RNG);
+        new TrainState(
+            step,
+            optimizer.updates(),
+            scaler.scale(),
+            scaler.goodSteps(),
+            skippedSteps,
+            lastLoss,
+            config.seed(),
+            TrainState.RNG);
     Map<String, CheckpointStore.Part> parts = new LinkedHashMap<>();
     parts.put(RunFolder.MODEL_PARAMS, out -> model.master().saveParameters(out));
     parts.put(RunFolder.EMA_PARAMS, out -> ema.block().saveParameters(out));
     parts.put(RunFolder.OPTIMIZER, optimizer::save);
-    parts.put(RunFolder.STATE, out -> out.write(state.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    parts.put(
+        RunFolder.STATE,
+        out -> out.write(state.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     try {
       checkpoints.write(parts);
     } catch (IOException e) {
       throw FlowmatchException.io(
-          "could not write the checkpoint of step " + step + " in " + run.dir() + " (" + e.getMessage()
-              + "); the previous checkpoint is intact", e);
+          "could not write the checkpoint of step "
+              + step
+              + " in "
+              + run.dir()
+              + " ("
+              + e.getMessage()
+              + "); the previous checkpoint is intact",
+          e);
     }
     lastCheckpointStep = step;
   }
@@ -340,7 +405,8 @@ public final class FlowTrainer implements AutoCloseable {
   /** Writes {@code samples/step-NNNNNN.png} from the EMA weights. */
   public void writePreview() throws IOException {
     java.nio.file.Path png = run.samplesDir().resolve(String.format("step-%06d.png", step));
-    SamplePreview.write(png, manager, ema.block(), config.seed(), config.sampleShape(), config.dataRange());
+    SamplePreview.write(
+        png, manager, ema.block(), config.seed(), config.sampleShape(), config.dataRange());
   }
 
   @Override

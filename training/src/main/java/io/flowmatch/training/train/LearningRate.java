@@ -12,7 +12,10 @@ public final class LearningRate {
   public LearningRate(double peak, int warmup, int steps, String schedule) {
     if (!TrainConfig.SCHEDULES.contains(schedule)) {
       throw FlowmatchException.invalidArgument(
-          "unknown schedule '" + schedule + "', expected one of " + String.join(", ", TrainConfig.SCHEDULES));
+          "unknown schedule '"
+              + schedule
+              + "', expected one of "
+              + String.join(", ", TrainConfig.SCHEDULES));
     }
     this.peak = peak;
     this.warmup = warmup;

@@ -79,20 +79,26 @@ public final class RunFolder {
     boolean replacing = holdsRun(dir);
     if (replacing && !replace) {
       throw FlowmatchException.invalidArgument(
-          "output folder " + dir + " already holds a run; use --resume to continue it or --force to replace it");
+          "output folder "
+              + dir
+              + " already holds a run; use --resume to continue it or --force to replace it");
     }
     if (!replacing && Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
           throw FlowmatchException.invalidArgument(
-              "output folder " + dir + " is not empty and holds no run; choose a new or empty folder");
+              "output folder "
+                  + dir
+                  + " is not empty and holds no run; choose a new or empty folder");
         }
       }
     }
     // every check passed: only now delete the old run's files (other files are never touched)
     if (replacing) {
       for (String name :
-          new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.CURRENT, CheckpointStore.TEMP, CheckpointStore.OLD}) {
+          new String[] {
+            CONFIG, LOG, SAMPLES, CheckpointStore.CURRENT, CheckpointStore.TEMP, CheckpointStore.OLD
+          }) {
         CheckpointStore.deleteTree(dir.resolve(name));
       }
       for (String name : EXPORTED_MODELS) {
@@ -113,7 +119,8 @@ public final class RunFolder {
     if (hasCheckpoint()) {
       return;
     }
-    for (String name : new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.TEMP, CheckpointStore.OLD}) {
+    for (String name :
+        new String[] {CONFIG, LOG, SAMPLES, CheckpointStore.TEMP, CheckpointStore.OLD}) {
       CheckpointStore.deleteTree(dir.resolve(name));
     }
     try (Stream<Path> s = Files.list(dir)) {
@@ -144,8 +151,8 @@ public final class RunFolder {
   }
 
   /**
-   * The same run with a changed config (a resumed run extended with more steps or other
-   * intervals); config.json is rewritten atomically.
+   * The same run with a changed config (a resumed run extended with more steps or other intervals);
+   * config.json is rewritten atomically.
    */
   public static RunFolder reopenWith(RunFolder run, TrainConfig newConfig) throws IOException {
     io.flowmatch.inference.io.AtomicFile.writeString(run.dir.resolve(CONFIG), newConfig.toJson());
@@ -187,7 +194,8 @@ public final class RunFolder {
   /** The state of the current checkpoint. */
   public TrainState state() throws IOException {
     if (!hasCheckpoint()) {
-      throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + CheckpointStore.CURRENT + "/" + STATE + ")");
+      throw FlowmatchException.invalidArgument(
+          dir + " has no checkpoint yet (no " + CheckpointStore.CURRENT + "/" + STATE + ")");
     }
     return TrainState.fromJson(Files.readString(stateFile(), StandardCharsets.UTF_8));
   }
@@ -202,10 +210,13 @@ public final class RunFolder {
     return loadBlock(manager, modelParams());
   }
 
-  /** Builds the config's architecture and loads parameters saved by {@link Block#saveParameters}. */
+  /**
+   * Builds the config's architecture and loads parameters saved by {@link Block#saveParameters}.
+   */
   public Block loadBlock(NDManager manager, Path params) throws IOException {
     if (!Files.isRegularFile(params)) {
-      throw FlowmatchException.invalidArgument(dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
+      throw FlowmatchException.invalidArgument(
+          dir + " has no checkpoint yet (no " + dir.relativize(params) + ")");
     }
     Block block = Architectures.newBlock(config.model(), config.sampleShape());
     block.initialize(manager, DataType.FLOAT32, FlowModels.inputShapes(1, config.sampleShape()));
@@ -220,7 +231,8 @@ public final class RunFolder {
     } catch (MalformedModelException e) {
       throw new IOException(params + " does not match the run's model: " + e.getMessage(), e);
     } catch (java.io.EOFException e) {
-      throw new IOException(params + " is truncated (expected the parameters of the run's model)", e);
+      throw new IOException(
+          params + " is truncated (expected the parameters of the run's model)", e);
     } catch (ai.djl.engine.EngineException | IllegalArgumentException | IllegalStateException e) {
       throw new IOException(params + " is corrupt (expected the parameters of the run's model)", e);
     }

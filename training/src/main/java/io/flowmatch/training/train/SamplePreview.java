@@ -18,15 +18,16 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Samples a DJL velocity network with plain Euler steps from t = 0 to 1 (float32, no gradients)
- * and draws the result: a grid for images, a scatter plot for 2-D points. This is the trainer's
- * own quick look; the solvers of the inference module sample exported models.
+ * Samples a DJL velocity network with plain Euler steps from t = 0 to 1 (float32, no gradients) and
+ * draws the result: a grid for images, a scatter plot for 2-D points. This is the trainer's own
+ * quick look; the solvers of the inference module sample exported models.
  */
 public final class SamplePreview {
   private SamplePreview() {}
 
   /** Images in a preview grid. */
   public static final int IMAGE_COUNT = 64;
+
   /** Points in a 2-D preview. */
   public static final int POINT_COUNT = 2000;
 
@@ -37,7 +38,8 @@ public final class SamplePreview {
    * @param x0 noise, {@code n × prod(sampleShape)} floats
    * @return the samples at t = 1, same layout
    */
-  public static float[] euler(NDManager manager, Block block, float[] x0, int n, int[] sampleShape, int steps) {
+  public static float[] euler(
+      NDManager manager, Block block, float[] x0, int n, int[] sampleShape, int steps) {
     Shape shape = FlowModels.inputShapes(n, sampleShape)[0];
     try (NDManager sm = manager.newSubManager()) {
       ParameterStore store = new ParameterStore(sm, false);
@@ -67,7 +69,8 @@ public final class SamplePreview {
 
   /** Samples {@code n} previews and writes them as a PNG (atomically). */
   public static void write(
-      Path png, NDManager manager, Block block, long seed, int[] sampleShape, double[] range) throws IOException {
+      Path png, NDManager manager, Block block, long seed, int[] sampleShape, double[] range)
+      throws IOException {
     boolean points = sampleShape.length == 1;
     int n = points ? POINT_COUNT : IMAGE_COUNT;
     int d = 1;
@@ -112,7 +115,8 @@ public final class SamplePreview {
     int rows = (n + cols - 1) / cols;
     int pad = 2;
     BufferedImage img =
-        new BufferedImage(cols * (w + pad) + pad, rows * (h + pad) + pad, BufferedImage.TYPE_INT_RGB);
+        new BufferedImage(
+            cols * (w + pad) + pad, rows * (h + pad) + pad, BufferedImage.TYPE_INT_RGB);
     double lo = range[0];
     double span = range[1] - range[0];
     for (int i = 0; i < n; i++) {

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything that determines a training run; written to {@code config.json} in the run folder.
- * Two runs with equal configs produce the same losses step for step (on the same thread count).
- * Build one with {@link #builder()}, which fills in the defaults and validates every value once.
+ * Everything that determines a training run; written to {@code config.json} in the run folder. Two
+ * runs with equal configs produce the same losses step for step (on the same thread count). Build
+ * one with {@link #builder()}, which fills in the defaults and validates every value once.
  *
  * @param dataset data set name ({@code moons}, {@code fashion-mnist}, …)
  * @param dataDir folder of image files, null for the default
@@ -45,8 +45,8 @@ import java.util.TreeMap;
  * @param sampleEvery steps between preview grids, 0 for none
  * @param lossScale initial loss scale (fp16)
  * @param lossScaleWindow good steps before the loss scale doubles (fp16)
- * @param threads PyTorch intra-op threads the run was started with, 0 for all cores (a resumed
- *     run uses them unless told otherwise)
+ * @param threads PyTorch intra-op threads the run was started with, 0 for all cores (a resumed run
+ *     uses them unless told otherwise)
  * @param device {@code cpu} or {@code gpu}, null for cpu (as threads)
  */
 public record TrainConfig(
@@ -79,7 +79,8 @@ public record TrainConfig(
     String device) {
 
   public static final java.util.List<String> SCHEDULES = java.util.List.of("constant", "cosine");
-  public static final java.util.List<String> TIME_SAMPLINGS = java.util.List.of("uniform", "logit-normal");
+  public static final java.util.List<String> TIME_SAMPLINGS =
+      java.util.List.of("uniform", "logit-normal");
 
   private static final Gson GSON =
       new GsonBuilder()
@@ -94,22 +95,94 @@ public record TrainConfig(
 
   /** A config without saved threads or device (all cores, cpu). */
   public TrainConfig(
-      String dataset, String dataDir, int[] sampleShape, double[] dataRange, ModelSpec model,
-      String path, Map<String, Double> pathParams, String precision, long seed, int steps,
-      int batch, double lr, int warmup, String schedule, double weightDecay, double beta1,
-      double beta2, double eps, double clipNorm, double emaDecay, String timeSampling,
-      int checkpointEvery, int sampleEvery, double lossScale, int lossScaleWindow) {
-    this(dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
-        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
-        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, 0, null);
+      String dataset,
+      String dataDir,
+      int[] sampleShape,
+      double[] dataRange,
+      ModelSpec model,
+      String path,
+      Map<String, Double> pathParams,
+      String precision,
+      long seed,
+      int steps,
+      int batch,
+      double lr,
+      int warmup,
+      String schedule,
+      double weightDecay,
+      double beta1,
+      double beta2,
+      double eps,
+      double clipNorm,
+      double emaDecay,
+      String timeSampling,
+      int checkpointEvery,
+      int sampleEvery,
+      double lossScale,
+      int lossScaleWindow) {
+    this(
+        dataset,
+        dataDir,
+        sampleShape,
+        dataRange,
+        model,
+        path,
+        pathParams,
+        precision,
+        seed,
+        steps,
+        batch,
+        lr,
+        warmup,
+        schedule,
+        weightDecay,
+        beta1,
+        beta2,
+        eps,
+        clipNorm,
+        emaDecay,
+        timeSampling,
+        checkpointEvery,
+        sampleEvery,
+        lossScale,
+        lossScaleWindow,
+        0,
+        null);
   }
 
-  /** The same config run with other threads (0: all cores) and device (they do not change the result's meaning). */
+  /**
+   * The same config run with other threads (0: all cores) and device (they do not change the
+   * result's meaning).
+   */
   public TrainConfig withRuntime(int newThreads, String newDevice) {
     return new TrainConfig(
-        dataset, dataDir, sampleShape, dataRange, model, path, pathParams, precision, seed, steps,
-        batch, lr, warmup, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay,
-        timeSampling, checkpointEvery, sampleEvery, lossScale, lossScaleWindow, newThreads, newDevice);
+        dataset,
+        dataDir,
+        sampleShape,
+        dataRange,
+        model,
+        path,
+        pathParams,
+        precision,
+        seed,
+        steps,
+        batch,
+        lr,
+        warmup,
+        schedule,
+        weightDecay,
+        beta1,
+        beta2,
+        eps,
+        clipNorm,
+        emaDecay,
+        timeSampling,
+        checkpointEvery,
+        sampleEvery,
+        lossScale,
+        lossScaleWindow,
+        newThreads,
+        newDevice);
   }
 
   /** Number of scalars in one sample. */
@@ -126,7 +199,9 @@ public record TrainConfig(
     return toBuilder().setSteps(newSteps).build();
   }
 
-  /** The same config with other checkpoint and preview intervals (they do not change the result). */
+  /**
+   * The same config with other checkpoint and preview intervals (they do not change the result).
+   */
   public TrainConfig withIntervals(int newCheckpointEvery, int newSampleEvery) {
     return toBuilder()
         .optCheckpointEvery(newCheckpointEvery)
@@ -175,8 +250,8 @@ public record TrainConfig(
   /**
    * Builds a {@link TrainConfig}: {@code setX} values are required, {@code optX} values have the
    * default named in their javadoc. {@link #build()} validates every value once and throws {@link
-   * FlowmatchException} (INVALID_ARGUMENT) with a one-line message naming the value (by its
-   * {@code train} option) and what was expected.
+   * FlowmatchException} (INVALID_ARGUMENT) with a one-line message naming the value (by its {@code
+   * train} option) and what was expected.
    */
   public static final class Builder {
     private String dataset;
@@ -353,7 +428,9 @@ public record TrainConfig(
     public TrainConfig build() {
       if (dataset == null) {
         throw FlowmatchException.invalidArgument(
-            "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
+            "--data is required for a new run (one of "
+                + String.join(", ", Datasets.names())
+                + ")");
       }
       checkChoice("--data", dataset, Datasets.names());
       if (model == null) {
@@ -412,9 +489,33 @@ public record TrainConfig(
                   ? new double[] {-1, 1}
                   : ToyDatasets.RANGE.clone();
       return new TrainConfig(
-          dataset, dataDir, shape, range, model, path, fullParams, precision, seed, steps, batch,
-          lr, warm, schedule, weightDecay, beta1, beta2, eps, clipNorm, emaDecay, timeSampling,
-          checkpointEvery, sampleEvery, lossScale, lossScaleWindow, threads, device);
+          dataset,
+          dataDir,
+          shape,
+          range,
+          model,
+          path,
+          fullParams,
+          precision,
+          seed,
+          steps,
+          batch,
+          lr,
+          warm,
+          schedule,
+          weightDecay,
+          beta1,
+          beta2,
+          eps,
+          clipNorm,
+          emaDecay,
+          timeSampling,
+          checkpointEvery,
+          sampleEvery,
+          lossScale,
+          lossScaleWindow,
+          threads,
+          device);
     }
 
     /** PyTorch intra-op threads the run is started with, 0 for all cores (default 0). */
@@ -436,7 +537,13 @@ public record TrainConfig(
       if (!valid.contains(value)) {
         String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
         throw FlowmatchException.invalidArgument(
-            "unknown " + what + " '" + value + "' (" + option + "), expected one of "
+            "unknown "
+                + what
+                + " '"
+                + value
+                + "' ("
+                + option
+                + "), expected one of "
                 + String.join(", ", valid));
       }
     }
@@ -462,7 +569,11 @@ public record TrainConfig(
       // Gson's own message is a parser trace; name only the problem
       throw FlowmatchException.invalidArgument("config.json is not valid JSON for a run config");
     }
-    if (c == null || c.dataset == null || c.model == null || c.sampleShape == null || c.path == null
+    if (c == null
+        || c.dataset == null
+        || c.model == null
+        || c.sampleShape == null
+        || c.path == null
         || c.precision == null) {
       throw FlowmatchException.invalidArgument(
           "config.json is missing dataset, model, sampleShape, path or precision");

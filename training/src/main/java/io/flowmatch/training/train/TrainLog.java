@@ -48,11 +48,21 @@ public final class TrainLog implements Closeable {
         Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
   }
 
-  public void append(long step, float loss, double lr, double lossScale, double samplesPerSecond, boolean skipped)
+  public void append(
+      long step, float loss, double lr, double lossScale, double samplesPerSecond, boolean skipped)
       throws IOException {
     out.write(
-        step + "," + loss + "," + (float) lr + "," + lossScale + ","
-            + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond) + "," + (skipped ? 1 : 0));
+        step
+            + ","
+            + loss
+            + ","
+            + (float) lr
+            + ","
+            + lossScale
+            + ","
+            + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond)
+            + ","
+            + (skipped ? 1 : 0));
     out.newLine();
   }
 

@@ -27,7 +27,8 @@ public record TrainState(
     long seed,
     String rng) {
 
-  public static final String RNG = "SplittableRandom(SplitMix64(seed, stream, step)) per step; nothing to restore";
+  public static final String RNG =
+      "SplittableRandom(SplitMix64(seed, stream, step)) per step; nothing to restore";
 
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -42,7 +43,8 @@ public record TrainState(
       s = GSON.fromJson(json, TrainState.class);
     } catch (RuntimeException e) {
       // Gson's message is a parser trace; name only the problem
-      throw FlowmatchException.invalidArgument("state.json is not valid JSON for a checkpoint state");
+      throw FlowmatchException.invalidArgument(
+          "state.json is not valid JSON for a checkpoint state");
     }
     if (s == null) {
       throw FlowmatchException.invalidArgument("state.json is empty");

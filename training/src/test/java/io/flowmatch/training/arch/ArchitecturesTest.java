@@ -69,8 +69,7 @@ class ArchitecturesTest {
   void aSpecOfAnotherArchitectureIsRefusedByName() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> new DitArchitecture().cast(MlpSpec.DEFAULTS));
+            IllegalArgumentException.class, () -> new DitArchitecture().cast(MlpSpec.DEFAULTS));
     assertEquals("dit: expected a DitSpec, got MlpSpec", e.getMessage());
   }
 }

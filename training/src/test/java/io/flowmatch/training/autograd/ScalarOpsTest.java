@@ -44,7 +44,8 @@ class ScalarOpsTest {
       NDArray h = sub.create(new float[] {1, 2}).toType(DataType.FLOAT16, false);
       NDArray scaled = ScalarOps.times(h, 0.25);
       assertEquals(DataType.FLOAT16, scaled.getDataType());
-      assertArrayEquals(new float[] {0.25f, 0.5f}, scaled.toType(DataType.FLOAT32, false).toFloatArray());
+      assertArrayEquals(
+          new float[] {0.25f, 0.5f}, scaled.toType(DataType.FLOAT32, false).toFloatArray());
     }
   }
 

@@ -47,12 +47,14 @@ class DjlEulerTest {
       NDArray x = m.create(x0, FlowModels.inputShapes(n, SHAPE)[0]);
       for (int k = 0; k < steps; k++) {
         NDArray t = m.full(new ai.djl.ndarray.types.Shape(n), k / (float) steps);
-        NDArray v = b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
+        NDArray v =
+            b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
         x = x.add(v.mul(1f / steps));
       }
       assertArrayEquals(x.toFloatArray(), whole, 1e-6f);
       assertEquals(2 * n, whole.length);
-      assertThrows(IllegalArgumentException.class, () -> DjlEuler.sample(m, b, x0, n, SHAPE, steps, 0));
+      assertThrows(
+          IllegalArgumentException.class, () -> DjlEuler.sample(m, b, x0, n, SHAPE, steps, 0));
     }
   }
 }

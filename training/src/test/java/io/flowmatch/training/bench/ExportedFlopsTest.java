@@ -12,7 +12,6 @@ import io.flowmatch.training.export.onnx.ExportPrecision;
 import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.model.ModelSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

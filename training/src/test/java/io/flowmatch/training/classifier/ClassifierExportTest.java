@@ -55,9 +55,13 @@ class ClassifierExportTest {
         assertEquals(java.util.Set.of("x"), s.getInputNames());
         assertEquals(java.util.Set.of("logits", "features"), s.getOutputNames());
         Map<String, NodeInfo> outs = s.getOutputInfo();
-        assertArrayEquals(new long[] {-1, 10}, ((TensorInfo) outs.get("logits").getInfo()).getShape());
-        assertArrayEquals(new long[] {-1, 128}, ((TensorInfo) outs.get("features").getInfo()).getShape());
-        assertArrayEquals(new long[] {-1, 1, 28, 28}, ((TensorInfo) s.getInputInfo().get("x").getInfo()).getShape());
+        assertArrayEquals(
+            new long[] {-1, 10}, ((TensorInfo) outs.get("logits").getInfo()).getShape());
+        assertArrayEquals(
+            new long[] {-1, 128}, ((TensorInfo) outs.get("features").getInfo()).getShape());
+        assertArrayEquals(
+            new long[] {-1, 1, 28, 28},
+            ((TensorInfo) s.getInputInfo().get("x").getInfo()).getShape());
         Map<String, String> meta = s.getMetadata().getCustomMetadata();
         assertEquals("fashion-mnist", meta.get("flowmatch.dataset"));
         assertEquals("1,28,28", meta.get("flowmatch.data_shape"));

@@ -12,7 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Training on real Fashion-MNIST (CI installs dataset-fashion-mnist): learning and reproducibility. */
+/**
+ * Training on real Fashion-MNIST (CI installs dataset-fashion-mnist): learning and reproducibility.
+ */
 class ClassifierTrainingTest {
   private static LabelledImages train;
   private static LabelledImages test;
@@ -55,7 +57,11 @@ class ClassifierTrainingTest {
     try (NDManager m = NDManager.newBaseManager()) {
       List<ClassifierTraining.Epoch> epochs = new ArrayList<>();
       ClassifierTraining.train(
-          model, m, train.head(6400), new ClassifierTraining.Config(2, 64, 2e-3, 1e-4, 0), epochs::add);
+          model,
+          m,
+          train.head(6400),
+          new ClassifierTraining.Config(2, 64, 2e-3, 1e-4, 0),
+          epochs::add);
       assertEquals(2, epochs.size());
       assertEquals(100, epochs.get(0).steps());
       assertTrue(epochs.get(1).meanLoss() < epochs.get(0).meanLoss(), "loss falls: " + epochs);
@@ -77,7 +83,11 @@ class ClassifierTrainingTest {
     FashionClassifier model = FashionClassifier.standard();
     try (NDManager m = NDManager.newBaseManager()) {
       ClassifierTraining.train(
-          model, m, train.head(128), new ClassifierTraining.Config(1, 32, 2e-3, 1e-4, seed), e -> {});
+          model,
+          m,
+          train.head(128),
+          new ClassifierTraining.Config(1, 32, 2e-3, 1e-4, seed),
+          e -> {});
       return model.out().getParameters().get("weight").getArray().toFloatArray();
     }
   }

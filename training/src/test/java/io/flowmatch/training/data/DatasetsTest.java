@@ -74,22 +74,38 @@ class DatasetsTest {
   @Test
   void corruptIdxFilesAreNamed() throws Exception {
     Path bad = IdxFiles.write(tmp.resolve("magic"), 0x00000801, 3, 28, 28, 0);
-    CorruptDataException e = assertThrows(CorruptDataException.class, () -> Datasets.load("fashion-mnist", bad.getParent(), 0));
+    CorruptDataException e =
+        assertThrows(
+            CorruptDataException.class, () -> Datasets.load("fashion-mnist", bad.getParent(), 0));
     assertEquals(
-        "corrupt IDX file " + bad + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)", e.getMessage());
+        "corrupt IDX file "
+            + bad
+            + ": magic number 0x00000801, expected 0x00000803 (unsigned-byte images)",
+        e.getMessage());
     Path cut = IdxFiles.write(tmp.resolve("cut"), IdxImages.MAGIC, 3, 28, 28, 100);
-    e = assertThrows(CorruptDataException.class, () -> Datasets.load("fashion-mnist", cut.getParent(), 0));
+    e =
+        assertThrows(
+            CorruptDataException.class, () -> Datasets.load("fashion-mnist", cut.getParent(), 0));
     assertEquals(
-        "corrupt IDX file " + cut + ": header announces 3 images of 28×28 (2352 bytes of pixels) but only 2252 bytes follow",
+        "corrupt IDX file "
+            + cut
+            + ": header announces 3 images of 28×28 (2352 bytes of pixels) but only 2252 bytes follow",
         e.getMessage());
     Path small = IdxFiles.write(tmp.resolve("small"), IdxImages.MAGIC, 2, 8, 8, 0);
-    e = assertThrows(CorruptDataException.class, () -> Datasets.load("mnist", small.getParent(), 0));
-    assertEquals("corrupt IDX file " + small + ": images are 8×8, expected 28×28 for mnist", e.getMessage());
+    e =
+        assertThrows(
+            CorruptDataException.class, () -> Datasets.load("mnist", small.getParent(), 0));
+    assertEquals(
+        "corrupt IDX file " + small + ": images are 8×8, expected 28×28 for mnist", e.getMessage());
     Path notGz = tmp.resolve("notgz").resolve(Datasets.TRAIN_IMAGES);
     Files.createDirectories(notGz.getParent());
     Files.writeString(notGz, "hello");
-    e = assertThrows(CorruptDataException.class, () -> Datasets.load("mnist", notGz.getParent(), 0));
-    assertTrue(e.getMessage().startsWith("corrupt IDX file " + notGz + ": not valid gzip"), e.getMessage());
+    e =
+        assertThrows(
+            CorruptDataException.class, () -> Datasets.load("mnist", notGz.getParent(), 0));
+    assertTrue(
+        e.getMessage().startsWith("corrupt IDX file " + notGz + ": not valid gzip"),
+        e.getMessage());
   }
 
   @Test
@@ -97,7 +113,9 @@ class DatasetsTest {
     FlowmatchException e =
         assertThrows(FlowmatchException.class, () -> Datasets.load("fashion-mnist", tmp, 0));
     assertEquals(
-        "data folder " + tmp + " has no train-images-idx3-ubyte.gz (nor train-images-idx3-ubyte) for fashion-mnist;"
+        "data folder "
+            + tmp
+            + " has no train-images-idx3-ubyte.gz (nor train-images-idx3-ubyte) for fashion-mnist;"
             + " install it with 'apt-get install dataset-fashion-mnist' or point --data-dir at a folder holding it",
         e.getMessage());
     e = assertThrows(FlowmatchException.class, () -> Datasets.load("cifar10", null, 0));
@@ -119,9 +137,13 @@ class DatasetsTest {
     for (int c : seen) {
       assertEquals(2, c);
     }
-    assertArrayEquals(s.indices(3), new BatchSampler(10, 4, 5).indices(3)); // pure function of (seed, step)
-    assertNotEquals(java.util.Arrays.toString(s.indices(0)), java.util.Arrays.toString(new BatchSampler(10, 4, 6).indices(0)));
-    FlowmatchException e = assertThrows(FlowmatchException.class, () -> new BatchSampler(10, 11, 0));
+    assertArrayEquals(
+        s.indices(3), new BatchSampler(10, 4, 5).indices(3)); // pure function of (seed, step)
+    assertNotEquals(
+        java.util.Arrays.toString(s.indices(0)),
+        java.util.Arrays.toString(new BatchSampler(10, 4, 6).indices(0)));
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> new BatchSampler(10, 11, 0));
     assertEquals("batch 11 is larger than the data set (10 samples)", e.getMessage());
   }
 

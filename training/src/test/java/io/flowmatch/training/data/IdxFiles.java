@@ -15,7 +15,8 @@ public final class IdxFiles {
    * Writes {@code train-images-idx3-ubyte.gz} into {@code dir}: {@code count} images of rows×cols,
    * pixel (i, p) = (i + p) mod 256, with the given magic number and {@code missing} bytes cut off.
    */
-  public static Path write(Path dir, int magic, int count, int rows, int cols, int missing) throws IOException {
+  public static Path write(Path dir, int magic, int count, int rows, int cols, int missing)
+      throws IOException {
     Files.createDirectories(dir);
     Path file = dir.resolve(Datasets.TRAIN_IMAGES);
     try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(file));

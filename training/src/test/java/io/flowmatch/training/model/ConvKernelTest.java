@@ -16,8 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The float32 3×3 convolution with 8 channels (the U-Net at width 8) must give the same finite input
- * gradient on every backward pass. On an AVX-512 CPU, PyTorch 2.7.1's bundled oneDNN picks a
+ * The float32 3×3 convolution with 8 channels (the U-Net at width 8) must give the same finite
+ * input gradient on every backward pass. On an AVX-512 CPU, PyTorch 2.7.1's bundled oneDNN picks a
  * backward-data kernel that reads memory it never wrote: the gradient changes from call to call and
  * is sometimes NaN; its AVX2 kernels get the 32 → 1 output convolution wrong (NaN, or ~80 % off the
  * reference). The build runs with {@code ONEDNN_MAX_CPU_ISA=SSE41} (surefire, launcher).
@@ -51,12 +51,16 @@ class ConvKernelTest {
           NDArray xs = sub.create(x, shape);
           xs.setRequiresGradient(true);
           try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-            NDArray y = conv.forward(new ParameterStore(sub, false), new NDList(xs), true).singletonOrThrow();
+            NDArray y =
+                conv.forward(new ParameterStore(sub, false), new NDList(xs), true)
+                    .singletonOrThrow();
             c.backward(y.mul(sub.create(w, out)).sum());
           }
           float[] g = xs.getGradient().toFloatArray();
           for (float v : g) {
-            assertTrue(Float.isFinite(v), shape + " → " + filters + ": non-finite input gradient on pass " + rep);
+            assertTrue(
+                Float.isFinite(v),
+                shape + " → " + filters + ": non-finite input gradient on pass " + rep);
           }
           if (first == null) {
             first = g;
@@ -67,7 +71,8 @@ class ConvKernelTest {
               assertTrue(err < 1e-5f, shape + " → " + filters + ": input gradient off by " + err);
             }
           } else {
-            assertArrayEquals(first, g, shape + " → " + filters + ": input gradient changed on pass " + rep);
+            assertArrayEquals(
+                first, g, shape + " → " + filters + ": input gradient changed on pass " + rep);
           }
         }
       }

@@ -72,9 +72,11 @@ class DitVelocityNetTest {
     long patch = (long) def.patchSize() * def.patchSize(); // one channel
     long expected =
         (patch * d + d) // patch embedding
-            + (def.timeEmbedDim() * d + d) + (d * d + d) // time MLP
+            + (def.timeEmbedDim() * d + d)
+            + (d * d + d) // time MLP
             + def.depth() * (18 * d * d + 15 * d) // blocks: modulation 6D, qkv 3D, proj, MLP 4D
-            + (d * 2 * d + 2 * d) + (d * patch + patch); // final adaLN and projection
+            + (d * 2 * d + 2 * d)
+            + (d * patch + patch); // final adaLN and projection
     assertEquals(expected, n.parameterCount());
     assertTrue(n.summary().endsWith(String.format("%,d parameters", expected)), n.summary());
     assertEquals(49, n.tokens());
@@ -90,7 +92,10 @@ class DitVelocityNetTest {
     var p32 = n32.getParameters();
     var p16 = n16.getParameters();
     for (int i = 0; i < p32.size(); i++) {
-      p32.get(i).getValue().getArray().toType(DataType.FLOAT16, true)
+      p32.get(i)
+          .getValue()
+          .getArray()
+          .toType(DataType.FLOAT16, true)
           .copyTo(p16.get(i).getValue().getArray());
     }
 
@@ -138,8 +143,7 @@ class DitVelocityNetTest {
         "dit: width must be a multiple of 4 and of heads, depth and heads positive, got width 36,"
             + " heads 8, depth 2",
         e.getMessage());
-    e = assertThrows(FlowmatchException.class,
-        () -> new DitVelocityNet(SPEC, new int[] {1, 5, 6}));
+    e = assertThrows(FlowmatchException.class, () -> new DitVelocityNet(SPEC, new int[] {1, 5, 6}));
     assertTrue(e.getMessage().endsWith("got [1, 5, 6]"), e.getMessage());
   }
 }

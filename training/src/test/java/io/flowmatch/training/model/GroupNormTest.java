@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class GroupNormTest {
   /** Per (sample, group) normalisation in double, then γ_c·x̂ + β_c. */
-  private static double[] reference(float[] x, int n, int c, int hw, int groups, float[] gamma, float[] beta) {
+  private static double[] reference(
+      float[] x, int n, int c, int hw, int groups, float[] gamma, float[] beta) {
     double[] out = new double[x.length];
     int per = c / groups * hw;
     for (int s = 0; s < n; s++) {
@@ -34,20 +35,27 @@ class GroupNormTest {
         var /= per;
         for (int i = 0; i < per; i++) {
           int channel = g * (c / groups) + i / hw;
-          out[start + i] = (x[start + i] - mean) / Math.sqrt(var + GroupNorm.EPSILON) * gamma[channel] + beta[channel];
+          out[start + i] =
+              (x[start + i] - mean) / Math.sqrt(var + GroupNorm.EPSILON) * gamma[channel]
+                  + beta[channel];
         }
       }
     }
     return out;
   }
 
-  private static float[] run(GroupNorm norm, float[] x, Shape shape, DataType type, float[] gamma, float[] beta) {
+  private static float[] run(
+      GroupNorm norm, float[] x, Shape shape, DataType type, float[] gamma, float[] beta) {
     try (NDManager m = NDManager.newBaseManager()) {
       norm.initialize(m, type, shape);
       norm.gamma().getArray().set(m.create(gamma).toType(type, false).toByteBuffer());
       norm.beta().getArray().set(m.create(beta).toType(type, false).toByteBuffer());
-      NDArray out = norm.forward(new ParameterStore(m, false),
-          new NDList(m.create(x, shape).toType(type, false)), false).singletonOrThrow();
+      NDArray out =
+          norm.forward(
+                  new ParameterStore(m, false),
+                  new NDList(m.create(x, shape).toType(type, false)),
+                  false)
+              .singletonOrThrow();
       assertEquals(type, out.getDataType());
       return out.toType(DataType.FLOAT32, false).toFloatArray();
     }
@@ -96,8 +104,10 @@ class GroupNormTest {
   @Test
   void rejectsChannelsThatDoNotSplitIntoTheGroups() {
     try (NDManager m = NDManager.newBaseManager()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new GroupNorm(4).initialize(m, DataType.FLOAT32, new Shape(1, 6, 2, 2)));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new GroupNorm(4).initialize(m, DataType.FLOAT32, new Shape(1, 6, 2, 2)));
       assertEquals("group norm: 6 channels do not split into 4 groups", e.getMessage());
     }
   }

@@ -33,7 +33,13 @@ class MlpVelocityNetTest {
       // (784 + 16)·32 + 32, 32·32 + 32, 32·784 + 784
       assertEquals(800 * 32 + 32 + 32 * 32 + 32 + 32 * 784 + 784, FlowModels.parameterCount(b));
       assertEquals(
-          java.util.List.of("01hidden0_weight", "01hidden0_bias", "02hidden1_weight", "02hidden1_bias", "03out_weight", "03out_bias"),
+          java.util.List.of(
+              "01hidden0_weight",
+              "01hidden0_bias",
+              "02hidden1_weight",
+              "02hidden1_bias",
+              "03out_weight",
+              "03out_bias"),
           b.getParameters().keys());
     }
   }
@@ -46,7 +52,8 @@ class MlpVelocityNetTest {
       b.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(3, shape));
       NDArray x = m.create(new float[] {0.5f, -1, 2, 0, -0.25f, 1}, new Shape(3, 2));
       NDArray t = m.create(new float[] {0, 0.5f, 1});
-      NDArray v = b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
+      NDArray v =
+          b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
       assertEquals(new Shape(3, 2), v.getShape());
 
       // the same function by hand: [x, emb(t)] → (Linear, SiLU)×2 → Linear
@@ -60,11 +67,16 @@ class MlpVelocityNetTest {
       assertArrayEquals(expected.toFloatArray(), v.toFloatArray(), 1e-5f);
 
       // a different batch size works with the same weights; float16 input gives float16 output
-      NDArray x16 = m.create(new float[] {0.5f, -1}, new Shape(1, 2)).toType(DataType.FLOAT16, false);
+      NDArray x16 =
+          m.create(new float[] {0.5f, -1}, new Shape(1, 2)).toType(DataType.FLOAT16, false);
       Block b16 = Architectures.newBlock(SPEC, shape);
       b16.initialize(m, DataType.FLOAT16, FlowModels.inputShapes(1, shape));
-      NDArray v16 = b16.forward(new ParameterStore(m, false), new NDList(x16, m.create(new float[] {0.3f})), false)
-          .singletonOrThrow();
+      NDArray v16 =
+          b16.forward(
+                  new ParameterStore(m, false),
+                  new NDList(x16, m.create(new float[] {0.3f})),
+                  false)
+              .singletonOrThrow();
       assertEquals(DataType.FLOAT16, v16.getDataType());
       assertEquals(new Shape(1, 2), v16.getShape());
     }
@@ -72,11 +84,15 @@ class MlpVelocityNetTest {
 
   @Test
   void unknownArchitecturesAndBadSizesAreRejected() {
-    FlowmatchException e = assertThrows(FlowmatchException.class,
-        () -> Architectures.newBlock(new UnknownSpec(), new int[] {2}));
+    FlowmatchException e =
+        assertThrows(
+            FlowmatchException.class,
+            () -> Architectures.newBlock(new UnknownSpec(), new int[] {2}));
     assertEquals("unknown model 'resnet', expected one of mlp, unet, dit", e.getMessage());
-    e = assertThrows(FlowmatchException.class,
-        () -> Architectures.newBlock(new MlpSpec(0, 1, 16), new int[] {2}));
+    e =
+        assertThrows(
+            FlowmatchException.class,
+            () -> Architectures.newBlock(new MlpSpec(0, 1, 16), new int[] {2}));
     assertEquals("mlp needs width ≥ 1 and depth ≥ 1, got width 0, depth 1", e.getMessage());
   }
 }

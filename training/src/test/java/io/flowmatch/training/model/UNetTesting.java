@@ -32,7 +32,9 @@ public final class UNetTesting {
     Random random = new Random(seed);
     for (Pair<String, Parameter> p : net.getParameters()) {
       Parameter.Type type = p.getValue().getType();
-      if (type == Parameter.Type.BIAS || type == Parameter.Type.GAMMA || type == Parameter.Type.BETA) {
+      if (type == Parameter.Type.BIAS
+          || type == Parameter.Type.GAMMA
+          || type == Parameter.Type.BETA) {
         NDArray a = p.getValue().getArray();
         float[] v = a.toFloatArray();
         for (int i = 0; i < v.length; i++) {
@@ -43,7 +45,10 @@ public final class UNetTesting {
     }
   }
 
-  /** Copies every parameter value of {@code from} into {@code to} (same architecture), converting type. */
+  /**
+   * Copies every parameter value of {@code from} into {@code to} (same architecture), converting
+   * type.
+   */
   public static void copyParameters(Block from, Block to) {
     ParameterList src = from.getParameters();
     ParameterList dst = to.getParameters();
@@ -52,7 +57,8 @@ public final class UNetTesting {
     }
     for (int i = 0; i < src.size(); i++) {
       NDArray target = dst.get(i).getValue().getArray();
-      try (NDArray converted = src.get(i).getValue().getArray().toType(target.getDataType(), true)) {
+      try (NDArray converted =
+          src.get(i).getValue().getArray().toType(target.getDataType(), true)) {
         target.set(converted.toByteBuffer());
       }
     }
@@ -60,17 +66,20 @@ public final class UNetTesting {
 
   /** A float16 working copy of a float32 U-Net. */
   public static UNetVelocityNet halfCopy(NDManager m, UNetVelocityNet net, int height, int width) {
-    UNetVelocityNet half = build(m, net.spec(), net.dataChannels(), height, width, DataType.FLOAT16);
+    UNetVelocityNet half =
+        build(m, net.spec(), net.dataChannels(), height, width, DataType.FLOAT16);
     copyParameters(net, half);
     return half;
   }
 
   /** Inference forward; x is cast to the block's working type, v returned as float32 values. */
-  public static float[] forward(NDManager m, Block net, DataType type, float[] x, Shape xShape, float[] t) {
+  public static float[] forward(
+      NDManager m, Block net, DataType type, float[] x, Shape xShape, float[] t) {
     try (NDManager sub = m.newSubManager()) {
       NDArray xs = sub.create(x, xShape).toType(type, false);
       NDArray ts = sub.create(t);
-      NDArray v = net.forward(new ParameterStore(sub, false), new NDList(xs, ts), false).singletonOrThrow();
+      NDArray v =
+          net.forward(new ParameterStore(sub, false), new NDList(xs, ts), false).singletonOrThrow();
       if (v.getDataType() != type || !v.getShape().equals(xShape)) {
         throw new AssertionError("v is " + v.getDataType() + " " + v.getShape());
       }

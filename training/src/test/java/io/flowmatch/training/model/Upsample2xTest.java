@@ -21,8 +21,10 @@ class Upsample2xTest {
       up.conv().getDirectParameters().get("weight").getArray().set(kernel);
       up.conv().getDirectParameters().get("bias").getArray().set(new float[] {0f});
       NDArray x = m.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(1, 1, 2, 3));
-      float[] out = up.forward(new ParameterStore(m, false), new NDList(x), false)
-          .singletonOrThrow().toFloatArray();
+      float[] out =
+          up.forward(new ParameterStore(m, false), new NDList(x), false)
+              .singletonOrThrow()
+              .toFloatArray();
       assertArrayEquals(
           new float[] {
             1, 1, 2, 2, 3, 3,

@@ -35,8 +35,10 @@ class PathsTest {
       assertEquals(1, p.alpha(p.maxTime()), 1e-3, name + " α_1");
       for (double t = 0.05; t < 0.95; t += 0.1) {
         double h = 1e-6;
-        assertEquals((p.alpha(t + h) - p.alpha(t - h)) / (2 * h), p.dAlpha(t), 1e-5, name + " α̇ at " + t);
-        assertEquals((p.sigma(t + h) - p.sigma(t - h)) / (2 * h), p.dSigma(t), 1e-5, name + " σ̇ at " + t);
+        assertEquals(
+            (p.alpha(t + h) - p.alpha(t - h)) / (2 * h), p.dAlpha(t), 1e-5, name + " α̇ at " + t);
+        assertEquals(
+            (p.sigma(t + h) - p.sigma(t - h)) / (2 * h), p.dSigma(t), 1e-5, name + " σ̇ at " + t);
       }
     }
   }
@@ -58,10 +60,14 @@ class PathsTest {
   @Test
   void badNamesAndParametersAreRejected() {
     FlowmatchException e = assertThrows(FlowmatchException.class, () -> Paths.create("ddpm", null));
-    assertEquals("unknown path 'ddpm', expected one of condot, vp, cosine, polynomial", e.getMessage());
+    assertEquals(
+        "unknown path 'ddpm', expected one of condot, vp, cosine, polynomial", e.getMessage());
     e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("beta", 1.0)));
-    assertEquals("path 'condot' has no parameter 'beta', expected one of sigma_min", e.getMessage());
-    e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
+    assertEquals(
+        "path 'condot' has no parameter 'beta', expected one of sigma_min", e.getMessage());
+    e =
+        assertThrows(
+            FlowmatchException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
     assertEquals("sigma_min must lie in [0, 1), got 1.0", e.getMessage());
   }
 

@@ -9,17 +9,16 @@ import io.flowmatch.inference.solver.TimeGrid;
 import org.junit.jupiter.api.Test;
 
 /**
- * The VP path of Lipman et al. runs the diffusion clock backwards: α_t = exp(−½·T(1 − t)), so
- * t = 0 is (almost) pure noise and t = 1 is data, the same convention as every other path and
- * as sampling (noise at t = 0). This checks it end to end: the exact marginal velocity that a
- * network trained on {@link AffinePath#sample} targets, for data N(μ, s²), integrated from
- * N(0, 1) noise at t = 0, must arrive at the data distribution at t = 1.
+ * The VP path of Lipman et al. runs the diffusion clock backwards: α_t = exp(−½·T(1 − t)), so t = 0
+ * is (almost) pure noise and t = 1 is data, the same convention as every other path and as sampling
+ * (noise at t = 0). This checks it end to end: the exact marginal velocity that a network trained
+ * on {@link AffinePath#sample} targets, for data N(μ, s²), integrated from N(0, 1) noise at t = 0,
+ * must arrive at the data distribution at t = 1.
  *
- * <p>For an affine path x_t = α x1 + σ x0 with x1 ~ N(μ, s²) and x0 ~ N(0, 1), x_t ~ N(αμ, v)
- * with v = α²s² + σ², and the marginal velocity E[α̇ x1 + σ̇ x0 | x_t = x] is
- * α̇ (μ + αs²/v · (x − αμ)) + σ̇σ/v · (x − αμ). Its flow maps x at t = 0 to
- * μ + s·(x − α_0 μ)/√v_0, exactly; VP's v_0 differs from 1 by e^{−10.05}(s² − 1), so noise lands
- * on μ + s·x0 up to that.
+ * <p>For an affine path x_t = α x1 + σ x0 with x1 ~ N(μ, s²) and x0 ~ N(0, 1), x_t ~ N(αμ, v) with
+ * v = α²s² + σ², and the marginal velocity E[α̇ x1 + σ̇ x0 | x_t = x] is α̇ (μ + αs²/v · (x − αμ))
+ * + σ̇σ/v · (x − αμ). Its flow maps x at t = 0 to μ + s·(x − α_0 μ)/√v_0, exactly; VP's v_0 differs
+ * from 1 by e^{−10.05}(s² − 1), so noise lands on μ + s·x0 up to that.
  */
 class VpTimeConventionTest {
   static final double MU = 2.0;
@@ -64,7 +63,8 @@ class VpTimeConventionTest {
     double v0 = a0 * a0 * S * S + vp.sigma(0) * vp.sigma(0);
     float[] noise = {-2.5f, -1f, 0f, 0.3f, 1f, 2.5f};
     float[] x = noise.clone();
-    // the VP velocity changes fast near t = 1: fine steps there (the quadratic grid) and many of them
+    // the VP velocity changes fast near t = 1: fine steps there (the quadratic grid) and many of
+    // them
     new Rk4Solver(400, TimeGrid.QUADRATIC).solve(new MarginalField(vp), x, noise.length, 0, 1);
     for (int i = 0; i < noise.length; i++) {
       double exact = MU + S * (noise[i] - a0 * MU) / Math.sqrt(v0);

@@ -36,7 +36,8 @@ class FlowTrainerTest {
     return new PrintWriter(new StringWriter());
   }
 
-  private static FlowTrainer.Result train(RunFolder run, TrainingData data, long stopAt) throws IOException {
+  private static FlowTrainer.Result train(RunFolder run, TrainingData data, long stopAt)
+      throws IOException {
     try (NDManager m = NDManager.newBaseManager();
         FlowTrainer t = new FlowTrainer(run, data, m, quiet())) {
       t.quiet();
@@ -49,8 +50,8 @@ class FlowTrainerTest {
 
   /**
    * A 2-D MLP learns the 8 Gaussians: samples from its EMA weights (50 Euler steps) lie close to
-   * the data by energy distance. Measured: 0.0033–0.0048 after 1500–2000 steps (noise baseline 0.63,
-   * two independent data samples 0.0018); the bound leaves a 4× margin.
+   * the data by energy distance. Measured: 0.0033–0.0048 after 1500–2000 steps (noise baseline
+   * 0.63, two independent data samples 0.0018); the bound leaves a 4× margin.
    */
   @Test
   void aTwoDimensionalMlpLearnsTheDistribution() throws Exception {
@@ -64,10 +65,13 @@ class FlowTrainerTest {
     float[] noise = StepRandom.gaussians(StepRandom.of(5, 5, 5), 2000);
     try (NDManager m = NDManager.newBaseManager()) {
       Block ema = RunFolder.open(run.dir()).loadEmaBlock(m);
-      float[] samples = SamplePreview.euler(m, ema, StepRandom.gaussians(StepRandom.of(1, 1, 1), 2000), 1000, new int[] {2}, 50);
+      float[] samples =
+          SamplePreview.euler(
+              m, ema, StepRandom.gaussians(StepRandom.of(1, 1, 1), 2000), 1000, new int[] {2}, 50);
       double trained = Distances.energy(samples, reference);
       double baseline = Distances.energy(noise, reference);
-      System.out.printf("8gaussians energy distance: trained %.4f, noise %.4f%n", trained, baseline);
+      System.out.printf(
+          "8gaussians energy distance: trained %.4f, noise %.4f%n", trained, baseline);
       assertTrue(baseline > 0.5, "noise baseline " + baseline);
       assertTrue(trained < 0.02, "energy distance " + trained);
     }
@@ -95,9 +99,12 @@ class FlowTrainerTest {
     checkResume("fp16", 16, 1, 12, 5);
   }
 
-  private void checkResume(String precision, int width, int depth, int steps, int stopAt) throws Exception {
-    TrainConfig cfg = MixedPrecisionTrainingTest.withScale(
-        ToyRuns.config("moons", precision, width, depth, steps, 64, 3e-3), 65536, 3).withIntervals(7, 0);
+  private void checkResume(String precision, int width, int depth, int steps, int stopAt)
+      throws Exception {
+    TrainConfig cfg =
+        MixedPrecisionTrainingTest.withScale(
+                ToyRuns.config("moons", precision, width, depth, steps, 64, 3e-3), 65536, 3)
+            .withIntervals(7, 0);
     TrainingData data = ToyDatasets.generate("moons", 5000, 7);
     RunFolder whole = RunFolder.create(tmp.resolve("whole-" + precision), cfg, false);
     train(whole, data, 0);
@@ -115,12 +122,16 @@ class FlowTrainerTest {
     for (int i = 1; i <= steps; i++) {
       String[] ra = a.get(i).split(",");
       String[] rb = b.get(i).split(",");
-      assertEquals(ra[0] + "," + ra[1] + "," + ra[2] + "," + ra[3], rb[0] + "," + rb[1] + "," + rb[2] + "," + rb[3],
+      assertEquals(
+          ra[0] + "," + ra[1] + "," + ra[2] + "," + ra[3],
+          rb[0] + "," + rb[1] + "," + rb[2] + "," + rb[3],
           "step, loss, lr and loss scale of row " + i);
     }
-    assertArrayEquals(Files.readAllBytes(whole.modelParams()), Files.readAllBytes(parts.modelParams()));
+    assertArrayEquals(
+        Files.readAllBytes(whole.modelParams()), Files.readAllBytes(parts.modelParams()));
     assertArrayEquals(Files.readAllBytes(whole.emaParams()), Files.readAllBytes(parts.emaParams()));
-    assertArrayEquals(Files.readAllBytes(whole.optimizerState()), Files.readAllBytes(parts.optimizerState()));
+    assertArrayEquals(
+        Files.readAllBytes(whole.optimizerState()), Files.readAllBytes(parts.optimizerState()));
     assertEquals(whole.state(), parts.state());
   }
 
@@ -134,17 +145,21 @@ class FlowTrainerTest {
     CheckpointStore store = new CheckpointStore(run.dir());
     Map<String, CheckpointStore.Part> parts = new LinkedHashMap<>();
     parts.put(RunFolder.MODEL_PARAMS, out -> out.write(new byte[1000]));
-    parts.put(RunFolder.EMA_PARAMS, out -> {
-      out.write(new byte[10]);
-      throw new IOException("No space left on device");
-    });
+    parts.put(
+        RunFolder.EMA_PARAMS,
+        out -> {
+          out.write(new byte[10]);
+          throw new IOException("No space left on device");
+        });
     IOException e = assertThrows(IOException.class, () -> store.write(parts));
     assertEquals("No space left on device", e.getMessage());
     assertEquals(before.keySet(), snapshot(run.checkpointDir()).keySet());
     for (Map.Entry<String, byte[]> f : snapshot(run.checkpointDir()).entrySet()) {
       assertArrayEquals(before.get(f.getKey()), f.getValue(), f.getKey());
     }
-    assertFalse(Files.exists(run.dir().resolve(CheckpointStore.TEMP)), "no half-written folder left behind");
+    assertFalse(
+        Files.exists(run.dir().resolve(CheckpointStore.TEMP)),
+        "no half-written folder left behind");
     try (NDManager m = NDManager.newBaseManager()) {
       RunFolder.open(run.dir()).loadEmaBlock(m); // still loads
     }
@@ -160,7 +175,8 @@ class FlowTrainerTest {
     // the state a kill leaves after 'checkpoint → checkpoint.old' and during the next write
     Files.move(run.checkpointDir(), run.dir().resolve(CheckpointStore.OLD));
     Files.createDirectories(run.dir().resolve(CheckpointStore.TEMP));
-    Files.write(run.dir().resolve(CheckpointStore.TEMP).resolve(RunFolder.MODEL_PARAMS), new byte[7]);
+    Files.write(
+        run.dir().resolve(CheckpointStore.TEMP).resolve(RunFolder.MODEL_PARAMS), new byte[7]);
 
     RunFolder reopened = RunFolder.open(run.dir());
     assertEquals(3, reopened.state().step());

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Float16 training with loss scaling against float32 (kept tiny: fp16 matmul is slow on this CPU). */
+/**
+ * Float16 training with loss scaling against float32 (kept tiny: fp16 matmul is slow on this CPU).
+ */
 class MixedPrecisionTrainingTest {
   private static final MlpSpec SPEC = new MlpSpec(64, 2, 32);
   private static final int[] SHAPE = {2};
@@ -54,11 +56,16 @@ class MixedPrecisionTrainingTest {
       Block b16master = Architectures.newBlock(SPEC, SHAPE);
       b16master.initialize(m, DataType.FLOAT32, shapes);
       for (int i = 0; i < b32.getParameters().size(); i++) {
-        b16master.getParameters().valueAt(i).getArray().set(b32.getParameters().valueAt(i).getArray().toByteBuffer());
+        b16master
+            .getParameters()
+            .valueAt(i)
+            .getArray()
+            .set(b32.getParameters().valueAt(i).getArray().toByteBuffer());
       }
       MixedPrecisionModel fp32 = new MixedPrecisionModel(Precision.FP32, b32, null, m, shapes);
       MixedPrecisionModel fp16 =
-          new MixedPrecisionModel(Precision.FP16, b16master, () -> Architectures.newBlock(SPEC, SHAPE), m, shapes);
+          new MixedPrecisionModel(
+              Precision.FP16, b16master, () -> Architectures.newBlock(SPEC, SHAPE), m, shapes);
 
       TrainingData data = ToyDatasets.generate("moons", n, 1);
       NDArray x1 = m.create(data.gather(ToyRuns.range(n)), shapes[0]);
@@ -86,7 +93,13 @@ class MixedPrecisionTrainingTest {
         worst = Math.max(worst, rel);
       }
       // float16 keeps 11 significant bits (unit roundoff 4.9e-4); measured worst 8.5e-4 here
-      System.out.println("fp16 vs fp32 gradients: worst relative error " + worst + ", losses " + loss32 + " " + loss16);
+      System.out.println(
+          "fp16 vs fp32 gradients: worst relative error "
+              + worst
+              + ", losses "
+              + loss32
+              + " "
+              + loss16);
       assertTrue(worst < 4e-3, "worst relative gradient error " + worst);
       assertEquals(g32.norm(), g16.norm(), 5e-3 * g32.norm());
     }
@@ -97,7 +110,8 @@ class MixedPrecisionTrainingTest {
     TrainConfig cfg = withScale(ToyRuns.config("moons", "fp16", 16, 1, 1, 64, 1e-2), 1e30, 1000);
     RunFolder run = RunFolder.create(tmp.resolve("overflow"), cfg, false);
     try (NDManager m = NDManager.newBaseManager();
-        FlowTrainer trainer = new FlowTrainer(run, ToyDatasets.generate("moons", 1000, 1), m, quiet())) {
+        FlowTrainer trainer =
+            new FlowTrainer(run, ToyDatasets.generate("moons", 1000, 1), m, quiet())) {
       trainer.quiet();
       List<float[]> before = copy(trainer.model().masterArrays());
       FlowTrainer.Result r = trainer.train();
@@ -106,7 +120,8 @@ class MixedPrecisionTrainingTest {
       assertEquals(5e29, trainer.scaler().scale(), 1e16);
       List<float[]> after = copy(trainer.model().masterArrays());
       for (int i = 0; i < before.size(); i++) {
-        assertArrayEquals(before.get(i), after.get(i), 0f, "weights must not move on a skipped step");
+        assertArrayEquals(
+            before.get(i), after.get(i), 0f, "weights must not move on a skipped step");
       }
       TrainState s = run.state();
       assertEquals(0, s.updates());
@@ -121,14 +136,17 @@ class MixedPrecisionTrainingTest {
 
   @Test
   void aTooLargeScaleIsHalvedUntilStepsGoThrough() throws Exception {
-    TrainConfig cfg = withScale(ToyRuns.config("moons", "fp16", 16, 1, 24, 64, 1e-2), Math.pow(2, 28), 1000);
+    TrainConfig cfg =
+        withScale(ToyRuns.config("moons", "fp16", 16, 1, 24, 64, 1e-2), Math.pow(2, 28), 1000);
     RunFolder run = RunFolder.create(tmp.resolve("recover"), cfg, false);
     try (NDManager m = NDManager.newBaseManager();
-        FlowTrainer trainer = new FlowTrainer(run, ToyDatasets.generate("moons", 1000, 1), m, quiet())) {
+        FlowTrainer trainer =
+            new FlowTrainer(run, ToyDatasets.generate("moons", 1000, 1), m, quiet())) {
       trainer.quiet();
       FlowTrainer.Result r = trainer.train();
       TrainState s = run.state();
-      System.out.println("scale 2^28: skipped " + r.skippedSteps() + " of 24, final scale " + s.lossScale());
+      System.out.println(
+          "scale 2^28: skipped " + r.skippedSteps() + " of 24, final scale " + s.lossScale());
       assertTrue(r.skippedSteps() >= 1, "2^28 must overflow float16 gradients");
       assertTrue(s.updates() >= 1, "the halved scale must let steps through");
       assertEquals(24, s.updates() + s.skippedSteps());

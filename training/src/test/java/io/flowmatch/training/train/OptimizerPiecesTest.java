@@ -57,7 +57,16 @@ class OptimizerPiecesTest {
   }
 
   private static void reference(
-      double[] w, double[] m, double[] v, double[] g, double lr, int t, double b1, double b2, double eps, double wd) {
+      double[] w,
+      double[] m,
+      double[] v,
+      double[] g,
+      double lr,
+      int t,
+      double b1,
+      double b2,
+      double eps,
+      double wd) {
     for (int i = 0; i < w.length; i++) {
       m[i] = b1 * m[i] + (1 - b1) * g[i];
       v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
@@ -90,10 +99,12 @@ class OptimizerPiecesTest {
   @Test
   void emaRampsUpToItsDecayAndAverages() {
     try (NDManager nd = NDManager.newBaseManager()) {
-      io.flowmatch.training.model.MlpSpec spec =
-          new io.flowmatch.training.model.MlpSpec(2, 1, 2);
+      io.flowmatch.training.model.MlpSpec spec = new io.flowmatch.training.model.MlpSpec(2, 1, 2);
       var block = io.flowmatch.training.arch.Architectures.newBlock(spec, new int[] {1});
-      block.initialize(nd, ai.djl.ndarray.types.DataType.FLOAT32, io.flowmatch.training.model.FlowModels.inputShapes(1, new int[] {1}));
+      block.initialize(
+          nd,
+          ai.djl.ndarray.types.DataType.FLOAT32,
+          io.flowmatch.training.model.FlowModels.inputShapes(1, new int[] {1}));
       Ema e = new Ema(block, 0.5);
       List<NDArray> arrays = new java.util.ArrayList<>();
       block.getParameters().forEach(pp -> arrays.add(pp.getValue().getArray().zerosLike()));

@@ -36,7 +36,8 @@ class SamplePreviewTest {
       NDArray x = m.create(x0, new Shape(n, 2));
       for (int k = 0; k < steps; k++) {
         NDArray t = m.full(new Shape(n), k / (float) steps);
-        NDArray v = b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
+        NDArray v =
+            b.forward(new ParameterStore(m, false), new NDList(x, t), false).singletonOrThrow();
         x = x.add(v.mul(1f / steps));
       }
       assertArrayEquals(x.toFloatArray(), preview, 1e-6f);

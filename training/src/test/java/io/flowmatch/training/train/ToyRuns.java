@@ -6,7 +6,8 @@ import io.flowmatch.training.model.MlpSpec;
 final class ToyRuns {
   private ToyRuns() {}
 
-  static TrainConfig config(String dataset, String precision, int width, int depth, int steps, int batch, double lr) {
+  static TrainConfig config(
+      String dataset, String precision, int width, int depth, int steps, int batch, double lr) {
     MlpSpec spec = new MlpSpec(width, depth, 32);
     return TrainConfig.builder()
         .setDataset(dataset)

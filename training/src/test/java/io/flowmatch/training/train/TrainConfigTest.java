@@ -45,9 +45,10 @@ class TrainConfigTest {
 
   @Test
   void everyArchitectureRoundTripsThroughJson() {
-    for (var spec : new io.flowmatch.training.model.ModelSpec[] {
-      MlpSpec.DEFAULTS, UNetSpec.DEFAULTS, DitSpec.DEFAULTS
-    }) {
+    for (var spec :
+        new io.flowmatch.training.model.ModelSpec[] {
+          MlpSpec.DEFAULTS, UNetSpec.DEFAULTS, DitSpec.DEFAULTS
+        }) {
       TrainConfig c =
           TrainConfig.builder().setDataset("fashion-mnist").setModel(spec).setSteps(10).build();
       assertEquals(spec, TrainConfig.fromJson(c.toJson()).model());
@@ -56,7 +57,8 @@ class TrainConfigTest {
 
   @Test
   void builderFillsTheDocumentedDefaults() {
-    TrainConfig c = TrainConfig.builder().setDataset("moons").setModel(MlpSpec.DEFAULTS).setSteps(1000).build();
+    TrainConfig c =
+        TrainConfig.builder().setDataset("moons").setModel(MlpSpec.DEFAULTS).setSteps(1000).build();
     assertArrayEquals(new int[] {2}, c.sampleShape());
     assertEquals("condot", c.path());
     assertEquals(Map.of("sigma_min", 0.0), c.pathParams());
@@ -76,18 +78,27 @@ class TrainConfigTest {
 
   @Test
   void buildValidatesOnceWithOneLineUsageErrors() {
-    assertUsage("--steps is required for a new run",
+    assertUsage(
+        "--steps is required for a new run",
         TrainConfig.builder().setDataset("moons").setModel(MlpSpec.DEFAULTS));
-    assertUsage("unknown data set 'cifar' (--data), expected one of ",
+    assertUsage(
+        "unknown data set 'cifar' (--data), expected one of ",
         TrainConfig.builder().setDataset("cifar").setModel(MlpSpec.DEFAULTS).setSteps(1));
-    assertUsage("--lr must be a positive number, got -1.0",
+    assertUsage(
+        "--lr must be a positive number, got -1.0",
         TrainConfig.builder().setDataset("moons").setModel(MlpSpec.DEFAULTS).setSteps(1).optLr(-1));
-    assertUsage("--width must be a positive integer, got 0",
+    assertUsage(
+        "--width must be a positive integer, got 0",
         TrainConfig.builder().setDataset("moons").setModel(new MlpSpec(0, 1, 8)).setSteps(1));
-    assertUsage("--time-embed must be an even integer ≥ 2, got 7",
+    assertUsage(
+        "--time-embed must be an even integer ≥ 2, got 7",
         TrainConfig.builder().setDataset("moons").setModel(new MlpSpec(8, 1, 7)).setSteps(1));
-    assertUsage("unknown precision 'bf16'",
-        TrainConfig.builder().setDataset("moons").setModel(MlpSpec.DEFAULTS).setSteps(1)
+    assertUsage(
+        "unknown precision 'bf16'",
+        TrainConfig.builder()
+            .setDataset("moons")
+            .setModel(MlpSpec.DEFAULTS)
+            .setSteps(1)
             .optPrecision("bf16"));
   }
 

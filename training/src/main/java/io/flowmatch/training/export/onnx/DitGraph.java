@@ -56,9 +56,15 @@ public final class DitGraph {
       h = block(g, h, cs, b, tokens, elemType, "block" + i++);
     }
 
-    String[] mod = chunks(g, linearOnRows(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
-    h = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType), mod[0], mod[1],
-        elemType);
+    String[] mod =
+        chunks(g, linearOnRows(g, cs, net.finalModulation(), elemType, "final_modulation"), 2);
+    h =
+        modulate(
+            g,
+            GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
+            mod[0],
+            mod[1],
+            elemType);
     String out = linearOverTokens(g, h, net.finalLinear(), tokens, elemType, "final_linear");
     out = reshape(g, out, -1, rows, cols, c, p, p);
     out = transpose(g, out, 0, 3, 1, 4, 2, 5);
@@ -70,20 +76,54 @@ public final class DitGraph {
     int dim = b.width();
     int heads = b.heads();
     int headDim = dim / heads;
-    String[] mod = chunks(g, linearOnRows(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
+    String[] mod =
+        chunks(g, linearOnRows(g, cs, b.modulation(), elemType, name + ".modulation"), 6);
 
     // attention branch: q, k and v as three Gemms on slices of the qkv weights (1/√d folded into
     // q), each reshaped straight into its head layout; one fused [N, L, 3, H, d] transpose plus
     // Split and Squeezes cost ORT an extra copy of all three
-    String a = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
-        mod[0], mod[1], elemType);
+    String a =
+        modulate(
+            g,
+            GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
+            mod[0],
+            mod[1],
+            elemType);
     float scale = (float) (1 / Math.sqrt(headDim));
-    String q = heads(g, linearSliceOverTokens(g, a, b.qkv(), 0, dim, scale, tokens, elemType,
-        name + ".q"), tokens, heads, headDim, 0, 2, 1, 3); // [N, H, L, d]
-    String k = heads(g, linearSliceOverTokens(g, a, b.qkv(), dim, 2 * dim, 1f, tokens, elemType,
-        name + ".k"), tokens, heads, headDim, 0, 2, 3, 1); // [N, H, d, L]
-    String v = heads(g, linearSliceOverTokens(g, a, b.qkv(), 2 * dim, 3 * dim, 1f, tokens,
-        elemType, name + ".v"), tokens, heads, headDim, 0, 2, 1, 3); // [N, H, L, d]
+    String q =
+        heads(
+            g,
+            linearSliceOverTokens(g, a, b.qkv(), 0, dim, scale, tokens, elemType, name + ".q"),
+            tokens,
+            heads,
+            headDim,
+            0,
+            2,
+            1,
+            3); // [N, H, L, d]
+    String k =
+        heads(
+            g,
+            linearSliceOverTokens(g, a, b.qkv(), dim, 2 * dim, 1f, tokens, elemType, name + ".k"),
+            tokens,
+            heads,
+            headDim,
+            0,
+            2,
+            3,
+            1); // [N, H, d, L]
+    String v =
+        heads(
+            g,
+            linearSliceOverTokens(
+                g, a, b.qkv(), 2 * dim, 3 * dim, 1f, tokens, elemType, name + ".v"),
+            tokens,
+            heads,
+            headDim,
+            0,
+            2,
+            1,
+            3); // [N, H, L, d]
     String weights = GraphOps.softmax(g, g.node("MatMul", new String[] {q, k}), elemType);
     String o = g.node("MatMul", new String[] {weights, v}); // [N, H, L, d]
     o = reshape(g, transpose(g, o, 0, 2, 1, 3), -1, tokens, dim);
@@ -91,10 +131,17 @@ public final class DitGraph {
     h = g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[2], o})});
 
     // MLP branch
-    String m = modulate(g, GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
-        mod[3], mod[4], elemType);
+    String m =
+        modulate(
+            g,
+            GraphOps.layerNormNoAffine(g, h, dim, DitBlock.LN_EPS, elemType),
+            mod[3],
+            mod[4],
+            elemType);
     m = linearOverTokens(g, m, b.fc1(), tokens, elemType, name + ".fc1");
-    m = linearOverTokens(g, GraphOps.gelu(g, m, elemType), b.fc2(), tokens, elemType, name + ".fc2");
+    m =
+        linearOverTokens(
+            g, GraphOps.gelu(g, m, elemType), b.fc2(), tokens, elemType, name + ".fc2");
     return g.node("Add", new String[] {h, g.node("Mul", new String[] {mod[5], m})});
   }
 

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Number formats of an exported model: the type of its weights and of its public inputs/outputs.
  *
- * <p>{@code t} is always float32 (the contract); the time embedding is computed in float32 in
- * every variant.
+ * <p>{@code t} is always float32 (the contract); the time embedding is computed in float32 in every
+ * variant.
  */
 public enum ExportPrecision {
   /** float32 weights, float32 {@code x} and {@code v}. */
@@ -40,7 +40,10 @@ public enum ExportPrecision {
     this.tolerance = tolerance;
   }
 
-  /** The name used on the command line and in file names: {@code fp32}, {@code fp16}, {@code fp16-io}. */
+  /**
+   * The name used on the command line and in file names: {@code fp32}, {@code fp16}, {@code
+   * fp16-io}.
+   */
   public String cliName() {
     return cliName;
   }
@@ -55,7 +58,10 @@ public enum ExportPrecision {
     return ioType;
   }
 
-  /** Value for {@code flowmatch.precision}: the weight precision, {@code fp32}, {@code fp16} or {@code int8}. */
+  /**
+   * Value for {@code flowmatch.precision}: the weight precision, {@code fp32}, {@code fp16} or
+   * {@code int8}.
+   */
   public String metadataValue() {
     if (this == INT8) {
       return Int8Quantizer.PRECISION_INT8;

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param bytes file size
  * @param parity the ONNX Runtime vs DJL check it passed
  */
-public record ExportResult(Path path, ExportPrecision precision, long bytes, ParityCheck.Result parity) {
+public record ExportResult(
+    Path path, ExportPrecision precision, long bytes, ParityCheck.Result parity) {
   /** One line for the console: path, size, parity figures. */
   public String describe() {
     return String.format(

@@ -51,11 +51,12 @@ public final class GraphOps {
 
   /**
    * A DJL {@link Linear} applied to the last axis of {@code x} (any rank): MatMul with the
-   * transposed weight, then Add of the bias. ONNX Runtime fuses the pair into one Gemm when
-   * {@code x} is 2-D (see {@link #linearOverTokens}); float16 graphs must avoid that (see {@link
+   * transposed weight, then Add of the bias. ONNX Runtime fuses the pair into one Gemm when {@code
+   * x} is 2-D (see {@link #linearOverTokens}); float16 graphs must avoid that (see {@link
    * #linearOnRows}).
    */
-  public static String linear(OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {
+  public static String linear(
+      OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {
     long out = parameter(layer, "weight").getShape().get(0);
     return linearSlice(g, x, layer, 0, (int) out, 1f, elemType, name);
   }
@@ -66,7 +67,13 @@ public final class GraphOps {
    * with a constant factor (e.g. attention's 1/√d) folded into the weights instead of a Mul node.
    */
   public static String linearSlice(
-      OnnxGraphBuilder g, String x, Linear layer, int from, int to, float factor, int elemType,
+      OnnxGraphBuilder g,
+      String x,
+      Linear layer,
+      int from,
+      int to,
+      float factor,
+      int elemType,
       String name) {
     NDArray w = parameter(layer, "weight");
     Shape s = w.getShape(); // DJL keeps [out, in]
@@ -99,9 +106,9 @@ public final class GraphOps {
 
   /**
    * A Linear over the last axis of token activations [N, tokens, in], computed on the 2-D view
-   * [N·tokens, in] and reshaped back to [N, tokens, out]. ONNX Runtime fuses 2-D MatMul + Add
-   * into one Gemm (the bias is added inside the GEMM); on 3-D inputs it keeps a separate Add,
-   * which in the DiT cost an extra pass over every projection's output. Reshape does not copy.
+   * [N·tokens, in] and reshaped back to [N, tokens, out]. ONNX Runtime fuses 2-D MatMul + Add into
+   * one Gemm (the bias is added inside the GEMM); on 3-D inputs it keeps a separate Add, which in
+   * the DiT cost an extra pass over every projection's output. Reshape does not copy.
    */
   public static String linearOverTokens(
       OnnxGraphBuilder g, String x, Linear layer, int tokens, int elemType, String name) {
@@ -114,8 +121,15 @@ public final class GraphOps {
    * the 3-D MatMul + Add (see {@link #linearOnRows}).
    */
   public static String linearSliceOverTokens(
-      OnnxGraphBuilder g, String x, Linear layer, int from, int to, float factor, int tokens,
-      int elemType, String name) {
+      OnnxGraphBuilder g,
+      String x,
+      Linear layer,
+      int from,
+      int to,
+      float factor,
+      int tokens,
+      int elemType,
+      String name) {
     if (elemType != OnnxGraphBuilder.FLOAT) {
       return linearSlice(g, x, layer, from, to, factor, elemType, name);
     }
@@ -126,11 +140,11 @@ public final class GraphOps {
   }
 
   /**
-   * {@link #linear} for rows x [N, in]. Float16 graphs lift x to [1, N, in] around the layer:
-   * ONNX Runtime fuses a 2-D MatMul + Add into Gemm, and its CPU float16 Gemm ran 40–250× slower
-   * than the float16 MatMul path here, and less accurately (the DiT's conditioning layers alone
-   * were 58 % of its float16 time). A network made only of such layers (the MLP) lifts its input
-   * once instead: a lift around every layer made it 2–3× slower.
+   * {@link #linear} for rows x [N, in]. Float16 graphs lift x to [1, N, in] around the layer: ONNX
+   * Runtime fuses a 2-D MatMul + Add into Gemm, and its CPU float16 Gemm ran 40–250× slower than
+   * the float16 MatMul path here, and less accurately (the DiT's conditioning layers alone were 58
+   * % of its float16 time). A network made only of such layers (the MLP) lifts its input once
+   * instead: a lift around every layer made it 2–3× slower.
    */
   public static String linearOnRows(
       OnnxGraphBuilder g, String x, Linear layer, int elemType, String name) {

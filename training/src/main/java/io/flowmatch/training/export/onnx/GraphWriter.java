@@ -25,13 +25,7 @@ public interface GraphWriter<S extends ModelSpec> {
    * @return name of the velocity tensor, same shape and type as {@code x}
    */
   String add(
-      OnnxGraphBuilder g,
-      Block block,
-      S spec,
-      int[] sampleShape,
-      String x,
-      String t,
-      int elemType);
+      OnnxGraphBuilder g, Block block, S spec, int[] sampleShape, String x, String t, int elemType);
 
   /**
    * {@code block} as the class an architecture's writer needs, or a one-line error naming what it
@@ -42,7 +36,11 @@ public interface GraphWriter<S extends ModelSpec> {
       String name = type.getSimpleName();
       String article = "AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ";
       throw new IllegalArgumentException(
-          architecture + " export: expected " + article + name + ", got "
+          architecture
+              + " export: expected "
+              + article
+              + name
+              + ", got "
               + (block == null ? "null" : block.getClass().getSimpleName()));
     }
     return type.cast(block);
@@ -52,8 +50,11 @@ public interface GraphWriter<S extends ModelSpec> {
   static void expectSampleShape(int[] built, int[] given, String architecture) {
     if (!java.util.Arrays.equals(given, built)) {
       throw new IllegalArgumentException(
-          architecture + " export: the block was built for samples "
-              + java.util.Arrays.toString(built) + ", not " + java.util.Arrays.toString(given));
+          architecture
+              + " export: the block was built for samples "
+              + java.util.Arrays.toString(built)
+              + ", not "
+              + java.util.Arrays.toString(given));
     }
   }
 }

@@ -10,31 +10,31 @@ import java.util.Map;
 
 /**
  * ONNX nodes for a group norm of an [N, C, H, W] tensor with per-channel γ and β, as {@link
- * GroupNorm}: each (sample, group) of C/G channels is normalised by its own mean and biased variance
- * (ε = {@link GroupNorm#EPSILON}), then scaled and shifted per channel.
+ * GroupNorm}: each (sample, group) of C/G channels is normalised by its own mean and biased
+ * variance (ε = {@link GroupNorm#EPSILON}), then scaled and shifted per channel.
  *
  * <p>Several equivalent op forms are kept, because ONNX Runtime's CPU kernels differ a lot in speed
  * for the same arithmetic; {@link Form#DEFAULT} is the fastest measured here (see BENCHMARKS.md).
- * Whatever the form, float16 graphs compute the statistics in float32 (a Cast before, a Cast after):
- * float16 variances of activations in the hundreds lose most of their digits.
+ * Whatever the form, float16 graphs compute the statistics in float32 (a Cast before, a Cast
+ * after): float16 variances of activations in the hundreds lose most of their digits.
  */
 public final class GroupNormGraph {
   /** How the group norm is spelled in ONNX. */
   public enum Form {
     /**
-     * Reshape [N, G, −1] → InstanceNormalization (unit scale, zero bias per group) → Reshape → Mul γ →
-     * Add β. ORT's InstanceNormalization kernel normalises one (sample, group) slice at a time
+     * Reshape [N, G, −1] → InstanceNormalization (unit scale, zero bias per group) → Reshape → Mul
+     * γ → Add β. ORT's InstanceNormalization kernel normalises one (sample, group) slice at a time
      * while it is in cache.
      */
     INSTANCE_NORM,
     /**
-     * Reshape [N, G, −1] → LayerNormalization over the last axis (unit scale, zero bias) → Reshape →
-     * Mul γ → Add β. One kernel, but ORT 1.29's LayerNormalization is slow on long rows here.
+     * Reshape [N, G, −1] → LayerNormalization over the last axis (unit scale, zero bias) → Reshape
+     * → Mul γ → Add β. One kernel, but ORT 1.29's LayerNormalization is slow on long rows here.
      */
     LAYER_NORM,
     /**
-     * Reshape [N, G, −1] → ReduceMean → Sub → Mul → ReduceMean → Add ε → Sqrt → Div → Reshape → Mul γ
-     * → Add β: the textbook decomposition, one elementwise kernel per step.
+     * Reshape [N, G, −1] → ReduceMean → Sub → Mul → ReduceMean → Add ε → Sqrt → Div → Reshape → Mul
+     * γ → Add β: the textbook decomposition, one elementwise kernel per step.
      */
     REDUCE_MEAN,
     /**
@@ -97,19 +97,27 @@ public final class GroupNormGraph {
     }
     if (gamma.length != c || beta.length != c) {
       throw new IllegalArgumentException(
-          "group norm export: expected " + c + " scales and shifts, got " + gamma.length + " and "
+          "group norm export: expected "
+              + c
+              + " scales and shifts, got "
+              + gamma.length
+              + " and "
               + beta.length);
     }
     switch (form) {
       case INSTANCE_NORM:
-        return affine(normalised(instanceNorm(grouped(x, groups), groups), c, h, w), gamma, beta,
-            c, prefix);
+        return affine(
+            normalised(instanceNorm(grouped(x, groups), groups), c, h, w), gamma, beta, c, prefix);
       case LAYER_NORM:
-        return affine(normalised(layerNorm(grouped(x, groups), c / groups * h * w), c, h, w),
-            gamma, beta, c, prefix);
-      case REDUCE_MEAN:
-        return affine(normalised(reduceMeanNorm(grouped(x, groups)), c, h, w), gamma, beta, c,
+        return affine(
+            normalised(layerNorm(grouped(x, groups), c / groups * h * w), c, h, w),
+            gamma,
+            beta,
+            c,
             prefix);
+      case REDUCE_MEAN:
+        return affine(
+            normalised(reduceMeanNorm(grouped(x, groups)), c, h, w), gamma, beta, c, prefix);
       case FOLDED_AFFINE:
         return foldedAffine(x, c, h, w, groups, gamma, beta, prefix);
       case GROUP_NORMALIZATION:
@@ -129,15 +137,20 @@ public final class GroupNormGraph {
   private String instanceNorm(String grouped, long groups) {
     String ones = floatsConstant("gn_ones", groups, 1f);
     String zeros = floatsConstant("gn_zeros", groups, 0f);
-    return g.node("InstanceNormalization", new String[] {grouped, ones, zeros},
+    return g.node(
+        "InstanceNormalization",
+        new String[] {grouped, ones, zeros},
         attr("epsilon", GroupNorm.EPSILON));
   }
 
   private String layerNorm(String grouped, long groupSize) {
     String ones = floatsConstant("ln_ones", groupSize, 1f);
     String zeros = floatsConstant("ln_zeros", groupSize, 0f);
-    return g.node("LayerNormalization", new String[] {grouped, ones, zeros},
-        attr("axis", -1L), attr("epsilon", GroupNorm.EPSILON));
+    return g.node(
+        "LayerNormalization",
+        new String[] {grouped, ones, zeros},
+        attr("axis", -1L),
+        attr("epsilon", GroupNorm.EPSILON));
   }
 
   private String reduceMeanNorm(String grouped) {
@@ -172,10 +185,16 @@ public final class GroupNormGraph {
     String mean = g.node("ReduceMean", new String[] {x4, axes});
     String d = g.node("Sub", new String[] {x4, mean});
     String sumSq = g.node("ReduceSumSquare", new String[] {d, axes});
-    String variance = g.node("Mul", new String[] {sumSq, scalar("inv_count_" + perGroup * size,
-        1f / (perGroup * size))});
-    String inverseSigma = g.node("Reciprocal",
-        new String[] {g.node("Sqrt", new String[] {g.node("Add", new String[] {variance, epsilon()})})});
+    String variance =
+        g.node(
+            "Mul",
+            new String[] {sumSq, scalar("inv_count_" + perGroup * size, 1f / (perGroup * size))});
+    String inverseSigma =
+        g.node(
+            "Reciprocal",
+            new String[] {
+              g.node("Sqrt", new String[] {g.node("Add", new String[] {variance, epsilon()})})
+            });
     // the affine stays float32 so the float16 graph rounds once, at the end
     String scale = g.floats(prefix + ".gamma", gamma, groups, perGroup, 1);
     String shift = g.floats(prefix + ".beta", beta, groups, perGroup, 1);
@@ -188,8 +207,13 @@ public final class GroupNormGraph {
       String x, long c, long groups, float[] gamma, float[] beta, String prefix) {
     String scale = g.floats(prefix + ".gamma", gamma, c);
     String shift = g.floats(prefix + ".beta", beta, c);
-    String y = g.node("GroupNormalization", new String[] {toFloat(x), scale, shift},
-        attr("epsilon", GroupNorm.EPSILON), attr("num_groups", groups), attr("stash_type", 1L));
+    String y =
+        g.node(
+            "GroupNormalization",
+            new String[] {toFloat(x), scale, shift},
+            attr("epsilon", GroupNorm.EPSILON),
+            attr("num_groups", groups),
+            attr("stash_type", 1L));
     return fromFloat(y);
   }
 
@@ -214,15 +238,18 @@ public final class GroupNormGraph {
   }
 
   private String floatsConstant(String prefix, long n, float value) {
-    return constants.computeIfAbsent(prefix + "_" + n, k -> {
-      float[] a = new float[Math.toIntExact(n)];
-      Arrays.fill(a, value);
-      return g.floats(g.fresh(prefix), a, n);
-    });
+    return constants.computeIfAbsent(
+        prefix + "_" + n,
+        k -> {
+          float[] a = new float[Math.toIntExact(n)];
+          Arrays.fill(a, value);
+          return g.floats(g.fresh(prefix), a, n);
+        });
   }
 
   private String longs(long... values) {
-    return constants.computeIfAbsent("longs" + Arrays.toString(values),
+    return constants.computeIfAbsent(
+        "longs" + Arrays.toString(values),
         k -> g.longs(g.fresh("gn_shape"), values, values.length));
   }
 }

@@ -31,15 +31,22 @@ public final class MlpGraph {
     for (var child : block.getChildren()) {
       if (!(child.getValue() instanceof Linear linear)) {
         throw new IllegalArgumentException(
-            "mlp export: unexpected child " + child.getKey() + " ("
-                + child.getValue().getClass().getSimpleName() + ")");
+            "mlp export: unexpected child "
+                + child.getKey()
+                + " ("
+                + child.getValue().getClass().getSimpleName()
+                + ")");
       }
       layers.add(linear);
     }
     if (layers.size() != spec.depth() + 1) {
       throw new IllegalArgumentException(
-          "mlp export: expected " + (spec.depth() + 1) + " layers for depth " + spec.depth()
-              + ", found " + layers.size());
+          "mlp export: expected "
+              + (spec.depth() + 1)
+              + " layers for depth "
+              + spec.depth()
+              + ", found "
+              + layers.size());
     }
 
     String flat = GraphOps.reshape(g, x, -1, net.inputSize());

@@ -1,6 +1,5 @@
 package io.flowmatch.training.export.onnx;
 
-import io.flowmatch.inference.field.ModelMetadata;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,6 +16,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import java.nio.ByteBuffer;
@@ -27,18 +27,19 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Runs an exported model in ONNX Runtime (optimisation level ALL, as users will run it) and the
- * DJL float32 forward of the same block on the same random {@code x ~ N(0, 1)} and {@code t ~
- * U[0, 1]}, and compares the velocities.
+ * Runs an exported model in ONNX Runtime (optimisation level ALL, as users will run it) and the DJL
+ * float32 forward of the same block on the same random {@code x ~ N(0, 1)} and {@code t ~ U[0, 1]},
+ * and compares the velocities.
  *
- * <p>The error is reported relative to max|v| of the DJL forward, so one bound works for models
- * of any output scale; {@link ExportPrecision#tolerance()} gives the bound.
+ * <p>The error is reported relative to max|v| of the DJL forward, so one bound works for models of
+ * any output scale; {@link ExportPrecision#tolerance()} gives the bound.
  */
 public final class ParityCheck {
   private ParityCheck() {}
 
   /** Default batch: several samples so per-sample time handling is exercised. */
   public static final int DEFAULT_BATCH = 8;
+
   /** Fixed seed so a failed check can be reproduced. */
   public static final long DEFAULT_SEED = 20240611L;
 
@@ -73,7 +74,8 @@ public final class ParityCheck {
   }
 
   /** Checks with the default batch and seed. */
-  public static Result run(Block block, byte[] model, int[] sampleShape, ExportPrecision precision) {
+  public static Result run(
+      Block block, byte[] model, int[] sampleShape, ExportPrecision precision) {
     return run(block, model, sampleShape, precision, DEFAULT_BATCH, DEFAULT_SEED);
   }
 
@@ -87,7 +89,12 @@ public final class ParityCheck {
    * @throws FlowmatchException if ONNX Runtime cannot load or run the model
    */
   public static Result run(
-      Block block, byte[] model, int[] sampleShape, ExportPrecision precision, int batch, long seed) {
+      Block block,
+      byte[] model,
+      int[] sampleShape,
+      ExportPrecision precision,
+      int batch,
+      long seed) {
     requireFloat32(block);
     int perSample = 1;
     for (int d : sampleShape) {
@@ -113,8 +120,12 @@ public final class ParityCheck {
     float[] reference = djlForward(block, x, t, xShape);
     float[] onnx = ortForward(model, x, t, xShape, precision);
     if (onnx.length != reference.length) {
-      throw new FlowmatchException(ErrorKind.NUMERIC, 
-          "parity check: ONNX Runtime returned " + onnx.length + " values, DJL " + reference.length);
+      throw new FlowmatchException(
+          ErrorKind.NUMERIC,
+          "parity check: ONNX Runtime returned "
+              + onnx.length
+              + " values, DJL "
+              + reference.length);
     }
     double maxErr = 0;
     double maxRef = 0;
@@ -160,12 +171,16 @@ public final class ParityCheck {
       try (OrtSession session = env.createSession(model, opts);
           OnnxTensor xt = xTensor(env, x, xShape, precision);
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
-          OrtSession.Result r = session.run(Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt))) {
+          OrtSession.Result r =
+              session.run(Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt))) {
         OnnxTensor v = (OnnxTensor) r.get(0);
         long[] shape = v.getInfo().getShape();
         if (!Arrays.equals(shape, xShape)) {
-          throw new FlowmatchException(ErrorKind.NUMERIC, 
-              "parity check: v has shape " + Arrays.toString(shape) + ", expected "
+          throw new FlowmatchException(
+              ErrorKind.NUMERIC,
+              "parity check: v has shape "
+                  + Arrays.toString(shape)
+                  + ", expected "
                   + Arrays.toString(xShape));
         }
         FloatBuffer fb = v.getFloatBuffer(); // float16 outputs are widened by ORT
@@ -174,7 +189,8 @@ public final class ParityCheck {
         return out;
       }
     } catch (OrtException e) {
-      throw new FlowmatchException(ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
+      throw new FlowmatchException(
+          ErrorKind.BAD_MODEL, "parity check: ONNX Runtime failed: " + e.getMessage(), e);
     }
   }
 

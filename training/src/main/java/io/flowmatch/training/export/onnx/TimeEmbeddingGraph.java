@@ -3,7 +3,9 @@ package io.flowmatch.training.export.onnx;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.training.model.SinusoidalTimeEmbedding;
 
-/** ONNX nodes for {@link SinusoidalTimeEmbedding}: computed in float32, cast to the working type. */
+/**
+ * ONNX nodes for {@link SinusoidalTimeEmbedding}: computed in float32, cast to the working type.
+ */
 public final class TimeEmbeddingGraph {
   private TimeEmbeddingGraph() {}
 

@@ -27,9 +27,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>GroupNorm: {@link GroupNormGraph} in its {@link GroupNormGraph.Form#DEFAULT default} form,
- *       Reshape [N, G, −1] → InstanceNormalization (float32, unit scale) → Reshape [N, C, H, W] → Mul
- *       γ → Add β; ORT's InstanceNormalization kernel was the fastest of the equivalent forms here.
- *       For float16 the statistics stay float32: Casts around the InstanceNormalization.
+ *       Reshape [N, G, −1] → InstanceNormalization (float32, unit scale) → Reshape [N, C, H, W] →
+ *       Mul γ → Add β; ORT's InstanceNormalization kernel was the fastest of the equivalent forms
+ *       here. For float16 the statistics stay float32: Casts around the InstanceNormalization.
  *   <li>SiLU: Sigmoid then Mul, which ORT fuses into one kernel.
  *   <li>Attention: MatMul / Softmax / MatMul on [N·heads, ·, ·] views; Softmax in float32.
  *   <li>Upsampling: Resize nearest with float32 scales {1, 1, 2, 2}, asymmetric coordinates and
@@ -62,7 +62,12 @@ public final class UNetGraph {
    * @return the name of v [N, C, H, W] of element type {@code elemType}
    */
   public static String add(
-      OnnxGraphBuilder g, Block block, UNetSpec spec, int[] sampleShape, String x, String t,
+      OnnxGraphBuilder g,
+      Block block,
+      UNetSpec spec,
+      int[] sampleShape,
+      String x,
+      String t,
       int elemType) {
     return add(g, block, spec, sampleShape, x, t, elemType, GroupNormGraph.Form.DEFAULT);
   }
@@ -72,8 +77,14 @@ public final class UNetGraph {
    * GroupNorms written in the given op form (for benchmarks and parity tests of every form).
    */
   static String add(
-      OnnxGraphBuilder g, Block block, UNetSpec spec, int[] sampleShape, String x, String t,
-      int elemType, GroupNormGraph.Form groupNormForm) {
+      OnnxGraphBuilder g,
+      Block block,
+      UNetSpec spec,
+      int[] sampleShape,
+      String x,
+      String t,
+      int elemType,
+      GroupNormGraph.Form groupNormForm) {
     if (!(block instanceof UNetVelocityNet)) {
       throw new IllegalArgumentException(
           "unet export: expected a UNetVelocityNet block, got "
@@ -91,8 +102,13 @@ public final class UNetGraph {
         || sampleShape[1] % net.sizeMultiple() != 0
         || sampleShape[2] % net.sizeMultiple() != 0) {
       throw new IllegalArgumentException(
-          "unet export: expected a sample shape [" + net.dataChannels() + ", H, W] with H and W"
-              + " multiples of " + net.sizeMultiple() + ", got " + Arrays.toString(sampleShape));
+          "unet export: expected a sample shape ["
+              + net.dataChannels()
+              + ", H, W] with H and W"
+              + " multiples of "
+              + net.sizeMultiple()
+              + ", got "
+              + Arrays.toString(sampleShape));
     }
     return new UNetGraph(g, elemType, groupNormForm)
         .network(net, sampleShape[1], sampleShape[2], x, t);
@@ -109,15 +125,30 @@ public final class UNetGraph {
             && (!built.attention() || built.heads() == given.heads());
     if (!same) {
       throw new IllegalArgumentException(
-          "unet export: the spec does not describe this block (block built from " + describe(built)
-              + ", given " + describe(given) + ")");
+          "unet export: the spec does not describe this block (block built from "
+              + describe(built)
+              + ", given "
+              + describe(given)
+              + ")");
     }
   }
 
   private static String describe(UNetSpec s) {
-    return s.type() + " width " + s.width() + " depth " + s.depth() + " mults "
-        + Arrays.toString(s.channelMults()) + " attention " + s.attention() + " groups " + s.groups()
-        + " heads " + s.heads() + " time " + s.timeEmbedDim();
+    return s.type()
+        + " width "
+        + s.width()
+        + " depth "
+        + s.depth()
+        + " mults "
+        + Arrays.toString(s.channelMults())
+        + " attention "
+        + s.attention()
+        + " groups "
+        + s.groups()
+        + " heads "
+        + s.heads()
+        + " time "
+        + s.timeEmbedDim();
   }
 
   /** A feature map name with its static channel count and size (the batch stays symbolic). */
@@ -154,8 +185,12 @@ public final class UNetGraph {
       for (int d = 0; d < level.blocks().size(); d++) {
         Map4 skip = skips.pop();
         String cat = g.node("Concat", new String[] {h.name, skip.name}, attr("axis", 1L));
-        h = residual(new Map4(cat, h.c + skip.c, h.h, h.w), e, level.blocks().get(d),
-            "up" + l + "_res" + d);
+        h =
+            residual(
+                new Map4(cat, h.c + skip.c, h.h, h.w),
+                e,
+                level.blocks().get(d),
+                "up" + l + "_res" + d);
         if (!level.attentions().isEmpty()) {
           h = attention(h, level.attentions().get(d), "up" + l + "_attn" + d);
         }
@@ -196,7 +231,10 @@ public final class UNetGraph {
     String q = g.node("Reshape", new String[] {parts[0], perHead});
     String k = g.node("Reshape", new String[] {parts[1], perHead});
     String v = g.node("Reshape", new String[] {parts[2], perHead});
-    q = g.node("Mul", new String[] {q, g.scalar(g.fresh(prefix + ".scale"), elemType, at.queryScale())});
+    q =
+        g.node(
+            "Mul",
+            new String[] {q, g.scalar(g.fresh(prefix + ".scale"), elemType, at.queryScale())});
     String qT = g.node("Transpose", new String[] {q}, attrInts("perm", 0, 2, 1));
     String scores = toFloat(g.node("MatMul", new String[] {qT, k}));
     String weights = fromFloat(g.node("Softmax", new String[] {scores}, attr("axis", -1L)));
@@ -208,10 +246,14 @@ public final class UNetGraph {
   }
 
   private Map4 upsample(Map4 x, Upsample2x up, String prefix) {
-    String scales = constants.computeIfAbsent("resize_scales",
-        k -> g.floats(g.fresh("resize_scales"), new float[] {1f, 1f, 2f, 2f}, 4));
+    String scales =
+        constants.computeIfAbsent(
+            "resize_scales",
+            k -> g.floats(g.fresh("resize_scales"), new float[] {1f, 1f, 2f, 2f}, 4));
     String resized =
-        g.node("Resize", new String[] {x.name, "", scales},
+        g.node(
+            "Resize",
+            new String[] {x.name, "", scales},
             attr("mode", "nearest"),
             attr("coordinate_transformation_mode", "asymmetric"),
             attr("nearest_mode", "floor"));
@@ -219,8 +261,16 @@ public final class UNetGraph {
   }
 
   private Map4 groupNorm(Map4 x, GroupNorm norm, String prefix) {
-    String y = groupNorms.add(x.name, x.c, x.h, x.w, norm.groups(),
-        GraphOps.values(norm.gamma().getArray()), GraphOps.values(norm.beta().getArray()), prefix);
+    String y =
+        groupNorms.add(
+            x.name,
+            x.c,
+            x.h,
+            x.w,
+            norm.groups(),
+            GraphOps.values(norm.gamma().getArray()),
+            GraphOps.values(norm.beta().getArray()),
+            prefix);
     return new Map4(y, x.c, x.h, x.w);
   }
 
@@ -238,7 +288,9 @@ public final class UNetGraph {
     String w = param(weight, prefix + ".weight", dims);
     String b = param(conv.getDirectParameters().get("bias"), prefix + ".bias", dims[0]);
     String y =
-        g.node("Conv", new String[] {x.name, w, b},
+        g.node(
+            "Conv",
+            new String[] {x.name, w, b},
             attrInts("kernel_shape", kh, kw),
             attrInts("pads", ph, pw, ph, pw),
             attrInts("strides", sh, sw));

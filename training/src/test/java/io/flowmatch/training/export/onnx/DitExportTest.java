@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class DitExportTest {
   /** Non-square, three channels, two heads: a wrong transpose or head split shows. */
   static final int[] SHAPE = {3, 8, 12};
+
   static final DitSpec SPEC = new DitSpec(32, 2, 16, 4, 2);
   static NDManager manager;
   static DitVelocityNet net;
@@ -46,7 +47,8 @@ class DitExportTest {
 
   @Test
   void fp16ParityWithinOnePercent() {
-    for (ExportPrecision p : new ExportPrecision[] {ExportPrecision.FP16, ExportPrecision.FP16_IO}) {
+    for (ExportPrecision p :
+        new ExportPrecision[] {ExportPrecision.FP16, ExportPrecision.FP16_IO}) {
       byte[] model = OnnxExporter.build(net, SPEC, SHAPE, Map.of(), p);
       ParityCheck.Result r = ParityCheck.run(net, model, SHAPE, p);
       System.out.println("dit " + r.describe());

@@ -14,14 +14,13 @@ import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.jvp.JvpCheck;
 import io.flowmatch.inference.jvp.JvpModel;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.Blocks;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.export.OnnxExporter;
-import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.MlpSpec;
-import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
 import io.flowmatch.training.model.UNetVelocityNet;
@@ -49,8 +48,13 @@ class ExportedJvpTest {
       MlpVelocityNet net = new MlpVelocityNet(spec, shape);
       net.initialize(m, DataType.FLOAT32, FlowModels.inputShapes(1, shape));
       Blocks.randomize(net, 5, 1.0);
-      check("mlp", net, OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
-          shape, m, true);
+      check(
+          "mlp",
+          net,
+          OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
+          shape,
+          m,
+          true);
     }
   }
 
@@ -63,8 +67,13 @@ class ExportedJvpTest {
       UNetTesting.perturbNormsAndBiases(net, 5);
       // DJL's input gradient of the U-Net came out NaN (weight gradients, which training uses,
       // are fine), so the U-Net is checked against central differences only
-      check("unet", net, OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
-          shape, m, false);
+      check(
+          "unet",
+          net,
+          OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
+          shape,
+          m,
+          false);
     }
   }
 
@@ -76,13 +85,19 @@ class ExportedJvpTest {
       DitVelocityNet net = new DitVelocityNet(spec, shape);
       net.initialize(m, DataType.FLOAT32, new Shape(2, 3, 8, 12), new Shape(2));
       Blocks.randomize(net, 7, 1.0);
-      check("dit", net, OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
-          shape, m, true);
+      check(
+          "dit",
+          net,
+          OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32),
+          shape,
+          m,
+          true);
     }
   }
 
-  private void check(String name, Block net, byte[] model, int[] shape, NDManager m,
-      boolean autograd) throws IOException {
+  private void check(
+      String name, Block net, byte[] model, int[] shape, NDManager m, boolean autograd)
+      throws IOException {
     Path file = dir.resolve(name + ".onnx");
     Files.write(file, model);
     int size = 1;
@@ -117,33 +132,36 @@ class ExportedJvpTest {
         if (!autograd) {
           worst = Double.NaN;
         } else {
-        NDArray xa = sub.create(x, new Shape(dims));
-        NDArray ta = sub.create(t, new Shape(n));
-        NDArray wa = sub.create(w, new Shape(dims));
-        xa.setRequiresGradient(true);
-        float[] g;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray out = net.forward(new ParameterStore(sub, false), new NDList(xa, ta), false)
-              .singletonOrThrow();
-          gc.backward(out.mul(wa).sum());
-          g = xa.getGradient().toFloatArray();
-        }
-        for (int i = 0; i < n; i++) {
-          double forward = 0;
-          double reverse = 0;
-          double scale = 0;
-          for (int j = i * size; j < (i + 1) * size; j++) {
-            forward += (double) w[j] * product[j];
-            reverse += (double) g[j] * u[j];
-            scale += Math.abs((double) w[j] * product[j]);
+          NDArray xa = sub.create(x, new Shape(dims));
+          NDArray ta = sub.create(t, new Shape(n));
+          NDArray wa = sub.create(w, new Shape(dims));
+          xa.setRequiresGradient(true);
+          float[] g;
+          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray out =
+                net.forward(new ParameterStore(sub, false), new NDList(xa, ta), false)
+                    .singletonOrThrow();
+            gc.backward(out.mul(wa).sum());
+            g = xa.getGradient().toFloatArray();
           }
-          worst = Math.max(worst, Math.abs(forward - reverse) / scale);
-        }
+          for (int i = 0; i < n; i++) {
+            double forward = 0;
+            double reverse = 0;
+            double scale = 0;
+            for (int j = i * size; j < (i + 1) * size; j++) {
+              forward += (double) w[j] * product[j];
+              reverse += (double) g[j] * u[j];
+              scale += Math.abs((double) w[j] * product[j]);
+            }
+            worst = Math.max(worst, Math.abs(forward - reverse) / scale);
+          }
         }
       }
       double fd = JvpCheck.maxRelativeError(jvp, jvp.field(), x, t, u, n, 1e-2);
-      System.out.printf("%s: JVP graph vs DJL reverse mode: max |w.Ju - (J^T w).u| / sum|w_j (Ju)_j|"
-          + " = %.2e; vs 5-point central differences: %.2e%n", name, worst, fd);
+      System.out.printf(
+          "%s: JVP graph vs DJL reverse mode: max |w.Ju - (J^T w).u| / sum|w_j (Ju)_j|"
+              + " = %.2e; vs 5-point central differences: %.2e%n",
+          name, worst, fd);
       if (autograd) {
         assertTrue(worst < 1e-5, name + " vs DJL autograd: " + worst);
       }

@@ -42,12 +42,16 @@ class Fp16KernelChoiceTest {
     Path optimised = dir.resolve(spec.type() + "-" + p.cliName() + "-opt.onnx");
     Files.write(model, OnnxExporter.build(block, spec, shape, Map.of(), p));
     FieldOptions options =
-        FieldOptions.defaults().withThreads(1).withWarnings(l -> {}).withOptimizedModelPath(optimised);
+        FieldOptions.defaults()
+            .withThreads(1)
+            .withWarnings(l -> {})
+            .withOptimizedModelPath(optimised);
     try (OnnxVelocityField f = OnnxVelocityField.open(model, options)) {
       // opening writes the optimised graph
     }
     Set<String> ops = new TreeSet<>();
-    for (OnnxMl.NodeProto n : OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimised)).getGraph().getNodeList()) {
+    for (OnnxMl.NodeProto n :
+        OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimised)).getGraph().getNodeList()) {
       ops.add(n.getOpType());
     }
     return ops;
@@ -56,7 +60,8 @@ class Fp16KernelChoiceTest {
   private void check(Block block, ModelSpec spec, int[] shape) throws Exception {
     Set<String> fp32 = optimisedOps(block, spec, shape, ExportPrecision.FP32);
     assertTrue(fp32.contains("Gemm"), spec.type() + " fp32 ops: " + fp32);
-    for (ExportPrecision p : new ExportPrecision[] {ExportPrecision.FP16, ExportPrecision.FP16_IO}) {
+    for (ExportPrecision p :
+        new ExportPrecision[] {ExportPrecision.FP16, ExportPrecision.FP16_IO}) {
       Set<String> half = optimisedOps(block, spec, shape, p);
       assertFalse(half.contains("Gemm"), spec.type() + " " + p.cliName() + " ops: " + half);
       assertTrue(half.contains("MatMul"), spec.type() + " " + p.cliName() + " ops: " + half);

@@ -50,8 +50,11 @@ public final class GroupNormBenchmark {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
     Path outDir = args.length > 1 ? Path.of(args[1]) : null;
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    System.out.printf(Locale.ROOT, "ORT %s, %d intra-op thread(s), optimisation ALL%n",
-        env.getVersion(), threads);
+    System.out.printf(
+        Locale.ROOT,
+        "ORT %s, %d intra-op thread(s), optimisation ALL%n",
+        env.getVersion(),
+        threads);
     single(env, threads);
     rows(env, threads);
     whole(env, threads, outDir);
@@ -60,9 +63,16 @@ public final class GroupNormBenchmark {
   // ---- one GroupNorm alone ----
 
   private static void single(OrtEnvironment env, int threads) throws Exception {
-    long[][] shapes = {{16, 32, 28, 28}, {16, 64, 14, 14}, {16, 128, 14, 14}, {16, 64, 7, 7},
-        {64, 32, 28, 28}, {64, 64, 14, 14}};
-    System.out.println("\n# one GroupNorm (8 groups), µs per call, median of 15 interleaved rounds");
+    long[][] shapes = {
+      {16, 32, 28, 28},
+      {16, 64, 14, 14},
+      {16, 128, 14, 14},
+      {16, 64, 7, 7},
+      {64, 32, 28, 28},
+      {64, 64, 14, 14}
+    };
+    System.out.println(
+        "\n# one GroupNorm (8 groups), µs per call, median of 15 interleaved rounds");
     System.out.printf(Locale.ROOT, "%-18s", "shape");
     for (GroupNormGraph.Form f : FORMS) {
       System.out.printf(Locale.ROOT, " %20s", f);
@@ -96,7 +106,8 @@ public final class GroupNormBenchmark {
       gamma[i] = 1 + 0.2f * (float) r.nextGaussian();
       beta[i] = 0.2f * (float) r.nextGaussian();
     }
-    String y = new GroupNormGraph(g, FLOAT, form).add("x", c, shape[2], shape[3], 8, gamma, beta, "gn");
+    String y =
+        new GroupNormGraph(g, FLOAT, form).add("x", c, shape[2], shape[3], 8, gamma, beta, "gn");
     g.nodeNamed("Identity", "y", new String[] {y});
     g.output("y", FLOAT, -1, c, shape[2], shape[3]);
     return g.toBytes();
@@ -111,8 +122,11 @@ public final class GroupNormBenchmark {
   private static void rows(OrtEnvironment env, int threads) throws Exception {
     long rows = 256 * 49;
     long d = 96;
-    System.out.printf(Locale.ROOT, "%n# layer norm of [%d, %d] rows, µs per call, median of 15 rounds%n",
-        rows, d);
+    System.out.printf(
+        Locale.ROOT,
+        "%n# layer norm of [%d, %d] rows, µs per call, median of 15 rounds%n",
+        rows,
+        d);
     List<Timed> timed = new ArrayList<>();
     for (String op : new String[] {"LayerNormalization", "InstanceNormalization"}) {
       OnnxGraphBuilder g = new OnnxGraphBuilder("rows");
@@ -122,17 +136,24 @@ public final class GroupNormBenchmark {
       String scale = g.floats("scale", ones, ones.length);
       String bias = g.floats("bias", new float[ones.length], ones.length);
       String x = g.node("Reshape", new String[] {"x", g.longs("s", new long[] {-1, 1, d}, 3)});
-      String y = op.equals("LayerNormalization")
-          ? g.node(op, new String[] {x, scale, bias}, OnnxGraphBuilder.attr("axis", -1L),
-              OnnxGraphBuilder.attr("epsilon", 1e-6f))
-          : g.node(op, new String[] {x, scale, bias}, OnnxGraphBuilder.attr("epsilon", 1e-6f));
+      String y =
+          op.equals("LayerNormalization")
+              ? g.node(
+                  op,
+                  new String[] {x, scale, bias},
+                  OnnxGraphBuilder.attr("axis", -1L),
+                  OnnxGraphBuilder.attr("epsilon", 1e-6f))
+              : g.node(op, new String[] {x, scale, bias}, OnnxGraphBuilder.attr("epsilon", 1e-6f));
       g.nodeNamed("Reshape", "y", new String[] {y, g.longs("s2", new long[] {-1, 1, 1, d}, 4)});
       g.output("y", FLOAT, -1, 1, 1, d);
       timed.add(new Timed(env, g.toBytes(), threads, new long[] {rows, 1, 1, d}, false));
     }
     double[] us = interleave(timed, 15, 10);
-    System.out.printf(Locale.ROOT, "LayerNormalization %.1f   InstanceNormalization on [rows, 1, d] %.1f%n",
-        us[0] * 1e6, us[1] * 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "LayerNormalization %.1f   InstanceNormalization on [rows, 1, d] %.1f%n",
+        us[0] * 1e6,
+        us[1] * 1e6);
     for (Timed t : timed) {
       t.close();
     }
@@ -149,15 +170,22 @@ public final class GroupNormBenchmark {
       m.getEngine().setRandomSeed(3);
       UNetVelocityNet net = UNetTesting.build(m, spec, 1, 28, 28, DataType.FLOAT32);
       UNetTesting.perturbNormsAndBiases(net, 3);
-      System.out.println("\n# default U-Net " + spec + " on [1, 28, 28]: parity vs DJL fp32"
-          + " (batch 8, relative to max|v|)");
+      System.out.println(
+          "\n# default U-Net "
+              + spec
+              + " on [1, 28, 28]: parity vs DJL fp32"
+              + " (batch 8, relative to max|v|)");
       for (GroupNormGraph.Form f : FORMS) {
         byte[] fp32 = build(net, spec, sample, ExportPrecision.FP32, f);
         byte[] fp16 = build(net, spec, sample, ExportPrecision.FP16, f);
         models.put(f, fp32);
         ParityCheck.Result r32 = ParityCheck.run(net, fp32, sample, ExportPrecision.FP32);
         ParityCheck.Result r16 = ParityCheck.run(net, fp16, sample, ExportPrecision.FP16);
-        System.out.printf(Locale.ROOT, "%-20s fp32 %.2e   fp16 %.2e%n", f, r32.relativeError(),
+        System.out.printf(
+            Locale.ROOT,
+            "%-20s fp32 %.2e   fp16 %.2e%n",
+            f,
+            r32.relativeError(),
             r16.relativeError());
         if (outDir != null) {
           Files.createDirectories(outDir);
@@ -174,9 +202,14 @@ public final class GroupNormBenchmark {
         env.createSession(e.getValue(), o).close();
       }
       Map<String, Integer> ops = opCounts(Files.readAllBytes(optimised));
-      System.out.printf(Locale.ROOT, "%-20s reorder %d in / %d out, %d nodes: %s%n", e.getKey(),
-          ops.getOrDefault("ms.nchwc:ReorderInput", 0), ops.getOrDefault("ms.nchwc:ReorderOutput", 0),
-          ops.values().stream().mapToInt(Integer::intValue).sum(), ops);
+      System.out.printf(
+          Locale.ROOT,
+          "%-20s reorder %d in / %d out, %d nodes: %s%n",
+          e.getKey(),
+          ops.getOrDefault("ms.nchwc:ReorderInput", 0),
+          ops.getOrDefault("ms.nchwc:ReorderOutput", 0),
+          ops.values().stream().mapToInt(Integer::intValue).sum(),
+          ops);
     }
 
     System.out.println("\n# whole U-Net, ms per call, median of interleaved rounds");
@@ -202,9 +235,11 @@ public final class GroupNormBenchmark {
       }
     }
 
-    System.out.println("\n# ORT profile, batch 16, 10 calls after a warm-up: ms per call by op type (top 9)");
+    System.out.println(
+        "\n# ORT profile, batch 16, 10 calls after a warm-up: ms per call by op type (top 9)");
     for (var e : models.entrySet()) {
-      System.out.printf(Locale.ROOT, "%-20s %s%n", e.getKey(), profile(env, e.getValue(), threads, tmp));
+      System.out.printf(
+          Locale.ROOT, "%-20s %s%n", e.getKey(), profile(env, e.getValue(), threads, tmp));
     }
   }
 
@@ -215,8 +250,12 @@ public final class GroupNormBenchmark {
     g.input("t", FLOAT, -1);
     String x = GraphOps.cast(g, "x", p.ioType(), p.weightType());
     String v = UNetGraph.add(g, net, spec, sample, x, "t", p.weightType(), f);
-    g.nodeNamed(p.ioType() == p.weightType() ? "Identity" : "Cast", "v", new String[] {v},
-        p.ioType() == p.weightType() ? new OnnxMl.AttributeProto[0]
+    g.nodeNamed(
+        p.ioType() == p.weightType() ? "Identity" : "Cast",
+        "v",
+        new String[] {v},
+        p.ioType() == p.weightType()
+            ? new OnnxMl.AttributeProto[0]
             : new OnnxMl.AttributeProto[] {OnnxGraphBuilder.attr("to", (long) p.ioType())});
     g.output("v", p.ioType(), -1, sample[0], sample[1], sample[2]);
     return g.toBytes();
@@ -225,14 +264,16 @@ public final class GroupNormBenchmark {
   private static Map<String, Integer> opCounts(byte[] model) throws Exception {
     Map<String, Integer> counts = new TreeMap<>();
     for (OnnxMl.NodeProto n : OnnxMl.ModelProto.parseFrom(model).getGraph().getNodeList()) {
-      String domain = n.getDomain().isEmpty() ? "" : n.getDomain().replace("com.microsoft", "ms") + ":";
+      String domain =
+          n.getDomain().isEmpty() ? "" : n.getDomain().replace("com.microsoft", "ms") + ":";
       counts.merge(domain + n.getOpType(), 1, Integer::sum);
     }
     return counts;
   }
 
   /** Kernel time per op type, ms per call, over 10 profiled calls after one warm-up call. */
-  private static String profile(OrtEnvironment env, byte[] model, int threads, Path tmp) throws Exception {
+  private static String profile(OrtEnvironment env, byte[] model, int threads, Path tmp)
+      throws Exception {
     int calls = 10;
     Path trace;
     try (OrtSession.SessionOptions o = options(threads)) {
@@ -259,7 +300,8 @@ public final class GroupNormBenchmark {
     double total = 0;
     for (JsonElement el : events) {
       JsonObject ev = el.getAsJsonObject();
-      if (ev.has("cat") && ev.get("cat").getAsString().equals("Node")
+      if (ev.has("cat")
+          && ev.get("cat").getAsString().equals("Node")
           && ev.get("name").getAsString().endsWith("_kernel_time")
           && ev.get("ts").getAsDouble() >= warmUpEnd) {
         String op = ev.getAsJsonObject("args").get("op_name").getAsString();
@@ -328,7 +370,8 @@ public final class GroupNormBenchmark {
         for (int i = 0; i < t.length; i++) {
           t[i] = r.nextFloat();
         }
-        map.put("t", OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(t), new long[] {shape[0]}));
+        map.put(
+            "t", OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(t), new long[] {shape[0]}));
       }
     }
 

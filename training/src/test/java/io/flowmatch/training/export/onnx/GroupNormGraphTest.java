@@ -56,8 +56,8 @@ class GroupNormGraphTest {
     for (GroupNormGraph.Form form : GroupNormGraph.Form.values()) {
       double err32 = maxAbsDiff(run(form, FLOAT, x, gamma, beta), expected) / scale;
       double err16 = maxAbsDiff(run(form, FLOAT16, x, gamma, beta), expectedHalf) / scale;
-      System.out.printf(Locale.ROOT, "group norm %s: fp32 err/max|y| %.2e, fp16 %.2e%n", form, err32,
-          err16);
+      System.out.printf(
+          Locale.ROOT, "group norm %s: fp32 err/max|y| %.2e, fp16 %.2e%n", form, err32, err16);
       // GroupNormalization-21's function body takes the variance as E[x²] − E[x]², which cancels
       // digits when the mean is large against σ (measured 1.2e-5 here); the others are two-pass
       double bound32 = form == GroupNormGraph.Form.GROUP_NORMALIZATION ? 1e-4 : 1e-6;
@@ -73,28 +73,38 @@ class GroupNormGraphTest {
     OnnxGraphBuilder g = new OnnxGraphBuilder("gn");
     new GroupNormGraph(g, FLOAT, GroupNormGraph.Form.DEFAULT)
         .add("x", C, H, W, GROUPS, new float[C], new float[C], "gn");
-    assertEquals(1, g.build().getGraph().getNodeList().stream()
-        .filter(n -> n.getOpType().equals("InstanceNormalization")).count());
+    assertEquals(
+        1,
+        g.build().getGraph().getNodeList().stream()
+            .filter(n -> n.getOpType().equals("InstanceNormalization"))
+            .count());
   }
 
   @Test
   void rejectsGroupsThatDoNotDivideTheChannelsAndWrongLengths() {
     OnnxGraphBuilder g = new OnnxGraphBuilder("gn");
     GroupNormGraph gn = new GroupNormGraph(g, FLOAT, GroupNormGraph.Form.DEFAULT);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> gn.add("x", 12, 4, 4, 5, new float[12], new float[12], "gn"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> gn.add("x", 12, 4, 4, 5, new float[12], new float[12], "gn"));
     assertEquals("group norm export: 12 channels do not split into 5 groups", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> gn.add("x", 12, 4, 4, 4, new float[12], new float[11], "gn"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> gn.add("x", 12, 4, 4, 4, new float[12], new float[11], "gn"));
     assertEquals("group norm export: expected 12 scales and shifts, got 12 and 11", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new GroupNormGraph(g, OnnxGraphBuilder.INT64, GroupNormGraph.Form.DEFAULT));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GroupNormGraph(g, OnnxGraphBuilder.INT64, GroupNormGraph.Form.DEFAULT));
     assertEquals("group norm export: element type must be FLOAT or FLOAT16, got 7", e.getMessage());
   }
 
   /** x [N, C, H, W] float32 in, y float32 out; a float16 graph casts around the group norm. */
-  private static float[] run(GroupNormGraph.Form form, int elemType, float[] x, float[] gamma,
-      float[] beta) throws Exception {
+  private static float[] run(
+      GroupNormGraph.Form form, int elemType, float[] x, float[] gamma, float[] beta)
+      throws Exception {
     OnnxGraphBuilder g = new OnnxGraphBuilder("gn");
     g.input("x", FLOAT, -1, C, H, W);
     String in = GraphOps.cast(g, "x", FLOAT, elemType);
@@ -110,7 +120,8 @@ class GroupNormGraphTest {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setIntraOpNumThreads(1);
       try (OrtSession session = env.createSession(g.toBytes(), options);
-          OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {N, C, H, W});
+          OnnxTensor xt =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {N, C, H, W});
           OrtSession.Result result = session.run(Map.of("x", xt))) {
         FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
         float[] values = new float[out.remaining()];

@@ -19,13 +19,13 @@ import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.inference.quantize.LayerRole;
 import io.flowmatch.inference.quantize.QuantForm;
 import io.flowmatch.inference.quantize.QuantParity;
+import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.model.Blocks;
+import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.MlpVelocityNet;
-import io.flowmatch.training.export.OnnxExporter;
-import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.MlpSpec;
+import io.flowmatch.training.model.MlpVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetTesting;
@@ -82,14 +82,17 @@ class Int8ExportTest {
     try (NDManager m = NDManager.newBaseManager()) {
       UNetVelocityNet net = UNetTesting.build(m, spec, 1, 8, 8, DataType.FLOAT32);
       UNetTesting.perturbNormsAndBiases(net, 5);
-      FlowmatchException e = assertThrows(FlowmatchException.class,
-          () -> OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.INT8));
+      FlowmatchException e =
+          assertThrows(
+              FlowmatchException.class,
+              () -> OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.INT8));
       assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
       assertTrue(e.getMessage().contains("convolutions"), e.getMessage());
 
       byte[] fp32 = OnnxExporter.build(net, spec, shape, Map.of(), ExportPrecision.FP32);
-      Int8Quantizer.Result q = Int8Quantizer.quantize(fp32,
-          new Int8Recipe(QuantForm.MATMUL_INTEGER, EnumSet.noneOf(LayerRole.class)));
+      Int8Quantizer.Result q =
+          Int8Quantizer.quantize(
+              fp32, new Int8Recipe(QuantForm.MATMUL_INTEGER, EnumSet.noneOf(LayerRole.class)));
       assertTrue(q.quantized().size() >= 3, q.describe()); // time_fc1, time_fc2, block projections
       ParityCheck.Result r = ParityCheck.run(net, q.model(), shape, ExportPrecision.INT8);
       System.out.println("unet int8 (time layers) " + q.describe() + "; " + r.describe());
@@ -102,17 +105,21 @@ class Int8ExportTest {
 
   private void check(Block net, ModelSpec spec, int[] shape, int expectedInt8) throws Exception {
     Path out = dir.resolve(spec.type() + "-int8.onnx");
-    ExportResult result = OnnxExporter.export(net, spec, shape, Map.of(ModelMetadata.DATASET, "test"),
-        ExportPrecision.INT8, out);
+    ExportResult result =
+        OnnxExporter.export(
+            net, spec, shape, Map.of(ModelMetadata.DATASET, "test"), ExportPrecision.INT8, out);
     System.out.println(spec.type() + " " + result.describe());
-    assertTrue(result.parity().passed() && result.parity().maxAbsReference() > 0.1,
+    assertTrue(
+        result.parity().passed() && result.parity().maxAbsReference() > 0.1,
         result.parity().describe());
     // int8 really changed the function (a quantiser that did nothing would pass parity too)
     assertTrue(result.parity().relativeError() > 1e-4, result.parity().describe());
 
     OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(out));
-    long int8Layers = model.getGraph().getNodeList().stream()
-        .filter(n -> n.getOpType().equals("MatMulInteger")).count();
+    long int8Layers =
+        model.getGraph().getNodeList().stream()
+            .filter(n -> n.getOpType().equals("MatMulInteger"))
+            .count();
     assertEquals(expectedInt8, int8Layers);
     Map<String, String> meta = new HashMap<>();
     model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));

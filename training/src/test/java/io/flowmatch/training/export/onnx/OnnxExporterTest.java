@@ -64,16 +64,22 @@ class OnnxExporterTest {
   void writesContractInputsOutputsAndMetadata() throws Exception {
     Path out = dir.resolve("sub/m.onnx");
     Map<String, String> meta =
-        Map.of(ModelMetadata.DATASET, "fashion-mnist", ModelMetadata.TRAINING_STEPS, "123",
-            ModelMetadata.PRECISION, "overridden-by-exporter");
+        Map.of(
+            ModelMetadata.DATASET,
+            "fashion-mnist",
+            ModelMetadata.TRAINING_STEPS,
+            "123",
+            ModelMetadata.PRECISION,
+            "overridden-by-exporter");
     ExportResult r = OnnxExporter.export(net, SPEC, SHAPE, meta, ExportPrecision.FP16_IO, out);
     assertEquals(Files.size(out), r.bytes());
     assertTrue(r.parity().passed());
 
     OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(out));
     assertEquals(21, proto.getOpsetImport(0).getVersion());
-    assertEquals("N", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0)
-        .getDimParam());
+    assertEquals(
+        "N",
+        proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
 
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (OrtSession s = env.createSession(out.toString())) {
@@ -136,7 +142,9 @@ class OnnxExporterTest {
       if (init.getDataType() == OnnxMl.TensorProto.DataType.FLOAT16_VALUE) {
         halfValues += n;
       } else if (init.getDataType() == OnnxMl.TensorProto.DataType.FLOAT_VALUE) {
-        assertTrue(init.getName().endsWith(".freqs") || (init.getName().startsWith("ln.one") || init.getName().startsWith("ln.zero")),
+        assertTrue(
+            init.getName().endsWith(".freqs")
+                || (init.getName().startsWith("ln.one") || init.getName().startsWith("ln.zero")),
             "float32 initializer " + init.getName());
       }
     }
@@ -151,9 +159,11 @@ class OnnxExporterTest {
     FlowmatchException e =
         assertThrows(
             FlowmatchException.class,
-            () -> OnnxExporter.export(net, spec, SHAPE, Map.of(), ExportPrecision.FP32,
-                dir.resolve("m.onnx")));
-    assertTrue(e.getMessage().startsWith("cannot export block type 'resnet', the exporter knows "),
+            () ->
+                OnnxExporter.export(
+                    net, spec, SHAPE, Map.of(), ExportPrecision.FP32, dir.resolve("m.onnx")));
+    assertTrue(
+        e.getMessage().startsWith("cannot export block type 'resnet', the exporter knows "),
         e.getMessage());
     assertTrue(e.getMessage().contains("dit"), e.getMessage());
     assertEquals(List.of(), list(dir));
@@ -178,7 +188,8 @@ class OnnxExporterTest {
         assertThrows(
             FlowmatchException.class,
             () -> OnnxExporter.export(net, SPEC, SHAPE, Map.of(), ExportPrecision.FP32, out));
-    assertEquals("cannot write " + out + ": " + file + " exists and is not a folder", e.getMessage());
+    assertEquals(
+        "cannot write " + out + ": " + file + " exists and is not a folder", e.getMessage());
     assertEquals(List.of("not-a-folder"), list(dir));
   }
 
@@ -222,7 +233,8 @@ class OnnxExporterTest {
             () ->
                 OnnxExporter.export(
                     offBy5Percent, net, SPEC, SHAPE, Map.of(), ExportPrecision.FP16, out));
-    assertTrue(e.getMessage().startsWith("refusing to write " + out + ": parity fp16 vs DJL fp32"),
+    assertTrue(
+        e.getMessage().startsWith("refusing to write " + out + ": parity fp16 vs DJL fp32"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith("exceeds the limit"), e.getMessage());
     assertFalse(Files.exists(out));
@@ -234,7 +246,8 @@ class OnnxExporterTest {
     assertEquals(ExportPrecision.FP32, ExportPrecision.parse("FP32"));
     FlowmatchException e =
         assertThrows(FlowmatchException.class, () -> ExportPrecision.parse("bf16"));
-    assertEquals("unknown precision 'bf16', expected one of fp32, fp16, fp16-io, int8", e.getMessage());
+    assertEquals(
+        "unknown precision 'bf16', expected one of fp32, fp16, fp16-io, int8", e.getMessage());
     assertEquals(ExportPrecision.INT8, ExportPrecision.parse("int8"));
   }
 

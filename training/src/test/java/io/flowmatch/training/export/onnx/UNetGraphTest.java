@@ -1,7 +1,7 @@
 package io.flowmatch.training.export.onnx;
 
-import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT;
+import static io.flowmatch.inference.onnx.OnnxGraphBuilder.FLOAT16;
 import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ONNX Runtime (optimisation level ALL) against the DJL forward of the same U-Net weights, on
- * random x and t: FP32 within 1e-5·max|v| (measured ~2e-6; the contract asks 1e-4), FP16 export within 1e-2·max|v| of the float32 DJL model.
+ * random x and t: FP32 within 1e-5·max|v| (measured ~2e-6; the contract asks 1e-4), FP16 export
+ * within 1e-2·max|v| of the float32 DJL model.
  */
 class UNetGraphTest {
   private static NDManager manager;
@@ -56,7 +57,8 @@ class UNetGraphTest {
     OnnxGraphBuilder g = new OnnxGraphBuilder("unet");
     g.input("x", FLOAT, -1, sample[0], sample[1], sample[2]);
     g.input("t", FLOAT, -1);
-    String x = elemType == FLOAT ? "x" : g.node("Cast", new String[] {"x"}, attr("to", (long) elemType));
+    String x =
+        elemType == FLOAT ? "x" : g.node("Cast", new String[] {"x"}, attr("to", (long) elemType));
     String v = UNetGraph.add(g, net, net.spec(), sample, x, "t", elemType, groupNormForm);
     if (elemType == FLOAT) {
       g.nodeNamed("Identity", "v", new String[] {v});
@@ -76,7 +78,8 @@ class UNetGraphTest {
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
           OrtSession.Result result = session.run(Map.of("x", xt, "t", tt))) {
         OnnxTensor v = (OnnxTensor) result.get(0);
-        assertEquals(java.util.Arrays.toString(xShape), java.util.Arrays.toString(v.getInfo().getShape()));
+        assertEquals(
+            java.util.Arrays.toString(xShape), java.util.Arrays.toString(v.getInfo().getShape()));
         FloatBuffer buffer = v.getFloatBuffer();
         float[] out = new float[buffer.remaining()];
         buffer.get(out);
@@ -95,16 +98,22 @@ class UNetGraphTest {
     Random random = new Random(seed);
     for (int batch : new int[] {1, 3}) {
       long[] xShape = {batch, sample[0], sample[1], sample[2]};
-      float[] x = UNetTesting.gaussian(random, (int) (batch * (long) sample[0] * sample[1] * sample[2]));
+      float[] x =
+          UNetTesting.gaussian(random, (int) (batch * (long) sample[0] * sample[1] * sample[2]));
       float[] t = UNetTesting.uniform(random, batch);
       float[] djl = UNetTesting.forward(manager, net, DataType.FLOAT32, x, new Shape(xShape), t);
       float scale = UNetTesting.maxAbs(djl);
       float err32 = UNetTesting.maxAbsDiff(runOrt(fp32, x, xShape, t), djl) / scale;
       float err16 = UNetTesting.maxAbsDiff(runOrt(fp16, x, xShape, t), djl) / scale;
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "unet parity %s %s batch %d: max|v| %.3f, fp32 err/max|v| %.2e, fp16 err/max|v| %.2e%n",
-          java.util.Arrays.toString(sample), java.util.Arrays.toString(spec.channelMults()), batch,
-          scale, err32, err16);
+          java.util.Arrays.toString(sample),
+          java.util.Arrays.toString(spec.channelMults()),
+          batch,
+          scale,
+          err32,
+          err16);
       assertTrue(scale > 0.1f, "degenerate output, max|v| = " + scale);
       assertTrue(err32 <= 1e-5f, "fp32 parity error " + err32 + " of max|v|");
       assertTrue(err16 <= 1e-2f, "fp16 parity error " + err16 + " of max|v|");
@@ -144,8 +153,9 @@ class UNetGraphTest {
     float scale = UNetTesting.maxAbs(djl);
     assertTrue(scale > 0.1f, "degenerate output, max|v| = " + scale);
     for (GroupNormGraph.Form form : GroupNormGraph.Form.values()) {
-      float err = UNetTesting.maxAbsDiff(runOrt(export(net, sample, FLOAT, form), x, xShape, t), djl)
-          / scale;
+      float err =
+          UNetTesting.maxAbsDiff(runOrt(export(net, sample, FLOAT, form), x, xShape, t), djl)
+              / scale;
       System.out.printf(Locale.ROOT, "unet group norm form %s: fp32 err/max|v| %.2e%n", form, err);
       assertTrue(err <= 1e-5f, form + ": fp32 parity error " + err + " of max|v|");
     }
@@ -157,24 +167,44 @@ class UNetGraphTest {
         UNetTesting.build(manager, UNetSpec.DEFAULTS, 1, 28, 28, DataType.FLOAT32);
     OnnxGraphBuilder g = new OnnxGraphBuilder("bad");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> UNetGraph.add(g, Linear.builder().setUnits(3).build(), UNetSpec.DEFAULTS,
-                new int[] {1, 28, 28}, "x", "t", FLOAT));
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                UNetGraph.add(
+                    g,
+                    Linear.builder().setUnits(3).build(),
+                    UNetSpec.DEFAULTS,
+                    new int[] {1, 28, 28},
+                    "x",
+                    "t",
+                    FLOAT));
     assertEquals("unet export: expected a UNetVelocityNet block, got Linear", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> UNetGraph.add(g, net, net.spec(), new int[] {1, 30, 28}, "x", "t", FLOAT));
-    assertEquals("unet export: expected a sample shape [1, H, W] with H and W multiples of 4, got [1, 30, 28]",
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UNetGraph.add(g, net, net.spec(), new int[] {1, 30, 28}, "x", "t", FLOAT));
+    assertEquals(
+        "unet export: expected a sample shape [1, H, W] with H and W multiples of 4, got [1, 30, 28]",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> UNetGraph.add(g, net, net.spec(), new int[] {3, 28, 28}, "x", "t", FLOAT));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UNetGraph.add(g, net, net.spec(), new int[] {3, 28, 28}, "x", "t", FLOAT));
     assertTrue(e.getMessage().endsWith("got [3, 28, 28]"), e.getMessage());
     UNetSpec other = new UNetSpec(64, 1, 128, 4, new int[] {1, 2, 2}, true, 8);
-    e = assertThrows(IllegalArgumentException.class,
-        () -> UNetGraph.add(g, net, other, new int[] {1, 28, 28}, "x", "t", FLOAT));
-    assertTrue(e.getMessage().startsWith("unet export: the spec does not describe this block"),
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UNetGraph.add(g, net, other, new int[] {1, 28, 28}, "x", "t", FLOAT));
+    assertTrue(
+        e.getMessage().startsWith("unet export: the spec does not describe this block"),
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> UNetGraph.add(g, net, net.spec(), new int[] {1, 28, 28}, "x", "t", OnnxGraphBuilder.INT64));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                UNetGraph.add(
+                    g, net, net.spec(), new int[] {1, 28, 28}, "x", "t", OnnxGraphBuilder.INT64));
     assertEquals("unet export: element type must be FLOAT or FLOAT16, got 7", e.getMessage());
   }
 }
