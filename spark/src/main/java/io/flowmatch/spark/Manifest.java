@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,11 @@ public record Manifest(
 
   /** Writes the manifest into {@code dir} atomically. */
   public void write(Path dir) throws IOException {
-    AtomicFile.write(dir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
+    // the manifest commits the job's shards (written by executors, outside any output group), so it
+    // is written now, not with the run's other outputs at its end: 'spark sample --merge' reads it
+    try (OutputGroup.Scope direct = OutputGroup.direct()) {
+      AtomicFile.write(dir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
+    }
   }
 
   /** Reads the manifest of {@code dir} and checks that its shards cover 0 … n−1 in order. */
