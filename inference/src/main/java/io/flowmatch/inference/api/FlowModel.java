@@ -3,6 +3,9 @@ package io.flowmatch.inference.api;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.jvp.JvpModel;
+import io.flowmatch.inference.likelihood.Likelihood;
+import io.flowmatch.inference.likelihood.LikelihoodSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -24,12 +27,20 @@ public final class FlowModel implements AutoCloseable {
   private final String name;
   private final String provider;
   private final ModelCard card;
+  // the file and device it was opened from: the likelihood derives a second graph from the file
+  private final Path file;
+  private final Device device;
+  private final int[] givenShape;
 
-  private FlowModel(VelocityField field, String name, String provider) {
+  private FlowModel(
+      VelocityField field, String name, String provider, Path file, Device device, int[] shape) {
     this.field = field;
     this.name = name;
     this.provider = provider;
     this.card = ModelCard.fromProps(field.metadata());
+    this.file = file;
+    this.device = device;
+    this.givenShape = shape == null ? null : shape.clone();
   }
 
   /** Opens {@code model} on the CPU with default settings. */
@@ -56,7 +67,7 @@ public final class FlowModel implements AutoCloseable {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(device, "device");
     OnnxVelocityField field = OnnxVelocityField.open(model, device.fieldOptions(sampleShape));
-    return new FlowModel(field, model.toString(), field.providerUsed());
+    return new FlowModel(field, model.toString(), field.providerUsed(), model, device, sampleShape);
   }
 
   /**
@@ -65,10 +76,38 @@ public final class FlowModel implements AutoCloseable {
    * @param name how the model is named in reports
    */
   public static FlowModel of(VelocityField field, String name) {
-    return new FlowModel(Objects.requireNonNull(field, "field"), name, "java");
+    return new FlowModel(Objects.requireNonNull(field, "field"), name, "java", null, null, null);
   }
 
   /** A new sampler with the command line's defaults: Heun, 20 steps, seed 0, batches of 256. */
+  /**
+   * A log-density estimator for this model (a continuous normalizing flow): it integrates the ODE
+   * with the divergence of the velocity from data (t = 1) to noise (t = 0), through the
+   * forward-mode JVP graph derived from the model file (on the CPU provider, with this model's
+   * threads). Close it when done.
+   *
+   * <pre>{@code
+   * try (ModelLikelihood l = model.likelihood(Solver.dopri5(1e-5, 1e-5),
+   *     LikelihoodSettings.builder().method(DivergenceMethod.EXACT).build())) {
+   *   LikelihoodResult r = l.logDensity(x, n);   // r.logProb()[i], r.nll(i)
+   * }
+   * }</pre>
+   *
+   * @throws io.flowmatch.inference.error.FlowmatchException INVALID_ARGUMENT for a model wrapped
+   *     with {@link #of} (no file to derive the graph from); UNSUPPORTED naming the op when the
+   *     model has an op without a tangent rule
+   */
+  public ModelLikelihood likelihood(Solver solver, LikelihoodSettings settings) {
+    Objects.requireNonNull(solver, "solver");
+    Objects.requireNonNull(settings, "settings");
+    if (file == null) {
+      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
+          "likelihood needs a model opened from an ONNX file, got the field " + name);
+    }
+    JvpModel jvp = JvpModel.open(file, device.fieldOptions(givenShape));
+    return new ModelLikelihood(jvp, new Likelihood(jvp, solver.create(), settings));
+  }
+
   public FlowSampler sampler() {
     return new FlowSampler(this);
   }
