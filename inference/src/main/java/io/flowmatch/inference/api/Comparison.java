@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -244,36 +243,7 @@ public final class Comparison {
 
     /** The text table {@code flowmatch compare} prints, with a header line on the run. */
     public String table() {
-      CompareReport r = report;
-      StringBuilder sb = new StringBuilder();
-      sb.append("model ")
-          .append(r.model())
-          .append(", ")
-          .append(r.samples())
-          .append(" samples of shape ")
-          .append(java.util.Arrays.toString(r.sampleShape()))
-          .append(", batches of ")
-          .append(r.batch())
-          .append(", noise: ")
-          .append(r.noise())
-          .append(", provider ")
-          .append(r.provider())
-          .append('\n');
-      if (r.reference() != null) {
-        sb.append("reference: ")
-            .append(r.reference())
-            .append(
-                String.format(
-                    Locale.ROOT,
-                    ", NFE/sample %.1f, %.2f s",
-                    r.referenceNfe(),
-                    r.referenceSeconds()))
-            .append('\n');
-      }
-      if (r.hasQuality()) {
-        sb.append("quality: ").append(r.qualityDescription()).append('\n');
-      }
-      return sb.append('\n').append(ResultTable.render(r)).toString();
+      return ResultTable.header(report, "") + ResultTable.render(report);
     }
 
     public String csv() {

@@ -482,43 +482,16 @@ public final class CompareCommand implements Callable<Integer> {
   }
 
   private String header(CompareReport r, double[] check) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("model ")
-        .append(r.model())
-        .append(", ")
-        .append(r.samples())
-        .append(" samples of shape ")
-        .append(java.util.Arrays.toString(r.sampleShape()))
-        .append(", batches of ")
-        .append(r.batch())
-        .append(", noise: ")
-        .append(r.noise())
-        .append(", provider ")
-        .append(r.provider())
-        .append('\n');
-    if (r.reference() != null) {
-      sb.append("reference: ").append(r.reference());
-      if (!Double.isNaN(r.referenceNfe())) {
-        sb.append(
-            String.format(
-                Locale.ROOT, ", NFE/sample %.1f, %.2f s", r.referenceNfe(), r.referenceSeconds()));
-      }
-      if (check != null) {
-        sb.append(
-            String.format(
+    String note =
+        check == null
+            ? ""
+            : String.format(
                 Locale.ROOT,
                 "; vs tolerance %s: RMS %.2e, max %.2e",
                 SolverSetting.adaptive("dop853", referenceTol / 10).parameter(),
                 check[0],
-                check[1]));
-      }
-      sb.append('\n');
-    }
-    if (r.hasQuality()) {
-      sb.append("quality: ").append(r.qualityDescription()).append('\n');
-    }
-    sb.append('\n');
-    return sb.toString();
+                check[1]);
+    return ResultTable.header(r, note);
   }
 
   private void write(CompareReport report, String table, Map<String, byte[]> pictures) {

@@ -68,6 +68,43 @@ public final class ResultTable {
   }
 
   /** The whole text: table, floor, orders, failures. */
+  /**
+   * The lines printed above the table: the run, the reference (followed by {@code referenceNote},
+   * e.g. how it was checked; may be empty) and the quality metric, then a blank line.
+   */
+  public static String header(CompareReport r, String referenceNote) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("model ")
+        .append(r.model())
+        .append(", ")
+        .append(r.samples())
+        .append(" samples of shape ")
+        .append(java.util.Arrays.toString(r.sampleShape()))
+        .append(", batches of ")
+        .append(r.batch())
+        .append(", noise: ")
+        .append(r.noise())
+        .append(", provider ")
+        .append(r.provider())
+        .append('\n');
+    if (r.reference() != null) {
+      sb.append("reference: ").append(r.reference());
+      if (!Double.isNaN(r.referenceNfe())) {
+        sb.append(
+            String.format(
+                java.util.Locale.ROOT,
+                ", NFE/sample %.1f, %.2f s",
+                r.referenceNfe(),
+                r.referenceSeconds()));
+      }
+      sb.append(referenceNote).append('\n');
+    }
+    if (r.hasQuality()) {
+      sb.append("quality: ").append(r.qualityDescription()).append('\n');
+    }
+    return sb.append('\n').toString();
+  }
+
   public static String render(CompareReport report) {
     List<String> headers = headers(report);
     List<List<String>> rows = rows(report);

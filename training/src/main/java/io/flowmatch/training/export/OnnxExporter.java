@@ -1,6 +1,7 @@
 package io.flowmatch.training.export;
 
 import ai.djl.nn.Block;
+import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelCard;
@@ -15,7 +16,6 @@ import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.export.onnx.ParityCheck;
 import io.flowmatch.training.model.ModelSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes a trained DJL velocity network as an ONNX model (opset 21) that follows the public
@@ -204,35 +203,12 @@ public final class OnnxExporter {
                 given.date() != null
                     ? given.date()
                     : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-            .revision(given.revision() != null ? given.revision() : sourceRevision())
+            .revision(given.revision() != null ? given.revision() : Provenance.currentRevision())
             .build();
     Map<String, String> meta = new TreeMap<>(card.toProps());
     meta.putIfAbsent(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE);
     meta.forEach(g::metadata);
     return g.toBytes();
-  }
-
-  /** {@code git rev-parse --short HEAD} of the working directory, or {@code unknown}. */
-  public static String sourceRevision() {
-    try {
-      Process p =
-          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-              .redirectErrorStream(true)
-              .redirectInput(ProcessBuilder.Redirect.PIPE)
-              .start();
-      p.getOutputStream().close();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "unknown";
-      }
-      String rev = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.exitValue() == 0 && rev.matches("[0-9a-f]{4,40}") ? rev : "unknown";
-    } catch (IOException e) {
-      return "unknown"; // no git on this machine
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
   }
 
   private static String describe(IOException e) {
