@@ -98,7 +98,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--schedule",
       paramLabel = "S",
-      description = "constant or cosine after warm-up (default constant)")
+      description =
+          "constant, cosine, or wsd (constant, then linear to zero over the last 20%% of"
+              + " steps) after warm-up (default constant); a resumed run may switch, which changes"
+              + " the rate of the steps still to run")
   String schedule;
 
   @Option(
@@ -581,7 +584,6 @@ public final class TrainCommand implements Callable<Integer> {
     same(conflicts, "--precision", precision, saved.precision());
     same(conflicts, "--lr", lr, saved.lr());
     same(conflicts, "--warmup", warmup, saved.warmup());
-    same(conflicts, "--schedule", schedule, saved.schedule());
     same(conflicts, "--ema", emaDecay, saved.emaDecay());
     same(conflicts, "--seed", seed, saved.seed());
     same(conflicts, "--width", width, saved.model().width());
@@ -601,12 +603,16 @@ public final class TrainCommand implements Callable<Integer> {
       throw FlowmatchException.invalidArgument(
           String.join(", ", conflicts)
               + " differ from the run's config.json; a resumed run keeps its config"
-              + " (only --steps, --checkpoint-every and --sample-every may change)");
+              + " (only --steps, --schedule, --checkpoint-every and --sample-every may change)");
     }
     TrainConfig c = saved;
     if (steps != null) {
       positive("--steps", steps);
       c = c.withSteps(steps);
+    }
+    if (schedule != null) {
+      // e.g. constant → wsd: the steps done keep their rates, the rest anneal
+      c = c.toBuilder().optSchedule(schedule).build();
     }
     int ckpt = checkpointEvery == null ? c.checkpointEvery() : checkpointEvery;
     int smp = sampleEvery == null ? c.sampleEvery() : sampleEvery;

@@ -341,7 +341,7 @@ class TrainCommandTest {
     assertEquals(0, run(forced).code());
     assertUsage(
         "--batch 64 (run: 32) differ from the run's config.json; a resumed run keeps its config"
-            + " (only --steps, --checkpoint-every and --sample-every may change)",
+            + " (only --steps, --schedule, --checkpoint-every and --sample-every may change)",
         "train",
         "--out",
         dir,

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * @param batch samples per step
  * @param lr peak learning rate
  * @param warmup linear warm-up steps
- * @param schedule {@code constant} or {@code cosine} (to zero at the last step) after warm-up
+ * @param schedule {@code constant}, {@code cosine} (to zero at the last step) or {@code wsd}
+ *     (constant, then linear to zero over the last 20 % of steps) after warm-up
  * @param weightDecay AdamW decoupled weight decay
  * @param beta1 AdamW β1
  * @param beta2 AdamW β2
@@ -78,7 +79,8 @@ public record TrainConfig(
     int threads,
     String device) {
 
-  public static final java.util.List<String> SCHEDULES = java.util.List.of("constant", "cosine");
+  public static final java.util.List<String> SCHEDULES =
+      java.util.List.of("constant", "cosine", "wsd");
   public static final java.util.List<String> TIME_SAMPLINGS =
       java.util.List.of("uniform", "logit-normal");
 
@@ -362,7 +364,7 @@ public record TrainConfig(
       return this;
     }
 
-    /** {@code constant} or {@code cosine}; default {@code constant}. */
+    /** {@code constant}, {@code cosine} or {@code wsd}; default {@code constant}. */
     public Builder optSchedule(String name) {
       this.schedule = name;
       return this;

@@ -94,6 +94,15 @@ class OptimizerPiecesTest {
     assertEquals(1e-3, cosine.at(0), 1e-12);
     assertEquals(0.5e-3, cosine.at(50), 1e-12);
     assertEquals(0, cosine.at(100), 1e-12);
+    // wsd: the peak until the last 20 % of steps, then linear to zero at the last step
+    LearningRate wsd = new LearningRate(1e-3, 4, 100, "wsd");
+    assertEquals(0.25e-3, wsd.at(0), 1e-12);
+    assertEquals(1e-3, wsd.at(80), 1e-12);
+    assertEquals(0.5e-3, wsd.at(90), 1e-12);
+    assertEquals(0.05e-3, wsd.at(99), 1e-12);
+    assertEquals(0, wsd.at(100), 1e-12);
+    // a constant run switched to wsd on resume sees no jump before the decay starts
+    assertEquals(constant.at(50), wsd.at(50), 1e-12);
   }
 
   @Test
