@@ -1,5 +1,8 @@
 package io.flowmatch.inference.plot;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.Map;
@@ -142,32 +145,39 @@ public final class BitmapFont {
    * @param scale size of one glyph pixel in image pixels
    */
   public static void draw(BufferedImage image, String text, int x, int y, int rgb, int scale) {
+    Graphics2D g = image.createGraphics();
+    try {
+      draw(g, text, x, y, rgb, scale);
+    } finally {
+      g.dispose();
+    }
+  }
+
+  /**
+   * Draws {@code text} with its top-left corner at (x, y) as filled squares, one per glyph pixel:
+   * the same on a raster and on an SVG canvas.
+   */
+  public static void draw(Graphics2D g, String text, int x, int y, int rgb, int scale) {
+    Object aa = g.getRenderingHint(RenderingHints.KEY_ANTIALIASING);
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    g.setColor(new Color(rgb));
     for (int k = 0; k < text.length(); k++) {
       char c = text.charAt(k);
       if (c == ' ') {
         continue;
       }
-      int[] g = GLYPHS.getOrDefault(c, BOX);
+      int[] glyph = GLYPHS.getOrDefault(c, BOX);
       int gx = x + k * ADVANCE * scale;
       for (int row = 0; row < GLYPH_HEIGHT; row++) {
         for (int col = 0; col < GLYPH_WIDTH; col++) {
-          if ((g[row] >> (GLYPH_WIDTH - 1 - col) & 1) != 0) {
-            fill(image, gx + col * scale, y + row * scale, scale, rgb);
+          if ((glyph[row] >> (GLYPH_WIDTH - 1 - col) & 1) != 0) {
+            g.fillRect(gx + col * scale, y + row * scale, scale, scale);
           }
         }
       }
     }
-  }
-
-  private static void fill(BufferedImage image, int x, int y, int scale, int rgb) {
-    for (int dy = 0; dy < scale; dy++) {
-      for (int dx = 0; dx < scale; dx++) {
-        int px = x + dx;
-        int py = y + dy;
-        if (px >= 0 && py >= 0 && px < image.getWidth() && py < image.getHeight()) {
-          image.setRGB(px, py, rgb);
-        }
-      }
+    if (aa != null) {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, aa);
     }
   }
 }

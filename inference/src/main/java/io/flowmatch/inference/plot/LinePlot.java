@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.Locale;
 /**
  * Renders lines through points (one line per series, with markers) on linear or logarithmic axes,
  * with tick labels, grid lines, axis names, a title, a legend, and optional horizontal reference
- * lines (e.g. a metric's floor). Text uses the built-in {@link BitmapFont}, and linear ticks come
- * from {@link ScatterPlot}'s tick rules, so the two kinds of plot look alike.
+ * lines (e.g. a metric's floor). Text goes through {@link PlotText}, and linear ticks come from
+ * {@link ScatterPlot}'s tick rules, so the two kinds of plot look alike. As a {@link Chart} it
+ * renders to PNG or SVG from the same drawing code.
  *
  * <pre>{@code
  * BufferedImage img = new LinePlot("error vs NFE", "NFE per sample", "RMS error", true, true)
@@ -27,7 +29,7 @@ import java.util.Locale;
  * <p>Points that a log axis cannot show (zero, negative) and non-finite points are left out; a
  * series draws its line only between consecutive points that remain.
  */
-public final class LinePlot {
+public final class LinePlot implements Chart {
   public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
   static final int LEFT = 96;
@@ -87,122 +89,138 @@ public final class LinePlot {
     return this;
   }
 
-  /** Draws the plot. A plot without any drawable point still shows its frame and says so. */
-  public BufferedImage render() {
-    BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, WIDTH, HEIGHT);
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-      Axis x = axis(true);
-      Axis y = axis(false);
-      int plotW = WIDTH - LEFT - RIGHT;
-      int plotH = HEIGHT - TOP - BOTTOM;
-
-      // grid first, everything else over it
-      g.setStroke(new BasicStroke(1f));
-      for (double t : x.minorTicks) {
-        vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, MINOR_GRID_RGB);
-      }
-      for (double t : y.minorTicks) {
-        horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, MINOR_GRID_RGB);
-      }
-      for (double t : x.ticks) {
-        vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, GRID_RGB);
-      }
-      for (double t : y.ticks) {
-        horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, GRID_RGB);
-      }
-
-      g.setClip(new Rectangle2D.Double(LEFT, TOP, plotW, plotH));
-      for (Reference r : references) {
-        if (y.shows(r.y())) {
-          double py = y.toPixel(r.y(), TOP, plotH, true);
-          g.setColor(new Color(REFERENCE_RGB));
-          g.setStroke(
-              new BasicStroke(
-                  1.5f,
-                  BasicStroke.CAP_BUTT,
-                  BasicStroke.JOIN_MITER,
-                  10f,
-                  new float[] {8f, 6f},
-                  0f));
-          g.draw(new Line2D.Double(LEFT, py, LEFT + plotW, py));
-        }
-      }
-      g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      for (int s = 0; s < series.size(); s++) {
-        Series line = series.get(s);
-        g.setColor(new Color(PALETTE[s % PALETTE.length]));
-        double lastX = Double.NaN;
-        double lastY = Double.NaN;
-        for (int i = 0; i < line.x().length; i++) {
-          if (!x.shows(line.x()[i]) || !y.shows(line.y()[i])) {
-            lastX = Double.NaN;
-            continue;
-          }
-          double px = x.toPixel(line.x()[i], LEFT, plotW, false);
-          double py = y.toPixel(line.y()[i], TOP, plotH, true);
-          if (!Double.isNaN(lastX)) {
-            g.draw(new Line2D.Double(lastX, lastY, px, py));
-          }
-          marker(g, s, px, py);
-          lastX = px;
-          lastY = py;
-        }
-      }
-      g.setClip(null);
-    } finally {
-      g.dispose();
-    }
-    drawFrameAndText(img);
-    return img;
+  @Override
+  public int width() {
+    return WIDTH;
   }
 
-  private void drawFrameAndText(BufferedImage img) {
+  @Override
+  public int height() {
+    return HEIGHT;
+  }
+
+  /** Draws the plot. A plot without any drawable point still shows its frame and says so. */
+  public BufferedImage render() {
+    return toImage();
+  }
+
+  @Override
+  public void draw(Graphics2D g) {
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, WIDTH, HEIGHT);
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
     Axis x = axis(true);
     Axis y = axis(false);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
-    for (int px = LEFT - 1; px <= LEFT + plotW; px++) {
-      img.setRGB(px, TOP - 1, AXIS_RGB);
-      img.setRGB(px, TOP + plotH, AXIS_RGB);
+
+    // grid first, everything else over it
+    g.setStroke(new BasicStroke(1f));
+    for (double t : x.minorTicks) {
+      vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, MINOR_GRID_RGB);
     }
-    for (int py = TOP - 1; py <= TOP + plotH; py++) {
-      img.setRGB(LEFT - 1, py, AXIS_RGB);
-      img.setRGB(LEFT + plotW, py, AXIS_RGB);
+    for (double t : y.minorTicks) {
+      horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, MINOR_GRID_RGB);
     }
+    for (double t : x.ticks) {
+      vertical(g, x.toPixel(t, LEFT, plotW, false), plotH, GRID_RGB);
+    }
+    for (double t : y.ticks) {
+      horizontal(g, y.toPixel(t, TOP, plotH, true), plotW, GRID_RGB);
+    }
+
+    g.setClip(new Rectangle2D.Double(LEFT, TOP, plotW, plotH));
+    for (Reference r : references) {
+      if (y.shows(r.y())) {
+        double py = y.toPixel(r.y(), TOP, plotH, true);
+        g.setColor(new Color(REFERENCE_RGB));
+        g.setStroke(dashed());
+        g.draw(new Line2D.Double(LEFT, py, LEFT + plotW, py));
+      }
+    }
+    g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    for (int s = 0; s < series.size(); s++) {
+      Series line = series.get(s);
+      g.setColor(new Color(PALETTE[s % PALETTE.length]));
+      // one path per run of drawable points: a polyline in SVG, not one element per segment
+      Path2D.Double path = new Path2D.Double();
+      int run = 0;
+      for (int i = 0; i <= line.x().length; i++) {
+        boolean ok = i < line.x().length && x.shows(line.x()[i]) && y.shows(line.y()[i]);
+        if (!ok) {
+          if (run > 1) {
+            g.draw(path);
+          }
+          path = new Path2D.Double();
+          run = 0;
+          continue;
+        }
+        double px = x.toPixel(line.x()[i], LEFT, plotW, false);
+        double py = y.toPixel(line.y()[i], TOP, plotH, true);
+        if (run == 0) {
+          path.moveTo(px, py);
+        } else {
+          path.lineTo(px, py);
+        }
+        run++;
+      }
+      for (int i = 0; i < line.x().length; i++) {
+        if (x.shows(line.x()[i]) && y.shows(line.y()[i])) {
+          marker(
+              g,
+              s,
+              x.toPixel(line.x()[i], LEFT, plotW, false),
+              y.toPixel(line.y()[i], TOP, plotH, true));
+        }
+      }
+    }
+    g.setClip(null);
+    drawFrameAndText(g, x, y);
+  }
+
+  private static BasicStroke dashed() {
+    return new BasicStroke(
+        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
+  }
+
+  private void drawFrameAndText(Graphics2D g, Axis x, Axis y) {
+    int plotW = WIDTH - LEFT - RIGHT;
+    int plotH = HEIGHT - TOP - BOTTOM;
+    // crisp one-pixel frame and ticks on the raster
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_NORMALIZE);
+    g.setStroke(new BasicStroke(1f));
+    g.setColor(new Color(AXIS_RGB));
+    g.drawRect(LEFT - 1, TOP - 1, plotW + 1, plotH + 1);
     int th = PlotText.height(TEXT);
     for (int i = 0; i < x.ticks.length; i++) {
       int px = (int) Math.round(x.toPixel(x.ticks[i], LEFT, plotW, false));
-      for (int k = 1; k <= 5; k++) {
-        img.setRGB(px, TOP + plotH + k, AXIS_RGB);
-      }
+      g.setColor(new Color(AXIS_RGB));
+      g.drawLine(px, TOP + plotH + 1, px, TOP + plotH + 5);
       String s = x.labels.get(i);
-      PlotText.draw(img, s, px - PlotText.width(s, TEXT) / 2, TOP + plotH + 10, AXIS_RGB, TEXT);
+      PlotText.draw(g, s, px - PlotText.width(s, TEXT) / 2, TOP + plotH + 10, AXIS_RGB, TEXT);
     }
     for (int i = 0; i < y.ticks.length; i++) {
       int py = (int) Math.round(y.toPixel(y.ticks[i], TOP, plotH, true));
-      for (int k = 2; k <= 6; k++) {
-        img.setRGB(LEFT - k, py, AXIS_RGB);
-      }
+      g.setColor(new Color(AXIS_RGB));
+      g.drawLine(LEFT - 6, py, LEFT - 2, py);
       String s = y.labels.get(i);
-      PlotText.draw(img, s, LEFT - 10 - PlotText.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
+      PlotText.draw(g, s, LEFT - 10 - PlotText.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
     }
     PlotText.draw(
-        img,
+        g,
         xName,
         LEFT + plotW / 2 - PlotText.width(xName, TEXT) / 2,
         HEIGHT - th - 8,
         AXIS_RGB,
         TEXT);
-    // the bitmap font cannot be rotated: the y-axis name sits above the axis
-    PlotText.draw(img, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
-    PlotText.drawCentred(img, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
+    // the y-axis name sits above the axis, where the bitmap font (which cannot rotate) can go too
+    PlotText.draw(g, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
+    PlotText.drawCentred(g, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
 
     // legend, right of the plot
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     int lx = LEFT + plotW + 16;
     int ly = TOP + 4;
     int lineHeight = th + 10;
@@ -213,40 +231,30 @@ public final class LinePlot {
     for (int s = 0; s < shown; s++) {
       int rgb = PALETTE[s % PALETTE.length];
       int cy = ly + s * lineHeight + th / 2;
-      Graphics2D g = img.createGraphics();
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setColor(new Color(rgb));
       g.setStroke(new BasicStroke(2f));
       g.draw(new Line2D.Double(lx, cy, lx + 28, cy));
       marker(g, s, lx + 14, cy);
-      g.dispose();
-      PlotText.draw(img, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+      PlotText.draw(g, fit(series.get(s).name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
     }
     if (shown < series.size()) {
       String more = "+ " + (series.size() - shown) + " more";
-      BitmapFont.draw(img, fit(more, maxText), lx + 36, ly + shown * lineHeight, AXIS_RGB, TEXT);
+      PlotText.draw(g, fit(more, maxText), lx + 36, ly + shown * lineHeight, AXIS_RGB, TEXT);
       shown++;
     }
     int ry = ly + shown * lineHeight + 8;
     for (Reference r : references) {
       int cy = ry + th / 2;
-      for (int k = 0; k < 28; k++) {
-        if (k % 12 < 7) {
-          img.setRGB(lx + k, cy, REFERENCE_RGB);
-        }
-      }
-      PlotText.draw(img, fit(r.name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
+      g.setColor(new Color(REFERENCE_RGB));
+      g.setStroke(dashed());
+      g.draw(new Line2D.Double(lx, cy, lx + 28, cy));
+      PlotText.draw(g, fit(r.name(), maxText), lx + 36, cy - th / 2, AXIS_RGB, TEXT);
       ry += lineHeight;
     }
     if (!x.hasData || !y.hasData) {
       String none = "no points to show";
       PlotText.draw(
-          img,
-          none,
-          LEFT + (plotW - PlotText.width(none, TEXT)) / 2,
-          TOP + plotH / 2,
-          AXIS_RGB,
-          TEXT);
+          g, none, LEFT + (plotW - PlotText.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
     }
   }
 

@@ -83,23 +83,34 @@ public final class PlotText {
 
   /** Draws {@code text} with its top-left corner at ({@code x}, {@code y}). */
   public static void draw(BufferedImage image, String text, int x, int y, int rgb, int scale) {
-    Font f = font(scale);
-    if (f == null) {
-      BitmapFont.draw(image, text, x, y, rgb, scale);
-      return;
-    }
     Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setRenderingHint(
-          RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-      g.setFont(f);
-      g.setColor(new Color(rgb));
-      g.drawString(text, x, y + g.getFontMetrics().getAscent());
+      draw(g, text, x, y, rgb, scale);
     } finally {
       g.dispose();
     }
+  }
+
+  /** Draws {@code text} with its top-left corner at ({@code x}, {@code y}) onto any canvas. */
+  public static void draw(Graphics2D g, String text, int x, int y, int rgb, int scale) {
+    Font f = font(scale);
+    if (f == null) {
+      BitmapFont.draw(g, text, x, y, rgb, scale);
+      return;
+    }
+    drawWith(g, f, text, x, y, rgb);
+  }
+
+  /** Draws in font {@code f}, top-left at (x, y), anti-aliased, with fractional advances. */
+  private static void drawWith(Graphics2D g, Font f, String text, int x, int y, int rgb) {
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setFont(f);
+    g.setColor(new Color(rgb));
+    // the ascent from the measuring context, so that a raster and an SVG canvas place text alike
+    g.drawString(text, x, y + MEASURE.getFontMetrics(f).getAscent());
   }
 
   /**
@@ -123,9 +134,20 @@ public final class PlotText {
    */
   public static void drawCentred(
       BufferedImage image, String text, int cx, int y, int pixels, int rgb, int scale) {
+    Graphics2D g = image.createGraphics();
+    try {
+      drawCentred(g, text, cx, y, pixels, rgb, scale);
+    } finally {
+      g.dispose();
+    }
+  }
+
+  /** {@link #drawCentred(BufferedImage, String, int, int, int, int, int)} onto any canvas. */
+  public static void drawCentred(
+      Graphics2D g, String text, int cx, int y, int pixels, int rgb, int scale) {
     if (FAMILY == null) {
       String t = fit(text, pixels, scale);
-      BitmapFont.draw(image, t, cx - BitmapFont.width(t, scale) / 2, y, rgb, scale);
+      BitmapFont.draw(g, t, cx - BitmapFont.width(t, scale) / 2, y, rgb, scale);
       return;
     }
     float size = 11f * scale;
@@ -138,18 +160,6 @@ public final class PlotText {
     while (t.length() > 4 && MEASURE.getFontMetrics(f).stringWidth(t) > pixels) {
       t = t.substring(0, t.length() - 4) + "...";
     }
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setRenderingHint(
-          RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-      g.setFont(f);
-      g.setColor(new Color(rgb));
-      FontMetrics m = g.getFontMetrics();
-      g.drawString(t, cx - m.stringWidth(t) / 2, y + m.getAscent());
-    } finally {
-      g.dispose();
-    }
+    drawWith(g, f, t, cx - MEASURE.getFontMetrics(f).stringWidth(t) / 2, y, rgb);
   }
 }

@@ -1,5 +1,12 @@
 package io.flowmatch.inference.plot;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +15,10 @@ import java.util.Locale;
 /**
  * Renders 2-D samples {@code [N, 2]} as a scatter plot: semi-transparent points, a frame with
  * ticks, tick labels and grid lines, axis names and a title. Both axes use the same scale so that
- * round clusters look round.
+ * round clusters look round. As a {@link Chart} it renders to PNG or SVG from the same drawing
+ * code; the point cloud is one raster layer in both.
  */
-public final class ScatterPlot {
-  private ScatterPlot() {}
-
+public final class ScatterPlot implements Chart {
   /** Width and height of the image in pixels. */
   public static final int SIZE = 640;
 
@@ -70,6 +76,60 @@ public final class ScatterPlot {
     return Math.max(0.04, Math.min(0.8, 0.8 * Math.sqrt(1000.0 / Math.max(1, n))));
   }
 
+  private final float[] xy;
+  private final int n;
+  private final Bounds bounds;
+  private final String title;
+  private final List<Overlay> overlays = new ArrayList<>();
+
+  /** A polyline with squares at its nodes, or a labelled marker, drawn over the points. */
+  private record Overlay(float[] xy, int n, int rgb, String label) {}
+
+  private ScatterPlot(float[] xy, int n, Bounds bounds, String title) {
+    this.xy = xy;
+    this.n = n;
+    this.bounds = bounds == null ? autoBounds(xy, n) : bounds;
+    this.title = title == null ? "" : title;
+  }
+
+  /**
+   * A scatter plot of the first {@code n} points, to render as PNG or SVG.
+   *
+   * @param xy 2·n floats, x then y per point (kept, not copied)
+   * @param bounds the plotted region; null for {@link #autoBounds}
+   * @param title a line above the plot (may be empty)
+   */
+  public static ScatterPlot of(float[] xy, int n, Bounds bounds, String title) {
+    return new ScatterPlot(xy, n, bounds, title);
+  }
+
+  /** The plotted region. */
+  public Bounds bounds() {
+    return bounds;
+  }
+
+  /** Adds a polyline through {@code n} points (data coordinates) with a small square at each. */
+  public ScatterPlot path(float[] points, int count, int rgb) {
+    overlays.add(new Overlay(points.clone(), count, rgb, null));
+    return this;
+  }
+
+  /** Adds a filled square of half-width 4 with a text label beside it, at data point (x, y). */
+  public ScatterPlot marker(float x, float y, int rgb, String label) {
+    overlays.add(new Overlay(new float[] {x, y}, 1, rgb, label));
+    return this;
+  }
+
+  @Override
+  public int width() {
+    return SIZE;
+  }
+
+  @Override
+  public int height() {
+    return SIZE;
+  }
+
   /**
    * Draws the first {@code n} points.
    *
@@ -78,18 +138,99 @@ public final class ScatterPlot {
    * @param title a line above the plot (may be empty)
    */
   public static BufferedImage render(float[] xy, int n, Bounds bounds, String title) {
-    Bounds b = bounds == null ? autoBounds(xy, n) : bounds;
+    return of(xy, n, bounds, title).toImage();
+  }
+
+  @Override
+  public void draw(Graphics2D g) {
+    Bounds b = bounds;
     int plotW = SIZE - LEFT - RIGHT;
     int plotH = SIZE - TOP - BOTTOM;
+    double[] xTicks = ticks(b.x());
+    double[] yTicks = ticks(b.y());
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, SIZE, SIZE);
+    // the points (and the grid under them) are one raster layer: a cloud of up to 200 000 points
+    // stays a small embedded PNG in an SVG, and density shows through exact alpha blending
+    int outside = countOutside(b);
+    g.drawImage(pointLayer(b, plotW, plotH, xTicks, yTicks), LEFT, TOP, null);
+
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_NORMALIZE);
+    g.setStroke(new BasicStroke(1f));
+    g.setColor(new Color(AXIS_RGB));
+    // frame one pixel outside the plot area
+    g.drawRect(LEFT - 1, TOP - 1, plotW + 1, plotH + 1);
+    int th = PlotText.height(TEXT_SCALE);
+    List<String> xLabels = labels(xTicks);
+    for (int i = 0; i < xTicks.length; i++) {
+      int px = LEFT + toPixelX(xTicks[i], b.x(), plotW);
+      g.setColor(new Color(AXIS_RGB));
+      g.drawLine(px, TOP + plotH + 1, px, TOP + plotH + 5);
+      String s = xLabels.get(i);
+      PlotText.draw(
+          g, s, px - PlotText.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
+    }
+    List<String> yLabels = labels(yTicks);
+    for (int i = 0; i < yTicks.length; i++) {
+      int py = TOP + toPixelY(yTicks[i], b.y(), plotH);
+      g.setColor(new Color(AXIS_RGB));
+      g.drawLine(LEFT - 6, py, LEFT - 2, py);
+      String s = yLabels.get(i);
+      PlotText.draw(
+          g, s, LEFT - 10 - PlotText.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
+    }
+    String xName = "x[0]";
+    PlotText.draw(
+        g,
+        xName,
+        LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2,
+        SIZE - th - 6,
+        AXIS_RGB,
+        TEXT_SCALE);
+    // the y-axis name sits above the axis, where the bitmap font (which cannot rotate) can go too
+    PlotText.draw(
+        g,
+        "x[1]",
+        LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2,
+        TOP - th - 10,
+        AXIS_RGB,
+        TEXT_SCALE);
+
+    String t = title;
+    if (outside > 0) {
+      t = t + (t.isEmpty() ? "" : ", ") + outside + " outside the plot";
+    }
+    PlotText.drawCentred(g, t, SIZE / 2, 8, SIZE - 12, AXIS_RGB, TEXT_SCALE);
+    for (Overlay o : overlays) {
+      if (o.label() == null) {
+        drawPath(g, b, o.xy(), o.n(), o.rgb());
+      } else {
+        drawMarker(g, b, o.xy()[0], o.xy()[1], o.rgb(), o.label());
+      }
+    }
+  }
+
+  private int countOutside(Bounds b) {
+    int outside = 0;
+    for (int i = 0; i < n; i++) {
+      float x = xy[2 * i];
+      float y = xy[2 * i + 1];
+      if (!(x >= b.x().lo() && x <= b.x().hi() && y >= b.y().lo() && y <= b.y().hi())) {
+        outside++; // also NaN
+      }
+    }
+    return outside;
+  }
+
+  /** Grid lines and alpha-blended points of the plot area, plotW × plotH pixels. */
+  private BufferedImage pointLayer(Bounds b, int plotW, int plotH, double[] xTicks, double[] yTicks) {
     float[] r = new float[plotW * plotH];
     float[] g = new float[plotW * plotH];
     float[] bl = new float[plotW * plotH];
     java.util.Arrays.fill(r, 1f);
     java.util.Arrays.fill(g, 1f);
     java.util.Arrays.fill(bl, 1f);
-
-    double[] xTicks = ticks(b.x());
-    double[] yTicks = ticks(b.y());
     // grid lines first, points blend over them
     for (double t : xTicks) {
       int px = toPixelX(t, b.x(), plotW);
@@ -103,18 +244,15 @@ public final class ScatterPlot {
         setPixel(r, g, bl, plotW, plotH, px, py, GRID_RGB);
       }
     }
-
     float a = (float) alpha(n);
     float pr = (POINT_RGB >> 16 & 255) / 255f;
     float pg = (POINT_RGB >> 8 & 255) / 255f;
     float pb = (POINT_RGB & 255) / 255f;
     int radius = n <= 2000 ? 2 : 1;
-    int outside = 0;
     for (int i = 0; i < n; i++) {
       float x = xy[2 * i];
       float y = xy[2 * i + 1];
       if (!(x >= b.x().lo() && x <= b.x().hi() && y >= b.y().lo() && y <= b.y().hi())) {
-        outside++; // also NaN
         continue;
       }
       double fx = (x - b.x().lo()) / (b.x().hi() - b.x().lo()) * (plotW - 1);
@@ -138,75 +276,16 @@ public final class ScatterPlot {
         }
       }
     }
-
-    BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-    int[] white = new int[SIZE];
-    java.util.Arrays.fill(white, 0xffffff);
-    for (int y = 0; y < SIZE; y++) {
-      img.setRGB(0, y, SIZE, 1, white, 0, SIZE);
-    }
+    BufferedImage layer = new BufferedImage(plotW, plotH, BufferedImage.TYPE_INT_RGB);
     int[] line = new int[plotW];
     for (int py = 0; py < plotH; py++) {
       for (int px = 0; px < plotW; px++) {
         int k = py * plotW + px;
         line[px] = toByte(r[k]) << 16 | toByte(g[k]) << 8 | toByte(bl[k]);
       }
-      img.setRGB(LEFT, TOP + py, plotW, 1, line, 0, plotW);
+      layer.setRGB(0, py, plotW, 1, line, 0, plotW);
     }
-
-    // frame one pixel outside the plot area
-    for (int x = LEFT - 1; x <= LEFT + plotW; x++) {
-      img.setRGB(x, TOP - 1, AXIS_RGB);
-      img.setRGB(x, TOP + plotH, AXIS_RGB);
-    }
-    for (int y = TOP - 1; y <= TOP + plotH; y++) {
-      img.setRGB(LEFT - 1, y, AXIS_RGB);
-      img.setRGB(LEFT + plotW, y, AXIS_RGB);
-    }
-    int th = PlotText.height(TEXT_SCALE);
-    List<String> xLabels = labels(xTicks);
-    for (int i = 0; i < xTicks.length; i++) {
-      int px = LEFT + toPixelX(xTicks[i], b.x(), plotW);
-      for (int k = 1; k <= 5; k++) {
-        img.setRGB(px, TOP + plotH + k, AXIS_RGB);
-      }
-      String s = xLabels.get(i);
-      PlotText.draw(
-          img, s, px - PlotText.width(s, TEXT_SCALE) / 2, TOP + plotH + 10, AXIS_RGB, TEXT_SCALE);
-    }
-    List<String> yLabels = labels(yTicks);
-    for (int i = 0; i < yTicks.length; i++) {
-      int py = TOP + toPixelY(yTicks[i], b.y(), plotH);
-      for (int k = 2; k <= 6; k++) {
-        img.setRGB(LEFT - k, py, AXIS_RGB);
-      }
-      String s = yLabels.get(i);
-      PlotText.draw(
-          img, s, LEFT - 10 - PlotText.width(s, TEXT_SCALE), py - th / 2, AXIS_RGB, TEXT_SCALE);
-    }
-    String xName = "x[0]";
-    PlotText.draw(
-        img,
-        xName,
-        LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2,
-        SIZE - th - 6,
-        AXIS_RGB,
-        TEXT_SCALE);
-    // the y-axis name sits above the axis: the bitmap font cannot be rotated
-    PlotText.draw(
-        img,
-        "x[1]",
-        LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2,
-        TOP - th - 10,
-        AXIS_RGB,
-        TEXT_SCALE);
-
-    String t = title == null ? "" : title;
-    if (outside > 0) {
-      t = t + (t.isEmpty() ? "" : ", ") + outside + " outside the plot";
-    }
-    PlotText.drawCentred(img, t, SIZE / 2, 8, SIZE - 12, AXIS_RGB, TEXT_SCALE);
-    return img;
+    return layer;
   }
 
   /**
@@ -215,30 +294,65 @@ public final class ScatterPlot {
    * area are clipped.
    */
   public static void drawPath(BufferedImage img, Bounds b, float[] xy, int n, int rgb) {
-    for (int i = 0; i + 1 < n; i++) {
-      int x0 = pixelX(xy[2 * i], b);
-      int y0 = pixelY(xy[2 * i + 1], b);
-      int x1 = pixelX(xy[2 * i + 2], b);
-      int y1 = pixelY(xy[2 * i + 3], b);
-      int steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0));
-      for (int k = 0; k <= steps; k++) {
-        double f = steps == 0 ? 0 : (double) k / steps;
-        plotPixel(
-            img, (int) Math.round(x0 + f * (x1 - x0)), (int) Math.round(y0 + f * (y1 - y0)), rgb);
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      drawSquare(img, pixelX(xy[2 * i], b), pixelY(xy[2 * i + 1], b), 2, rgb);
+    Graphics2D g = img.createGraphics();
+    try {
+      drawPath(g, b, xy, n, rgb);
+    } finally {
+      g.dispose();
     }
   }
 
   /** A filled square of half-width 4 with a text label beside it, at data point (x, y). */
   public static void drawMarker(
       BufferedImage img, Bounds b, float x, float y, int rgb, String label) {
-    int px = pixelX(x, b);
-    int py = pixelY(y, b);
-    drawSquare(img, px, py, 4, rgb);
-    PlotText.draw(img, label, px + 7, py - PlotText.height(TEXT_SCALE) / 2, rgb, TEXT_SCALE);
+    Graphics2D g = img.createGraphics();
+    try {
+      drawMarker(g, b, x, y, rgb, label);
+    } finally {
+      g.dispose();
+    }
+  }
+
+  private static void drawPath(Graphics2D g, Bounds b, float[] xy, int n, int rgb) {
+    Shape clip = g.getClip();
+    g.clip(plotArea());
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+    g.setColor(new Color(rgb));
+    g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    if (n > 1) {
+      Path2D.Double path = new Path2D.Double();
+      path.moveTo(pixelX(xy[0], b), pixelY(xy[1], b));
+      for (int i = 1; i < n; i++) {
+        path.lineTo(pixelX(xy[2 * i], b), pixelY(xy[2 * i + 1], b));
+      }
+      g.draw(path);
+    }
+    for (int i = 0; i < n; i++) {
+      g.fill(new Rectangle2D.Double(pixelX(xy[2 * i], b) - 2, pixelY(xy[2 * i + 1], b) - 2, 5, 5));
+    }
+    g.setClip(clip);
+  }
+
+  private static void drawMarker(Graphics2D g, Bounds b, float x, float y, int rgb, String label) {
+    double px = pixelX(x, b);
+    double py = pixelY(y, b);
+    Shape clip = g.getClip();
+    g.clip(plotArea());
+    g.setColor(new Color(rgb));
+    g.fill(new Rectangle2D.Double(px - 4, py - 4, 9, 9));
+    g.setClip(clip);
+    PlotText.draw(
+        g,
+        label,
+        (int) px + 7,
+        (int) py - PlotText.height(TEXT_SCALE) / 2,
+        rgb,
+        TEXT_SCALE);
+  }
+
+  private static Rectangle2D plotArea() {
+    return new Rectangle2D.Double(LEFT, TOP, SIZE - LEFT - RIGHT, SIZE - TOP - BOTTOM);
   }
 
   private static int pixelX(float x, Bounds b) {
@@ -247,21 +361,6 @@ public final class ScatterPlot {
 
   private static int pixelY(float y, Bounds b) {
     return TOP + toPixelY(y, b.y(), SIZE - TOP - BOTTOM);
-  }
-
-  private static void drawSquare(BufferedImage img, int cx, int cy, int half, int rgb) {
-    for (int dy = -half; dy <= half; dy++) {
-      for (int dx = -half; dx <= half; dx++) {
-        plotPixel(img, cx + dx, cy + dy, rgb);
-      }
-    }
-  }
-
-  /** Sets a pixel if it lies inside the plot area. */
-  private static void plotPixel(BufferedImage img, int x, int y, int rgb) {
-    if (x >= LEFT && x < SIZE - RIGHT && y >= TOP && y < SIZE - BOTTOM) {
-      img.setRGB(x, y, rgb);
-    }
   }
 
   /**
