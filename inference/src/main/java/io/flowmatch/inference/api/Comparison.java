@@ -1,11 +1,10 @@
 package io.flowmatch.inference.api;
 
 import io.flowmatch.inference.compare.CompareEngine;
-import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
-import io.flowmatch.inference.compare.HtmlReport;
 import io.flowmatch.inference.compare.ReferenceSolver;
+import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
@@ -16,18 +15,14 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.SolverSettings;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * Compares ODE solvers on one model, as {@code flowmatch compare} does: every setting integrates
@@ -255,8 +250,8 @@ public final class Comparison {
     }
 
     /**
-     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots and {@code
-     * report.html} into {@code dir} (created if missing), each file atomically.
+     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots (each as PNG
+     * and SVG) and {@code report.html} into {@code dir} (created if missing), each file atomically.
      *
      * @return the names of the files written
      * @throws FlowmatchException IO when a file cannot be written
@@ -268,14 +263,7 @@ public final class Comparison {
         write(dir, "results.csv", csv().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "results.json", json().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "table.txt", table().getBytes(StandardCharsets.UTF_8), written);
-        Map<String, byte[]> plots = new LinkedHashMap<>();
-        for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
-          byte[] png = png(p.getValue());
-          plots.put(p.getKey(), png);
-          write(dir, p.getKey(), png, written);
-        }
-        String html = HtmlReport.render(report, plots, Map.of(), null);
-        write(dir, "report.html", html.getBytes(StandardCharsets.UTF_8), written);
+        written.addAll(ReportFiles.write(dir, report, Map.of(), null, null));
       } catch (IOException e) {
         throw FlowmatchException.io(
             "cannot write the comparison to " + dir + ": " + e.getMessage(), e);
@@ -287,14 +275,6 @@ public final class Comparison {
         throws IOException {
       AtomicFile.write(dir.resolve(name), bytes);
       written.add(name);
-    }
-
-    private static byte[] png(BufferedImage image) throws IOException {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      if (!ImageIO.write(image, "png", bytes)) {
-        throw new IOException("no PNG writer in this Java runtime");
-      }
-      return bytes.toByteArray();
     }
 
     @Override

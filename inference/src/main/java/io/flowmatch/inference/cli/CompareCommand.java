@@ -1,14 +1,14 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.compare.AutoReference;
+import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
-import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
-import io.flowmatch.inference.compare.HtmlReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
+import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
@@ -18,7 +18,9 @@ import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
@@ -345,6 +347,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                       } else {
                         pictures.add(result, samples);
+                        pictures.classes(result, samples, count);
                       }
                     }
                   });
@@ -373,12 +376,12 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.print(table);
         stdout.flush();
         if (out != null) {
-          write(report, table, pictures.all());
+          List<String> plots = write(report, table, pictures);
           stdout.println(
               "wrote "
                   + out
                   + "/: results.csv, results.json, table.txt, "
-                  + String.join(", ", ComparePlots.render(report).keySet())
+                  + String.join(", ", plots)
                   + ", samples/ ("
                   + pictures.all().size()
                   + " pictures), report.html");
@@ -494,7 +497,8 @@ public final class CompareCommand implements Callable<Integer> {
     return ResultTable.header(r, note);
   }
 
-  private void write(CompareReport report, String table, Map<String, byte[]> pictures) {
+  /** Writes every file; returns the names of the plots (PNG and SVG) for the summary line. */
+  private List<String> write(CompareReport report, String table, Pictureset pictures) {
     try {
       Files.createDirectories(out);
       AtomicFile.write(
@@ -504,22 +508,11 @@ public final class CompareCommand implements Callable<Integer> {
           ResultJson.render(report, Provenance.current(), noise == null ? seed : null)
               .getBytes(StandardCharsets.UTF_8));
       AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
-      Map<String, byte[]> plots = new LinkedHashMap<>();
-      for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
-        byte[] png = png(p.getValue());
-        plots.put(p.getKey(), png);
-        AtomicFile.write(out.resolve(p.getKey()), png);
-      }
-      Path dir = out.resolve("samples");
-      Files.createDirectories(dir);
-      int k = 0;
-      for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
-        AtomicFile.write(
-            dir.resolve(String.format(Locale.ROOT, "%02d-%s.png", k++, fileName(p.getKey()))),
-            p.getValue());
-      }
-      String html = HtmlReport.render(report, plots, pictures, commandLine());
-      AtomicFile.write(out.resolve("report.html"), html.getBytes(StandardCharsets.UTF_8));
+      List<String> written =
+          ReportFiles.write(out, report, pictures.all(), pictures.classes(), commandLine());
+      return written.stream()
+          .filter(f -> !f.startsWith("samples/") && !f.equals("report.html"))
+          .toList();
     } catch (IOException e) {
       throw new FailureException("cannot write --out " + out + ": " + IoMessages.of(e), e);
     }
@@ -558,9 +551,14 @@ public final class CompareCommand implements Callable<Integer> {
     return bytes.toByteArray();
   }
 
-  /** The pictures of the samples of each setting (and of the data), as PNG bytes. */
+  /**
+   * The pictures of the samples of each setting (and of the data), and with a classifier the class
+   * histogram of each setting's samples.
+   */
   private static final class Pictureset {
-    private final Map<String, byte[]> pictures = new LinkedHashMap<>();
+    private final Map<String, Chart> pictures = new LinkedHashMap<>();
+    private final ClassifierMetrics classifier;
+    private final ClassShares classes;
     private final boolean wanted;
     private final int[] shape;
     private final boolean images;
@@ -590,6 +588,11 @@ public final class CompareCommand implements Callable<Integer> {
                 quality.data().reference(), Math.min(count, quality.data().referenceCount()));
       }
       this.bounds = b;
+      this.classifier = wanted ? quality.classifierMetrics() : null;
+      this.classes =
+          classifier == null
+              ? null
+              : new ClassShares(EvalCommand.classNames(quality), classifier.dataClasses());
       if (this.wanted && quality.data() != null) {
         int m = Math.min(keep, quality.data().floorCount());
         add("data", quality.data().floor(), m, "data: " + quality.data().floorDescription());
@@ -604,12 +607,19 @@ public final class CompareCommand implements Callable<Integer> {
       if (!wanted) {
         return;
       }
-      BufferedImage img = Pictures.render(samples, m, shape, range, null, bounds, title);
-      try {
-        pictures.put(key, png(img));
-      } catch (IOException e) {
-        throw new FailureException("cannot encode a PNG: " + IoMessages.of(e), e);
+      pictures.put(key, Pictures.chart(samples, m, shape, range, null, bounds, title));
+    }
+
+    /** The class histogram of a setting's samples (the classifier runs once more on them). */
+    void classes(SettingResult r, float[] samples, int n) {
+      if (classes != null) {
+        classes.add(r.setting().label(), classifier.scoreWithHistogram(samples, n).classes());
       }
+    }
+
+    /** The class histograms, or null without a classifier (or without --out). */
+    ClassShares classes() {
+      return classes;
     }
 
     private static String nfeText(SettingResult r) {
@@ -618,7 +628,7 @@ public final class CompareCommand implements Callable<Integer> {
           : String.format(Locale.ROOT, "%.1f", r.meanNfe());
     }
 
-    Map<String, byte[]> all() {
+    Map<String, Chart> all() {
       return pictures;
     }
   }

@@ -2,6 +2,7 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
@@ -78,5 +79,24 @@ final class Pictures {
       return ImageGrid.render(data, n, shape, range, up);
     }
     return ScatterPlot.render(data, n, bounds, title);
+  }
+
+  /**
+   * The same picture as a {@link Chart} (PNG or SVG): an image grid under {@code title}, or the
+   * scatter plot.
+   */
+  static Chart chart(
+      float[] data,
+      int n,
+      int[] shape,
+      ValueRange range,
+      Integer upscale,
+      ScatterPlot.Bounds bounds,
+      String title) {
+    if (isImage(shape)) {
+      int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+      return Chart.of(ImageGrid.render(data, n, shape, range, up), title);
+    }
+    return ScatterPlot.of(data, n, bounds, title);
   }
 }

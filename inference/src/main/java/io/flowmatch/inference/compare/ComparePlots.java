@@ -1,5 +1,6 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.LinePlot;
 import io.flowmatch.inference.solver.TimeGrid;
 import java.awt.image.BufferedImage;
@@ -16,58 +17,68 @@ import java.util.Map;
  *   <li>{@code error-vs-nfe.png}: RMS error against the reference vs mean NFE per sample; a method
  *       of order p falls with slope −p;
  *   <li>{@code error-vs-time.png}: the same errors vs wall time (a work-precision diagram);
- *   <li>{@code quality-vs-nfe.png}: the first quality metric vs NFE, with its floor dashed;
+ *   <li>{@code quality-vs-nfe.png}: the first quality metric vs NFE, with its floor dashed, and
+ *       {@code NAME-vs-nfe.png} for every further metric (e.g. {@code sw2-vs-nfe.png});
+ *   <li>{@code class-histogram.png}: with a classifier, the class shares of each setting's samples
+ *       next to the data's;
  *   <li>{@code error-vs-nfe-SOLVER.png}, {@code quality-vs-nfe-SOLVER.png}: for each fixed-step
  *       solver run on two or more grids, its grids side by side (with the adaptive settings as
  *       targets);
  *   <li>{@code time-vs-nfe.png}: wall time vs NFE.
  * </ul>
  *
- * Plots without data (no reference, no quality metric) are left out.
+ * Plots without data (no reference, no quality metric) are left out. Every plot is a {@link
+ * Chart}, written as PNG and as SVG.
  */
 public final class ComparePlots {
   private ComparePlots() {}
 
-  /** File name → image, in the order the report shows them. */
+  /** File name ({@code NAME.png}) → image, in the order the report shows them. */
   public static Map<String, BufferedImage> render(CompareReport report) {
-    Map<String, BufferedImage> plots = new LinkedHashMap<>();
+    Map<String, BufferedImage> images = new LinkedHashMap<>();
+    for (Map.Entry<String, Chart> c : charts(report, null).entrySet()) {
+      images.put(c.getKey() + ".png", c.getValue().toImage());
+    }
+    return images;
+  }
+
+  /**
+   * Base name (without extension) → chart, in the order the report shows them; each is written as
+   * {@code NAME.png} and {@code NAME.svg}.
+   *
+   * @param classes class histograms of the settings' samples, or null for none
+   */
+  public static Map<String, Chart> charts(CompareReport report, ClassShares classes) {
+    Map<String, Chart> plots = new LinkedHashMap<>();
     String context = report.samples() + " samples";
     if (report.hasErrors()) {
       plots.put(
-          "error-vs-nfe.png",
-          plot(
-                  report.results(),
-                  "RMS error vs NFE (" + context + ")",
-                  "NFE per sample",
-                  "RMS error",
-                  r -> r.meanNfe(),
-                  r -> r.errorRms())
-              .render());
-      plots.put(
-          "error-vs-time.png",
-          plot(
-                  report.results(),
-                  "RMS error vs wall time (" + context + ")",
-                  "wall time (s)",
-                  "RMS error",
-                  r -> r.wallSeconds(),
-                  r -> r.errorRms())
-              .render());
-    }
-    if (report.hasQuality()) {
-      String name = report.qualityNames().get(0);
-      LinePlot p =
+          "error-vs-nfe",
           plot(
               report.results(),
-              name + " vs NFE (" + context + ")",
+              "RMS error vs NFE (" + context + ")",
               "NFE per sample",
-              name,
+              "RMS error",
               r -> r.meanNfe(),
-              r -> r.quality()[0]);
-      if (report.floor() != null && Double.isFinite(report.floor()[0])) {
-        p.reference("floor", report.floor()[0]);
-      }
-      plots.put("quality-vs-nfe.png", p.render());
+              r -> r.errorRms()));
+      plots.put(
+          "error-vs-time",
+          plot(
+              report.results(),
+              "RMS error vs wall time (" + context + ")",
+              "wall time (s)",
+              "RMS error",
+              r -> r.wallSeconds(),
+              r -> r.errorRms()));
+    }
+    // every quality metric vs NFE: the first as quality-vs-nfe, the others by their names
+    for (int k = 0; k < report.qualityNames().size(); k++) {
+      plots.put(
+          k == 0 ? "quality-vs-nfe" : fileName(report.qualityNames().get(k)) + "-vs-nfe",
+          qualityPlot(report, report.results(), k, ""));
+    }
+    if (classes != null) {
+      plots.put("class-histogram", classes.chart(report.samples()));
     }
     // one plot per solver run on several grids: the grids side by side
     Map<String, List<SettingResult>> bySolver = new LinkedHashMap<>();
@@ -90,43 +101,58 @@ public final class ComparePlots {
       String solver = e.getKey();
       if (report.hasErrors()) {
         plots.put(
-            "error-vs-nfe-" + solver + ".png",
-            plot(
-                    one,
-                    solver + ": RMS error vs NFE per grid (" + context + ")",
-                    "NFE per sample",
-                    "RMS error",
-                    r -> r.meanNfe(),
-                    r -> r.errorRms())
-                .render());
-      }
-      if (report.hasQuality()) {
-        String name = report.qualityNames().get(0);
-        LinePlot p =
+            "error-vs-nfe-" + solver,
             plot(
                 one,
-                solver + ": " + name + " vs NFE per grid (" + context + ")",
+                solver + ": RMS error vs NFE per grid (" + context + ")",
                 "NFE per sample",
-                name,
+                "RMS error",
                 r -> r.meanNfe(),
-                r -> r.quality()[0]);
-        if (report.floor() != null && Double.isFinite(report.floor()[0])) {
-          p.reference("floor", report.floor()[0]);
-        }
-        plots.put("quality-vs-nfe-" + solver + ".png", p.render());
+                r -> r.errorRms()));
+      }
+      if (report.hasQuality()) {
+        plots.put("quality-vs-nfe-" + solver, qualityPlot(report, one, 0, solver + ": "));
       }
     }
     plots.put(
-        "time-vs-nfe.png",
+        "time-vs-nfe",
         plot(
-                report.results(),
-                "wall time vs NFE (" + context + ")",
-                "NFE per sample",
-                "wall time (s)",
-                r -> r.meanNfe(),
-                r -> r.wallSeconds())
-            .render());
+            report.results(),
+            "wall time vs NFE (" + context + ")",
+            "NFE per sample",
+            "wall time (s)",
+            r -> r.meanNfe(),
+            r -> r.wallSeconds()));
     return plots;
+  }
+
+  /** Quality metric k vs NFE with its floor dashed. */
+  private static LinePlot qualityPlot(
+      CompareReport report, List<SettingResult> results, int k, String prefix) {
+    String name = report.qualityNames().get(k);
+    LinePlot p =
+        plot(
+            results,
+            prefix
+                + name
+                + " vs NFE"
+                + (prefix.isEmpty() ? "" : " per grid")
+                + " ("
+                + report.samples()
+                + " samples)",
+            "NFE per sample",
+            name,
+            r -> r.meanNfe(),
+            r -> r.quality()[k]);
+    if (report.floor() != null && Double.isFinite(report.floor()[k])) {
+      p.reference("floor", report.floor()[k]);
+    }
+    return p;
+  }
+
+  /** A metric's name as part of a file name: "class_tv" stays, "FD (x)" becomes "FD-x". */
+  static String fileName(String name) {
+    return name.replaceAll("[^A-Za-z0-9_.]+", "-").replaceAll("^-|-$", "");
   }
 
   /** A solver's settings plus the adaptive ones (the targets, e.g. dopri5 at a tight tolerance). */

@@ -1,26 +1,29 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.plot.Chart;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One self-contained HTML page with the whole comparison: context, the table, floor and observed
- * orders, the plots and a picture of the samples of every setting. Images are embedded as base64
- * {@code data:} URIs, so the file can be mailed or archived alone.
+ * orders, the plots and a picture of the samples of every setting. Pictures are embedded as base64
+ * {@code data:} URIs, so the file can be mailed or archived alone: charts as SVG (sharp at any size,
+ * text legible when scaled), image grids as PNG shown at their own size or smoothly scaled down.
  */
 public final class HtmlReport {
   private HtmlReport() {}
 
   /**
-   * @param plots file name → PNG bytes of the line plots
-   * @param pictures setting label → PNG bytes of its samples (and e.g. {@code data} for the data)
+   * @param plots name → plot
+   * @param pictures setting label → picture of its samples (and e.g. {@code data} for the data)
    * @param command the command line that made the comparison, or null
    */
   public static String render(
       CompareReport report,
-      Map<String, byte[]> plots,
-      Map<String, byte[]> pictures,
+      Map<String, ? extends Chart> plots,
+      Map<String, ? extends Chart> pictures,
       String command) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -35,10 +38,14 @@ public final class HtmlReport {
         .append("th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}\n")
         .append("th{background:#f4f4f4}\n")
         .append("td.failed{color:#b00}\n")
-        .append(".plots img{max-width:49%;margin:0 0.5% 1em 0}\n")
-        .append(".pictures{display:flex;flex-wrap:wrap;gap:12px}\n")
-        .append(".pictures figure{margin:0;width:260px}\n")
-        .append(".pictures img{width:260px;image-rendering:pixelated}\n")
+        // two plots a row on a wide window, one on a narrow one; SVG scales without blur
+        .append(".plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(600px,1fr));")
+        .append("gap:12px;margin-bottom:1em}\n")
+        .append(".plots img{width:100%;height:auto}\n")
+        .append(".pictures{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}\n")
+        .append(".pictures figure{margin:0;max-width:100%}\n")
+        .append(".pictures img.chart{width:440px;max-width:100%;height:auto}\n")
+        .append(".pictures img.raster{max-width:100%;height:auto}\n")
         .append("figcaption{font-size:13px;text-align:center}\n")
         .append("code{background:#f4f4f4;padding:1px 4px}\n")
         .append("</style>\n</head>\n<body>\n");
@@ -142,22 +149,33 @@ public final class HtmlReport {
 
     if (!plots.isEmpty()) {
       h.append("<h2>Plots</h2>\n<div class=\"plots\">\n");
-      for (Map.Entry<String, byte[]> p : plots.entrySet()) {
+      for (Map.Entry<String, ? extends Chart> p : plots.entrySet()) {
         h.append("<img alt=\"")
             .append(escape(p.getKey()))
             .append("\" src=\"")
             .append(dataUri(p.getValue()))
+            .append("\" width=\"")
+            .append(p.getValue().width())
+            .append("\" height=\"")
+            .append(p.getValue().height())
             .append("\">\n");
       }
       h.append("</div>\n");
     }
     if (!pictures.isEmpty()) {
       h.append("<h2>Samples</h2>\n<div class=\"pictures\">\n");
-      for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
-        h.append("<figure><img alt=\"")
+      for (Map.Entry<String, ? extends Chart> p : pictures.entrySet()) {
+        Chart c = p.getValue();
+        h.append("<figure><img class=\"")
+            .append(c.raster() ? "raster" : "chart")
+            .append("\" alt=\"")
             .append(escape(p.getKey()))
             .append("\" src=\"")
-            .append(dataUri(p.getValue()))
+            .append(dataUri(c))
+            .append("\" width=\"")
+            .append(c.width())
+            .append("\" height=\"")
+            .append(c.height())
             .append("\"><figcaption>")
             .append(escape(p.getKey()))
             .append("</figcaption></figure>\n");
@@ -176,8 +194,13 @@ public final class HtmlReport {
         .append("</li>\n");
   }
 
-  static String dataUri(byte[] png) {
-    return "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+  /** SVG for charts, PNG for raster pictures. */
+  static String dataUri(Chart chart) {
+    if (chart.raster()) {
+      return "data:image/png;base64," + Base64.getEncoder().encodeToString(chart.toPng());
+    }
+    return "data:image/svg+xml;base64,"
+        + Base64.getEncoder().encodeToString(chart.toSvg().getBytes(StandardCharsets.UTF_8));
   }
 
   static String escape(String s) {

@@ -33,6 +33,14 @@ public interface Chart {
   /** Draws the whole chart, background included, onto {@code g} (origin at the top left). */
   void draw(Graphics2D g);
 
+  /**
+   * Whether the chart is only a raster image (an image grid): its SVG would be nothing but an
+   * embedded PNG, so writers leave the SVG out.
+   */
+  default boolean raster() {
+    return false;
+  }
+
   /** The chart as an RGB image of {@link #width} × {@link #height} pixels. */
   default BufferedImage toImage() {
     BufferedImage img = new BufferedImage(width(), height(), BufferedImage.TYPE_INT_RGB);

@@ -22,6 +22,11 @@ final class ImageChart implements Chart {
   }
 
   @Override
+  public boolean raster() {
+    return true;
+  }
+
+  @Override
   public int width() {
     return image.getWidth();
   }

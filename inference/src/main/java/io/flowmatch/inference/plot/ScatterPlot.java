@@ -86,7 +86,7 @@ public final class ScatterPlot implements Chart {
   private record Overlay(float[] xy, int n, int rgb, String label) {}
 
   private ScatterPlot(float[] xy, int n, Bounds bounds, String title) {
-    this.xy = xy;
+    this.xy = java.util.Arrays.copyOf(xy, 2 * n);
     this.n = n;
     this.bounds = bounds == null ? autoBounds(xy, n) : bounds;
     this.title = title == null ? "" : title;
@@ -95,7 +95,7 @@ public final class ScatterPlot implements Chart {
   /**
    * A scatter plot of the first {@code n} points, to render as PNG or SVG.
    *
-   * @param xy 2·n floats, x then y per point (kept, not copied)
+   * @param xy at least 2·n floats, x then y per point (the first n points are copied)
    * @param bounds the plotted region; null for {@link #autoBounds}
    * @param title a line above the plot (may be empty)
    */
