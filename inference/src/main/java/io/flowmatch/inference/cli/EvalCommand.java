@@ -188,7 +188,9 @@ public final class EvalCommand implements Callable<Integer> {
               "wrote "
                   + out
                   + "/: eval.json, eval.csv"
-                  + (scores.classified() != null ? ", class-histogram.png" : ""));
+                  + (scores.classified() != null
+                      ? ", class-histogram.png, class-histogram.svg"
+                      : ""));
         }
         return Cli.OK;
       }

@@ -6,6 +6,7 @@ import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.plot.BarPlot;
+import io.flowmatch.inference.plot.Chart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code eval --out DIR}: eval.json, eval.csv and, with a classifier, class-histogram.png. */
+/**
+ * {@code eval --out DIR}: eval.json, eval.csv and, with a classifier, class-histogram.png and .svg.
+ */
 final class EvalFiles {
   private EvalFiles() {}
 
@@ -65,7 +68,7 @@ final class EvalFiles {
               floor[k],
               floor[k] > 0 ? String.format(Locale.ROOT, "%.6f", scores[k] / floor[k]) : ""));
     }
-    byte[] png = null;
+    Chart histogram = null;
     if (classified != null) {
       ClassHistogram samples = classified.classes();
       ClassHistogram data = quality.classifierMetrics().dataClasses();
@@ -87,37 +90,31 @@ final class EvalFiles {
       }
       j.close(']');
       j.key("class_total_variation").number(samples.totalVariation(data));
-      png =
-          pngBytes(
-              BarPlot.render(
-                  String.format(
-                      Locale.ROOT,
-                      "classes of %d samples of %s (classifier's argmax), total variation %.3f",
-                      count,
-                      Path.of(model).getFileName(),
-                      samples.totalVariation(data)),
-                  labels,
-                  List.of("samples", "data"),
-                  shares));
+      histogram =
+          BarPlot.of(
+              String.format(
+                  Locale.ROOT,
+                  "classes of %d samples of %s (classifier's argmax), total variation %.3f",
+                  count,
+                  Path.of(model).getFileName(),
+                  samples.totalVariation(data)),
+              labels,
+              List.of("samples", "data"),
+              shares);
     }
     j.close('}');
     try {
       Files.createDirectories(dir);
       AtomicFile.write(dir.resolve("eval.json"), (j + "\n").getBytes(StandardCharsets.UTF_8));
       AtomicFile.write(dir.resolve("eval.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
-      if (png != null) {
-        AtomicFile.write(dir.resolve("class-histogram.png"), png);
+      if (histogram != null) {
+        AtomicFile.write(dir.resolve("class-histogram.png"), histogram.toPng());
+        AtomicFile.write(
+            dir.resolve("class-histogram.svg"),
+            histogram.toSvg().getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new FailureException("cannot write --out " + dir + ": " + IoMessages.of(e), e);
-    }
-  }
-
-  private static byte[] pngBytes(java.awt.image.BufferedImage image) {
-    try {
-      return CompareCommand.png(image);
-    } catch (IOException e) {
-      throw new FailureException("cannot encode the class histogram as PNG: " + e.getMessage(), e);
     }
   }
 }

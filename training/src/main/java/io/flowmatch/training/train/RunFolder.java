@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *   checkpoint/optimizer.bin AdamW moments and update count
  *   checkpoint/state.json    {@link TrainState}: step, loss scale, …
  *   log.csv                  step,loss,lr,loss_scale,samples_per_s,skipped
- *   samples/step-000500.png  preview grids from the EMA weights
+ *   samples/step-000500.png  previews from the EMA weights, titled with the step (2-D data: a
+ *                            scatter plot with axes, also as step-000500.svg)
  * </pre>
  */
 public final class RunFolder {

@@ -9,18 +9,21 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.model.FlowModels;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.plot.Chart;
+import io.flowmatch.inference.plot.ImageGrid;
+import io.flowmatch.inference.plot.ScatterPlot;
+import io.flowmatch.inference.plot.ValueRange;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
+import java.util.Locale;
 
 /**
  * Samples a DJL velocity network with plain Euler steps from t = 0 to 1 (float32, no gradients) and
- * draws the result: a grid for images, a scatter plot for 2-D points. This is the trainer's own
- * quick look; the solvers of the inference module sample exported models.
+ * draws the result with the inference module's plots: a titled grid for images, a scatter plot with
+ * axes for 2-D points. This is the trainer's own quick look; the solvers of the inference module
+ * sample exported models.
  */
 public final class SamplePreview {
   private SamplePreview() {}
@@ -67,9 +70,21 @@ public final class SamplePreview {
     return StepRandom.gaussians(StepRandom.of(seed, StepRandom.PREVIEW, 0), n * sampleSize);
   }
 
-  /** Samples {@code n} previews and writes them as a PNG (atomically). */
+  /**
+   * Samples {@code n} previews and writes them as a PNG (atomically), with the step written on the
+   * picture; a 2-D preview is a scatter plot with axes and is also written as SVG next to the PNG.
+   *
+   * @param png where the PNG goes; the SVG takes the same name ending in {@code .svg}
+   * @param step the training step, written in the title
+   */
   public static void write(
-      Path png, NDManager manager, Block block, long seed, int[] sampleShape, double[] range)
+      Path png,
+      NDManager manager,
+      Block block,
+      long seed,
+      int[] sampleShape,
+      double[] range,
+      long step)
       throws IOException {
     boolean points = sampleShape.length == 1;
     int n = points ? POINT_COUNT : IMAGE_COUNT;
@@ -77,63 +92,34 @@ public final class SamplePreview {
     for (int s : sampleShape) {
       d *= s;
     }
-    float[] x = euler(manager, block, previewNoise(seed, n, d), n, sampleShape, points ? 100 : 50);
-    BufferedImage img = points && d == 2 ? scatter(x, n, range) : grid(x, n, sampleShape, range);
-    io.flowmatch.inference.io.AtomicFile.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+    int steps = points ? 100 : 50;
+    float[] x = euler(manager, block, previewNoise(seed, n, d), n, sampleShape, steps);
+    Chart chart = chart(x, n, sampleShape, range, step, steps);
+    AtomicFile.write(png, chart.toPng());
+    if (!chart.raster()) {
+      String name = png.getFileName().toString().replaceFirst("\\.png$", "") + ".svg";
+      AtomicFile.write(
+          png.resolveSibling(name), chart.toSvg().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
-  /** 2-D points as dots on a 512×512 canvas spanning {@code range} on both axes. */
-  public static BufferedImage scatter(float[] xy, int n, double[] range) {
-    int size = 512;
-    BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, size, size);
-    g.setColor(new Color(220, 220, 220));
-    g.drawLine(size / 2, 0, size / 2, size);
-    g.drawLine(0, size / 2, size, size / 2);
-    g.setColor(new Color(20, 60, 160, 140));
-    double lo = range[0];
-    double span = range[1] - range[0];
-    for (int i = 0; i < n; i++) {
-      double px = (xy[2 * i] - lo) / span * size;
-      double py = size - (xy[2 * i + 1] - lo) / span * size;
-      g.fillOval((int) px - 2, (int) py - 2, 4, 4);
+  /**
+   * The preview picture, drawn by the inference module's plots: 2-D points as a scatter plot over
+   * {@code range} on both axes, anything else as an image grid, each titled with the step.
+   *
+   * @param eulerSteps the Euler steps that sampled {@code x}, named in the title
+   */
+  public static Chart chart(
+      float[] x, int n, int[] sampleShape, double[] range, long step, int eulerSteps) {
+    ValueRange r = new ValueRange(range[0], range[1]);
+    String title =
+        String.format(Locale.ROOT, "step %d · %d samples, Euler %d", step, n, eulerSteps);
+    if (sampleShape.length == 1 && sampleShape[0] == 2) {
+      return ScatterPlot.of(x, n, ScatterPlot.square(r), title);
     }
-    g.dispose();
-    return img;
-  }
-
-  /** Single-channel images in a square grid, values mapped from {@code range} to grey levels. */
-  public static BufferedImage grid(float[] x, int n, int[] sampleShape, double[] range) {
-    int h = sampleShape.length >= 2 ? sampleShape[sampleShape.length - 2] : 1;
-    int w = sampleShape[sampleShape.length - 1];
-    int per = h * w;
-    int channels = sampleShape.length == 3 ? sampleShape[0] : 1;
-    int cols = (int) Math.ceil(Math.sqrt(n));
-    int rows = (n + cols - 1) / cols;
-    int pad = 2;
-    BufferedImage img =
-        new BufferedImage(
-            cols * (w + pad) + pad, rows * (h + pad) + pad, BufferedImage.TYPE_INT_RGB);
-    double lo = range[0];
-    double span = range[1] - range[0];
-    for (int i = 0; i < n; i++) {
-      int ox = pad + (i % cols) * (w + pad);
-      int oy = pad + (i / cols) * (h + pad);
-      for (int y = 0; y < h; y++) {
-        for (int xx = 0; xx < w; xx++) {
-          int[] c = new int[3];
-          for (int ch = 0; ch < 3; ch++) {
-            int src = Math.min(ch, channels - 1);
-            double v = (x[i * per * channels + src * per + y * w + xx] - lo) / span;
-            c[ch] = (int) Math.round(255 * Math.max(0, Math.min(1, v)));
-          }
-          img.setRGB(ox + xx, oy + y, (c[0] << 16) | (c[1] << 8) | c[2]);
-        }
-      }
-    }
-    return img;
+    // 1-D samples of another size draw as one-row images
+    int[] shape = sampleShape.length == 1 ? new int[] {1, sampleShape[0]} : sampleShape;
+    int up = ImageGrid.defaultUpscale(shape[shape.length - 2]);
+    return Chart.of(ImageGrid.render(x, n, shape, r, up), title);
   }
 }
