@@ -66,7 +66,10 @@ public interface Chart {
   default String toSvg() {
     SVGGraphics2D g = new SVGGraphics2D(width(), height());
     // the family the PNG was measured with, then any sans-serif: widths stay close to the PNG's
-    g.setFontFunction(family -> "'" + family + "', sans-serif");
+    // (double quotes: JFreeSVG writes the style attribute in single quotes)
+    g.setFontFunction(family -> "\"" + family + "\", sans-serif");
+    // a fixed prefix for clip-path ids, so the same chart gives the same file
+    g.setDefsKeyPrefix("flowmatch-");
     // 2 decimals keep curves exact to the pixel and the files small
     g.setGeomDoubleConverter(v -> svgNumber(v));
     try {
