@@ -35,8 +35,10 @@ public final class LinePlot implements Chart {
   static final int LEFT = 96;
   static final int RIGHT = 250;
   static final int TOP = 64;
-  static final int BOTTOM = 60;
   static final int TEXT = 2;
+
+  /** Room under the plot for the tick labels and, below them, the axis name. */
+  static final int BOTTOM = 22 + 2 * PlotText.height(TEXT);
   static final int GRID_RGB = 0xe6e6e6;
   static final int MINOR_GRID_RGB = 0xf3f3f3;
   static final int AXIS_RGB = 0x000000;
@@ -212,7 +214,7 @@ public final class LinePlot implements Chart {
         g,
         xName,
         LEFT + plotW / 2 - PlotText.width(xName, TEXT) / 2,
-        HEIGHT - th - 8,
+        TOP + plotH + 14 + th,
         AXIS_RGB,
         TEXT);
     // the y-axis name sits above the axis, where the bitmap font (which cannot rotate) can go too

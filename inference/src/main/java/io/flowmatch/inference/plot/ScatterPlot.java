@@ -25,8 +25,10 @@ public final class ScatterPlot implements Chart {
   static final int LEFT = 78;
   static final int RIGHT = 20;
   static final int TOP = 58;
-  static final int BOTTOM = 56;
   static final int TEXT_SCALE = 2;
+
+  /** Room under the plot for the tick labels and, below them, the axis name. */
+  static final int BOTTOM = 20 + 2 * PlotText.height(TEXT_SCALE);
   static final int POINT_RGB = 0x1f77b4;
   static final int GRID_RGB = 0xe6e6e6;
   static final int AXIS_RGB = 0x000000;
@@ -185,7 +187,7 @@ public final class ScatterPlot implements Chart {
         g,
         xName,
         LEFT + plotW / 2 - PlotText.width(xName, TEXT_SCALE) / 2,
-        SIZE - th - 6,
+        TOP + plotH + 12 + th,
         AXIS_RGB,
         TEXT_SCALE);
     // the y-axis name sits above the axis, where the bitmap font (which cannot rotate) can go too

@@ -116,12 +116,20 @@ class CompareCommandTest {
             "results.json",
             "table.txt",
             "error-vs-nfe.png",
+            "error-vs-nfe.svg",
             "error-vs-time.png",
+            "error-vs-time.svg",
             "quality-vs-nfe.png",
+            "quality-vs-nfe.svg",
+            "sw2-vs-nfe.png",
+            "sw2-vs-nfe.svg",
             "time-vs-nfe.png",
+            "time-vs-nfe.svg",
             "report.html",
             "samples/00-data.png",
+            "samples/00-data.svg",
             "samples/01-euler-20.png",
+            "samples/01-euler-20.svg",
             "samples/10-dopri5-1e-4.png",
             "samples/11-dopri5-batch-1e-4.png")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
@@ -150,8 +158,10 @@ class CompareCommandTest {
         table
             + "wrote "
             + out
-            + "/: results.csv, results.json, table.txt, error-vs-nfe.png, error-vs-time.png,"
-            + " quality-vs-nfe.png, time-vs-nfe.png, samples/ (12 pictures), report.html\n",
+            + "/: results.csv, results.json, table.txt, error-vs-nfe.png, error-vs-nfe.svg,"
+            + " error-vs-time.png, error-vs-time.svg, quality-vs-nfe.png, quality-vs-nfe.svg,"
+            + " sw2-vs-nfe.png, sw2-vs-nfe.svg, time-vs-nfe.png, time-vs-nfe.svg,"
+            + " samples/ (12 pictures), report.html\n",
         r.out());
     // the default reference: dop853 at a tolerance chosen from the model's float32 noise
     assertTrue(
@@ -176,7 +186,11 @@ class CompareCommandTest {
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.startsWith("<!DOCTYPE html>"));
     assertEquals(
-        4 + 12, count(html, "src=\"data:image/png;base64,"), "4 plots and 12 pictures embedded");
+        5 + 12,
+        count(html, "src=\"data:image/svg+xml;base64,"),
+        "5 plots (energy and sw2 each) and 12 scatter plots embedded as SVG");
+    assertEquals(0, count(html, "src=\"data:image/png;base64,"), "no raster pictures");
+    assertFalse(html.contains("pixelated"), "pictures are scaled smoothly, if at all");
     assertEquals(11 + 1, count(html, "<tr>"), "a header row and one row per setting");
     assertFalse(html.contains("src=\"samples/"), "self-contained: no links to files");
 
@@ -217,6 +231,7 @@ class CompareCommandTest {
     assertTrue(euler > 5 * heun, "two Euler steps miss the mixture: " + euler + " vs heun " + heun);
     assertFalse(Files.exists(out.resolve("error-vs-nfe.png")));
     assertTrue(Files.exists(out.resolve("quality-vs-nfe.png")));
+    assertTrue(Files.exists(out.resolve("sw2-vs-nfe.svg")));
   }
 
   @Test
@@ -333,8 +348,23 @@ class CompareCommandTest {
     }
     java.awt.image.BufferedImage grid =
         io.flowmatch.inference.io.Png.read(out.resolve("samples/01-euler-2.png"));
-    // 30 tiles of 4×4 pixels, upscaled ×14 (56 / 4), in a 6-column grid with 1-pixel borders
+    // 30 tiles of 4×4 pixels, upscaled ×14 (56 / 4), in a 6-column grid with 1-pixel borders,
+    // under a title band
     assertEquals(6 * (4 * 14 + 1) + 1, grid.getWidth());
-    assertEquals(5 * (4 * 14 + 1) + 1, grid.getHeight());
+    int band = io.flowmatch.inference.plot.PlotText.height(2) + 16;
+    assertEquals(band + 5 * (4 * 14 + 1) + 1, grid.getHeight());
+    assertFalse(Files.exists(out.resolve("samples/01-euler-2.svg")), "image grids: PNG only");
+    for (String metric : List.of("quality-vs-nfe", "sw2-vs-nfe", "fd-vs-nfe", "class_tv-vs-nfe")) {
+      assertTrue(Files.isRegularFile(out.resolve(metric + ".svg")), metric);
+    }
+    // the class histogram: the data's shares, then each setting's
+    String svg = Files.readString(out.resolve("class-histogram.svg"));
+    for (String legend : List.of(">data<", ">euler:2<", ">rk4:4<")) {
+      assertTrue(svg.contains(legend), legend);
+    }
+    assertTrue(Files.isRegularFile(out.resolve("class-histogram.png")));
+    String html = Files.readString(out.resolve("report.html"));
+    assertEquals(1 + 2, count(html, "src=\"data:image/png;base64,"), "the data's and 2 grids");
+    assertTrue(html.contains("alt=\"class-histogram\""), "the class histogram in the report");
   }
 }
