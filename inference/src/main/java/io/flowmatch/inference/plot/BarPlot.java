@@ -20,8 +20,8 @@ public final class BarPlot implements Chart {
   static final int LEFT = 80;
   static final int RIGHT = 24;
   static final int TITLE_BAND = 44;
-  static final int BOTTOM = 64;
   static final int TEXT = 2;
+  static final int BOTTOM = 10 + 2 * PlotText.height(TEXT);
   private static final int AXIS_RGB = 0x222222;
   private static final int GRID_RGB = 0xdddddd;
 
@@ -134,14 +134,14 @@ public final class BarPlot implements Chart {
       String s = String.format(Locale.ROOT, "%d%%", Math.round(100 * v));
       PlotText.draw(g, s, LEFT - 8 - PlotText.width(s, TEXT), py - th / 2, AXIS_RGB, TEXT);
     }
-    // category names at a small size, on two lines where they have two words: shrink, never cut
+    // category names on two lines where they have two words, shrunk to the slot where needed
+    // (down to 60 %), so that they stay legible when the report scales the plot down
     for (int c = 0; c < categories.size(); c++) {
       int cx = (int) Math.round(LEFT + c * slot + slot / 2);
       String[] words = categories.get(c).split(" ", 2);
-      PlotText.drawCentred(g, words[0], cx, top + plotH + 8, (int) slot - 4, AXIS_RGB, 1);
+      PlotText.drawCentred(g, words[0], cx, top + plotH + 6, (int) slot - 4, AXIS_RGB, TEXT);
       if (words.length > 1) {
-        PlotText.drawCentred(
-            g, words[1], cx, top + plotH + 8 + PlotText.height(1) + 2, (int) slot - 4, AXIS_RGB, 1);
+        PlotText.drawCentred(g, words[1], cx, top + plotH + 6 + th, (int) slot - 4, AXIS_RGB, TEXT);
       }
     }
     PlotText.drawCentred(g, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
