@@ -110,8 +110,7 @@ final class EvalFiles {
       if (histogram != null) {
         AtomicFile.write(dir.resolve("class-histogram.png"), histogram.toPng());
         AtomicFile.write(
-            dir.resolve("class-histogram.svg"),
-            histogram.toSvg().getBytes(StandardCharsets.UTF_8));
+            dir.resolve("class-histogram.svg"), histogram.toSvg().getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new FailureException("cannot write --out " + dir + ": " + IoMessages.of(e), e);

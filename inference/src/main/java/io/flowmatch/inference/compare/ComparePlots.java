@@ -27,8 +27,8 @@ import java.util.Map;
  *   <li>{@code time-vs-nfe.png}: wall time vs NFE.
  * </ul>
  *
- * Plots without data (no reference, no quality metric) are left out. Every plot is a {@link
- * Chart}, written as PNG and as SVG.
+ * Plots without data (no reference, no quality metric) are left out. Every plot is a {@link Chart},
+ * written as PNG and as SVG.
  */
 public final class ComparePlots {
   private ComparePlots() {}

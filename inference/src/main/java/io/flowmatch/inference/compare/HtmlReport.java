@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * One self-contained HTML page with the whole comparison: context, the table, floor and observed
  * orders, the plots and a picture of the samples of every setting. Pictures are embedded as base64
- * {@code data:} URIs, so the file can be mailed or archived alone: charts as SVG (sharp at any size,
- * text legible when scaled), image grids as PNG shown at their own size or smoothly scaled down.
+ * {@code data:} URIs, so the file can be mailed or archived alone: charts as SVG (sharp at any
+ * size, text legible when scaled), image grids as PNG shown at their own size or smoothly scaled
+ * down.
  */
 public final class HtmlReport {
   private HtmlReport() {}

@@ -43,8 +43,7 @@ public final class ReportFiles {
       Files.createDirectories(dir.resolve("samples"));
       int k = 0;
       for (Map.Entry<String, Chart> p : pictures.entrySet()) {
-        String base =
-            "samples/" + String.format(Locale.ROOT, "%02d-%s", k++, fileName(p.getKey()));
+        String base = "samples/" + String.format(Locale.ROOT, "%02d-%s", k++, fileName(p.getKey()));
         write(dir, base + ".png", p.getValue().toPng(), written);
         if (!p.getValue().raster()) {
           write(dir, base + ".svg", svg(p.getValue()), written);

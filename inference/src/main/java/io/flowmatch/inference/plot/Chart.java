@@ -59,9 +59,9 @@ public interface Chart {
   }
 
   /**
-   * The chart as a standalone SVG document. Text stays text (searchable, drawn by the viewer's
-   * copy of the font, falling back to its sans-serif); raster layers such as a scatter plot's
-   * point cloud are embedded as PNG. A {@code viewBox} lets the SVG scale smoothly to any size.
+   * The chart as a standalone SVG document. Text stays text (searchable, drawn by the viewer's copy
+   * of the font, falling back to its sans-serif); raster layers such as a scatter plot's point
+   * cloud are embedded as PNG. A {@code viewBox} lets the SVG scale smoothly to any size.
    */
   default String toSvg() {
     SVGGraphics2D g = new SVGGraphics2D(width(), height());

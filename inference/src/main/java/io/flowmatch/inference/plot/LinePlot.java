@@ -39,6 +39,7 @@ public final class LinePlot implements Chart {
 
   /** Room under the plot for the tick labels and, below them, the axis name. */
   static final int BOTTOM = 22 + 2 * PlotText.height(TEXT);
+
   static final int GRID_RGB = 0xe6e6e6;
   static final int MINOR_GRID_RGB = 0xf3f3f3;
   static final int AXIS_RGB = 0x000000;
@@ -256,7 +257,12 @@ public final class LinePlot implements Chart {
     if (!x.hasData || !y.hasData) {
       String none = "no points to show";
       PlotText.draw(
-          g, none, LEFT + (plotW - PlotText.width(none, TEXT)) / 2, TOP + plotH / 2, AXIS_RGB, TEXT);
+          g,
+          none,
+          LEFT + (plotW - PlotText.width(none, TEXT)) / 2,
+          TOP + plotH / 2,
+          AXIS_RGB,
+          TEXT);
     }
   }
 

@@ -29,6 +29,7 @@ public final class ScatterPlot implements Chart {
 
   /** Room under the plot for the tick labels and, below them, the axis name. */
   static final int BOTTOM = 20 + 2 * PlotText.height(TEXT_SCALE);
+
   static final int POINT_RGB = 0x1f77b4;
   static final int GRID_RGB = 0xe6e6e6;
   static final int AXIS_RGB = 0x000000;
@@ -226,7 +227,8 @@ public final class ScatterPlot implements Chart {
   }
 
   /** Grid lines and alpha-blended points of the plot area, plotW × plotH pixels. */
-  private BufferedImage pointLayer(Bounds b, int plotW, int plotH, double[] xTicks, double[] yTicks) {
+  private BufferedImage pointLayer(
+      Bounds b, int plotW, int plotH, double[] xTicks, double[] yTicks) {
     float[] r = new float[plotW * plotH];
     float[] g = new float[plotW * plotH];
     float[] bl = new float[plotW * plotH];
@@ -345,12 +347,7 @@ public final class ScatterPlot implements Chart {
     g.fill(new Rectangle2D.Double(px - 4, py - 4, 9, 9));
     g.setClip(clip);
     PlotText.draw(
-        g,
-        label,
-        (int) px + 7,
-        (int) py - PlotText.height(TEXT_SCALE) / 2,
-        rgb,
-        TEXT_SCALE);
+        g, label, (int) px + 7, (int) py - PlotText.height(TEXT_SCALE) / 2, rgb, TEXT_SCALE);
   }
 
   private static Rectangle2D plotArea() {

@@ -45,8 +45,7 @@ class ChartSvgTest {
   }
 
   static String rgb(int rgb) {
-    return String.format(
-        Locale.ROOT, "rgb(%d,%d,%d)", rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255);
+    return String.format(Locale.ROOT, "rgb(%d,%d,%d)", rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255);
   }
 
   /** Elements whose own or enclosing group's style has {@code key:value}. */
@@ -55,7 +54,10 @@ class ChartSvgTest {
         .filter(
             e -> {
               for (org.w3c.dom.Node n = e; n instanceof Element; n = n.getParentNode()) {
-                if (((Element) n).getAttribute("style").replace(" ", "").contains(key + ":" + value)) {
+                if (((Element) n)
+                    .getAttribute("style")
+                    .replace(" ", "")
+                    .contains(key + ":" + value)) {
                   return true;
                 }
               }
@@ -71,7 +73,10 @@ class ChartSvgTest {
             .series("euler", new double[] {10, 20, 40}, new double[] {0.1, 0.05, 0.025})
             .series("heun", new double[] {10, 20, 40}, new double[] {0.01, 2.5e-3, 6.25e-4})
             // a point a log axis cannot show splits the line into two runs of 2 points
-            .series("dopri5", new double[] {12, 18, 30, 44, 60}, new double[] {1e-3, 5e-4, 0, 1e-4, 5e-5})
+            .series(
+                "dopri5",
+                new double[] {12, 18, 30, 44, 60},
+                new double[] {1e-3, 5e-4, 0, 1e-4, 5e-5})
             .reference("floor", 2e-4);
     String svg = p.toSvg();
     Document d = parse(svg); // well-formed XML, or this throws
@@ -136,7 +141,8 @@ class ChartSvgTest {
       assertEquals(3 + 1, styled(rects, "fill", rgb(LinePlot.PALETTE[s])), "series " + s);
     }
     List<String> texts = texts(d);
-    for (String t : List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle", "boot")) {
+    for (String t :
+        List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle", "boot")) {
       assertTrue(texts.contains(t), t + " in " + texts);
     }
     assertTrue(texts.contains("50%"), texts.toString());

@@ -33,7 +33,8 @@ class LegendFontTest {
 
     // the font's own rendering of the word at that place, on white
     Font font = new Font(family, Font.PLAIN, 11 * LinePlot.TEXT);
-    BufferedImage own = new BufferedImage(LinePlot.WIDTH, LinePlot.HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage own =
+        new BufferedImage(LinePlot.WIDTH, LinePlot.HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = own.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, own.getWidth(), own.getHeight());

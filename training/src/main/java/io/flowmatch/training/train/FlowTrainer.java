@@ -402,7 +402,9 @@ public final class FlowTrainer implements AutoCloseable {
     lastCheckpointStep = step;
   }
 
-  /** Writes {@code samples/step-NNNNNN.png} (and {@code .svg} for 2-D data) from the EMA weights. */
+  /**
+   * Writes {@code samples/step-NNNNNN.png} (and {@code .svg} for 2-D data) from the EMA weights.
+   */
   public void writePreview() throws IOException {
     java.nio.file.Path png = run.samplesDir().resolve(String.format("step-%06d.png", step));
     SamplePreview.write(

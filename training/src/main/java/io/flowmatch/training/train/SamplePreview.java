@@ -7,13 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.flowmatch.training.data.StepRandom;
-import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.training.data.StepRandom;
+import io.flowmatch.training.model.FlowModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,8 +98,7 @@ public final class SamplePreview {
     AtomicFile.write(png, chart.toPng());
     if (!chart.raster()) {
       String name = png.getFileName().toString().replaceFirst("\\.png$", "") + ".svg";
-      AtomicFile.write(
-          png.resolveSibling(name), chart.toSvg().getBytes(StandardCharsets.UTF_8));
+      AtomicFile.write(png.resolveSibling(name), chart.toSvg().getBytes(StandardCharsets.UTF_8));
     }
   }
 
