@@ -34,8 +34,10 @@ public final class LinePlot implements Chart {
   public static final int HEIGHT = 560;
   static final int LEFT = 96;
   static final int RIGHT = 250;
-  static final int TOP = 64;
   static final int TEXT = 2;
+
+  /** Room above the plot for the title and, below it, the y-axis name. */
+  static final int TOP = 20 + 2 * PlotText.height(TEXT);
 
   /** Room under the plot for the tick labels and, below them, the axis name. */
   static final int BOTTOM = 22 + 2 * PlotText.height(TEXT);
@@ -136,7 +138,8 @@ public final class LinePlot implements Chart {
     g.setClip(new Rectangle2D.Double(LEFT, TOP, plotW, plotH));
     for (Reference r : references) {
       if (y.shows(r.y())) {
-        double py = y.toPixel(r.y(), TOP, plotH, true);
+        // on a pixel row's centre, so that the raster line is crisp, not two half-grey rows
+        double py = Math.floor(y.toPixel(r.y(), TOP, plotH, true)) + 0.5;
         g.setColor(new Color(REFERENCE_RGB));
         g.setStroke(dashed());
         g.draw(new Line2D.Double(LEFT, py, LEFT + plotW, py));
@@ -219,7 +222,7 @@ public final class LinePlot implements Chart {
         AXIS_RGB,
         TEXT);
     // the y-axis name sits above the axis, where the bitmap font (which cannot rotate) can go too
-    PlotText.draw(g, yName, Math.max(4, LEFT - 40), TOP - th - 10, AXIS_RGB, TEXT);
+    PlotText.draw(g, yName, Math.max(4, LEFT - 40), TOP - th - 6, AXIS_RGB, TEXT);
     PlotText.drawCentred(g, title, WIDTH / 2, 10, WIDTH - 12, AXIS_RGB, TEXT);
 
     // legend, right of the plot

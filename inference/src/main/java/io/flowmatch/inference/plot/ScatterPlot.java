@@ -24,8 +24,10 @@ public final class ScatterPlot implements Chart {
 
   static final int LEFT = 78;
   static final int RIGHT = 20;
-  static final int TOP = 58;
   static final int TEXT_SCALE = 2;
+
+  /** Room above the plot for the title and, below it, the y-axis name. */
+  static final int TOP = 18 + 2 * PlotText.height(TEXT_SCALE);
 
   /** Room under the plot for the tick labels and, below them, the axis name. */
   static final int BOTTOM = 20 + 2 * PlotText.height(TEXT_SCALE);
@@ -196,7 +198,7 @@ public final class ScatterPlot implements Chart {
         g,
         "x[1]",
         LEFT - PlotText.width("x[1]", TEXT_SCALE) / 2,
-        TOP - th - 10,
+        TOP - th - 6,
         AXIS_RGB,
         TEXT_SCALE);
 
