@@ -90,6 +90,49 @@ class ReliabilityCliTest {
     assertOnly(dir, "o.png");
   }
 
+  // 5: a grid too large to draw fails before any model call, and writes nothing
+  @Test
+  void oversizedGridFailsBeforeAnyModelCall() throws IOException {
+    // NaN after t = 0.5: a run that called the model would fail on that instead
+    String nan = TestModels.nanAfterHalf(dir.resolve("nan.onnx"), new int[] {1, 8, 8}).toString();
+    Path out = Files.createDirectory(dir.resolve("out"));
+    String png = out.resolve("g.png").toString();
+    String npy = out.resolve("g.npy").toString();
+    Run r =
+        run(
+            "sample", "--model", nan, "--n", "64", "--steps", "4", "--upscale", "1000", "--out",
+            png, "--save-npy", npy);
+    // 64 tiles of 8×8 in 8 columns: (64u + 9)² pixels ≤ 2^28 for u ≤ 255
+    assertOneLine(
+        2,
+        "--upscale 1000 is too large: the image grid of 64 samples of [1, 8, 8] would have"
+            + " 4097152081 pixels, over the limit of 268435456; use --upscale 255 or less",
+        r);
+    assertOnly(out);
+    // the control: with a grid that fits, the same run reaches the model and fails there
+    Run control =
+        run(
+            "sample", "--model", nan, "--n", "64", "--steps", "4", "--upscale", "255", "--out",
+            png, "--save-npy", npy);
+    assertEquals(1, control.code(), control.err());
+    assertFalse(control.err().contains("--upscale"), control.err());
+    assertOnly(out);
+  }
+
+  // 8: a valid model with external-data initializers samples (--call-batch auto counts its FLOPs)
+  @Test
+  void modelWithExternalDataSamples() throws IOException {
+    Path ext = Files.createDirectories(dir.resolve("ext"));
+    String model = TestModels.externalFloats(ext.resolve("m.onnx"), 4).toString();
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Run r =
+        run(
+            "sample", "--model", model, "--n", "4", "--steps", "2", "--save-npy",
+            out.resolve("o.npy").toString());
+    assertEquals(0, r.code(), r.err());
+    assertOnly(out, "o.npy");
+  }
+
   // 9: two outputs naming one file
   @Test
   void twoOutputsToOneFileAreRefused() throws IOException {
@@ -163,6 +206,15 @@ class ReliabilityCliTest {
             "1",
             "--save-npy",
             npy));
+    // a model whose samples declare 2·10⁹ values: one sample fits an array, not the heap
+    String wide =
+        TestModels.gaussian(dir.resolve("wide.onnx"), new int[] {2_000_000_000}, 0f, 1f, true)
+            .toString();
+    assertOneLine(
+        1,
+        "more than the JVM's maximum heap",
+        run("sample", "--model", wide, "--n", "1", "--batch", "1", "--steps", "1", "--save-npy", npy));
+    Files.delete(dir.resolve("wide.onnx"));
     assertOneLine(
         2,
         "--steps must be at most 10000000, got 2147483647",
