@@ -281,6 +281,31 @@ class ReliabilityCliTest {
     assertOneLine(2, "(try 'flowmatch sample --help')", r);
   }
 
+  /** A command that fails with an exception no check foresaw. */
+  @picocli.CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("something broke");
+    }
+  }
+
+  // 11: an unexpected exception is one line too, with the --verbose hint on it
+  @Test
+  void unexpectedExceptionIsOneLineWithTheHint() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code =
+        Cli.execute(
+            new picocli.CommandLine(new Boom()),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(1, code);
+    assertEquals(
+        "boom: something broke (run with --verbose for the stack trace)\n",
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   // 6: a temporary file of a dead process is removed by the next write to the same target
   @Test
   void orphanOfADeadProcessIsRemoved() throws Exception {
