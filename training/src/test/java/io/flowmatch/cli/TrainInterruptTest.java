@@ -68,7 +68,8 @@ class TrainInterruptTest {
     // wait until the loop runs: the start line is printed just before it
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!Files.readString(tmp.resolve("stdout.txt")).contains(", step 0 ")) {
-      assertTrue(p.isAlive(), "the child ended early: " + Files.readString(tmp.resolve("stderr.txt")));
+      assertTrue(
+          p.isAlive(), "the child ended early: " + Files.readString(tmp.resolve("stderr.txt")));
       assertTrue(System.nanoTime() < deadline, "training did not start in 120 s");
       Thread.sleep(100);
     }

@@ -240,9 +240,9 @@ final class ExecutionProviders {
   }
 
   /**
-   * ORT's message without the C++ source location and function signature it starts with
-   * ({@code /onnxruntime_src/…/model.cc:177 onnxruntime::Model::Model(…) ModelProto does not have a
-   * graph} becomes {@code ModelProto does not have a graph}); unchanged when it has none.
+   * ORT's message without the C++ source location and function signature it starts with ({@code
+   * /onnxruntime_src/…/model.cc:177 onnxruntime::Model::Model(…) ModelProto does not have a graph}
+   * becomes {@code ModelProto does not have a graph}); unchanged when it has none.
    */
   static String withoutSourceLocation(String msg) {
     java.util.regex.Matcher m =
@@ -253,7 +253,9 @@ final class ExecutionProviders {
     String prefix = m.group(1);
     String rest = msg.substring(m.end());
     int open = rest.indexOf('(');
-    if (open > 0 && rest.substring(0, open).contains("::") && !rest.substring(0, open).contains(" ")) {
+    if (open > 0
+        && rest.substring(0, open).contains("::")
+        && !rest.substring(0, open).contains(" ")) {
       int depth = 0;
       for (int i = open; i < rest.length(); i++) {
         char c = rest.charAt(i);

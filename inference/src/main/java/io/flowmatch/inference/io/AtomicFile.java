@@ -249,7 +249,13 @@ public final class AtomicFile implements AutoCloseable {
    */
   private static Path sibling(Path target) {
     return target.resolveSibling(
-        "." + target.getFileName() + "." + PID + "-" + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+        "."
+            + target.getFileName()
+            + "."
+            + PID
+            + "-"
+            + Long.toHexString(RANDOM.nextLong())
+            + ".tmp");
   }
 
   static void requireReplaceable(Path abs) throws IOException {

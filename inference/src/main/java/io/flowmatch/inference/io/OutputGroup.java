@@ -93,11 +93,11 @@ public final class OutputGroup implements AutoCloseable {
   }
 
   /**
-   * Moves every completed file into place, in the order they were created, all or none: each
-   * target it replaces is first kept as a hard link (a copy where the file system has no links),
-   * and if any move fails, the files already moved are taken back out and the kept targets put
-   * back, so a commit that fails half-way (a vanished temporary file, a target that became a
-   * folder, a full disk) leaves every target as it was.
+   * Moves every completed file into place, in the order they were created, all or none: each target
+   * it replaces is first kept as a hard link (a copy where the file system has no links), and if
+   * any move fails, the files already moved are taken back out and the kept targets put back, so a
+   * commit that fails half-way (a vanished temporary file, a target that became a folder, a full
+   * disk) leaves every target as it was.
    */
   public synchronized void commit() throws IOException {
     List<AtomicFile> pending = new ArrayList<>();

@@ -9,18 +9,18 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Checks a model's initializers stored as external data against the files that hold them, in
- * words: ONNX Runtime reports a file too short for what an initializer declares in several lines of
- * its own log. Only files inside the model's folder count (ONNX external data must not reach
- * outside it).
+ * Checks a model's initializers stored as external data against the files that hold them, in words:
+ * ONNX Runtime reports a file too short for what an initializer declares in several lines of its
+ * own log. Only files inside the model's folder count (ONNX external data must not reach outside
+ * it).
  */
 public final class ExternalData {
   private ExternalData() {}
 
   /**
-   * The first problem with the model's external data as one phrase (what is declared, what the
-   * file holds), or null when every external initializer fits its file, the model has none, or the
-   * file is not a model this check can read (ONNX Runtime then says why).
+   * The first problem with the model's external data as one phrase (what is declared, what the file
+   * holds), or null when every external initializer fits its file, the model has none, or the file
+   * is not a model this check can read (ONNX Runtime then says why).
    */
   public static String problem(Path model) {
     ModelProto m;
@@ -117,17 +117,21 @@ public final class ExternalData {
     return switch (type) {
       case TensorProto.DataType.FLOAT_VALUE,
           TensorProto.DataType.INT32_VALUE,
-          TensorProto.DataType.UINT32_VALUE -> 4;
+          TensorProto.DataType.UINT32_VALUE ->
+          4;
       case TensorProto.DataType.DOUBLE_VALUE,
           TensorProto.DataType.INT64_VALUE,
-          TensorProto.DataType.UINT64_VALUE -> 8;
+          TensorProto.DataType.UINT64_VALUE ->
+          8;
       case TensorProto.DataType.FLOAT16_VALUE,
           TensorProto.DataType.BFLOAT16_VALUE,
           TensorProto.DataType.INT16_VALUE,
-          TensorProto.DataType.UINT16_VALUE -> 2;
+          TensorProto.DataType.UINT16_VALUE ->
+          2;
       case TensorProto.DataType.INT8_VALUE,
           TensorProto.DataType.UINT8_VALUE,
-          TensorProto.DataType.BOOL_VALUE -> 1;
+          TensorProto.DataType.BOOL_VALUE ->
+          1;
       default -> 0;
     };
   }

@@ -18,17 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A disk that fills up while a run writes its outputs: {@code sample}, {@code compare} and {@code
  * eval}, each of which writes small files (a .npy, CSV, JSON) before or beside larger ones (PNG
- * plots), run in one child JVM whose file-size limit (RLIMIT_FSIZE, set by util-linux's {@code prlimit}) is above the
- * small outputs and below the large ones. The kernel then fails a real {@code write} half-way
- * through a file, as ENOSPC does on a full disk, after other outputs are complete: the run must
- * fail in one line and commit none of them.
+ * plots), run in one child JVM whose file-size limit (RLIMIT_FSIZE, set by util-linux's {@code
+ * prlimit}) is above the small outputs and below the large ones. The kernel then fails a real
+ * {@code write} half-way through a file, as ENOSPC does on a full disk, after other outputs are
+ * complete: the run must fail in one line and commit none of them.
  *
  * <p>Why this way: it needs no root and no mount (a size-limited tmpfs does), it fails the real
  * write path rather than a hook in the code under test, and {@code /dev/full} cannot stand in for
  * one output since flowmatch refuses non-regular targets by design. HotSpot ignores SIGXFSZ, so the
  * write returns EFBIG ("File too large") instead of killing the JVM. ONNX Runtime's native
- * libraries (28 MB) are loaded from a folder extracted here, since the child could not extract
- * them under its limit.
+ * libraries (28 MB) are loaded from a folder extracted here, since the child could not extract them
+ * under its limit.
  */
 class FullDiskTest {
   static final List<String> COMMANDS = List.of("sample", "compare", "eval");

@@ -100,8 +100,19 @@ class ReliabilityCliTest {
     String npy = out.resolve("g.npy").toString();
     Run r =
         run(
-            "sample", "--model", nan, "--n", "64", "--steps", "4", "--upscale", "1000", "--out",
-            png, "--save-npy", npy);
+            "sample",
+            "--model",
+            nan,
+            "--n",
+            "64",
+            "--steps",
+            "4",
+            "--upscale",
+            "1000",
+            "--out",
+            png,
+            "--save-npy",
+            npy);
     // 64 tiles of 8×8 in 8 columns: (64u + 9)² pixels ≤ 2^28 for u ≤ 255
     assertOneLine(
         2,
@@ -112,8 +123,19 @@ class ReliabilityCliTest {
     // the control: with a grid that fits, the same run reaches the model and fails there
     Run control =
         run(
-            "sample", "--model", nan, "--n", "64", "--steps", "4", "--upscale", "255", "--out",
-            png, "--save-npy", npy);
+            "sample",
+            "--model",
+            nan,
+            "--n",
+            "64",
+            "--steps",
+            "4",
+            "--upscale",
+            "255",
+            "--out",
+            png,
+            "--save-npy",
+            npy);
     assertEquals(1, control.code(), control.err());
     assertFalse(control.err().contains("--upscale"), control.err());
     assertOnly(out);
@@ -127,7 +149,14 @@ class ReliabilityCliTest {
     Path out = Files.createDirectory(dir.resolve("out"));
     Run r =
         run(
-            "sample", "--model", model, "--n", "4", "--steps", "2", "--save-npy",
+            "sample",
+            "--model",
+            model,
+            "--n",
+            "4",
+            "--steps",
+            "2",
+            "--save-npy",
             out.resolve("o.npy").toString());
     assertEquals(0, r.code(), r.err());
     assertOnly(out, "o.npy");
@@ -213,7 +242,18 @@ class ReliabilityCliTest {
     assertOneLine(
         1,
         "more than the JVM's maximum heap",
-        run("sample", "--model", wide, "--n", "1", "--batch", "1", "--steps", "1", "--save-npy", npy));
+        run(
+            "sample",
+            "--model",
+            wide,
+            "--n",
+            "1",
+            "--batch",
+            "1",
+            "--steps",
+            "1",
+            "--save-npy",
+            npy));
     Files.delete(dir.resolve("wide.onnx"));
     assertOneLine(
         2,

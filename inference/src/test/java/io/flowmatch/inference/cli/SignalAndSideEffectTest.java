@@ -42,7 +42,7 @@ class SignalAndSideEffectTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-XX:-UsePerfData",
-              "-XX:TieredStopAtLevel=1",
+                "-XX:TieredStopAtLevel=1",
                 "-cp",
                 System.getProperty("java.class.path"),
                 InferenceMain.class.getName(),

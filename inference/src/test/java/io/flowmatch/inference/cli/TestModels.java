@@ -75,13 +75,10 @@ final class TestModels {
    */
   static Path externalFloats(Path path, long floats) throws IOException {
     OnnxGraphBuilder g = start("external", new int[] {2}, true);
-    String zeroT =
-        g.node("Mul", new String[] {timeColumn(g, 1), g.scalar("zero", FLOAT, 0)});
-    String sum =
-        g.node("ReduceSum", new String[] {"W"}, OnnxGraphBuilder.attr("keepdims", 0L));
+    String zeroT = g.node("Mul", new String[] {timeColumn(g, 1), g.scalar("zero", FLOAT, 0)});
+    String sum = g.node("ReduceSum", new String[] {"W"}, OnnxGraphBuilder.attr("keepdims", 0L));
     String zeroW = g.node("Mul", new String[] {sum, g.scalar("zero_w", FLOAT, 0)});
-    g.nodeNamed(
-        "Add", "v", new String[] {g.node("Add", new String[] {"x", zeroT}), zeroW});
+    g.nodeNamed("Add", "v", new String[] {g.node("Add", new String[] {"x", zeroT}), zeroW});
     ai.onnx.proto.OnnxMl.ModelProto.Builder m = g.build().toBuilder();
     m.getGraphBuilder()
         .addInitializer(

@@ -153,7 +153,8 @@ class ExecutionProvidersTest {
             "exception during initialization: /onnxruntime_src/a/b.cc:74 ns::F::F(const"
                 + " std::vector<const ns::Node*>&, std::function<bool(int)>&) [ONNXRuntimeError] :"
                 + " 1 : FAIL : bad"));
-    assertEquals("protobuf parsing failed", ExecutionProviders.withoutSourceLocation(
-        "protobuf parsing failed"));
+    assertEquals(
+        "protobuf parsing failed",
+        ExecutionProviders.withoutSourceLocation("protobuf parsing failed"));
   }
 }
