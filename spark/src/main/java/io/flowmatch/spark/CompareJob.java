@@ -51,7 +51,9 @@ import scala.Tuple2;
 public final class CompareJob {
   private CompareJob() {}
 
-  /** A solver setting as it travels to the executors ({@link SolverSetting} is not Serializable). */
+  /**
+   * A solver setting as it travels to the executors ({@link SolverSetting} is not Serializable).
+   */
   public record Setting(String solver, String grid, int steps, double rtol, double atol)
       implements Serializable {
     public static Setting of(SolverSetting s) {
@@ -172,8 +174,7 @@ public final class CompareJob {
                 .map(shard -> reference(request, shard))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         // solve (and keep) every reference shard before the sweep reads them; only counts return
-        List<long[]> costs =
-            references.map(r -> new long[] {r.nfeSum(), r.wallNanos()}).collect();
+        List<long[]> costs = references.map(r -> new long[] {r.nfeSum(), r.wallNanos()}).collect();
         long nfe = 0;
         long nanos = 0;
         for (long[] c : costs) {
@@ -186,8 +187,7 @@ public final class CompareJob {
         referenceSeconds = nanos / 1e9;
         JavaPairRDD<ReferenceShard, Integer> pairs =
             references.cartesian(sc.parallelize(indices(settingCount), settingCount));
-        parts =
-            pairs.map(p -> solve(request, p._2(), p._1().shard(), p._1().x(), keep)).collect();
+        parts = pairs.map(p -> solve(request, p._2(), p._1().shard(), p._1().x(), keep)).collect();
       } else {
         List<Tuple2<Integer, ShardPlan.Shard>> pairs = new ArrayList<>();
         for (ShardPlan.Shard shard : shards) {
@@ -365,14 +365,11 @@ public final class CompareJob {
     new GaussianNoise(spec.seed()).fill(shard.first(), shard.count(), size, initial);
     ReferenceSolver.Result r;
     try {
-      r =
-          referenceSolver(request)
-              .solve(field, initial, shard.count(), spec.batch(), 0, 1);
+      r = referenceSolver(request).solve(field, initial, shard.count(), spec.batch(), 0, 1);
     } catch (FlowmatchException e) {
       throw inShard(e, shard);
     }
-    return new ReferenceShard(
-        shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos());
+    return new ReferenceShard(shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos());
   }
 
   /** Executor side: one setting on one shard. */

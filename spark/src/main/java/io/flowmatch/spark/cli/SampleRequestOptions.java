@@ -75,7 +75,8 @@ public final class SampleRequestOptions {
 
   /**
    * The request with the solver {@code solver} and its {@code settings} (from inference's {@code
-   * SolverOptions}); {@code parallelism} is the cluster's default parallelism (for the shard count).
+   * SolverOptions}); {@code parallelism} is the cluster's default parallelism (for the shard
+   * count).
    */
   SampleSpec spec(int parallelism, String solver, SolverSettings settings) {
     if (shards != null && shards < 1) {

@@ -254,7 +254,8 @@ public final class SparkCompareCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder("flowmatch spark compare");
     for (String a : args.subList(first >= 0 ? first + 1 : 0, args.size())) {
       sb.append(' ')
-          .append(a.matches("[A-Za-z0-9_./=:,@+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+          .append(
+              a.matches("[A-Za-z0-9_./=:,@+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();
   }

@@ -1,8 +1,8 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.SolverOptions;
-import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.EvalJob;
 import io.flowmatch.spark.SampleSpec;
 import java.io.PrintWriter;
@@ -74,8 +74,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
     SolverSettings settings = solver.settings();
     SparkSession session = spark.start("flowmatch spark eval");
     try {
-      SampleSpec s = request.spec(
-              session.sparkContext().defaultParallelism(), solver.name(), settings);
+      SampleSpec s =
+          request.spec(session.sparkContext().defaultParallelism(), solver.name(), settings);
       EvalJob.Result r =
           EvalJob.run(
               SparkOptions.context(session),

@@ -34,6 +34,7 @@ public final class SparkMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: sample, eval or compare");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "give a command: sample, eval or compare");
   }
 }

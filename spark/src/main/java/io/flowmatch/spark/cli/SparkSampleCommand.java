@@ -1,9 +1,9 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.SolverOptions;
-import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.SampleJob;
 import io.flowmatch.spark.SampleSpec;
 import io.flowmatch.spark.ShardFiles;
@@ -67,8 +67,8 @@ public final class SparkSampleCommand implements Callable<Integer> {
     SolverSettings settings = solver.settings();
     SparkSession session = spark.start("flowmatch spark sample");
     try {
-      SampleSpec s = request.spec(
-              session.sparkContext().defaultParallelism(), solver.name(), settings);
+      SampleSpec s =
+          request.spec(session.sparkContext().defaultParallelism(), solver.name(), settings);
       SampleJob.Result r = SampleJob.run(SparkOptions.context(session), s, out);
       if (merge != null) {
         try {
