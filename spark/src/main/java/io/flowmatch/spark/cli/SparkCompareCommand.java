@@ -1,10 +1,9 @@
 package io.flowmatch.spark.cli;
 
-import io.flowmatch.inference.compare.ComparePlots;
 import io.flowmatch.inference.compare.CompareReport;
-import io.flowmatch.inference.compare.HtmlReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceSolver;
+import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
 import io.flowmatch.inference.compare.ResultJson;
 import io.flowmatch.inference.compare.ResultTable;
@@ -17,20 +16,16 @@ import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.tune.TunedGrids;
 import io.flowmatch.spark.CompareJob;
 import io.flowmatch.spark.SampleSpec;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -229,14 +224,8 @@ public final class SparkCompareCommand implements Callable<Integer> {
           ResultJson.render(report, Provenance.current(), seed).getBytes(StandardCharsets.UTF_8),
           written);
       put("table.txt", table.getBytes(StandardCharsets.UTF_8), written);
-      Map<String, byte[]> plots = new LinkedHashMap<>();
-      for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
-        byte[] png = png(p.getValue());
-        plots.put(p.getKey(), png);
-        put(p.getKey(), png, written);
-      }
-      String html = HtmlReport.render(report, plots, Map.of(), commandLine());
-      put("report.html", html.getBytes(StandardCharsets.UTF_8), written);
+      // the plots (PNG and SVG) and report.html, as flowmatch compare writes them
+      written.addAll(ReportFiles.write(out, report, Map.of(), null, commandLine()));
     } catch (IOException e) {
       throw FlowmatchException.io("cannot write --out " + out + ": " + e.getMessage(), e);
     }
@@ -258,13 +247,5 @@ public final class SparkCompareCommand implements Callable<Integer> {
               a.matches("[A-Za-z0-9_./=:,@+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
     return sb.toString();
-  }
-
-  private static byte[] png(BufferedImage image) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    if (!ImageIO.write(image, "png", bytes)) {
-      throw new IOException("no PNG writer in this Java runtime");
-    }
-    return bytes.toByteArray();
   }
 }
