@@ -77,14 +77,34 @@ public final class AutoReference {
 
   /** Solves n samples of {@code noise} from t = 0 to 1 in batches of {@code batch}. */
   public Outcome solve(VelocityField field, float[] noise, int n, int batch) {
+    return solve(field, noise, n, batch, START, LOWEST);
+  }
+
+  /**
+   * Like {@link #solve(VelocityField, float[], int, int)} between other bounds: the first solve at
+   * {@code start}, tightened 10× at a time down to {@code lowest}. {@code lowest = start / 10} is a
+   * fixed, affordable reference: the solve at {@code start / 10}, whose RMS difference from the
+   * solve at {@code start} ({@link Outcome#agreement}) bounds its error from above (its own error
+   * is smaller than the looser solve's, about 10× for a method that meets its tolerance).
+   */
+  public Outcome solve(
+      VelocityField field, float[] noise, int n, int batch, double start, double lowest) {
+    if (!(lowest > 0) || lowest > start / 10 * 1.001) {
+      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
+          "reference tolerances: the tightest ("
+              + lowest
+              + ") must be positive and at most a tenth of the first ("
+              + start
+              + ")");
+    }
     long begin = System.nanoTime();
     double eta = modelNoise(field, noise, n);
     log.accept(
         String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
-    Solve previous = solve(field, noise, n, batch, START);
+    Solve previous = solve(field, noise, n, batch, start);
     double spent = previous.nfeSpent;
     double agreement = Double.NaN;
-    for (double tol = START / 10; tol >= LOWEST * 0.999; tol /= 10) {
+    for (double tol = start / 10; tol >= lowest * 0.999; tol /= 10) {
       Solve next = solve(field, noise, n, batch, tol);
       spent += next.nfeSpent;
       double before = agreement;
