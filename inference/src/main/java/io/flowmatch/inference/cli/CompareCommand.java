@@ -395,8 +395,8 @@ public final class CompareCommand implements Callable<Integer> {
 
   /**
    * Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json, or from the model's
-   * metadata without it (or with --grid tuned); with {@code metadata} null (the model not yet
-   * open) only the file is read and the model's grids wait.
+   * metadata without it (or with --grid tuned); with {@code metadata} null (the model not yet open)
+   * only the file is read and the model's grids wait.
    */
   private List<SolverSetting> tunedGrids(
       List<SolverSetting> settings, java.util.Map<String, String> metadata) {

@@ -132,10 +132,7 @@ public final class TuneGridCommand implements Callable<Integer> {
       defaultValue = "auto")
   String referenceTol;
 
-  @Option(
-      names = "--out",
-      paramLabel = "FILE.json",
-      description = "The grids file to write.")
+  @Option(names = "--out", paramLabel = "FILE.json", description = "The grids file to write.")
   Path out;
 
   @Option(
@@ -173,7 +170,8 @@ public final class TuneGridCommand implements Callable<Integer> {
           "give --out FILE.json, --save-model FILE.onnx or --in-place: where the grids go");
     }
     if (saveModel != null && inPlace) {
-      throw new UsageException("--save-model and --in-place both name the model to write; give one");
+      throw new UsageException(
+          "--save-model and --in-place both name the model to write; give one");
     }
     if (out != null) {
       OptionChecks.extension("--out", out, ".json", "");

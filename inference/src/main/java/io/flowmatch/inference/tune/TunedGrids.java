@@ -151,7 +151,12 @@ public final class TunedGrids {
     List<Entry> mine = entries.stream().filter(e -> e.solver().equals(solver)).toList();
     if (mine.size() != 1) {
       throw FlowmatchException.invalidArgument(
-          source + " holds " + mine.size() + " grids for " + solver + "; give --steps to choose one");
+          source
+              + " holds "
+              + mine.size()
+              + " grids for "
+              + solver
+              + "; give --steps to choose one");
     }
     return mine.get(0).steps();
   }
@@ -202,7 +207,8 @@ public final class TunedGrids {
     try {
       proto = ModelProto.parseFrom(Files.readAllBytes(model));
     } catch (InvalidProtocolBufferException e) {
-      throw FlowmatchException.badInput("model " + model + " is not an ONNX model: " + e.getMessage());
+      throw FlowmatchException.badInput(
+          "model " + model + " is not an ONNX model: " + e.getMessage());
     }
     Path from = model.toAbsolutePath().getParent();
     Path to = target.toAbsolutePath().getParent();
@@ -219,8 +225,8 @@ public final class TunedGrids {
     for (OnnxMl.StringStringEntryProto p : proto.getMetadataPropsList()) {
       if (p.getKey().equals(METADATA_KEY)) {
         parse("model " + model, "grids value (metadata key " + METADATA_KEY + ")", p.getValue());
-        for (JsonElement e : JsonParser.parseString(p.getValue()).getAsJsonObject()
-            .getAsJsonArray("grids")) {
+        for (JsonElement e :
+            JsonParser.parseString(p.getValue()).getAsJsonObject().getAsJsonArray("grids")) {
           merged.add(e.getAsJsonObject());
         }
       }

@@ -210,13 +210,31 @@ class TuneGridCommandTest {
     Path fromModel = dir.resolve("model.npy");
     Run a =
         run(
-            "sample", "--model", mixture.toString(), "--n", "8", "--solver", "dpm2m", "--grid",
-            grids.toString(), "--save-npy", fromFile.toString());
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            grids.toString(),
+            "--save-npy",
+            fromFile.toString());
     assertEquals(0, a.code(), a.err());
     Run b =
         run(
-            "sample", "--model", withGrids.toString(), "--n", "8", "--solver", "dpm2m", "--grid",
-            "tuned", "--save-npy", fromModel.toString());
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            fromModel.toString());
     assertEquals(0, b.code(), b.err());
     assertTrue(b.out().contains("dpm2m (4 steps, tuned grid)"), b.out());
     assertTrue(
@@ -224,8 +242,19 @@ class TuneGridCommandTest {
 
     Run missing =
         run(
-            "sample", "--model", withGrids.toString(), "--n", "8", "--solver", "heun", "--steps",
-            "5", "--grid", "tuned", "--save-npy", dir.resolve("x.npy").toString());
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--steps",
+            "5",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("x.npy").toString());
     assertEquals(2, missing.code(), missing.err());
     assertTrue(
         missing
@@ -237,15 +266,31 @@ class TuneGridCommandTest {
     assertTrue(Files.notExists(dir.resolve("x.npy")));
     Run none =
         run(
-            "sample", "--model", mixture.toString(), "--n", "8", "--solver", "heun", "--grid",
-            "tuned", "--save-npy", dir.resolve("x.npy").toString());
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("x.npy").toString());
     assertEquals(2, none.code(), none.err());
     assertTrue(none.err().contains("holds no tuned grids"), none.err());
 
     Run compare =
         run(
-            "compare", "--model", withGrids.toString(), "--n", "16", "--solvers",
-            "heun@tuned:2 dpm2m@tuned:4", "--no-reference", "--quiet");
+            "compare",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "16",
+            "--solvers",
+            "heun@tuned:2 dpm2m@tuned:4",
+            "--no-reference",
+            "--quiet");
     assertEquals(0, compare.code(), compare.err());
     assertTrue(compare.out().contains("heun@tuned"), compare.out());
     assertTrue(compare.out().contains("dpm2m@tuned"), compare.out());
@@ -253,21 +298,51 @@ class TuneGridCommandTest {
     // in place: a new solver's grid joins those already stored, and the model still samples
     Run more =
         run(
-            "tune-grid", "--model", withGrids.toString(), "--solver", "euler", "--nfe", "4",
-            "--calibration", "16", "--max-evals", "10", "--reference-tol", "1e-6", "--in-place",
+            "tune-grid",
+            "--model",
+            withGrids.toString(),
+            "--solver",
+            "euler",
+            "--nfe",
+            "4",
+            "--calibration",
+            "16",
+            "--max-evals",
+            "10",
+            "--reference-tol",
+            "1e-6",
+            "--in-place",
             "--quiet");
     assertEquals(0, more.code(), more.err());
     assertTrue(more.out().contains(": 3 tuned grids in its metadata"), more.out());
     Run euler =
         run(
-            "sample", "--model", withGrids.toString(), "--n", "8", "--solver", "euler", "--grid",
-            "tuned", "--save-npy", dir.resolve("e.npy").toString());
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "euler",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("e.npy").toString());
     assertEquals(0, euler.code(), euler.err());
     assertTrue(euler.out().contains("euler (4 steps, tuned grid)"), euler.out());
     Run again =
         run(
-            "sample", "--model", withGrids.toString(), "--n", "8", "--solver", "dpm2m", "--grid",
-            "tuned", "--save-npy", fromModel.toString());
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            fromModel.toString());
     assertEquals(0, again.code(), again.err());
     assertTrue(
         java.util.Arrays.equals(Files.readAllBytes(fromFile), Files.readAllBytes(fromModel)));
@@ -275,9 +350,7 @@ class TuneGridCommandTest {
     Run nowhere = run("tune-grid", "--model", mixture.toString(), "--quiet");
     assertEquals(2, nowhere.code());
     assertTrue(
-        nowhere
-            .err()
-            .contains("give --out FILE.json, --save-model FILE.onnx or --in-place"),
+        nowhere.err().contains("give --out FILE.json, --save-model FILE.onnx or --in-place"),
         nowhere.err());
   }
 
