@@ -98,6 +98,7 @@ public final class AutoReference {
               + ")");
     }
     long begin = System.nanoTime();
+    boolean fixed = lowest >= start / 10 * 0.999; // one pair: the caller fixed the tolerance
     double eta = modelNoise(field, noise, n);
     log.accept(
         String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
@@ -120,25 +121,41 @@ public final class AutoReference {
               eta,
               agree ? ": agree" : ": tighten"));
       if (agree) {
-        return outcome(next, agreement, eta, true, spent, begin);
+        return outcome(next, agreement, eta, true, spent, begin, fixed);
       }
       previous = next;
     }
-    return outcome(previous, agreement, eta, false, spent, begin);
+    return outcome(previous, agreement, eta, false, spent, begin, fixed);
   }
 
   private Outcome outcome(
-      Solve s, double agreement, double eta, boolean agreed, double spent, long begin) {
+      Solve s,
+      double agreement,
+      double eta,
+      boolean agreed,
+      double spent,
+      long begin,
+      boolean fixed) {
     String text =
-        String.format(
-            java.util.Locale.ROOT,
-            "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
-                + " %.1e RMS, model float32 noise %.1e)",
-            SolverSetting.number(s.tolerance),
-            agreed ? "agrees with" : "did NOT agree with",
-            SolverSetting.number(s.tolerance * 10),
-            agreement,
-            eta);
+        fixed
+            ? String.format(
+                java.util.Locale.ROOT,
+                "dop853 (rtol = atol = %s, double state; tolerance fixed: it differs from the"
+                    + " solve at %s by %.1e RMS, a bound on its own error; model float32 noise"
+                    + " %.1e)",
+                SolverSetting.number(s.tolerance),
+                SolverSetting.number(s.tolerance * 10),
+                agreement,
+                eta)
+            : String.format(
+                java.util.Locale.ROOT,
+                "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
+                    + " %.1e RMS, model float32 noise %.1e)",
+                SolverSetting.number(s.tolerance),
+                agreed ? "agrees with" : "did NOT agree with",
+                SolverSetting.number(s.tolerance * 10),
+                agreement,
+                eta);
     return new Outcome(
         s.x,
         s.tolerance,
