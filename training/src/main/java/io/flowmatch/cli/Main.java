@@ -21,6 +21,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Cli.useUtf8Stdio();
     System.exit(run(System.out, System.err, args));
   }
 
