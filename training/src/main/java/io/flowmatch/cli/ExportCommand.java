@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Exports a training run's weights to ONNX from Java: inputs x and t, output v,",
-      "dynamic batch, flowmatch.* metadata, at opset 17 (or the lowest the graph needs",
+      "Exports a training run's weights to ONNX from Java, checked against the DJL forward.",
+      "Inputs x and t, output v, dynamic batch, flowmatch.* metadata, at opset 17 (or the lowest the graph needs",
       "above it; --opset to choose) with no unused opset imports. ONNX Runtime is checked against",
       "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2, int8:",
       "5e-2 of max|v|) is refused and nothing is written. int8 is the fp32 graph through",

@@ -96,6 +96,18 @@ class HelpAndTypoTest {
     }
   }
 
+  /** flowmatch --help shows each description's first line: it must be a whole sentence. */
+  @Test
+  void commandSummariesAreWholeSentences() {
+    CommandLine root = new CommandLine(new Main());
+    Commands.register(root);
+    for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
+      String[] d = e.getValue().getCommandSpec().usageMessage().description();
+      String first = d[0].strip();
+      assertTrue(first.endsWith(".") || first.endsWith(".)"), e.getKey() + ": '" + first + "'");
+    }
+  }
+
   @Test
   void aTypoSuggestsTheNearestNameOnOneLine() {
     CliRun r = run("sampel", "--n", "3");

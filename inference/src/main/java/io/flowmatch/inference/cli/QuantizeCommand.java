@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Writes an int8 copy of an ONNX velocity model: weights int8 per output channel, activations",
-      "quantised per call (no calibration data). Time-conditioning, first and last layers stay",
+      "Writes an int8 copy of an ONNX velocity model, for CPUs with VNNI or AMX.",
+      "Weights int8 per output channel, activations quantised per call (no calibration data). Time-conditioning, first and last layers stay",
       "float32 by default (--keep-fp32). The copy is compared with its source on random inputs",
       "(refused above "
           + QuantParity.BOUND
