@@ -41,6 +41,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch bench --models models/gmm8.onnx --batches 256 --solvers euler:20 --threads 1 --repeats 1",
+      "  flowmatch bench --models models/fashion-mnist-dit.onnx --batches 16,64,256 --solvers heun:10 --threads 1 --profile"
+    },
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -22,11 +22,17 @@ import picocli.CommandLine.Spec;
 /** {@code flowmatch export}: writes a run's velocity network as an ONNX model, from Java. */
 @Command(
     name = "export",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch export --run runs/cb --out cb.onnx                 # opset 17",
+      "  flowmatch export --run runs/cb --precision fp16 --opset 21 --out cb16.onnx"
+    },
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Exports a training run's weights to ONNX from Java: opset 21, inputs x and t,",
-      "output v, dynamic batch, flowmatch.* metadata. ONNX Runtime is checked against",
+      "Exports a training run's weights to ONNX from Java, checked against the DJL forward.",
+      "Inputs x and t, output v, dynamic batch, flowmatch.* metadata, at opset 17 (or the lowest the graph needs",
+      "above it; --opset to choose) with no unused opset imports. ONNX Runtime is checked against",
       "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2, int8:",
       "5e-2 of max|v|) is refused and nothing is written. int8 is the fp32 graph through",
       "'flowmatch quantize' with its defaults (use quantize --check-quality for the sample check)."
@@ -64,6 +70,15 @@ public final class ExportCommand implements Callable<Integer> {
       description = "ema (default) or model (the raw, non-averaged weights)")
   String weights;
 
+  @Option(
+      names = "--opset",
+      paramLabel = "N",
+      description =
+          "ONNX opset to declare, from the lowest the graph needs to 21 (default: 17, or the"
+              + " lowest the graph needs where that is higher, e.g. 21 for the U-Net's"
+              + " GroupNormalization)")
+  Integer opset;
+
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
@@ -78,6 +93,9 @@ public final class ExportCommand implements Callable<Integer> {
     if (!weights.equals("ema") && !weights.equals("model")) {
       throw new UsageException("--weights must be ema or model, got '" + weights + "'");
     }
+    if (opset != null && opset < 1) {
+      throw new UsageException("--opset must be a positive integer, got " + opset);
+    }
     if (!Files.isDirectory(run)) {
       throw new UsageException("--run " + run + " is not a folder");
     }
@@ -88,7 +106,7 @@ public final class ExportCommand implements Callable<Integer> {
     try {
       RunFolder folder = RunFolder.open(run);
       loadEngine();
-      ExportResult r = RunExport.export(folder, p, target, weights.equals("ema"));
+      ExportResult r = RunExport.export(folder, p, target, weights.equals("ema"), opset);
       PrintWriter o = spec.commandLine().getOut();
       o.println("export: " + r.describe());
       o.flush();

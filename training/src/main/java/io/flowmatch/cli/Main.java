@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     description = "Flow-matching generative models in Java: train, export to ONNX, sample.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch sample --out samples.png",
+      "  flowmatch train --data checkerboard --steps 600 --threads 1 --out runs/cb",
+      "  flowmatch sample --help          # every command's options, with defaults and examples",
+      "  flowmatch train @runs/cb.args    # arguments from a file (picocli @file)"
+    },
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -21,6 +28,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    Cli.useUtf8Stdio();
     System.exit(run(System.out, System.err, args));
   }
 

@@ -36,11 +36,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "train-classifier",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch train-classifier --epochs 1 --threads 1 --out classifier.onnx"
+    },
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Trains a small CNN on the Fashion-MNIST training set (DJL, float32), prints its",
-      "accuracy on the 10k test images, and writes it as ONNX: input x [N,1,28,28] in",
+      "Trains a small CNN classifier on Fashion-MNIST for the image metrics (DJL, float32).",
+      "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28] in",
       "[-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
     })
 public final class TrainClassifierCommand implements Callable<Integer> {

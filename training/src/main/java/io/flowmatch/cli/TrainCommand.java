@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.HelpGroup;
+import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.OutputGroup;
@@ -37,29 +39,39 @@ import picocli.CommandLine.Spec;
 /** {@code flowmatch train}: trains a velocity network and writes a run folder. */
 @Command(
     name = "train",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch train --data checkerboard --model mlp --steps 1000 --threads 1 --out runs/cb",
+      "  flowmatch train --out runs/cb --resume --steps 2000 --threads 1",
+      "  flowmatch train --config runs/cb/config.json --lr 5e-4 --out runs/cb-lr   # a new run from a saved config"
+    },
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Trains a flow-matching velocity network with DJL (PyTorch engine) and writes a run folder:",
-      "config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json, log.csv, samples/*.png.",
+      "Trains a flow-matching velocity network with DJL (PyTorch engine) into a run folder.",
+      "The folder holds config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json,",
+      "log.csv (step, loss, lr, loss_scale, samples_per_s, skipped, elapsed_s, utc), samples/*.png.",
       "A resumed run (--resume) continues exactly: the same losses as an uninterrupted run."
     })
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, HelpLayout.Defaults {
 
   @Spec CommandSpec spec;
 
+  @HelpGroup("Data")
   @Option(
       names = "--data",
       paramLabel = "DATASET",
       description = "moons, 8gaussians, checkerboard, spirals, circles, fashion-mnist, mnist")
   String data;
 
+  @HelpGroup("Data")
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       description = "folder of the IDX files (default /usr/share/datasets/fashion-mnist)")
   Path dataDir;
 
+  @HelpGroup("Model")
   @Option(
       names = "--model",
       paramLabel = "ARCH",
@@ -67,12 +79,18 @@ public final class TrainCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES} (default mlp)")
   String model;
 
-  @Option(names = "--steps", paramLabel = "N", description = "optimizer steps in total")
+  @HelpGroup("Optimisation")
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "optimizer steps in total (required for a new run without --config)")
   Integer steps;
 
+  @HelpGroup("Optimisation")
   @Option(names = "--batch", paramLabel = "B", description = "samples per step (default 256)")
   Integer batch;
 
+  @HelpGroup("Precision")
   @Option(
       names = "--precision",
       paramLabel = "P",
@@ -83,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
               + " whatever it costs); default fp32")
   String precision;
 
+  @HelpGroup("Run folder")
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -90,15 +109,28 @@ public final class TrainCommand implements Callable<Integer> {
       description = "run folder, e.g. runs/moons")
   Path out;
 
+  @HelpGroup("Run folder")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "start a new run from a saved run's config.json (e.g. runs/cb/config.json); options"
+              + " given here replace its values, the others (warm-up, threads and device"
+              + " included) are the file's")
+  Path config;
+
+  @HelpGroup("Optimisation")
   @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate (default 1e-3)")
   Double lr;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--warmup",
       paramLabel = "N",
       description = "linear warm-up steps (default min(200, steps/10))")
   Integer warmup;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--schedule",
       paramLabel = "S",
@@ -108,122 +140,144 @@ public final class TrainCommand implements Callable<Integer> {
               + " the rate of the steps still to run")
   String schedule;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--ema",
       paramLabel = "DECAY",
       description = "EMA decay of the weights (default 0.999)")
   Double emaDecay;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--seed",
       paramLabel = "N",
       description = "seed of weights, batches, noise and times (default 0)")
   Long seed;
 
+  @HelpGroup("Run folder")
   @Option(
       names = "--checkpoint-every",
       paramLabel = "N",
       description = "steps between checkpoints (default 500)")
   Integer checkpointEvery;
 
+  @HelpGroup("Run folder")
   @Option(
       names = "--sample-every",
       paramLabel = "N",
       description = "steps between preview grids, 0 for none (default 500)")
   Integer sampleEvery;
 
+  @HelpGroup("Model")
   @Option(
       names = "--width",
       paramLabel = "W",
       description = "hidden width / base channels / embedding size")
   Integer width;
 
+  @HelpGroup("Model")
   @Option(
       names = "--depth",
       paramLabel = "D",
       description = "hidden layers / blocks per level / transformer blocks")
   Integer depth;
 
+  @HelpGroup("Model")
   @Option(
       names = "--time-embed",
       paramLabel = "D",
       description = "size of the sinusoidal time embedding (even)")
   Integer timeEmbed;
 
+  @HelpGroup("Path and time sampling")
   @Option(
       names = "--path",
       paramLabel = "PATH",
       description = "condot, vp, cosine or polynomial (default condot)")
   String path;
 
+  @HelpGroup("Path and time sampling")
   @Option(
       names = "--sigma-min",
       paramLabel = "S",
       description = "σ_min of the condot path (default 0)")
   Double sigmaMin;
 
+  @HelpGroup("Path and time sampling")
   @Option(
       names = "--path-param",
       paramLabel = "K=V",
       description = "other path parameters, e.g. beta_max=20 or n=3")
   Map<String, String> pathParams;
 
+  @HelpGroup("Path and time sampling")
   @Option(
       names = "--time-sampling",
       paramLabel = "T",
       description = "uniform or logit-normal (default uniform)")
   String timeSampling;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--weight-decay",
       paramLabel = "W",
       description = "AdamW decoupled weight decay (default 0)")
   Double weightDecay;
 
+  @HelpGroup("Optimisation")
   @Option(
       names = "--clip",
       paramLabel = "NORM",
       description = "global gradient-norm bound, 0 for none (default 1)")
   Double clip;
 
+  @HelpGroup("Precision")
   @Option(
       names = "--loss-scale",
       paramLabel = "S",
       description = "initial fp16 loss scale (default 65536)")
   Double lossScale;
 
+  @HelpGroup("Precision")
   @Option(
       names = "--loss-scale-window",
       paramLabel = "N",
       description = "good fp16 steps before the scale doubles (default 1000)")
   Integer lossScaleWindow;
 
+  @HelpGroup("Run folder")
   @Option(names = "--resume", description = "continue the run in --out from its checkpoint")
   boolean resume;
 
+  @HelpGroup("Run folder")
   @Option(names = "--force", description = "replace the run already in --out")
   boolean force;
 
+  @HelpGroup("Device")
   @Option(names = "--device", paramLabel = "D", description = "cpu or gpu (default cpu)")
   String device;
 
+  @HelpGroup("Device")
   @Option(
       names = "--threads",
       paramLabel = "N",
       description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
+  @HelpGroup("Run folder")
   @Option(
       names = "--no-export",
       description =
           "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
   boolean noExport;
 
+  @HelpGroup("Progress and errors")
   @Option(
       names = "--quiet",
       description = "No progress on stderr (the results still print on stdout).")
   boolean quiet;
 
+  @HelpGroup("Progress and errors")
   @Option(
       names = "--progress",
       description =
@@ -231,6 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
               + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
 
+  @HelpGroup("Progress and errors")
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
@@ -263,15 +318,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume && force) {
       throw FlowmatchException.invalidArgument("--resume and --force exclude each other");
     }
-    // a resumed run runs with the saved threads and device unless the command gives others
+    if (resume && config != null) {
+      throw FlowmatchException.invalidArgument(
+          "--resume and --config exclude each other (a resumed run keeps its own config.json)");
+    }
+    // a resumed run, or one started from a saved config, runs with the saved threads and device
+    // unless the command gives others
     RunFolder existing = resume ? RunFolder.open(out) : null;
-    int runThreads = threads != null ? threads : existing != null ? existing.config().threads() : 0;
+    TrainConfig base = config != null ? readConfig(config) : null;
+    TrainConfig saved = existing != null ? existing.config() : base;
+    int runThreads = threads != null ? threads : saved != null ? saved.threads() : 0;
     String runDevice =
         device != null
             ? device
-            : existing != null && existing.config().device() != null
-                ? existing.config().device()
-                : "cpu";
+            : saved != null && saved.device() != null ? saved.device() : "cpu";
     // the engine, device and threads first: a failure there must leave no run folder behind
     Device dev = selectDevice(runDevice);
     if (runThreads > 0) {
@@ -294,9 +354,11 @@ public final class TrainCommand implements Callable<Integer> {
       }
       run = RunFolder.reopenWith(existing, cfg);
     } else {
-      TrainConfig cfg = newConfig().withRuntime(runThreads, runDevice);
+      TrainConfig cfg = newConfig(base).withRuntime(runThreads, runDevice);
       // load (and so check) the data before anything is written
-      trainingData = Datasets.load(cfg.dataset(), dataDir, cfg.seed());
+      trainingData =
+          Datasets.load(
+              cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.seed());
       if (cfg.batch() > trainingData.size()) {
         throw FlowmatchException.invalidArgument(
             "--batch "
@@ -489,22 +551,49 @@ public final class TrainCommand implements Callable<Integer> {
     return Device.gpu();
   }
 
-  private TrainConfig newConfig() {
-    if (data == null) {
+  /** A saved run's config.json, for {@code --config}. */
+  private static TrainConfig readConfig(Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw FlowmatchException.invalidArgument(
+          "--config " + file + " is not a file (expected a run's config.json)");
+    }
+    try {
+      return TrainConfig.fromJson(java.nio.file.Files.readString(file));
+    } catch (FlowmatchException ex) {
+      throw FlowmatchException.invalidArgument("--config " + file + ": " + ex.getMessage());
+    } catch (IOException ex) {
+      throw FlowmatchException.io("cannot read --config " + file + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  /**
+   * The config of a new run: the command's options over {@code base} (a saved config.json, or
+   * null for the defaults). A changed data set, architecture or path drops what belonged to the
+   * old one (sample shape and range, size, path parameters).
+   */
+  private TrainConfig newConfig(TrainConfig base) {
+    String ds = data != null ? data : base != null ? base.dataset() : null;
+    if (ds == null) {
       throw FlowmatchException.invalidArgument(
           "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
-    checkChoice("--data", data, Datasets.names());
-    String arch = model == null ? "mlp" : model;
+    checkChoice("--data", ds, Datasets.names());
+    String arch = model != null ? model : base != null ? base.model().type() : "mlp";
     checkChoice("--model", arch, Architectures.names());
-    ModelSpec d = Architectures.defaults(arch);
+    ModelSpec d =
+        base != null && base.model().type().equals(arch)
+            ? base.model()
+            : Architectures.defaults(arch);
     ModelSpec ms =
         d.withSize(
             width == null ? d.width() : width,
             depth == null ? d.depth() : depth,
             timeEmbed == null ? d.timeEmbedDim() : timeEmbed);
-    String p = path == null ? "condot" : path;
-    Map<String, Double> pp = new LinkedHashMap<>();
+    String p = path != null ? path : base != null ? base.path() : "condot";
+    Map<String, Double> pp =
+        base != null && base.path().equals(p)
+            ? new LinkedHashMap<>(base.pathParams())
+            : new LinkedHashMap<>();
     if (pathParams != null) {
       for (Map.Entry<String, String> en : pathParams.entrySet()) {
         try {
@@ -525,8 +614,11 @@ public final class TrainCommand implements Callable<Integer> {
       }
       pp.put("sigma_min", sigmaMin);
     }
-    TrainConfig.Builder b =
-        TrainConfig.builder().setDataset(data).setModel(ms).optPath(p).optPathParams(pp);
+    TrainConfig.Builder b = base != null ? base.toBuilder() : TrainConfig.builder();
+    b.setDataset(ds).setModel(ms).optPath(p).optPathParams(pp);
+    if (base != null && !base.dataset().equals(ds)) {
+      b.optSampleShape(null).optDataRange(null).optDataDir(null);
+    }
     if (steps != null) {
       b.setSteps(steps);
     }
@@ -666,6 +758,27 @@ public final class TrainCommand implements Callable<Integer> {
       throw FlowmatchException.invalidArgument(
           option + " must be a positive integer, got " + value);
     }
+  }
+
+  @Override
+  public Map<String, String> helpDefaults() {
+    // the size defaults belong to the architecture (--model)
+    List<String> w = new ArrayList<>();
+    List<String> d = new ArrayList<>();
+    List<String> te = new ArrayList<>();
+    for (String a : Architectures.names()) {
+      ModelSpec s = Architectures.defaults(a);
+      w.add(a + " " + s.width());
+      d.add(a + " " + s.depth());
+      te.add(a + " " + s.timeEmbedDim());
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("--steps", "none: required for a new run; --config and --resume keep the run's");
+    m.put("--width", String.join(", ", w));
+    m.put("--depth", String.join(", ", d));
+    m.put("--time-embed", String.join(", ", te));
+    m.put("--path-param", "the path's own (vp: beta_min=0.1, beta_max=20; polynomial: n=2)");
+    return m;
   }
 
   /** "cpu" or "gpu0": DJL's own {@code Device.toString()} prints "cpu()". */

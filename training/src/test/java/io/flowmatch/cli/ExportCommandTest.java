@@ -240,4 +240,43 @@ class ExportCommandTest {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
+
+  /** Opset 17 by default with one opset import; --opset picks another; one the graph cannot hold is refused. */
+  @Test
+  void exportsAtTheChosenOpset() throws Exception {
+    Path p17 = runs.resolve("opset/default.onnx");
+    CliRun o = run("export", "--run", run.toString(), "--out", p17.toString());
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("opset 17"), o.out());
+    ai.onnx.proto.OnnxMl.ModelProto m =
+        ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(p17));
+    assertEquals(1, m.getOpsetImportCount(), "no unused com.microsoft import");
+    assertEquals(17, m.getOpsetImport(0).getVersion());
+    assertEquals(8, m.getIrVersion());
+
+    Path p21 = runs.resolve("opset/21.onnx");
+    o = run("export", "--run", run.toString(), "--opset", "21", "--out", p21.toString());
+    assertEquals(0, o.code(), o.err());
+    m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(p21));
+    assertEquals(21, m.getOpsetImport(0).getVersion());
+    assertEquals(10, m.getIrVersion());
+
+    // int8 quantises the rewritten graph: the same opset
+    Path q = runs.resolve("opset/int8.onnx");
+    o = run("export", "--run", run.toString(), "--precision", "int8", "--out", q.toString());
+    assertEquals(0, o.code(), o.err());
+    m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(q));
+    assertEquals(17, m.getOpsetImport(0).getVersion());
+
+    for (String bad : new String[] {"5", "22"}) {
+      Path refused = runs.resolve("opset/" + bad + ".onnx");
+      o = run("export", "--run", run.toString(), "--opset", bad, "--out", refused.toString());
+      assertEquals(2, o.code(), o.err());
+      assertEquals(1, o.err().lines().count(), o.err());
+      assertTrue(
+          o.err().startsWith("flowmatch export: --opset " + bad + " cannot hold this graph: it needs opset "),
+          o.err());
+      assertFalse(Files.exists(refused), "nothing written");
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.flowmatch.inference.field.GaussianMixture;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.onnx.OpsetRewrite;
 import java.util.Locale;
 import java.util.Map;
 
@@ -122,6 +123,16 @@ public final class GaussianMixtureGraph {
             .build();
     card.toProps().forEach(g::metadata);
     return g;
+  }
+
+  /**
+   * The model file's bytes: {@link #build}'s graph declared at the portable opset ({@link
+   * OpsetRewrite#portableOpset}: 17, what onnx 1.12's checker accepts; every op of this graph has
+   * its opset-21 meaning there) with no unused opset imports. What {@code models/gmm8*.onnx} hold.
+   */
+  public static byte[] toBytes(GaussianMixture gmm, boolean fp16, String dataset) {
+    ai.onnx.proto.OnnxMl.ModelProto m = build(gmm, fp16, dataset).build();
+    return OpsetRewrite.rewrite(m, OpsetRewrite.portableOpset(m)).toByteArray();
   }
 
   /** A one-line description of the mixture for the metadata and the model card. */

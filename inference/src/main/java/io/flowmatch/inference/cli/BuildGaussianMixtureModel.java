@@ -58,6 +58,7 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    Cli.useUtf8Stdio();
     System.exit(run(System.out, System.err, args));
   }
 
@@ -90,7 +91,7 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
           "output " + output + " is a directory, expected an .onnx file path");
     }
     GaussianMixture gmm = GaussianMixture.circle(components, radius, std);
-    byte[] bytes = GaussianMixtureGraph.build(gmm, fp16, "gmm" + components).toBytes();
+    byte[] bytes = GaussianMixtureGraph.toBytes(gmm, fp16, "gmm" + components);
     try {
       io.flowmatch.inference.onnx.OnnxGraphBuilder.writeAtomically(output, bytes);
     } catch (IOException ex) {

@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -26,11 +31,12 @@ public final class Cli {
    * returns the exit code (what the entry points' {@code run} methods, and the tests, call).
    */
   public static int execute(CommandLine cl, PrintStream out, PrintStream err, String... args) {
-    PrintWriter o = new PrintWriter(out, true);
+    // UTF-8 whatever the locale: under LANG=C, Java 17 would print "×", "σ", "≤" as "?"
+    PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     // only the process's own stderr can be a terminal; a test's capture is a pipe
     PrintWriter e =
         new Terminal.Stderr(
-            new OutputStreamWriter(err, Charset.defaultCharset()),
+            new OutputStreamWriter(err, StandardCharsets.UTF_8),
             err == System.err && Terminal.processStderrIsTerminal());
     int code;
     // the run's output files are committed together at its end: a failed run commits none
@@ -67,6 +73,22 @@ public final class Cli {
     return code;
   }
 
+  /**
+   * Replaces {@code System.out} and {@code System.err} by UTF-8 streams on the process's file
+   * descriptors. Java 17 encodes them in the locale's charset, which under {@code LANG=C} is ASCII
+   * and turns "×", "Fréchet", "σ", "≤", "→" into "?"; the entry points call this first, so every
+   * line (the library's warnings included) is UTF-8.
+   */
+  public static void useUtf8Stdio() {
+    System.setOut(utf8(FileDescriptor.out));
+    System.setErr(utf8(FileDescriptor.err));
+  }
+
+  private static PrintStream utf8(FileDescriptor fd) {
+    return new PrintStream(
+        new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
+  }
+
   /** Configures a command line so that errors print one line naming the command. */
   public static CommandLine configure(
       CommandLine cl, PrintWriter out, PrintWriter err, String[] args) {
@@ -79,11 +101,13 @@ public final class Cli {
     final boolean showTrace = verbose;
     cl.setOut(out);
     cl.setErr(err);
+    HelpLayout.install(cl);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           // one line: the problem, then where to look
           // picocli's map-option message says "option option '--x'"
-          String problem = lowerFirst(ex.getMessage()).replace("option option '", "option '");
+          String problem =
+              lowerFirst(ex.getMessage()).replace("option option '", "option '") + didYouMean(ex);
           err.println(
               commandPath(ex.getCommandLine())
                   + ": "
@@ -127,6 +151,57 @@ public final class Cli {
       return fe.kind().isUsage() ? USAGE : FAILURE;
     }
     return FAILURE;
+  }
+
+  /**
+   * "; did you mean sample?" after a mistyped command or option: picocli's nearest names, on the
+   * same line (its own suggestion list takes several lines).
+   */
+  static String didYouMean(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) {
+      return "";
+    }
+    String typed = u.getUnmatched().isEmpty() ? "" : u.getUnmatched().get(0);
+    int eq = typed.indexOf('=');
+    String word = eq > 0 ? typed.substring(0, eq) : typed;
+    // picocli's order is not by closeness: keep the nearest (edit distance), ties in its order
+    List<String> names = new ArrayList<>();
+    int best = Integer.MAX_VALUE;
+    for (String s : u.getSuggestions()) {
+      int d = editDistance(word, s);
+      if (d < best) {
+        names.clear();
+        best = d;
+      }
+      if (d == best && !names.contains(s)) {
+        names.add(s);
+      }
+    }
+    return names.isEmpty() ? "" : "; did you mean " + String.join(" or ", names) + "?";
+  }
+
+  /** Edits (insert, delete, substitute, swap two neighbours) that turn {@code a} into {@code b}. */
+  static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   private static String commandPath(CommandLine cl) {

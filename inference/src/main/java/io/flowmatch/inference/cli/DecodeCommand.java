@@ -21,6 +21,10 @@ import picocli.CommandLine.Spec;
 /** {@code flowmatch decode}: integrates codes (t = 0) to data (t = 1), the inverse of encode. */
 @Command(
     name = "decode",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.png"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

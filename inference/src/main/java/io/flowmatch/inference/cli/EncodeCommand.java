@@ -32,6 +32,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "encode",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch encode --model models/gmm8.onnx --input x.npy --out z.npy --roundtrip",
+      "  flowmatch encode --test-index 0,7,42 --out z.npy"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -32,6 +32,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "eval",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch eval --model models/checkerboard-mlp.onnx --out e/",
+      "  flowmatch eval --n 1000 --solver heun --steps 20 --classifier models/fashion-mnist-classifier.onnx"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -36,6 +36,7 @@ public final class InferenceMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    Cli.useUtf8Stdio();
     System.exit(run(System.out, System.err, args));
   }
 

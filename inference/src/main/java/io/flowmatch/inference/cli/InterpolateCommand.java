@@ -34,6 +34,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "interpolate",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --frames 12 --out path.png",
+      "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --linear --out lin.png"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

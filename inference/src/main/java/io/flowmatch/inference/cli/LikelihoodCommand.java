@@ -39,6 +39,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "likelihood",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch likelihood --model models/gmm8.onnx --input x.npy --divergence exact --out nll.csv",
+      "  flowmatch likelihood --test-set 10 --divergence hutchinson --solver dopri5 --threads 1"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -11,6 +11,7 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Which model to run and how (a picocli mixin shared by the sampling commands). */
+@HelpGroup("Model and device")
 public final class ModelOptions {
   /** Default models, tried in order, relative to the project root. */
   static final String[] DEFAULT_MODELS = {"models/fashion-mnist-dit.onnx", "models/gmm8.onnx"};

@@ -26,6 +26,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "opset",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch opset models/checkerboard-mlp.onnx --out cb17.onnx",
+      "  flowmatch opset my-model.onnx --opset 18 --in-place"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -5,6 +5,7 @@ import io.flowmatch.inference.plot.ValueRange;
 import picocli.CommandLine.Option;
 
 /** How PNG pictures of samples are drawn (a picocli mixin). */
+@HelpGroup("Pictures")
 public final class PictureOptions {
 
   @Option(

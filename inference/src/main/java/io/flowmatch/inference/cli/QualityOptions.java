@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
  * and sliced Wasserstein-2 for samples of at most {@value PointCloudMetrics#MAX_DIMENSION} values;
  * Fréchet distance and class histogram with {@code --classifier}.
  */
+@HelpGroup("Quality metrics")
 public final class QualityOptions {
   /**
    * Default reference size: this many data samples, or N if more (fewer if a file holds fewer). A

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /** What a long-running command prints besides its results: progress, summary, details. */
+@HelpGroup("Progress and errors")
 public final class RunOutputOptions {
 
   @Option(

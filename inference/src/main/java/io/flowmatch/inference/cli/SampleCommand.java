@@ -32,6 +32,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "sample",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch sample --out samples.png",
+      "  flowmatch sample --model models/checkerboard-mlp.onnx --n 20000 --solver heun --steps 20 --out cb.png",
+      "  flowmatch sample --n 64 --solver dopri5 --rtol 1e-5 --atol 1e-5 --out grid.png --save-npy x.npy",
+      "  flowmatch sample --model models/gmm8.onnx --noise z.npy --out s.png   # noise from a file"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -10,6 +10,7 @@ import io.flowmatch.inference.tune.TunedGrids;
 import picocli.CommandLine.Option;
 
 /** The ODE solver options shared by sample, encode, decode and interpolate (a picocli mixin). */
+@HelpGroup("Solver")
 public final class SolverOptions {
   static final String DEFAULT_SOLVER = "heun";
   static final int DEFAULT_STEPS = 20;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
  * mixin): the states at every grid time of a fixed-step solver, streamed to a .npy as the batches
  * finish (memory does not grow with the run) and/or drawn as paths on a 2-D scatter plot.
  */
+@HelpGroup("Trajectories")
 public final class TrajectoryOptions {
   private static final int PATH_RGB = 0xd62728;
 

@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "tune-grid",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch tune-grid --model models/gmm8.onnx --solver dpm2m,ab2 --nfe 4,6,8 --calibration 256 --out grids.json"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

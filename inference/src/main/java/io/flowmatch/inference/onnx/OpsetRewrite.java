@@ -95,6 +95,15 @@ public final class OpsetRewrite {
     return need;
   }
 
+  /**
+   * The opset a writer should declare by default: {@link #PORTABLE_OPSET}, or the lowest the graph
+   * needs where that is higher (GroupNormalization: 21). Below 17 the graph may well be valid, but
+   * 17 is what the shipped models are checked at (onnx 1.12's checker, ONNX Runtime).
+   */
+  public static int portableOpset(ModelProto model) {
+    return Math.max(PORTABLE_OPSET, lowestOpset(model));
+  }
+
   /** The opset of the default domain that {@code model} declares. */
   public static int declared(ModelProto model) {
     for (OnnxMl.OperatorSetIdProto o : model.getOpsetImportList()) {

@@ -138,12 +138,33 @@ class BuildGaussianMixtureModelTest {
     Path models = Path.of("..", "models");
     GaussianMixture gmm = GaussianMixture.circle(8, 4, 0.5);
     assertArrayEquals(
-        GaussianMixtureGraph.build(gmm, false, "gmm8").toBytes(),
+        GaussianMixtureGraph.toBytes(gmm, false, "gmm8"),
         Files.readAllBytes(models.resolve("gmm8.onnx")),
         "models/gmm8.onnx differs from the builder's output");
     assertArrayEquals(
-        GaussianMixtureGraph.build(gmm, true, "gmm8").toBytes(),
+        GaussianMixtureGraph.toBytes(gmm, true, "gmm8"),
         Files.readAllBytes(models.resolve("gmm8-fp16.onnx")),
         "models/gmm8-fp16.onnx differs from the builder's output");
+  }
+
+  /**
+   * The shipped files declare opset 17 / IR 8 with no com.microsoft import, and give exactly the
+   * velocities of the opset-21 graph they were written from (ONNX Runtime, 64 Gaussian points at t
+   * = 0, 0.25, ..., 1).
+   */
+  @Test
+  void shippedModelsArePortableAndEqualTheOpset21Graph() throws Exception {
+    GaussianMixture gmm = GaussianMixture.circle(8, 4, 0.5);
+    for (boolean half : new boolean[] {false, true}) {
+      Path shipped = Path.of("..", "models", half ? "gmm8-fp16.onnx" : "gmm8.onnx");
+      ai.onnx.proto.OnnxMl.ModelProto m =
+          ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(shipped));
+      assertEquals(8, m.getIrVersion(), shipped.toString());
+      assertEquals(1, m.getOpsetImportCount(), shipped + ": only the default domain");
+      assertEquals(17, m.getOpsetImport(0).getVersion(), shipped.toString());
+      Path opset21 = dir.resolve(half ? "gmm8-21-fp16.onnx" : "gmm8-21.onnx");
+      Files.write(opset21, GaussianMixtureGraph.build(gmm, half, "gmm8").toBytes());
+      assertEquals(0.0, OpsetCommand.maxVelocityDifference(opset21, shipped), shipped.toString());
+    }
   }
 }

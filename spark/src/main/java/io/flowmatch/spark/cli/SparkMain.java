@@ -24,6 +24,7 @@ public final class SparkMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    io.flowmatch.inference.cli.Cli.useUtf8Stdio();
     System.exit(run(System.out, System.err, args));
   }
 

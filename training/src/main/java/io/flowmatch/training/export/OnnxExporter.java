@@ -1,12 +1,14 @@
 package io.flowmatch.training.export;
 
 import ai.djl.nn.Block;
+import ai.onnx.proto.OnnxMl;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.onnx.OpsetRewrite;
 import io.flowmatch.inference.quantize.Int8Quantizer;
 import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.training.arch.Architecture;
@@ -26,7 +28,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a trained DJL velocity network as an ONNX model (opset 21) that follows the public
+ * Writes a trained DJL velocity network as an ONNX model (built in opset-21 forms, declared at the
+ * lowest portable opset the graph allows, 17 for the MLP, DiT and classifier) that follows the public
  * contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v} like
  * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
  *
@@ -81,7 +84,35 @@ public final class OnnxExporter {
       Map<String, String> metadata,
       ExportPrecision precision,
       Path out) {
-    byte[] model = build(architecture, block, spec, sampleShape, metadata, precision);
+    return export(architecture, block, spec, sampleShape, metadata, precision, out, null);
+  }
+
+  /**
+   * As {@link #export(Architecture, Block, ModelSpec, int[], Map, ExportPrecision, Path)}, declared
+   * at {@code opset} (null: {@link OpsetRewrite#portableOpset}, the portable opset 17 unless the
+   * graph needs more). The parity check runs on the rewritten graph: what is written is what was
+   * checked. int8 quantises the rewritten float32 graph, so it declares the same opset.
+   *
+   * @throws FlowmatchException (invalid argument) for an opset the graph cannot be written in
+   */
+  public static <S extends ModelSpec> ExportResult export(
+      Architecture<S> architecture,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      Path out,
+      Integer opset) {
+    byte[] model;
+    if (precision == ExportPrecision.INT8) {
+      byte[] fp32 =
+          atOpset(
+              build(architecture, block, spec, sampleShape, metadata, ExportPrecision.FP32), opset);
+      model = Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
+    } else {
+      model = atOpset(build(architecture, block, spec, sampleShape, metadata, precision), opset);
+    }
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
       throw new FlowmatchException(
@@ -93,7 +124,56 @@ public final class OnnxExporter {
     } catch (IOException e) {
       throw FlowmatchException.io("cannot write " + out + ": " + describe(e), e);
     }
-    return new ExportResult(out, precision, model.length, parity);
+    return new ExportResult(out, precision, model.length, parity, declaredOpset(model));
+  }
+
+  /** As {@link #export(Block, ModelSpec, int[], Map, ExportPrecision, Path)} at {@code opset}. */
+  public static ExportResult export(
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      Path out,
+      Integer opset) {
+    return export(architecture(spec), block, spec, sampleShape, metadata, precision, out, opset);
+  }
+
+  /**
+   * {@code model} re-declared at {@code opset} (null: the portable default) with no unused opset
+   * imports; one line naming the range when the graph cannot be written in that opset.
+   */
+  static byte[] atOpset(byte[] model, Integer opset) {
+    OnnxMl.ModelProto proto;
+    try {
+      proto = OnnxMl.ModelProto.parseFrom(model);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the exporter wrote an unreadable model", e);
+    }
+    int need = OpsetRewrite.lowestOpset(proto);
+    int target = opset == null ? OpsetRewrite.portableOpset(proto) : opset;
+    if (target < need || target > OnnxGraphBuilder.DEFAULT_OPSET) {
+      throw FlowmatchException.invalidArgument(
+          "--opset "
+              + target
+              + " cannot hold this graph: it needs opset "
+              + need
+              + (need == OnnxGraphBuilder.DEFAULT_OPSET
+                  ? ""
+                  : " to " + OnnxGraphBuilder.DEFAULT_OPSET)
+              + " (the exporter writes opset "
+              + OnnxGraphBuilder.DEFAULT_OPSET
+              + " forms)");
+    }
+    return OpsetRewrite.rewrite(proto, target).toByteArray();
+  }
+
+  private static int declaredOpset(byte[] model) {
+    try {
+      return OpsetRewrite.declared(OnnxMl.ModelProto.parseFrom(model));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the exporter wrote an unreadable model", e);
+    }
   }
 
   /**

@@ -37,7 +37,14 @@ public final class RunExport {
    */
   public static ExportResult export(RunFolder run, ExportPrecision precision, Path out, boolean ema)
       throws IOException {
-    return exportEach(run, List.of(precision), List.of(out), ema).get(0);
+    return export(run, precision, out, ema, null);
+  }
+
+  /** As {@link #export(RunFolder, ExportPrecision, Path, boolean)} at {@code opset} (null: 17). */
+  public static ExportResult export(
+      RunFolder run, ExportPrecision precision, Path out, boolean ema, Integer opset)
+      throws IOException {
+    return exportEach(run, List.of(precision), List.of(out), ema, opset).get(0);
   }
 
   /**
@@ -50,11 +57,15 @@ public final class RunExport {
     for (ExportPrecision p : ps) {
       outs.add(run.dir().resolve(OnnxExporter.defaultFileName(p)));
     }
-    return exportEach(run, ps, outs, true);
+    return exportEach(run, ps, outs, true, null);
   }
 
   private static List<ExportResult> exportEach(
-      RunFolder run, List<ExportPrecision> precisions, List<Path> outs, boolean ema)
+      RunFolder run,
+      List<ExportPrecision> precisions,
+      List<Path> outs,
+      boolean ema,
+      Integer opset)
       throws IOException {
     TrainConfig c = run.config();
     Map<String, String> meta = metadata(c, run.state(), ema);
@@ -64,7 +75,7 @@ public final class RunExport {
       for (int i = 0; i < precisions.size(); i++) {
         results.add(
             OnnxExporter.export(
-                block, c.model(), c.sampleShape(), meta, precisions.get(i), outs.get(i)));
+                block, c.model(), c.sampleShape(), meta, precisions.get(i), outs.get(i), opset));
       }
     }
     return results;

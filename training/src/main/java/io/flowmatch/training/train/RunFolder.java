@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *   checkpoint/ema.params    EMA of the weights      (same format; sampled and exported by default)
  *   checkpoint/optimizer.bin AdamW moments and update count
  *   checkpoint/state.json    {@link TrainState}: step, loss scale, …
- *   log.csv                  step,loss,lr,loss_scale,samples_per_s,skipped
+ *   log.csv                  step,loss,lr,loss_scale,samples_per_s,skipped,elapsed_s,utc
  *   samples/step-000500.png  previews from the EMA weights, titled with the step (2-D data: a
  *                            scatter plot with axes, also as step-000500.svg)
  * </pre>

@@ -9,12 +9,19 @@ import java.nio.file.Path;
  * @param precision its number format
  * @param bytes file size
  * @param parity the ONNX Runtime vs DJL check it passed
+ * @param opset the ONNX opset (default domain) the file declares
  */
 public record ExportResult(
-    Path path, ExportPrecision precision, long bytes, ParityCheck.Result parity) {
-  /** One line for the console: path, size, parity figures. */
+    Path path, ExportPrecision precision, long bytes, ParityCheck.Result parity, int opset) {
+  /** One line for the console: path, size, opset, parity figures. */
   public String describe() {
     return String.format(
-        "wrote %s (%s, %.1f MB); %s", path, precision, bytes / 1e6, parity.describe());
+        java.util.Locale.ROOT,
+        "wrote %s (%s, opset %d, %.1f MB); %s",
+        path,
+        precision,
+        opset,
+        bytes / 1e6,
+        parity.describe());
   }
 }
