@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
@@ -108,14 +109,25 @@ public final class SolverOptions {
     }
     resolveGrid();
     return Solvers.create(
-        solver,
-        new SolverSettings(
-            stepsOrDefault(),
-            rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-            atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-            maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-            resolvedGrid),
-        metadata == null ? null : AffineSchedule.fromMetadata(metadata));
+        solver, settings(), metadata == null ? null : AffineSchedule.fromMetadata(metadata));
+  }
+
+  /**
+   * The solver these options describe, as the public API takes it (checked as {@link #create()}
+   * checks it).
+   */
+  Solver solver() {
+    create();
+    return Solver.named(solver, settings());
+  }
+
+  private SolverSettings settings() {
+    return new SolverSettings(
+        stepsOrDefault(),
+        rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
+        atol != null ? atol : SolverSettings.DEFAULT_ATOL,
+        maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
+        resolvedGrid);
   }
 
   private String resolvedGrid;
