@@ -169,6 +169,11 @@ public final class FlowModel implements AutoCloseable {
     return field instanceof OnnxVelocityField onnx ? onnx.maxBatch() : 0;
   }
 
+  /** The file the model was opened from, or null for a field of your own. */
+  Path file() {
+    return file;
+  }
+
   /** The velocity field behind the model, for the lower-level packages. */
   public VelocityField field() {
     return field;

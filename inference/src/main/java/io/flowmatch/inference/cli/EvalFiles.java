@@ -115,7 +115,7 @@ final class EvalFiles {
 
   private static byte[] pngBytes(java.awt.image.BufferedImage image) {
     try {
-      return CompareCommand.png(image);
+      return io.flowmatch.inference.io.Png.bytes(image);
     } catch (IOException e) {
       throw new FailureException("cannot encode the class histogram as PNG: " + e.getMessage(), e);
     }

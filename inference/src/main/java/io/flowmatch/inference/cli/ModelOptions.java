@@ -111,26 +111,6 @@ public final class ModelOptions {
     return value;
   }
 
-  /** Opens the model; warnings, and with {@code verbose} what was loaded, go to {@code stderr}. */
-  OnnxVelocityField open(PrintWriter stderr, boolean verbose) {
-    long start = System.nanoTime();
-    OnnxVelocityField field = open(stderr);
-    if (verbose) {
-      stderr.printf(
-          Locale.ROOT,
-          "model %s: %s input, provider %s, sample shape %s, model calls of at most %d samples,"
-              + " loaded in %s s%n",
-          resolve(),
-          field.inputType(),
-          field.providerUsed(),
-          Arrays.toString(field.sampleShape()),
-          field.maxBatch(),
-          Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
-      field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
-    }
-    return field;
-  }
-
   /**
    * Opens the model through the public API; warnings, and with {@code verbose} what was loaded, go
    * to {@code stderr}.
