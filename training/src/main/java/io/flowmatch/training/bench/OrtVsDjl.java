@@ -1,5 +1,7 @@
 package io.flowmatch.training.bench;
 
+import io.flowmatch.inference.bench.SamplingGrid;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;

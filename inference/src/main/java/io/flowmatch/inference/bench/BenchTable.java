@@ -1,4 +1,4 @@
-package io.flowmatch.training.bench;
+package io.flowmatch.inference.bench;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
