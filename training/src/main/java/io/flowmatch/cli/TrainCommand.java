@@ -13,6 +13,7 @@ import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.model.ModelSpec;
+import io.flowmatch.training.precision.HalfPrecisionPolicy;
 import io.flowmatch.training.train.FlowTrainer;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
@@ -76,7 +77,10 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--precision",
       paramLabel = "P",
       description =
-          "fp32 or fp16 (mixed: fp16 working copy, fp32 masters, loss scaling); default fp32")
+          "fp32, fp16 (mixed precision where it pays: a float16 working copy with fp32 masters"
+              + " and loss scaling when a start-up probe finds float16 faster on the device for"
+              + " the model's op classes, else fp32 with a warning) or fp16-always (float16"
+              + " whatever it costs); default fp32")
   String precision;
 
   @Option(
@@ -349,12 +353,22 @@ public final class TrainCommand implements Callable<Integer> {
           cfg.dataset(),
           trainingData.size(),
           java.util.Arrays.toString(cfg.sampleShape()),
-          cfg.precision(),
+          trainer.precisionPlan().effective().label().equals(cfg.precision())
+              ? cfg.precision()
+              : cfg.precision()
+                  + " (training in "
+                  + trainer.precisionPlan().effective().label()
+                  + ")",
           trainer.step(),
           cfg.steps(),
           cfg.batch(),
           deviceName(dev));
       o.flush();
+      HalfPrecisionPolicy.Plan plan = trainer.precisionPlan();
+      if (plan.message() != null) {
+        (plan.warning() ? e : o).println(plan.message());
+        (plan.warning() ? e : o).flush();
+      }
       if (trainer.step() >= cfg.steps()) {
         o.println(
             "train: the run is complete at step "

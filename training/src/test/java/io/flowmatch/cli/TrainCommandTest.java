@@ -153,7 +153,7 @@ class TrainCommandTest {
         "--out",
         o);
     assertUsage(
-        "unknown precision 'fp8', expected one of fp32, fp16",
+        "unknown precision 'fp8', expected one of fp32, fp16, fp16-always",
         "train",
         "--data",
         "moons",

@@ -32,6 +32,12 @@ public interface Architecture<S extends ModelSpec> {
    */
   Block newBlock(S spec, int[] sampleShape);
 
+  /**
+   * The op classes a training step of this architecture spends its time in: {@code --precision
+   * fp16} trains in float16 only when all of them pay on the device.
+   */
+  java.util.Set<io.flowmatch.training.precision.OpClass> heavyOps();
+
   /** The writer of the ONNX graph of a trained block. */
   GraphWriter<S> graphWriter();
 

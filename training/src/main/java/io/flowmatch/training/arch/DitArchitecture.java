@@ -5,6 +5,8 @@ import io.flowmatch.training.export.onnx.DitGraph;
 import io.flowmatch.training.export.onnx.GraphWriter;
 import io.flowmatch.training.model.DitSpec;
 import io.flowmatch.training.model.DitVelocityNet;
+import io.flowmatch.training.precision.OpClass;
+import java.util.Set;
 
 /** The patch transformer (DiT) for images [C, H, W]. */
 public final class DitArchitecture implements Architecture<DitSpec> {
@@ -26,6 +28,11 @@ public final class DitArchitecture implements Architecture<DitSpec> {
   @Override
   public Block newBlock(DitSpec spec, int[] sampleShape) {
     return new DitVelocityNet(spec, sampleShape);
+  }
+
+  @Override
+  public Set<OpClass> heavyOps() {
+    return Set.of(OpClass.MATMUL, OpClass.NORM);
   }
 
   @Override

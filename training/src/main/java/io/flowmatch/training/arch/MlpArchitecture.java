@@ -5,6 +5,8 @@ import io.flowmatch.training.export.onnx.GraphWriter;
 import io.flowmatch.training.export.onnx.MlpGraph;
 import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.model.MlpVelocityNet;
+import io.flowmatch.training.precision.OpClass;
+import java.util.Set;
 
 /** The MLP on flattened samples (toy 2-D data and small images). */
 public final class MlpArchitecture implements Architecture<MlpSpec> {
@@ -26,6 +28,11 @@ public final class MlpArchitecture implements Architecture<MlpSpec> {
   @Override
   public Block newBlock(MlpSpec spec, int[] sampleShape) {
     return new MlpVelocityNet(spec, sampleShape);
+  }
+
+  @Override
+  public Set<OpClass> heavyOps() {
+    return Set.of(OpClass.MATMUL);
   }
 
   @Override

@@ -8,8 +8,14 @@ import java.util.List;
 public enum Precision {
   /** Everything in float32. */
   FP32("fp32", DataType.FLOAT32),
-  /** Mixed: float16 working copy, float32 master weights and optimizer state, loss scaling. */
-  FP16("fp16", DataType.FLOAT16);
+  /**
+   * Mixed where it pays: a float16 working copy (float32 master weights and optimizer state, loss
+   * scaling) when {@link HalfPrecisionPolicy} measures that float16 is faster on the device for the
+   * model's op classes, float32 otherwise.
+   */
+  FP16("fp16", DataType.FLOAT16),
+  /** Mixed as {@link #FP16}, but always, whatever float16 costs on the device. */
+  FP16_ALWAYS("fp16-always", DataType.FLOAT16);
 
   private final String label;
   private final DataType workingType;
@@ -23,13 +29,18 @@ public enum Precision {
     return label;
   }
 
+  /** True for the precisions that train a float16 working copy with loss scaling. */
+  public boolean half() {
+    return workingType == DataType.FLOAT16;
+  }
+
   public DataType workingType() {
     return workingType;
   }
 
   /** Valid names on the command line. bf16 is absent: DJL 0.36 aborts the JVM on bfloat16. */
   public static List<String> names() {
-    return List.of("fp32", "fp16");
+    return List.of("fp32", "fp16", "fp16-always");
   }
 
   public static Precision parse(String s) {

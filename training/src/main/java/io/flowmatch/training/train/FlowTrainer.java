@@ -17,6 +17,8 @@ import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.model.FlowModels;
 import io.flowmatch.training.path.AffinePath;
 import io.flowmatch.training.path.Paths;
+import io.flowmatch.training.precision.HalfPrecisionPolicy;
+import io.flowmatch.training.precision.HalfPrecisionProbe;
 import io.flowmatch.training.precision.LossScaler;
 import io.flowmatch.training.precision.MixedPrecisionModel;
 import io.flowmatch.training.precision.Precision;
@@ -46,6 +48,7 @@ public final class FlowTrainer implements AutoCloseable {
   private final NDManager manager;
   private final PrintWriter err;
   private final Precision precision;
+  private final HalfPrecisionPolicy.Plan precisionPlan;
   private final AffinePath path;
   private final MixedPrecisionModel model;
   private final Ema ema;
@@ -77,7 +80,15 @@ public final class FlowTrainer implements AutoCloseable {
     this.data = data;
     this.manager = manager;
     this.err = err;
-    this.precision = Precision.parse(config.precision());
+    Precision requested = Precision.parse(config.precision());
+    ai.djl.Device device = manager.getDevice();
+    this.precisionPlan =
+        HalfPrecisionPolicy.plan(
+            requested,
+            Architectures.of(config.model().type()).heavyOps(),
+            device.getDeviceType(),
+            () -> HalfPrecisionProbe.speedups(device));
+    this.precision = precisionPlan.effective();
     this.path = Paths.create(config.path(), config.pathParams());
     if (!java.util.Arrays.equals(data.sampleShape(), config.sampleShape())) {
       throw FlowmatchException.invalidArgument(
@@ -122,7 +133,7 @@ public final class FlowTrainer implements AutoCloseable {
             config.eps(),
             config.weightDecay());
     this.scaler =
-        precision == Precision.FP16
+        precision.half()
             ? LossScaler.dynamic(config.lossScale(), config.lossScaleWindow())
             : LossScaler.none();
     if (resume) {
@@ -160,6 +171,11 @@ public final class FlowTrainer implements AutoCloseable {
       ema.reset(model.masterArrays());
     }
     this.parameterCount = FlowModels.parameterCount(master);
+  }
+
+  /** The working precision and why (the probe's verdict for {@code fp16}). */
+  public HalfPrecisionPolicy.Plan precisionPlan() {
+    return precisionPlan;
   }
 
   /** Steps completed so far (the checkpoint's step right after a resume). */

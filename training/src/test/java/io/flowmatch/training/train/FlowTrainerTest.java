@@ -94,9 +94,36 @@ class FlowTrainerTest {
     checkResume("fp32", 32, 2, 40, 17);
   }
 
+  /**
+   * {@code fp16} follows the device probe: where float16 does not pay (this CPU: no AVX512-FP16)
+   * the run is the fp32 run, loss for loss; where it pays the working copy is float16.
+   */
+  @Test
+  void fp16TrainsInHalfOnlyWhereTheProbeSaysItPaysAndElseExactlyAsFp32() throws Exception {
+    TrainingData data = ToyDatasets.generate("moons", 2000, 7);
+    TrainConfig c16 = ToyRuns.config("moons", "fp16", 16, 1, 8, 64, 3e-3);
+    RunFolder r16 = RunFolder.create(tmp.resolve("auto16"), c16, false);
+    io.flowmatch.training.precision.HalfPrecisionPolicy.Plan plan;
+    try (NDManager m = NDManager.newBaseManager();
+        FlowTrainer t = new FlowTrainer(r16, data, m, quiet())) {
+      plan = t.precisionPlan();
+    }
+    assertTrue(plan.message() != null, "fp16 always says what it decided");
+    if (plan.effective() == io.flowmatch.training.precision.Precision.FP32) {
+      assertTrue(plan.warning(), plan.message());
+      RunFolder r32 =
+          RunFolder.create(
+              tmp.resolve("auto32"), ToyRuns.config("moons", "fp32", 16, 1, 8, 64, 3e-3), false);
+      assertEquals(train(r32, data, 0).lastLoss(), train(r16, data, 0).lastLoss());
+    } else {
+      assertEquals(io.flowmatch.training.precision.Precision.FP16, plan.effective());
+      assertFalse(plan.warning(), plan.message());
+    }
+  }
+
   @Test
   void resumingAnFp16RunRestoresTheLossScaleToo() throws Exception {
-    checkResume("fp16", 16, 1, 12, 5);
+    checkResume("fp16-always", 16, 1, 12, 5);
   }
 
   private void checkResume(String precision, int width, int depth, int steps, int stopAt)

@@ -107,7 +107,8 @@ class MixedPrecisionTrainingTest {
 
   @Test
   void anOverflowingStepIsSkippedAndLowersTheScale() throws Exception {
-    TrainConfig cfg = withScale(ToyRuns.config("moons", "fp16", 16, 1, 1, 64, 1e-2), 1e30, 1000);
+    TrainConfig cfg =
+        withScale(ToyRuns.config("moons", "fp16-always", 16, 1, 1, 64, 1e-2), 1e30, 1000);
     RunFolder run = RunFolder.create(tmp.resolve("overflow"), cfg, false);
     try (NDManager m = NDManager.newBaseManager();
         FlowTrainer trainer =
@@ -137,7 +138,8 @@ class MixedPrecisionTrainingTest {
   @Test
   void aTooLargeScaleIsHalvedUntilStepsGoThrough() throws Exception {
     TrainConfig cfg =
-        withScale(ToyRuns.config("moons", "fp16", 16, 1, 24, 64, 1e-2), Math.pow(2, 28), 1000);
+        withScale(
+            ToyRuns.config("moons", "fp16-always", 16, 1, 24, 64, 1e-2), Math.pow(2, 28), 1000);
     RunFolder run = RunFolder.create(tmp.resolve("recover"), cfg, false);
     try (NDManager m = NDManager.newBaseManager();
         FlowTrainer trainer =

@@ -219,6 +219,11 @@ class OnnxExporterTest {
           }
 
           @Override
+          public java.util.Set<io.flowmatch.training.precision.OpClass> heavyOps() {
+            return new DitArchitecture().heavyOps();
+          }
+
+          @Override
           public GraphWriter<DitSpec> graphWriter() {
             return (g, block, spec, shape, x, t, type) -> {
               String v = DitGraph.add(g, block, spec, shape, x, t, type);
