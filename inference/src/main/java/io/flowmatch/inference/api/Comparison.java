@@ -16,9 +16,9 @@ import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.Png;
+import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.SolverSettings;
 import java.awt.image.BufferedImage;
@@ -266,8 +266,8 @@ public final class Comparison {
   }
 
   /**
-   * Where the reference solve reports: {@code progress} during each solve, {@code log} one line
-   * per solve (e.g. {@code reference: dop853 (rtol 1e-08, …)}).
+   * Where the reference solve reports: {@code progress} during each solve, {@code log} one line per
+   * solve (e.g. {@code reference: dop853 (rtol 1e-08, …)}).
    */
   public Comparison referenceProgress(ReferenceSolver.Progress progress, Consumer<String> log) {
     this.referenceProgress = Objects.requireNonNull(progress, "progress");
@@ -374,7 +374,12 @@ public final class Comparison {
           ReferenceSolver solver =
               new ReferenceSolver(referenceTolerance, referenceTolerance, referenceMaxEvaluations);
           log.accept(
-              "reference: " + solver.describe() + ", " + n + " samples in batches of " + Math.min(rb, n));
+              "reference: "
+                  + solver.describe()
+                  + ", "
+                  + n
+                  + " samples in batches of "
+                  + Math.min(rb, n));
           ReferenceSolver.Result solved =
               solver.solve(model.field(), initial, n, rb, 0, 1, referenceProgress);
           String note = "";

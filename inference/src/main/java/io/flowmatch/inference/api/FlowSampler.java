@@ -124,8 +124,8 @@ public final class FlowSampler {
   }
 
   /**
-   * Encodes {@code n} data points read from {@code data} batch by batch into {@code sink}, for
-   * more than memory holds (see {@link #encode(float[])}).
+   * Encodes {@code n} data points read from {@code data} batch by batch into {@code sink}, for more
+   * than memory holds (see {@link #encode(float[])}).
    *
    * @throws IOException when {@code data} cannot be read
    */

@@ -438,11 +438,9 @@ public final class CompareCommand implements Callable<Integer> {
       this.shape = shape;
       this.images = Pictures.isImage(shape);
       this.keep = Math.min(count, images ? PICTURE_IMAGES : Pictures.MAX_SCATTER_POINTS);
-      this.range =
-          Pictures.dataRange(metadata, new PrintWriter(java.io.Writer.nullWriter()));
+      this.range = Pictures.dataRange(metadata, new PrintWriter(java.io.Writer.nullWriter()));
       ScatterPlot.Bounds b = null;
-      if (!images
-          && metadata.containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
+      if (!images && metadata.containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
         b = ScatterPlot.square(range);
       } else if (!images && quality.data() != null) {
         b =

@@ -3,12 +3,12 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.Solver;
-import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.SampleReport;
+import io.flowmatch.inference.solver.GridSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,8 +97,7 @@ public final class DecodeCommand implements Callable<Integer> {
           "--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
-    GridSolver grid =
-        trajectoryOptions.check(solver.create(), outIsNpy ? null : out);
+    GridSolver grid = trajectoryOptions.check(solver.create(), outIsNpy ? null : out);
     modelOptions.resolve();
 
     try (NpyFile codes = NoiseFiles.open("--input", input);

@@ -4,12 +4,10 @@ import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
-import io.flowmatch.inference.plot.ValueRange;
-import java.util.Arrays;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.GaussianityCheck;
@@ -18,10 +16,10 @@ import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
-import io.flowmatch.inference.solver.SolveResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -143,7 +141,8 @@ public final class EncodeCommand implements Callable<Integer> {
       GaussianityCheck codes = new GaussianityCheck();
       RoundTrip check =
           roundtrip
-              ? new RoundTrip(model.sampler().solver(solver), data, Math.min(modelOptions.batch, count), size)
+              ? new RoundTrip(
+                  model.sampler().solver(solver), data, Math.min(modelOptions.batch, count), size)
               : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);

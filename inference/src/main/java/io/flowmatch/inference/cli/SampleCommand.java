@@ -202,7 +202,8 @@ public final class SampleCommand implements Callable<Integer> {
         }
       }
       if (!output.quiet) {
-        stdout.println(summary("sampled", report, shape, solverOptions.describe(), model.provider()));
+        stdout.println(
+            summary("sampled", report, shape, solverOptions.describe(), model.provider()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         recording.printWritten(stdout);
         if (scoring != null) {

@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.api.FlowModel;
-import io.flowmatch.inference.field.VelocityField;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;

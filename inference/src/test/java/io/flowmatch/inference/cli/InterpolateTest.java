@@ -50,14 +50,7 @@ class InterpolateTest {
     Path frames = dir.resolve("f.npy");
     Run r =
         interpolate(
-            "3,1",
-            "-1,5",
-            "5",
-            "--linear",
-            "--solver",
-            "rk4",
-            "--save-npy",
-            frames.toString());
+            "3,1", "-1,5", "5", "--linear", "--solver", "rk4", "--save-npy", frames.toString());
     assertEquals(0, r.code(), r.err());
     NpyArray f = Npy.read(frames);
     assertArrayEquals(new int[] {5, 2}, f.shape());
@@ -288,13 +281,7 @@ class InterpolateTest {
 
   @Test
   void framesMustBeAtLeastTwo() {
-    Run r =
-        interpolate(
-            "0,0",
-            "1,1",
-            "1",
-            "--out",
-            "x.png");
+    Run r = interpolate("0,0", "1,1", "1", "--out", "x.png");
     assertEquals(2, r.code());
     assertEquals("flowmatch interpolate: --frames must be at least 2 (a and b), got 1\n", r.err());
   }

@@ -4,8 +4,8 @@ import io.flowmatch.inference.path.AffineSchedule;
 
 /**
  * A training path whose α, σ and their derivatives are those of an inference {@link
- * AffineSchedule}: one set of formulas serves training and sampling, so a model samples on the
- * path it was trained on. Subclasses add their parameters and checks.
+ * AffineSchedule}: one set of formulas serves training and sampling, so a model samples on the path
+ * it was trained on. Subclasses add their parameters and checks.
  */
 abstract class ScheduledPath implements AffinePath {
   private final AffineSchedule schedule;
