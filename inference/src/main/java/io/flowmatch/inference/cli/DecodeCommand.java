@@ -102,6 +102,8 @@ public final class DecodeCommand implements Callable<Integer> {
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       if (out != null && !outIsNpy) {
         Pictures.requireDrawable("--out", shape);

@@ -121,6 +121,8 @@ public final class EncodeCommand implements Callable<Integer> {
             && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
       NoiseSource data;

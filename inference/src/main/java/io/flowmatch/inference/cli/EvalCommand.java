@@ -114,6 +114,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     try (NpyFile file = NoiseFiles.open("--samples", samples);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solver == null ? null : solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
       int count =

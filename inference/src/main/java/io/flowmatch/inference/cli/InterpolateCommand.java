@@ -121,6 +121,8 @@ public final class InterpolateCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (FlowModel model = modelOptions.openModel(stderr, verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
       if (out != null) {

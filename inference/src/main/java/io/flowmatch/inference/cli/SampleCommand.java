@@ -144,6 +144,8 @@ public final class SampleCommand implements Callable<Integer> {
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);

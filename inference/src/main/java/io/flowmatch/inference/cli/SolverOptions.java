@@ -117,7 +117,15 @@ public final class SolverOptions {
    * checks it).
    */
   Solver solver() {
-    create();
+    return solver(null);
+  }
+
+  /**
+   * The solver for a model with this metadata (null: before the model is open), as the public API
+   * takes it; the model's own settings (e.g. its path, for dpm2m) are applied where it runs.
+   */
+  Solver solver(java.util.Map<String, String> metadata) {
+    create(metadata);
     return Solver.named(solver, settings());
   }
 
