@@ -2,6 +2,7 @@ package io.flowmatch.spark;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
@@ -125,6 +126,14 @@ public record SampleSpec(
   /** A fresh solver (solvers keep per-solve scratch space: one per task). */
   public OdeSolver createSolver() {
     return Solvers.create(solver, settings());
+  }
+
+  /**
+   * A fresh solver for a model with this metadata (dpm2m predicts on the model's affine path), as
+   * {@code flowmatch sample} builds it once the model is open.
+   */
+  public OdeSolver createSolver(java.util.Map<String, String> metadata) {
+    return Solvers.create(solver, settings(), AffineSchedule.fromMetadata(metadata));
   }
 
   /**

@@ -86,7 +86,7 @@ public final class ShardSampler {
     try {
       return Sampler.run(
           field,
-          spec.createSolver(),
+          spec.createSolver(field.metadata()),
           shifted,
           shard.count(),
           spec.batch(),

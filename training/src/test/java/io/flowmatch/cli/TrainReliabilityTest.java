@@ -124,6 +124,21 @@ class TrainReliabilityTest {
             .count());
   }
 
+  // 2: export never replaces a target that is not a regular file (a fifo standing in for a device)
+  @Test
+  void exportRefusesANonRegularTarget() throws Exception {
+    Path dir = tmp.resolve("fifo-run");
+    assertEquals(0, CliRun.run(small(dir.toString())).code());
+    Path fifo = tmp.resolve("model.onnx");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    CliRun r = CliRun.run("export", "--run", dir.toString(), "--out", fifo.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains(fifo + " is a device, pipe or socket, expected a regular file"));
+    assertTrue(
+        Files.exists(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(fifo));
+  }
+
   // 10: corrupt run files are named in one line
   @Test
   void corruptCheckpointFilesAreNamed() throws Exception {
@@ -157,5 +172,17 @@ class TrainReliabilityTest {
             "train", "--out", dir.toString(), "--resume", "--steps", "5", "--quiet", "--no-export");
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("optimizer.bin is missing"), r.err());
+
+    // a truncated ema.params on export: one line naming the file, no model written
+    Path ema = dir.resolve("checkpoint").resolve(RunFolder.EMA_PARAMS);
+    byte[] e = Files.readAllBytes(ema);
+    Files.write(ema, java.util.Arrays.copyOf(e, e.length / 2));
+    Path onnx = tmp.resolve("m.onnx");
+    r = CliRun.run("export", "--run", dir.toString(), "--out", onnx.toString());
+    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains(ema.toString()), r.err());
+    assertFalse(r.err().contains("null"), r.err());
+    assertFalse(Files.exists(onnx));
   }
 }

@@ -12,6 +12,11 @@ final class IoMessages {
   private IoMessages() {}
 
   static String of(IOException e) {
+    if (e instanceof javax.imageio.IIOException && e.getCause() instanceof IOException cause) {
+      // ImageIO's own message ("I/O error writing PNG file!") hides the cause: a full disk, a
+      // file-size limit
+      return of(cause);
+    }
     if (e instanceof NoSuchFileException) {
       return "no such file or folder " + e.getMessage();
     }

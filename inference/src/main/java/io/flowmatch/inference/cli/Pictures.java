@@ -39,6 +39,43 @@ final class Pictures {
     }
   }
 
+  /**
+   * Throws a usage error unless the image grid of the first n samples fits {@link
+   * ImageGrid#MAX_PIXELS}: checked before sampling, so a run that could not draw its picture fails
+   * before any model call and writes nothing. Scatter plots have a fixed size and always fit.
+   *
+   * @param upscale --upscale, or null for the default by image height
+   */
+  static void requireGridFits(Integer upscale, int n, int[] shape) {
+    if (!isImage(shape) || n < 1) {
+      return;
+    }
+    int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+    long pixels = ImageGrid.pixels(n, shape, up, ImageGrid.columns(n));
+    if (pixels <= ImageGrid.MAX_PIXELS) {
+      return;
+    }
+    int fits = ImageGrid.maxUpscale(n, shape);
+    String grid =
+        "the image grid of "
+            + n
+            + " samples of "
+            + Arrays.toString(shape)
+            + " would have "
+            + pixels
+            + " pixels, over the limit of "
+            + ImageGrid.MAX_PIXELS;
+    if (upscale != null) {
+      throw new UsageException(
+          "--upscale "
+              + upscale
+              + " is too large: "
+              + grid
+              + (fits > 0 ? "; use --upscale " + fits + " or less" : "; draw fewer samples (--n)"));
+    }
+    throw new UsageException("--out: " + grid + "; draw fewer samples (--n)");
+  }
+
   /** How many samples a picture of this shape shows at most. */
   static int capacity(int[] shape) {
     return isImage(shape) ? MAX_GRID_IMAGES : MAX_SCATTER_POINTS;

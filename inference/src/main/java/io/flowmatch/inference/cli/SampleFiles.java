@@ -60,6 +60,8 @@ final class SampleFiles {
       Overlay overlay) {
     int[] shape = model.sampleShape();
     int keep = targets.png() == null ? 0 : Math.min(count, Pictures.capacity(shape));
+    // before any model call or output file: a picture too large to draw fails the run now
+    Pictures.requireGridFits(targets.upscale(), keep, shape);
     try (SampleOutputs outputs =
         new SampleOutputs(targets.npyOption(), targets.npy(), shape, model.sampleSize(), keep)) {
       SampleReport report;

@@ -138,6 +138,28 @@ public final class SolverOptions {
         resolvedGrid);
   }
 
+  /** The solver's name, as given ({@code --solver}). */
+  public String name() {
+    return solver;
+  }
+
+  /**
+   * The resolved settings (grid files and grid times read, defaults filled in), after the same
+   * checks as {@link #create}: for callers that build the solver elsewhere, e.g. the Spark jobs,
+   * which rebuild it on every executor.
+   *
+   * @throws UsageException as {@link #create}
+   */
+  public SolverSettings settings() {
+    create();
+    return new SolverSettings(
+        stepsOrDefault(),
+        rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
+        atol != null ? atol : SolverSettings.DEFAULT_ATOL,
+        maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
+        resolvedGrid);
+  }
+
   private String resolvedGrid;
   private Integer resolvedSteps;
 

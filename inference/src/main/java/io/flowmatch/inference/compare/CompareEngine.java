@@ -232,20 +232,41 @@ public final class CompareEngine {
     if (reference == null) {
       return new double[] {Double.NaN, Double.NaN};
     }
-    int size = field.sampleSize();
-    double sumSquares = 0;
-    double max = 0;
+    return errorSummary(sampleErrors(samples, reference, n, field.sampleSize()));
+  }
+
+  /**
+   * Each sample's RMS error against the reference, in double: the per-sample numbers a comparison
+   * reports (also what the Spark sweep computes per shard).
+   *
+   * @param samples n·size floats
+   * @param reference n·size doubles, the reference solution of the same samples
+   */
+  public static double[] sampleErrors(float[] samples, double[] reference, int n, int size) {
+    double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       double sq = 0;
       for (int k = i * size; k < (i + 1) * size; k++) {
         double d = samples[k] - reference[k];
         sq += d * d;
       }
-      double sampleRms = Math.sqrt(sq / size);
+      out[i] = Math.sqrt(sq / size);
+    }
+    return out;
+  }
+
+  /**
+   * {RMS over samples, max over samples} of per-sample RMS errors, summed in sample order (so
+   * shards combined in order give the single-machine figures exactly).
+   */
+  public static double[] errorSummary(double[] sampleErrors) {
+    double sumSquares = 0;
+    double max = 0;
+    for (double sampleRms : sampleErrors) {
       sumSquares += sampleRms * sampleRms;
       max = Math.max(max, sampleRms);
     }
-    return new double[] {Math.sqrt(sumSquares / n), max};
+    return new double[] {Math.sqrt(sumSquares / sampleErrors.length), max};
   }
 
   /** Index of the median value (the lower median for an even count). */

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.onnx.ExternalData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,10 @@ final class ExecutionProviders {
         so.close();
         deleteQuietly(optimizedTmp);
         if (candidate.equals("cpu")) {
+          String external = ExternalData.problem(modelPath);
+          if (external != null) {
+            throw FlowmatchException.badModel("model " + model + ": " + external);
+          }
           throw FlowmatchException.unsupported(
               "model " + model + " is not a valid ONNX model: " + loadError(e, model));
         }
@@ -158,7 +163,9 @@ final class ExecutionProviders {
       throws OrtException {
     SessionOptions so = new SessionOptions();
     try {
-      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      // FATAL: every error of a session comes back as an OrtException, said in one line; ORT's own
+      // log would print it a second time, over several lines from native code
+      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       so.setOptimizationLevel(optLevel(options.optimization()));
       // The memory pattern plans one block per input shape and keeps it: the last, smaller batch of
       // a
@@ -225,10 +232,41 @@ final class ExecutionProviders {
     if (msg.startsWith(prefix)) {
       msg = msg.substring(prefix.length()).trim();
     }
+    msg = withoutSourceLocation(msg);
     if (msg.endsWith(".")) {
       msg = msg.substring(0, msg.length() - 1);
     }
     return msg.isEmpty() ? msg : Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
+  }
+
+  /**
+   * ORT's message without the C++ source location and function signature it starts with ({@code
+   * /onnxruntime_src/…/model.cc:177 onnxruntime::Model::Model(…) ModelProto does not have a graph}
+   * becomes {@code ModelProto does not have a graph}); unchanged when it has none.
+   */
+  static String withoutSourceLocation(String msg) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^((?:[\\w ]*: )?)\\S+\\.(?:cc|cpp|h):\\d+ ").matcher(msg);
+    if (!m.find()) {
+      return msg;
+    }
+    String prefix = m.group(1);
+    String rest = msg.substring(m.end());
+    int open = rest.indexOf('(');
+    if (open > 0
+        && rest.substring(0, open).contains("::")
+        && !rest.substring(0, open).contains(" ")) {
+      int depth = 0;
+      for (int i = open; i < rest.length(); i++) {
+        char c = rest.charAt(i);
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        if (depth == 0) {
+          rest = rest.substring(i + 1).trim();
+          break;
+        }
+      }
+    }
+    return prefix + rest;
   }
 
   /** The first line of an ORT error, without its error-code prefix. */

@@ -114,6 +114,7 @@ public final class OnnxVelocityField implements VelocityField {
     if (!Files.isReadable(modelPath)) {
       throw FlowmatchException.invalidArgument("model file " + model + " is not readable");
     }
+    requireNotEmpty(modelPath);
     OrtEnvironment env = environment();
     Opened opened = ExecutionProviders.openSession(env, modelPath, options);
     try {
@@ -145,6 +146,20 @@ public final class OnnxVelocityField implements VelocityField {
     } catch (RuntimeException e) {
       opened.close();
       throw e;
+    }
+  }
+
+  /** ORT's own message for an empty file is a source path; this says what was expected. */
+  private static void requireNotEmpty(Path modelPath) {
+    long size;
+    try {
+      size = Files.size(modelPath);
+    } catch (java.io.IOException e) {
+      return; // ORT says why it cannot read it
+    }
+    if (size == 0) {
+      throw FlowmatchException.badModel(
+          "model " + modelPath + " is empty (0 bytes), expected an ONNX model file");
     }
   }
 

@@ -85,15 +85,7 @@ public final class AtomicFile implements AutoCloseable {
     // Files.createTempFile: its files are owner-only (0600), and the output would keep that mode;
     // createFile honours the umask like any other new file.
     for (int attempt = 0; ; attempt++) {
-      Path temp =
-          dir.resolve(
-              "."
-                  + abs.getFileName()
-                  + "."
-                  + PID
-                  + "-"
-                  + Long.toHexString(RANDOM.nextLong())
-                  + ".tmp");
+      Path temp = sibling(abs);
       try {
         LIVE.add(temp);
         Files.createFile(temp);
@@ -165,6 +157,46 @@ public final class AtomicFile implements AutoCloseable {
     return handedOver || moved;
   }
 
+  /** Whether the file was moved into place. */
+  boolean isMoved() {
+    return moved;
+  }
+
+  /**
+   * Keeps the current target under a hidden name beside it, for {@link #restoreTarget}: a hard
+   * link, so the target itself stays in place until the move replaces it atomically (a copy where
+   * links are not supported). Returns null when there is no target yet.
+   */
+  Path keepTarget() throws IOException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Path kept = sibling(target);
+    try {
+      Files.createLink(kept, target);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.deleteIfExists(kept);
+      Files.copy(target, kept, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    return kept;
+  }
+
+  /**
+   * Undoes {@link #moveIntoPlace()}: puts the target kept by {@link #keepTarget} back, or removes
+   * the target when there was none before.
+   */
+  void restoreTarget(Path kept) throws IOException {
+    if (kept != null && !moved) {
+      // the target was never replaced; a rename onto its own hard link would do nothing
+      Files.deleteIfExists(kept);
+    } else if (kept != null) {
+      Files.move(kept, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } else if (moved) {
+      Files.deleteIfExists(target);
+    }
+    moved = false;
+  }
+
   /** Moves the temporary file over the target (refusing a target that became non-regular). */
   void moveIntoPlace() throws IOException {
     if (moved) {
@@ -211,7 +243,22 @@ public final class AtomicFile implements AutoCloseable {
     return abs;
   }
 
-  private static void requireReplaceable(Path abs) throws IOException {
+  /**
+   * A new hidden name beside {@code target}: {@code .NAME.PID-RANDOM.tmp}, which the orphan sweep
+   * recognises.
+   */
+  private static Path sibling(Path target) {
+    return target.resolveSibling(
+        "."
+            + target.getFileName()
+            + "."
+            + PID
+            + "-"
+            + Long.toHexString(RANDOM.nextLong())
+            + ".tmp");
+  }
+
+  static void requireReplaceable(Path abs) throws IOException {
     if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

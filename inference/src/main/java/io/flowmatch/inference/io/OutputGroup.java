@@ -3,6 +3,7 @@ package io.flowmatch.inference.io;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,11 +92,47 @@ public final class OutputGroup implements AutoCloseable {
     return out;
   }
 
-  /** Moves every completed file into place, in the order they were created. */
+  /**
+   * Moves every completed file into place, in the order they were created, all or none: each target
+   * it replaces is first kept as a hard link (a copy where the file system has no links), and if
+   * any move fails, the files already moved are taken back out and the kept targets put back, so a
+   * commit that fails half-way (a vanished temporary file, a target that became a folder, a full
+   * disk) leaves every target as it was.
+   */
   public synchronized void commit() throws IOException {
+    List<AtomicFile> pending = new ArrayList<>();
     for (AtomicFile f : files) {
-      if (f.isComplete()) {
+      if (f.isComplete() && !f.isMoved()) {
+        AtomicFile.requireReplaceable(f.target());
+        pending.add(f);
+      }
+    }
+    List<AtomicFile> moved = new ArrayList<>();
+    List<Path> kept = new ArrayList<>();
+    try {
+      for (AtomicFile f : pending) {
+        Path old = f.keepTarget();
+        moved.add(f);
+        kept.add(old);
         f.moveIntoPlace();
+      }
+    } catch (IOException | RuntimeException e) {
+      for (int i = moved.size() - 1; i >= 0; i--) {
+        try {
+          moved.get(i).restoreTarget(kept.get(i));
+        } catch (IOException | RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
+    }
+    for (Path old : kept) {
+      if (old != null) {
+        try {
+          Files.deleteIfExists(old);
+        } catch (IOException e) {
+          // a hidden .tmp file: the next write to that target removes it as an orphan
+        }
       }
     }
   }

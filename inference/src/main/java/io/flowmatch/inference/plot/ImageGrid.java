@@ -32,6 +32,41 @@ public final class ImageGrid {
     return Math.max(1, 56 / Math.max(1, height));
   }
 
+  /** The most pixels a grid may have: 2^28, 1 GiB as RGB ints. */
+  public static final long MAX_PIXELS = 1L << 28;
+
+  /**
+   * Width × height in pixels of the grid {@link #render(float[], int, int[], ValueRange, int, int)}
+   * would draw, computed without drawing (long: no overflow for any int arguments).
+   */
+  public static long pixels(int n, int[] shape, int upscale, int cols) {
+    int h = shape[shape.length - 2];
+    int w = shape[shape.length - 1];
+    long rows = ((long) n + cols - 1) / cols;
+    long width = (long) cols * ((long) w * upscale + 1) + 1;
+    long height = rows * ((long) h * upscale + 1) + 1;
+    return width * height;
+  }
+
+  /**
+   * The largest upscale factor at which a grid of n images (near-square) stays within {@link
+   * #MAX_PIXELS}, or 0 when not even factor 1 fits.
+   */
+  public static int maxUpscale(int n, int[] shape) {
+    int cols = columns(n);
+    int lo = 0;
+    int hi = 1 << 16; // 2^16 pixels per side of one image pixel never fits 2^28
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (pixels(n, shape, mid, cols) <= MAX_PIXELS) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
   /**
    * Draws the first {@code n} images.
    *
@@ -67,20 +102,24 @@ public final class ImageGrid {
     int w = shape[shape.length - 1];
     int plane = h * w;
     int rows = (n + cols - 1) / cols;
+    if (pixels(n, shape, upscale, cols) > MAX_PIXELS) {
+      throw new IllegalArgumentException(
+          "an image grid of "
+              + n
+              + " tiles at upscale "
+              + upscale
+              + " would be "
+              + ((long) cols * ((long) w * upscale + 1) + 1)
+              + "×"
+              + ((long) rows * ((long) h * upscale + 1) + 1)
+              + " pixels, over the limit of "
+              + MAX_PIXELS
+              + "; draw fewer samples or use a smaller upscale");
+    }
     int tileW = w * upscale;
     int tileH = h * upscale;
     long width = (long) cols * (tileW + 1) + 1;
     long height = (long) rows * (tileH + 1) + 1;
-    if (width * height > 1L << 28) {
-      throw new IllegalArgumentException(
-          "an image grid of "
-              + n
-              + " tiles would be "
-              + width
-              + "×"
-              + height
-              + " pixels; draw fewer samples");
-    }
     BufferedImage img = new BufferedImage((int) width, (int) height, BufferedImage.TYPE_INT_RGB);
     int[] row = new int[(int) width];
     java.util.Arrays.fill(row, BORDER_RGB);

@@ -90,6 +90,78 @@ class ReliabilityCliTest {
     assertOnly(dir, "o.png");
   }
 
+  // 5: a grid too large to draw fails before any model call, and writes nothing
+  @Test
+  void oversizedGridFailsBeforeAnyModelCall() throws IOException {
+    // NaN after t = 0.5: a run that called the model would fail on that instead
+    String nan = TestModels.nanAfterHalf(dir.resolve("nan.onnx"), new int[] {1, 8, 8}).toString();
+    Path out = Files.createDirectory(dir.resolve("out"));
+    String png = out.resolve("g.png").toString();
+    String npy = out.resolve("g.npy").toString();
+    Run r =
+        run(
+            "sample",
+            "--model",
+            nan,
+            "--n",
+            "64",
+            "--steps",
+            "4",
+            "--upscale",
+            "1000",
+            "--out",
+            png,
+            "--save-npy",
+            npy);
+    // 64 tiles of 8×8 in 8 columns: (64u + 9)² pixels ≤ 2^28 for u ≤ 255
+    assertOneLine(
+        2,
+        "--upscale 1000 is too large: the image grid of 64 samples of [1, 8, 8] would have"
+            + " 4097152081 pixels, over the limit of 268435456; use --upscale 255 or less",
+        r);
+    assertOnly(out);
+    // the control: with a grid that fits, the same run reaches the model and fails there
+    Run control =
+        run(
+            "sample",
+            "--model",
+            nan,
+            "--n",
+            "64",
+            "--steps",
+            "4",
+            "--upscale",
+            "255",
+            "--out",
+            png,
+            "--save-npy",
+            npy);
+    assertEquals(1, control.code(), control.err());
+    assertFalse(control.err().contains("--upscale"), control.err());
+    assertOnly(out);
+  }
+
+  // 8: a valid model with external-data initializers samples (--call-batch auto counts its FLOPs)
+  @Test
+  void modelWithExternalDataSamples() throws IOException {
+    Path ext = Files.createDirectories(dir.resolve("ext"));
+    String model = TestModels.externalFloats(ext.resolve("m.onnx"), 4).toString();
+    Path out = Files.createDirectory(dir.resolve("out"));
+    Run r =
+        run(
+            "sample",
+            "--model",
+            model,
+            "--n",
+            "4",
+            "--steps",
+            "2",
+            "--save-npy",
+            out.resolve("o.npy").toString());
+    assertEquals(0, r.code(), r.err());
+    assertOnly(out, "o.npy");
+  }
+
   // 9: two outputs naming one file
   @Test
   void twoOutputsToOneFileAreRefused() throws IOException {
@@ -163,6 +235,26 @@ class ReliabilityCliTest {
             "1",
             "--save-npy",
             npy));
+    // a model whose samples declare 2·10⁹ values: one sample fits an array, not the heap
+    String wide =
+        TestModels.gaussian(dir.resolve("wide.onnx"), new int[] {2_000_000_000}, 0f, 1f, true)
+            .toString();
+    assertOneLine(
+        1,
+        "more than the JVM's maximum heap",
+        run(
+            "sample",
+            "--model",
+            wide,
+            "--n",
+            "1",
+            "--batch",
+            "1",
+            "--steps",
+            "1",
+            "--save-npy",
+            npy));
+    Files.delete(dir.resolve("wide.onnx"));
     assertOneLine(
         2,
         "--steps must be at most 10000000, got 2147483647",
@@ -227,6 +319,31 @@ class ReliabilityCliTest {
   void parseErrorIsOneLine() {
     Run r = run("sample", "--no-such-option");
     assertOneLine(2, "(try 'flowmatch sample --help')", r);
+  }
+
+  /** A command that fails with an exception no check foresaw. */
+  @picocli.CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("something broke");
+    }
+  }
+
+  // 11: an unexpected exception is one line too, with the --verbose hint on it
+  @Test
+  void unexpectedExceptionIsOneLineWithTheHint() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code =
+        Cli.execute(
+            new picocli.CommandLine(new Boom()),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(1, code);
+    assertEquals(
+        "boom: something broke (run with --verbose for the stack trace)\n",
+        err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   // 6: a temporary file of a dead process is removed by the next write to the same target

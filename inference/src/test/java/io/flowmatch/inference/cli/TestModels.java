@@ -69,6 +69,39 @@ final class TestModels {
     return path;
   }
 
+  /**
+   * v = x + 0·sum(W), where the initializer W declares {@code floats} float32 values stored as
+   * external data in {@code w.bin} beside the model, a file of only 16 bytes.
+   */
+  static Path externalFloats(Path path, long floats) throws IOException {
+    OnnxGraphBuilder g = start("external", new int[] {2}, true);
+    String zeroT = g.node("Mul", new String[] {timeColumn(g, 1), g.scalar("zero", FLOAT, 0)});
+    String sum = g.node("ReduceSum", new String[] {"W"}, OnnxGraphBuilder.attr("keepdims", 0L));
+    String zeroW = g.node("Mul", new String[] {sum, g.scalar("zero_w", FLOAT, 0)});
+    g.nodeNamed("Add", "v", new String[] {g.node("Add", new String[] {"x", zeroT}), zeroW});
+    ai.onnx.proto.OnnxMl.ModelProto.Builder m = g.build().toBuilder();
+    m.getGraphBuilder()
+        .addInitializer(
+            ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
+                .setName("W")
+                .setDataType(FLOAT)
+                .addDims(floats)
+                .setDataLocation(ai.onnx.proto.OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", "w.bin"))
+                .addExternalData(entry("offset", "0"))
+                .addExternalData(entry("length", Long.toString(4 * floats))));
+    java.nio.file.Files.write(path.resolveSibling("w.bin"), new byte[16]);
+    java.nio.file.Files.write(path, m.build().toByteArray());
+    return path;
+  }
+
+  private static ai.onnx.proto.OnnxMl.StringStringEntryProto entry(String key, String value) {
+    return ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+        .setKey(key)
+        .setValue(value)
+        .build();
+  }
+
   /** Inputs named {@code input}/{@code time} instead of x/t. */
   static Path wrongNames(Path path) throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("wrong_names");

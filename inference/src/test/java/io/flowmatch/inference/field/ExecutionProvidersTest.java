@@ -138,4 +138,23 @@ class ExecutionProvidersTest {
     assertEquals(
         "model " + corrupt + " is not a valid ONNX model: protobuf parsing failed", e.getMessage());
   }
+
+  @Test
+  void ortSourceLocationsAndSignaturesAreDropped() {
+    assertEquals(
+        "ModelProto does not have a graph",
+        ExecutionProviders.withoutSourceLocation(
+            "/onnxruntime_src/onnxruntime/core/graph/model.cc:177 onnxruntime::Model::Model("
+                + "onnx::ModelProto&&, const onnxruntime::PathString&, const"
+                + " onnxruntime::logging::Logger&) ModelProto does not have a graph"));
+    assertEquals(
+        "exception during initialization: [ONNXRuntimeError] : 1 : FAIL : bad",
+        ExecutionProviders.withoutSourceLocation(
+            "exception during initialization: /onnxruntime_src/a/b.cc:74 ns::F::F(const"
+                + " std::vector<const ns::Node*>&, std::function<bool(int)>&) [ONNXRuntimeError] :"
+                + " 1 : FAIL : bad"));
+    assertEquals(
+        "protobuf parsing failed",
+        ExecutionProviders.withoutSourceLocation("protobuf parsing failed"));
+  }
 }

@@ -3,7 +3,6 @@ package io.flowmatch.spark.cli;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.solver.SolverSettings;
-import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.spark.SampleSpec;
 import io.flowmatch.spark.ShardPlan;
 import java.nio.file.Files;
@@ -11,8 +10,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The sampling request of {@code spark sample} and {@code spark eval}: the same options, names and
- * defaults as {@code flowmatch sample}, plus the sharding.
+ * The sampling request of {@code spark sample}, {@code spark eval} and {@code spark compare}: the
+ * same options, names and defaults as {@code flowmatch sample} (the solver's come from inference's
+ * {@code SolverOptions} mixin, where a command has one solver), plus the sharding.
  */
 public final class SampleRequestOptions {
   static final String DEFAULT_MODEL = "models/fashion-mnist-dit.onnx";
@@ -36,43 +36,6 @@ public final class SampleRequestOptions {
       description = "Seed of the Gaussian noise (default: ${DEFAULT-VALUE}).",
       defaultValue = "0")
   long seed;
-
-  @Option(
-      names = "--solver",
-      paramLabel = "S",
-      description = "ODE solver, as for 'sample' (default: ${DEFAULT-VALUE}).",
-      defaultValue = "heun")
-  String solver;
-
-  @Option(
-      names = "--steps",
-      paramLabel = "K",
-      description = "Steps of a fixed-step solver (default: 20).")
-  Integer steps;
-
-  @Option(
-      names = "--rtol",
-      paramLabel = "R",
-      description = "Relative tolerance of an adaptive solver (default: 1e-5).")
-  Double rtol;
-
-  @Option(
-      names = "--atol",
-      paramLabel = "A",
-      description = "Absolute tolerance of an adaptive solver (default: 1e-5).")
-  Double atol;
-
-  @Option(
-      names = "--max-evals",
-      paramLabel = "E",
-      description = "Evaluation bound of an adaptive solver (default: 10000).")
-  Long maxEvals;
-
-  @Option(
-      names = "--grid",
-      paramLabel = "G",
-      description = "Time grid of euler, heun, midpoint and rk4 (default: uniform).")
-  String grid;
 
   @Option(
       names = "--batch",
@@ -111,9 +74,11 @@ public final class SampleRequestOptions {
   Integer shards;
 
   /**
-   * The request; {@code parallelism} is the cluster's default parallelism (for the shard count).
+   * The request with the solver {@code solver} and its {@code settings} (from inference's {@code
+   * SolverOptions}); {@code parallelism} is the cluster's default parallelism (for the shard
+   * count).
    */
-  SampleSpec spec(int parallelism) {
+  SampleSpec spec(int parallelism, String solver, SolverSettings settings) {
     if (shards != null && shards < 1) {
       throw FlowmatchException.invalidArgument(
           "--shards must be a positive integer, got " + shards);
@@ -124,28 +89,6 @@ public final class SampleRequestOptions {
     if (batch < 1) {
       throw FlowmatchException.invalidArgument("--batch must be a positive integer, got " + batch);
     }
-    boolean adaptive = Solvers.isAdaptive(solver);
-    if (adaptive && (steps != null || grid != null)) {
-      throw FlowmatchException.invalidArgument(
-          (steps != null ? "--steps" : "--grid")
-              + " is for fixed-step solvers; "
-              + solver
-              + " is adaptive: give --rtol/--atol");
-    }
-    if (!adaptive
-        && Solvers.names().contains(solver)
-        && (rtol != null || atol != null || maxEvals != null)) {
-      String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
-      throw FlowmatchException.invalidArgument(
-          opt + " is for adaptive solvers; " + solver + " takes --steps");
-    }
-    SolverSettings settings =
-        new SolverSettings(
-            steps != null ? steps : 20,
-            rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-            atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-            maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-            grid);
     int wanted = shards != null ? shards : 4 * Math.max(1, parallelism);
     return SampleSpec.of(
             model().toString(),

@@ -1,6 +1,8 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.EvalJob;
 import io.flowmatch.spark.SampleSpec;
 import java.io.PrintWriter;
@@ -31,6 +33,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
   @Mixin SampleRequestOptions request;
+
+  @Mixin SolverOptions solver;
 
   @Option(
       names = "--samples",
@@ -66,9 +70,12 @@ public final class SparkEvalCommand implements Callable<Integer> {
           "--data-n must be at least 2, got " + dataN);
     }
     request.model();
+    // solver options fail before Spark starts
+    SolverSettings settings = solver.settings();
     SparkSession session = spark.start("flowmatch spark eval");
     try {
-      SampleSpec s = request.spec(session.sparkContext().defaultParallelism());
+      SampleSpec s =
+          request.spec(session.sparkContext().defaultParallelism(), solver.name(), settings);
       EvalJob.Result r =
           EvalJob.run(
               SparkOptions.context(session),

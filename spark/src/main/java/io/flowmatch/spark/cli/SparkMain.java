@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
       "The samples are byte-identical to 'flowmatch sample' with the same request, whatever the"
           + " number of shards or executors."
     },
-    subcommands = {SparkSampleCommand.class, SparkEvalCommand.class})
+    subcommands = {SparkSampleCommand.class, SparkEvalCommand.class, SparkCompareCommand.class})
 public final class SparkMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +34,7 @@ public final class SparkMain implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: sample or eval");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "give a command: sample, eval or compare");
   }
 }

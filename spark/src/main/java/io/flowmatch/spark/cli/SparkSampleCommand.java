@@ -1,7 +1,9 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.SampleJob;
 import io.flowmatch.spark.SampleSpec;
 import io.flowmatch.spark.ShardFiles;
@@ -37,6 +39,8 @@ public final class SparkSampleCommand implements Callable<Integer> {
 
   @Mixin SampleRequestOptions request;
 
+  @Mixin SolverOptions solver;
+
   @Option(
       names = "--out",
       paramLabel = "DIR",
@@ -59,9 +63,12 @@ public final class SparkSampleCommand implements Callable<Integer> {
       throw FlowmatchException.invalidArgument("--merge must name a .npy file, got " + merge);
     }
     request.model();
+    // solver options fail before Spark starts
+    SolverSettings settings = solver.settings();
     SparkSession session = spark.start("flowmatch spark sample");
     try {
-      SampleSpec s = request.spec(session.sparkContext().defaultParallelism());
+      SampleSpec s =
+          request.spec(session.sparkContext().defaultParallelism(), solver.name(), settings);
       SampleJob.Result r = SampleJob.run(SparkOptions.context(session), s, out);
       if (merge != null) {
         try {

@@ -28,9 +28,13 @@ import org.apache.spark.api.java.JavaSparkContext;
  * shards); and the executor's memory.
  *
  * <pre>
- * java $SPARK_JAVA_OPTS -cp spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt) \
- *   io.flowmatch.spark.bench.SparkSampleBenchmark models/fashion-mnist-dit.onnx 1024 256 euler 20
+ * CLASSPATH=spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt) \
+ *   java $SPARK_JAVA_OPTS io.flowmatch.spark.bench.SparkSampleBenchmark \
+ *   models/fashion-mnist-dit.onnx 1024 256 euler 20
  * </pre>
+ *
+ * <p>The class path goes in {@code CLASSPATH}: with it on the command line (about 16 KB) ONNX
+ * Runtime 1.29 crashes the JVM (SIGSEGV) as it creates its environment.
  */
 public final class SparkSampleBenchmark {
   private SparkSampleBenchmark() {}

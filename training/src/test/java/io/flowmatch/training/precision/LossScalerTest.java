@@ -54,7 +54,7 @@ class LossScalerTest {
     assertThrows(FlowmatchException.class, () -> LossScaler.dynamic(0, 10));
     assertThrows(FlowmatchException.class, () -> LossScaler.dynamic(1, 0));
     assertEquals(
-        "unknown precision 'bf16', expected one of fp32, fp16 (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)",
+        "unknown precision 'bf16', expected one of fp32, fp16, fp16-always (bf16 is not supported: DJL 0.36 aborts the JVM on bfloat16)",
         assertThrows(FlowmatchException.class, () -> Precision.parse("bf16")).getMessage());
   }
 }

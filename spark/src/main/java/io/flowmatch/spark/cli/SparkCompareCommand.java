@@ -1,0 +1,270 @@
+package io.flowmatch.spark.cli;
+
+import io.flowmatch.inference.compare.ComparePlots;
+import io.flowmatch.inference.compare.CompareReport;
+import io.flowmatch.inference.compare.HtmlReport;
+import io.flowmatch.inference.compare.Provenance;
+import io.flowmatch.inference.compare.ReferenceSolver;
+import io.flowmatch.inference.compare.ResultCsv;
+import io.flowmatch.inference.compare.ResultJson;
+import io.flowmatch.inference.compare.ResultTable;
+import io.flowmatch.inference.compare.SettingResult;
+import io.flowmatch.inference.compare.SolverSetting;
+import io.flowmatch.inference.compare.SolverSpec;
+import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.solver.SolverSettings;
+import io.flowmatch.inference.tune.TunedGrids;
+import io.flowmatch.spark.CompareJob;
+import io.flowmatch.spark.SampleSpec;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flowmatch spark compare}: a solver sweep with (setting, shard) pairs as Spark tasks. */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference (dop853 in"
+          + " double) is solved once per shard and stays on the executors.",
+      "NFE, errors and quality equal 'flowmatch compare --reference-tol T' with the same model,"
+          + " --solvers, --n, --batch and --seed; a setting's time is the sum of its tasks' solve"
+          + " times (one executor core's), so samples/s is per core.",
+      "Quality: energy distance and sliced W2 for low-dimensional models whose data can be drawn"
+          + " (2-D toy sets, Gaussian mixtures); none for image models.",
+      "--out DIR writes results.csv, results.json, table.txt, plots (*.png) and report.html."
+    })
+public final class SparkCompareCommand implements Callable<Integer> {
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin SparkOptions spark;
+
+  @Mixin SampleRequestOptions request;
+
+  @Option(
+      names = "--solvers",
+      paramLabel = "SPEC",
+      description = {
+        "Settings to compare, as for 'compare': name[@grid]:values separated by spaces. Default:",
+        "  \"" + SolverSpec.DEFAULT + "\""
+      },
+      defaultValue = SolverSpec.DEFAULT)
+  String solvers;
+
+  @Option(
+      names = "--max-evals",
+      paramLabel = "E",
+      description =
+          "Evaluation bound of the adaptive settings (default: ${DEFAULT-VALUE}); a setting that"
+              + " exceeds it is reported as failed.",
+      defaultValue = "" + SolverSettings.DEFAULT_MAX_EVALUATIONS)
+  long maxEvals;
+
+  @Option(
+      names = "--reference-tol",
+      paramLabel = "T",
+      description = "rtol = atol of the reference dop853 (default: ${DEFAULT-VALUE}).",
+      defaultValue = ReferenceSolver.DEFAULT_TOLERANCE)
+  double referenceTol;
+
+  @Option(
+      names = "--reference-max-evals",
+      paramLabel = "E",
+      description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + ReferenceSolver.DEFAULT_MAX_EVALUATIONS)
+  long referenceMaxEvals;
+
+  @Option(names = "--no-reference", description = "Measure no errors (no reference solve).")
+  boolean noReference;
+
+  @Option(names = "--no-quality", description = "Score no quality metric.")
+  boolean noQuality;
+
+  @Option(
+      names = "--grid",
+      paramLabel = "FILE.json",
+      description =
+          "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in --solvers.")
+  Path gridFile;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Folder for the CSV, JSON, table, plots and report.html.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    if (maxEvals < 1) {
+      throw FlowmatchException.invalidArgument(
+          "--max-evals must be a positive integer, got " + maxEvals);
+    }
+    if (referenceMaxEvals < 1) {
+      throw FlowmatchException.invalidArgument(
+          "--reference-max-evals must be a positive integer, got " + referenceMaxEvals);
+    }
+    if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
+      throw FlowmatchException.invalidArgument(
+          "--reference-tol must be a positive number, got " + referenceTol);
+    }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw FlowmatchException.invalidArgument("--out " + out + " is a file, expected a folder");
+    }
+    List<SolverSetting> settings = tunedGrids(SolverSpec.parse(solvers));
+    request.model();
+    SparkSession session = spark.start("flowmatch spark compare");
+    try {
+      // the sweep's own solvers come from --solvers; the request's solver is unused
+      SampleSpec s =
+          request.spec(
+              session.sparkContext().defaultParallelism(), "heun", SolverSettings.fixed(20));
+      List<CompareJob.Setting> wire = new ArrayList<>();
+      settings.forEach(x -> wire.add(CompareJob.Setting.of(x)));
+      CompareJob.Result r =
+          CompareJob.run(
+              SparkOptions.context(session),
+              new CompareJob.Request(
+                  s,
+                  wire,
+                  maxEvals,
+                  noReference ? Double.NaN : referenceTol,
+                  referenceMaxEvals,
+                  !noQuality));
+      if (r.qualityNote() != null && !spark.quiet) {
+        stderr.println("note: " + r.qualityNote());
+      }
+      CompareReport report = r.report();
+      String note =
+          String.format(
+              Locale.ROOT,
+              "; on %s: %d shards × %d settings = %d tasks, wall %.2f s; times are summed over"
+                  + " tasks",
+              session.sparkContext().master(),
+              r.shards(),
+              settings.size(),
+              r.tasks(),
+              r.wallNanos() / 1e9);
+      String table = ResultTable.header(report, note) + ResultTable.render(report);
+      if (!spark.quiet) {
+        for (SettingResult res : report.results()) {
+          if (res.failed()) {
+            stderr.println("warning: " + res.setting().label() + " failed: " + res.failure());
+          }
+        }
+        stdout.print(table);
+        stdout.flush();
+      }
+      if (out != null) {
+        List<String> written = write(report, table, s.seed());
+        if (!spark.quiet) {
+          stdout.println("wrote " + out + "/: " + String.join(", ", written));
+        }
+      }
+      boolean allFailed = report.results().stream().allMatch(SettingResult::failed);
+      return allFailed ? 1 : 0;
+    } finally {
+      session.stop();
+    }
+  }
+
+  /** Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json. */
+  private List<SolverSetting> tunedGrids(List<SolverSetting> settings) {
+    boolean any = settings.stream().anyMatch(x -> x.grid().equals(SolverSpec.TUNED));
+    if (!any) {
+      if (gridFile != null) {
+        throw FlowmatchException.invalidArgument(
+            "--grid "
+                + gridFile
+                + " is used only by entries such as heun@tuned:4 in --solvers; there are none");
+      }
+      return settings;
+    }
+    if (gridFile == null) {
+      throw FlowmatchException.invalidArgument(
+          "--solvers names tuned grids (SOLVER@tuned:STEPS); give the file from tune-grid with"
+              + " --grid FILE.json");
+    }
+    TunedGrids grids = TunedGrids.read("--grid", gridFile);
+    List<SolverSetting> resolved = new ArrayList<>();
+    for (SolverSetting x : settings) {
+      resolved.add(
+          x.grid().equals(SolverSpec.TUNED) ? x.withGrid(grids.grid(x.solver(), x.steps())) : x);
+    }
+    return resolved;
+  }
+
+  /** The report's files, each written atomically; returns their names. */
+  private List<String> write(CompareReport report, String table, long seed) {
+    List<String> written = new ArrayList<>();
+    try {
+      Files.createDirectories(out);
+      put("results.csv", ResultCsv.render(report).getBytes(StandardCharsets.UTF_8), written);
+      put(
+          "results.json",
+          ResultJson.render(report, Provenance.current(), seed).getBytes(StandardCharsets.UTF_8),
+          written);
+      put("table.txt", table.getBytes(StandardCharsets.UTF_8), written);
+      Map<String, byte[]> plots = new LinkedHashMap<>();
+      for (Map.Entry<String, BufferedImage> p : ComparePlots.render(report).entrySet()) {
+        byte[] png = png(p.getValue());
+        plots.put(p.getKey(), png);
+        put(p.getKey(), png, written);
+      }
+      String html = HtmlReport.render(report, plots, Map.of(), commandLine());
+      put("report.html", html.getBytes(StandardCharsets.UTF_8), written);
+    } catch (IOException e) {
+      throw FlowmatchException.io("cannot write --out " + out + ": " + e.getMessage(), e);
+    }
+    return written;
+  }
+
+  private void put(String name, byte[] bytes, List<String> written) throws IOException {
+    AtomicFile.write(out.resolve(name), bytes);
+    written.add(name);
+  }
+
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    int first = spec.commandLine().getParent() != null ? args.indexOf(spec.name()) : -1;
+    StringBuilder sb = new StringBuilder("flowmatch spark compare");
+    for (String a : args.subList(first >= 0 ? first + 1 : 0, args.size())) {
+      sb.append(' ')
+          .append(
+              a.matches("[A-Za-z0-9_./=:,@+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
+  }
+
+  private static byte[] png(BufferedImage image) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    if (!ImageIO.write(image, "png", bytes)) {
+      throw new IOException("no PNG writer in this Java runtime");
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,208 @@
+package io.flowmatch.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmatch.spark.cli.SparkMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code flowmatch spark compare} on local[2] against single-machine {@code flowmatch compare}: the
+ * same settings, n, batch and seed give the same NFE, model calls, errors and quality, digit for
+ * digit in results.csv (only the times differ), whatever the number of shards.
+ */
+class SparkCompareTest {
+  @TempDir Path tmp;
+
+  /** Columns that are times (they differ run to run) and the failure text (it names the shard). */
+  private static final List<String> VARYING =
+      List.of("wall_s", "model_s", "samples_per_s", "failure");
+
+  private static final String SOLVERS = "euler:4,8 heun:4 rk4:3 dopri5:1e-3 dopri5:1e-7";
+
+  @Test
+  void sweepEqualsCompareWithReferenceAndQuality() throws Exception {
+    String model = SparkTesting.model("gmm8.onnx").toString();
+    Path single = tmp.resolve("single");
+    SparkTesting.cli(
+        "compare",
+        "--model",
+        model,
+        "--n",
+        "300",
+        "--batch",
+        "64",
+        "--seed",
+        "7",
+        "--solvers",
+        SOLVERS,
+        "--max-evals",
+        "130",
+        "--reference-tol",
+        "1e-8",
+        "--no-reference-cache",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        single.toString());
+    List<List<String>> expected = stable(single.resolve("results.csv"));
+    // the header: errors and both quality scores are there, so the test compares them
+    assertTrue(expected.get(0).containsAll(List.of("err_rms", "err_max", "energy", "sw2")));
+    // the tight dopri5 exceeds --max-evals in both runs: a failed row, the rest go on
+    List<String> failed = expected.get(6);
+    assertEquals(List.of("dopri5", "uniform", "dopri5", "", "1.0E-7"), failed.subList(0, 5));
+    assertEquals("", failed.get(expected.get(0).indexOf("nfe_min")), "a failed row");
+    assertTrue(!expected.get(5).get(expected.get(0).indexOf("nfe_min")).isEmpty(), "1e-3 ran");
+
+    for (String shards : new String[] {"2", "5"}) {
+      Path dist = tmp.resolve("spark-" + shards);
+      Run r =
+          spark(
+              "compare",
+              "--master",
+              "local[2]",
+              "--conf",
+              "spark.ui.enabled=false",
+              "--model",
+              model,
+              "--n",
+              "300",
+              "--batch",
+              "64",
+              "--seed",
+              "7",
+              "--solvers",
+              SOLVERS,
+              "--max-evals",
+              "130",
+              "--reference-tol",
+              "1e-8",
+              "--threads",
+              "1",
+              "--shards",
+              shards,
+              "--out",
+              dist.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("warning: dopri5:1e-7 failed: "), r.err());
+      assertEquals(expected, stable(dist.resolve("results.csv")), "shards " + shards);
+      assertTrue(r.out().contains(" settings = "), r.out());
+      for (String f : List.of("results.json", "table.txt", "report.html")) {
+        assertTrue(Files.size(dist.resolve(f)) > 0, f);
+      }
+    }
+  }
+
+  @Test
+  void sweepWithoutReferenceEqualsCompareWithoutReference() throws Exception {
+    String model = SparkTesting.model("checkerboard-mlp.onnx").toString();
+    Path single = tmp.resolve("single");
+    SparkTesting.cli(
+        "compare",
+        "--model",
+        model,
+        "--n",
+        "200",
+        "--batch",
+        "32",
+        "--seed",
+        "3",
+        "--solvers",
+        "midpoint:3 dopri5:1e-2",
+        "--no-reference",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        single.toString());
+    Path dist = tmp.resolve("dist");
+    Run r =
+        spark(
+            "compare",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--model",
+            model,
+            "--n",
+            "200",
+            "--batch",
+            "32",
+            "--seed",
+            "3",
+            "--solvers",
+            "midpoint:3 dopri5:1e-2",
+            "--no-reference",
+            "--threads",
+            "1",
+            "--shards",
+            "3",
+            "--out",
+            dist.toString());
+    assertEquals(0, r.code(), r.err());
+    List<List<String>> expected = stable(single.resolve("results.csv"));
+    // no reference: the error cells are empty in both
+    assertEquals("", expected.get(1).get(expected.get(0).indexOf("err_rms")));
+    assertEquals(expected, stable(dist.resolve("results.csv")));
+  }
+
+  @Test
+  void badSolverSpecIsAUsageError() {
+    Run r =
+        spark(
+            "compare",
+            "--master",
+            "local[1]",
+            "--model",
+            SparkTesting.model("gmm8.onnx").toString(),
+            "--solvers",
+            "euler:0");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("flowmatch spark compare: "), r.err());
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run spark(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        SparkMain.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The CSV's cells without the time and failure-text columns (no cell here holds a comma). */
+  private static List<List<String>> stable(Path csv) throws Exception {
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+    List<List<String>> rows = new ArrayList<>();
+    for (String line : lines) {
+      // a failure text may hold commas: cut the row at the failure column
+      String[] cells = line.split(",", -1);
+      List<String> kept = new ArrayList<>();
+      for (int i = 0; i < header.size() && i < cells.length; i++) {
+        if (!VARYING.contains(header.get(i))) {
+          kept.add(cells[i]);
+        }
+      }
+      rows.add(kept);
+    }
+    return rows;
+  }
+}
