@@ -109,7 +109,9 @@ public final class SolverOptions {
     }
     resolveGrid();
     return Solvers.create(
-        solver, settings(), metadata == null ? null : AffineSchedule.fromMetadata(metadata));
+        solver,
+        resolvedSettings(),
+        metadata == null ? null : AffineSchedule.fromMetadata(metadata));
   }
 
   /**
@@ -126,10 +128,11 @@ public final class SolverOptions {
    */
   Solver solver(java.util.Map<String, String> metadata) {
     create(metadata);
-    return Solver.named(solver, settings());
+    return Solver.named(solver, resolvedSettings());
   }
 
-  private SolverSettings settings() {
+  /** The settings as resolved by the last {@link #create}. */
+  private SolverSettings resolvedSettings() {
     return new SolverSettings(
         stepsOrDefault(),
         rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
@@ -152,12 +155,7 @@ public final class SolverOptions {
    */
   public SolverSettings settings() {
     create();
-    return new SolverSettings(
-        stepsOrDefault(),
-        rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-        atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-        maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-        resolvedGrid);
+    return resolvedSettings();
   }
 
   private String resolvedGrid;
