@@ -145,7 +145,9 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--grid",
       paramLabel = "FILE.json",
       description =
-          "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in --solvers.")
+          "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in"
+              + " --solvers; without it (or with --grid tuned) they come from the model's metadata"
+              + " (tune-grid --save-model/--in-place).")
   Path gridFile;
 
   @Option(
@@ -219,11 +221,13 @@ public final class CompareCommand implements Callable<Integer> {
     }
     modelOptions.check();
     qualityOptions.check();
-    List<SolverSetting> settings = tunedGrids(SolverSpec.parse(solvers));
+    List<SolverSetting> parsed = SolverSpec.parse(solvers);
+    List<SolverSetting> settings = tunedGrids(parsed, null);
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      settings = tunedGrids(parsed, model.metadata());
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
       int count =
@@ -328,9 +332,15 @@ public final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  /** Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json. */
-  private List<SolverSetting> tunedGrids(List<SolverSetting> settings) {
+  /**
+   * Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json, or from the model's
+   * metadata without it (or with --grid tuned); with {@code metadata} null (the model not yet open)
+   * only the file is read and the model's grids wait.
+   */
+  private List<SolverSetting> tunedGrids(
+      List<SolverSetting> settings, java.util.Map<String, String> metadata) {
     boolean any = settings.stream().anyMatch(s -> s.grid().equals(SolverSpec.TUNED));
+    boolean fromModel = gridFile == null || gridFile.toString().equals(SolverSpec.TUNED);
     if (!any) {
       if (gridFile != null) {
         throw new UsageException(
@@ -340,11 +350,13 @@ public final class CompareCommand implements Callable<Integer> {
       }
       return settings;
     }
-    if (gridFile == null) {
-      throw new UsageException(
-          "--solvers names tuned grids (SOLVER@tuned:STEPS); give the file from tune-grid with --grid FILE.json");
+    if (fromModel && metadata == null) {
+      return settings;
     }
-    TunedGrids grids = TunedGrids.read("--grid", gridFile);
+    TunedGrids grids =
+        fromModel
+            ? TunedGrids.fromMetadata("--grid tuned: model " + modelOptions.resolve(), metadata)
+            : TunedGrids.read("--grid", gridFile);
     List<SolverSetting> out = new java.util.ArrayList<>();
     for (SolverSetting s : settings) {
       out.add(

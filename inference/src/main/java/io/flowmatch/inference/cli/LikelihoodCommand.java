@@ -206,6 +206,9 @@ public final class LikelihoodCommand implements Callable<Integer> {
                 + " differences in float32); the likelihoods are estimates, not exact values");
       }
 
+      if (solverOptions.gridFromModel()) {
+        solver = solverOptions.create(jvp.metadata()); // --grid tuned: the model's stored grid
+      }
       Likelihood likelihood = new Likelihood(jvp, solver, settings);
       double[] nll = new double[count];
       double[] prior = new double[count];

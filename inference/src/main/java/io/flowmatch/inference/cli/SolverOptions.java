@@ -57,8 +57,10 @@ public final class SolverOptions {
       paramLabel = "G",
       description =
           "Time grid of the fixed-step and multistep solvers: uniform, quadratic, edm,"
-              + " shift=S (SD3 time shift), or FILE.json from tune-grid (the grid for --solver and"
-              + " --steps; without --steps, the file's only grid for the solver) (default: uniform).")
+              + " shift=S (SD3 time shift), FILE.json from tune-grid (the grid for --solver and"
+              + " --steps; without --steps, the file's only grid for the solver), or tuned: the"
+              + " same from the model's metadata (tune-grid --save-model/--in-place)"
+              + " (default: uniform).")
   String grid;
 
   @Option(
@@ -107,7 +109,7 @@ public final class SolverOptions {
       String opt = rtol != null ? "--rtol" : atol != null ? "--atol" : "--max-evals";
       throw new UsageException(opt + " is for adaptive solvers; " + solver + " takes --steps");
     }
-    resolveGrid();
+    resolveGrid(metadata);
     return Solvers.create(
         solver,
         resolvedSettings(),
@@ -161,8 +163,19 @@ public final class SolverOptions {
   private String resolvedGrid;
   private Integer resolvedSteps;
 
-  /** Turns --grid FILE.json and --grid-times into an explicit grid (and its step count). */
-  private void resolveGrid() {
+  /** Whether --grid tuned takes the grid from the model's metadata (known once it is open). */
+  boolean gridFromModel() {
+    return TUNED_FROM_MODEL.equals(grid);
+  }
+
+  /** {@code --grid tuned}: the tuned grids stored in the model. */
+  static final String TUNED_FROM_MODEL = "tuned";
+
+  /**
+   * Turns --grid FILE.json, --grid tuned (with the model's metadata) and --grid-times into an
+   * explicit grid (and its step count).
+   */
+  private void resolveGrid(java.util.Map<String, String> metadata) {
     resolvedGrid = grid;
     resolvedSteps = steps;
     if (gridTimes != null) {
@@ -188,22 +201,16 @@ public final class SolverOptions {
       }
       resolvedSteps = u.length - 1;
       resolvedGrid = TimeGrid.explicitGrid(TimeGrid.TIMES, u);
-    } else if (grid != null && grid.endsWith(".json")) {
-      TunedGrids grids = TunedGrids.read("--grid", java.nio.file.Path.of(grid));
+    } else if (gridFromModel() && metadata == null) {
+      // options are checked before the model is open; the grid is resolved again with its metadata
+      resolvedGrid = TimeGrid.UNIFORM;
+    } else if (gridFromModel() || (grid != null && grid.endsWith(".json"))) {
+      TunedGrids grids =
+          gridFromModel()
+              ? TunedGrids.fromMetadata("--grid tuned: the model", metadata)
+              : TunedGrids.read("--grid", java.nio.file.Path.of(grid));
       if (steps == null) {
-        java.util.List<TunedGrids.Entry> mine =
-            grids.entries().stream().filter(e -> e.solver().equals(solver)).toList();
-        if (mine.size() != 1) {
-          throw new UsageException(
-              "--grid "
-                  + grid
-                  + " holds "
-                  + mine.size()
-                  + " grids for "
-                  + solver
-                  + "; give --steps to choose one");
-        }
-        resolvedSteps = mine.get(0).steps();
+        resolvedSteps = grids.onlySteps(solver);
       }
       resolvedGrid = grids.grid(solver, resolvedSteps);
     }

@@ -123,11 +123,32 @@ public final class TuneGridCommand implements Callable<Integer> {
   boolean noReferenceCache;
 
   @Option(
-      names = "--out",
-      paramLabel = "FILE.json",
-      required = true,
-      description = "The grids file to write.")
+      names = "--reference-tol",
+      paramLabel = "T",
+      description =
+          "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten 10x"
+              + " until two solves agree to the model's float32 noise. A number T solves at T and"
+              + " T/10 and takes the T/10 solve; their RMS difference is printed as a bound on"
+              + " the reference's error.",
+      defaultValue = "auto")
+  String referenceTol;
+
+  @Option(names = "--out", paramLabel = "FILE.json", description = "The grids file to write.")
   Path out;
+
+  @Option(
+      names = "--save-model",
+      paramLabel = "FILE.onnx",
+      description =
+          "Also write a copy of the model whose metadata holds the tuned grids (key "
+              + TunedGrids.METADATA_KEY
+              + "), merged with those it already holds; sample/compare --grid tuned read them.")
+  Path saveModel;
+
+  @Option(
+      names = "--in-place",
+      description = "Store the tuned grids in the model file itself (atomically), as --save-model.")
+  boolean inPlace;
 
   @Option(names = "--quiet", description = "Only the table on stdout.")
   boolean quiet;
@@ -145,9 +166,32 @@ public final class TuneGridCommand implements Callable<Integer> {
     OptionChecks.positive("--holdout", holdout);
     OptionChecks.positive("--max-evals", maxEvals);
     OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
-    OptionChecks.extension("--out", out, ".json", "");
-    if (Files.isDirectory(out)) {
-      throw new UsageException("--out " + out + " is a folder, expected a .json file");
+    if (out == null && saveModel == null && !inPlace) {
+      throw new UsageException(
+          "give --out FILE.json, --save-model FILE.onnx or --in-place: where the grids go");
+    }
+    if (saveModel != null && inPlace) {
+      throw new UsageException(
+          "--save-model and --in-place both name the model to write; give one");
+    }
+    if (out != null) {
+      OptionChecks.extension("--out", out, ".json", "");
+      if (Files.isDirectory(out)) {
+        throw new UsageException("--out " + out + " is a folder, expected a .json file");
+      }
+    }
+    OptionChecks.extension("--save-model", saveModel, ".onnx", "");
+    Double fixedTol = null;
+    if (!referenceTol.equals("auto")) {
+      try {
+        fixedTol = Double.parseDouble(referenceTol);
+      } catch (NumberFormatException e) {
+        fixedTol = Double.NaN;
+      }
+      if (!(fixedTol > 0 && fixedTol < 1)) {
+        throw new UsageException(
+            "--reference-tol must be auto or a number in (0, 1), got '" + referenceTol + "'");
+      }
     }
     GridTuner.Optimizer opt = GridTuner.Optimizer.parse(optimizer);
     List<String> solvers = new ArrayList<>();
@@ -227,9 +271,11 @@ public final class TuneGridCommand implements Callable<Integer> {
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;
       progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
-      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch);
+      double start = fixedTol != null ? fixedTol : AutoReference.START;
+      double lowest = fixedTol != null ? fixedTol / 10 : AutoReference.LOWEST;
+      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch, start, lowest);
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
-      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch);
+      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch, start, lowest);
       GridTuner tuner =
           new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
       GridTuner held =
@@ -337,7 +383,11 @@ public final class TuneGridCommand implements Callable<Integer> {
         }
       }
       root.add("grids", grids);
-      TunedGrids.write(out, root);
+      if (out != null) {
+        TunedGrids.write(out, root);
+      }
+      Path modelOut = inPlace ? model : saveModel;
+      int stored = modelOut == null ? 0 : TunedGrids.storeInModel(model, modelOut, root);
       stdout.print(
           String.format(
               Locale.ROOT,
@@ -351,7 +401,19 @@ public final class TuneGridCommand implements Callable<Integer> {
               opt.name().toLowerCase(Locale.ROOT),
               calRef.description()));
       stdout.print(table);
-      stdout.println("wrote " + out);
+      if (out != null) {
+        stdout.println("wrote " + out);
+      }
+      if (modelOut != null) {
+        stdout.println(
+            "wrote "
+                + modelOut
+                + ": "
+                + stored
+                + " tuned grids in its metadata ("
+                + TunedGrids.METADATA_KEY
+                + "); use them with --grid tuned");
+      }
       stdout.flush();
       return Cli.OK;
     }

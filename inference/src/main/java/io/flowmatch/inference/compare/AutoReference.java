@@ -77,14 +77,35 @@ public final class AutoReference {
 
   /** Solves n samples of {@code noise} from t = 0 to 1 in batches of {@code batch}. */
   public Outcome solve(VelocityField field, float[] noise, int n, int batch) {
+    return solve(field, noise, n, batch, START, LOWEST);
+  }
+
+  /**
+   * Like {@link #solve(VelocityField, float[], int, int)} between other bounds: the first solve at
+   * {@code start}, tightened 10× at a time down to {@code lowest}. {@code lowest = start / 10} is a
+   * fixed, affordable reference: the solve at {@code start / 10}, whose RMS difference from the
+   * solve at {@code start} ({@link Outcome#agreement}) bounds its error from above (its own error
+   * is smaller than the looser solve's, about 10× for a method that meets its tolerance).
+   */
+  public Outcome solve(
+      VelocityField field, float[] noise, int n, int batch, double start, double lowest) {
+    if (!(lowest > 0) || lowest > start / 10 * 1.001) {
+      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
+          "reference tolerances: the tightest ("
+              + lowest
+              + ") must be positive and at most a tenth of the first ("
+              + start
+              + ")");
+    }
     long begin = System.nanoTime();
+    boolean fixed = lowest >= start / 10 * 0.999; // one pair: the caller fixed the tolerance
     double eta = modelNoise(field, noise, n);
     log.accept(
         String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
-    Solve previous = solve(field, noise, n, batch, START);
+    Solve previous = solve(field, noise, n, batch, start);
     double spent = previous.nfeSpent;
     double agreement = Double.NaN;
-    for (double tol = START / 10; tol >= LOWEST * 0.999; tol /= 10) {
+    for (double tol = start / 10; tol >= lowest * 0.999; tol /= 10) {
       Solve next = solve(field, noise, n, batch, tol);
       spent += next.nfeSpent;
       double before = agreement;
@@ -100,25 +121,41 @@ public final class AutoReference {
               eta,
               agree ? ": agree" : ": tighten"));
       if (agree) {
-        return outcome(next, agreement, eta, true, spent, begin);
+        return outcome(next, agreement, eta, true, spent, begin, fixed);
       }
       previous = next;
     }
-    return outcome(previous, agreement, eta, false, spent, begin);
+    return outcome(previous, agreement, eta, false, spent, begin, fixed);
   }
 
   private Outcome outcome(
-      Solve s, double agreement, double eta, boolean agreed, double spent, long begin) {
+      Solve s,
+      double agreement,
+      double eta,
+      boolean agreed,
+      double spent,
+      long begin,
+      boolean fixed) {
     String text =
-        String.format(
-            java.util.Locale.ROOT,
-            "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
-                + " %.1e RMS, model float32 noise %.1e)",
-            SolverSetting.number(s.tolerance),
-            agreed ? "agrees with" : "did NOT agree with",
-            SolverSetting.number(s.tolerance * 10),
-            agreement,
-            eta);
+        fixed
+            ? String.format(
+                java.util.Locale.ROOT,
+                "dop853 (rtol = atol = %s, double state; tolerance fixed: it differs from the"
+                    + " solve at %s by %.1e RMS, a bound on its own error; model float32 noise"
+                    + " %.1e)",
+                SolverSetting.number(s.tolerance),
+                SolverSetting.number(s.tolerance * 10),
+                agreement,
+                eta)
+            : String.format(
+                java.util.Locale.ROOT,
+                "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
+                    + " %.1e RMS, model float32 noise %.1e)",
+                SolverSetting.number(s.tolerance),
+                agreed ? "agrees with" : "did NOT agree with",
+                SolverSetting.number(s.tolerance * 10),
+                agreement,
+                eta);
     return new Outcome(
         s.x,
         s.tolerance,

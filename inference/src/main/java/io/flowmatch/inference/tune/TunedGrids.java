@@ -1,5 +1,7 @@
 package io.flowmatch.inference.tune;
 
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -7,7 +9,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.solver.TimeGrid;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code grids.json} file of {@code flowmatch tune-grid}: one tuned grid per solver and NFE,
@@ -35,10 +40,13 @@ public final class TunedGrids {
   /** One grid: a solver, its step count and NFE, and the unit times. */
   public record Entry(String solver, int nfe, int steps, double[] times) {}
 
-  private final Path source;
+  /** The model metadata key that holds tuned grids: the same JSON as a grids file, compact. */
+  public static final String METADATA_KEY = ModelMetadata.PREFIX + "tuned_grids";
+
+  private final String source;
   private final List<Entry> entries;
 
-  private TunedGrids(Path source, List<Entry> entries) {
+  private TunedGrids(String source, List<Entry> entries) {
     this.source = source;
     this.entries = List.copyOf(entries);
   }
@@ -62,15 +70,41 @@ public final class TunedGrids {
     } catch (IOException e) {
       throw FlowmatchException.io("cannot read " + option + " " + file + ": " + e.getMessage(), e);
     }
+    return parse(option + " " + file, "grids file", text);
+  }
+
+  /**
+   * The grids stored in a model's metadata under {@link #METADATA_KEY} (by {@code tune-grid
+   * --save-model} or {@code --in-place}).
+   *
+   * @param origin the model as messages name it, e.g. {@code --grid tuned: model m.onnx}
+   * @throws FlowmatchException INVALID_ARGUMENT when the model holds none, BAD_INPUT when the
+   *     stored value is malformed
+   */
+  public static TunedGrids fromMetadata(String origin, Map<String, String> metadata) {
+    String text = metadata == null ? null : metadata.get(METADATA_KEY);
+    if (text == null) {
+      throw FlowmatchException.invalidArgument(
+          origin
+              + " holds no tuned grids (metadata key "
+              + METADATA_KEY
+              + "); store them with tune-grid --save-model FILE.onnx or --in-place, or give --grid"
+              + " FILE.json");
+    }
+    return parse(origin, "grids value (metadata key " + METADATA_KEY + ")", text);
+  }
+
+  /** Parses grids JSON; {@code origin} names where it came from in messages. */
+  private static TunedGrids parse(String origin, String what, String text) {
     List<Entry> out = new ArrayList<>();
     try {
       JsonObject root = JsonParser.parseString(text).getAsJsonObject();
       if (!root.has("format") || !FORMAT.equals(root.get("format").getAsString())) {
         throw FlowmatchException.badInput(
-            option
-                + " "
-                + file
-                + ": not a grids file of flowmatch tune-grid (expected \"format\": \""
+            origin
+                + ": not a "
+                + what
+                + " of flowmatch tune-grid (expected \"format\": \""
                 + FORMAT
                 + "\")");
       }
@@ -81,7 +115,7 @@ public final class TunedGrids {
         for (int i = 0; i < times.length; i++) {
           times[i] = t.get(i).getAsDouble();
         }
-        TimeGrid.parseTimes(option + " " + file, join(times));
+        TimeGrid.parseTimes(origin, join(times));
         out.add(
             new Entry(
                 g.get("solver").getAsString(),
@@ -96,16 +130,35 @@ public final class TunedGrids {
         | ClassCastException
         | NumberFormatException e) {
       throw FlowmatchException.badInput(
-          option
-              + " "
-              + file
-              + ": malformed grids file ("
+          origin
+              + ": malformed "
+              + what
+              + " ("
               + e.getClass().getSimpleName()
               + ": "
               + e.getMessage()
               + ")");
     }
-    return new TunedGrids(file, out);
+    return new TunedGrids(origin, out);
+  }
+
+  /**
+   * The step count of the only grid held for {@code solver}.
+   *
+   * @throws FlowmatchException (INVALID_ARGUMENT) when there is none or more than one
+   */
+  public int onlySteps(String solver) {
+    List<Entry> mine = entries.stream().filter(e -> e.solver().equals(solver)).toList();
+    if (mine.size() != 1) {
+      throw FlowmatchException.invalidArgument(
+          source
+              + " holds "
+              + mine.size()
+              + " grids for "
+              + solver
+              + "; give --steps to choose one");
+    }
+    return mine.get(0).steps();
   }
 
   /**
@@ -123,8 +176,7 @@ public final class TunedGrids {
       have.add(e.solver() + " " + e.steps() + " steps (NFE " + e.nfe() + ")");
     }
     throw FlowmatchException.invalidArgument(
-        "--grid "
-            + source
+        source
             + " has no grid for "
             + solver
             + " with "
@@ -138,6 +190,79 @@ public final class TunedGrids {
     Gson gson =
         new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
     AtomicFile.write(file, (gson.toJson(root) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Writes {@code model} with {@code root}'s grids stored under {@link #METADATA_KEY} to {@code
+   * target} (the same path: in place), merged with the grids the model already holds: a new grid
+   * replaces a stored one for the same solver and step count. The write is atomic: {@code target}
+   * is either its old self or the whole new model.
+   *
+   * @return the number of grids the written model holds
+   * @throws FlowmatchException BAD_INPUT for a file that is not an ONNX model or whose stored grids
+   *     are malformed, INVALID_ARGUMENT for a model with external data copied to another folder
+   */
+  public static int storeInModel(Path model, Path target, JsonObject root) throws IOException {
+    ModelProto proto;
+    try {
+      proto = ModelProto.parseFrom(Files.readAllBytes(model));
+    } catch (InvalidProtocolBufferException e) {
+      throw FlowmatchException.badInput(
+          "model " + model + " is not an ONNX model: " + e.getMessage());
+    }
+    Path from = model.toAbsolutePath().getParent();
+    Path to = target.toAbsolutePath().getParent();
+    if (!from.equals(to) && hasExternalData(proto)) {
+      // its external data files are found relative to the model: a copy elsewhere would lose them
+      throw FlowmatchException.invalidArgument(
+          "model "
+              + model
+              + " keeps weights in external files; write the model with grids into the same"
+              + " folder or use --in-place, got "
+              + target);
+    }
+    List<JsonObject> merged = new ArrayList<>();
+    for (OnnxMl.StringStringEntryProto p : proto.getMetadataPropsList()) {
+      if (p.getKey().equals(METADATA_KEY)) {
+        parse("model " + model, "grids value (metadata key " + METADATA_KEY + ")", p.getValue());
+        for (JsonElement e :
+            JsonParser.parseString(p.getValue()).getAsJsonObject().getAsJsonArray("grids")) {
+          merged.add(e.getAsJsonObject());
+        }
+      }
+    }
+    for (JsonElement e : root.getAsJsonArray("grids")) {
+      JsonObject g = e.getAsJsonObject();
+      merged.removeIf(
+          old ->
+              old.get("solver").getAsString().equals(g.get("solver").getAsString())
+                  && old.get("steps").getAsInt() == g.get("steps").getAsInt());
+      merged.add(g);
+    }
+    JsonObject stored = root.deepCopy();
+    JsonArray grids = new JsonArray();
+    merged.forEach(grids::add);
+    stored.add("grids", grids);
+    String value = new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(stored);
+    ModelProto.Builder b = proto.toBuilder().clearMetadataProps();
+    for (OnnxMl.StringStringEntryProto p : proto.getMetadataPropsList()) {
+      if (!p.getKey().equals(METADATA_KEY)) {
+        b.addMetadataProps(p);
+      }
+    }
+    b.addMetadataProps(
+        OnnxMl.StringStringEntryProto.newBuilder().setKey(METADATA_KEY).setValue(value));
+    AtomicFile.write(target, b.build().toByteArray());
+    return merged.size();
+  }
+
+  private static boolean hasExternalData(ModelProto proto) {
+    for (OnnxMl.TensorProto t : proto.getGraph().getInitializerList()) {
+      if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String join(double[] v) {

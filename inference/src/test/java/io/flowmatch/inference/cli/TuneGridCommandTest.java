@@ -154,7 +154,204 @@ class TuneGridCommandTest {
             "--quiet");
     assertEquals(2, noFile.code());
     assertTrue(
-        noFile.err().contains("give the file from tune-grid with --grid FILE.json"), noFile.err());
+        noFile
+            .err()
+            .contains(
+                "--grid tuned: model "
+                    + mixture
+                    + " holds no tuned grids (metadata key flowmatch.tuned_grids); store them"
+                    + " with tune-grid --save-model FILE.onnx or --in-place, or give --grid"
+                    + " FILE.json"),
+        noFile.err());
+  }
+
+  @Test
+  void tunedGridsStoredInTheModel() throws IOException {
+    Path grids = dir.resolve("grids.json");
+    Path withGrids = dir.resolve("gmm3-tuned.onnx");
+    byte[] original = Files.readAllBytes(mixture);
+    Run tune =
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--solver",
+            "heun,dpm2m",
+            "--nfe",
+            "4",
+            "--calibration",
+            "16",
+            "--max-evals",
+            "10",
+            "--reference-tol",
+            "1e-6",
+            "--out",
+            grids.toString(),
+            "--save-model",
+            withGrids.toString(),
+            "--quiet");
+    assertEquals(0, tune.code(), tune.err());
+    assertTrue(
+        tune.out().contains("wrote " + withGrids + ": 2 tuned grids in its metadata"), tune.out());
+    // the reference of a fixed --reference-tol T is the solve at T/10, checked against T
+    JsonObject root = JsonParser.parseString(Files.readString(grids)).getAsJsonObject();
+    assertEquals(
+        1e-7, root.getAsJsonObject("calibration").get("reference_tolerance").getAsDouble(), 0);
+    assertTrue(
+        root.getAsJsonObject("calibration")
+            .get("reference")
+            .getAsString()
+            .contains("tolerance fixed: it differs from the solve at 1e-6 by"),
+        root.toString());
+    assertTrue(java.util.Arrays.equals(original, Files.readAllBytes(mixture)), "source changed");
+
+    // --grid tuned from the model's metadata gives the same samples as --grid grids.json
+    Path fromFile = dir.resolve("file.npy");
+    Path fromModel = dir.resolve("model.npy");
+    Run a =
+        run(
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            grids.toString(),
+            "--save-npy",
+            fromFile.toString());
+    assertEquals(0, a.code(), a.err());
+    Run b =
+        run(
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            fromModel.toString());
+    assertEquals(0, b.code(), b.err());
+    assertTrue(b.out().contains("dpm2m (4 steps, tuned grid)"), b.out());
+    assertTrue(
+        java.util.Arrays.equals(Files.readAllBytes(fromFile), Files.readAllBytes(fromModel)));
+
+    Run missing =
+        run(
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--steps",
+            "5",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("x.npy").toString());
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(
+        missing
+            .err()
+            .contains(
+                "--grid tuned: the model has no grid for heun with 5 steps; it holds: heun 2"
+                    + " steps (NFE 4), dpm2m 4 steps (NFE 4)"),
+        missing.err());
+    assertTrue(Files.notExists(dir.resolve("x.npy")));
+    Run none =
+        run(
+            "sample",
+            "--model",
+            mixture.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "heun",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("x.npy").toString());
+    assertEquals(2, none.code(), none.err());
+    assertTrue(none.err().contains("holds no tuned grids"), none.err());
+
+    Run compare =
+        run(
+            "compare",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "16",
+            "--solvers",
+            "heun@tuned:2 dpm2m@tuned:4",
+            "--no-reference",
+            "--quiet");
+    assertEquals(0, compare.code(), compare.err());
+    assertTrue(compare.out().contains("heun@tuned"), compare.out());
+    assertTrue(compare.out().contains("dpm2m@tuned"), compare.out());
+
+    // in place: a new solver's grid joins those already stored, and the model still samples
+    Run more =
+        run(
+            "tune-grid",
+            "--model",
+            withGrids.toString(),
+            "--solver",
+            "euler",
+            "--nfe",
+            "4",
+            "--calibration",
+            "16",
+            "--max-evals",
+            "10",
+            "--reference-tol",
+            "1e-6",
+            "--in-place",
+            "--quiet");
+    assertEquals(0, more.code(), more.err());
+    assertTrue(more.out().contains(": 3 tuned grids in its metadata"), more.out());
+    Run euler =
+        run(
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "euler",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            dir.resolve("e.npy").toString());
+    assertEquals(0, euler.code(), euler.err());
+    assertTrue(euler.out().contains("euler (4 steps, tuned grid)"), euler.out());
+    Run again =
+        run(
+            "sample",
+            "--model",
+            withGrids.toString(),
+            "--n",
+            "8",
+            "--solver",
+            "dpm2m",
+            "--grid",
+            "tuned",
+            "--save-npy",
+            fromModel.toString());
+    assertEquals(0, again.code(), again.err());
+    assertTrue(
+        java.util.Arrays.equals(Files.readAllBytes(fromFile), Files.readAllBytes(fromModel)));
+
+    Run nowhere = run("tune-grid", "--model", mixture.toString(), "--quiet");
+    assertEquals(2, nowhere.code());
+    assertTrue(
+        nowhere.err().contains("give --out FILE.json, --save-model FILE.onnx or --in-place"),
+        nowhere.err());
   }
 
   @Test
