@@ -37,9 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train-classifier",
     footerHeading = "%nExamples:%n",
-    footer = {
-      "  flowmatch train-classifier --epochs 1 --threads 1 --out classifier.onnx"
-    },
+    footer = {"  flowmatch train-classifier --epochs 1 --threads 1 --out classifier.onnx"},
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -329,9 +329,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     TrainConfig saved = existing != null ? existing.config() : base;
     int runThreads = threads != null ? threads : saved != null ? saved.threads() : 0;
     String runDevice =
-        device != null
-            ? device
-            : saved != null && saved.device() != null ? saved.device() : "cpu";
+        device != null ? device : saved != null && saved.device() != null ? saved.device() : "cpu";
     // the engine, device and threads first: a failure there must leave no run folder behind
     Device dev = selectDevice(runDevice);
     if (runThreads > 0) {
@@ -567,9 +565,9 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
   }
 
   /**
-   * The config of a new run: the command's options over {@code base} (a saved config.json, or
-   * null for the defaults). A changed data set, architecture or path drops what belonged to the
-   * old one (sample shape and range, size, path parameters).
+   * The config of a new run: the command's options over {@code base} (a saved config.json, or null
+   * for the defaults). A changed data set, architecture or path drops what belonged to the old one
+   * (sample shape and range, size, path parameters).
    */
   private TrainConfig newConfig(TrainConfig base) {
     String ds = data != null ? data : base != null ? base.dataset() : null;

@@ -241,7 +241,10 @@ class ExportCommandTest {
     }
   }
 
-  /** Opset 17 by default with one opset import; --opset picks another; one the graph cannot hold is refused. */
+  /**
+   * Opset 17 by default with one opset import; --opset picks another; one the graph cannot hold is
+   * refused.
+   */
   @Test
   void exportsAtTheChosenOpset() throws Exception {
     Path p17 = runs.resolve("opset/default.onnx");
@@ -274,7 +277,9 @@ class ExportCommandTest {
       assertEquals(2, o.code(), o.err());
       assertEquals(1, o.err().lines().count(), o.err());
       assertTrue(
-          o.err().startsWith("flowmatch export: --opset " + bad + " cannot hold this graph: it needs opset "),
+          o.err()
+              .startsWith(
+                  "flowmatch export: --opset " + bad + " cannot hold this graph: it needs opset "),
           o.err());
       assertFalse(Files.exists(refused), "nothing written");
     }

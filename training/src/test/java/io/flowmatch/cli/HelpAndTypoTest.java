@@ -33,10 +33,22 @@ class HelpAndTypoTest {
     Map<String, List<String>> headings =
         Map.of(
             "train",
-            List.of("Data:", "Model:", "Optimisation:", "Precision:", "Run folder:",
-                "Path and time sampling:", "Device:", "Progress and errors:", "Help:"),
+            List.of(
+                "Data:",
+                "Model:",
+                "Optimisation:",
+                "Precision:",
+                "Run folder:",
+                "Path and time sampling:",
+                "Device:",
+                "Progress and errors:",
+                "Help:"),
             "sample",
-            List.of("Model and device:", "Solver:", "Trajectories:", "Pictures:",
+            List.of(
+                "Model and device:",
+                "Solver:",
+                "Trajectories:",
+                "Pictures:",
                 "Progress and errors:"),
             "compare",
             List.of("Model and device:", "Quality metrics:", "Progress and errors:"),
@@ -119,7 +131,8 @@ class HelpAndTypoTest {
     assertEquals(2, r.code(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(
-        r.err().startsWith("flowmatch train: unknown options: '--stpes', '5'; did you mean --steps?"),
+        r.err()
+            .startsWith("flowmatch train: unknown options: '--stpes', '5'; did you mean --steps?"),
         r.err());
 
     r = run("sample", "--solvr", "heun");
@@ -148,8 +161,17 @@ class HelpAndTypoTest {
     // stderr: a one-line error with "≥"
     List<byte[]> r =
         child(
-            "train", "--data", "moons", "--steps", "5", "--sample-every", "-1", "--threads", "1",
-            "--out", tmp.resolve("run").toString());
+            "train",
+            "--data",
+            "moons",
+            "--steps",
+            "5",
+            "--sample-every",
+            "-1",
+            "--threads",
+            "1",
+            "--out",
+            tmp.resolve("run").toString());
     String err = new String(r.get(1), StandardCharsets.UTF_8);
     assertTrue(err.contains("--sample-every must be ≥ 0, got -1"), err);
   }

@@ -84,7 +84,8 @@ class LauncherGpuSwitchTest {
     String mvn = Files.readString(root.resolve("mvn.args"));
     assertTrue(mvn.contains("-Pcuda") && mvn.contains("compile -pl training -am"), mvn);
     assertTrue(Files.exists(root.resolve("training/target/classpath-gpu.txt")));
-    assertEquals("cpu-runtime.jar", Files.readString(root.resolve("training/target/classpath.txt")));
+    assertEquals(
+        "cpu-runtime.jar", Files.readString(root.resolve("training/target/classpath.txt")));
 
     Files.delete(root.resolve("mvn.args"));
     Files.delete(root.resolve("training/target/classpath.txt"));

@@ -12,8 +12,8 @@ import picocli.CommandLine;
 
 /**
  * The README's command block: every {@code ./flowmatch} line parses (the command and its options
- * exist, values have their types), and none writes into the shipped {@code models/} folder.
- * Running them in order is done by hand on a fresh clone (slow); this catches a renamed option.
+ * exist, values have their types), and none writes into the shipped {@code models/} folder. Running
+ * them in order is done by hand on a fresh clone (slow); this catches a renamed option.
  */
 class ReadmeCommandsTest {
   static List<List<String>> commands() throws Exception {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** train's start line, log.csv's wall-clock columns, and {@code --config} (a new run from a saved one). */
+/**
+ * train's start line, log.csv's wall-clock columns, and {@code --config} (a new run from a saved
+ * one).
+ */
 class TrainConfigAndLogTest {
   @TempDir Path tmp;
 
@@ -40,8 +43,25 @@ class TrainConfigAndLogTest {
     Path a = tmp.resolve("a");
     CliRun r =
         train(
-            "--data", "moons", "--steps", "12", "--batch", "32", "--width", "16", "--depth", "1",
-            "--lr", "2e-3", "--seed", "3", "--sample-every", "0", "--threads", "1", "--out",
+            "--data",
+            "moons",
+            "--steps",
+            "12",
+            "--batch",
+            "32",
+            "--width",
+            "16",
+            "--depth",
+            "1",
+            "--lr",
+            "2e-3",
+            "--seed",
+            "3",
+            "--sample-every",
+            "0",
+            "--threads",
+            "1",
+            "--out",
             a.toString());
     // the device is "cpu", not DJL's "cpu()"
     assertTrue(r.out().lines().findFirst().orElse("").endsWith(", batch 32, cpu"), r.out());
@@ -63,8 +83,16 @@ class TrainConfigAndLogTest {
     // options given replace the file's values; the rest stay
     Path c = tmp.resolve("c");
     train(
-        "--config", a.resolve(RunFolder.CONFIG).toString(), "--steps", "5", "--lr", "5e-4",
-        "--depth", "2", "--out", c.toString());
+        "--config",
+        a.resolve(RunFolder.CONFIG).toString(),
+        "--steps",
+        "5",
+        "--lr",
+        "5e-4",
+        "--depth",
+        "2",
+        "--out",
+        c.toString());
     TrainConfig cc = RunFolder.open(c).config();
     assertEquals(5, cc.steps());
     assertEquals(5e-4, cc.lr());
@@ -78,18 +106,41 @@ class TrainConfigAndLogTest {
     // another data set drops the old one's shape and range
     Path d = tmp.resolve("d");
     train(
-        "--config", a.resolve(RunFolder.CONFIG).toString(), "--data", "checkerboard", "--steps",
-        "2", "--out", d.toString());
+        "--config",
+        a.resolve(RunFolder.CONFIG).toString(),
+        "--data",
+        "checkerboard",
+        "--steps",
+        "2",
+        "--out",
+        d.toString());
     assertEquals("checkerboard", RunFolder.open(d).config().dataset());
 
-    CliRun bad = run("train", "--config", tmp.resolve("none.json").toString(), "--out", tmp.resolve("e").toString());
+    CliRun bad =
+        run(
+            "train",
+            "--config",
+            tmp.resolve("none.json").toString(),
+            "--out",
+            tmp.resolve("e").toString());
     assertEquals(2, bad.code());
     assertEquals(
-        "flowmatch train: --config " + tmp.resolve("none.json") + " is not a file (expected a run's config.json)",
+        "flowmatch train: --config "
+            + tmp.resolve("none.json")
+            + " is not a file (expected a run's config.json)",
         bad.err().strip());
-    bad = run("train", "--config", a.resolve(RunFolder.CONFIG).toString(), "--resume", "--out", a.toString());
+    bad =
+        run(
+            "train",
+            "--config",
+            a.resolve(RunFolder.CONFIG).toString(),
+            "--resume",
+            "--out",
+            a.toString());
     assertEquals(2, bad.code());
-    assertTrue(bad.err().startsWith("flowmatch train: --resume and --config exclude each other"), bad.err());
+    assertTrue(
+        bad.err().startsWith("flowmatch train: --resume and --config exclude each other"),
+        bad.err());
     assertFalse(Files.exists(tmp.resolve("e")));
   }
 
@@ -97,8 +148,24 @@ class TrainConfigAndLogTest {
   void logCsvHasWallClockColumnsThatContinueOnResume() throws Exception {
     Path a = tmp.resolve("log");
     train(
-        "--data", "moons", "--steps", "6", "--batch", "32", "--width", "16", "--depth", "1",
-        "--checkpoint-every", "3", "--sample-every", "0", "--threads", "1", "--out", a.toString());
+        "--data",
+        "moons",
+        "--steps",
+        "6",
+        "--batch",
+        "32",
+        "--width",
+        "16",
+        "--depth",
+        "1",
+        "--checkpoint-every",
+        "3",
+        "--sample-every",
+        "0",
+        "--threads",
+        "1",
+        "--out",
+        a.toString());
     train("--out", a.toString(), "--resume", "--steps", "9");
     List<String> lines = Files.readAllLines(a.resolve(RunFolder.LOG), StandardCharsets.UTF_8);
     assertEquals("step,loss,lr,loss_scale,samples_per_s,skipped,elapsed_s,utc", lines.get(0));

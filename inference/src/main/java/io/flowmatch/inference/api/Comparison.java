@@ -1,8 +1,12 @@
 package io.flowmatch.inference.api;
 
+import io.flowmatch.inference.compare.AutoReference;
+import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.Provenance;
+import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
@@ -13,6 +17,8 @@ import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.metrics.QualityMetric;
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.SolverSettings;
 import java.io.IOException;
@@ -21,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Compares ODE solvers on one model, as {@code flowmatch compare} does: every setting integrates
@@ -41,12 +49,32 @@ public final class Comparison {
   private final List<SolverSetting> settings = new ArrayList<>();
   private int n = 2000;
   private long seed;
+  private float[] noise;
+  private String noiseDescription;
   private int batch = FlowSampler.DEFAULT_BATCH;
+  private Integer referenceBatch;
+  private long referenceMaxEvaluations = ReferenceSolver.DEFAULT_MAX_EVALUATIONS;
   private double referenceTolerance = Double.parseDouble(ReferenceSolver.DEFAULT_TOLERANCE);
-  private boolean reference = true;
-  private QualityMetrics quality;
+  private boolean referenceCheck;
+  // how the reference is made: a solve at referenceTolerance, AUTO, GIVEN or NONE
+  private ReferenceMode referenceMode = ReferenceMode.TOLERANCE;
+  private boolean referenceCache;
+  private double[] givenReference;
+  private String givenReferenceDescription;
+  private QualityMetric quality;
+  private double[] qualityFloor;
   private long maxEvaluations = SolverSettings.DEFAULT_MAX_EVALUATIONS;
   private int repeats = 1;
+  private CompareEngine.Listener listener = CompareEngine.Listener.NONE;
+  private ReferenceSolver.Progress referenceProgress = ReferenceSolver.Progress.NONE;
+  private Consumer<String> log = line -> {};
+
+  private enum ReferenceMode {
+    TOLERANCE,
+    AUTO,
+    GIVEN,
+    NONE
+  }
 
   private Comparison(FlowModel model) {
     this.model = model;
@@ -70,6 +98,12 @@ public final class Comparison {
     return this;
   }
 
+  /** Adds settings already parsed (e.g. by {@link SolverSpec#parse}, with tuned grids resolved). */
+  public Comparison solvers(List<SolverSetting> parsed) {
+    settings.addAll(parsed);
+    return this;
+  }
+
   /** Adds one solver (an adaptive one needs rtol = atol to be drawn on one line). */
   public Comparison solver(Solver solver) {
     SolverSettings s = solver.settings();
@@ -86,11 +120,32 @@ public final class Comparison {
   /** Number of samples every setting integrates (default 2000). */
   public Comparison samples(int count) {
     this.n = positive("samples", count);
+    this.noise = null;
     return this;
   }
 
+  /** Seed of the Gaussian initial states (default 0); replaces {@link #noise}. */
   public Comparison seed(long value) {
     this.seed = value;
+    this.noise = null;
+    return this;
+  }
+
+  /**
+   * Initial states instead of seeded noise: whole samples, row-major; their count replaces {@link
+   * #samples}.
+   *
+   * @param description how reports name them, e.g. {@code file z.npy}
+   */
+  public Comparison noise(float[] states, String description) {
+    int size = model.sampleSize();
+    if (states.length == 0 || states.length % size != 0) {
+      throw FlowmatchException.invalidArgument(
+          "noise must hold whole samples of " + size + " floats, got " + states.length);
+    }
+    this.noise = states.clone();
+    this.n = states.length / size;
+    this.noiseDescription = Objects.requireNonNull(description, "description");
     return this;
   }
 
@@ -109,18 +164,80 @@ public final class Comparison {
           "reference tolerance must be a positive number, got " + tolerance);
     }
     this.referenceTolerance = tolerance;
+    this.referenceMode = ReferenceMode.TOLERANCE;
+    return this;
+  }
+
+  /**
+   * With a {@link #referenceTolerance}: solve again at a tenth of it and report how far the two
+   * references are apart (RMS and max over samples) in the table's header.
+   */
+  public Comparison referenceCheck(boolean value) {
+    this.referenceCheck = value;
+    return this;
+  }
+
+  /**
+   * The reference tightens its tolerance 10× from {@value AutoReference#START} until two solves
+   * agree to the model's float32 noise (what {@code flowmatch compare} does by default).
+   *
+   * @param cache keep solves in the user's cache folder, keyed by the model file's SHA-256, the
+   *     noise and the batch (only for models opened from a file)
+   */
+  public Comparison autoReference(boolean cache) {
+    this.referenceMode = ReferenceMode.AUTO;
+    this.referenceCache = cache;
+    return this;
+  }
+
+  /**
+   * A reference given as numbers ({@link #samples} × sample size, row-major), e.g. read from a
+   * file, instead of a solve.
+   *
+   * @param description how reports name it, e.g. {@code file ref.npy}
+   */
+  public Comparison reference(double[] x, String description) {
+    this.givenReference = Objects.requireNonNull(x, "x");
+    this.givenReferenceDescription = Objects.requireNonNull(description, "description");
+    this.referenceMode = ReferenceMode.GIVEN;
+    return this;
+  }
+
+  /** Samples per reference solve (default: {@link #batch}). */
+  public Comparison referenceBatch(int samples) {
+    this.referenceBatch = positive("reference batch", samples);
+    return this;
+  }
+
+  /** Evaluation bound of each reference solve. */
+  public Comparison referenceMaxEvaluations(long bound) {
+    if (bound < 1) {
+      throw FlowmatchException.invalidArgument(
+          "reference max evaluations must be a positive integer, got " + bound);
+    }
+    this.referenceMaxEvaluations = bound;
     return this;
   }
 
   /** No reference solve: no error columns, no convergence orders. */
   public Comparison noReference() {
-    this.reference = false;
+    this.referenceMode = ReferenceMode.NONE;
     return this;
   }
 
   /** Scores every setting's samples (the caller keeps and closes the metrics). */
   public Comparison quality(QualityMetrics metrics) {
-    this.quality = metrics;
+    return metrics == null
+        ? quality(null, null)
+        : quality(
+            metrics.metric(),
+            metrics.floor().values().stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** Scores every setting's samples with {@code metric}; {@code floor} per metric, or null. */
+  public Comparison quality(QualityMetric metric, double[] floor) {
+    this.quality = metric;
+    this.qualityFloor = floor == null ? null : floor.clone();
     return this;
   }
 
@@ -140,11 +257,27 @@ public final class Comparison {
     return this;
   }
 
+  /** Told when each setting starts and ends (with its samples, e.g. to draw them). */
+  public Comparison listener(CompareEngine.Listener value) {
+    this.listener = Objects.requireNonNull(value, "listener");
+    return this;
+  }
+
+  /**
+   * Where the reference solve reports: {@code progress} during each solve, {@code log} one line per
+   * solve (e.g. {@code reference: dop853 (rtol 1e-08, …)}).
+   */
+  public Comparison referenceProgress(ReferenceSolver.Progress progress, Consumer<String> log) {
+    this.referenceProgress = Objects.requireNonNull(progress, "progress");
+    this.log = Objects.requireNonNull(log, "log");
+    return this;
+  }
+
   /**
    * Runs every setting; a setting that fails gives a failed row and the rest go on.
    *
-   * @throws FlowmatchException INVALID_ARGUMENT when no setting was given; NUMERIC when the
-   *     reference solve fails
+   * @throws FlowmatchException INVALID_ARGUMENT when no setting was given or a given reference is
+   *     too short; NUMERIC when the reference solve fails
    */
   public Report run() {
     if (settings.isEmpty()) {
@@ -152,22 +285,12 @@ public final class Comparison {
           "no solver settings to compare: call solvers(...) or solver(...)");
     }
     int size = model.sampleSize();
-    float[] initial = new float[Math.multiplyExact(n, size)];
-    new GaussianNoise(seed).fill(0, n, size, initial);
-    double[] ref = null;
-    String refText = null;
-    double refNfe = Double.NaN;
-    double refSeconds = Double.NaN;
-    if (reference) {
-      ReferenceSolver solver =
-          new ReferenceSolver(
-              referenceTolerance, referenceTolerance, ReferenceSolver.DEFAULT_MAX_EVALUATIONS);
-      ReferenceSolver.Result solved = solver.solve(model.field(), initial, n, batch, 0, 1);
-      ref = solved.x();
-      refText = solver.describe() + ", batches of " + Math.min(batch, n);
-      refNfe = solved.meanNfe();
-      refSeconds = solved.wallNanos() / 1e9;
+    float[] initial = noise;
+    if (initial == null) {
+      initial = new float[Math.multiplyExact(n, size)];
+      new GaussianNoise(seed).fill(0, n, size, initial);
     }
+    Reference ref = reference(initial, size);
     CompareEngine engine =
         new CompareEngine(
             model.field(),
@@ -176,16 +299,12 @@ public final class Comparison {
             batch,
             0,
             1,
-            ref,
-            quality == null ? null : quality.metric(),
+            ref.x(),
+            quality,
             maxEvaluations,
-            repeats);
-    List<SettingResult> results = engine.run(List.copyOf(settings), CompareEngine.Listener.NONE);
-    double[] floor = null;
-    if (quality != null) {
-      Map<String, Double> f = quality.floor();
-      floor = f.values().stream().mapToDouble(Double::doubleValue).toArray();
-    }
+            repeats,
+            model.path());
+    List<SettingResult> results = engine.run(List.copyOf(settings), listener);
     return new Report(
         new CompareReport(
             model.name(),
@@ -193,17 +312,118 @@ public final class Comparison {
             model.provider(),
             n,
             batch,
-            "Gaussian, seed " + seed,
-            refText,
-            refNfe,
-            refSeconds,
+            noise != null ? noiseDescription : "Gaussian, seed " + seed,
+            ref.description(),
+            ref.meanNfe(),
+            ref.seconds(),
             quality == null ? null : quality.description(),
             quality == null ? List.of() : quality.names(),
-            floor,
+            qualityFloor,
             maxEvaluations,
             repeats,
             results,
-            ConvergenceOrder.of(results)));
+            ConvergenceOrder.of(results)),
+        ref.checkNote(),
+        noise == null ? seed : null);
+  }
+
+  /** The reference the errors are measured against (all null/NaN without one). */
+  private record Reference(
+      double[] x, String description, double meanNfe, double seconds, String checkNote) {}
+
+  private Reference reference(float[] initial, int size) {
+    int rb = referenceBatch != null ? referenceBatch : batch;
+    String batches = ", batches of " + Math.min(rb, n);
+    switch (referenceMode) {
+      case NONE:
+        return new Reference(null, null, Double.NaN, Double.NaN, "");
+      case GIVEN:
+        if (givenReference.length < (long) n * size) {
+          throw FlowmatchException.invalidArgument(
+              "the reference holds "
+                  + givenReference.length / size
+                  + " samples, fewer than the "
+                  + n
+                  + " being compared");
+        }
+        return new Reference(
+            java.util.Arrays.copyOf(givenReference, n * size),
+            givenReferenceDescription,
+            Double.NaN,
+            Double.NaN,
+            "");
+      case AUTO:
+        {
+          ReferenceCache cache =
+              referenceCache && model.file() != null ? ReferenceCache.userDefault() : null;
+          String hash = cache == null ? "" : ReferenceCache.sha256(model.file());
+          AutoReference.Outcome o =
+              new AutoReference(
+                      cache,
+                      hash,
+                      referenceMaxEvaluations,
+                      referenceProgress,
+                      line -> log.accept("reference: " + line))
+                  .solve(model.field(), initial, n, rb);
+          return new Reference(o.x(), o.description() + batches, o.meanNfe(), o.seconds(), "");
+        }
+      default:
+        {
+          ReferenceSolver solver =
+              new ReferenceSolver(referenceTolerance, referenceTolerance, referenceMaxEvaluations);
+          log.accept(
+              "reference: "
+                  + solver.describe()
+                  + ", "
+                  + n
+                  + " samples in batches of "
+                  + Math.min(rb, n));
+          ReferenceSolver.Result solved =
+              solver.solve(model.field(), initial, n, rb, 0, 1, referenceProgress);
+          String note = "";
+          if (referenceCheck) {
+            double tighterTol = referenceTolerance / 10;
+            ReferenceSolver tighter =
+                new ReferenceSolver(tighterTol, tighterTol, referenceMaxEvaluations);
+            log.accept("reference check: " + tighter.describe());
+            double[] check =
+                differences(
+                    solved.x(),
+                    tighter.solve(model.field(), initial, n, rb, 0, 1, referenceProgress).x(),
+                    size,
+                    n);
+            note =
+                String.format(
+                    Locale.ROOT,
+                    "; vs tolerance %s: RMS %.2e, max %.2e",
+                    SolverSetting.adaptive("dop853", tighterTol).parameter(),
+                    check[0],
+                    check[1]);
+          }
+          return new Reference(
+              solved.x(),
+              solver.describe() + batches,
+              solved.meanNfe(),
+              solved.wallNanos() / 1e9,
+              note);
+        }
+    }
+  }
+
+  /** RMS and max over samples of each sample's RMS difference. */
+  static double[] differences(double[] a, double[] b, int size, int count) {
+    double sum = 0;
+    double max = 0;
+    for (int i = 0; i < count; i++) {
+      double sq = 0;
+      for (int k = i * size; k < (i + 1) * size; k++) {
+        sq += (a[k] - b[k]) * (a[k] - b[k]);
+      }
+      double rms = Math.sqrt(sq / size);
+      sum += rms * rms;
+      max = Math.max(max, rms);
+    }
+    return new double[] {Math.sqrt(sum / count), max};
   }
 
   private static int positive(String what, int value) {
@@ -216,9 +436,13 @@ public final class Comparison {
   /** The results of a comparison, and the files that show them. */
   public static final class Report {
     private final CompareReport report;
+    private final String headerNote;
+    private final Long seed;
 
-    Report(CompareReport report) {
+    Report(CompareReport report, String headerNote, Long seed) {
       this.report = report;
+      this.headerNote = headerNote;
+      this.seed = seed;
     }
 
     /** One result per setting, in the order run. */
@@ -238,32 +462,46 @@ public final class Comparison {
 
     /** The text table {@code flowmatch compare} prints, with a header line on the run. */
     public String table() {
-      return ResultTable.header(report, "") + ResultTable.render(report);
+      return ResultTable.header(report, headerNote) + ResultTable.render(report);
     }
 
     public String csv() {
       return ResultCsv.render(report);
     }
 
+    /** The results as JSON, with this build's version and revision and the seed of the noise. */
     public String json() {
-      return ResultJson.render(report);
+      return ResultJson.render(report, Provenance.current(), seed);
     }
 
     /**
-     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots (each as PNG
-     * and SVG) and {@code report.html} into {@code dir} (created if missing), each file atomically.
+     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots and {@code
+     * report.html} into {@code dir} (created if missing), each file atomically.
      *
      * @return the names of the files written
      * @throws FlowmatchException IO when a file cannot be written
      */
     public List<String> writeTo(Path dir) {
+      return writeTo(dir, Map.of(), null, null);
+    }
+
+    /**
+     * As {@link #writeTo(Path)}, with pictures of the samples ({@code samples/NN-label.png}, shown
+     * in the report), the class histogram of each setting (image models with a classifier) and the
+     * command line that made the comparison (each may be empty or null).
+     *
+     * @param pictures charts of the samples by setting label, in the order shown
+     * @return the names of the files written, relative to {@code dir}
+     */
+    public List<String> writeTo(
+        Path dir, Map<String, Chart> pictures, ClassShares classes, String commandLine) {
       List<String> written = new ArrayList<>();
       try {
         Files.createDirectories(dir);
         write(dir, "results.csv", csv().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "results.json", json().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "table.txt", table().getBytes(StandardCharsets.UTF_8), written);
-        written.addAll(ReportFiles.write(dir, report, Map.of(), null, null));
+        written.addAll(ReportFiles.write(dir, report, pictures, classes, commandLine));
       } catch (IOException e) {
         throw FlowmatchException.io(
             "cannot write the comparison to " + dir + ": " + e.getMessage(), e);

@@ -2,6 +2,8 @@ package io.flowmatch.inference.api;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -31,6 +33,15 @@ public final class Device {
     public String id() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The provider named {@code id} ({@link #id()}).
+     *
+     * @throws FlowmatchException (INVALID_ARGUMENT) for an unknown name
+     */
+    public static Provider parse(String id) {
+      return Device.parse(Provider.values(), id, "provider");
+    }
   }
 
   /** ONNX Runtime graph optimisation levels. */
@@ -44,6 +55,29 @@ public final class Device {
     public String id() {
       return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The level named {@code id} ({@link #id()}).
+     *
+     * @throws FlowmatchException (INVALID_ARGUMENT) for an unknown name
+     */
+    public static Optimization parse(String id) {
+      return Device.parse(Optimization.values(), id, "optimization level");
+    }
+  }
+
+  private static <E extends Enum<E>> E parse(E[] values, String id, String what) {
+    for (E e : values) {
+      if (e.name().toLowerCase(Locale.ROOT).equals(id)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : values) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw FlowmatchException.invalidArgument(
+        "unknown " + what + " '" + id + "', expected one of: " + String.join(", ", names));
   }
 
   /** {@link #callBatch(int)} value that lets flowmatch choose the call size (the default). */

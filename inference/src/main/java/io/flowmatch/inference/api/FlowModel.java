@@ -6,7 +6,9 @@ import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.jvp.JvpModel;
 import io.flowmatch.inference.likelihood.Likelihood;
 import io.flowmatch.inference.likelihood.LikelihoodSettings;
+import io.flowmatch.inference.path.AffineSchedule;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,6 +33,8 @@ public final class FlowModel implements AutoCloseable {
   private final Path file;
   private final Device device;
   private final int[] givenShape;
+  // read from the metadata on first use: only dpm2m and the likelihood need it
+  private AffineSchedule path;
 
   private FlowModel(
       VelocityField field, String name, String provider, Path file, Device device, int[] shape) {
@@ -79,7 +83,6 @@ public final class FlowModel implements AutoCloseable {
     return new FlowModel(Objects.requireNonNull(field, "field"), name, "java", null, null, null);
   }
 
-  /** A new sampler with the command line's defaults: Heun, 20 steps, seed 0, batches of 256. */
   /**
    * A log-density estimator for this model (a continuous normalizing flow): it integrates the ODE
    * with the divergence of the velocity from data (t = 1) to noise (t = 0), through the
@@ -105,9 +108,10 @@ public final class FlowModel implements AutoCloseable {
           "likelihood needs a model opened from an ONNX file, got the field " + name);
     }
     JvpModel jvp = JvpModel.open(file, device.fieldOptions(givenShape));
-    return new ModelLikelihood(jvp, new Likelihood(jvp, solver.create(), settings));
+    return new ModelLikelihood(jvp, new Likelihood(jvp, solver.create(path()), settings));
   }
 
+  /** A new sampler with the command line's defaults: Heun, 20 steps, seed 0, batches of 256. */
   public FlowSampler sampler() {
     return new FlowSampler(this);
   }
@@ -135,6 +139,39 @@ public final class FlowModel implements AutoCloseable {
   /** The model file as given, or the name given to {@link #of}. */
   public String name() {
     return name;
+  }
+
+  /** The model's {@code flowmatch.*} metadata as stored (empty for a field without any). */
+  public Map<String, String> metadata() {
+    return field.metadata();
+  }
+
+  /**
+   * The affine probability path the model was trained on, from its metadata (the OT path when it
+   * names none); what {@code dpm2m} predicts with.
+   *
+   * @throws io.flowmatch.inference.error.FlowmatchException BAD_MODEL for malformed path metadata
+   */
+  public synchronized AffineSchedule path() {
+    if (path == null) {
+      path = AffineSchedule.fromMetadata(field.metadata());
+    }
+    return path;
+  }
+
+  /** The element type of the model's input {@code x}: {@code float32} or {@code float16}. */
+  public String inputType() {
+    return field instanceof OnnxVelocityField onnx ? onnx.inputType() : "float32";
+  }
+
+  /** Most samples per model call (0 for a field of your own, which takes any number). */
+  public int callBatch() {
+    return field instanceof OnnxVelocityField onnx ? onnx.maxBatch() : 0;
+  }
+
+  /** The file the model was opened from, or null for a field of your own. */
+  Path file() {
+    return file;
   }
 
   /** The velocity field behind the model, for the lower-level packages. */

@@ -7,8 +7,10 @@ import io.flowmatch.inference.sampling.Interpolation;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Integrates a {@link FlowModel}'s velocity field: sampling (noise at t = 0 to data at t = 1),
@@ -36,6 +38,7 @@ public final class FlowSampler {
   private NoiseSource noise;
   private int batch = DEFAULT_BATCH;
   private Sampler.Progress progress = Sampler.Progress.NONE;
+  private UnaryOperator<OdeSolver> integrator = UnaryOperator.identity();
 
   FlowSampler(FlowModel model) {
     this.model = model;
@@ -89,6 +92,16 @@ public final class FlowSampler {
   }
 
   /**
+   * Wraps the integrator each run creates from the {@link #solver}: for lower-level callers that
+   * record the states on the way (a trajectory) or integrate an augmented state (a log-density in
+   * the same solve). The default leaves it as it is.
+   */
+  public FlowSampler integrator(UnaryOperator<OdeSolver> decorator) {
+    this.integrator = Objects.requireNonNull(decorator, "decorator");
+    return this;
+  }
+
+  /**
    * Draws {@code n} samples into memory.
    *
    * @throws FlowmatchException INVALID_ARGUMENT for {@code n < 1}, NUMERIC when the integration
@@ -107,7 +120,29 @@ public final class FlowSampler {
    */
   public SampleReport stream(long n, Sampler.Sink sink) throws IOException {
     checkCount(n);
-    return Sampler.run(model.field(), solver.create(), source(), n, batch, 0, 1, sink, progress);
+    return Sampler.run(model.field(), integrator(), source(), n, batch, 0, 1, sink, progress);
+  }
+
+  /**
+   * Encodes {@code n} data points read from {@code data} batch by batch into {@code sink}, for more
+   * than memory holds (see {@link #encode(float[])}).
+   *
+   * @throws IOException when {@code data} cannot be read
+   */
+  public SampleReport encode(NoiseSource data, long n, Sampler.Sink sink) throws IOException {
+    checkCount(n);
+    return Sampler.run(model.field(), integrator(), data, n, batch, 1, 0, sink, progress);
+  }
+
+  /**
+   * Decodes {@code n} codes read from {@code codes} batch by batch into {@code sink} (see {@link
+   * #decode(float[])}).
+   *
+   * @throws IOException when {@code codes} cannot be read
+   */
+  public SampleReport decode(NoiseSource codes, long n, Sampler.Sink sink) throws IOException {
+    checkCount(n);
+    return Sampler.run(model.field(), integrator(), codes, n, batch, 0, 1, sink, progress);
   }
 
   /**
@@ -158,14 +193,7 @@ public final class FlowSampler {
     System.arraycopy(b, 0, ends, size, size);
     float[] codes = encode(ends).samples();
     float[] frameCodes = new float[Math.multiplyExact(frames, size)];
-    for (int k = 0; k < frames; k++) {
-      double alpha = (double) k / (frames - 1);
-      if (path == Path.LINEAR) {
-        Interpolation.lerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
-      } else {
-        Interpolation.slerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
-      }
-    }
+    Interpolation.frames(codes, size, frames, path == Path.LINEAR, frameCodes);
     return decode(frameCodes);
   }
 
@@ -178,10 +206,15 @@ public final class FlowSampler {
 
   private SampleReport run(NoiseSource source, long n, double t0, double t1, Sampler.Sink sink) {
     try {
-      return Sampler.run(model.field(), solver.create(), source, n, batch, t0, t1, sink, progress);
+      return Sampler.run(model.field(), integrator(), source, n, batch, t0, t1, sink, progress);
     } catch (IOException e) {
       throw FlowmatchException.io("cannot read the initial states: " + e.getMessage(), e);
     }
+  }
+
+  /** A new integrator for one run: the solver on the model's path, wrapped as asked. */
+  private OdeSolver integrator() {
+    return integrator.apply(solver.create(model.path()));
   }
 
   private Sampler.Sink collect(float[] out) {

@@ -4,6 +4,8 @@ import io.flowmatch.inference.jvp.JvpModel;
 import io.flowmatch.inference.likelihood.Likelihood;
 import io.flowmatch.inference.likelihood.LikelihoodResult;
 import io.flowmatch.inference.likelihood.LikelihoodSettings;
+import io.flowmatch.inference.likelihood.LogProbSolver;
+import io.flowmatch.inference.solver.OdeSolver;
 
 /**
  * Log-densities of a {@link FlowModel}, from {@link FlowModel#likelihood}: owns the derived JVP
@@ -37,6 +39,15 @@ public final class ModelLikelihood implements AutoCloseable {
   /** As {@link #logDensity(float[], int, long)} for points numbered from 0. */
   public LikelihoodResult logDensity(float[] x, int n) {
     return logDensity(x, n, 0);
+  }
+
+  /**
+   * An integrator that samples (noise to data) and scores each sample in the same solve: log p of
+   * every result goes to {@code scores}, numbered across the run. Hand it to {@link
+   * FlowSampler#integrator} in place of the plain one.
+   */
+  public OdeSolver sampling(LogProbSolver.Scores scores) {
+    return new LogProbSolver(likelihood, scores);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.api;
 
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
@@ -123,6 +124,14 @@ public final class Solver {
   /** A new integrator for one run (integrators may keep per-run state). */
   public OdeSolver create() {
     return Solvers.create(name, settings);
+  }
+
+  /**
+   * A new integrator for one run on a model of the affine path {@code path} (what {@code dpm2m}
+   * predicts with; null: the OT path).
+   */
+  public OdeSolver create(AffineSchedule path) {
+    return Solvers.create(name, settings, path);
   }
 
   /** E.g. {@code heun (20 steps)} or {@code dopri5 (rtol 1e-05, atol 1e-05)}, as the CLI prints. */

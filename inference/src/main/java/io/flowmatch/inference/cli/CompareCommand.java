@@ -1,38 +1,25 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.compare.AutoReference;
+import io.flowmatch.inference.api.Comparison;
+import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
-import io.flowmatch.inference.compare.CompareReport;
-import io.flowmatch.inference.compare.ConvergenceOrder;
-import io.flowmatch.inference.compare.Provenance;
-import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
-import io.flowmatch.inference.compare.ReportFiles;
-import io.flowmatch.inference.compare.ResultCsv;
-import io.flowmatch.inference.compare.ResultJson;
-import io.flowmatch.inference.compare.ResultTable;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
-import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
-import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.tune.TunedGrids;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,11 +41,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "compare",
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  flowmatch compare --model models/gmm8.onnx --n 2000 --solvers \"euler:10,20 heun:5,10 dopri5:1e-3,1e-5\" --out cmp/",
-      "  flowmatch compare --n 256 --solvers \"euler:20 heun:10\" --classifier models/fashion-mnist-classifier.onnx --out cmp/"
-    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,
@@ -247,155 +228,108 @@ public final class CompareCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
-      settings = tunedGrids(parsed, field.metadata());
-      int[] shape = field.sampleShape();
-      int size = field.sampleSize();
+        FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      settings = tunedGrids(parsed, model.metadata());
+      int[] shape = model.sampleShape();
+      int size = model.sampleSize();
       int count =
           noiseFile != null
               ? NoiseFiles.count("--noise", noise, noiseFile, shape, n)
               : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
-      float[] initial = new float[Math.multiplyExact(count, size)];
-      try {
-        if (noiseFile != null) {
+      Comparison comparison =
+          Comparison.on(model)
+              .solvers(settings)
+              .batch(modelOptions.batch)
+              .maxEvaluations(maxEvals)
+              .repeats(repeats)
+              .referenceMaxEvaluations(referenceMaxEvals)
+              .referenceProgress(referenceProgress(stderr), line -> progress(stderr, line));
+      if (noiseFile != null) {
+        float[] initial = new float[Math.multiplyExact(count, size)];
+        try {
           new NpyNoise(noiseFile).fill(0, count, size, initial);
-        } else {
-          new GaussianNoise(seed).fill(0, count, size, initial);
+        } catch (IOException e) {
+          throw new FailureException("cannot read --noise " + noise + ": " + IoMessages.of(e), e);
         }
-      } catch (IOException e) {
-        throw new FailureException("cannot read --noise " + noise + ": " + IoMessages.of(e), e);
+        comparison.noise(initial, "file " + noise);
+      } else {
+        comparison.samples(count).seed(seed);
       }
-      double[] ref = null;
-      String refText = null;
-      double refNfe = Double.NaN;
-      double refSeconds = Double.NaN;
-      double[] check = null;
+      if (referenceBatch != null) {
+        comparison.referenceBatch(referenceBatch);
+      }
       if (reference != null) {
-        ref = readReference(shape, size, count);
-        refText = "file " + reference;
-      } else if (!noReference && referenceTol == null) {
-        int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
-        ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();
-        String hash = cache == null ? "" : ReferenceCache.sha256(modelOptions.resolve());
-        AutoReference.Outcome o =
-            new AutoReference(
-                    cache,
-                    hash,
-                    referenceMaxEvals,
-                    referenceProgress(stderr),
-                    line -> progress(stderr, "reference: " + line))
-                .solve(field, initial, count, rb);
-        ref = o.x();
-        refText = o.description() + ", batches of " + Math.min(rb, count);
-        refNfe = o.meanNfe();
-        refSeconds = o.seconds();
-      } else if (!noReference) {
-        int rb = referenceBatch != null ? referenceBatch : modelOptions.batch;
-        ReferenceSolver solver = new ReferenceSolver(referenceTol, referenceTol, referenceMaxEvals);
-        progress(
-            stderr,
-            "reference: "
-                + solver.describe()
-                + ", "
-                + count
-                + " samples in batches of "
-                + Math.min(rb, count));
-        ReferenceSolver.Result solved = solveReference(solver, field, initial, count, rb);
-        ref = solved.x();
-        refText = solver.describe() + ", batches of " + Math.min(rb, count);
-        refNfe = solved.meanNfe();
-        refSeconds = solved.wallNanos() / 1e9;
-        if (referenceCheck) {
-          ReferenceSolver tighter =
-              new ReferenceSolver(referenceTol / 10, referenceTol / 10, referenceMaxEvals);
-          progress(stderr, "reference check: " + tighter.describe());
-          check =
-              differences(ref, solveReference(tighter, field, initial, count, rb).x(), size, count);
-        }
+        comparison.reference(readReference(shape, size, count), "file " + reference);
+      } else if (noReference) {
+        comparison.noReference();
+      } else if (referenceTol == null) {
+        comparison.autoReference(!noReferenceCache);
+      } else {
+        comparison.referenceTolerance(referenceTol).referenceCheck(referenceCheck);
       }
 
       try (QualityOptions.Setup quality =
-          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
+          qualityOptions.build(model.metadata(), shape, count, seed, modelOptions.threads)) {
         if (quality.metric() == null && !output.quiet) {
           stderr.println("note: " + quality.missing());
         }
-        CompareEngine engine =
-            new CompareEngine(
-                field,
-                initial,
-                count,
-                modelOptions.batch,
-                0,
-                1,
-                ref,
-                quality.metric(),
-                maxEvals,
-                repeats,
-                AffineSchedule.fromMetadata(field.metadata()));
-        Pictureset pictures = new Pictureset(field, shape, count, quality, out != null);
-        List<SettingResult> results;
+        comparison.quality(quality.metric(), quality.floor());
+        Pictureset pictures = new Pictureset(model.metadata(), shape, count, quality, out != null);
+        Comparison.Report report;
         try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
-          results =
-              engine.run(
-                  settings,
-                  new CompareEngine.Listener() {
-                    @Override
-                    public void started(SolverSetting setting, int index, int total) {
-                      bar.update(index, setting.label());
-                    }
-
-                    @Override
-                    public void finished(SettingResult result, float[] samples) {
-                      if (result.failed()) {
-                        if (!output.quiet) {
-                          stderr.println(
-                              "warning: "
-                                  + result.setting().label()
-                                  + " failed: "
-                                  + result.failure());
+          report =
+              comparison
+                  .listener(
+                      new CompareEngine.Listener() {
+                        @Override
+                        public void started(SolverSetting setting, int index, int total) {
+                          bar.update(index, setting.label());
                         }
-                      } else {
-                        pictures.add(result, samples);
-                        pictures.classes(result, samples, count);
-                      }
-                    }
-                  });
+
+                        @Override
+                        public void finished(SettingResult result, float[] samples) {
+                          if (result.failed()) {
+                            if (!output.quiet) {
+                              stderr.println(
+                                  "warning: "
+                                      + result.setting().label()
+                                      + " failed: "
+                                      + result.failure());
+                            }
+                          } else {
+                            pictures.add(result, samples);
+                            pictures.classes(result, samples, count);
+                          }
+                        }
+                      })
+                  .run();
           bar.update(settings.size(), "");
         }
-        String noiseText = noiseFile != null ? "file " + noise : "Gaussian, seed " + seed;
-        CompareReport report =
-            new CompareReport(
-                modelOptions.resolve().toString(),
-                shape,
-                field.providerUsed(),
-                count,
-                modelOptions.batch,
-                noiseText,
-                refText,
-                refNfe,
-                refSeconds,
-                quality.metric() == null ? null : quality.metric().description(),
-                quality.metric() == null ? List.of() : quality.metric().names(),
-                quality.floor(),
-                maxEvals,
-                repeats,
-                results,
-                ConvergenceOrder.of(results));
-        String table = header(report, check) + ResultTable.render(report);
-        stdout.print(table);
+        stdout.print(report.table());
         stdout.flush();
         if (out != null) {
-          List<String> plots = write(report, table, pictures);
+          List<String> written;
+          try {
+            written = report.writeTo(out, pictures.all(), pictures.classes(), commandLine());
+          } catch (FlowmatchException e) {
+            throw e.getCause() instanceof IOException io
+                ? new FailureException("cannot write --out " + out + ": " + IoMessages.of(io), e)
+                : e;
+          }
+          List<String> files =
+              written.stream()
+                  .filter(f -> !f.startsWith("samples/") && !f.equals("report.html"))
+                  .toList();
           stdout.println(
               "wrote "
                   + out
-                  + "/: results.csv, results.json, table.txt, "
-                  + String.join(", ", plots)
+                  + "/: "
+                  + String.join(", ", files)
                   + ", samples/ ("
                   + pictures.all().size()
                   + " pictures), report.html");
         }
-        boolean allFailed = results.stream().allMatch(SettingResult::failed);
+        boolean allFailed = report.results().stream().allMatch(SettingResult::failed);
         return allFailed ? Cli.FAILURE : Cli.OK;
       }
     }
@@ -449,28 +383,6 @@ public final class CompareCommand implements Callable<Integer> {
                 seconds));
   }
 
-  private ReferenceSolver.Result solveReference(
-      ReferenceSolver solver, OnnxVelocityField field, float[] initial, int count, int batch) {
-    return solver.solve(
-        field, initial, count, batch, 0, 1, referenceProgress(spec.commandLine().getErr()));
-  }
-
-  /** RMS and max over samples of each sample's RMS difference. */
-  static double[] differences(double[] a, double[] b, int size, int count) {
-    double sum = 0;
-    double max = 0;
-    for (int i = 0; i < count; i++) {
-      double sq = 0;
-      for (int k = i * size; k < (i + 1) * size; k++) {
-        sq += (a[k] - b[k]) * (a[k] - b[k]);
-      }
-      double rms = Math.sqrt(sq / size);
-      sum += rms * rms;
-      max = Math.max(max, rms);
-    }
-    return new double[] {Math.sqrt(sum / count), max};
-  }
-
   private double[] readReference(int[] shape, int size, int count) {
     try (NpyFile file = NoiseFiles.open("--reference", reference)) {
       int rows = NoiseFiles.count("--reference", reference, file, shape, null);
@@ -501,45 +413,6 @@ public final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  private String header(CompareReport r, double[] check) {
-    String note =
-        check == null
-            ? ""
-            : String.format(
-                Locale.ROOT,
-                "; vs tolerance %s: RMS %.2e, max %.2e",
-                SolverSetting.adaptive("dop853", referenceTol / 10).parameter(),
-                check[0],
-                check[1]);
-    return ResultTable.header(r, note);
-  }
-
-  /** Writes every file; returns the names of the plots (PNG and SVG) for the summary line. */
-  private List<String> write(CompareReport report, String table, Pictureset pictures) {
-    try {
-      Files.createDirectories(out);
-      AtomicFile.write(
-          out.resolve("results.csv"), ResultCsv.render(report).getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(
-          out.resolve("results.json"),
-          ResultJson.render(report, Provenance.current(), noise == null ? seed : null)
-              .getBytes(StandardCharsets.UTF_8));
-      AtomicFile.write(out.resolve("table.txt"), table.getBytes(StandardCharsets.UTF_8));
-      List<String> written =
-          ReportFiles.write(out, report, pictures.all(), pictures.classes(), commandLine());
-      return written.stream()
-          .filter(f -> !f.startsWith("samples/") && !f.equals("report.html"))
-          .toList();
-    } catch (IOException e) {
-      throw new FailureException("cannot write --out " + out + ": " + IoMessages.of(e), e);
-    }
-  }
-
-  /** "heun@edm:10" → "heun-edm-10": safe in file names. */
-  static String fileName(String label) {
-    return label.replaceAll("[^A-Za-z0-9.]+", "-").replaceAll("^-|-$", "");
-  }
-
   private String commandLine() {
     // originalArgs() holds the whole command line, the subcommand's name included when it was run
     // through the root command: start from what follows the name
@@ -560,14 +433,6 @@ public final class CompareCommand implements Callable<Integer> {
     }
   }
 
-  static byte[] png(BufferedImage image) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    if (!ImageIO.write(image, "png", bytes)) {
-      throw new IOException("no PNG writer in this Java runtime");
-    }
-    return bytes.toByteArray();
-  }
-
   /**
    * The pictures of the samples of each setting (and of the data), and with a classifier the class
    * histogram of each setting's samples.
@@ -584,7 +449,7 @@ public final class CompareCommand implements Callable<Integer> {
     private final ScatterPlot.Bounds bounds;
 
     Pictureset(
-        OnnxVelocityField field,
+        Map<String, String> metadata,
         int[] shape,
         int count,
         QualityOptions.Setup quality,
@@ -593,11 +458,9 @@ public final class CompareCommand implements Callable<Integer> {
       this.shape = shape;
       this.images = Pictures.isImage(shape);
       this.keep = Math.min(count, images ? PICTURE_IMAGES : Pictures.MAX_SCATTER_POINTS);
-      this.range =
-          Pictures.dataRange(field.metadata(), new PrintWriter(java.io.Writer.nullWriter()));
+      this.range = Pictures.dataRange(metadata, new PrintWriter(java.io.Writer.nullWriter()));
       ScatterPlot.Bounds b = null;
-      if (!images
-          && field.metadata().containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
+      if (!images && metadata.containsKey(io.flowmatch.inference.field.ModelMetadata.DATA_RANGE)) {
         b = ScatterPlot.square(range);
       } else if (!images && quality.data() != null) {
         b =

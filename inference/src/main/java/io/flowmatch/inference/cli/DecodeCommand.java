@@ -1,12 +1,14 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.FlowSampler;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.solver.OdeSolver;
+import io.flowmatch.inference.solver.GridSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,9 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "decode",
     footerHeading = "%nExamples:%n",
-    footer = {
-      "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.png"
-    },
+    footer = {"  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.png"},
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,
@@ -82,7 +82,7 @@ public final class DecodeCommand implements Callable<Integer> {
     PrintWriter stderr = spec.commandLine().getErr();
     OptionChecks.positive("--n", n);
     modelOptions.check();
-    OdeSolver solver = solverOptions.create();
+    Solver solver = solverOptions.solver();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     if (out == null && saveNpy == null) {
       throw new UsageException("nothing to write: give --out FILE.npy or FILE.png (or --save-npy)");
@@ -99,15 +99,14 @@ public final class DecodeCommand implements Callable<Integer> {
           "--out " + out + " is already a .npy; --save-npy is for a PNG --out");
     }
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
-    io.flowmatch.inference.solver.GridSolver grid =
-        trajectoryOptions.check(solver, outIsNpy ? null : out);
+    GridSolver grid = trajectoryOptions.check(solver.create(), outIsNpy ? null : out);
     modelOptions.resolve();
 
     try (NpyFile codes = NoiseFiles.open("--input", input);
-        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
-      // dpm2m predicts with the model's own path
-      solver = solverOptions.create(field.metadata());
-      int[] shape = field.sampleShape();
+        FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
+      int[] shape = model.sampleShape();
       if (out != null && !outIsNpy) {
         Pictures.requireDrawable("--out", shape);
       }
@@ -121,27 +120,28 @@ public final class DecodeCommand implements Callable<Integer> {
               bounds,
               "decoded " + input.getFileName() + " · " + solverOptions.describe());
       SampleReport report;
-      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+      // dpm2m predicts with the model's own path: the grid to record is the one made for it
+      GridSolver recorded = grid == null ? null : (GridSolver) solver.create(model.path());
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(recorded, shape, count);
       try (recording;
           Progress bar = output.progress(stderr, "decode", count, "samples")) {
+        FlowSampler sampler =
+            model
+                .sampler()
+                .solver(solver)
+                .noise(new NpyNoise(codes))
+                .batch(modelOptions.batch)
+                .progress(bar::fraction)
+                .integrator(recording::solver);
         report =
             SampleFiles.run(
-                field,
-                recording.solver(solver),
-                new NpyNoise(codes),
-                count,
-                modelOptions.batch,
-                targets,
-                bar,
-                "--input " + input,
-                stderr,
-                recording.overlay());
+                model, sampler, count, targets, "--input " + input, stderr, recording.overlay());
         recording.commit();
       }
       if (!output.quiet) {
         stdout.println(
             SampleCommand.summary(
-                "decoded", report, shape, solverOptions.describe(), field.providerUsed()));
+                "decoded", report, shape, solverOptions.describe(), model.provider()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         recording.printWritten(stdout);
       }

@@ -1,9 +1,13 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.FlowSampler;
+import io.flowmatch.inference.api.SampleResult;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.GaussianityCheck;
@@ -12,11 +16,10 @@ import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
-import io.flowmatch.inference.solver.OdeSolver;
-import io.flowmatch.inference.solver.SolveResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -113,7 +116,7 @@ public final class EncodeCommand implements Callable<Integer> {
     if (dataDir != null && testIndex == null) {
       throw new UsageException("--data-dir is for --test-index");
     }
-    OdeSolver solver = solverOptions.create();
+    Solver solver = solverOptions.solver();
     OptionChecks.extension("--out", out, ".npy", "");
     modelOptions.resolve();
 
@@ -122,26 +125,22 @@ public final class EncodeCommand implements Callable<Integer> {
             && input.size() == 1
             && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
     try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
-        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
-      // dpm2m predicts with the model's own path
-      solver = solverOptions.create(field.metadata());
-      int[] shape = field.sampleShape();
-      int size = field.sampleSize();
+        FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
+      int[] shape = model.sampleShape();
+      int size = model.sampleSize();
       NoiseSource data;
       int count;
       if (streamed && !isSingleItem(file, shape)) {
         count = NoiseFiles.count("--input", Path.of(input.get(0)), file, shape, null);
         data = new NpyNoise(file);
       } else {
+        ValueRange range = Pictures.dataRange(model.metadata(), stderr);
         float[] all =
             input != null
-                ? Items.read("--input", input, shape, Pictures.dataRange(field.metadata(), stderr))
-                : TestImages.read(
-                    testIndex,
-                    dataDir,
-                    shape,
-                    field.metadata(),
-                    Pictures.dataRange(field.metadata(), stderr));
+                ? Items.read("--input", input, shape, range)
+                : TestImages.read(testIndex, dataDir, shape, model.metadata(), range);
         count = all.length / size;
         data = new ArrayNoise(all);
       }
@@ -149,7 +148,8 @@ public final class EncodeCommand implements Callable<Integer> {
       GaussianityCheck codes = new GaussianityCheck();
       RoundTrip check =
           roundtrip
-              ? new RoundTrip(field, solver, data, Math.min(modelOptions.batch, count), size)
+              ? new RoundTrip(
+                  model.sampler().solver(solver), data, Math.min(modelOptions.batch, count), size)
               : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
@@ -164,8 +164,12 @@ public final class EncodeCommand implements Callable<Integer> {
             };
         try {
           report =
-              Sampler.run(
-                  field, solver, data, count, modelOptions.batch, 1, 0, sink, bar::fraction);
+              model
+                  .sampler()
+                  .solver(solver)
+                  .batch(modelOptions.batch)
+                  .progress(bar::fraction)
+                  .encode(data, count, sink);
         } catch (IOException e) {
           throw new FailureException(
               "cannot read "
@@ -179,7 +183,7 @@ public final class EncodeCommand implements Callable<Integer> {
       if (!output.quiet) {
         stdout.println(
             SampleCommand.summary(
-                "encoded", report, shape, solverOptions.describe(), field.providerUsed()));
+                "encoded", report, shape, solverOptions.describe(), model.provider()));
         stdout.println(describe(codes));
         if (check != null) {
           stdout.println(check.describe(solverOptions.describe()));
@@ -223,11 +227,9 @@ public final class EncodeCommand implements Callable<Integer> {
 
   /** Decodes each batch of codes again and compares with the input it came from. */
   static final class RoundTrip {
-    private final OnnxVelocityField field;
-    private final OdeSolver solver;
+    private final FlowSampler decoder;
     private final NoiseSource data;
     private final int size;
-    private final float[] decoded;
     private final float[] original;
     private double maxError;
     private double sumSquares;
@@ -237,26 +239,27 @@ public final class EncodeCommand implements Callable<Integer> {
     private int nfeMax;
     private long samples;
 
-    RoundTrip(OnnxVelocityField field, OdeSolver solver, NoiseSource data, int batch, int size) {
-      this.field = field;
-      this.solver = solver;
+    /**
+     * @param decoder a sampler with the encoder's solver: each batch is decoded in one solve
+     */
+    RoundTrip(FlowSampler decoder, NoiseSource data, int batch, int size) {
+      this.decoder = decoder.batch(batch);
       this.data = data;
       this.size = size;
-      this.decoded = new float[Math.multiplyExact(batch, size)];
-      this.original = new float[decoded.length];
+      this.original = new float[Math.multiplyExact(batch, size)];
     }
 
     void accept(long first, int m, float[] codes) throws IOException {
-      System.arraycopy(codes, 0, decoded, 0, m * size);
-      SolveResult r;
+      SampleResult r;
       try {
-        r = solver.solve(field, decoded, m, 0, 1);
+        r = decoder.decode(Arrays.copyOf(codes, m * size));
       } catch (FlowmatchException e) {
         if (e.kind() != ErrorKind.NUMERIC) {
           throw e;
         }
         throw new FlowmatchException(e.kind(), "round trip: " + e.getMessage(), e);
       }
+      float[] decoded = r.samples();
       data.fill(first, m, size, original);
       for (int i = 0; i < m * size; i++) {
         double e = Math.abs((double) decoded[i] - original[i]);
@@ -264,11 +267,11 @@ public final class EncodeCommand implements Callable<Integer> {
         sumSquares += e * e;
       }
       values += (long) m * size;
-      for (int v : r.nfePerSample()) {
-        nfeSum += v;
-        nfeMin = Math.min(nfeMin, v);
-        nfeMax = Math.max(nfeMax, v);
-      }
+      SampleReport report = r.report();
+      // the report's mean is an exact quotient of this batch's NFE sum
+      nfeSum += Math.round(report.meanNfe() * m);
+      nfeMin = Math.min(nfeMin, report.minNfe());
+      nfeMax = Math.max(nfeMax, report.maxNfe());
       samples += m;
     }
 

@@ -1,15 +1,14 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.SampleResult;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.field.ModelMetadata;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Sampler;
-import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -115,27 +114,28 @@ public final class EvalCommand implements Callable<Integer> {
     }
     modelOptions.check();
     qualityOptions.check();
-    OdeSolver solver = samples == null ? solverOptions.create() : null;
+    Solver solver = samples == null ? solverOptions.solver() : null;
     modelOptions.resolve();
 
     try (NpyFile file = NoiseFiles.open("--samples", samples);
-        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
-      // dpm2m predicts with the model's own path
-      solver = solver == null ? null : solverOptions.create(field.metadata());
-      int[] shape = field.sampleShape();
-      int size = field.sampleSize();
+        FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solver == null ? null : solverOptions.solver(model.metadata());
+      int[] shape = model.sampleShape();
+      int size = model.sampleSize();
       int count =
           file != null
               ? NoiseFiles.count("--samples", samples, file, shape, n)
               : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       try (QualityOptions.Setup quality =
-          qualityOptions.build(field.metadata(), shape, count, seed, modelOptions.threads)) {
+          qualityOptions.build(model.metadata(), shape, count, seed, modelOptions.threads)) {
         if (quality.metric() == null) {
           throw new UsageException(quality.missing());
         }
-        float[] x = new float[Math.multiplyExact(count, size)];
+        float[] x;
         String source;
         if (file != null) {
+          x = new float[Math.multiplyExact(count, size)];
           try {
             file.readRows(0, count, x, 0);
           } catch (IOException e) {
@@ -152,18 +152,16 @@ public final class EvalCommand implements Callable<Integer> {
         } else {
           SampleReport report;
           try (Progress bar = output.progress(stderr, "eval", count, "samples")) {
-            report =
-                Sampler.run(
-                    field,
-                    solver,
-                    new GaussianNoise(seed),
-                    count,
-                    modelOptions.batch,
-                    0,
-                    1,
-                    (first, m, batch) ->
-                        System.arraycopy(batch, 0, x, (int) first * size, m * size),
-                    bar::fraction);
+            SampleResult drawn =
+                model
+                    .sampler()
+                    .solver(solver)
+                    .seed(seed)
+                    .batch(modelOptions.batch)
+                    .progress(bar::fraction)
+                    .sample(count);
+            x = drawn.samples();
+            report = drawn.report();
           }
           source =
               String.format(

@@ -7,8 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * The heading an option is listed under in a command's {@code --help}. On an option field it names
- * that option's group; on a mixin class (e.g. {@link SolverOptions}) it is the group of every option
- * the class declares. Options without one are listed first, under "Options:". Read by {@link
+ * that option's group; on a mixin class (e.g. {@link SolverOptions}) it is the group of every
+ * option the class declares. Options without one are listed first, under "Options:". Read by {@link
  * HelpLayout}.
  */
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,19 +1,19 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.FlowSampler;
+import io.flowmatch.inference.api.SampleResult;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
-import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.Interpolation;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Sampler;
 import io.flowmatch.inference.solver.GridSolver;
-import io.flowmatch.inference.solver.OdeSolver;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -114,7 +114,7 @@ public final class InterpolateCommand implements Callable<Integer> {
       throw new UsageException("--frames must be at least 2 (a and b), got " + frames);
     }
     modelOptions.check();
-    OdeSolver solver = solverOptions.create();
+    Solver solver = solverOptions.solver();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     if (out == null && saveNpy == null && trajectoryOptions.saveTrajectory == null) {
       throw new UsageException(
@@ -122,45 +122,43 @@ public final class InterpolateCommand implements Callable<Integer> {
     }
     OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
-    GridSolver grid = trajectoryOptions.check(solver, out);
+    GridSolver grid = trajectoryOptions.check(solver.create(), out);
     modelOptions.resolve();
 
-    try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
-      // dpm2m predicts with the model's own path
-      solver = solverOptions.create(field.metadata());
-      int[] shape = field.sampleShape();
-      int size = field.sampleSize();
+    try (FlowModel model = modelOptions.openModel(stderr, verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
+      int[] shape = model.sampleShape();
+      int size = model.sampleSize();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);
       }
-      ValueRange range = Pictures.dataRange(field.metadata(), stderr);
+      ValueRange range = Pictures.dataRange(model.metadata(), stderr);
       float[] ends = new float[2 * size];
       System.arraycopy(one("--a", a, shape, size, range), 0, ends, 0, size);
       System.arraycopy(one("--b", b, shape, size, range), 0, ends, size, size);
 
-      float[] codes = new float[2 * size];
-      SampleReport encoded = integrate(field, solver, ends, 2, 1, 0, codes);
+      SampleResult encoded = integrate(model.sampler().solver(solver), ends, true);
+      float[] codes = encoded.samples();
       float[] frameCodes =
           new float
               [io.flowmatch.inference.runtime.MemoryBudget.floats(
                   "--frames " + frames, frames, size, 4, "choose fewer --frames")];
       double angle = Interpolation.angle(codes, 0, codes, size, size);
-      for (int k = 0; k < frames; k++) {
-        double alpha = (double) k / (frames - 1);
-        if (linear) {
-          Interpolation.lerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
-        } else {
-          Interpolation.slerp(codes, 0, codes, size, size, alpha, frameCodes, k * size);
-        }
-      }
-      float[] decoded = new float[frameCodes.length];
+      Interpolation.frames(codes, size, frames, linear, frameCodes);
+      float[] decoded;
       SampleReport decodedReport;
       // only the decoding is recorded: its states run from the codes of the frames (t=0) to the
       // frames (t=1)
-      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, frames);
+      // dpm2m predicts with the model's own path: the grid to record is the one made for it
+      GridSolver recorded = grid == null ? null : (GridSolver) solver.create(model.path());
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(recorded, shape, frames);
       try (recording) {
-        decodedReport =
-            integrate(field, recording.solver(solver), frameCodes, frames, 0, 1, decoded);
+        SampleResult result =
+            integrate(
+                model.sampler().solver(solver).integrator(recording::solver), frameCodes, false);
+        decoded = result.samples();
+        decodedReport = result.report();
         if (saveNpy != null) {
           try {
             Npy.write(saveNpy, SampleCommand.withBatch(frames, shape), decoded);
@@ -192,9 +190,9 @@ public final class InterpolateCommand implements Callable<Integer> {
                 + "°) with "
                 + solverOptions.describe()
                 + " on "
-                + field.providerUsed()
+                + model.provider()
                 + ": encode NFE/sample "
-                + encoded.nfeText()
+                + encoded.report().nfeText()
                 + ", decode NFE/sample "
                 + decodedReport.nfeText()
                 + "; the end frames return a and b within "
@@ -264,34 +262,17 @@ public final class InterpolateCommand implements Callable<Integer> {
     return img;
   }
 
-  /** Integrates n items from t0 to t1 into {@code result}. */
-  private SampleReport integrate(
-      OnnxVelocityField field,
-      OdeSolver solver,
-      float[] start,
-      int n,
-      double t0,
-      double t1,
-      float[] result)
-      throws IOException {
-    int size = field.sampleSize();
+  /** Encodes (a and b) or decodes (the frames) in batches of --batch. */
+  private SampleResult integrate(FlowSampler sampler, float[] start, boolean encode) {
+    sampler.batch(modelOptions.batch);
     try {
-      return Sampler.run(
-          field,
-          solver,
-          new ArrayNoise(start),
-          n,
-          modelOptions.batch,
-          t0,
-          t1,
-          (first, m, x) -> System.arraycopy(x, 0, result, (int) first * size, m * size),
-          Sampler.Progress.NONE);
+      return encode ? sampler.encode(start) : sampler.decode(start);
     } catch (FlowmatchException e) {
       if (e.kind() != ErrorKind.NUMERIC) {
         throw e;
       }
       throw new FlowmatchException(
-          e.kind(), (t1 < t0 ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
+          e.kind(), (encode ? "encoding a and b: " : "decoding the frames: ") + e.getMessage(), e);
     }
   }
 

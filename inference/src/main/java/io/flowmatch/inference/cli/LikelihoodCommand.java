@@ -254,7 +254,7 @@ public final class LikelihoodCommand implements Callable<Integer> {
   }
 
   private JacobianVectorProduct openJvp(PrintWriter stderr) {
-    FieldOptions options = SampleLogProb.fieldOptions(modelOptions, stderr);
+    FieldOptions options = modelOptions.options(stderr);
     if (jvpMode.equals("finite-difference")) {
       return new FiniteDifferenceJvp(OnnxVelocityField.open(modelOptions.resolve(), options));
     }

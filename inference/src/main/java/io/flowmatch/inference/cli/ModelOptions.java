@@ -1,5 +1,7 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.Device;
+import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.sampling.Numbers;
@@ -110,24 +112,38 @@ public final class ModelOptions {
     return value;
   }
 
-  /** Opens the model; warnings, and with {@code verbose} what was loaded, go to {@code stderr}. */
-  OnnxVelocityField open(PrintWriter stderr, boolean verbose) {
+  /**
+   * Opens the model through the public API; warnings, and with {@code verbose} what was loaded, go
+   * to {@code stderr}.
+   */
+  FlowModel openModel(PrintWriter stderr, boolean verbose) {
     long start = System.nanoTime();
-    OnnxVelocityField field = open(stderr);
+    FlowModel model =
+        FlowModel.open(resolve(), device(stderr), shape == null ? null : parseShape(shape));
     if (verbose) {
       stderr.printf(
           Locale.ROOT,
           "model %s: %s input, provider %s, sample shape %s, model calls of at most %d samples,"
               + " loaded in %s s%n",
           resolve(),
-          field.inputType(),
-          field.providerUsed(),
-          Arrays.toString(field.sampleShape()),
-          field.maxBatch(),
+          model.inputType(),
+          model.provider(),
+          Arrays.toString(model.sampleShape()),
+          model.callBatch(),
           Numbers.fixed((System.nanoTime() - start) / 1e9, 2));
-      field.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
+      model.metadata().forEach((k, v) -> stderr.println("  " + k + " = " + v));
     }
-    return field;
+    return model;
+  }
+
+  /** The device these options describe (warnings go to {@code stderr}). */
+  Device device(PrintWriter stderr) {
+    return Device.of(Device.Provider.parse(provider))
+        .strict(strict)
+        .threads(threads)
+        .optimization(Device.Optimization.parse(optimization))
+        .callBatch(callBatch())
+        .onWarning(line -> stderr.println("warning: " + line));
   }
 
   /** Opens the model (warnings go to {@code stderr}). */

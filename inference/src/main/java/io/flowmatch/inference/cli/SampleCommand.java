@@ -1,18 +1,17 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.FlowSampler;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.GaussianNoise;
-import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.GridSolver;
-import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -135,11 +134,11 @@ public final class SampleCommand implements Callable<Integer> {
     // everything that needs no model first: bad options fail fast
     OptionChecks.positive("--n", n);
     modelOptions.check();
-    OdeSolver solver = solverOptions.create();
+    Solver solver = solverOptions.solver();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
-    GridSolver grid = trajectoryOptions.check(solver, out);
+    GridSolver grid = trajectoryOptions.check(solver.create(), out);
     OptionChecks.extension("--log-prob", logProb, ".npy", "");
     if (logProb != null && grid != null) {
       throw FlowmatchException.invalidArgument(
@@ -151,13 +150,10 @@ public final class SampleCommand implements Callable<Integer> {
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
-        OnnxVelocityField field = modelOptions.open(stderr, output.verbose)) {
-      // dpm2m predicts with the model's own path
-      solver = solverOptions.create(field.metadata());
-      if (grid != null) {
-        grid = (GridSolver) solver;
-      }
-      int[] shape = field.sampleShape();
+        FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
+      // the grid may come from the model's metadata
+      solver = solverOptions.solver(model.metadata());
+      int[] shape = model.sampleShape();
       if (out != null) {
         Pictures.requireDrawable("--out", shape);
       }
@@ -175,7 +171,6 @@ public final class SampleCommand implements Callable<Integer> {
                 + Math.min(modelOptions.batch, count)
                 + (noiseFile != null ? "; noise from " + noise : "; seed " + seed));
       }
-      NoiseSource source = noiseFile != null ? new NpyNoise(noiseFile) : new GaussianNoise(seed);
       SampleFiles.Targets targets =
           new SampleFiles.Targets(
               "--save-npy",
@@ -188,25 +183,28 @@ public final class SampleCommand implements Callable<Integer> {
       SampleLogProb scoring =
           logProb == null
               ? null
-              : SampleLogProb.start(
-                  modelOptions, stderr, field, logProbDivergence, solver, seed, count);
-      TrajectoryOptions.Recording recording = trajectoryOptions.start(grid, shape, count);
+              : SampleLogProb.start(model, logProbDivergence, solver, seed, count);
+      // dpm2m predicts with the model's own path: the grid to record is the one made for it
+      GridSolver recorded = grid == null ? null : (GridSolver) solver.create(model.path());
+      TrajectoryOptions.Recording recording = trajectoryOptions.start(recorded, shape, count);
       try (scoring;
           recording;
           Progress bar = output.progress(stderr, spec.name(), count, "samples")) {
-        OdeSolver used = scoring == null ? recording.solver(solver) : scoring.solver();
+        FlowSampler sampler =
+            model
+                .sampler()
+                .solver(solver)
+                .batch(modelOptions.batch)
+                .progress(bar::fraction)
+                .integrator(plain -> scoring == null ? recording.solver(plain) : scoring.solver());
+        if (noiseFile != null) {
+          sampler.noise(new NpyNoise(noiseFile));
+        } else {
+          sampler.seed(seed);
+        }
         report =
             SampleFiles.run(
-                field,
-                used,
-                source,
-                count,
-                modelOptions.batch,
-                targets,
-                bar,
-                "--noise " + noise,
-                stderr,
-                recording.overlay());
+                model, sampler, count, targets, "--noise " + noise, stderr, recording.overlay());
         recording.commit();
         if (scoring != null) {
           scoring.write(logProb);
@@ -214,7 +212,7 @@ public final class SampleCommand implements Callable<Integer> {
       }
       if (!output.quiet) {
         stdout.println(
-            summary("sampled", report, shape, solverOptions.describe(), field.providerUsed()));
+            summary("sampled", report, shape, solverOptions.describe(), model.provider()));
         SampleFiles.printWritten(stdout, targets, count, shape, "samples");
         recording.printWritten(stdout);
         if (scoring != null) {

@@ -1,14 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.io.NpyHeader;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
-import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
-import io.flowmatch.inference.sampling.Sampler;
-import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +18,13 @@ import java.nio.file.Path;
 final class SampleFiles {
   private SampleFiles() {}
 
+  /** Something drawn over a 2-D scatter plot (trajectories), and the points it covers. */
+  interface Overlay {
+    float[] points();
+
+    void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds);
+  }
+
   /**
    * What to write.
    *
@@ -31,13 +35,6 @@ final class SampleFiles {
    * @param bounds scatter plots: fixed bounds, or null to fit
    * @param title scatter plots: the line above the plot
    */
-  /** Something drawn over a 2-D scatter plot (trajectories), and the points it covers. */
-  interface Overlay {
-    float[] points();
-
-    void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds);
-  }
-
   record Targets(
       String npyOption,
       Path npy,
@@ -47,44 +44,29 @@ final class SampleFiles {
       String title) {}
 
   /**
-   * Runs the sampler from t = 0 to 1 and writes the targets.
+   * Runs {@code sampler} from t = 0 to 1 on {@code count} samples and writes the targets.
    *
-   * @param inputOption the option that named the noise file (for read errors), or null
+   * @param sampler the sampler, with its solver, initial states, batch and progress set
+   * @param inputOption the option that named the initial states (for read errors), or null
+   * @param overlay drawn on 2-D scatter plots, or null
    */
   static SampleReport run(
-      OnnxVelocityField field,
-      OdeSolver solver,
-      NoiseSource source,
+      FlowModel model,
+      FlowSampler sampler,
       int count,
-      int batch,
       Targets targets,
-      Progress bar,
-      String inputOption,
-      PrintWriter stderr) {
-    return run(field, solver, source, count, batch, targets, bar, inputOption, stderr, null);
-  }
-
-  /** As above, with an overlay drawn on 2-D scatter plots (null for none). */
-  static SampleReport run(
-      OnnxVelocityField field,
-      OdeSolver solver,
-      NoiseSource source,
-      int count,
-      int batch,
-      Targets targets,
-      Progress bar,
       String inputOption,
       PrintWriter stderr,
       Overlay overlay) {
-    int[] shape = field.sampleShape();
+    int[] shape = model.sampleShape();
     int keep = targets.png() == null ? 0 : Math.min(count, Pictures.capacity(shape));
     // before any model call or output file: a picture too large to draw fails the run now
     Pictures.requireGridFits(targets.upscale(), keep, shape);
     try (SampleOutputs outputs =
-        new SampleOutputs(targets.npyOption(), targets.npy(), shape, field.sampleSize(), keep)) {
+        new SampleOutputs(targets.npyOption(), targets.npy(), shape, model.sampleSize(), keep)) {
       SampleReport report;
       try {
-        report = Sampler.run(field, solver, source, count, batch, 0, 1, outputs, bar::fraction);
+        report = sampler.stream(count, outputs);
       } catch (IOException e) {
         // outputs wrap their own errors: what is left is reading the input after its header was
         // checked
@@ -92,7 +74,7 @@ final class SampleFiles {
       }
       outputs.commit();
       if (targets.png() != null) {
-        ValueRange range = Pictures.dataRange(field.metadata(), stderr);
+        ValueRange range = Pictures.dataRange(model.metadata(), stderr);
         String title = targets.title() + " · " + keep + " samples";
         java.awt.image.BufferedImage img;
         if (overlay != null && Pictures.isPoint2d(shape)) {

@@ -1,18 +1,15 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.field.FieldOptions;
-import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.api.FlowModel;
+import io.flowmatch.inference.api.ModelLikelihood;
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.io.Npy;
-import io.flowmatch.inference.jvp.JvpModel;
 import io.flowmatch.inference.likelihood.DivergenceMethod;
-import io.flowmatch.inference.likelihood.Likelihood;
 import io.flowmatch.inference.likelihood.LikelihoodSettings;
-import io.flowmatch.inference.likelihood.LogProbSolver;
 import io.flowmatch.inference.likelihood.NllSummary;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** {@code sample --log-prob}: the JVP model and the scores of the samples, one solve per batch. */
@@ -20,53 +17,33 @@ final class SampleLogProb implements AutoCloseable {
   /** Up to this many dimensions {@code --log-prob} uses the exact divergence by default. */
   static final int EXACT_UP_TO = 64;
 
-  private final JvpModel jvp;
+  private final ModelLikelihood likelihood;
   private final DivergenceMethod method;
   private final double[] logProb;
-  private final LogProbSolver solver;
+  private final OdeSolver solver;
 
-  private SampleLogProb(
-      JvpModel jvp, DivergenceMethod method, OdeSolver plain, long seed, int count) {
-    this.jvp = jvp;
+  private SampleLogProb(ModelLikelihood likelihood, DivergenceMethod method, int count) {
+    this.likelihood = likelihood;
     this.method = method;
     this.logProb = new double[count];
-    LikelihoodSettings settings = LikelihoodSettings.builder().method(method).seed(seed).build();
     this.solver =
-        new LogProbSolver(
-            new Likelihood(jvp, plain, settings),
+        likelihood.sampling(
             (first, values) -> System.arraycopy(values, 0, logProb, (int) first, values.length));
   }
 
   static SampleLogProb start(
-      ModelOptions modelOptions,
-      PrintWriter stderr,
-      OnnxVelocityField field,
-      String divergence,
-      OdeSolver plain,
-      long seed,
-      int count) {
+      FlowModel model, String divergence, Solver solver, long seed, int count) {
     DivergenceMethod method =
         divergence != null
             ? DivergenceMethod.parse("--log-prob-divergence", divergence)
-            : field.sampleSize() <= EXACT_UP_TO
+            : model.sampleSize() <= EXACT_UP_TO
                 ? DivergenceMethod.EXACT
                 : DivergenceMethod.HUTCHINSON;
-    JvpModel jvp = JvpModel.open(modelOptions.resolve(), fieldOptions(modelOptions, stderr));
-    return new SampleLogProb(jvp, method, plain, seed, count);
+    LikelihoodSettings settings = LikelihoodSettings.builder().method(method).seed(seed).build();
+    return new SampleLogProb(model.likelihood(solver, settings), method, count);
   }
 
-  /** The field options the model options describe (as {@link ModelOptions#open}). */
-  static FieldOptions fieldOptions(ModelOptions m, PrintWriter stderr) {
-    return new FieldOptions(
-        m.provider,
-        m.strict,
-        m.threads,
-        m.optimization,
-        m.callBatch(),
-        m.shape == null ? null : ModelOptions.parseShape(m.shape),
-        line -> stderr.println("warning: " + line));
-  }
-
+  /** The integrator that samples and scores in one solve. */
   OdeSolver solver() {
     return solver;
   }
@@ -98,6 +75,6 @@ final class SampleLogProb implements AutoCloseable {
 
   @Override
   public void close() {
-    jvp.close();
+    likelihood.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
@@ -112,13 +113,35 @@ public final class SolverOptions {
     resolveGrid(metadata);
     return Solvers.create(
         solver,
-        new SolverSettings(
-            stepsOrDefault(),
-            rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-            atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-            maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-            resolvedGrid),
+        resolvedSettings(),
         metadata == null ? null : AffineSchedule.fromMetadata(metadata));
+  }
+
+  /**
+   * The solver these options describe, as the public API takes it (checked as {@link #create()}
+   * checks it).
+   */
+  Solver solver() {
+    return solver(null);
+  }
+
+  /**
+   * The solver for a model with this metadata (null: before the model is open), as the public API
+   * takes it; the model's own settings (e.g. its path, for dpm2m) are applied where it runs.
+   */
+  Solver solver(java.util.Map<String, String> metadata) {
+    create(metadata);
+    return Solver.named(solver, resolvedSettings());
+  }
+
+  /** The settings as resolved by the last {@link #create}. */
+  private SolverSettings resolvedSettings() {
+    return new SolverSettings(
+        stepsOrDefault(),
+        rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
+        atol != null ? atol : SolverSettings.DEFAULT_ATOL,
+        maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
+        resolvedGrid);
   }
 
   /** The solver's name, as given ({@code --solver}). */
@@ -135,12 +158,7 @@ public final class SolverOptions {
    */
   public SolverSettings settings() {
     create();
-    return new SolverSettings(
-        stepsOrDefault(),
-        rtol != null ? rtol : SolverSettings.DEFAULT_RTOL,
-        atol != null ? atol : SolverSettings.DEFAULT_ATOL,
-        maxEvals != null ? maxEvals : SolverSettings.DEFAULT_MAX_EVALUATIONS,
-        resolvedGrid);
+    return resolvedSettings();
   }
 
   private String resolvedGrid;

@@ -2,9 +2,10 @@ package io.flowmatch.inference.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
-import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;
@@ -246,9 +247,10 @@ public final class TuneGridCommand implements Callable<Integer> {
           "--holdout-seed must differ from --seed (" + seed + "): held-out noise must be unseen");
     }
 
-    try (OnnxVelocityField field = modelOptions.open(stderr, verbose)) {
-      int size = field.sampleSize();
-      AffineSchedule path = AffineSchedule.fromMetadata(field.metadata());
+    try (FlowModel opened = modelOptions.openModel(stderr, verbose)) {
+      VelocityField field = opened.field();
+      int size = opened.sampleSize();
+      AffineSchedule path = opened.path();
       float[] calNoise = noise(seed, calibration, size);
       float[] holdNoise = noise(hold, holdN, size);
       ReferenceCache cache = noReferenceCache ? null : ReferenceCache.userDefault();

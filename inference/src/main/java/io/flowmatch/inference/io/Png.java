@@ -25,11 +25,22 @@ public final class Png {
   public static void write(BufferedImage image, Path path) throws IOException {
     try (AtomicFile f = AtomicFile.create(path)) {
       try (OutputStream out = Files.newOutputStream(f.temp())) {
-        if (!ImageIO.write(image, "png", out)) {
-          throw new IOException("no PNG writer in this Java runtime");
-        }
+        encode(image, out);
       }
       f.commit();
+    }
+  }
+
+  /** {@code image} as the bytes of a PNG file (to embed in a report). */
+  public static byte[] bytes(BufferedImage image) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    encode(image, out);
+    return out.toByteArray();
+  }
+
+  private static void encode(BufferedImage image, OutputStream out) throws IOException {
+    if (!ImageIO.write(image, "png", out)) {
+      throw new IOException("no PNG writer in this Java runtime");
     }
   }
 

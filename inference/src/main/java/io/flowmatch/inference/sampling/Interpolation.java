@@ -52,4 +52,20 @@ public final class Interpolation {
       out[oo + i] = (float) (wa * a[ao + i] + wb * b[bo + i]);
     }
   }
+
+  /**
+   * Fills {@code out} with {@code frames} codes in equal steps from the code at {@code codes[0,
+   * size)} to the one at {@code codes[size, 2·size)}, both ends included: on a straight line
+   * ({@code linear}) or on the great circle.
+   */
+  public static void frames(float[] codes, int size, int frames, boolean linear, float[] out) {
+    for (int k = 0; k < frames; k++) {
+      double alpha = (double) k / (frames - 1);
+      if (linear) {
+        lerp(codes, 0, codes, size, size, alpha, out, k * size);
+      } else {
+        slerp(codes, 0, codes, size, size, alpha, out, k * size);
+      }
+    }
+  }
 }

@@ -10,6 +10,7 @@ import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyArray;
+import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.SampleReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +45,59 @@ class FlowModelTest {
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     NpyArray a = Npy.read(npy);
     return a.data();
+  }
+
+  @Test
+  void streamedEncodingAndDecodingEqualTheInMemoryOnes() throws IOException {
+    try (FlowModel model = FlowModel.open(GMM8)) {
+      float[] data = model.sampler().seed(3).sample(10).samples();
+      float[] codes = model.sampler().encode(data).samples();
+      float[] streamed = new float[codes.length];
+      SampleReport r =
+          model
+              .sampler()
+              .batch(4)
+              .encode(
+                  new ArrayNoise(data),
+                  10,
+                  (first, m, x) -> System.arraycopy(x, 0, streamed, (int) first * 2, m * 2));
+      assertArrayEquals(codes, streamed);
+      assertEquals(10, r.samples());
+      float[] decoded = new float[codes.length];
+      model
+          .sampler()
+          .batch(3)
+          .decode(
+              new ArrayNoise(codes),
+              10,
+              (first, m, x) -> System.arraycopy(x, 0, decoded, (int) first * 2, m * 2));
+      assertArrayEquals(model.sampler().decode(codes).samples(), decoded);
+    }
+  }
+
+  @Test
+  void theIntegratorHookSeesEveryRunAndUnknownDeviceNamesAreRefused() {
+    try (FlowModel model = FlowModel.open(GMM8)) {
+      int[] runs = {0};
+      float[] wrapped =
+          model
+              .sampler()
+              .seed(1)
+              .integrator(
+                  plain -> {
+                    runs[0]++;
+                    return plain;
+                  })
+              .sample(5)
+              .samples();
+      assertEquals(1, runs[0]);
+      assertArrayEquals(model.sampler().seed(1).sample(5).samples(), wrapped);
+    }
+    FlowmatchException e =
+        assertThrows(FlowmatchException.class, () -> Device.Provider.parse("rocm"));
+    assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
+    assertEquals("unknown provider 'rocm', expected one of: cpu, cuda, tensorrt", e.getMessage());
+    assertEquals(Device.Optimization.BASIC, Device.Optimization.parse("basic"));
   }
 
   @Test

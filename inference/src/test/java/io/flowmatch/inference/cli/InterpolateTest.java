@@ -35,26 +35,22 @@ class InterpolateTest {
         TestModels.gaussian(models.resolve("g.onnx"), new int[] {2}, MU, SIGMA, true).toString();
   }
 
+  /** {@code interpolate --model gauss --a A --b B --frames F} and more options. */
+  static Run interpolate(String a, String b, String frames, String... more) {
+    String[] head = {"interpolate", "--model", gauss, "--a", a, "--b", b, "--frames", frames};
+    String[] args = new String[head.length + more.length];
+    System.arraycopy(head, 0, args, 0, head.length);
+    System.arraycopy(more, 0, args, head.length, more.length);
+    return run(args);
+  }
+
   @Test
   void linearCodesGiveTheStraightLineBetweenAAndB() throws IOException {
     // codes: a = (3, 1) → (1, 0), b = (-1, 5) → (-1, 2), 116.6° apart; linear codes decode linearly
     Path frames = dir.resolve("f.npy");
     Run r =
-        run(
-            "interpolate",
-            "--model",
-            gauss,
-            "--a",
-            "3,1",
-            "--b",
-            "-1,5",
-            "--frames",
-            "5",
-            "--linear",
-            "--solver",
-            "rk4",
-            "--save-npy",
-            frames.toString());
+        interpolate(
+            "3,1", "-1,5", "5", "--linear", "--solver", "rk4", "--save-npy", frames.toString());
     assertEquals(0, r.code(), r.err());
     NpyArray f = Npy.read(frames);
     assertArrayEquals(new int[] {5, 2}, f.shape());
@@ -74,15 +70,9 @@ class InterpolateTest {
     Path frames = dir.resolve("f.npy");
     Path png = dir.resolve("path.png");
     Run r =
-        run(
-            "interpolate",
-            "--model",
-            gauss,
-            "--a",
+        interpolate(
             "3,1",
-            "--b",
             "1,3",
-            "--frames",
             "3",
             "--solver",
             "rk4",
@@ -106,15 +96,9 @@ class InterpolateTest {
     Path traj = dir.resolve("t.npy");
     Path times = dir.resolve("t.times.npy");
     Run r =
-        run(
-            "interpolate",
-            "--model",
-            gauss,
-            "--a",
+        interpolate(
             "3,1",
-            "--b",
             "-1,5",
-            "--frames",
             "5",
             "--linear",
             "--solver",
@@ -164,15 +148,9 @@ class InterpolateTest {
     Path with = dir.resolve("with.png");
     assertEquals(
         0,
-        run(
-                "interpolate",
-                "--model",
-                gauss,
-                "--a",
+        interpolate(
                 "3,1",
-                "--b",
                 "1,3",
-                "--frames",
                 "6",
                 "--solver",
                 "heun",
@@ -184,15 +162,9 @@ class InterpolateTest {
                 without.toString())
             .code());
     Run r =
-        run(
-            "interpolate",
-            "--model",
-            gauss,
-            "--a",
+        interpolate(
             "3,1",
-            "--b",
             "1,3",
-            "--frames",
             "6",
             "--solver",
             "heun",
@@ -309,19 +281,7 @@ class InterpolateTest {
 
   @Test
   void framesMustBeAtLeastTwo() {
-    Run r =
-        run(
-            "interpolate",
-            "--model",
-            gauss,
-            "--a",
-            "0,0",
-            "--b",
-            "1,1",
-            "--frames",
-            "1",
-            "--out",
-            "x.png");
+    Run r = interpolate("0,0", "1,1", "1", "--out", "x.png");
     assertEquals(2, r.code());
     assertEquals("flowmatch interpolate: --frames must be at least 2 (a and b), got 1\n", r.err());
   }

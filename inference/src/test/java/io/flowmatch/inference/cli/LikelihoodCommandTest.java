@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowmatch.inference.field.GaussianMixture;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.likelihood.BitsPerDim;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,18 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LikelihoodCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = InferenceMain.run(o, e, args);
-    }
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** stdout, stderr and exit code of one run of the real entry point. */
+  static SampleCommandTest.Run run(String... args) {
+    return SampleCommandTest.run(args);
   }
 
   /**
@@ -56,7 +44,7 @@ class LikelihoodCommandTest {
     Path input = dir.resolve("x.npy");
     Npy.write(input, new int[] {n, 2}, x);
     Path csv = dir.resolve("nll.csv");
-    Run r =
+    SampleCommandTest.Run r =
         run(
             "likelihood",
             "--model",
@@ -98,7 +86,7 @@ class LikelihoodCommandTest {
   void sampleLogProbMatchesTheClosedForm() throws IOException {
     Path samples = dir.resolve("s.npy");
     Path scores = dir.resolve("lp.npy");
-    Run r =
+    SampleCommandTest.Run r =
         run(
             "sample",
             "--model",
@@ -141,7 +129,7 @@ class LikelihoodCommandTest {
   @Test
   void testImagesGiveBitsPerDimAndJson() throws IOException {
     Path json = dir.resolve("bpd.json");
-    Run r =
+    SampleCommandTest.Run r =
         run(
             "likelihood",
             "--model",
@@ -167,12 +155,12 @@ class LikelihoodCommandTest {
 
   @Test
   void badOptionsAreUsageErrors() {
-    Run none = run("likelihood", "--model", "../models/gmm8.onnx");
+    SampleCommandTest.Run none = run("likelihood", "--model", "../models/gmm8.onnx");
     assertEquals(2, none.code());
     assertEquals(
         "flowmatch likelihood: give --input ITEM..., --test-index I,J,... or --test-set N",
         none.err().strip());
-    Run div =
+    SampleCommandTest.Run div =
         run(
             "likelihood",
             "--model",
@@ -186,7 +174,7 @@ class LikelihoodCommandTest {
         "flowmatch likelihood: --divergence must be exact or hutchinson, got 'approx'",
         div.err().strip());
     Path out = dir.resolve("x.txt");
-    Run ext =
+    SampleCommandTest.Run ext =
         run(
             "likelihood",
             "--model",

@@ -3,6 +3,7 @@ package io.flowmatch.training.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
+import io.flowmatch.inference.bench.SamplingGrid;
 import io.flowmatch.inference.field.CallBatch;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;

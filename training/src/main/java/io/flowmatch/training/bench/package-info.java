@@ -1,5 +1,5 @@
 /**
- * Benchmarks that print figures: sampling grids over solvers, threads and batches, ONNX Runtime
- * against DJL, op profiles and training throughput of each architecture.
+ * Benchmarks that need DJL and print figures: ONNX Runtime against DJL, op profiles and training
+ * throughput of each architecture.
  */
 package io.flowmatch.training.bench;

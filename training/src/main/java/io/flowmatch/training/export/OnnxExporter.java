@@ -29,9 +29,9 @@ import java.util.TreeMap;
 
 /**
  * Writes a trained DJL velocity network as an ONNX model (built in opset-21 forms, declared at the
- * lowest portable opset the graph allows, 17 for the MLP, DiT and classifier) that follows the public
- * contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v} like
- * {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
+ * lowest portable opset the graph allows, 17 for the MLP, DiT and classifier) that follows the
+ * public contract: inputs {@code x} [N, ...sampleShape] and {@code t} float32 [N], output {@code v}
+ * like {@code x}, with a symbolic batch dimension {@code N} and {@code flowmatch.*} metadata.
  *
  * <p>The graph of each architecture comes from its {@link Architecture#graphWriter()}, found by
  * {@link ModelSpec#type()} in {@link Architectures}. Before anything is written, {@link

@@ -61,11 +61,7 @@ public final class RunExport {
   }
 
   private static List<ExportResult> exportEach(
-      RunFolder run,
-      List<ExportPrecision> precisions,
-      List<Path> outs,
-      boolean ema,
-      Integer opset)
+      RunFolder run, List<ExportPrecision> precisions, List<Path> outs, boolean ema, Integer opset)
       throws IOException {
     TrainConfig c = run.config();
     Map<String, String> meta = metadata(c, run.state(), ema);

@@ -3,32 +3,19 @@ package io.flowmatch.training.path;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.flowmatch.inference.path.AffineSchedule;
 import java.util.Map;
 
 /**
  * An affine probability path from noise x0 (t = 0) to data x1 (t = 1): {@code x_t = α_t·x1 +
  * σ_t·x0}, whose conditional velocity is {@code u_t = α̇_t·x1 + σ̇_t·x0}. A path is only its four
- * scalar functions; the trainer never needs to know which path it is training.
+ * scalar functions (the inference module's {@link AffineSchedule}, which the samplers read back
+ * from the model's metadata); the trainer never needs to know which path it is training.
  */
-public interface AffinePath {
-
-  /** Name written to the run config and the ONNX metadata, e.g. {@code condot}. */
-  String name();
+public interface AffinePath extends AffineSchedule {
 
   /** Parameters that, with {@link #name()}, rebuild this path through {@link Paths#create}. */
   Map<String, Double> params();
-
-  /** Weight of the data x1 at time t. */
-  double alpha(double t);
-
-  /** Weight of the noise x0 at time t. */
-  double sigma(double t);
-
-  /** dα/dt. */
-  double dAlpha(double t);
-
-  /** dσ/dt. */
-  double dSigma(double t);
 
   /**
    * Largest time the trainer may sample. Paths whose derivatives diverge at t = 1 (VP) lower it;

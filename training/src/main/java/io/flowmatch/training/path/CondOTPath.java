@@ -1,6 +1,7 @@
 package io.flowmatch.training.path;
 
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.path.AffineSchedule;
 import java.util.Map;
 
 /**
@@ -8,14 +9,19 @@ import java.util.Map;
  * t·x1}, target {@code u = x1 − (1 − σ_min)·x0}. Straight lines from noise to data; with σ_min > 0
  * the end point keeps a little noise around each data point.
  */
-public final class CondOTPath implements AffinePath {
+public final class CondOTPath extends ScheduledPath {
   private final double sigmaMin;
 
   public CondOTPath(double sigmaMin) {
+    super(AffineSchedule.condOt(checked(sigmaMin)));
+    this.sigmaMin = sigmaMin;
+  }
+
+  private static double checked(double sigmaMin) {
     if (!(sigmaMin >= 0 && sigmaMin < 1)) {
       throw FlowmatchException.invalidArgument("sigma_min must lie in [0, 1), got " + sigmaMin);
     }
-    this.sigmaMin = sigmaMin;
+    return sigmaMin;
   }
 
   public double sigmaMin() {
@@ -23,32 +29,7 @@ public final class CondOTPath implements AffinePath {
   }
 
   @Override
-  public String name() {
-    return "condot";
-  }
-
-  @Override
   public Map<String, Double> params() {
     return Map.of("sigma_min", sigmaMin);
-  }
-
-  @Override
-  public double alpha(double t) {
-    return t;
-  }
-
-  @Override
-  public double sigma(double t) {
-    return 1 - (1 - sigmaMin) * t;
-  }
-
-  @Override
-  public double dAlpha(double t) {
-    return 1;
-  }
-
-  @Override
-  public double dSigma(double t) {
-    return -(1 - sigmaMin);
   }
 }

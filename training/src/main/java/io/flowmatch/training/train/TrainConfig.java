@@ -95,96 +95,12 @@ public record TrainConfig(
     pathParams = pathParams == null ? Map.of() : new TreeMap<>(pathParams);
   }
 
-  /** A config without saved threads or device (all cores, cpu). */
-  public TrainConfig(
-      String dataset,
-      String dataDir,
-      int[] sampleShape,
-      double[] dataRange,
-      ModelSpec model,
-      String path,
-      Map<String, Double> pathParams,
-      String precision,
-      long seed,
-      int steps,
-      int batch,
-      double lr,
-      int warmup,
-      String schedule,
-      double weightDecay,
-      double beta1,
-      double beta2,
-      double eps,
-      double clipNorm,
-      double emaDecay,
-      String timeSampling,
-      int checkpointEvery,
-      int sampleEvery,
-      double lossScale,
-      int lossScaleWindow) {
-    this(
-        dataset,
-        dataDir,
-        sampleShape,
-        dataRange,
-        model,
-        path,
-        pathParams,
-        precision,
-        seed,
-        steps,
-        batch,
-        lr,
-        warmup,
-        schedule,
-        weightDecay,
-        beta1,
-        beta2,
-        eps,
-        clipNorm,
-        emaDecay,
-        timeSampling,
-        checkpointEvery,
-        sampleEvery,
-        lossScale,
-        lossScaleWindow,
-        0,
-        null);
-  }
-
   /**
    * The same config run with other threads (0: all cores) and device (they do not change the
    * result's meaning).
    */
   public TrainConfig withRuntime(int newThreads, String newDevice) {
-    return new TrainConfig(
-        dataset,
-        dataDir,
-        sampleShape,
-        dataRange,
-        model,
-        path,
-        pathParams,
-        precision,
-        seed,
-        steps,
-        batch,
-        lr,
-        warmup,
-        schedule,
-        weightDecay,
-        beta1,
-        beta2,
-        eps,
-        clipNorm,
-        emaDecay,
-        timeSampling,
-        checkpointEvery,
-        sampleEvery,
-        lossScale,
-        lossScaleWindow,
-        newThreads,
-        newDevice);
+    return toBuilder().optThreads(newThreads).optDevice(newDevice).build();
   }
 
   /** Number of scalars in one sample. */

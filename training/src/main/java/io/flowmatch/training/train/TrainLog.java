@@ -21,8 +21,7 @@ import java.util.List;
  * before the wall-clock columns get them empty.
  */
 public final class TrainLog implements Closeable {
-  public static final String HEADER =
-      "step,loss,lr,loss_scale,samples_per_s,skipped,elapsed_s,utc";
+  public static final String HEADER = "step,loss,lr,loss_scale,samples_per_s,skipped,elapsed_s,utc";
 
   private static final int COLUMNS = HEADER.split(",").length;
 
@@ -44,8 +43,7 @@ public final class TrainLog implements Closeable {
   }
 
   /** As {@link #open(Path, long)}, with the clock of the {@code utc} column (tests fix it). */
-  static TrainLog open(Path file, long keepThroughStep, java.time.Clock clock)
-      throws IOException {
+  static TrainLog open(Path file, long keepThroughStep, java.time.Clock clock) throws IOException {
     List<String> kept = new ArrayList<>();
     kept.add(HEADER);
     double elapsed = 0;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainLogTest {
   @TempDir Path tmp;
 
-  private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOON =
+      Clock.fixed(Instant.parse("2026-11-30T12:00:00Z"), ZoneOffset.UTC);
 
   @Test
   void resumeKeepsRowsThroughTheCheckpointAndContinuesTheElapsedTime() throws Exception {

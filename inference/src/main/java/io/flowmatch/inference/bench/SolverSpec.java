@@ -1,4 +1,4 @@
-package io.flowmatch.training.bench;
+package io.flowmatch.inference.bench;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.solver.OdeSolver;

@@ -1,4 +1,4 @@
-package io.flowmatch.training.bench;
+package io.flowmatch.inference.bench;
 
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
@@ -229,14 +229,14 @@ public final class SamplingGrid {
     return x;
   }
 
-  static double median(long[] values) {
+  public static double median(long[] values) {
     long[] s = values.clone();
     Arrays.sort(s);
     int m = s.length / 2;
     return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0;
   }
 
-  static double median(double[] values) {
+  public static double median(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);
     int m = s.length / 2;

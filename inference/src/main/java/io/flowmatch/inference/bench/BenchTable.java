@@ -1,5 +1,6 @@
-package io.flowmatch.training.bench;
+package io.flowmatch.inference.bench;
 
+import io.flowmatch.inference.sampling.Numbers;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,37 +35,30 @@ public final class BenchTable {
         "of peak");
     for (SamplingGrid.Row r : rows) {
       SamplingGrid.Target t = r.target();
-      if (r.error() != null) {
-        out.printf(
-            Locale.ROOT,
-            "%-26s %-7s %-8s %3d %5d %-12s failed: %s%n",
-            t.label(),
-            t.field().inputType(),
-            t.field().providerUsed(),
-            t.threads(),
-            r.batch(),
-            r.solver().label(),
-            r.error());
-        continue;
-      }
+      // what the cell is, then its figures or why it has none
       out.printf(
           Locale.ROOT,
-          "%-26s %-7s %-8s %3d %5d %-12s %6s %12.1f %10.3f %7.1f%% %9s %7s %7s%n",
+          "%-26s %-7s %-8s %3d %5d %-12s ",
           t.label(),
           t.field().inputType(),
           t.field().providerUsed(),
           t.threads(),
           r.batch(),
-          r.solver().label(),
+          r.solver().label());
+      if (r.error() != null) {
+        out.printf(Locale.ROOT, "failed: %s%n", r.error());
+        continue;
+      }
+      out.printf(
+          Locale.ROOT,
+          "%6s %12.1f %10.3f %7.1f%% %9s %7s %7s%n",
           nfe(r.nfe()),
           r.samplesPerSecond(),
           r.msPerCall(),
           100 * r.outsideShare(),
-          Double.isNaN(r.gflops()) ? "-" : String.format(Locale.ROOT, "%.1f", r.gflops()),
-          Double.isNaN(r.peakGflops()) ? "-" : String.format(Locale.ROOT, "%.0f", r.peakGflops()),
-          Double.isNaN(r.efficiency())
-              ? "-"
-              : String.format(Locale.ROOT, "%.1f%%", 100 * r.efficiency()));
+          Double.isNaN(r.gflops()) ? "-" : Numbers.fixed(r.gflops(), 1),
+          Double.isNaN(r.peakGflops()) ? "-" : Numbers.fixed(r.peakGflops(), 0),
+          Double.isNaN(r.efficiency()) ? "-" : Numbers.fixed(100 * r.efficiency(), 1) + "%");
     }
     out.flush();
   }
@@ -175,6 +169,6 @@ public final class BenchTable {
   }
 
   private static String nfe(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    return v == Math.rint(v) ? Long.toString((long) v) : Numbers.fixed(v, 1);
   }
 }
