@@ -41,6 +41,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "compare",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  flowmatch compare --model models/gmm8.onnx --n 2000 --solvers \"euler:10,20 heun:5,10 dopri5:1e-3,1e-5\" --out cmp/",
+      "  flowmatch compare --n 256 --solvers \"euler:20 heun:10\" --classifier models/fashion-mnist-classifier.onnx --out cmp/"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,

@@ -223,7 +223,9 @@ class FlowTrainerTest {
     train(run, ToyDatasets.generate("circles", 1000, 7), 0);
     for (String f : new String[] {"step-000002.png", "step-000004.png"}) {
       var img = javax.imageio.ImageIO.read(run.samplesDir().resolve(f).toFile());
-      assertEquals(512, img.getWidth(), f);
+      // 2-D previews are the inference scatter chart (axes, step title), PNG and SVG
+      assertEquals(io.flowmatch.inference.plot.ScatterPlot.SIZE, img.getWidth(), f);
+      assertTrue(Files.isRegularFile(run.samplesDir().resolve(f.replace(".png", ".svg"))), f);
     }
   }
 
