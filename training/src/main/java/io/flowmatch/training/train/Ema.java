@@ -36,10 +36,15 @@ public final class Ema {
     return block;
   }
 
-  /** Copies the master weights into the average (at the start of a run). */
+  /**
+   * Copies the master weights into the average (at the start of a run). In-place arithmetic rather
+   * than {@code NDArray.set(Buffer)}: DJL's native set runs under PyTorch's deprecated
+   * AutoNonVariableTypeMode guard, whose constructor prints a deprecation warning on every start.
+   * The average's arrays are initialised weights (finite), so 0·a + m is m bit for bit.
+   */
   public void reset(List<NDArray> master) {
     for (int i = 0; i < arrays.size(); i++) {
-      arrays.get(i).set(master.get(i).toByteBuffer());
+      arrays.get(i).muli(0).addi(master.get(i));
     }
   }
 
