@@ -426,8 +426,9 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       o.flush();
       HalfPrecisionPolicy.Plan plan = trainer.precisionPlan();
       if (plan.message() != null) {
-        (plan.warning() ? e : o).println(plan.message());
-        (plan.warning() ? e : o).flush();
+        PrintWriter said = plan.warning() ? e : o;
+        said.println(plan.message());
+        said.flush();
       }
       if (trainer.step() >= cfg.steps()) {
         o.println(

@@ -375,17 +375,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   /** Reference progress: samples done, the current batch's time, NFE per sample so far. */
   private ReferenceSolver.Progress referenceProgress(PrintWriter stderr) {
-    return (done, total, t, nfe, seconds) ->
-        progress(
-            stderr,
-            String.format(
-                Locale.ROOT,
-                "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
-                done,
-                total,
-                t,
-                nfe,
-                seconds));
+    return ReferenceSolver.Progress.lines(line -> progress(stderr, "reference: " + line));
   }
 
   private double[] readReference(int[] shape, int size, int count) {

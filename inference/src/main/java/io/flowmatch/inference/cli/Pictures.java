@@ -111,11 +111,9 @@ final class Pictures {
       Integer upscale,
       ScatterPlot.Bounds bounds,
       String title) {
-    if (isImage(shape)) {
-      int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
-      return ImageGrid.render(data, n, shape, range, up);
-    }
-    return ScatterPlot.render(data, n, bounds, title);
+    return isImage(shape)
+        ? grid(data, n, shape, range, upscale)
+        : ScatterPlot.render(data, n, bounds, title);
   }
 
   /**
@@ -130,10 +128,15 @@ final class Pictures {
       Integer upscale,
       ScatterPlot.Bounds bounds,
       String title) {
-    if (isImage(shape)) {
-      int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
-      return Chart.of(ImageGrid.render(data, n, shape, range, up), title);
-    }
-    return ScatterPlot.of(data, n, bounds, title);
+    return isImage(shape)
+        ? Chart.of(grid(data, n, shape, range, upscale), title)
+        : ScatterPlot.of(data, n, bounds, title);
+  }
+
+  /** The image grid, at {@code upscale} or the default pixel size for the image height. */
+  private static BufferedImage grid(
+      float[] data, int n, int[] shape, ValueRange range, Integer upscale) {
+    int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+    return ImageGrid.render(data, n, shape, range, up);
   }
 }

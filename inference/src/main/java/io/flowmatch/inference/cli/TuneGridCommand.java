@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
@@ -260,17 +261,7 @@ public final class TuneGridCommand implements Callable<Integer> {
               cache,
               hash,
               referenceMaxEvals,
-              (done, total, t, nfe, seconds) ->
-                  progress(
-                      stderr,
-                      String.format(
-                          Locale.ROOT,
-                          "reference: %d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
-                          done,
-                          total,
-                          t,
-                          nfe,
-                          seconds)),
+              ReferenceSolver.Progress.lines(line -> progress(stderr, "reference: " + line)),
               line -> progress(stderr, "reference: " + line));
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;

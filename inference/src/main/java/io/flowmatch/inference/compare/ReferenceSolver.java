@@ -5,6 +5,7 @@ import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.solver.ToleranceException;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
@@ -60,6 +61,22 @@ public final class ReferenceSolver {
      * @param seconds wall time so far
      */
     void update(int samplesDone, int total, double t, long nfeSoFar, double seconds);
+
+    /**
+     * Progress as one line per update ("3/8 samples done, current batch at t=…"), to {@code sink}.
+     */
+    static Progress lines(Consumer<String> sink) {
+      return (done, total, t, nfe, seconds) ->
+          sink.accept(
+              String.format(
+                  Locale.ROOT,
+                  "%d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
+                  done,
+                  total,
+                  t,
+                  nfe,
+                  seconds));
+    }
   }
 
   public double rtol() {
