@@ -10,6 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -57,6 +58,10 @@ public final class MixedPrecisionModel {
       if (!w.hasGradient()) {
         w.setRequiresGradient(true);
       }
+      // the copy below is a slice per axis: PyTorch has no slice assignment of a rank-0 tensor
+      if (working != master && w.getShape().dimension() == 0) {
+        throw new IllegalStateException("rank-0 parameter " + p.getKey() + " in a working copy");
+      }
       workingArrays.add(w);
     }
     if (workingArrays.size() != masterArrays.size()) {
@@ -90,15 +95,24 @@ public final class MixedPrecisionModel {
     return masterArrays;
   }
 
-  /** Copies the master weights, rounded to the working type, into the working copy. */
+  /**
+   * Copies the master weights, rounded to the working type, into the working copy. PyTorch's
+   * {@code copy_} through a whole-tensor slice assignment, which casts with the same kernel as
+   * {@code toType} (so the copy is the cast bit for bit), in place and without a temporary. Not
+   * {@code NDArray.set(Buffer)}: DJL runs that under PyTorch's deprecated AutoNonVariableTypeMode
+   * guard, which prints a deprecation warning, and points the tensor at the Java buffer's memory.
+   */
   public void syncWorkingCopy() {
     if (working == master) {
       return;
     }
     for (int i = 0; i < masterArrays.size(); i++) {
-      try (NDArray rounded = masterArrays.get(i).toType(precision.workingType(), true)) {
-        workingArrays.get(i).set(rounded.toByteBuffer());
-      }
+      PtNDArray w = (PtNDArray) workingArrays.get(i);
+      long[] sizes = w.getShape().getShape();
+      long[] start = new long[sizes.length];
+      long[] step = new long[sizes.length];
+      Arrays.fill(step, 1);
+      JniUtils.indexSet(w, (PtNDArray) masterArrays.get(i), start, sizes, step);
     }
   }
 
