@@ -1,6 +1,5 @@
 package io.flowmatch.cli;
 
-import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.bench.BenchTable;
 import io.flowmatch.inference.bench.SamplingGrid;
@@ -16,6 +15,7 @@ import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.bench.OpProfile;
 import io.flowmatch.training.bench.OrtVsDjl;
+import io.flowmatch.training.runtime.PyTorchRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -459,7 +459,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void runDjl(PrintWriter out, int[] threadList) throws IOException {
     try {
-      Engine.getInstance();
+      PyTorchRuntime.engine();
     } catch (RuntimeException | LinkageError e) {
       throw new FailureException("could not load DJL's PyTorch engine: " + e.getMessage(), e);
     }

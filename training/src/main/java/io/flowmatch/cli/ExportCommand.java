@@ -1,6 +1,5 @@
 package io.flowmatch.cli;
 
-import ai.djl.engine.Engine;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
@@ -8,6 +7,7 @@ import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportPrecision;
 import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.runtime.PyTorchRuntime;
 import io.flowmatch.training.train.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -118,7 +118,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   private static void loadEngine() {
     try {
-      Engine.getInstance();
+      PyTorchRuntime.engine();
     } catch (RuntimeException | LinkageError e) {
       throw new FailureException("could not load DJL's PyTorch engine: " + e.getMessage(), e);
     }

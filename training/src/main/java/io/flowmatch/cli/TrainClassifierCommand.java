@@ -1,6 +1,5 @@
 package io.flowmatch.cli;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
@@ -14,6 +13,7 @@ import io.flowmatch.training.classifier.ClassifierTraining;
 import io.flowmatch.training.classifier.FashionClassifier;
 import io.flowmatch.training.classifier.LabelledImages;
 import io.flowmatch.training.data.Datasets;
+import io.flowmatch.training.runtime.PyTorchRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
@@ -269,7 +269,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
   private static void loadEngine() {
     try {
-      Engine.getInstance();
+      PyTorchRuntime.engine();
     } catch (RuntimeException | LinkageError e) {
       throw new FailureException("could not load DJL's PyTorch engine: " + e.getMessage(), e);
     }

@@ -16,6 +16,7 @@ import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportResult;
 import io.flowmatch.training.model.ModelSpec;
 import io.flowmatch.training.precision.HalfPrecisionPolicy;
+import io.flowmatch.training.runtime.PyTorchRuntime;
 import io.flowmatch.training.train.FlowTrainer;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
@@ -536,7 +537,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
   private Device selectDevice(String device) {
     Engine engine;
     try {
-      engine = Engine.getInstance(); // loads the PyTorch natives
+      engine = PyTorchRuntime.engine(); // loads the PyTorch natives
     } catch (RuntimeException | LinkageError ex) {
       throw new FailureException("could not load DJL's PyTorch engine: " + ex.getMessage(), ex);
     }

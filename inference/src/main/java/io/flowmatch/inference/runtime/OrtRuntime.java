@@ -9,9 +9,11 @@ import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,17 +24,22 @@ import java.util.stream.Stream;
  * ORT_DISABLE_TELEMETRY=1} is set, which the {@code flowmatch} launcher does), and the per-process
  * folder ORT extracts its native libraries to ({@code /tmp/onnxruntime-java*}) deleted as soon as
  * they are loaded (ORT only asks for deletion at JVM exit, which leaves the folder behind, and all
- * of it after a {@code kill -9}). Every flowmatch class that talks to ORT gets its environment
- * here.
+ * of it after a {@code kill -9}; what a process killed during the extraction left is removed by the
+ * next one, {@link ExtractionOrphans}). Every flowmatch class that talks to ORT gets its
+ * environment here.
  */
 public final class OrtRuntime {
   private static OrtEnvironment environment;
+
+  /** ORT's extraction folders: {@code Files.createTempDirectory("onnxruntime-java")}. */
+  private static final Pattern ORT_FOLDER = Pattern.compile("onnxruntime-java\\d+");
 
   private OrtRuntime() {}
 
   /** The environment (logging errors only), created once, with telemetry off. */
   public static synchronized OrtEnvironment environment() {
     if (environment == null) {
+      removeOrphans();
       OrtEnvironment env =
           OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
       try {
@@ -45,6 +52,22 @@ public final class OrtRuntime {
       environment = env;
     }
     return environment;
+  }
+
+  /**
+   * Removes the extraction folders of processes killed while ORT extracted its libraries (before
+   * {@link #removeExtractedLibraries} could run): the window is short (about 28 MB copied) but a
+   * {@code kill -9} in it leaves the folder for good.
+   */
+  private static void removeOrphans() {
+    String tmp = System.getProperty("java.io.tmpdir");
+    if (tmp != null) {
+      ExtractionOrphans.sweep(
+          Path.of(tmp),
+          p ->
+              ORT_FOLDER.matcher(p.getFileName().toString()).matches()
+                  && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
+    }
   }
 
   private static void deleteTree(Path dir) {

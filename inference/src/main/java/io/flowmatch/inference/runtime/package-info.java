@@ -1,5 +1,6 @@
 /**
  * The process around a run: the one ONNX Runtime environment (telemetry off, its extracted
- * libraries removed), bounds on thread counts, and size checks made before allocating.
+ * libraries removed, and what runs killed while extracting left behind), bounds on thread counts,
+ * and size checks made before allocating.
  */
 package io.flowmatch.inference.runtime;

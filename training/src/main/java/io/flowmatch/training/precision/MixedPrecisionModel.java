@@ -96,11 +96,11 @@ public final class MixedPrecisionModel {
   }
 
   /**
-   * Copies the master weights, rounded to the working type, into the working copy. PyTorch's
-   * {@code copy_} through a whole-tensor slice assignment, which casts with the same kernel as
-   * {@code toType} (so the copy is the cast bit for bit), in place and without a temporary. Not
-   * {@code NDArray.set(Buffer)}: DJL runs that under PyTorch's deprecated AutoNonVariableTypeMode
-   * guard, which prints a deprecation warning, and points the tensor at the Java buffer's memory.
+   * Copies the master weights, rounded to the working type, into the working copy. PyTorch's {@code
+   * copy_} through a whole-tensor slice assignment, which casts with the same kernel as {@code
+   * toType} (so the copy is the cast bit for bit), in place and without a temporary. Not {@code
+   * NDArray.set(Buffer)}: DJL runs that under PyTorch's deprecated AutoNonVariableTypeMode guard,
+   * which prints a deprecation warning, and points the tensor at the Java buffer's memory.
    */
   public void syncWorkingCopy() {
     if (working == master) {
