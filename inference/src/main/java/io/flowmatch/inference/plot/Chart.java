@@ -60,8 +60,9 @@ public interface Chart {
 
   /**
    * The chart as a standalone SVG document. Text stays text (searchable, drawn by the viewer's copy
-   * of the font, falling back to its sans-serif); raster layers such as a scatter plot's point
-   * cloud are embedded as PNG. A {@code viewBox} lets the SVG scale smoothly to any size.
+   * of the font, falling back to its sans-serif); raster layers such as an image grid or a scatter
+   * plot's point cloud are embedded as PNG, marked to scale as pixels. A {@code viewBox} lets the
+   * SVG scale smoothly to any size.
    */
   default String toSvg() {
     SVGGraphics2D g = new SVGGraphics2D(width(), height());
@@ -84,6 +85,9 @@ public interface Chart {
             new ViewBox(0, 0, width(), height()),
             PreserveAspectRatio.XMID_YMID,
             MeetOrSlice.MEET);
+    // embedded rasters (image grids, point layers) are pixels drawn 1:1: a viewer that scales the
+    // SVG should enlarge them as pixels, not blur them
+    svg = svg.replace("<image ", "<image style='image-rendering:pixelated' ");
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n";
   }
 
