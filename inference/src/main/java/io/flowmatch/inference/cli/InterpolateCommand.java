@@ -221,7 +221,9 @@ public final class InterpolateCommand implements Callable<Integer> {
                   + (Pictures.isImage(shape)
                       ? "a row of " + frames + " frames"
                       : "the path of " + frames + " frames")
-                  + Pictures.svgNote(shape, out, frames)
+                  + (!Pictures.isSvg(out)
+                      ? ""
+                      : Pictures.isImage(shape) ? ", pixels embedded as PNG" : ", as vectors")
                   + ")");
         }
         recording.printWritten(stdout);

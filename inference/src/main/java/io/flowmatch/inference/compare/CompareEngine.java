@@ -188,7 +188,8 @@ public final class CompareEngine {
               m.errorRms(),
               m.errorMax(),
               m.quality(),
-              null));
+              null,
+              m.classes()));
     }
     return out;
   }
@@ -208,10 +209,16 @@ public final class CompareEngine {
     }
   }
 
-  /** NFE, errors and quality of the first round; its own time until the median replaces it. */
+  /**
+   * NFE, errors, quality and (with a classifier) class counts of the first round; its own time until
+   * the median replaces it.
+   */
   private SettingResult measure(SolverSetting setting, SampleReport report, float[] samples) {
     double[] errors = errors(samples);
-    double[] q = quality == null ? new double[0] : quality.score(samples, n);
+    QualityMetric.Scores q =
+        quality == null
+            ? new QualityMetric.Scores(new double[0], null)
+            : quality.scoreWithClasses(samples, n);
     return new SettingResult(
         setting,
         n,
@@ -223,8 +230,9 @@ public final class CompareEngine {
         report.modelNanos() / 1e9,
         errors[0],
         errors[1],
-        q,
-        null);
+        q.values(),
+        null,
+        q.classes());
   }
 
   /** {RMS over samples, max over samples} of each sample's RMS error; NaN without a reference. */
