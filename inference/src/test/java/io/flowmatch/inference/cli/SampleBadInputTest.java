@@ -244,7 +244,7 @@ class SampleBadInputTest {
         run("sample", "--model", gauss, "--shape", "1,x"));
     assertError(
         2,
-        "--out must name a .png file, got 'a.jpg' (use --save-npy for NumPy output)",
+        "--out must name a .png or .svg file, got 'a.jpg' (use --save-npy for NumPy output)",
         run("sample", "--model", gauss, "--out", "a.jpg"));
     assertError(
         2,
