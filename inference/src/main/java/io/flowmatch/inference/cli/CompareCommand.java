@@ -279,7 +279,10 @@ public final class CompareCommand implements Callable<Integer> {
         comparison.quality(quality.metric(), quality.floor());
         Pictureset pictures = new Pictureset(model.metadata(), shape, count, quality, out != null);
         Comparison.Report report;
-        try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
+        // every timed solve counts: with --repeats R the bar runs over R rounds of the settings
+        int solves = settings.size() * repeats;
+        try (Progress bar =
+            output.progress(stderr, "compare", solves, repeats == 1 ? "settings" : "solves")) {
           report =
               comparison
                   .listener(
@@ -287,6 +290,14 @@ public final class CompareCommand implements Callable<Integer> {
                         @Override
                         public void started(SolverSetting setting, int index, int total) {
                           bar.update(index, setting.label());
+                        }
+
+                        @Override
+                        public void timing(
+                            SolverSetting setting, int round, int index, int total) {
+                          bar.update(
+                              (long) (round - 1) * total + index,
+                              setting.label() + ", timing round " + round + " of " + repeats);
                         }
 
                         @Override
@@ -305,7 +316,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                       })
                   .run();
-          bar.update(settings.size(), "");
+          bar.update(solves, "");
         }
         stdout.print(report.table());
         stdout.flush();

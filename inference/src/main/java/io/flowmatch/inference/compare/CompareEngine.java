@@ -54,6 +54,13 @@ public final class CompareEngine {
      * not at all for a failed setting.
      */
     default void finished(SettingResult result, float[] samples) {}
+
+    /**
+     * Before each timing solve of a further round ({@code round} = 2 to repeats; the first round
+     * is reported by {@link #started}): a progress bar can count every solve, not only the first
+     * round's.
+     */
+    default void timing(SolverSetting setting, int round, int index, int total) {}
   }
 
   /**
@@ -146,6 +153,8 @@ public final class CompareEngine {
         }
         if (r == 0) {
           listener.started(setting, k, settings.size());
+        } else {
+          listener.timing(setting, r + 1, k, settings.size());
         }
         SampleReport report;
         try {
