@@ -161,7 +161,7 @@ final class Pictures {
    * Writes {@code chart} atomically as SVG when {@code file} ends in .svg, else as PNG. A 2-D
    * scatter plot in SVG gets its points as vector circles (up to {@link
    * ScatterPlot#MAX_VECTOR_POINTS}); an image grid stays pixels, embedded as a PNG in the SVG
-   * under a text title.
+   * (under its title as text, if it has one).
    *
    * @param option the option that named the file, for messages
    */
