@@ -67,7 +67,8 @@ class LocalClusterTest {
               .set("spark.executor.cores", "1")
               .set(
                   "spark.executor.extraJavaOptions",
-                  "-D"
+                  // a JVM that starts fast on a loaded machine: C1 only, one GC thread
+                  "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -D"
                       + FaultInjection.MARKER_DIR
                       + "="
                       + markers
