@@ -52,7 +52,9 @@ public final class EvalJob {
    * What to score.
    *
    * @param samples the sampling request; its shards are drawn on the executors
-   * @param samplesDir a {@code spark sample} output folder to score instead of drawing, or null
+   * @param samplesDir a {@code spark sample} output folder, or a {@code .npy} file of samples
+   *     (shape [N, ...data shape], as {@code sample --save-npy} writes), to score instead of
+   *     drawing; or null
    * @param classifier classifier model path
    * @param dataDir folder of the image set's IDX files
    * @param dataN reference images (0: {@value #DEFAULT_REFERENCE} or n if more)
@@ -109,7 +111,11 @@ public final class EvalJob {
     double hi = range.hi();
     List<ShardPlan.Shard> shards;
     long n;
-    if (request.samplesDir() != null) {
+    if (request.samplesDir() != null && Files.isRegularFile(Path.of(request.samplesDir()))) {
+      // a .npy file (e.g. 'flowmatch sample --save-npy'): shards are row ranges of it
+      n = npyRows(Path.of(request.samplesDir()), shape);
+      shards = ShardPlan.of(n, spec.batch(), spec.batchesPerShard());
+    } else if (request.samplesDir() != null) {
       Manifest m = Manifest.read(Path.of(request.samplesDir()));
       if (!Arrays.equals(m.shape(), shape)) {
         throw FlowmatchException.invalidArgument(
@@ -219,13 +225,20 @@ public final class EvalJob {
     }
     ShardPlan.Shard shard = task.shard();
     if (task.file() != null) {
-      Manifest.Entry e = Manifest.read(Path.of(task.file())).shards().get(shard.index());
-      try (NpyFile in = NpyFile.open(Path.of(task.file()).resolve(e.file()))) {
+      Path file = Path.of(task.file());
+      long first = 0;
+      if (!Files.isRegularFile(file)) {
+        // a 'spark sample' folder: the shard's own file
+        file = file.resolve(Manifest.read(file).shards().get(shard.index()).file());
+      } else {
+        first = shard.first();
+      }
+      try (NpyFile in = NpyFile.open(file)) {
         int batch = request.samples().batch();
         float[] x = new float[Math.multiplyExact(Math.min(batch, shard.count()), size)];
         for (int r = 0; r < shard.count(); r += batch) {
           int count = Math.min(batch, shard.count() - r);
-          in.readRows(r, count, x, 0);
+          in.readRows(first + r, count, x, 0);
           classify(classifier, x, count, stats);
         }
       }
@@ -247,6 +260,31 @@ public final class EvalJob {
       return IdxImages.readPixels(Path.of(file));
     } catch (IOException e) {
       throw FlowmatchException.io("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows of a samples .npy file, checked against the model's sample shape. */
+  private static long npyRows(Path file, int[] shape) {
+    try (NpyFile in = NpyFile.open(file)) {
+      long[] dims = in.shape();
+      long[] want = new long[shape.length + 1];
+      want[0] = dims.length > 0 ? dims[0] : -1;
+      for (int k = 0; k < shape.length; k++) {
+        want[k + 1] = shape[k];
+      }
+      if (!Arrays.equals(dims, want) || dims[0] < 1) {
+        throw FlowmatchException.invalidArgument(
+            "--samples "
+                + file
+                + " has shape "
+                + Arrays.toString(dims)
+                + ", expected [N, "
+                + Arrays.toString(shape).replaceAll("[\\[\\]]", "")
+                + "] with N ≥ 1");
+      }
+      return dims[0];
+    } catch (IOException e) {
+      throw FlowmatchException.io("cannot read --samples " + file + ": " + e.getMessage(), e);
     }
   }
 
