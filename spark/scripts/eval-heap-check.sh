@@ -13,7 +13,6 @@ model="$ROOT/models/fashion-mnist-dit.onnx"
 classifier="$ROOT/models/fashion-mnist-classifier.onnx"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$ROOT/flowmatch" --version >/dev/null
 (cd "$ROOT" && mvn -B -q -o test-compile -pl spark -am >/dev/null)
 CLASSPATH="$ROOT/spark/target/test-classes:$ROOT/spark/target/classes:$(cat "$ROOT/spark/target/test-classpath.txt")" \
   java io.flowmatch.spark.bench.ImageSetNpy "$work/x.npy" "$n" "$model" /usr/share/datasets/fashion-mnist
@@ -33,7 +32,10 @@ gcs=$(grep -c 'Pause' "$work/gc.log" || true)
 printf 'spark eval, n=%s: -Xmx256m, largest heap after GC %s MiB over %s pauses, peak RSS %s MiB, wall %.1f s\n' \
   "$n" "$heap" "$gcs" "$(( $(cat "$work/rss") / 1024 ))" "$(echo "$end - $start" | bc)"
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss1" "$ROOT/flowmatch" eval --model "$model" --samples "$work/x.npy" \
+# the inference CLI alone (what './flowmatch eval' runs), with the launcher's sampling options
+CLASSPATH="$ROOT/inference/target/classes:$(cat "$ROOT/inference/target/classpath.txt")" \
+  /usr/bin/time -f "%M" -o "$work/rss1" java -XX:+UseSerialGC -Xms16m \
+  io.flowmatch.inference.cli.InferenceMain eval --model "$model" --samples "$work/x.npy" \
   --n "$n" --data "$work/ref.npy" --floor-data "$work/x.npy" --classifier "$classifier" --threads 2 | tee "$work/single.txt"
 end=$(date +%s.%N)
 printf 'single-machine eval, n=%s: peak RSS %s MiB, wall %.1f s\n' \
