@@ -3,6 +3,8 @@ package io.flowmatch.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.spark.cli.SparkMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -164,16 +166,18 @@ class SparkCompareTest {
    */
   @Test
   void imageSweepWithClassifierEqualsCompareToSummationOrder() throws Exception {
-    String model = SparkTesting.model("fashion-mnist-dit.onnx").toString();
+    // a cheap image model (v = -x, Fashion-MNIST metadata): the DiT took minutes here
+    String model = imageModel(tmp).toString();
     String classifier = SparkTesting.model("fashion-mnist-classifier.onnx").toString();
     List<String> common =
         List.of(
             "--model",
             model,
+            // more samples than the 128 features: a full-rank covariance
             "--n",
-            "48",
+            "160",
             "--batch",
-            "16",
+            "32",
             "--seed",
             "5",
             "--solvers",
@@ -196,7 +200,7 @@ class SparkCompareTest {
     args = new ArrayList<>(List.of("compare", "--master", "local[2]"));
     args.addAll(List.of("--conf", "spark.ui.enabled=false"));
     args.addAll(common);
-    args.addAll(List.of("--shards", "2", "--out", dist.toString()));
+    args.addAll(List.of("--shards", "3", "--out", dist.toString()));
     Run r = spark(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
 
@@ -222,7 +226,7 @@ class SparkCompareTest {
       a.set(tv, "");
       assertEquals(e, a, "row " + row);
     }
-    // the floors (the first 48 test images), and the repeats, as compare reports them
+    // the floors (the first 160 test images), and the repeats, as compare reports them
     String json = Files.readString(dist.resolve("results.json"));
     String singleJson = Files.readString(single.resolve("results.json"));
     double[] floor = floor(json);
@@ -235,6 +239,22 @@ class SparkCompareTest {
     assertTrue(files(dist).contains("samples/00-data.png"), files(dist).toString());
     assertTrue(
         files(dist).stream().anyMatch(f -> f.startsWith("class")), files(dist).toString());
+  }
+
+  /** v = -x on [N, 1, 28, 28] with the metadata of a Fashion-MNIST model. */
+  static Path imageModel(Path dir) throws Exception {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("minus");
+    g.input("x", OnnxGraphBuilder.FLOAT, -1, 1, 28, 28)
+        .input("t", OnnxGraphBuilder.FLOAT, -1)
+        .output("v", OnnxGraphBuilder.FLOAT, -1, 1, 28, 28);
+    g.nodeNamed("Neg", "v", new String[] {"x"});
+    g.metadata(ModelMetadata.DATA_SHAPE, "1,28,28")
+        .metadata(ModelMetadata.DATA_RANGE, "-1,1")
+        .metadata(ModelMetadata.PATH, "condot")
+        .metadata(ModelMetadata.DATASET, "fashion-mnist");
+    Path p = dir.resolve("minus-fmnist.onnx");
+    g.save(p);
+    return p;
   }
 
   private static double[] floor(String json) {
