@@ -7,21 +7,21 @@ import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
-import io.flowmatch.inference.error.ErrorKind;
-import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.dataset.ReferenceData;
+import io.flowmatch.inference.error.ErrorKind;
+import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.FrechetDistance;
 import io.flowmatch.inference.metrics.GaussianStats;
 import io.flowmatch.inference.metrics.OnnxClassifier;
 import io.flowmatch.inference.metrics.PointCloudMetrics;
+import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ValueRange;
-import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
@@ -83,8 +83,8 @@ public final class CompareJob {
    * @param maxEvaluations evaluation bound of the adaptive settings
    * @param referenceTolerance rtol = atol of the reference dop853, or NaN for no reference
    * @param referenceMaxEvaluations evaluation bound of each reference solve
-   * @param quality whether to score quality where the model allows it ({@link SweepQuality}, or
-   *     the classifier's)
+   * @param quality whether to score quality where the model allows it ({@link SweepQuality}, or the
+   *     classifier's)
    * @param classifier image classifier for the Fréchet distance and class histograms, or null
    * @param dataDir folder of the model's image set (IDX files), with a classifier
    * @param dataN reference images (0: 10000 or n if more, at most the training set)
@@ -302,7 +302,10 @@ public final class CompareJob {
                 m.pointData = d;
                 m.points =
                     new PointCloudMetrics(
-                        d.reference(), d.referenceCount(), d.sampleSize(), d.referenceDescription());
+                        d.reference(),
+                        d.referenceCount(),
+                        d.sampleSize(),
+                        d.referenceDescription());
                 m.pointsFloor = m.points.score(d.floor(), d.floorCount());
               });
       if (request.classifier() != null) {
@@ -334,14 +337,7 @@ public final class CompareJob {
       int floorN = n <= set.testCount() ? n : 0;
       EvalStats[] st =
           EvalJob.imageStats(
-              sc,
-              request.classifier(),
-              request.classifierThreads(),
-              shape,
-              range,
-              set,
-              m,
-              floorN);
+              sc, request.classifier(), request.classifierThreads(), shape, range, set, m, floorN);
       dataStats = st[1].moments().stats();
       dataClasses = st[1].histogram();
       // the words of ClassifierMetrics, which compare uses
@@ -359,8 +355,7 @@ public final class CompareJob {
         if (request.pictures()) {
           try {
             IdxImages.Images first =
-                IdxImages.read(
-                    set.test(), SweepPictures.keep(shape, n), range.lo(), range.hi());
+                IdxImages.read(set.test(), SweepPictures.keep(shape, n), range.lo(), range.hi());
             floorImages = first.data();
             floorImageCount = first.count();
             floorImagesTitle = floorN + " " + set.dataset() + " test images";

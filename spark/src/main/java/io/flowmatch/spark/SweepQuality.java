@@ -39,7 +39,8 @@ public final class SweepQuality {
     var mixture = MixtureMetadata.of(metadata);
     if (mixture.isPresent() && mixture.get().dimension() == size) {
       return Optional.of(
-          ReferenceData.ofMixture(mixture.get(), dataset != null ? dataset : "mixture", m, n, seed));
+          ReferenceData.ofMixture(
+              mixture.get(), dataset != null ? dataset : "mixture", m, n, seed));
     }
     return Optional.empty();
   }

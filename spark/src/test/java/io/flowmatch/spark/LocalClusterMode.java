@@ -16,9 +16,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * What Spark's {@code local-cluster[...]} master needs in a test JVM, set while open and undone on
  * close. Its Workers take Spark's home from {@code spark.test.home} when {@code spark.testing} is
- * set (from {@code SPARK_HOME} otherwise); the home needs only an empty {@code jars/} folder,
- * since under {@code spark.testing} the executors get this JVM's class path (surefire's short
- * manifest jar: ONNX Runtime crashes in a JVM started with a command line over ~4 KB).
+ * set (from {@code SPARK_HOME} otherwise); the home needs only an empty {@code jars/} folder, since
+ * under {@code spark.testing} the executors get this JVM's class path (surefire's short manifest
+ * jar: ONNX Runtime crashes in a JVM started with a command line over ~4 KB).
  */
 final class LocalClusterMode implements AutoCloseable {
   private static final String EXECUTOR_MAIN =

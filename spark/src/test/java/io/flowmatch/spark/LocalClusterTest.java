@@ -79,44 +79,44 @@ class LocalClusterTest {
                       + "=halt");
       JavaSparkContext sc = mode.start(conf);
       try {
-      mode.awaitExecutors(sc, 2, TimeUnit.SECONDS.toNanos(300));
-      long registered = System.nanoTime();
-      Set<Long> pids = LocalClusterMode.executorPids();
-      assertEquals(2, pids.size(), "two executor JVMs, children of this one: " + pids);
-      Path out = tmp.resolve("samples");
-      SampleSpec spec =
-          SampleSpec.of(
-              model,
-              null,
-              "rk4",
-              SolverSettings.fixed(5),
-              n,
-              21,
-              64,
-              FieldOptions.AUTO_BATCH,
-              0,
-              2);
-      SampleJob.Result r = SampleJob.run(sc, spec, out);
-      System.out.printf(
-          "LocalClusterTest: executors registered after %.1f s, job %.1f s%n",
-          (registered - start) / 1e9, (System.nanoTime() - registered) / 1e9);
+        mode.awaitExecutors(sc, 2, TimeUnit.SECONDS.toNanos(300));
+        long registered = System.nanoTime();
+        Set<Long> pids = LocalClusterMode.executorPids();
+        assertEquals(2, pids.size(), "two executor JVMs, children of this one: " + pids);
+        Path out = tmp.resolve("samples");
+        SampleSpec spec =
+            SampleSpec.of(
+                model,
+                null,
+                "rk4",
+                SolverSettings.fixed(5),
+                n,
+                21,
+                64,
+                FieldOptions.AUTO_BATCH,
+                0,
+                2);
+        SampleJob.Result r = SampleJob.run(sc, spec, out);
+        System.out.printf(
+            "LocalClusterTest: executors registered after %.1f s, job %.1f s%n",
+            (registered - start) / 1e9, (System.nanoTime() - registered) / 1e9);
 
-      assertTrue(Files.exists(markers.resolve("failed-3")), "an executor was halted in shard 3");
-      assertEquals(8, r.shards().size());
-      ShardResult retried = r.shards().get(3);
-      assertTrue(retried.attempt() >= 1, "shard 3 was retried: " + retried);
-      Set<String> executors =
-          r.shards().stream().map(ShardResult::executor).collect(Collectors.toSet());
-      assertTrue(
-          executors.size() >= 2 && !executors.contains("driver"),
-          "shards ran on several executor JVMs, none in the driver: " + executors);
-      assertTrue(
-          r.shards().stream().allMatch(s -> s.threads() == 1),
-          "one intra-op thread per 1-core executor");
-      assertEquals(List.of(), ShardFiles.leftovers(out));
-      Path merged = tmp.resolve("merged.npy");
-      ShardFiles.merge(out, merged);
-      assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(merged));
+        assertTrue(Files.exists(markers.resolve("failed-3")), "an executor was halted in shard 3");
+        assertEquals(8, r.shards().size());
+        ShardResult retried = r.shards().get(3);
+        assertTrue(retried.attempt() >= 1, "shard 3 was retried: " + retried);
+        Set<String> executors =
+            r.shards().stream().map(ShardResult::executor).collect(Collectors.toSet());
+        assertTrue(
+            executors.size() >= 2 && !executors.contains("driver"),
+            "shards ran on several executor JVMs, none in the driver: " + executors);
+        assertTrue(
+            r.shards().stream().allMatch(s -> s.threads() == 1),
+            "one intra-op thread per 1-core executor");
+        assertEquals(List.of(), ShardFiles.leftovers(out));
+        Path merged = tmp.resolve("merged.npy");
+        ShardFiles.merge(out, merged);
+        assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(merged));
       } finally {
         sc.stop();
       }

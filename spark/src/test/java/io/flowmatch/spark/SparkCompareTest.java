@@ -237,8 +237,7 @@ class SparkCompareTest {
     // the same files: plots, class histograms, one picture per setting and the data's
     assertEquals(files(single), files(dist));
     assertTrue(files(dist).contains("samples/00-data.png"), files(dist).toString());
-    assertTrue(
-        files(dist).stream().anyMatch(f -> f.startsWith("class")), files(dist).toString());
+    assertTrue(files(dist).stream().anyMatch(f -> f.startsWith("class")), files(dist).toString());
   }
 
   /** v = -x on [N, 1, 28, 28] with the metadata of a Fashion-MNIST model. */
@@ -261,7 +260,9 @@ class SparkCompareTest {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("\"floor\":\\s*\\[([^\\]]*)\\]").matcher(json);
     assertTrue(m.find(), json);
-    return Arrays.stream(m.group(1).split(",")).mapToDouble(x -> Double.parseDouble(x.trim())).toArray();
+    return Arrays.stream(m.group(1).split(","))
+        .mapToDouble(x -> Double.parseDouble(x.trim()))
+        .toArray();
   }
 
   private static java.util.Set<String> files(Path dir) throws Exception {

@@ -24,7 +24,8 @@ public final class ImageSetNpy {
     Path out = Path.of(args[0]);
     long n = Long.parseLong(args[1]);
     ModelCard.Range range;
-    try (OnnxVelocityField field = OnnxVelocityField.open(Path.of(args[2]), FieldOptions.defaults().withThreads(1))) {
+    try (OnnxVelocityField field =
+        OnnxVelocityField.open(Path.of(args[2]), FieldOptions.defaults().withThreads(1))) {
       range = ModelCard.fromProps(field.metadata()).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
     }
     Path dir = Path.of(args[3]);

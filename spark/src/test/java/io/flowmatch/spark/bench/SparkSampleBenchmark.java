@@ -25,8 +25,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Prints (not a test): samples/s of the plain sampler (what {@code flowmatch sample} runs) on 1 and
  * 2 threads against {@code spark sample} on local[1] and local[2] with the same total threads,
  * interleaved (A B C D A B C D …) so that a change of the machine's load hits every configuration
- * alike, with the medians and their ratios; Spark's own cost per task (empty tasks, and a sampling job cut into one-batch
- * shards); and the executor's memory.
+ * alike, with the medians and their ratios; Spark's own cost per task (empty tasks, and a sampling
+ * job cut into one-batch shards); and the executor's memory.
  *
  * <pre>
  * CLASSPATH=spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt) \
@@ -65,7 +65,9 @@ public final class SparkSampleBenchmark {
         steps,
         rounds);
     String[] names = {
-      "A plain sampler, 1 thread", "B spark local[1]", "C plain sampler, 2 threads",
+      "A plain sampler, 1 thread",
+      "B spark local[1]",
+      "C plain sampler, 2 threads",
       "D spark local[2]"
     };
     double[][] rates = new double[4][rounds];
@@ -94,8 +96,7 @@ public final class SparkSampleBenchmark {
     double[] median = new double[4];
     for (int c = 0; c < 4; c++) {
       median[c] = median(rates[c]);
-      System.out.printf(
-          Locale.ROOT, "%-28s median %7.1f samples/s%n", names[c], median[c]);
+      System.out.printf(Locale.ROOT, "%-28s median %7.1f samples/s%n", names[c], median[c]);
     }
     System.out.printf(
         Locale.ROOT,
