@@ -50,13 +50,18 @@ import scala.Tuple2;
  * with the settings, one task per pair: the task integrates its shard with its setting from the
  * seed's per-sample noise (the same samples {@code compare} integrates, since shards are whole
  * batches) and returns only NFE counts, times, and one RMS error per sample; for low-dimensional
- * samples with a quality metric it also returns the samples, which the metric needs together.
+ * samples with a quality metric it also returns the samples, which the metric needs together; with
+ * a classifier (image models) the feature moments and class counts of its samples, which the same
+ * {@code treeAggregate} that gathers the parts sums per setting; and the run's first samples, for
+ * the pictures.
  *
  * <p>The driver combines the shards in sample order with the library's own arithmetic ({@link
- * CompareEngine#errorSummary}, {@link QualityMetric#score}), so NFE, errors and quality equal those
- * of {@code flowmatch compare --reference-tol T} with the same model, settings, n, batch and seed
- * exactly; only the times differ. A setting's wall time is the sum of its tasks' solve times (what
- * one core of one executor spent), so samples/s is per executor core.
+ * CompareEngine#errorSummary}, {@link PointCloudMetrics#score}, {@link FrechetDistance}), so NFE,
+ * errors and point-cloud quality equal those of {@code flowmatch compare --reference-tol T} with the
+ * same model, settings, n, batch and seed exactly, the Fréchet distance up to the order of
+ * summation; only the times differ. A setting's wall time is the sum of its tasks' solve times (with
+ * {@code repeats}, each task's median solve): what one core of one executor spent, so samples/s is
+ * per executor core.
  */
 public final class CompareJob {
   private CompareJob() {}
