@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Optimise a solver's time grid for a model: fewer model calls for the same error.",
       "For each --solver and --nfe, the grid's times (monotone: a softmax of step lengths) are chosen"
-          + " to minimise the RMS error against a reference solve (dop853, tolerance chosen"
+          + " to minimise the RMS error against a reference solve (dop853, or dopri5-batch for"
+          + " large samples; tolerance chosen"
           + " automatically, cached) on --calibration samples of noise, with a derivative-free"
           + " optimiser (Commons Math BOBYQA or CMA-ES), starting from the best hand-made grid.",
       "Then the tuned and hand-made grids are scored on held-out noise (--holdout-seed) and"
@@ -131,8 +132,10 @@ public final class TuneGridCommand implements Callable<Integer> {
       names = "--reference-tol",
       paramLabel = "T",
       description =
-          "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten 10x"
-              + " until two solves agree to the model's float32 noise. A number T solves at T and"
+          "rtol = atol of the reference (dop853 in double, or dopri5-batch for samples of more"
+              + " than 64 values), or auto (default): start at 1e-6 (1e-4 for dopri5-batch) and"
+              + " tighten 10x until two solves agree to the model's float32 noise. A number T"
+              + " solves at T and"
               + " T/10 and takes the T/10 solve; their RMS difference is printed as a bound on"
               + " the reference's error.",
       defaultValue = "auto")
@@ -266,7 +269,7 @@ public final class TuneGridCommand implements Callable<Integer> {
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;
       progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
-      double start = fixedTol != null ? fixedTol : AutoReference.START;
+      double start = fixedTol != null ? fixedTol : reference.defaultStart(field);
       double lowest = fixedTol != null ? fixedTol / 10 : AutoReference.LOWEST;
       calRef = reference.solve(field, calNoise, calibration, modelOptions.batch, start, lowest);
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
