@@ -181,10 +181,12 @@ public final class Comparison {
    * The reference's tolerance is chosen automatically (what {@code flowmatch compare} does by
    * default): the settings run first and keep their samples (n·sample size floats each); then the
    * reference ({@code dop853}, or {@code dopri5-batch} for samples of more than {@value
-   * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts a decade below the
-   * tightest adaptive setting's tolerance and tightens 10× at a time until its error bound (its
-   * difference from the previous solve) is a tenth of the smallest setting's error, or the model's
-   * float32 noise is reached. The report's header gives the bound and that ratio.
+   * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts a decade above the
+   * tightest adaptive setting's tolerance (at 1e-4 at most) and tightens 10× at a time until its
+   * error bound (its difference from the previous solve) is a tenth of the smallest setting's
+   * error, the model's float32 noise is reached, or a tighter solve would not fit the budget
+   * ({@link #REFERENCE_BUDGET_FACTOR}× the settings' model evaluations, at least {@link
+   * #REFERENCE_BUDGET_FLOOR} per sample). The report's header gives the bound and that ratio.
    *
    * @param cache keep solves in the user's cache folder, keyed by the model file's SHA-256, the
    *     noise and the batch (only for models opened from a file)
@@ -319,7 +321,7 @@ public final class Comparison {
             }
           };
       results = engine(initial, null).run(order, keeping);
-      ref = autoReference(initial, kept, size);
+      ref = autoReference(initial, kept, size, results);
       results = withErrors(results, kept, ref.x(), size);
     } else {
       ref = reference(initial, size);
@@ -436,7 +438,8 @@ public final class Comparison {
    * with fixed-step settings only) and tightens until its error bound is a tenth of the smallest
    * setting's error, or the model's float32 noise is reached.
    */
-  private Reference autoReference(float[] initial, float[][] kept, int size) {
+  private Reference autoReference(
+      float[] initial, float[][] kept, int size, List<SettingResult> results) {
     int rb = referenceBatch != null ? referenceBatch : batch;
     ReferenceCache cache =
         referenceCache && model.file() != null ? ReferenceCache.userDefault() : null;
@@ -457,16 +460,17 @@ public final class Comparison {
                 rb,
                 start,
                 AutoReference.LOWEST,
-                anyKept ? x -> smallestError(kept, x, size) : null);
+                anyKept ? x -> smallestError(kept, x, size) : null,
+                referenceBudget(results));
     return new Reference(
         o.x(), o.description() + ", batches of " + Math.min(rb, n), o.meanNfe(), o.seconds(), "");
   }
 
   /**
-   * The automatic reference's first tolerance: a decade below the tightest adaptive setting's
-   * (its error is usually larger than its tolerance), between {@link AutoReference#LOWEST}·10 and
-   * {@link AutoReference#LARGE_START}; {@link AutoReference#LARGE_START} without adaptive settings
-   * (fixed-step errors are far larger, and the ladder tightens as far as they need).
+   * The automatic reference's first tolerance: a decade above the tightest adaptive setting's, so
+   * that the first pair's tighter solve is at that tolerance (the looser one only bounds its
+   * error), and no looser than {@link AutoReference#LARGE_START} (fixed-step settings only: their
+   * errors are far larger; the ladder tightens as far as the errors need and the budget allows).
    */
   static double autoStart(List<SolverSetting> settings) {
     double tightest = Double.POSITIVE_INFINITY;
@@ -476,8 +480,32 @@ public final class Comparison {
       }
     }
     double start =
-        Double.isInfinite(tightest) ? AutoReference.LARGE_START : AutoReference.tenth(tightest);
+        Double.isInfinite(tightest)
+            ? AutoReference.LARGE_START
+            : Double.parseDouble(String.format(Locale.ROOT, "%.6g", tightest * 10));
     return Math.max(AutoReference.LOWEST * 10, Math.min(AutoReference.LARGE_START, start));
+  }
+
+  /** The reference may cost this many times the settings' model evaluations together. */
+  public static final int REFERENCE_BUDGET_FACTOR = 2;
+
+  /** ... and at least this many model evaluations per sample. */
+  public static final long REFERENCE_BUDGET_FLOOR = 500;
+
+  /**
+   * The automatic reference's budget, in model evaluations per sample for all its solves: {@value
+   * #REFERENCE_BUDGET_FACTOR}× the settings' own (the sum of their mean NFE), at least {@value
+   * #REFERENCE_BUDGET_FLOOR}. Past its first pair of solves it tightens only within it, so the
+   * reference costs at most about as much as the comparison it serves.
+   */
+  static long referenceBudget(List<SettingResult> results) {
+    double sum = 0;
+    for (SettingResult r : results) {
+      if (!r.failed()) {
+        sum += r.meanNfe();
+      }
+    }
+    return Math.max(REFERENCE_BUDGET_FLOOR, (long) Math.ceil(REFERENCE_BUDGET_FACTOR * sum));
   }
 
   /** The smallest RMS error over the kept settings' samples against a candidate reference. */

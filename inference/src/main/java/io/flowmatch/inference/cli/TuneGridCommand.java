@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,7 +135,9 @@ public final class TuneGridCommand implements Callable<Integer> {
       description =
           "rtol = atol of the reference (dop853 in double, or dopri5-batch for samples of more"
               + " than 64 values), or auto (default): start at 1e-6 (1e-4 for dopri5-batch) and"
-              + " tighten 10x until two solves agree to the model's float32 noise. A number T"
+              + " tighten 10x until the reference's error bound is a tenth of a third of the"
+              + " best hand-made grid's error at the largest --nfe, or two solves agree to the"
+              + " model's float32 noise. A number T"
               + " solves at T and"
               + " T/10 and takes the T/10 solve; their RMS difference is printed as a bound on"
               + " the reference's error.",
@@ -271,9 +274,26 @@ public final class TuneGridCommand implements Callable<Integer> {
       progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
       double start = fixedTol != null ? fixedTol : reference.defaultStart(field);
       double lowest = fixedTol != null ? fixedTol / 10 : AutoReference.LOWEST;
-      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch, start, lowest);
+      int batch = modelOptions.batch;
+      calRef =
+          reference.solve(
+              field,
+              calNoise,
+              calibration,
+              batch,
+              start,
+              lowest,
+              fixedTol != null ? null : judged(field, path, calNoise, calibration, solvers, nfes));
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
-      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch, start, lowest);
+      holdRef =
+          reference.solve(
+              field,
+              holdNoise,
+              holdN,
+              batch,
+              start,
+              lowest,
+              fixedTol != null ? null : judged(field, path, holdNoise, holdN, solvers, nfes));
       GridTuner tuner =
           new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
       GridTuner held =
@@ -415,6 +435,32 @@ public final class TuneGridCommand implements Callable<Integer> {
       stdout.flush();
       return Cli.OK;
     }
+  }
+
+  /**
+   * What the automatic reference must resolve: a third of the smallest hand-made grid error at the
+   * largest NFE (the tuned grids aim at a third of the best hand-made grid's error), measured
+   * against a candidate reference.
+   */
+  private ToDoubleFunction<double[]> judged(
+      VelocityField field,
+      AffineSchedule path,
+      float[] noise,
+      int n,
+      List<String> solvers,
+      List<Integer> nfes) {
+    int nfe = java.util.Collections.max(nfes);
+    return x -> {
+      GridTuner grids = new GridTuner(field, path, noise, x, n, modelOptions.batch);
+      double smallest = Double.POSITIVE_INFINITY;
+      for (String solver : solvers) {
+        int steps = Solvers.stepsForEvaluations(solver, nfe);
+        for (String grid : GridTuner.HAND_MADE) {
+          smallest = Math.min(smallest, grids.rms(solver, steps, grid));
+        }
+      }
+      return smallest / 3;
+    };
   }
 
   private static JsonObject set(int n, long seed, AutoReference.Outcome ref) {

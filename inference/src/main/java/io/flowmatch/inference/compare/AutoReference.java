@@ -29,7 +29,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>or has reached the model's noise: d within 4·η, or d fell less than 3× from the previous
  *       pair's (a 10× tighter tolerance no longer changes the answer: what is left is float noise),
  *       or the next solve failed (step or evaluation bound);
- *   <li>or is at the tightest tolerance allowed.
+ *   <li>or is at the tightest tolerance allowed;
+ *   <li>or, with a budget of model evaluations per sample, is the last one that fits it.
  * </ul>
  *
  * The outcome says which, and whether the bound is below the judged errors by the margin. Each
@@ -49,6 +50,9 @@ public final class AutoReference {
   /** The chosen reference's error bound is at most 1/MARGIN of the smallest error it judges. */
   public static final double MARGIN = 10;
 
+  /** No budget: tighten as far as the other rules allow. */
+  public static final long NO_BUDGET = Long.MAX_VALUE;
+
   /** Why the ladder of tolerances stopped where it did. */
   public enum Stop {
     /** Its error bound is at most 1/{@link #MARGIN} of the smallest error judged. */
@@ -57,6 +61,8 @@ public final class AutoReference {
     NOISE,
     /** The next tighter solve failed (step size or evaluation bound). */
     FAILED,
+    /** The next tighter solve would cost more than the budget left (see {@link #solve}). */
+    BUDGET,
     /** The tightest tolerance allowed was reached. */
     LOWEST,
     /** One fixed pair, as the caller asked. */
@@ -174,6 +180,24 @@ public final class AutoReference {
       double start,
       double lowest,
       ToDoubleFunction<double[]> smallestError) {
+    return solve(field, noise, n, batch, start, lowest, smallestError, NO_BUDGET);
+  }
+
+  /**
+   * As above, affordable: the first pair of solves always runs; a tighter solve then runs only
+   * while the evaluations per sample of all solves made now stay within {@code budget} (a solve is
+   * never cheaper than the looser one before it, so none starts when less than that is left; one
+   * that runs out is abandoned) and the outcome says so ({@link Stop#BUDGET}).
+   */
+  public Outcome solve(
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double start,
+      double lowest,
+      ToDoubleFunction<double[]> smallestError,
+      long budget) {
     if (!(lowest > 0) || lowest > start / 10 * 1.001) {
       throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
           "reference tolerances: the tightest ("
@@ -193,20 +217,52 @@ public final class AutoReference {
             eta,
             method.label(),
             method.state()));
-    Solve previous = solve(method, field, noise, n, batch, start);
+    Solve previous = solve(method, field, noise, n, batch, start, maxEvaluations);
     double spent = previous.nfeSpent;
     double agreement = Double.NaN;
     double judged = Double.NaN;
     for (double tol = tenth(start); tol >= lowest * 0.999; tol = tenth(tol)) {
       Solve next;
+      long left = maxEvaluations;
+      if (!Double.isNaN(agreement) && budget != NO_BUDGET) {
+        left = Math.min(maxEvaluations, (long) Math.floor(budget - spent));
+        if (left < previous.meanNfe) {
+          log.accept(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "tolerance %s: not tried, it would cost more than the %d NFE/sample left of"
+                      + " the budget of %d (the solve at %s cost %.0f)",
+                  SolverSetting.number(tol),
+                  Math.max(0, left),
+                  budget,
+                  SolverSetting.number(previous.tolerance),
+                  previous.meanNfe));
+          return outcome(method, previous, agreement, eta, judged, Stop.BUDGET, spent, begin);
+        }
+      }
       try {
-        next = solve(method, field, noise, n, batch, tol);
+        next = solve(method, field, noise, n, batch, tol, left);
       } catch (io.flowmatch.inference.solver.ToleranceException e) {
         if (Double.isNaN(agreement)) {
           throw e;
         }
-        log.accept("tolerance " + SolverSetting.number(tol) + " failed: " + e.getMessage());
-        return outcome(method, previous, agreement, eta, judged, Stop.FAILED, spent, begin);
+        boolean overBudget = left < maxEvaluations && e.getMessage().contains("exceeded");
+        // what the abandoned solve spent, at most what was left
+        spent += overBudget ? left : 0;
+        log.accept(
+            "tolerance "
+                + SolverSetting.number(tol)
+                + (overBudget ? " ran out of the budget: " : " failed: ")
+                + e.getMessage());
+        return outcome(
+            method,
+            previous,
+            agreement,
+            eta,
+            judged,
+            overBudget ? Stop.BUDGET : Stop.FAILED,
+            spent,
+            begin);
       }
       spent += next.nfeSpent;
       double before = agreement;
@@ -290,7 +346,10 @@ public final class AutoReference {
                       ? "; NOT well below them: tighter solves stopped converging (model noise)"
                       : stop == Stop.FAILED
                           ? "; NOT well below them: the next tighter solve failed"
-                          : "; NOT well below them: the tightest tolerance allowed was reached")
+                          : stop == Stop.BUDGET
+                              ? "; NOT well below them: a tighter solve did not fit the budget"
+                                  + " (give --reference-tol to choose the tolerance yourself)"
+                              : "; NOT well below them: the tightest tolerance allowed was reached")
               + String.format(java.util.Locale.ROOT, "; model float32 noise %.1e)", eta);
     } else {
       text =
@@ -333,7 +392,13 @@ public final class AutoReference {
   private record Solve(double[] x, double tolerance, double meanNfe, double nfeSpent) {}
 
   private Solve solve(
-      ReferenceMethod method, VelocityField field, float[] noise, int n, int batch, double tol) {
+      ReferenceMethod method,
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double tol,
+      long evaluationBound) {
     int size = field.sampleSize();
     String key = null;
     if (cache != null) {
@@ -374,7 +439,7 @@ public final class AutoReference {
             + " samples in batches of "
             + Math.min(batch, n));
     ReferenceSolver.Result r =
-        method.solve(field, noise, n, batch, tol, maxEvaluations, progress);
+        method.solve(field, noise, n, batch, tol, evaluationBound, progress);
     log.accept(
         String.format(
             java.util.Locale.ROOT,

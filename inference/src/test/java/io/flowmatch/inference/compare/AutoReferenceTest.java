@@ -122,6 +122,42 @@ class AutoReferenceTest {
   }
 
   @Test
+  void tighteningStopsAtTheBudgetAndSaysSo() {
+    int n = 12;
+    float[] noise = noise(n, IMAGE.sampleSize());
+    // what each tolerance costs here, NFE per sample
+    double[] cost = new double[3];
+    for (int k = 0; k < 3; k++) {
+      cost[k] =
+          ReferenceMethod.DOPRI5_BATCH
+              .solve(IMAGE, noise, n, 5, 1e-3 / Math.pow(10, k), 100_000, ReferenceSolver.Progress.NONE)
+              .meanNfe();
+    }
+    assertTrue(cost[2] > cost[1] && cost[1] > cost[0], java.util.Arrays.toString(cost));
+    // too little left for even the cost of the last solve: the third is not tried
+    List<String> log = new ArrayList<>();
+    AutoReference.Outcome none =
+        auto(log).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-12, (long) (cost[0] + cost[1]));
+    assertEquals(AutoReference.Stop.BUDGET, none.stop(), String.join("\n", log));
+    assertEquals(1e-4, none.tolerance());
+    assertEquals(cost[0] + cost[1], none.nfeSpent(), 1e-9);
+    assertTrue(none.description().contains("did not fit the budget"), none.description());
+    // enough to start the third but not to finish it: it is abandoned, the second is kept
+    log.clear();
+    long budget = (long) (cost[0] + cost[1] + (cost[1] + cost[2]) / 2);
+    AutoReference.Outcome cut = auto(log).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-12, budget);
+    String all = String.join("\n", log);
+    assertEquals(AutoReference.Stop.BUDGET, cut.stop(), all);
+    assertEquals(1e-4, cut.tolerance(), all);
+    assertTrue(all.contains("ran out of the budget"), all);
+    assertTrue(cut.nfeSpent() <= budget + 1e-9, all);
+    // a budget that fits every solve changes nothing
+    AutoReference.Outcome free =
+        auto(new ArrayList<>()).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-2, 1);
+    assertEquals(AutoReference.Stop.WELL_BELOW, free.stop());
+  }
+
+  @Test
   void dop853OnSmallSamplesIsWithinItsBound() {
     int n = 40;
     float[] noise = noise(n, POINT.sampleSize());
