@@ -7,6 +7,7 @@ import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.compare.ReferenceMethod;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
@@ -181,8 +182,8 @@ public final class Comparison {
    * The reference's tolerance is chosen automatically (what {@code flowmatch compare} does by
    * default): the settings run first and keep their samples (n·sample size floats each); then the
    * reference ({@code dop853}, or {@code dopri5-batch} for samples of more than {@value
-   * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts a decade above the
-   * tightest adaptive setting's tolerance (at 1e-4 at most) and tightens 10× at a time until its
+   * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts loose (see {@code
+   * autoStart}) and tightens 10× at a time until its
    * error bound (its difference from the previous solve) is a tenth of the smallest setting's
    * error, the model's float32 noise is reached, or a tighter solve would not fit the budget
    * ({@link #REFERENCE_BUDGET_FACTOR}× the settings' model evaluations, at least {@link
@@ -433,10 +434,9 @@ public final class Comparison {
   }
 
   /**
-   * The automatic reference ({@link AutoReference}), judged by the settings' samples: it starts a
-   * decade below the tightest adaptive setting's tolerance (at {@link AutoReference#LARGE_START}
-   * with fixed-step settings only) and tightens until its error bound is a tenth of the smallest
-   * setting's error, or the model's float32 noise is reached.
+   * The automatic reference ({@link AutoReference}), judged by the settings' samples: it starts at
+   * {@link #autoStart} and tightens until its error bound is a tenth of the smallest setting's
+   * error, the model's float32 noise is reached, or the budget ({@link #referenceBudget}) is spent.
    */
   private Reference autoReference(
       float[] initial, float[][] kept, int size, List<SettingResult> results) {
@@ -444,16 +444,17 @@ public final class Comparison {
     ReferenceCache cache =
         referenceCache && model.file() != null ? ReferenceCache.userDefault() : null;
     String hash = cache == null ? "" : ReferenceCache.sha256(model.file());
-    double start = autoStart(settings);
     boolean anyKept = java.util.Arrays.stream(kept).anyMatch(Objects::nonNull);
-    AutoReference.Outcome o =
+    AutoReference auto =
         new AutoReference(
-                cache,
-                hash,
-                referenceMaxEvaluations,
-                referenceProgress,
-                line -> log.accept("reference: " + line))
-            .solve(
+            cache,
+            hash,
+            referenceMaxEvaluations,
+            referenceProgress,
+            line -> log.accept("reference: " + line));
+    double start = autoStart(settings, auto.method(model.field()));
+    AutoReference.Outcome o =
+        auto.solve(
                 model.field(),
                 initial,
                 n,
@@ -467,12 +468,17 @@ public final class Comparison {
   }
 
   /**
-   * The automatic reference's first tolerance: a decade above the tightest adaptive setting's, so
-   * that the first pair's tighter solve is at that tolerance (the looser one only bounds its
-   * error), and no looser than {@link AutoReference#LARGE_START} (fixed-step settings only: their
-   * errors are far larger; the ladder tightens as far as the errors need and the budget allows).
+   * The automatic reference's first tolerance. Small samples (dop853, cheap): a decade above the
+   * tightest adaptive setting's, so that the first pair's tighter solve is at that tolerance (the
+   * looser one only bounds its error), at most {@link AutoReference#SMALL_START}. Large samples
+   * (dopri5-batch): {@link AutoReference#LARGE_START}, whatever the settings, because on image
+   * models tight tolerances cost many times the settings themselves; the ladder then tightens as
+   * far as the judged errors need and the budget allows.
    */
-  static double autoStart(List<SolverSetting> settings) {
+  static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
+    if (method == ReferenceMethod.DOPRI5_BATCH) {
+      return AutoReference.LARGE_START;
+    }
     double tightest = Double.POSITIVE_INFINITY;
     for (SolverSetting s : settings) {
       if (s.adaptive()) {
@@ -481,9 +487,9 @@ public final class Comparison {
     }
     double start =
         Double.isInfinite(tightest)
-            ? AutoReference.LARGE_START
+            ? AutoReference.SMALL_START
             : Double.parseDouble(String.format(Locale.ROOT, "%.6g", tightest * 10));
-    return Math.max(AutoReference.LOWEST * 10, Math.min(AutoReference.LARGE_START, start));
+    return Math.max(AutoReference.LOWEST * 10, Math.min(AutoReference.SMALL_START, start));
   }
 
   /** The reference may cost this many times the settings' model evaluations together. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.cli.InferenceMain;
 import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.ReferenceMethod;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSpec;
@@ -96,15 +97,16 @@ class ComparisonTest {
 
   @Test
   void theAutomaticReferenceStartsADecadeAboveTheTightestAdaptiveToleranceWithinItsBudget() {
-    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-5")));
-    assertEquals(1e-6, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-7")));
+    ReferenceMethod small = ReferenceMethod.DOP853;
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-5"), small));
+    assertEquals(1e-6, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-7"), small));
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("euler:4,8 heun:2"), small));
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("dopri5:1e-2"), small));
+    assertEquals(1e-8, Comparison.autoStart(SolverSpec.parse("dop853:1e-12"), small));
     assertEquals(
-        io.flowmatch.inference.compare.AutoReference.LARGE_START,
-        Comparison.autoStart(SolverSpec.parse("euler:4,8 heun:2")));
-    assertEquals(
-        io.flowmatch.inference.compare.AutoReference.LARGE_START,
-        Comparison.autoStart(SolverSpec.parse("dopri5:1e-2")));
-    assertEquals(1e-8, Comparison.autoStart(SolverSpec.parse("dop853:1e-12")));
+        1e-3,
+        Comparison.autoStart(
+            SolverSpec.parse("euler:4 dopri5:1e-5"), ReferenceMethod.DOPRI5_BATCH));
     assertEquals(500, Comparison.referenceBudget(List.of()));
   }
 
@@ -148,8 +150,8 @@ class ComparisonTest {
                   })
               .run();
       String all = String.join("\n", log) + "\n" + report.table();
-      // dopri5 at 1e-4: the reference starts at 1e-4 with dopri5-batch
-      assertTrue(all.contains("reference at tolerance 1e-5: solving with dopri5-batch"), all);
+      // an image-sized sample: the reference starts at 1e-3 with dopri5-batch
+      assertTrue(all.contains("reference at tolerance 1e-3: solving with dopri5-batch"), all);
       String line =
           log.stream().filter(l -> l.contains("stop (well_below)")).findFirst().orElse(null);
       assertTrue(line != null, all);
