@@ -297,7 +297,7 @@ public final class AutoReference {
               java.util.Locale.ROOT,
               "tolerance %s vs %s: RMS difference %.2e (η %.2e%s)%s",
               SolverSetting.number(tol),
-              SolverSetting.number(tol * 10),
+              SolverSetting.number(tenfold(tol)),
               agreement,
               eta,
               Double.isNaN(judged)
@@ -337,7 +337,7 @@ public final class AutoReference {
             java.util.Locale.ROOT,
             "its error bound %.1e RMS is its difference from the solve at %s",
             agreement,
-            SolverSetting.number(s.tolerance * 10));
+            SolverSetting.number(tenfold(s.tolerance)));
     String text;
     if (stop == Stop.FIXED) {
       text =
@@ -370,7 +370,7 @@ public final class AutoReference {
                   java.util.Locale.ROOT,
                   "chosen automatically: %s the solve at %s by %.1e RMS, model float32 noise %.1e)",
                   agreed ? "agrees with" : "did NOT agree with",
-                  SolverSetting.number(s.tolerance * 10),
+                  SolverSetting.number(tenfold(s.tolerance)),
                   agreement,
                   eta);
     }
@@ -473,6 +473,11 @@ public final class AutoReference {
   /** A tenth of {@code tol}, rounded to 6 digits (so 1e-5 gives 1e-6, not 1.0000000000000002e-6). */
   public static double tenth(double tol) {
     return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol / 10));
+  }
+
+  /** Ten times {@code tol}, rounded to 6 digits (1e-6 gives 1e-5, not 9.999999999999999e-6). */
+  static double tenfold(double tol) {
+    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol * 10));
   }
 
   /** η: see the class comment. */
