@@ -1,30 +1,40 @@
 package io.flowmatch.spark;
 
-import io.flowmatch.inference.api.QualityMetrics;
+import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
+import io.flowmatch.inference.dataset.IdxImages;
+import io.flowmatch.inference.dataset.ReferenceData;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.metrics.ClassHistogram;
+import io.flowmatch.inference.metrics.FrechetDistance;
+import io.flowmatch.inference.metrics.GaussianStats;
+import io.flowmatch.inference.metrics.OnnxClassifier;
 import io.flowmatch.inference.metrics.PointCloudMetrics;
-import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.plot.Chart;
+import io.flowmatch.inference.plot.ImageGrid;
+import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -40,13 +50,18 @@ import scala.Tuple2;
  * with the settings, one task per pair: the task integrates its shard with its setting from the
  * seed's per-sample noise (the same samples {@code compare} integrates, since shards are whole
  * batches) and returns only NFE counts, times, and one RMS error per sample; for low-dimensional
- * samples with a quality metric it also returns the samples, which the metric needs together.
+ * samples with a quality metric it also returns the samples, which the metric needs together; with
+ * a classifier (image models) the feature moments and class counts of its samples, which the same
+ * {@code treeAggregate} that gathers the parts sums per setting; and the run's first samples, for
+ * the pictures.
  *
  * <p>The driver combines the shards in sample order with the library's own arithmetic ({@link
- * CompareEngine#errorSummary}, {@link QualityMetric#score}), so NFE, errors and quality equal those
- * of {@code flowmatch compare --reference-tol T} with the same model, settings, n, batch and seed
- * exactly; only the times differ. A setting's wall time is the sum of its tasks' solve times (what
- * one core of one executor spent), so samples/s is per executor core.
+ * CompareEngine#errorSummary}, {@link PointCloudMetrics#score}, {@link FrechetDistance}), so NFE,
+ * errors and point-cloud quality equal those of {@code flowmatch compare --reference-tol T} with the
+ * same model, settings, n, batch and seed exactly, the Fréchet distance up to the order of
+ * summation; only the times differ. A setting's wall time is the sum of its tasks' solve times (with
+ * {@code repeats}, each task's median solve): what one core of one executor spent, so samples/s is
+ * per executor core.
  */
 public final class CompareJob {
   private CompareJob() {}
@@ -73,7 +88,14 @@ public final class CompareJob {
    * @param maxEvaluations evaluation bound of the adaptive settings
    * @param referenceTolerance rtol = atol of the reference dop853, or NaN for no reference
    * @param referenceMaxEvaluations evaluation bound of each reference solve
-   * @param quality whether to score quality where the model allows it ({@link SweepQuality})
+   * @param quality whether to score quality where the model allows it ({@link SweepQuality}, or the
+   *     classifier's)
+   * @param classifier image classifier for the Fréchet distance and class histograms, or null
+   * @param dataDir folder of the model's image set (IDX files), with a classifier
+   * @param dataN reference images (0: 10000 or n if more, at most the training set)
+   * @param classifierThreads classifier intra-op threads per executor (0: the executor's cores)
+   * @param repeats timed solves per task; a task's times are its median solve's
+   * @param pictures whether to return the first samples of each setting for pictures
    */
   public record Request(
       SampleSpec samples,
@@ -81,14 +103,54 @@ public final class CompareJob {
       long maxEvaluations,
       double referenceTolerance,
       long referenceMaxEvaluations,
-      boolean quality)
+      boolean quality,
+      String classifier,
+      String dataDir,
+      int dataN,
+      int classifierThreads,
+      int repeats,
+      boolean pictures)
       implements Serializable {
     public Request {
       settings = List.copyOf(settings);
+      if (repeats < 1) {
+        throw FlowmatchException.invalidArgument(
+            "--repeats must be a positive integer, got " + repeats);
+      }
+      if (dataN < 0 || dataN == 1) {
+        throw FlowmatchException.invalidArgument("--data-n must be at least 2, got " + dataN);
+      }
+    }
+
+    /** A sweep without a classifier, repeats or pictures. */
+    public Request(
+        SampleSpec samples,
+        List<Setting> settings,
+        long maxEvaluations,
+        double referenceTolerance,
+        long referenceMaxEvaluations,
+        boolean quality) {
+      this(
+          samples,
+          settings,
+          maxEvaluations,
+          referenceTolerance,
+          referenceMaxEvaluations,
+          quality,
+          null,
+          null,
+          0,
+          0,
+          1,
+          false);
     }
 
     boolean hasReference() {
       return !Double.isNaN(referenceTolerance);
+    }
+
+    boolean classified() {
+      return quality && classifier != null;
     }
   }
 
@@ -109,15 +171,77 @@ public final class CompareJob {
       long wallNanos,
       double[] sampleErrors,
       float[] samples,
+      float[] first,
+      EvalStats stats,
       String failure)
-      implements Serializable {}
+      implements Serializable {
+    /** This part without its classifier statistics (they are summed apart). */
+    Part withoutStats() {
+      return stats == null
+          ? this
+          : new Part(
+              setting,
+              shard,
+              count,
+              nfeSum,
+              nfeMin,
+              nfeMax,
+              modelCalls,
+              modelNanos,
+              wallNanos,
+              sampleErrors,
+              samples,
+              first,
+              null,
+              failure);
+    }
+  }
+
+  /**
+   * What the tasks of a sweep return, combined by {@code treeAggregate}: the parts without their
+   * classifier statistics, and those statistics summed per setting (so the driver holds one set of
+   * feature moments per setting, not one per task).
+   */
+  static final class Sums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final List<Part> parts = new ArrayList<>();
+    final EvalStats[] stats;
+
+    Sums(int settings) {
+      stats = new EvalStats[settings];
+      for (int k = 0; k < settings; k++) {
+        stats[k] = new EvalStats();
+      }
+    }
+
+    Sums add(Part p) {
+      if (p.stats() != null) {
+        stats[p.setting()].merge(p.stats());
+      }
+      parts.add(p.withoutStats());
+      return this;
+    }
+
+    Sums merge(Sums other) {
+      parts.addAll(other.parts);
+      for (int k = 0; k < stats.length; k++) {
+        stats[k].merge(other.stats[k]);
+      }
+      return this;
+    }
+  }
 
   /**
    * The report and what the run cost; {@code qualityNote} says why there is no quality metric when
    * one was asked for and the model has none (else null).
    */
   public record Result(
-      CompareReport report, int tasks, int shards, long wallNanos, String qualityNote) {}
+      CompareReport report,
+      int tasks,
+      int shards,
+      long wallNanos,
+      String qualityNote,
+      Map<String, Chart> pictures) {}
 
   /** Runs the sweep on {@code sc}. */
   public static Result run(JavaSparkContext sc, Request request) {
@@ -133,19 +257,176 @@ public final class CompareJob {
     int n = (int) spec.n();
     int[] shape;
     String provider;
-    QualityMetrics metrics = null;
+    Map<String, String> metadata;
     try (OnnxVelocityField field =
         OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
       shape = field.sampleShape();
       provider = field.providerUsed();
+      metadata = field.metadata();
       // a model on an unknown path fails here, once, not in every task
-      AffineSchedule.fromMetadata(field.metadata());
-      if (request.quality()) {
-        metrics = SweepQuality.forModel(field.metadata(), shape, n, spec.seed()).orElse(null);
+      AffineSchedule.fromMetadata(metadata);
+    }
+    Metrics metrics = Metrics.of(sc, request, metadata, shape, n, spec.seed());
+    return sweep(sc, request, spec, n, shape, provider, metadata, metrics, start);
+  }
+
+  /**
+   * The sweep's quality metrics, set up on the driver: the point-cloud metrics (scored on the
+   * driver from the gathered samples) and the classifier's statistics of the reference and floor
+   * images (summed on the executors; the settings' own are summed per setting in the sweep).
+   */
+  private static final class Metrics {
+    PointCloudMetrics points;
+    double[] pointsFloor;
+    ReferenceData pointData;
+    GaussianStats dataStats;
+    ClassHistogram dataClasses;
+    double floorFd = Double.NaN;
+    double floorTv = Double.NaN;
+    String imageDescription;
+    List<String> classNames = List.of();
+    float[] floorImages;
+    int floorImageCount;
+    String floorImagesTitle;
+
+    static Metrics of(
+        JavaSparkContext sc,
+        Request request,
+        Map<String, String> metadata,
+        int[] shape,
+        int n,
+        long seed) {
+      Metrics m = new Metrics();
+      if (!request.quality()) {
+        return m;
+      }
+      SweepQuality.forModel(metadata, shape, n, seed)
+          .ifPresent(
+              d -> {
+                m.pointData = d;
+                m.points =
+                    new PointCloudMetrics(
+                        d.reference(),
+                        d.referenceCount(),
+                        d.sampleSize(),
+                        d.referenceDescription());
+                m.pointsFloor = m.points.score(d.floor(), d.floorCount());
+              });
+      if (request.classifier() != null) {
+        m.images(sc, request, metadata, shape, n);
+      }
+      return m;
+    }
+
+    private void images(
+        JavaSparkContext sc, Request request, Map<String, String> metadata, int[] shape, int n) {
+      if (!ImageGrid.isImageShape(shape)) {
+        throw FlowmatchException.invalidArgument(
+            "--classifier scores images, but the model's samples have shape "
+                + Arrays.toString(shape));
+      }
+      Path classifier = Path.of(request.classifier());
+      if (!Files.isRegularFile(classifier)) {
+        throw FlowmatchException.invalidArgument(
+            "--classifier " + request.classifier() + ": no such file");
+      }
+      try (OnnxClassifier c = OnnxClassifier.open(classifier, shape, 1)) {
+        String text = c.metadata().get(ModelMetadata.CLASSES);
+        classNames = text == null ? List.of() : Arrays.asList(text.split(","));
+      }
+      EvalJob.ImageSet set = EvalJob.ImageSet.of(metadata, Path.of(request.dataDir()));
+      ValueRange range = EvalJob.range(metadata);
+      long wanted = request.dataN() > 0 ? request.dataN() : Math.max(n, EvalJob.DEFAULT_REFERENCE);
+      int m = (int) Math.min(set.trainCount(), wanted);
+      int floorN = n <= set.testCount() ? n : 0;
+      EvalStats[] st =
+          EvalJob.imageStats(
+              sc, request.classifier(), request.classifierThreads(), shape, range, set, m, floorN);
+      dataStats = st[1].moments().stats();
+      dataClasses = st[1].histogram();
+      // the words of ClassifierMetrics, which compare uses
+      imageDescription =
+          "Fréchet distance of classifier features ("
+              + st[1].moments().dimension()
+              + "-d) and class-histogram total variation to "
+              + m
+              + " "
+              + set.dataset()
+              + " training images";
+      if (floorN > 0) {
+        floorFd = FrechetDistance.between(st[2].moments().stats(), dataStats);
+        floorTv = st[2].histogram().totalVariation(dataClasses);
+        if (request.pictures()) {
+          try {
+            IdxImages.Images first =
+                IdxImages.read(set.test(), SweepPictures.keep(shape, n), range.lo(), range.hi());
+            floorImages = first.data();
+            floorImageCount = first.count();
+            floorImagesTitle = floorN + " " + set.dataset() + " test images";
+          } catch (IOException e) {
+            throw FlowmatchException.io("cannot read " + set.test() + ": " + e.getMessage(), e);
+          }
+        }
       }
     }
-    try (QualityMetrics closing = metrics) {
-      return sweep(sc, request, spec, n, shape, provider, metrics, start);
+
+    boolean classified() {
+      return dataStats != null;
+    }
+
+    boolean any() {
+      return points != null || classified();
+    }
+
+    List<String> names() {
+      List<String> names = new ArrayList<>();
+      if (points != null) {
+        names.addAll(points.names());
+      }
+      if (classified()) {
+        names.addAll(List.of("fd", "class_tv"));
+      }
+      return names;
+    }
+
+    String description() {
+      List<String> parts = new ArrayList<>();
+      if (points != null) {
+        parts.add(points.description());
+      }
+      if (classified()) {
+        parts.add(imageDescription);
+      }
+      return String.join("; ", parts);
+    }
+
+    double[] floor() {
+      List<Double> f = new ArrayList<>();
+      if (points != null) {
+        for (double v : pointsFloor) {
+          f.add(v);
+        }
+      }
+      if (classified()) {
+        f.add(floorFd);
+        f.add(floorTv);
+      }
+      return f.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A setting's scores: the point clouds' from its samples, the classifier's from its sums. */
+    double[] score(float[] samples, int n, EvalStats stats) {
+      List<Double> q = new ArrayList<>();
+      if (points != null) {
+        for (double v : points.score(samples, n)) {
+          q.add(v);
+        }
+      }
+      if (classified()) {
+        q.add(FrechetDistance.between(stats.moments().stats(), dataStats));
+        q.add(stats.histogram().totalVariation(dataClasses));
+      }
+      return q.stream().mapToDouble(Double::doubleValue).toArray();
     }
   }
 
@@ -156,18 +437,21 @@ public final class CompareJob {
       int n,
       int[] shape,
       String provider,
-      QualityMetrics metrics,
+      Map<String, String> metadata,
+      Metrics metrics,
       long start) {
-    QualityMetric quality = metrics == null ? null : metrics.metric();
-    boolean keep = quality != null;
+    boolean keep = metrics.points != null;
+    int keepFirst = request.pictures() ? SweepPictures.keep(shape, n) : 0;
+    boolean classify = metrics.classified();
     List<ShardPlan.Shard> shards = ShardPlan.of(spec.n(), spec.batch(), spec.batchesPerShard());
     int settingCount = request.settings().size();
-    List<Part> parts;
+    Sums sums;
     String referenceText = null;
     double referenceNfe = Double.NaN;
     double referenceSeconds = Double.NaN;
     JavaRDD<ReferenceShard> references = null;
     try {
+      JavaRDD<Part> parts;
       if (request.hasReference()) {
         references =
             sc.parallelize(shards, shards.size())
@@ -187,7 +471,18 @@ public final class CompareJob {
         referenceSeconds = nanos / 1e9;
         JavaPairRDD<ReferenceShard, Integer> pairs =
             references.cartesian(sc.parallelize(indices(settingCount), settingCount));
-        parts = pairs.map(p -> solve(request, p._2(), p._1().shard(), p._1().x(), keep)).collect();
+        parts =
+            pairs.map(
+                p ->
+                    solve(
+                        request,
+                        p._2(),
+                        p._1().shard(),
+                        p._1().x(),
+                        keep,
+                        keepFirst,
+                        classify,
+                        shape));
       } else {
         List<Tuple2<Integer, ShardPlan.Shard>> pairs = new ArrayList<>();
         for (ShardPlan.Shard shard : shards) {
@@ -197,9 +492,11 @@ public final class CompareJob {
         }
         parts =
             sc.parallelize(pairs, pairs.size())
-                .map(p -> solve(request, p._1(), p._2(), null, keep))
-                .collect();
+                .map(p -> solve(request, p._1(), p._2(), null, keep, keepFirst, classify, shape));
       }
+      // the parts come back in one treeAggregate: a setting's feature moments are summed on the
+      // way, so the driver holds one set per setting whatever the number of shards
+      sums = parts.treeAggregate(new Sums(settingCount), Sums::add, Sums::merge, 2);
     } catch (RuntimeException e) {
       throw SampleJob.unwrap(e);
     } finally {
@@ -207,10 +504,47 @@ public final class CompareJob {
         references.unpersist(false);
       }
     }
+    SweepPictures pictures = null;
+    if (keepFirst > 0) {
+      ReferenceData d = metrics.pointData;
+      pictures =
+          metrics.floorImages != null
+              ? new SweepPictures(
+                  metadata,
+                  shape,
+                  n,
+                  metrics.floorImages,
+                  metrics.floorImageCount,
+                  metrics.floorImagesTitle,
+                  null,
+                  0)
+              : d != null
+                  ? new SweepPictures(
+                      metadata,
+                      shape,
+                      n,
+                      d.floor(),
+                      d.floorCount(),
+                      d.floorDescription(),
+                      d.reference(),
+                      d.referenceCount())
+                  : new SweepPictures(metadata, shape, n, null, 0, null, null, 0);
+    }
+    ClassShares classes =
+        metrics.classified()
+            ? new ClassShares(metrics.classNames, metrics.dataClasses)
+            : null;
     List<SettingResult> results = new ArrayList<>();
     for (int k = 0; k < settingCount; k++) {
-      results.add(
-          combine(request, k, n, shape, shards.size(), partsOf(parts, k, shards.size()), quality));
+      List<Part> mine = partsOf(sums.parts, k, shards.size());
+      SettingResult r = combine(request, k, n, shape, mine, metrics, sums.stats[k]);
+      if (!r.failed() && metrics.classified()) {
+        r = withClasses(r, sums.stats[k].histogram());
+      }
+      results.add(r);
+      if (!r.failed() && pictures != null) {
+        pictures.add(r, first(mine, keepFirst, shape), keepFirst);
+      }
     }
     CompareReport report =
         new CompareReport(
@@ -223,25 +557,65 @@ public final class CompareJob {
             referenceText,
             referenceNfe,
             referenceSeconds,
-            quality == null ? null : quality.description(),
-            quality == null ? List.of() : quality.names(),
-            metrics == null ? null : floor(metrics),
+            metrics.any() ? metrics.description() : null,
+            metrics.any() ? metrics.names() : List.of(),
+            metrics.any() ? metrics.floor() : null,
             request.maxEvaluations(),
-            1,
+            request.repeats(),
             results,
-            ConvergenceOrder.of(results));
+            ConvergenceOrder.of(results),
+            classes);
     String note =
-        request.quality() && quality == null
+        request.quality() && !metrics.any()
             ? "no quality metric: samples of more than "
                 + PointCloudMetrics.MAX_DIMENSION
-                + " values, or a model whose data set cannot be drawn here"
+                + " values without --classifier, or a model whose data set cannot be drawn here"
             : null;
     return new Result(
-        report, settingCount * shards.size(), shards.size(), System.nanoTime() - start, note);
+        report,
+        settingCount * shards.size(),
+        shards.size(),
+        System.nanoTime() - start,
+        note,
+        pictures == null ? Map.of() : pictures.all());
   }
 
-  private static double[] floor(QualityMetrics metrics) {
-    return metrics.floor().values().stream().mapToDouble(Double::doubleValue).toArray();
+  /** {@code r} with the class counts of its samples (the report's class histogram draws them). */
+  private static SettingResult withClasses(SettingResult r, ClassHistogram classes) {
+    return new SettingResult(
+        r.setting(),
+        r.samples(),
+        r.meanNfe(),
+        r.minNfe(),
+        r.maxNfe(),
+        r.modelCalls(),
+        r.wallSeconds(),
+        r.modelSeconds(),
+        r.errorRms(),
+        r.errorMax(),
+        r.quality(),
+        r.failure(),
+        classes);
+  }
+
+  /** The first {@code count} samples of a setting, from its parts in shard order. */
+  private static float[] first(List<Part> parts, int count, int[] shape) {
+    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    float[] out = new float[Math.multiplyExact(count, size)];
+    int at = 0;
+    for (Part p : parts) {
+      if (at >= count) {
+        break;
+      }
+      float[] from = p.first() != null ? p.first() : p.samples();
+      if (from == null) {
+        break;
+      }
+      int m = Math.min(count - at, from.length / size);
+      System.arraycopy(from, 0, out, at * size, m * size);
+      at += m;
+    }
+    return out;
   }
 
   private static List<Integer> indices(int count) {
@@ -279,11 +653,11 @@ public final class CompareJob {
       int k,
       int n,
       int[] shape,
-      int shards,
       List<Part> parts,
-      QualityMetric quality) {
+      Metrics metrics,
+      EvalStats stats) {
     SolverSetting setting = request.settings().get(k).toSetting();
-    int qualityCount = quality == null ? 0 : quality.names().size();
+    int qualityCount = metrics.names().size();
     for (Part p : parts) {
       if (p.failure() != null) {
         double[] q = new double[qualityCount];
@@ -310,11 +684,8 @@ public final class CompareJob {
     long modelNanos = 0;
     long wallNanos = 0;
     double[] errors = request.hasReference() ? new double[n] : null;
-    int size = 1;
-    for (int d : shape) {
-      size *= d;
-    }
-    float[] samples = quality == null ? null : new float[Math.multiplyExact(n, size)];
+    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    float[] samples = metrics.points == null ? null : new float[Math.multiplyExact(n, size)];
     int at = 0;
     for (Part p : parts) {
       nfe += p.nfeSum();
@@ -331,9 +702,13 @@ public final class CompareJob {
       }
       at += p.count();
     }
+    if (metrics.classified() && stats.count() != n) {
+      throw new IllegalStateException(
+          setting.label() + ": classified " + stats.count() + " samples, expected " + n);
+    }
     double[] e =
         errors == null ? new double[] {Double.NaN, Double.NaN} : CompareEngine.errorSummary(errors);
-    double[] q = quality == null ? new double[0] : quality.score(samples, n);
+    double[] q = metrics.any() ? metrics.score(samples, n, stats) : new double[0];
     return new SettingResult(
         setting,
         n,
@@ -372,9 +747,24 @@ public final class CompareJob {
     return new ReferenceShard(shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos());
   }
 
-  /** Executor side: one setting on one shard. */
+  /**
+   * Executor side: one setting on one shard, solved {@code request.repeats()} times (the first
+   * solve's samples and counts; the median solve's times).
+   *
+   * @param keepSamples return all the shard's samples (for point-cloud quality)
+   * @param keepFirst return those of the run's first {@code keepFirst} samples in this shard
+   * @param classify return the classifier's statistics of the samples
+   */
   static Part solve(
-      Request request, int k, ShardPlan.Shard shard, double[] reference, boolean keepSamples) {
+      Request request,
+      int k,
+      ShardPlan.Shard shard,
+      double[] reference,
+      boolean keepSamples,
+      int keepFirst,
+      boolean classify,
+      int[] shape)
+      throws IOException {
     SampleSpec spec = request.samples();
     OnnxVelocityField field = ExecutorResources.field(spec);
     int size = field.sampleSize();
@@ -386,34 +776,71 @@ public final class CompareJob {
             noise.fill(shard.first() + first, count, sampleSize, out);
     Sampler.Sink sink =
         (first, count, x) -> System.arraycopy(x, 0, samples, (int) first * size, count * size);
-    SampleReport report;
+    SampleReport report = null;
+    long[] walls = new long[request.repeats()];
+    long[] models = new long[request.repeats()];
     try {
-      report =
-          Sampler.run(
-              field,
-              setting.create(
-                  request.maxEvaluations(), AffineSchedule.fromMetadata(field.metadata())),
-              shifted,
-              shard.count(),
-              spec.batch(),
-              0,
-              1,
-              sink,
-              Sampler.Progress.NONE);
+      for (int r = 0; r < request.repeats(); r++) {
+        SampleReport round =
+            Sampler.run(
+                field,
+                setting.create(
+                    request.maxEvaluations(), AffineSchedule.fromMetadata(field.metadata())),
+                shifted,
+                shard.count(),
+                spec.batch(),
+                0,
+                1,
+                sink,
+                Sampler.Progress.NONE);
+        walls[r] = round.wallNanos();
+        models[r] = round.modelNanos();
+        if (report == null) {
+          report = round;
+        }
+      }
     } catch (FlowmatchException e) {
       if (e.kind() != ErrorKind.NUMERIC) {
         throw e;
       }
       return new Part(
-          k, shard.index(), shard.count(), 0, 0, 0, 0, 0, 0, null, null, message(e, shard));
-    } catch (IOException e) {
-      // the noise and the sink are arrays in memory
-      throw new UncheckedIOException(e);
+          k,
+          shard.index(),
+          shard.count(),
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          null,
+          null,
+          null,
+          null,
+          message(e, shard));
     }
+    int median = medianIndex(walls);
     double[] errors =
         reference == null
             ? null
             : CompareEngine.sampleErrors(samples, reference, shard.count(), size);
+    float[] first = null;
+    if (!keepSamples && shard.first() < keepFirst) {
+      int m = (int) Math.min(shard.count(), keepFirst - shard.first());
+      first = Arrays.copyOf(samples, m * size);
+    }
+    EvalStats stats = null;
+    if (classify) {
+      stats = new EvalStats();
+      OnnxClassifier classifier =
+          ExecutorResources.classifier(request.classifier(), shape, request.classifierThreads());
+      float[] x = new float[Math.multiplyExact(Math.min(spec.batch(), shard.count()), size)];
+      for (int r = 0; r < shard.count(); r += spec.batch()) {
+        int m = Math.min(spec.batch(), shard.count() - r);
+        System.arraycopy(samples, r * size, x, 0, m * size);
+        EvalJob.classify(classifier, x, m, stats);
+      }
+    }
     return new Part(
         k,
         shard.index(),
@@ -422,11 +849,23 @@ public final class CompareJob {
         report.minNfe(),
         report.maxNfe(),
         report.modelCalls(),
-        report.modelNanos(),
-        report.wallNanos(),
+        models[median],
+        walls[median],
         errors,
         keepSamples ? samples : null,
+        first,
+        stats,
         null);
+  }
+
+  /** Index of the median value (the lower median for an even count), as compare takes it. */
+  static int medianIndex(long[] values) {
+    Integer[] order = new Integer[values.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingLong(i -> values[i]));
+    return order[(values.length - 1) / 2];
   }
 
   private static String message(FlowmatchException e, ShardPlan.Shard shard) {

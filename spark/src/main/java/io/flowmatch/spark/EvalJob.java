@@ -52,7 +52,9 @@ public final class EvalJob {
    * What to score.
    *
    * @param samples the sampling request; its shards are drawn on the executors
-   * @param samplesDir a {@code spark sample} output folder to score instead of drawing, or null
+   * @param samplesDir a {@code spark sample} output folder, or a {@code .npy} file of samples
+   *     (shape [N, ...data shape], as {@code sample --save-npy} writes), to score instead of
+   *     drawing; or null
    * @param classifier classifier model path
    * @param dataDir folder of the image set's IDX files
    * @param dataN reference images (0: {@value #DEFAULT_REFERENCE} or n if more)
@@ -100,16 +102,20 @@ public final class EvalJob {
       throw FlowmatchException.invalidArgument(
           "--classifier " + request.classifier() + ": no such file");
     }
-    String dataset = metadata.getOrDefault(ModelMetadata.DATASET, "images");
-    Path dir = Path.of(request.dataDir());
-    Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
-    Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
+    ImageSet images = ImageSet.of(metadata, Path.of(request.dataDir()));
+    String dataset = images.dataset();
+    Path train = images.train();
+    Path test = images.test();
     ValueRange range = range(metadata);
     double lo = range.lo();
     double hi = range.hi();
     List<ShardPlan.Shard> shards;
     long n;
-    if (request.samplesDir() != null) {
+    if (request.samplesDir() != null && Files.isRegularFile(Path.of(request.samplesDir()))) {
+      // a .npy file (e.g. 'flowmatch sample --save-npy'): shards are row ranges of it
+      n = npyRows(Path.of(request.samplesDir()), shape);
+      shards = ShardPlan.of(n, spec.batch(), spec.batchesPerShard());
+    } else if (request.samplesDir() != null) {
       Manifest m = Manifest.read(Path.of(request.samplesDir()));
       if (!Arrays.equals(m.shape(), shape)) {
         throw FlowmatchException.invalidArgument(
@@ -129,15 +135,8 @@ public final class EvalJob {
       n = spec.n();
       shards = ShardPlan.of(n, spec.batch(), spec.batchesPerShard());
     }
-    int trainCount;
-    int testCount;
-    try {
-      trainCount = headerCount(train);
-      testCount = headerCount(test);
-    } catch (IOException e) {
-      throw FlowmatchException.io(
-          "cannot read the " + dataset + " images in " + dir + ": " + e.getMessage(), e);
-    }
+    int trainCount = images.trainCount();
+    int testCount = images.testCount();
     long wantedRef = request.dataN() > 0 ? request.dataN() : Math.max(n, DEFAULT_REFERENCE);
     int m = (int) Math.min(trainCount, wantedRef);
     boolean withFloor = n <= testCount;
@@ -149,21 +148,15 @@ public final class EvalJob {
     if (withFloor) {
       addRanges(tasks, FLOOR, test.toString(), (int) n);
     }
-    EvalStats[] zero = {new EvalStats(), new EvalStats(), new EvalStats()};
     EvalStats[] sums =
         sc.parallelize(tasks, tasks.size())
             .treeAggregate(
-                zero,
+                zero(),
                 (acc, task) -> {
                   acc[task.part()].merge(compute(request, shape, lo, hi, task));
                   return acc;
                 },
-                (a, b) -> {
-                  for (int k = 0; k < a.length; k++) {
-                    a[k].merge(b[k]);
-                  }
-                  return a;
-                },
+                EvalJob::mergeAll,
                 2);
     if (sums[SAMPLES].count() != n) {
       throw new IllegalStateException(
@@ -195,6 +188,71 @@ public final class EvalJob {
         System.nanoTime() - start);
   }
 
+  /**
+   * The image set a model names ({@code flowmatch.dataset}, IDX files in {@code dir}) and its
+   * sizes, read from the files' headers.
+   */
+  record ImageSet(String dataset, Path train, Path test, int trainCount, int testCount) {
+    static ImageSet of(Map<String, String> metadata, Path dir) {
+      String dataset = metadata.getOrDefault(ModelMetadata.DATASET, "images");
+      Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
+      Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
+      try {
+        return new ImageSet(dataset, train, test, headerCount(train), headerCount(test));
+      } catch (IOException e) {
+        throw FlowmatchException.io(
+            "cannot read the " + dataset + " images in " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The classifier's statistics of the first {@code m} training images (index 1) and of the first
+   * {@code floorN} test images (index 2; none when 0), each range a task, summed by one {@code
+   * treeAggregate}: the reference and floor of a sweep's image quality.
+   */
+  static EvalStats[] imageStats(
+      JavaSparkContext sc,
+      String classifier,
+      int threads,
+      int[] shape,
+      ValueRange range,
+      ImageSet images,
+      int m,
+      int floorN) {
+    List<Task> tasks = new ArrayList<>();
+    addRanges(tasks, REFERENCE, images.train().toString(), m);
+    addRanges(tasks, FLOOR, images.test().toString(), floorN);
+    double lo = range.lo();
+    double hi = range.hi();
+    return sc.parallelize(tasks, tasks.size())
+        .treeAggregate(
+            zero(),
+            (acc, task) -> {
+              acc[task.part()].merge(
+                  images(
+                      ExecutorResources.classifier(classifier, shape, threads),
+                      shape,
+                      lo,
+                      hi,
+                      task));
+              return acc;
+            },
+            EvalJob::mergeAll,
+            2);
+  }
+
+  private static EvalStats[] zero() {
+    return new EvalStats[] {new EvalStats(), new EvalStats(), new EvalStats()};
+  }
+
+  private static EvalStats[] mergeAll(EvalStats[] a, EvalStats[] b) {
+    for (int k = 0; k < a.length; k++) {
+      a[k].merge(b[k]);
+    }
+    return a;
+  }
+
   private static void addRanges(List<Task> tasks, int part, String file, int count) {
     for (int first = 0; first < count; first += IMAGES_PER_TASK) {
       tasks.add(new Task(part, null, file, first, Math.min(IMAGES_PER_TASK, count - first)));
@@ -206,26 +264,27 @@ public final class EvalJob {
       throws IOException {
     OnnxClassifier classifier =
         ExecutorResources.classifier(request.classifier(), shape, request.classifierThreads());
+    if (task.part() != SAMPLES) {
+      return images(classifier, shape, lo, hi, task);
+    }
     EvalStats stats = new EvalStats();
     int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-    if (task.part() != SAMPLES) {
-      IdxImages.Pixels pixels = PIXELS.computeIfAbsent(task.file(), EvalJob::readPixels);
-      float[] x = new float[Math.multiplyExact(task.count(), size)];
-      for (int i = 0; i < task.count(); i++) {
-        pixels.copyScaled(task.first() + i, x, i * size, lo, hi);
-      }
-      classify(classifier, x, task.count(), stats);
-      return stats;
-    }
     ShardPlan.Shard shard = task.shard();
     if (task.file() != null) {
-      Manifest.Entry e = Manifest.read(Path.of(task.file())).shards().get(shard.index());
-      try (NpyFile in = NpyFile.open(Path.of(task.file()).resolve(e.file()))) {
+      Path file = Path.of(task.file());
+      long first = 0;
+      if (!Files.isRegularFile(file)) {
+        // a 'spark sample' folder: the shard's own file
+        file = file.resolve(Manifest.read(file).shards().get(shard.index()).file());
+      } else {
+        first = shard.first();
+      }
+      try (NpyFile in = NpyFile.open(file)) {
         int batch = request.samples().batch();
         float[] x = new float[Math.multiplyExact(Math.min(batch, shard.count()), size)];
         for (int r = 0; r < shard.count(); r += batch) {
           int count = Math.min(batch, shard.count() - r);
-          in.readRows(r, count, x, 0);
+          in.readRows(first + r, count, x, 0);
           classify(classifier, x, count, stats);
         }
       }
@@ -237,7 +296,22 @@ public final class EvalJob {
     return stats;
   }
 
-  private static void classify(OnnxClassifier classifier, float[] x, int n, EvalStats stats) {
+  /** On an executor: the statistics of a range of reference or floor images. */
+  private static EvalStats images(
+      OnnxClassifier classifier, int[] shape, double lo, double hi, Task task) {
+    EvalStats stats = new EvalStats();
+    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    IdxImages.Pixels pixels = PIXELS.computeIfAbsent(task.file(), EvalJob::readPixels);
+    float[] x = new float[Math.multiplyExact(task.count(), size)];
+    for (int i = 0; i < task.count(); i++) {
+      pixels.copyScaled(task.first() + i, x, i * size, lo, hi);
+    }
+    classify(classifier, x, task.count(), stats);
+    return stats;
+  }
+
+  /** Adds the classifier's outputs on {@code n} samples to {@code stats}. */
+  static void classify(OnnxClassifier classifier, float[] x, int n, EvalStats stats) {
     OnnxClassifier.Outputs out = classifier.run(x, n);
     stats.add(out.features(), out.featureSize(), out.logits(), out.classes(), n);
   }
@@ -247,6 +321,31 @@ public final class EvalJob {
       return IdxImages.readPixels(Path.of(file));
     } catch (IOException e) {
       throw FlowmatchException.io("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Rows of a samples .npy file, checked against the model's sample shape. */
+  private static long npyRows(Path file, int[] shape) {
+    try (NpyFile in = NpyFile.open(file)) {
+      long[] dims = in.shape();
+      long[] want = new long[shape.length + 1];
+      want[0] = dims.length > 0 ? dims[0] : -1;
+      for (int k = 0; k < shape.length; k++) {
+        want[k + 1] = shape[k];
+      }
+      if (!Arrays.equals(dims, want) || dims[0] < 1) {
+        throw FlowmatchException.invalidArgument(
+            "--samples "
+                + file
+                + " has shape "
+                + Arrays.toString(dims)
+                + ", expected [N, "
+                + Arrays.toString(shape).replaceAll("[\\[\\]]", "")
+                + "] with N ≥ 1");
+      }
+      return dims[0];
+    } catch (IOException e) {
+      throw FlowmatchException.io("cannot read --samples " + file + ": " + e.getMessage(), e);
     }
   }
 

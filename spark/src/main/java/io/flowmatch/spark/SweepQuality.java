@@ -10,17 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The quality metric of a Spark solver sweep: for low-dimensional samples of a model whose data can
- * be drawn here (a 2-D toy set or the Gaussian mixture in its metadata), the library's point-cloud
- * metrics (energy distance, sliced W2) against the same fresh draws {@code flowmatch compare} makes
- * for the same n and seed, scored on the driver from the gathered samples (the metrics need all of
- * them at once; at most {@value PointCloudMetrics#MAX_DIMENSION} values a sample keep that small).
+ * The point-cloud data of a Spark solver sweep: for low-dimensional samples of a model whose data
+ * can be drawn here (a 2-D toy set or the Gaussian mixture in its metadata), the same fresh draws
+ * {@code flowmatch compare} makes for the same n and seed, for the library's point-cloud metrics
+ * (energy distance, sliced W2), scored on the driver from the gathered samples (the metrics need
+ * all of them at once; at most {@value PointCloudMetrics#MAX_DIMENSION} values a sample keep that
+ * small). Image quality (Fréchet distance with a classifier) is aggregated instead: {@link
+ * CompareJob}.
  */
 public final class SweepQuality {
   private SweepQuality() {}
 
-  /** The metrics for {@code n} samples of a model with this metadata, or empty (and why not). */
-  public static Optional<QualityMetrics> forModel(
+  /** The data for {@code n} samples of a model with this metadata, or empty. */
+  public static Optional<ReferenceData> forModel(
       Map<String, String> metadata, int[] shape, int n, long seed) {
     int size = 1;
     for (int d : shape) {
@@ -31,19 +33,15 @@ public final class SweepQuality {
     }
     int m = Math.max(n, QualityMetrics.DEFAULT_REFERENCE);
     String dataset = metadata.get(ModelMetadata.DATASET);
-    ReferenceData data = null;
     if (dataset != null && DatasetRegistry.isToy(dataset) && size == 2) {
-      data = ReferenceData.ofToy(dataset, m, n, seed);
-    } else {
-      var mixture = MixtureMetadata.of(metadata);
-      if (mixture.isPresent() && mixture.get().dimension() == size) {
-        data =
-            ReferenceData.ofMixture(
-                mixture.get(), dataset != null ? dataset : "mixture", m, n, seed);
-      }
+      return Optional.of(ReferenceData.ofToy(dataset, m, n, seed));
     }
-    return data == null
-        ? Optional.empty()
-        : Optional.of(QualityMetrics.against(data, shape, null, 0));
+    var mixture = MixtureMetadata.of(metadata);
+    if (mixture.isPresent() && mixture.get().dimension() == size) {
+      return Optional.of(
+          ReferenceData.ofMixture(
+              mixture.get(), dataset != null ? dataset : "mixture", m, n, seed));
+    }
+    return Optional.empty();
   }
 }

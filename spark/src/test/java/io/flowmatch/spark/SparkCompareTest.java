@@ -3,6 +3,8 @@ package io.flowmatch.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.spark.cli.SparkMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -155,6 +157,120 @@ class SparkCompareTest {
     // no reference: the error cells are empty in both
     assertEquals("", expected.get(1).get(expected.get(0).indexOf("err_rms")));
     assertEquals(expected, stable(dist.resolve("results.csv")));
+  }
+
+  /**
+   * Image quality: with a classifier, the Fréchet distance and class-histogram TV of every setting
+   * (and their floors) equal single-machine compare's up to the order of summation of the feature
+   * moments; --repeats and the pictures and class histograms of --out are there as in compare.
+   */
+  @Test
+  void imageSweepWithClassifierEqualsCompareToSummationOrder() throws Exception {
+    // a cheap image model (v = -x, Fashion-MNIST metadata): the DiT took minutes here
+    String model = imageModel(tmp).toString();
+    String classifier = SparkTesting.model("fashion-mnist-classifier.onnx").toString();
+    List<String> common =
+        List.of(
+            "--model",
+            model,
+            // more samples than the 128 features: a full-rank covariance
+            "--n",
+            "160",
+            "--batch",
+            "32",
+            "--seed",
+            "5",
+            "--solvers",
+            "euler:2 heun:1",
+            "--no-reference",
+            "--classifier",
+            classifier,
+            "--data-n",
+            "1500",
+            "--repeats",
+            "2",
+            "--threads",
+            "1");
+    Path single = tmp.resolve("single");
+    List<String> args = new ArrayList<>(List.of("compare"));
+    args.addAll(common);
+    args.addAll(List.of("--no-reference-cache", "--quiet", "--out", single.toString()));
+    SparkTesting.cli(args.toArray(String[]::new));
+    Path dist = tmp.resolve("dist");
+    args = new ArrayList<>(List.of("compare", "--master", "local[2]"));
+    args.addAll(List.of("--conf", "spark.ui.enabled=false"));
+    args.addAll(common);
+    args.addAll(List.of("--shards", "3", "--out", dist.toString()));
+    Run r = spark(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+
+    List<List<String>> expected = stable(single.resolve("results.csv"));
+    List<List<String>> actual = stable(dist.resolve("results.csv"));
+    List<String> header = expected.get(0);
+    int fd = header.indexOf("fd");
+    int tv = header.indexOf("class_tv");
+    assertTrue(fd > 0 && tv > 0, "quality columns: " + header);
+    assertEquals(header, actual.get(0));
+    assertEquals(3, actual.size());
+    for (int row = 1; row < expected.size(); row++) {
+      List<String> e = new ArrayList<>(expected.get(row));
+      List<String> a = new ArrayList<>(actual.get(row));
+      double fdE = Double.parseDouble(e.get(fd));
+      double fdA = Double.parseDouble(a.get(fd));
+      // the feature moments are summed in another order; the class counts are integers
+      assertEquals(fdE, fdA, 1e-9 * fdE, "fd, row " + row);
+      assertEquals(Double.parseDouble(e.get(tv)), Double.parseDouble(a.get(tv)), 1e-12);
+      e.set(fd, "");
+      a.set(fd, "");
+      e.set(tv, "");
+      a.set(tv, "");
+      assertEquals(e, a, "row " + row);
+    }
+    // the floors (the first 160 test images), and the repeats, as compare reports them
+    String json = Files.readString(dist.resolve("results.json"));
+    String singleJson = Files.readString(single.resolve("results.json"));
+    double[] floor = floor(json);
+    double[] singleFloor = floor(singleJson);
+    assertEquals(singleFloor[0], floor[0], 1e-9 * singleFloor[0], json);
+    assertEquals(singleFloor[1], floor[1], 1e-12, json);
+    assertTrue(json.contains("\"repeats\": 2") || json.contains("\"repeats\":2"), json);
+    // the same files: plots, class histograms, one picture per setting and the data's
+    assertEquals(files(single), files(dist));
+    assertTrue(files(dist).contains("samples/00-data.png"), files(dist).toString());
+    assertTrue(files(dist).stream().anyMatch(f -> f.startsWith("class")), files(dist).toString());
+  }
+
+  /** v = -x on [N, 1, 28, 28] with the metadata of a Fashion-MNIST model. */
+  static Path imageModel(Path dir) throws Exception {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("minus");
+    g.input("x", OnnxGraphBuilder.FLOAT, -1, 1, 28, 28)
+        .input("t", OnnxGraphBuilder.FLOAT, -1)
+        .output("v", OnnxGraphBuilder.FLOAT, -1, 1, 28, 28);
+    g.nodeNamed("Neg", "v", new String[] {"x"});
+    g.metadata(ModelMetadata.DATA_SHAPE, "1,28,28")
+        .metadata(ModelMetadata.DATA_RANGE, "-1,1")
+        .metadata(ModelMetadata.PATH, "condot")
+        .metadata(ModelMetadata.DATASET, "fashion-mnist");
+    Path p = dir.resolve("minus-fmnist.onnx");
+    g.save(p);
+    return p;
+  }
+
+  private static double[] floor(String json) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"floor\":\\s*\\[([^\\]]*)\\]").matcher(json);
+    assertTrue(m.find(), json);
+    return Arrays.stream(m.group(1).split(","))
+        .mapToDouble(x -> Double.parseDouble(x.trim()))
+        .toArray();
+  }
+
+  private static java.util.Set<String> files(Path dir) throws Exception {
+    try (var walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
   }
 
   @Test

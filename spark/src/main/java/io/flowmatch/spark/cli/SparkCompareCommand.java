@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -45,8 +44,12 @@ import picocli.CommandLine.Spec;
           + " --solvers, --n, --batch and --seed; a setting's time is the sum of its tasks' solve"
           + " times (one executor core's), so samples/s is per core.",
       "Quality: energy distance and sliced W2 for low-dimensional models whose data can be drawn"
-          + " (2-D toy sets, Gaussian mixtures); none for image models.",
-      "--out DIR writes results.csv, results.json, table.txt, plots (*.png) and report.html."
+          + " (2-D toy sets, Gaussian mixtures); for image models with --classifier, the Fréchet"
+          + " distance of its features and the class histogram, against the model's image set"
+          + " (features summed as count, Σf, Σffᵀ per setting with treeAggregate, as 'spark eval').",
+      "--out DIR writes results.csv, results.json, table.txt, plots (*.png, *.svg), pictures of"
+          + " each setting's first samples (samples/), class histograms (with --classifier) and"
+          + " report.html."
     })
 public final class SparkCompareCommand implements Callable<Integer> {
   static {
@@ -99,6 +102,36 @@ public final class SparkCompareCommand implements Callable<Integer> {
   boolean noQuality;
 
   @Option(
+      names = "--classifier",
+      paramLabel = "C.onnx",
+      description =
+          "Image classifier (outputs logits and features): adds the Fréchet distance of its"
+              + " features and the class histogram.")
+  Path classifier;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Folder of the image set's IDX files (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/usr/share/datasets/fashion-mnist")
+  Path dataDir;
+
+  @Option(
+      names = "--data-n",
+      paramLabel = "M",
+      description = "Reference images (default: 10000 or N if larger, at most the training set).")
+  Integer dataN;
+
+  @Option(
+      names = "--repeats",
+      paramLabel = "R",
+      description =
+          "Timed solves per task (default: ${DEFAULT-VALUE}); a task's times are its median"
+              + " solve's, a setting's the sum over its tasks.",
+      defaultValue = "1")
+  int repeats;
+
+  @Option(
       names = "--grid",
       paramLabel = "FILE.json",
       description =
@@ -127,6 +160,16 @@ public final class SparkCompareCommand implements Callable<Integer> {
       throw FlowmatchException.invalidArgument(
           "--reference-tol must be a positive number, got " + referenceTol);
     }
+    if (repeats < 1) {
+      throw FlowmatchException.invalidArgument(
+          "--repeats must be a positive integer, got " + repeats);
+    }
+    if (dataN != null && dataN < 2) {
+      throw FlowmatchException.invalidArgument("--data-n must be at least 2, got " + dataN);
+    }
+    if (classifier != null && !Files.isRegularFile(classifier)) {
+      throw FlowmatchException.invalidArgument("--classifier " + classifier + ": no such file");
+    }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
       throw FlowmatchException.invalidArgument("--out " + out + " is a file, expected a folder");
     }
@@ -149,7 +192,13 @@ public final class SparkCompareCommand implements Callable<Integer> {
                   maxEvals,
                   noReference ? Double.NaN : referenceTol,
                   referenceMaxEvals,
-                  !noQuality));
+                  !noQuality,
+                  classifier == null ? null : classifier.toAbsolutePath().toString(),
+                  dataDir.toAbsolutePath().toString(),
+                  dataN == null ? 0 : dataN,
+                  request.threads,
+                  repeats,
+                  out != null));
       if (r.qualityNote() != null && !spark.quiet) {
         stderr.println("note: " + r.qualityNote());
       }
@@ -175,7 +224,7 @@ public final class SparkCompareCommand implements Callable<Integer> {
         stdout.flush();
       }
       if (out != null) {
-        List<String> written = write(report, table, s.seed());
+        List<String> written = write(report, table, s.seed(), r);
         if (!spark.quiet) {
           stdout.println("wrote " + out + "/: " + String.join(", ", written));
         }
@@ -214,7 +263,8 @@ public final class SparkCompareCommand implements Callable<Integer> {
   }
 
   /** The report's files, each written atomically; returns their names. */
-  private List<String> write(CompareReport report, String table, long seed) {
+  private List<String> write(
+      CompareReport report, String table, long seed, CompareJob.Result result) {
     List<String> written = new ArrayList<>();
     try {
       Files.createDirectories(out);
@@ -225,7 +275,7 @@ public final class SparkCompareCommand implements Callable<Integer> {
           written);
       put("table.txt", table.getBytes(StandardCharsets.UTF_8), written);
       // the plots (PNG and SVG) and report.html, as flowmatch compare writes them
-      written.addAll(ReportFiles.write(out, report, Map.of(), null, commandLine()));
+      written.addAll(ReportFiles.write(out, report, result.pictures(), commandLine()));
     } catch (IOException e) {
       throw FlowmatchException.io("cannot write --out " + out + ": " + e.getMessage(), e);
     }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Score samples of an image model on Spark: Fréchet distance of --classifier features and the class"
           + " histogram, against the model's image set (training images; test images for the floor).",
-      "Samples are drawn on the executors (as 'spark sample' draws them) or read from --samples DIR; only"
+      "Samples are drawn on the executors (as 'spark sample' draws them) or read from --samples; only"
           + " count, Σf and Σffᵀ (float64) and class counts reach the driver (treeAggregate)."
     })
 public final class SparkEvalCommand implements Callable<Integer> {
@@ -38,8 +38,10 @@ public final class SparkEvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--samples",
-      paramLabel = "DIR",
-      description = "Score the output folder of 'spark sample' instead of drawing.")
+      paramLabel = "DIR|FILE.npy",
+      description =
+          "Score samples instead of drawing: the output folder of 'spark sample', or a .npy file"
+              + " [N, ...data shape] (e.g. from 'sample --save-npy'; all N rows are scored).")
   Path samples;
 
   @Option(

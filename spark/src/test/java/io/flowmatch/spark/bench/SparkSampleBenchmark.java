@@ -23,14 +23,15 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Prints (not a test): samples/s of the plain sampler (what {@code flowmatch sample} runs) on 1 and
- * 2 threads against {@code spark sample} on local[1] and local[2] with the same total threads, side
- * by side in one run; Spark's own cost per task (empty tasks, and a sampling job cut into one-batch
- * shards); and the executor's memory.
+ * 2 threads against {@code spark sample} on local[1] and local[2] with the same total threads,
+ * interleaved (A B C D A B C D …) so that a change of the machine's load hits every configuration
+ * alike, with the medians and their ratios; Spark's own cost per task (empty tasks, and a sampling
+ * job cut into one-batch shards); and the executor's memory.
  *
  * <pre>
  * CLASSPATH=spark/target/test-classes:spark/target/classes:$(cat spark/target/test-classpath.txt) \
  *   java $SPARK_JAVA_OPTS io.flowmatch.spark.bench.SparkSampleBenchmark \
- *   models/fashion-mnist-dit.onnx 1024 256 euler 20
+ *   models/fashion-mnist-dit.onnx 512 256 euler 20 3
  * </pre>
  *
  * <p>The class path goes in {@code CLASSPATH}: with it on the command line (about 16 KB) ONNX
@@ -41,52 +42,97 @@ public final class SparkSampleBenchmark {
 
   public static void main(String[] args) throws Exception {
     String model = args.length > 0 ? args[0] : "models/fashion-mnist-dit.onnx";
-    long n = args.length > 1 ? Long.parseLong(args[1]) : 1024;
+    long n = args.length > 1 ? Long.parseLong(args[1]) : 512;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     String solver = args.length > 3 ? args[3] : "euler";
     int steps = args.length > 4 ? Integer.parseInt(args[4]) : 20;
+    int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
     System.out.println(
         "cpu: "
             + MachineInfo.cpuModel()
             + ", "
             + Runtime.getRuntime().availableProcessors()
-            + " cores");
+            + " cores; load average at start "
+            + load());
     System.out.printf(
-        Locale.ROOT, "model %s, n %d, batch %d, %s %d steps%n", model, n, batch, solver, steps);
-
-    for (int threads : new int[] {1, 2}) {
-      plain(model, n, batch, solver, steps, threads);
-      spark(model, n, batch, solver, steps, threads);
+        Locale.ROOT,
+        "model %s, n %d, batch %d, %s %d steps; %d rounds of A B C D, interleaved so that load"
+            + " drift hits every configuration alike%n",
+        model,
+        n,
+        batch,
+        solver,
+        steps,
+        rounds);
+    String[] names = {
+      "A plain sampler, 1 thread",
+      "B spark local[1]",
+      "C plain sampler, 2 threads",
+      "D spark local[2]"
+    };
+    double[][] rates = new double[4][rounds];
+    // the plain sampler's sessions stay open across rounds, as the executors' do (their first
+    // task opens the session; a warm-up job per context takes that out of the timing)
+    try (OnnxVelocityField one = open(model, 1);
+        OnnxVelocityField two = open(model, 2)) {
+      plain(one, n, batch, solver, steps);
+      plain(two, n, batch, solver, steps);
+      for (int r = 0; r < rounds; r++) {
+        rates[0][r] = plain(one, n, batch, solver, steps);
+        rates[1][r] = spark(model, n, batch, solver, steps, 1, r == rounds - 1);
+        rates[2][r] = plain(two, n, batch, solver, steps);
+        rates[3][r] = spark(model, n, batch, solver, steps, 2, r == rounds - 1);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: A %.1f, B %.1f, C %.1f, D %.1f samples/s; load average %s%n",
+            r + 1,
+            rates[0][r],
+            rates[1][r],
+            rates[2][r],
+            rates[3][r],
+            load());
+      }
     }
+    double[] median = new double[4];
+    for (int c = 0; c < 4; c++) {
+      median[c] = median(rates[c]);
+      System.out.printf(Locale.ROOT, "%-28s median %7.1f samples/s%n", names[c], median[c]);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "ratios of medians: local[1]/plain-1 %.3f, local[2]/plain-2 %.3f, plain-2/plain-1 %.3f,"
+            + " local[2]/local[1] %.3f%n",
+        median[1] / median[0],
+        median[3] / median[2],
+        median[2] / median[0],
+        median[3] / median[1]);
     overhead(model);
+    System.out.println("load average at end " + load());
   }
 
-  private static void plain(String model, long n, int batch, String solver, int steps, int threads)
+  private static OnnxVelocityField open(String model, int threads) {
+    return OnnxVelocityField.open(
+        Path.of(model), FieldOptions.defaults().withThreads(threads).withWarnings(l -> {}));
+  }
+
+  private static double plain(OnnxVelocityField field, long n, int batch, String solver, int steps)
       throws Exception {
-    try (OnnxVelocityField field =
-        OnnxVelocityField.open(
-            Path.of(model), FieldOptions.defaults().withThreads(threads).withWarnings(l -> {}))) {
-      SampleReport r =
-          Sampler.run(
-              field,
-              io.flowmatch.inference.solver.Solvers.create(solver, SolverSettings.fixed(steps)),
-              new GaussianNoise(0),
-              n,
-              batch,
-              0,
-              1,
-              (f, m, x) -> {},
-              Sampler.Progress.NONE);
-      System.out.printf(
-          Locale.ROOT,
-          "plain sampler, %d thread(s):            %7.1f samples/s (%.2f s)%n",
-          threads,
-          r.samplesPerSecond(),
-          r.wallSeconds());
-    }
+    SampleReport r =
+        Sampler.run(
+            field,
+            io.flowmatch.inference.solver.Solvers.create(solver, SolverSettings.fixed(steps)),
+            new GaussianNoise(0),
+            n,
+            batch,
+            0,
+            1,
+            (f, m, x) -> {},
+            Sampler.Progress.NONE);
+    return r.samplesPerSecond();
   }
 
-  private static void spark(String model, long n, int batch, String solver, int steps, int cores)
+  private static double spark(
+      String model, long n, int batch, String solver, int steps, int cores, boolean memory)
       throws Exception {
     try (JavaSparkContext sc = context("local[" + cores + "]")) {
       SampleSpec spec =
@@ -101,22 +147,54 @@ public final class SparkSampleBenchmark {
               FieldOptions.AUTO_BATCH,
               0,
               1);
-      // a first small job opens the executor's session, as a long job would once
-      SampleJob.run(sc, spec.withBatchesPerShard(1), Files.createTempDirectory("fm-bench-warm"));
+      // a small job first: the first context opens the executor's session, as a long job would
+      // once; later contexts find it open (the sessions are per JVM)
+      Path warm = Files.createTempDirectory("fm-bench-warm");
+      SampleJob.run(
+          sc,
+          SampleSpec.of(
+              model,
+              null,
+              solver,
+              SolverSettings.fixed(1),
+              cores,
+              0,
+              batch,
+              FieldOptions.AUTO_BATCH,
+              0,
+              1),
+          warm);
       Path out = Files.createTempDirectory("fm-bench");
       Files.delete(out);
       SampleJob.Result r = SampleJob.run(sc, spec, out);
-      double taskSeconds = r.shards().stream().mapToLong(ShardResult::wallNanos).sum() / 1e9;
-      System.out.printf(
-          Locale.ROOT,
-          "spark sample local[%d] (%d shards, session of %d threads): %7.1f samples/s (%.2f s; tasks %.2f s of work)%n",
-          cores,
-          r.shards().size(),
-          r.shards().get(0).threads(),
-          r.samplesPerSecond(),
-          r.wallSeconds(),
-          taskSeconds);
-      memory("  executor (= driver in local mode)");
+      delete(warm);
+      delete(out);
+      if (memory) {
+        memory("  after local[" + cores + "]: executor (= driver in local mode)");
+      }
+      return r.samplesPerSecond();
+    }
+  }
+
+  private static void delete(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
+    } catch (java.io.IOException e) {
+      return "?";
     }
   }
 
