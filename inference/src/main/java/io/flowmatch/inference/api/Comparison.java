@@ -7,6 +7,7 @@ import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceCache;
+import io.flowmatch.inference.compare.ReferenceMethod;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
@@ -178,8 +179,15 @@ public final class Comparison {
   }
 
   /**
-   * The reference tightens its tolerance 10× from {@value AutoReference#START} until two solves
-   * agree to the model's float32 noise (what {@code flowmatch compare} does by default).
+   * The reference's tolerance is chosen automatically (what {@code flowmatch compare} does by
+   * default): the settings run first and keep their samples (n·sample size floats each); then the
+   * reference ({@code dop853}, or {@code dopri5-batch} for samples of more than {@value
+   * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts loose (see {@code
+   * autoStart}) and tightens 10× at a time until its
+   * error bound (its difference from the previous solve) is a tenth of the smallest setting's
+   * error, the model's float32 noise is reached, or a tighter solve would not fit the budget
+   * ({@link #REFERENCE_BUDGET_FACTOR}× the settings' model evaluations, at least {@link
+   * #REFERENCE_BUDGET_FLOOR} per sample). The report's header gives the bound and that ratio.
    *
    * @param cache keep solves in the user's cache folder, keyed by the model file's SHA-256, the
    *     noise and the batch (only for models opened from a file)
@@ -290,21 +298,36 @@ public final class Comparison {
       initial = new float[Math.multiplyExact(n, size)];
       new GaussianNoise(seed).fill(0, n, size, initial);
     }
-    Reference ref = reference(initial, size);
-    CompareEngine engine =
-        new CompareEngine(
-            model.field(),
-            initial,
-            n,
-            batch,
-            0,
-            1,
-            ref.x(),
-            quality,
-            maxEvaluations,
-            repeats,
-            model.path());
-    List<SettingResult> results = engine.run(List.copyOf(settings), listener);
+    Reference ref;
+    List<SettingResult> results;
+    if (referenceMode == ReferenceMode.AUTO) {
+      // the settings first: the reference is then tightened only as far as their errors need
+      float[][] kept = new float[settings.size()][];
+      List<SolverSetting> order = List.copyOf(settings);
+      int[] current = {0};
+      CompareEngine.Listener keeping =
+          new CompareEngine.Listener() {
+            @Override
+            public void started(SolverSetting setting, int index, int total) {
+              current[0] = index;
+              listener.started(setting, index, total);
+            }
+
+            @Override
+            public void finished(SettingResult result, float[] samples) {
+              if (!result.failed()) {
+                kept[current[0]] = samples.clone();
+              }
+              listener.finished(result, samples);
+            }
+          };
+      results = engine(initial, null).run(order, keeping);
+      ref = autoReference(initial, kept, size, results);
+      results = withErrors(results, kept, ref.x(), size);
+    } else {
+      ref = reference(initial, size);
+      results = engine(initial, ref.x()).run(List.copyOf(settings), listener);
+    }
     return new Report(
         new CompareReport(
             model.name(),
@@ -364,21 +387,6 @@ public final class Comparison {
             Double.NaN,
             Double.NaN,
             "");
-      case AUTO:
-        {
-          ReferenceCache cache =
-              referenceCache && model.file() != null ? ReferenceCache.userDefault() : null;
-          String hash = cache == null ? "" : ReferenceCache.sha256(model.file());
-          AutoReference.Outcome o =
-              new AutoReference(
-                      cache,
-                      hash,
-                      referenceMaxEvaluations,
-                      referenceProgress,
-                      line -> log.accept("reference: " + line))
-                  .solve(model.field(), initial, n, rb);
-          return new Reference(o.x(), o.description() + batches, o.meanNfe(), o.seconds(), "");
-        }
       default:
         {
           ReferenceSolver solver =
@@ -420,6 +428,144 @@ public final class Comparison {
               note);
         }
     }
+  }
+
+  private CompareEngine engine(float[] initial, double[] referenceX) {
+    return new CompareEngine(
+        model.field(),
+        initial,
+        n,
+        batch,
+        0,
+        1,
+        referenceX,
+        quality,
+        maxEvaluations,
+        repeats,
+        model.path());
+  }
+
+  /**
+   * The automatic reference ({@link AutoReference}), judged by the settings' samples: it starts at
+   * {@link #autoStart} and tightens until its error bound is a tenth of the smallest setting's
+   * error, the model's float32 noise is reached, or the budget ({@link #referenceBudget}) is spent.
+   */
+  private Reference autoReference(
+      float[] initial, float[][] kept, int size, List<SettingResult> results) {
+    int rb = referenceBatch != null ? referenceBatch : batch;
+    ReferenceCache cache =
+        referenceCache && model.file() != null ? ReferenceCache.userDefault() : null;
+    String hash = cache == null ? "" : ReferenceCache.sha256(model.file());
+    boolean anyKept = java.util.Arrays.stream(kept).anyMatch(Objects::nonNull);
+    AutoReference auto =
+        new AutoReference(
+            cache,
+            hash,
+            referenceMaxEvaluations,
+            referenceProgress,
+            line -> log.accept("reference: " + line));
+    double start = autoStart(settings, auto.method(model.field()));
+    AutoReference.Outcome o =
+        auto.solve(
+                model.field(),
+                initial,
+                n,
+                rb,
+                start,
+                AutoReference.LOWEST,
+                anyKept ? x -> smallestError(kept, x, size) : null,
+                referenceBudget(results));
+    return new Reference(
+        o.x(), o.description() + ", batches of " + Math.min(rb, n), o.meanNfe(), o.seconds(), "");
+  }
+
+  /**
+   * The automatic reference's first tolerance. Small samples (dop853, cheap): a decade above the
+   * tightest adaptive setting's, so that the first pair's tighter solve is at that tolerance (the
+   * looser one only bounds its error), at most {@link AutoReference#SMALL_START}. Large samples
+   * (dopri5-batch): {@link AutoReference#LARGE_START}, whatever the settings, because on image
+   * models tight tolerances cost many times the settings themselves; the ladder then tightens as
+   * far as the judged errors need and the budget allows.
+   */
+  static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
+    if (method == ReferenceMethod.DOPRI5_BATCH) {
+      return AutoReference.LARGE_START;
+    }
+    double tightest = Double.POSITIVE_INFINITY;
+    for (SolverSetting s : settings) {
+      if (s.adaptive()) {
+        tightest = Math.min(tightest, Math.min(s.rtol(), s.atol()));
+      }
+    }
+    double start =
+        Double.isInfinite(tightest)
+            ? AutoReference.SMALL_START
+            : Double.parseDouble(String.format(Locale.ROOT, "%.6g", tightest * 10));
+    return Math.max(AutoReference.LOWEST * 10, Math.min(AutoReference.SMALL_START, start));
+  }
+
+  /** The reference may cost this many times the settings' model evaluations together. */
+  public static final int REFERENCE_BUDGET_FACTOR = 2;
+
+  /** ... and at least this many model evaluations per sample. */
+  public static final long REFERENCE_BUDGET_FLOOR = 500;
+
+  /**
+   * The automatic reference's budget, in model evaluations per sample for all its solves: {@value
+   * #REFERENCE_BUDGET_FACTOR}× the settings' own (the sum of their mean NFE), at least {@value
+   * #REFERENCE_BUDGET_FLOOR}. Past its first pair of solves it tightens only within it, so the
+   * reference costs at most about as much as the comparison it serves.
+   */
+  static long referenceBudget(List<SettingResult> results) {
+    double sum = 0;
+    for (SettingResult r : results) {
+      if (!r.failed()) {
+        sum += r.meanNfe();
+      }
+    }
+    return Math.max(REFERENCE_BUDGET_FLOOR, (long) Math.ceil(REFERENCE_BUDGET_FACTOR * sum));
+  }
+
+  /** The smallest RMS error over the kept settings' samples against a candidate reference. */
+  private double smallestError(float[][] kept, double[] x, int size) {
+    double smallest = Double.POSITIVE_INFINITY;
+    for (float[] samples : kept) {
+      if (samples != null) {
+        double rms =
+            CompareEngine.errorSummary(CompareEngine.sampleErrors(samples, x, n, size))[0];
+        smallest = Math.min(smallest, rms);
+      }
+    }
+    return smallest;
+  }
+
+  /** The results with their errors against the reference filled in. */
+  private List<SettingResult> withErrors(
+      List<SettingResult> results, float[][] kept, double[] x, int size) {
+    List<SettingResult> out = new ArrayList<>();
+    for (int k = 0; k < results.size(); k++) {
+      SettingResult m = results.get(k);
+      if (m.failed() || kept[k] == null) {
+        out.add(m);
+        continue;
+      }
+      double[] e = CompareEngine.errorSummary(CompareEngine.sampleErrors(kept[k], x, n, size));
+      out.add(
+          new SettingResult(
+              m.setting(),
+              m.samples(),
+              m.meanNfe(),
+              m.minNfe(),
+              m.maxNfe(),
+              m.modelCalls(),
+              m.wallSeconds(),
+              m.modelSeconds(),
+              e[0],
+              e[1],
+              m.quality(),
+              null));
+    }
+    return out;
   }
 
   /** RMS and max over samples of each sample's RMS difference. */

@@ -51,8 +51,10 @@ import picocli.CommandLine.Spec;
       "Compare ODE solvers on one model: NFE, time, error against a reference, sample quality.",
       "Every setting of --solvers integrates the same initial noise (seeded per sample, so it does"
           + " not depend on --batch) from t=0 to t=1 in batches of --batch samples.",
-      "Errors are measured against a reference solution: dop853 at --reference-tol with its state in"
-          + " double (the model itself computes in float32), or --reference FILE.npy.",
+      "Errors are measured against a reference solution: by default one whose tolerance is chosen"
+          + " so that its error bound is a tenth of the smallest error it judges (see"
+          + " --reference-tol), dop853 at --reference-tol T with its state in double, or"
+          + " --reference FILE.npy.",
       "Quality: energy distance and sliced Wasserstein-2 to data for low-dimensional samples,"
           + " Fréchet distance and class histogram with --classifier; the floor is the same metric"
           + " for as many independent data samples.",
@@ -132,8 +134,11 @@ public final class CompareCommand implements Callable<Integer> {
       names = "--reference-tol",
       paramLabel = "T",
       description =
-          "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten"
-              + " 10x until two solves agree to the model's float32 noise.",
+          "rtol = atol of the reference dop853, or auto (default): the settings run first; the"
+              + " reference (dop853 in double, or dopri5-batch for samples of more than 64 values)"
+              + " starts a decade below the tightest adaptive setting's tolerance (1e-4 without"
+              + " one) and tightens 10x until its error bound is a tenth of the smallest"
+              + " setting's error or the model's float32 noise is reached.",
       defaultValue = "auto")
   String referenceTolText;
 

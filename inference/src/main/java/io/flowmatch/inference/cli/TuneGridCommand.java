@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +45,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Optimise a solver's time grid for a model: fewer model calls for the same error.",
       "For each --solver and --nfe, the grid's times (monotone: a softmax of step lengths) are chosen"
-          + " to minimise the RMS error against a reference solve (dop853, tolerance chosen"
+          + " to minimise the RMS error against a reference solve (dop853, or dopri5-batch for"
+          + " large samples; tolerance chosen"
           + " automatically, cached) on --calibration samples of noise, with a derivative-free"
           + " optimiser (Commons Math BOBYQA or CMA-ES), starting from the best hand-made grid.",
       "Then the tuned and hand-made grids are scored on held-out noise (--holdout-seed) and"
@@ -131,8 +133,12 @@ public final class TuneGridCommand implements Callable<Integer> {
       names = "--reference-tol",
       paramLabel = "T",
       description =
-          "rtol = atol of the reference dop853, or auto (default): start at 1e-6 and tighten 10x"
-              + " until two solves agree to the model's float32 noise. A number T solves at T and"
+          "rtol = atol of the reference (dop853 in double, or dopri5-batch for samples of more"
+              + " than 64 values), or auto (default): start at 1e-6 (1e-4 for dopri5-batch) and"
+              + " tighten 10x until the reference's error bound is a tenth of a third of the"
+              + " best hand-made grid's error at the largest --nfe, or two solves agree to the"
+              + " model's float32 noise. A number T"
+              + " solves at T and"
               + " T/10 and takes the T/10 solve; their RMS difference is printed as a bound on"
               + " the reference's error.",
       defaultValue = "auto")
@@ -266,11 +272,28 @@ public final class TuneGridCommand implements Callable<Integer> {
       AutoReference.Outcome calRef;
       AutoReference.Outcome holdRef;
       progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
-      double start = fixedTol != null ? fixedTol : AutoReference.START;
+      double start = fixedTol != null ? fixedTol : reference.defaultStart(field);
       double lowest = fixedTol != null ? fixedTol / 10 : AutoReference.LOWEST;
-      calRef = reference.solve(field, calNoise, calibration, modelOptions.batch, start, lowest);
+      int batch = modelOptions.batch;
+      calRef =
+          reference.solve(
+              field,
+              calNoise,
+              calibration,
+              batch,
+              start,
+              lowest,
+              fixedTol != null ? null : judged(field, path, calNoise, calibration, solvers, nfes));
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
-      holdRef = reference.solve(field, holdNoise, holdN, modelOptions.batch, start, lowest);
+      holdRef =
+          reference.solve(
+              field,
+              holdNoise,
+              holdN,
+              batch,
+              start,
+              lowest,
+              fixedTol != null ? null : judged(field, path, holdNoise, holdN, solvers, nfes));
       GridTuner tuner =
           new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
       GridTuner held =
@@ -412,6 +435,32 @@ public final class TuneGridCommand implements Callable<Integer> {
       stdout.flush();
       return Cli.OK;
     }
+  }
+
+  /**
+   * What the automatic reference must resolve: a third of the smallest hand-made grid error at the
+   * largest NFE (the tuned grids aim at a third of the best hand-made grid's error), measured
+   * against a candidate reference.
+   */
+  private ToDoubleFunction<double[]> judged(
+      VelocityField field,
+      AffineSchedule path,
+      float[] noise,
+      int n,
+      List<String> solvers,
+      List<Integer> nfes) {
+    int nfe = java.util.Collections.max(nfes);
+    return x -> {
+      GridTuner grids = new GridTuner(field, path, noise, x, n, modelOptions.batch);
+      double smallest = Double.POSITIVE_INFINITY;
+      for (String solver : solvers) {
+        int steps = Solvers.stepsForEvaluations(solver, nfe);
+        for (String grid : GridTuner.HAND_MADE) {
+          smallest = Math.min(smallest, grids.rms(solver, steps, grid));
+        }
+      }
+      return smallest / 3;
+    };
   }
 
   private static JsonObject set(int n, long seed, AutoReference.Outcome ref) {

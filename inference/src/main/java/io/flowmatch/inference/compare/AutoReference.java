@@ -3,42 +3,98 @@ package io.flowmatch.inference.compare;
 import io.flowmatch.inference.field.VelocityField;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
- * A reference solve whose tolerance is chosen from what the model's float32 arithmetic can resolve,
- * instead of a fixed tight tolerance that float noise makes unreachable.
+ * A reference solve whose tolerance is chosen automatically: tight enough that its own error is well
+ * below the errors it judges, and no tighter than the model's float32 arithmetic can resolve.
+ *
+ * <p>The method follows the size of a sample ({@link ReferenceMethod#forSampleSize}): dop853 with a
+ * double state for small samples, {@code dopri5-batch} (per-sample steps, float32 state) for large
+ * ones such as images, where dop853 over a whole batch was unaffordable.
  *
  * <p>The model's noise η is measured first: the RMS change of its velocity when the input moves by
  * one float32 rounding (x·(1 ± 2⁻²³), random signs), at t = 0, 0.5 and 0.95, largest of the three.
- * Over the unit time span, the flow of a float32 model cannot be known better than a few η (each of
- * the reference's hundreds of calls adds its own rounding). Then dop853 solves at {@link #START}
- * and at 10× tighter tolerances in turn, and stops at the first pair that agrees to the model's
- * noise: an RMS difference (over all values) within 4·η, or one that fell less than 3× from the
- * previous pair's (a 10× tighter tolerance no longer changes the answer: what is left is float
- * noise). The tighter solve of that pair is the reference; tightening further would only chase
- * float noise (on gmm8 a 1e-9 tolerance cost 4958 NFE against 206 at 1e-7, for the same answer to
- * 1e-6; on image models a 1e-8 tolerance did not finish in 12 minutes). It stops at {@link #LOWEST}
- * in any case and then says the solves did not agree. Each solve is cached on disk ({@link
- * ReferenceCache}) when a cache is given, so a second run costs nothing.
+ * Then the method solves at a first tolerance and at 10× tighter ones in turn. Each new solve's RMS
+ * difference d from the previous one is taken as a bound on the new solve's own error (it is one
+ * as long as tightening 10× at least halves the error: err(new) ≤ d + err(new)/2 would otherwise
+ * fail; for a method that meets its tolerance the error is nearer d/10). Tightening stops at the
+ * first solve that
+ *
+ * <ul>
+ *   <li>with the errors it judges known ({@link #solve(VelocityField, float[], int, int, double,
+ *       double, ToDoubleFunction)}: the comparison's settings have already run): has a bound at
+ *       most 1/{@value #MARGIN} of the smallest of those errors, so no judged error moves by more
+ *       than a tenth when the reference gets better;
+ *   <li>or has reached the model's noise: d within 4·η, or d fell less than 1.5× from the previous
+ *       pair's (a 10× tighter tolerance no longer changes the answer: what is left is float noise),
+ *       or the next solve failed (step or evaluation bound);
+ *   <li>or is at the tightest tolerance allowed;
+ *   <li>or, with a budget of model evaluations per sample, is the last one that fits it.
+ * </ul>
+ *
+ * The outcome says which, and whether the bound is below the judged errors by the margin. Each
+ * solve is cached on disk ({@link ReferenceCache}) when a cache is given, so a second run costs
+ * nothing.
  */
 public final class AutoReference {
-  /** The first tolerance tried. */
+  /** The first tolerance tried when nothing tells where to start (small samples, dop853). */
   public static final double START = 1e-6;
 
   /** The tightest tolerance tried. */
   public static final double LOWEST = 1e-9;
 
   /**
+   * The first tolerance for large samples ({@link ReferenceMethod#DOPRI5_BATCH}). Loose on purpose:
+   * on the Fashion-MNIST DiT the velocity wiggles in t on a scale of ~1e-3 (its time embedding has
+   * frequencies up to 1000; dv/dt changed from 3.1 to 5.4 between differences over 1e-4 and 1e-3 at
+   * t = 0), so an adaptive solve at 1e-4 must resolve the wiggles (dopri5-batch: ~250 NFE per
+   * sample) while few-step errors are 1e-2 and larger; tighter solves follow only as far as the
+   * judged errors need and the budget allows.
+   */
+  public static final double LARGE_START = 1e-3;
+
+  /** The first tolerance for small samples when only fixed-step errors are judged. */
+  public static final double SMALL_START = 1e-4;
+
+  /** The chosen reference's error bound is at most 1/MARGIN of the smallest error it judges. */
+  public static final double MARGIN = 10;
+
+  /** No budget: tighten as far as the other rules allow. */
+  public static final long NO_BUDGET = Long.MAX_VALUE;
+
+  /** Why the ladder of tolerances stopped where it did. */
+  public enum Stop {
+    /** Its error bound is at most 1/{@link #MARGIN} of the smallest error judged. */
+    WELL_BELOW,
+    /** Two solves agree to the model's float32 noise, or stopped converging. */
+    NOISE,
+    /** The next tighter solve failed (step size or evaluation bound). */
+    FAILED,
+    /** The next tighter solve would cost more than the budget left (see {@link #solve}). */
+    BUDGET,
+    /** The tightest tolerance allowed was reached. */
+    LOWEST,
+    /** One fixed pair, as the caller asked. */
+    FIXED
+  }
+
+  /**
    * The chosen reference.
    *
    * @param x the solution (n·sampleSize doubles)
    * @param tolerance rtol = atol of the chosen solve
-   * @param agreement RMS difference between the chosen solve and the previous, looser one
+   * @param agreement RMS difference between the chosen solve and the previous, looser one: the
+   *     bound on the chosen solve's error (see the class comment)
    * @param modelNoise η, the model's float32 noise (see the class comment)
-   * @param agreed whether the last pair agreed to the model's noise (see the class comment)
+   * @param agreed whether the stop was {@link Stop#WELL_BELOW}, or without judged errors {@link
+   *     Stop#NOISE} (the old meaning: the last pair agreed to the model's noise)
    * @param meanNfe mean model evaluations per sample of the chosen solve
    * @param nfeSpent model evaluations per sample of every solve made now (0 when all were cached)
    * @param seconds wall time of everything
+   * @param method how the solves integrated
+   * @param smallestJudged the smallest error judged against the chosen solve, NaN when unknown
+   * @param stop why tightening stopped
    */
   public record Outcome(
       double[] x,
@@ -49,13 +105,17 @@ public final class AutoReference {
       double meanNfe,
       double nfeSpent,
       double seconds,
-      String description) {}
+      String description,
+      ReferenceMethod method,
+      double smallestJudged,
+      Stop stop) {}
 
   private final ReferenceCache cache;
   private final String modelHash;
   private final long maxEvaluations;
   private final ReferenceSolver.Progress progress;
   private final Consumer<String> log;
+  private final ReferenceMethod forcedMethod;
 
   /**
    * @param cache where solves are kept, or null for none
@@ -68,16 +128,40 @@ public final class AutoReference {
       long maxEvaluations,
       ReferenceSolver.Progress progress,
       Consumer<String> log) {
+    this(cache, modelHash, maxEvaluations, progress, log, null);
+  }
+
+  /**
+   * As above with the method given ({@code null}: chosen by {@link ReferenceMethod#forSampleSize}).
+   */
+  public AutoReference(
+      ReferenceCache cache,
+      String modelHash,
+      long maxEvaluations,
+      ReferenceSolver.Progress progress,
+      Consumer<String> log,
+      ReferenceMethod method) {
     this.cache = cache;
     this.modelHash = modelHash;
     this.maxEvaluations = maxEvaluations;
     this.progress = progress;
     this.log = log;
+    this.forcedMethod = method;
+  }
+
+  /** The method a solve of {@code field} uses. */
+  public ReferenceMethod method(VelocityField field) {
+    return forcedMethod != null ? forcedMethod : ReferenceMethod.forSampleSize(field.sampleSize());
+  }
+
+  /** The first tolerance when nothing else says: {@link #START}, {@link #LARGE_START} for images. */
+  public double defaultStart(VelocityField field) {
+    return method(field) == ReferenceMethod.DOPRI5_BATCH ? LARGE_START : START;
   }
 
   /** Solves n samples of {@code noise} from t = 0 to 1 in batches of {@code batch}. */
   public Outcome solve(VelocityField field, float[] noise, int n, int batch) {
-    return solve(field, noise, n, batch, START, LOWEST);
+    return solve(field, noise, n, batch, defaultStart(field), LOWEST);
   }
 
   /**
@@ -89,6 +173,41 @@ public final class AutoReference {
    */
   public Outcome solve(
       VelocityField field, float[] noise, int n, int batch, double start, double lowest) {
+    return solve(field, noise, n, batch, start, lowest, null);
+  }
+
+  /**
+   * As above, tightening until the chosen solve's error bound is at most 1/{@link #MARGIN} of
+   * {@code smallestError(candidate)}: the smallest error of what the reference judges, measured
+   * against a candidate solution (n·sampleSize doubles); null for none (then the model's noise
+   * decides alone).
+   */
+  public Outcome solve(
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double start,
+      double lowest,
+      ToDoubleFunction<double[]> smallestError) {
+    return solve(field, noise, n, batch, start, lowest, smallestError, NO_BUDGET);
+  }
+
+  /**
+   * As above, affordable: the first pair of solves always runs; a tighter solve then runs only
+   * while the evaluations per sample of all solves made now stay within {@code budget} (a solve is
+   * never cheaper than the looser one before it, so none starts when less than that is left; one
+   * that runs out is abandoned) and the outcome says so ({@link Stop#BUDGET}).
+   */
+  public Outcome solve(
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double start,
+      double lowest,
+      ToDoubleFunction<double[]> smallestError,
+      long budget) {
     if (!(lowest > 0) || lowest > start / 10 * 1.001) {
       throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
           "reference tolerances: the tightest ("
@@ -98,64 +217,163 @@ public final class AutoReference {
               + ")");
     }
     long begin = System.nanoTime();
+    ReferenceMethod method = method(field);
     boolean fixed = lowest >= start / 10 * 0.999; // one pair: the caller fixed the tolerance
     double eta = modelNoise(field, noise, n);
     log.accept(
-        String.format(java.util.Locale.ROOT, "model float32 noise η = %.2e (velocity RMS)", eta));
-    Solve previous = solve(field, noise, n, batch, start);
+        String.format(
+            java.util.Locale.ROOT,
+            "model float32 noise η = %.2e (velocity RMS); method %s (%s)",
+            eta,
+            method.label(),
+            method.state()));
+    Solve previous = solve(method, field, noise, n, batch, start, maxEvaluations);
     double spent = previous.nfeSpent;
     double agreement = Double.NaN;
-    for (double tol = start / 10; tol >= lowest * 0.999; tol /= 10) {
-      Solve next = solve(field, noise, n, batch, tol);
+    double judged = Double.NaN;
+    for (double tol = tenth(start); tol >= lowest * 0.999; tol = tenth(tol)) {
+      Solve next;
+      long left = maxEvaluations;
+      if (!Double.isNaN(agreement) && budget != NO_BUDGET) {
+        left = Math.min(maxEvaluations, (long) Math.floor(budget - spent));
+        if (left < previous.meanNfe) {
+          log.accept(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "tolerance %s: not tried, it would cost more than the %d NFE/sample left of"
+                      + " the budget of %d (the solve at %s cost %.0f)",
+                  SolverSetting.number(tol),
+                  Math.max(0, left),
+                  budget,
+                  SolverSetting.number(previous.tolerance),
+                  previous.meanNfe));
+          return outcome(method, previous, agreement, eta, judged, Stop.BUDGET, spent, begin);
+        }
+      }
+      try {
+        next = solve(method, field, noise, n, batch, tol, left);
+      } catch (io.flowmatch.inference.solver.ToleranceException e) {
+        if (Double.isNaN(agreement)) {
+          throw e;
+        }
+        boolean overBudget = left < maxEvaluations && e.getMessage().contains("exceeded");
+        // what the abandoned solve spent, at most what was left
+        spent += overBudget ? left : 0;
+        log.accept(
+            "tolerance "
+                + SolverSetting.number(tol)
+                + (overBudget ? " ran out of the budget: " : " failed: ")
+                + e.getMessage());
+        return outcome(
+            method,
+            previous,
+            agreement,
+            eta,
+            judged,
+            overBudget ? Stop.BUDGET : Stop.FAILED,
+            spent,
+            begin);
+      }
       spent += next.nfeSpent;
       double before = agreement;
       agreement = CompareMath.rmsDifference(previous.x, next.x);
-      boolean agree = agreement <= 4 * eta || agreement > before / 3;
+      judged = smallestError == null ? Double.NaN : smallestError.applyAsDouble(next.x);
+      // stalled: a 10x tighter solve changed the answer by nearly as much as the last one did;
+      // 1.5x, not more: dopri5-batch's differences fell only ~2x per decade on a Gaussian field
+      boolean floor = agreement <= 4 * eta || agreement > before / 1.5;
+      boolean wellBelow = agreement <= judged / MARGIN;
+      Stop stop;
+      if (fixed) {
+        stop = Stop.FIXED;
+      } else if (wellBelow) {
+        stop = Stop.WELL_BELOW;
+      } else if (floor) {
+        stop = Stop.NOISE;
+      } else {
+        stop = tol <= lowest * 1.001 ? Stop.LOWEST : null;
+      }
       log.accept(
           String.format(
               java.util.Locale.ROOT,
-              "tolerance %s vs %s: RMS difference %.2e (η %.2e)%s",
+              "tolerance %s vs %s: RMS difference %.2e (η %.2e%s)%s",
               SolverSetting.number(tol),
-              SolverSetting.number(tol * 10),
+              SolverSetting.number(tenfold(tol)),
               agreement,
               eta,
-              agree ? ": agree" : ": tighten"));
-      if (agree) {
-        return outcome(next, agreement, eta, true, spent, begin, fixed);
+              Double.isNaN(judged)
+                  ? ""
+                  : String.format(java.util.Locale.ROOT, ", smallest error judged %.2e", judged),
+              stop == null
+                  ? ": tighten"
+                  : ": stop (" + stop.name().toLowerCase(java.util.Locale.ROOT) + ")"));
+      if (stop != null) {
+        return outcome(method, next, agreement, eta, judged, stop, spent, begin);
       }
       previous = next;
     }
-    return outcome(previous, agreement, eta, false, spent, begin, fixed);
+    // not reached: the loop stops at lowest
+    return outcome(method, previous, agreement, eta, judged, Stop.LOWEST, spent, begin);
   }
 
   private Outcome outcome(
+      ReferenceMethod method,
       Solve s,
       double agreement,
       double eta,
-      boolean agreed,
+      double judged,
+      Stop stop,
       double spent,
-      long begin,
-      boolean fixed) {
-    String text =
-        fixed
-            ? String.format(
-                java.util.Locale.ROOT,
-                "dop853 (rtol = atol = %s, double state; tolerance fixed: it differs from the"
-                    + " solve at %s by %.1e RMS, a bound on its own error; model float32 noise"
-                    + " %.1e)",
-                SolverSetting.number(s.tolerance),
-                SolverSetting.number(s.tolerance * 10),
-                agreement,
-                eta)
-            : String.format(
-                java.util.Locale.ROOT,
-                "dop853 (rtol = atol = %s, double state; chosen automatically: %s the solve at %s by"
-                    + " %.1e RMS, model float32 noise %.1e)",
-                SolverSetting.number(s.tolerance),
-                agreed ? "agrees with" : "did NOT agree with",
-                SolverSetting.number(s.tolerance * 10),
-                agreement,
-                eta);
+      long begin) {
+    boolean agreed = Double.isNaN(judged) ? stop == Stop.NOISE : stop == Stop.WELL_BELOW;
+    String head =
+        String.format(
+            java.util.Locale.ROOT,
+            "%s (rtol = atol = %s, %s; ",
+            method.label(),
+            SolverSetting.number(s.tolerance),
+            method.state());
+    String bound =
+        String.format(
+            java.util.Locale.ROOT,
+            "its error bound %.1e RMS is its difference from the solve at %s",
+            agreement,
+            SolverSetting.number(tenfold(s.tolerance)));
+    String text;
+    if (stop == Stop.FIXED) {
+      text =
+          head
+              + "tolerance fixed: "
+              + bound
+              + judgedNote(agreement, judged)
+              + String.format(java.util.Locale.ROOT, "; model float32 noise %.1e)", eta);
+    } else if (!Double.isNaN(judged)) {
+      text =
+          head
+              + "chosen automatically: "
+              + bound
+              + judgedNote(agreement, judged)
+              + (stop == Stop.WELL_BELOW
+                  ? ""
+                  : stop == Stop.NOISE
+                      ? "; NOT well below them: tighter solves stopped converging (model noise)"
+                      : stop == Stop.FAILED
+                          ? "; NOT well below them: the next tighter solve failed"
+                          : stop == Stop.BUDGET
+                              ? "; NOT well below them: a tighter solve did not fit the budget"
+                                  + " (give --reference-tol to choose the tolerance yourself)"
+                              : "; NOT well below them: the tightest tolerance allowed was reached")
+              + String.format(java.util.Locale.ROOT, "; model float32 noise %.1e)", eta);
+    } else {
+      text =
+          head
+              + String.format(
+                  java.util.Locale.ROOT,
+                  "chosen automatically: %s the solve at %s by %.1e RMS, model float32 noise %.1e)",
+                  agreed ? "agrees with" : "did NOT agree with",
+                  SolverSetting.number(tenfold(s.tolerance)),
+                  agreement,
+                  eta);
+    }
     return new Outcome(
         s.x,
         s.tolerance,
@@ -165,13 +383,37 @@ public final class AutoReference {
         s.meanNfe,
         spent,
         (System.nanoTime() - begin) / 1e9,
-        text);
+        text,
+        method,
+        judged,
+        stop);
+  }
+
+  /** ", 1/37 of the smallest error it judges (3.1e-04)", or nothing without judged errors. */
+  private static String judgedNote(double bound, double judged) {
+    if (Double.isNaN(judged)) {
+      return "";
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        ", %s the smallest error it judges (%.1e)",
+        bound > 0
+            ? String.format(
+                java.util.Locale.ROOT, judged / bound >= 10 ? "1/%.0f of" : "1/%.1f of", judged / bound)
+            : "far below",
+        judged);
   }
 
   private record Solve(double[] x, double tolerance, double meanNfe, double nfeSpent) {}
 
-  private Solve solve(VelocityField field, float[] noise, int n, int batch, double tol) {
-    ReferenceSolver solver = new ReferenceSolver(tol, tol, maxEvaluations);
+  private Solve solve(
+      ReferenceMethod method,
+      VelocityField field,
+      float[] noise,
+      int n,
+      int batch,
+      double tol,
+      long evaluationBound) {
     int size = field.sampleSize();
     String key = null;
     if (cache != null) {
@@ -181,7 +423,9 @@ public final class AutoReference {
               noise,
               n,
               size,
-              "dop853 rtol="
+              // dop853's key is the one earlier versions wrote, so their files stay valid
+              method.label()
+                  + " rtol="
                   + tol
                   + " atol="
                   + tol
@@ -203,11 +447,14 @@ public final class AutoReference {
     log.accept(
         "reference at tolerance "
             + SolverSetting.number(tol)
-            + ": solving "
+            + ": solving with "
+            + method.label()
+            + ", "
             + n
             + " samples in batches of "
             + Math.min(batch, n));
-    ReferenceSolver.Result r = solver.solve(field, noise, n, batch, 0, 1, progress);
+    ReferenceSolver.Result r =
+        method.solve(field, noise, n, batch, tol, evaluationBound, progress);
     log.accept(
         String.format(
             java.util.Locale.ROOT,
@@ -221,6 +468,16 @@ public final class AutoReference {
       cache.store(key, stored);
     }
     return new Solve(r.x(), tol, r.meanNfe(), r.meanNfe());
+  }
+
+  /** A tenth of {@code tol}, rounded to 6 digits (so 1e-5 gives 1e-6, not 1.0000000000000002e-6). */
+  public static double tenth(double tol) {
+    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol / 10));
+  }
+
+  /** Ten times {@code tol}, rounded to 6 digits (1e-6 gives 1e-5, not 9.999999999999999e-6). */
+  static double tenfold(double tol) {
+    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol * 10));
   }
 
   /** η: see the class comment. */

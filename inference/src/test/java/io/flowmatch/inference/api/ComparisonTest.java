@@ -8,8 +8,12 @@ import io.flowmatch.inference.cli.CompareTestModels;
 import io.flowmatch.inference.cli.InferenceMain;
 import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.ReferenceMethod;
+import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
+import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.dataset.ReferenceData;
+import io.flowmatch.inference.field.GaussianTargetField;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +65,13 @@ class ComparisonTest {
     try (FlowModel model = FlowModel.open(GMM8);
         QualityMetrics quality = QualityMetrics.forMixture(model, 200, 2)) {
       Comparison.Report report =
-          Comparison.on(model).solvers(SOLVERS).samples(200).seed(2).quality(quality).run();
+          Comparison.on(model)
+              .solvers(SOLVERS)
+              .samples(200)
+              .seed(2)
+              .quality(quality)
+              .autoReference(false) // the command line's default reference, without the cache
+              .run();
       List<String> written = report.writeTo(apiOut);
       assertTrue(
           written.containsAll(List.of("results.csv", "results.json", "table.txt", "report.html")),
@@ -88,6 +98,86 @@ class ComparisonTest {
           scores.get("energy") < 5 * quality.floor().get("energy") + 1e-3,
           scores + " vs " + quality.floor());
     }
+  }
+
+  @Test
+  void theAutomaticReferenceStartsADecadeAboveTheTightestAdaptiveToleranceWithinItsBudget() {
+    ReferenceMethod small = ReferenceMethod.DOP853;
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-5"), small));
+    assertEquals(1e-6, Comparison.autoStart(SolverSpec.parse("euler:4 dopri5:1e-3,1e-7"), small));
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("euler:4,8 heun:2"), small));
+    assertEquals(1e-4, Comparison.autoStart(SolverSpec.parse("dopri5:1e-2"), small));
+    assertEquals(1e-8, Comparison.autoStart(SolverSpec.parse("dop853:1e-12"), small));
+    assertEquals(
+        1e-3,
+        Comparison.autoStart(
+            SolverSpec.parse("euler:4 dopri5:1e-5"), ReferenceMethod.DOPRI5_BATCH));
+    assertEquals(500, Comparison.referenceBudget(List.of()));
+  }
+
+  /**
+   * On the exact Gaussian-target field with 256 values per sample (dopri5-batch): every setting's
+   * error against the automatic reference is its error against the exact flow to within the
+   * reference's reported bound, and that bound is at most a tenth of the smallest error.
+   */
+  @Test
+  void automaticReferenceErrorsAreTheExactErrorsToWithinItsBound() {
+    double[] mean = new double[256];
+    for (int j = 0; j < mean.length; j++) {
+      mean[j] = Math.cos(j);
+    }
+    GaussianTargetField field = new GaussianTargetField(new int[] {1, 16, 16}, mean, 0.3);
+    int n = 24;
+    float[] noise = new float[n * 256];
+    new io.flowmatch.inference.sampling.GaussianNoise(5).fill(0, n, 256, noise);
+    float[] exact = new float[noise.length];
+    field.flow(noise, n, 0, 1, exact);
+    Map<String, Double> exactErrors = new java.util.HashMap<>();
+    List<String> log = new java.util.ArrayList<>();
+    try (FlowModel model = FlowModel.of(field, "gaussian")) {
+      Comparison.Report report =
+          Comparison.on(model)
+              .solvers("euler:4 heun:4 dopri5:1e-4")
+              .noise(noise, "test noise")
+              .batch(10)
+              .autoReference(false)
+              .referenceProgress(ReferenceSolver.Progress.NONE, log::add)
+              .listener(
+                  new io.flowmatch.inference.compare.CompareEngine.Listener() {
+                    @Override
+                    public void finished(SettingResult result, float[] samples) {
+                      double[] e =
+                          io.flowmatch.inference.compare.CompareEngine.errorSummary(
+                              io.flowmatch.inference.compare.CompareEngine.sampleErrors(
+                                  samples, toDouble(exact), n, 256));
+                      exactErrors.put(result.setting().label(), e[0]);
+                    }
+                  })
+              .run();
+      String all = String.join("\n", log) + "\n" + report.table();
+      // an image-sized sample: the reference starts at 1e-3 with dopri5-batch
+      assertTrue(all.contains("reference at tolerance 1e-3: solving with dopri5-batch"), all);
+      String line =
+          log.stream().filter(l -> l.contains("stop (well_below)")).findFirst().orElse(null);
+      assertTrue(line != null, all);
+      double bound = Double.parseDouble(line.replaceAll(".*RMS difference ([^ ]+) .*", "$1"));
+      double smallest = Double.POSITIVE_INFINITY;
+      for (SettingResult r : report.results()) {
+        double truth = exactErrors.get(r.setting().label());
+        assertEquals(truth, r.errorRms(), bound * 1.0001 + 1e-7, r.setting().label() + "\n" + all);
+        smallest = Math.min(smallest, r.errorRms());
+      }
+      assertTrue(bound <= smallest / 10, all);
+      assertTrue(report.table().contains("of the smallest error it judges"), all);
+    }
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+    return out;
   }
 
   @Test

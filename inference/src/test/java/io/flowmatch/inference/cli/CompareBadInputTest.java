@@ -81,8 +81,10 @@ class CompareBadInputTest {
             .matches(
                 "(?s)"
                     + P.replace("(", "\\(")
-                    + "reference solve dop853 \\(rtol 1e-6, atol 1e-6, double"
-                    + " state\\): non-finite velocity \\(NaN or Inf\\) for samples 0, 1, 2, 3 at t=0\\.5\\d*\n"),
+                    // the setting fails first (a warning); the reference then starts at 1e-4
+                    + "reference solve dop853 \\(rtol 1e-4, atol 1e-4, double"
+                    + " state\\): non-finite velocity \\(NaN or Inf\\) for samples 0, 1, 2, 3 at"
+                    + " t=0\\.[5-9]\\d*\n"),
         r.err());
     assertFalse(Files.exists(out), "nothing written");
   }
@@ -109,7 +111,7 @@ class CompareBadInputTest {
             .matches(
                 "(?s)"
                     + P
-                    + "reference solve dop853 \\(rtol 1e-6, atol 1e-6, double state\\) exceeded 30"
+                    + "reference solve dop853 \\(rtol 1e-4, atol 1e-4, double state\\) exceeded 30"
                     + " evaluations at t=0\\.\\d+ for samples 0\\.\\.7; loosen --reference-tol or raise --reference-max-evals\n"),
         r.err());
   }

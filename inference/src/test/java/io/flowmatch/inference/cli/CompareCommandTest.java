@@ -163,11 +163,12 @@ class CompareCommandTest {
             + " sw2-vs-nfe.png, sw2-vs-nfe.svg, time-vs-nfe.png, time-vs-nfe.svg,"
             + " samples/ (12 pictures), report.html\n",
         r.out());
-    // the default reference: dop853 at a tolerance chosen from the model's float32 noise
+    // the default reference: dop853, tightened until its bound is a tenth of the smallest error
     assertTrue(
         Pattern.compile(
-                "reference: dop853 \\(rtol = atol = 1e-[6-9], double state; chosen automatically: agrees"
-                    + " with the solve at 1e-[5-8] by .*\\), batches of 16, NFE/sample ")
+                "reference: dop853 \\(rtol = atol = 1e-[5-9], double state; chosen automatically:"
+                    + " its error bound [0-9.e+-]+ RMS is its difference from the solve at 1e-[4-8],"
+                    + " 1/[0-9.]+ of the smallest error it judges .*\\), batches of 16, NFE/sample ")
             .matcher(table)
             .find(),
         table);
