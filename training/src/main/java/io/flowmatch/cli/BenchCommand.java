@@ -1,5 +1,7 @@
 package io.flowmatch.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
+import io.flowmatch.inference.io.OutputGroup;
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.bench.BenchTable;
@@ -57,7 +59,7 @@ import picocli.CommandLine.Spec;
       "(--djl-run) and peak memory of sampling runs, one process each",
       "(--memory-model)."
     })
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
   /**
    * Set by the launcher: the JVM options it gives the sampling commands (the memory check's
    * default).
@@ -208,6 +210,11 @@ public final class BenchCommand implements Callable<Integer> {
   private Progress progress(String part, long total, String unit) {
     return Progress.open(
         spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+  }
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(csv);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.flowmatch.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
+import io.flowmatch.inference.io.OutputGroup;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
@@ -45,7 +47,7 @@ import picocli.CommandLine.Spec;
       "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28] in",
       "[-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
     })
-public final class TrainClassifierCommand implements Callable<Integer> {
+public final class TrainClassifierCommand implements Callable<Integer>, DeclaresOutputs {
   private static final String[] CLASS_NAMES = ClassifierGraph.FASHION_MNIST_CLASSES.split(",");
 
   @Spec CommandSpec spec;
@@ -117,6 +119,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
           "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
               + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() {

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.Comparison;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.ClassShares;
@@ -61,7 +62,7 @@ import picocli.CommandLine.Spec;
       "--out DIR writes results.csv, results.json, table.txt, plots (*.png), samples/*.png and"
           + " report.html (self-contained)."
     })
-public final class CompareCommand implements Callable<Integer> {
+public final class CompareCommand implements Callable<Integer>, DeclaresOutputs {
   static final int DEFAULT_N = 2000;
   static final int DEFAULT_N_IMAGES = 256;
 
@@ -196,6 +197,11 @@ public final class CompareCommand implements Callable<Integer> {
   Path out;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.SampleResult;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " writes the codes as .npy. Prints the codes' mean, variance and a Kolmogorov-Smirnov test"
           + " against N(0,1); with --roundtrip also the error of decode(encode(x)) against x."
     })
-public final class EncodeCommand implements Callable<Integer> {
+public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
   static {
     System.setProperty("java.awt.headless", "true");
   }
@@ -101,6 +102,11 @@ public final class EncodeCommand implements Callable<Integer> {
   @Mixin SolverOptions solverOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() throws IOException {

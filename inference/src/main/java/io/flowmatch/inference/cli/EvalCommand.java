@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
       "The floor is the same metric for N independent data samples: what a perfect sampler scores"
           + " at this N."
     })
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
   static final int DEFAULT_N = 2000;
   static final int DEFAULT_N_IMAGES = 1000;
 
@@ -93,6 +94,11 @@ public final class EvalCommand implements Callable<Integer> {
   Path out;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
 
   @Override
   public Integer call() throws IOException {

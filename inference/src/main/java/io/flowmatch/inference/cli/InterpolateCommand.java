@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.SampleResult;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " models: the path of the frames, with a and b marked. --save-trajectory and --paths record"
           + " the decoding of the frames."
     })
-public final class InterpolateCommand implements Callable<Integer> {
+public final class InterpolateCommand implements Callable<Integer>, DeclaresOutputs {
   static final int PATH_RGB = 0x1f77b4;
   static final int A_RGB = 0xd62728;
   static final int B_RGB = 0x2ca02c;
@@ -105,6 +106,12 @@ public final class InterpolateCommand implements Callable<Integer> {
 
   @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
   boolean verbose;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveNpy);
+    trajectoryOptions.declareOutputs(outputs);
+  }
 
   @Override
   public Integer call() throws IOException {

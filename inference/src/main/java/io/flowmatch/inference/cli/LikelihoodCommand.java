@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
           + " NLL in nats with its standard error and, for test images (8-bit, uniformly dequantised),"
           + " bits/dim = NLL/(D ln 2) + log2(128)."
     })
-public final class LikelihoodCommand implements Callable<Integer> {
+public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Mixin ModelOptions modelOptions;
@@ -140,6 +141,11 @@ public final class LikelihoodCommand implements Callable<Integer> {
   @Mixin SolverOptions solverOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.flowmatch.inference.field.FieldOptions;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Spec;
           + " before and after are compared on random inputs and must agree exactly.",
       "Example: flowmatch opset models/*.onnx --in-place"
     })
-public final class OpsetCommand implements Callable<Integer> {
+public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL.onnx", arity = "1..*", description = "Models to rewrite.")
@@ -64,6 +65,16 @@ public final class OpsetCommand implements Callable<Integer> {
 
   @Option(names = "--in-place", description = "Replace each model (atomically) instead of --out.")
   boolean inPlace;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    // --in-place: every model given, replaced all together or none
+    if (inPlace) {
+      models.forEach(outputs::file);
+    } else {
+      outputs.file(out);
+    }
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.io.OutputGroup;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.flowmatch.inference.api.FlowModel;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
       "Then the tuned and hand-made grids are scored on held-out noise (--holdout-seed) and"
           + " everything is written to --out (grids.json); use it with sample/compare --grid."
     })
-public final class TuneGridCommand implements Callable<Integer> {
+public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Spec CommandSpec spec;
 
@@ -162,6 +163,18 @@ public final class TuneGridCommand implements Callable<Integer> {
       names = "--verbose",
       description = "Every objective evaluation on stderr; stack traces on errors.")
   boolean verbose;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveModel);
+    if (inPlace) {
+      try {
+        outputs.file(modelOptions.resolve());
+      } catch (RuntimeException e) {
+        // no model to name: call() reports the problem with the others
+      }
+    }
+  }
 
   @Override
   public Integer call() throws IOException {

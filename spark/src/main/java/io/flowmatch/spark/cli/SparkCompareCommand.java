@@ -1,5 +1,7 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceSolver;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " (2-D toy sets, Gaussian mixtures); none for image models.",
       "--out DIR writes results.csv, results.json, table.txt, plots (*.png) and report.html."
     })
-public final class SparkCompareCommand implements Callable<Integer> {
+public final class SparkCompareCommand implements Callable<Integer>, DeclaresOutputs {
   static {
     System.setProperty("java.awt.headless", "true");
   }
@@ -110,6 +112,11 @@ public final class SparkCompareCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Folder for the CSV, JSON, table, plots and report.html.")
   Path out;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
 
   @Override
   public Integer call() throws IOException {
