@@ -86,6 +86,10 @@ public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
+    if (out != null) {
+      outputs.file(out);
+      return;
+    }
     try {
       outputs.file(target(ExportPrecision.parse(precision)));
     } catch (RuntimeException e) {
