@@ -1,18 +1,18 @@
 package io.flowmatch.cli;
 
-import io.flowmatch.inference.cli.DeclaresOutputs;
-import io.flowmatch.inference.io.OutputGroup;
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.bench.BenchTable;
 import io.flowmatch.inference.bench.SamplingGrid;
 import io.flowmatch.inference.bench.SolverSpec;
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.inference.progress.Progress;
@@ -396,13 +396,7 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
       for (SamplingGrid.Target t : targets) {
         t.field().close();
       }
-      for (MatmulPeak.Probe p : probes.values()) {
-        try {
-          p.close();
-        } catch (OrtException e) {
-          // closing after the measurements: nothing left to report
-        }
-      }
+      probes.values().forEach(MatmulPeak.Probe::close);
     }
   }
 

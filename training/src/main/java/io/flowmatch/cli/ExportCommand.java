@@ -1,11 +1,11 @@
 package io.flowmatch.cli;
 
-import io.flowmatch.inference.cli.DeclaresOutputs;
-import io.flowmatch.inference.io.OutputGroup;
 import ai.djl.engine.Engine;
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportPrecision;

@@ -1,12 +1,12 @@
 package io.flowmatch.cli;
 
-import io.flowmatch.inference.cli.DeclaresOutputs;
-import io.flowmatch.inference.io.OutputGroup;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.classifier.ClassifierEvaluation;

@@ -1,9 +1,9 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.GaussianMixture;
+import io.flowmatch.inference.io.OutputGroup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -162,12 +162,16 @@ public final class Cli {
       try {
         outputs.commit();
       } catch (IOException ex) {
-        command.getErr().println(
-            commandPath(command) + ": cannot put the outputs in place: " + IoMessages.of(ex));
+        command
+            .getErr()
+            .println(
+                commandPath(command) + ": cannot put the outputs in place: " + IoMessages.of(ex));
         return FAILURE;
       } catch (FlowmatchException ex) {
-        command.getErr().println(
-            commandPath(command) + ": cannot put the outputs in place: " + ex.getMessage());
+        command
+            .getErr()
+            .println(
+                commandPath(command) + ": cannot put the outputs in place: " + ex.getMessage());
         return FAILURE;
       }
       return OK;

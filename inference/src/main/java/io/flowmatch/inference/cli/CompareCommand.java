@@ -1,6 +1,5 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.Comparison;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.compare.ClassShares;
@@ -11,6 +10,7 @@ import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;

@@ -10,16 +10,21 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A command that writes output files names them before it runs: {@link Cli} opens an {@link
- * OutputGroup} with what it declares, and commits those files together when the command succeeds
- * (a failed run commits none). A file a command writes without declaring it is no output of the run
- * (a cache, a checkpoint, a shard manifest) and is written on its own; {@link
+ * OutputGroup} with what it declares, and commits those files together when the command succeeds (a
+ * failed run commits none). A file a command writes without declaring it is no output of the run (a
+ * cache, a checkpoint, a shard manifest) and is written on its own; {@link
  * #undeclaredOutputOptions} lets each CLI's tests check that no output option is forgotten.
  */
 public interface DeclaresOutputs {
   /** Option names that say an option names a file or folder the command writes. */
   Set<String> OUTPUT_OPTIONS =
       Set.of(
-          "--out", "--save-npy", "--save-trajectory", "--save-model", "--log-prob", "--csv",
+          "--out",
+          "--save-npy",
+          "--save-trajectory",
+          "--save-model",
+          "--log-prob",
+          "--csv",
           "--merge");
 
   /** Adds this command's output files and folders, as the parsed options name them. */

@@ -1,10 +1,10 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;

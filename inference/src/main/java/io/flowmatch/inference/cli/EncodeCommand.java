@@ -1,6 +1,5 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.SampleResult;
@@ -8,6 +7,7 @@ import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.ArrayNoise;

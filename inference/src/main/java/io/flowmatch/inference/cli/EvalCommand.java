@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.progress.Progress;

@@ -1,11 +1,11 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.Npy;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.jvp.FiniteDifferenceJvp;
 import io.flowmatch.inference.jvp.JacobianVectorProduct;
 import io.flowmatch.inference.jvp.JvpModel;

@@ -1,8 +1,8 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.quantize.Int8Quantizer;
 import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.inference.quantize.QuantForm;

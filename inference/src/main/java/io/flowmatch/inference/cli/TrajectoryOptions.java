@@ -1,9 +1,9 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyBlockWriter;
 import io.flowmatch.inference.io.NpyHeader;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.sampling.Trajectory;
 import io.flowmatch.inference.solver.GridSolver;

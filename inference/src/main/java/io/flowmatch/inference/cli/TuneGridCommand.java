@@ -1,6 +1,5 @@
 package io.flowmatch.inference.cli;
 
-import io.flowmatch.inference.io.OutputGroup;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.flowmatch.inference.api.FlowModel;
@@ -8,6 +7,7 @@ import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;

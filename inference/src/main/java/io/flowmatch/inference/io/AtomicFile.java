@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Only regular files are replaced: a target that exists as a device, pipe, socket or folder
  *       is refused ({@link ErrorKind#INVALID_ARGUMENT}); a symbolic link is written through (its
  *       final regular file is replaced).
- *   <li>A file that an open {@link OutputGroup} declares as an output is handed to the group by
- *       its commit, and the group moves all of a run's outputs at its end, or none; any other file
+ *   <li>A file that an open {@link OutputGroup} declares as an output is handed to the group by its
+ *       commit, and the group moves all of a run's outputs at its end, or none; any other file
  *       moves at its commit.
  *   <li>Temporary files still open when the JVM shuts down (SIGINT, SIGTERM) are deleted by a
  *       shutdown hook; those a killed process left (its pid no longer runs) are deleted by the next

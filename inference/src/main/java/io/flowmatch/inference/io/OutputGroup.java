@@ -108,9 +108,7 @@ public final class OutputGroup implements AutoCloseable {
   private static FlowmatchException sameFile(Path target) {
     return new FlowmatchException(
         ErrorKind.INVALID_ARGUMENT,
-        "two outputs of this run name the same file "
-            + target
-            + "; give each output its own file");
+        "two outputs of this run name the same file " + target + "; give each output its own file");
   }
 
   /** Whether {@code abs} (a target as {@link AtomicFile} resolves it) is declared here. */
@@ -123,7 +121,8 @@ public final class OutputGroup implements AutoCloseable {
     for (Path d : declaredFolders) {
       // as given and, once it exists, its real path: a target resolves its folder's real path
       Path folder = d.toAbsolutePath().normalize();
-      if (abs.startsWith(folder) || Files.isDirectory(folder) && abs.startsWith(folder.toRealPath())) {
+      if (abs.startsWith(folder)
+          || Files.isDirectory(folder) && abs.startsWith(folder.toRealPath())) {
         return true;
       }
     }
@@ -131,8 +130,8 @@ public final class OutputGroup implements AutoCloseable {
   }
 
   /**
-   * The open group on this thread (or an enclosing one) that declares {@code abs}, or null when
-   * the file is no run's output.
+   * The open group on this thread (or an enclosing one) that declares {@code abs}, or null when the
+   * file is no run's output.
    */
   static OutputGroup declaring(Path abs) throws IOException {
     for (OutputGroup g = CURRENT.get(); g != null; g = g.previous) {

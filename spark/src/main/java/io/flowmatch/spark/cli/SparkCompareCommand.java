@@ -1,7 +1,6 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.DeclaresOutputs;
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceSolver;
@@ -14,6 +13,7 @@ import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.tune.TunedGrids;
 import io.flowmatch.spark.CompareJob;

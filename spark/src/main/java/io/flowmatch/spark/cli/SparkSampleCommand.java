@@ -1,9 +1,9 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.DeclaresOutputs;
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.SampleJob;
