@@ -6,6 +6,7 @@ import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.progress.Progress;
@@ -216,7 +217,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       }
 
       Map<String, String> meta = new LinkedHashMap<>();
-      meta.put(ClassifierGraph.TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", acc.overall()));
+      meta.put(ClassifierGraph.TEST_ACCURACY, Numbers.fixed(acc.overall(), 4));
       meta.put(
           io.flowmatch.inference.field.ModelMetadata.PREFIX + "epochs", Integer.toString(epochs));
       meta.put(io.flowmatch.inference.field.ModelMetadata.PREFIX + "seed", Long.toString(seed));

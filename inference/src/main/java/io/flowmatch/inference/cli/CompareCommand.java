@@ -9,6 +9,7 @@ import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -506,7 +506,7 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
     private static String nfeText(SettingResult r) {
       return r.minNfe() == r.maxNfe()
           ? Integer.toString(r.minNfe())
-          : String.format(Locale.ROOT, "%.1f", r.meanNfe());
+          : Numbers.fixed(r.meanNfe(), 1);
     }
 
     Map<String, Chart> all() {

@@ -4,6 +4,7 @@ import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.metrics.ClassHistogram;
@@ -244,7 +245,7 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
           names.get(k),
           sci(scores[k]),
           sci(floor),
-          floor > 0 ? String.format(Locale.ROOT, "%.2f", scores[k] / floor) : "-");
+          floor > 0 ? Numbers.fixed(scores[k] / floor, 2) : "-");
     }
     if (classified != null) {
       printHistogram(
@@ -291,6 +292,6 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
   }
 
   private static String sci(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+    return Numbers.orDash(v, Numbers.sci(v, 4));
   }
 }

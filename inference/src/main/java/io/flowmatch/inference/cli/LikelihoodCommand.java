@@ -3,6 +3,7 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.OutputGroup;
@@ -18,7 +19,6 @@ import io.flowmatch.inference.likelihood.NllSummary;
 import io.flowmatch.inference.likelihood.ProbeDistribution;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -391,6 +391,6 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
   }
 
   private static String num(double v) {
-    return String.format(Locale.ROOT, "%.10g", v);
+    return Numbers.sig(v, 10);
   }
 }

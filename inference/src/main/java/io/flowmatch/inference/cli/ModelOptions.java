@@ -4,7 +4,7 @@ import io.flowmatch.inference.api.Device;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.format.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.flowmatch.inference.plot;
 
+import io.flowmatch.inference.format.Numbers;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.jfree.svg.MeetOrSlice;
 import org.jfree.svg.PreserveAspectRatio;
@@ -103,11 +103,7 @@ public interface Chart {
 
   /** A number for SVG geometry: at most 2 decimals, no trailing zeros. */
   private static String svgNumber(double v) {
-    String s = String.format(Locale.ROOT, "%.2f", v);
-    if (s.contains(".")) {
-      s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return s.equals("-0") ? "0" : s;
+    return Numbers.trimmed(v, 2);
   }
 
   /** A ready image as a chart, e.g. an image grid, optionally under a one-line title. */

@@ -17,6 +17,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.export.onnx.UNetGraph;
@@ -118,8 +119,8 @@ public final class UNetThroughput {
             e.getKey(),
             e.getValue().parameterCount(),
             b[0],
-            half ? String.format(Locale.ROOT, "%.1f", b[1]) : "over budget",
-            half ? String.format(Locale.ROOT, "%.2f", b[1] / b[0]) : "-",
+            half ? Numbers.fixed(b[1], 1) : "over budget",
+            half ? Numbers.fixed(b[1] / b[0], 2) : "-",
             b[2],
             b[3]);
       }
