@@ -86,7 +86,7 @@ final class Pictures {
   static ValueRange dataRange(Map<String, String> metadata, PrintWriter stderr) {
     ModelCard card = ModelCard.fromProps(metadata);
     if (card.dataRange() != null) {
-      return new ValueRange(card.dataRange().lo(), card.dataRange().hi());
+      return card.dataRange();
     }
     String prefix = "model metadata " + ModelMetadata.DATA_RANGE + ":";
     for (String problem : card.problems()) {
@@ -111,9 +111,10 @@ final class Pictures {
       Integer upscale,
       ScatterPlot.Bounds bounds,
       String title) {
+    // a sample's image grid has no title; the scatter plot is the chart's
     return isImage(shape)
         ? grid(data, n, shape, range, upscale)
-        : ScatterPlot.render(data, n, bounds, title);
+        : chart(data, n, shape, range, upscale, bounds, title).toImage();
   }
 
   /**

@@ -32,65 +32,47 @@ public final class OrtSessions {
   private OrtSessions() {}
 
   /**
-   * How a session runs; immutable, each {@code withX}-style method returns a changed copy.
-   *
-   * @param threads intra-op threads, 0 for ONNX Runtime's default (one per core)
-   * @param interOpThreads inter-op threads, 0 for ONNX Runtime's default
-   * @param optimization graph optimisation level (default {@code ALL_OPT})
-   * @param provider execution provider: {@code cpu} (default), {@code cuda} or {@code tensorrt}
-   *     (TensorRT with CUDA for the nodes it does not take)
-   * @param memoryPattern ONNX Runtime's memory pattern (default on)
-   * @param optimizedModelPath where the session saves its optimised graph, or null
-   * @param profilePrefix prefix of ONNX Runtime's profile trace, or null for no profiling
+   * How a session runs; immutable: each setter-style method returns a changed copy. The defaults
+   * ({@link OrtSessions#settings()}): ONNX Runtime's threads, every optimisation ({@code ALL_OPT}),
+   * the CPU provider, the memory pattern on, no optimised-graph file, no profiling.
    */
-  public record Settings(
-      int threads,
-      int interOpThreads,
-      OptLevel optimization,
-      String provider,
-      boolean memoryPattern,
-      Path optimizedModelPath,
-      Path profilePrefix) {
-    public Settings {
-      if (threads < 0 || interOpThreads < 0) {
-        throw FlowmatchException.invalidArgument(
-            "threads must be 0 (ONNX Runtime's default) or positive, got "
-                + Math.min(threads, interOpThreads));
-      }
-      if (!List.of("cpu", "cuda", "tensorrt").contains(provider)) {
-        throw FlowmatchException.invalidArgument(
-            "provider must be cpu, cuda or tensorrt, got " + provider);
-      }
+  public static final class Settings {
+    private int threads;
+    private int interOpThreads;
+    private OptLevel optimization = OptLevel.ALL_OPT;
+    private String provider = "cpu";
+    private boolean memoryPattern = true;
+    private Path optimizedModelPath;
+    private Path profilePrefix;
+
+    private Settings() {}
+
+    private Settings with(java.util.function.Consumer<Settings> change) {
+      Settings s = new Settings();
+      s.threads = threads;
+      s.interOpThreads = interOpThreads;
+      s.optimization = optimization;
+      s.provider = provider;
+      s.memoryPattern = memoryPattern;
+      s.optimizedModelPath = optimizedModelPath;
+      s.profilePrefix = profilePrefix;
+      change.accept(s);
+      return s;
     }
 
-    /** With {@code n} intra-op threads (0: ONNX Runtime's default). */
+    /** With {@code n} intra-op threads (0: ONNX Runtime's default, one per core). */
     public Settings threads(int n) {
-      return new Settings(
-          n,
-          interOpThreads,
-          optimization,
-          provider,
-          memoryPattern,
-          optimizedModelPath,
-          profilePrefix);
+      return with(s -> s.threads = nonNegative(n));
     }
 
     /** With {@code n} inter-op threads (0: ONNX Runtime's default). */
     public Settings interOpThreads(int n) {
-      return new Settings(
-          threads, n, optimization, provider, memoryPattern, optimizedModelPath, profilePrefix);
+      return with(s -> s.interOpThreads = nonNegative(n));
     }
 
     /** With the optimisation level. */
     public Settings optimization(OptLevel level) {
-      return new Settings(
-          threads,
-          interOpThreads,
-          level,
-          provider,
-          memoryPattern,
-          optimizedModelPath,
-          profilePrefix);
+      return with(s -> s.optimization = level);
     }
 
     /** With the optimisation level named as in {@link #OPTIMIZATIONS}. */
@@ -98,46 +80,59 @@ public final class OrtSessions {
       return optimization(optLevel(name));
     }
 
-    /** With the execution provider ({@code cpu}, {@code cuda}, {@code tensorrt}). */
+    /**
+     * With the execution provider: {@code cpu}, {@code cuda} or {@code tensorrt} (TensorRT, with
+     * CUDA for the nodes it does not take).
+     */
     public Settings provider(String name) {
-      return new Settings(
-          threads,
-          interOpThreads,
-          optimization,
-          name,
-          memoryPattern,
-          optimizedModelPath,
-          profilePrefix);
+      if (!List.of("cpu", "cuda", "tensorrt").contains(name)) {
+        throw FlowmatchException.invalidArgument(
+            "provider must be cpu, cuda or tensorrt, got " + name);
+      }
+      return with(s -> s.provider = name);
     }
 
     /** With ONNX Runtime's memory pattern on or off. */
     public Settings memoryPattern(boolean on) {
-      return new Settings(
-          threads, interOpThreads, optimization, provider, on, optimizedModelPath, profilePrefix);
+      return with(s -> s.memoryPattern = on);
     }
 
     /** Saving the optimised graph to {@code path} (null: not saved). */
     public Settings optimizedModelPath(Path path) {
-      return new Settings(
-          threads, interOpThreads, optimization, provider, memoryPattern, path, profilePrefix);
+      return with(s -> s.optimizedModelPath = path);
     }
 
     /** Profiling into a trace whose file name starts with {@code prefix} (null: no profiling). */
     public Settings profile(Path prefix) {
-      return new Settings(
+      return with(s -> s.profilePrefix = prefix);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "threads %d, inter-op threads %d, %s, provider %s, memory pattern %s%s%s",
           threads,
           interOpThreads,
           optimization,
           provider,
-          memoryPattern,
-          optimizedModelPath,
-          prefix);
+          memoryPattern ? "on" : "off",
+          optimizedModelPath == null ? "" : ", optimised graph to " + optimizedModelPath,
+          profilePrefix == null ? "" : ", profile to " + profilePrefix + "*");
+    }
+
+    private static int nonNegative(int n) {
+      if (n < 0) {
+        throw FlowmatchException.invalidArgument(
+            "threads must be 0 (ONNX Runtime's default) or positive, got " + n);
+      }
+      return n;
     }
   }
 
   /** The defaults: ONNX Runtime's threads, every optimisation, the CPU provider. */
   public static Settings settings() {
-    return new Settings(0, 0, OptLevel.ALL_OPT, "cpu", true, null, null);
+    return new Settings();
   }
 
   /** The level of an optimisation name of {@link #OPTIMIZATIONS}. */
@@ -181,23 +176,23 @@ public final class OrtSessions {
     SessionOptions so = new SessionOptions();
     try {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-      so.setOptimizationLevel(settings.optimization());
-      if (!settings.memoryPattern()) {
+      so.setOptimizationLevel(settings.optimization);
+      if (!settings.memoryPattern) {
         so.setMemoryPatternOptimization(false);
       }
-      if (settings.threads() > 0) {
-        so.setIntraOpNumThreads(settings.threads());
+      if (settings.threads > 0) {
+        so.setIntraOpNumThreads(settings.threads);
       }
-      if (settings.interOpThreads() > 0) {
-        so.setInterOpNumThreads(settings.interOpThreads());
+      if (settings.interOpThreads > 0) {
+        so.setInterOpNumThreads(settings.interOpThreads);
       }
-      if (settings.optimizedModelPath() != null) {
-        so.setOptimizedModelFilePath(settings.optimizedModelPath().toString());
+      if (settings.optimizedModelPath != null) {
+        so.setOptimizedModelFilePath(settings.optimizedModelPath.toString());
       }
-      if (settings.profilePrefix() != null) {
-        so.enableProfiling(settings.profilePrefix().toString());
+      if (settings.profilePrefix != null) {
+        so.enableProfiling(settings.profilePrefix.toString());
       }
-      switch (settings.provider()) {
+      switch (settings.provider) {
         case "tensorrt":
           so.addTensorrt(0);
           so.addCUDA(0); // for the nodes TensorRT does not take

@@ -47,10 +47,21 @@ class OrtSessionsTest {
   @Test
   void settingsStartAtOrtDefaultsAndChangeOneAtATime() {
     OrtSessions.Settings d = OrtSessions.settings();
-    assertEquals(new OrtSessions.Settings(0, 0, OptLevel.ALL_OPT, "cpu", true, null, null), d);
+    assertEquals(
+        "threads 0, inter-op threads 0, ALL_OPT, provider cpu, memory pattern on", d.toString());
     OrtSessions.Settings s =
-        d.threads(3).interOpThreads(1).optimization("basic").memoryPattern(false);
-    assertEquals(new OrtSessions.Settings(3, 1, OptLevel.BASIC_OPT, "cpu", false, null, null), s);
+        d.threads(3)
+            .interOpThreads(1)
+            .optimization("basic")
+            .memoryPattern(false)
+            .profile(Path.of("p"));
+    assertEquals(
+        "threads 3, inter-op threads 1, BASIC_OPT, provider cpu, memory pattern off, profile to p*",
+        s.toString());
+    assertEquals(
+        "threads 0, inter-op threads 0, ALL_OPT, provider cpu, memory pattern on",
+        d.toString(),
+        "a change makes a copy");
     assertEquals(OptLevel.NO_OPT, OrtSessions.optLevel("none"));
     assertEquals(OptLevel.EXTENDED_OPT, OrtSessions.optLevel("extended"));
     FlowmatchException e = assertThrows(FlowmatchException.class, () -> d.optimization("fast"));
