@@ -222,20 +222,23 @@ public final class OrtSessions {
 
   /** Opens the model file with {@code settings}. */
   public static Session open(Path model, Settings settings) throws OrtException {
-    SessionOptions so = options(settings);
-    try {
-      return new Session(create(model, so), so);
-    } catch (OrtException | RuntimeException e) {
-      so.close();
-      throw e;
-    }
+    return open(settings, so -> create(model, so));
   }
 
   /** Opens an in-memory model with {@code settings}. */
   public static Session open(byte[] model, Settings settings) throws OrtException {
+    return open(settings, so -> create(model, so));
+  }
+
+  /** Creates a session with the given options. */
+  private interface Creation {
+    OrtSession create(SessionOptions options) throws OrtException;
+  }
+
+  private static Session open(Settings settings, Creation creation) throws OrtException {
     SessionOptions so = options(settings);
     try {
-      return new Session(create(model, so), so);
+      return new Session(creation.create(so), so);
     } catch (OrtException | RuntimeException e) {
       so.close();
       throw e;
