@@ -322,9 +322,21 @@ public final class Comparison {
             maxEvaluations,
             repeats,
             results,
-            ConvergenceOrder.of(results)),
+            ConvergenceOrder.of(results),
+            classShares()),
         ref.checkNote(),
         noise == null ? seed : null);
+  }
+
+  /**
+   * With a classifier in the quality metric, its class names and the data's histogram: each
+   * setting's class counts are kept with its result (not its samples), for the class-histogram
+   * plot.
+   */
+  private ClassShares classShares() {
+    return quality == null || quality.dataClasses() == null
+        ? null
+        : new ClassShares(quality.classNames(), quality.dataClasses());
   }
 
   /** The reference the errors are measured against (all null/NaN without one). */
@@ -475,33 +487,32 @@ public final class Comparison {
     }
 
     /**
-     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots and {@code
+     * Writes {@code results.csv}, {@code results.json}, {@code table.txt}, the plots (with a
+     * classifier in the quality metric, {@code class-histogram.png}/{@code .svg} too) and {@code
      * report.html} into {@code dir} (created if missing), each file atomically.
      *
      * @return the names of the files written
      * @throws FlowmatchException IO when a file cannot be written
      */
     public List<String> writeTo(Path dir) {
-      return writeTo(dir, Map.of(), null, null);
+      return writeTo(dir, Map.of(), null);
     }
 
     /**
      * As {@link #writeTo(Path)}, with pictures of the samples ({@code samples/NN-label.png}, shown
-     * in the report), the class histogram of each setting (image models with a classifier) and the
-     * command line that made the comparison (each may be empty or null).
+     * in the report) and the command line that made the comparison (each may be empty or null).
      *
      * @param pictures charts of the samples by setting label, in the order shown
      * @return the names of the files written, relative to {@code dir}
      */
-    public List<String> writeTo(
-        Path dir, Map<String, Chart> pictures, ClassShares classes, String commandLine) {
+    public List<String> writeTo(Path dir, Map<String, Chart> pictures, String commandLine) {
       List<String> written = new ArrayList<>();
       try {
         Files.createDirectories(dir);
         write(dir, "results.csv", csv().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "results.json", json().getBytes(StandardCharsets.UTF_8), written);
         write(dir, "table.txt", table().getBytes(StandardCharsets.UTF_8), written);
-        written.addAll(ReportFiles.write(dir, report, pictures, classes, commandLine));
+        written.addAll(ReportFiles.write(dir, report, pictures, commandLine));
       } catch (IOException e) {
         throw FlowmatchException.io(
             "cannot write the comparison to " + dir + ": " + e.getMessage(), e);

@@ -2,7 +2,6 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.api.Comparison;
 import io.flowmatch.inference.api.FlowModel;
-import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
@@ -12,7 +11,6 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.OutputGroup;
-import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
@@ -287,7 +285,10 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
         comparison.quality(quality.metric(), quality.floor());
         Pictureset pictures = new Pictureset(model.metadata(), shape, count, quality, out != null);
         Comparison.Report report;
-        try (Progress bar = output.progress(stderr, "compare", settings.size(), "settings")) {
+        // every timed solve counts: with --repeats R the bar runs over R rounds of the settings
+        int solves = settings.size() * repeats;
+        try (Progress bar =
+            output.progress(stderr, "compare", solves, repeats == 1 ? "settings" : "solves")) {
           report =
               comparison
                   .listener(
@@ -295,6 +296,13 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
                         @Override
                         public void started(SolverSetting setting, int index, int total) {
                           bar.update(index, setting.label());
+                        }
+
+                        @Override
+                        public void timing(SolverSetting setting, int round, int index, int total) {
+                          bar.update(
+                              (long) (round - 1) * total + index,
+                              setting.label() + ", timing round " + round + " of " + repeats);
                         }
 
                         @Override
@@ -309,19 +317,18 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
                             }
                           } else {
                             pictures.add(result, samples);
-                            pictures.classes(result, samples, count);
                           }
                         }
                       })
                   .run();
-          bar.update(settings.size(), "");
+          bar.update(solves, "");
         }
         stdout.print(report.table());
         stdout.flush();
         if (out != null) {
           List<String> written;
           try {
-            written = report.writeTo(out, pictures.all(), pictures.classes(), commandLine());
+            written = report.writeTo(out, pictures.all(), commandLine());
           } catch (FlowmatchException e) {
             throw e.getCause() instanceof IOException io
                 ? new FailureException("cannot write --out " + out + ": " + IoMessages.of(io), e)
@@ -435,13 +442,11 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
   }
 
   /**
-   * The pictures of the samples of each setting (and of the data), and with a classifier the class
-   * histogram of each setting's samples.
+   * The pictures of the samples of each setting (and of the data). The class histograms need no
+   * samples: the comparison keeps each setting's class counts.
    */
   private static final class Pictureset {
     private final Map<String, Chart> pictures = new LinkedHashMap<>();
-    private final ClassifierMetrics classifier;
-    private final ClassShares classes;
     private final boolean wanted;
     private final int[] shape;
     private final boolean images;
@@ -469,11 +474,6 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
                 quality.data().reference(), Math.min(count, quality.data().referenceCount()));
       }
       this.bounds = b;
-      this.classifier = wanted ? quality.classifierMetrics() : null;
-      this.classes =
-          classifier == null
-              ? null
-              : new ClassShares(EvalCommand.classNames(quality), classifier.dataClasses());
       if (this.wanted && quality.data() != null) {
         int m = Math.min(keep, quality.data().floorCount());
         add("data", quality.data().floor(), m, "data: " + quality.data().floorDescription());
@@ -489,18 +489,6 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
         return;
       }
       pictures.put(key, Pictures.chart(samples, m, shape, range, null, bounds, title));
-    }
-
-    /** The class histogram of a setting's samples (the classifier runs once more on them). */
-    void classes(SettingResult r, float[] samples, int n) {
-      if (classes != null) {
-        classes.add(r.setting().label(), classifier.scoreWithHistogram(samples, n).classes());
-      }
-    }
-
-    /** The class histograms, or null without a classifier (or without --out). */
-    ClassShares classes() {
-      return classes;
     }
 
     private static String nfeText(SettingResult r) {

@@ -25,14 +25,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "decode",
     footerHeading = "%nExamples:%n",
-    footer = {"  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.png"},
+    footer = {
+      "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.png",
+      "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.npy",
+      "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.svg --save-npy x.npy"
+    },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
       "Decode codes to data: integrate from t=0 (codes) to t=1; the inverse of encode.",
       "Integrates the velocity field from t=0 (the codes) to t=1, the inverse of"
-          + " 'flowmatch encode'. Writes a .npy and/or a PNG and prints one summary line."
+          + " 'flowmatch encode'. Writes a .npy and/or a picture (PNG or SVG) and prints one summary line."
     })
 public final class DecodeCommand implements Callable<Integer>, DeclaresOutputs {
   static {
@@ -60,7 +64,7 @@ public final class DecodeCommand implements Callable<Integer>, DeclaresOutputs {
       names = "--out",
       paramLabel = "FILE",
       description =
-          "A .npy file (all decoded samples) or a .png picture (image grid or scatter plot).")
+          "A .npy file (all decoded samples) or a picture, .png or .svg (image grid or scatter plot).")
   Path out;
 
   @Option(
@@ -92,18 +96,17 @@ public final class DecodeCommand implements Callable<Integer>, DeclaresOutputs {
     Solver solver = solverOptions.solver();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     if (out == null && saveNpy == null) {
-      throw new UsageException("nothing to write: give --out FILE.npy or FILE.png (or --save-npy)");
+      throw new UsageException(
+          "nothing to write: give --out FILE.npy, FILE.png or FILE.svg (or --save-npy)");
     }
     boolean outIsNpy =
         out != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
-    if (out != null && !outIsNpy) {
-      if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-        throw new UsageException("--out must name a .png or .npy file, got '" + out + "'");
-      }
+    if (out != null && !outIsNpy && !Pictures.isPng(out) && !Pictures.isSvg(out)) {
+      throw new UsageException("--out must name a .npy, .png or .svg file, got '" + out + "'");
     }
     if (outIsNpy && saveNpy != null) {
       throw new UsageException(
-          "--out " + out + " is already a .npy; --save-npy is for a PNG --out");
+          "--out " + out + " is already a .npy; --save-npy is for a picture --out");
     }
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver.create(), outIsNpy ? null : out);

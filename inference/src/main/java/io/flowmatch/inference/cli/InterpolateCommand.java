@@ -9,13 +9,13 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.OutputGroup;
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.Interpolation;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.GridSolver;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,13 +38,13 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --frames 12 --out path.png",
-      "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --linear --out lin.png"
+      "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --linear --out lin.svg"
     },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Interpolate between two items in latent space (slerp or linear); PNG and/or .npy.",
+      "Interpolate between two items in latent space (slerp or linear); PNG/SVG and/or .npy.",
       "Encodes --a and --b to noise (t=1 to 0), interpolates the codes"
           + " (slerp, or --linear), decode every frame (t=0 to 1). Image models: a row of frames; 2-D"
           + " models: the path of the frames, with a and b marked. --save-trajectory and --paths record"
@@ -86,7 +86,12 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
       description = "Interpolate the codes linearly instead of spherically (slerp).")
   boolean linear;
 
-  @Option(names = "--out", paramLabel = "FILE.png", description = "The frames as a picture.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.png|svg",
+      description =
+          "The frames as a picture, PNG or SVG by the extension (an SVG draws the 2-D path as vectors"
+              + " and embeds image frames as PNG).")
   Path out;
 
   @Option(
@@ -125,9 +130,10 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
     if (out == null && saveNpy == null && trajectoryOptions.saveTrajectory == null) {
       throw new UsageException(
-          "nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy");
+          "nothing to write: give --out FILE.png (or .svg), --save-npy FILE.npy and/or --save-trajectory"
+              + " FILE.npy");
     }
-    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    Pictures.requireFormat("--out", out, " (use --save-npy for NumPy output)");
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver.create(), out);
     modelOptions.resolve();
@@ -175,8 +181,8 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
           }
         }
         if (out != null) {
-          SampleCommand.writePng(
-              out, picture(decoded, ends, shape, range, bounds, recording.overlay()));
+          Pictures.write(
+              "--out", out, picture(decoded, ends, shape, range, bounds, recording.overlay()));
         }
         recording.commit();
       }
@@ -222,6 +228,9 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
                   + (Pictures.isImage(shape)
                       ? "a row of " + frames + " frames"
                       : "the path of " + frames + " frames")
+                  + (!Pictures.isSvg(out)
+                      ? ""
+                      : Pictures.isImage(shape) ? ", pixels embedded as PNG" : ", as vectors")
                   + ")");
         }
         recording.printWritten(stdout);
@@ -234,7 +243,7 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
    * Image models: a row of frames; 2-D models: the frames' path, a and b, and the --paths overlay
    * if any.
    */
-  private BufferedImage picture(
+  private Chart picture(
       float[] decoded,
       float[] ends,
       int[] shape,
@@ -242,11 +251,8 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
       ScatterPlot.Bounds bounds,
       SampleFiles.Overlay overlay) {
     if (Pictures.isImage(shape)) {
-      int up =
-          pictureOptions.upscale != null
-              ? pictureOptions.upscale
-              : ImageGrid.defaultUpscale(shape[shape.length - 2]);
-      return ImageGrid.render(decoded, frames, shape, range, up, frames);
+      int up = Pictures.upscale(pictureOptions.upscale, shape);
+      return Chart.of(ImageGrid.render(decoded, frames, shape, range, up, frames), null);
     }
     ScatterPlot.Bounds box = bounds;
     if (box == null) {
@@ -259,14 +265,13 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
     }
     String title =
         (linear ? "linear" : "slerp") + " · " + frames + " frames · " + solverOptions.describe();
-    BufferedImage img = ScatterPlot.render(decoded, 0, box, title);
+    ScatterPlot plot = ScatterPlot.of(decoded, 0, box, title);
     if (overlay != null) {
-      overlay.draw(img, box);
+      overlay.addTo(plot);
     }
-    ScatterPlot.drawPath(img, box, decoded, frames, PATH_RGB);
-    ScatterPlot.drawMarker(img, box, ends[0], ends[1], A_RGB, "a");
-    ScatterPlot.drawMarker(img, box, ends[2], ends[3], B_RGB, "b");
-    return img;
+    return plot.path(decoded, frames, PATH_RGB)
+        .marker(ends[0], ends[1], A_RGB, "a")
+        .marker(ends[2], ends[3], B_RGB, "b");
   }
 
   /** Encodes (a and b) or decodes (the frames) in batches of --batch. */

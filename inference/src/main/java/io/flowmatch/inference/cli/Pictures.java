@@ -2,16 +2,25 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
-/** Which picture fits a model's samples (image grid or scatter plot), and drawing it. */
+/**
+ * Which picture fits a model's samples (image grid or scatter plot), drawing it, and writing it as
+ * PNG or SVG by the file's extension.
+ */
 final class Pictures {
   private Pictures() {}
 
@@ -36,7 +45,7 @@ final class Pictures {
           option
               + " cannot draw samples of shape "
               + Arrays.toString(shape)
-              + ": a PNG needs [2] (scatter plot) or [C,H,W] with C = 1 or 3 (image grid); use --save-npy");
+              + ": a picture needs [2] (scatter plot) or [C,H,W] with C = 1 or 3 (image grid); use --save-npy");
     }
   }
 
@@ -51,7 +60,7 @@ final class Pictures {
     if (!isImage(shape) || n < 1) {
       return;
     }
-    int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+    int up = upscale(upscale, shape);
     long pixels = ImageGrid.pixels(n, shape, up, ImageGrid.columns(n));
     if (pixels <= ImageGrid.MAX_PIXELS) {
       return;
@@ -98,28 +107,11 @@ final class Pictures {
   }
 
   /**
-   * An image grid (image models) or a scatter plot (2-D models) of the first n samples.
+   * The picture of the first n samples as a {@link Chart} (PNG or SVG): an image grid under {@code
+   * title} (none when null), or the scatter plot.
    *
    * @param upscale image grids: pixel size, or null for the default by image height
    * @param bounds scatter plots: fixed bounds, or null to fit the samples
-   */
-  static BufferedImage render(
-      float[] data,
-      int n,
-      int[] shape,
-      ValueRange range,
-      Integer upscale,
-      ScatterPlot.Bounds bounds,
-      String title) {
-    // a sample's image grid has no title; the scatter plot is the chart's
-    return isImage(shape)
-        ? grid(data, n, shape, range, upscale)
-        : chart(data, n, shape, range, upscale, bounds, title).toImage();
-  }
-
-  /**
-   * The same picture as a {@link Chart} (PNG or SVG): an image grid under {@code title}, or the
-   * scatter plot.
    */
   static Chart chart(
       float[] data,
@@ -135,9 +127,73 @@ final class Pictures {
   }
 
   /** The image grid, at {@code upscale} or the default pixel size for the image height. */
-  private static BufferedImage grid(
-      float[] data, int n, int[] shape, ValueRange range, Integer upscale) {
-    int up = upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
-    return ImageGrid.render(data, n, shape, range, up);
+  static BufferedImage grid(float[] data, int n, int[] shape, ValueRange range, Integer upscale) {
+    return ImageGrid.render(data, n, shape, range, upscale(upscale, shape));
+  }
+
+  /** {@code --upscale}, or the default pixel size for the image height. */
+  static int upscale(Integer upscale, int[] shape) {
+    return upscale != null ? upscale : ImageGrid.defaultUpscale(shape[shape.length - 2]);
+  }
+
+  /**
+   * Throws a usage error unless {@code file} names a picture format {@link #write} knows: .png or
+   * .svg (case-insensitive); null passes.
+   *
+   * @param hint appended to the message, e.g. {@code " (use --save-npy for NumPy output)"}
+   */
+  static void requireFormat(String option, Path file, String hint) {
+    if (file != null && !isSvg(file) && !isPng(file)) {
+      throw new UsageException(
+          option + " must name a .png or .svg file, got '" + file + "'" + hint);
+    }
+  }
+
+  static boolean isPng(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+  }
+
+  static boolean isSvg(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg");
+  }
+
+  /**
+   * Writes {@code chart} atomically as SVG when {@code file} ends in .svg, else as PNG. A 2-D
+   * scatter plot in SVG gets its points as vector circles (up to {@link
+   * ScatterPlot#MAX_VECTOR_POINTS}); an image grid stays pixels, embedded as a PNG in the SVG
+   * (under its title as text, if it has one).
+   *
+   * @param option the option that named the file, for messages
+   */
+  static void write(String option, Path file, Chart chart) {
+    try {
+      if (isSvg(file)) {
+        if (chart instanceof ScatterPlot plot) {
+          plot.vectorPoints();
+        }
+        AtomicFile.write(file, chart.toSvg().getBytes(StandardCharsets.UTF_8));
+      } else {
+        Png.write(chart.toImage(), file);
+      }
+    } catch (IOException e) {
+      throw new FailureException(
+          "cannot write " + option + " " + file + ": " + IoMessages.of(e), e);
+    }
+  }
+
+  /**
+   * For "wrote" lines: how an SVG keeps the picture (", vector points", ", pixels embedded as PNG",
+   * ...); empty for a PNG.
+   */
+  static String svgNote(int[] shape, Path file, int points) {
+    if (!isSvg(file)) {
+      return "";
+    }
+    if (isImage(shape)) {
+      return ", pixels embedded as PNG";
+    }
+    return points <= ScatterPlot.MAX_VECTOR_POINTS
+        ? ", vector points"
+        : ", points as one raster layer (over " + ScatterPlot.MAX_VECTOR_POINTS + ")";
   }
 }

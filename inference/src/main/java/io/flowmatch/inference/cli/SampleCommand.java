@@ -7,7 +7,6 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
 import io.flowmatch.inference.io.OutputGroup;
-import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
@@ -27,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code flowmatch sample}: draws samples from a flow-matching model by integrating its velocity
- * field from noise (t = 0) to data (t = 1), and writes a PNG (image grid or 2-D scatter plot)
- * and/or a NumPy {@code .npy} file.
+ * field from noise (t = 0) to data (t = 1), and writes a picture (PNG or SVG: image grid or 2-D
+ * scatter plot) and/or a NumPy {@code .npy} file.
  */
 @Command(
     name = "sample",
@@ -36,6 +35,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  flowmatch sample --out samples.png",
       "  flowmatch sample --model models/checkerboard-mlp.onnx --n 20000 --solver heun --steps 20 --out cb.png",
+      "  flowmatch sample --model models/checkerboard-mlp.onnx --n 5000 --out cb.svg   # vector scatter plot",
       "  flowmatch sample --n 64 --solver dopri5 --rtol 1e-5 --atol 1e-5 --out grid.png --save-npy x.npy",
       "  flowmatch sample --model models/gmm8.onnx --noise z.npy --out s.png   # noise from a file"
     },
@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
     version = "flowmatch 0.1.0",
     sortOptions = false,
     description = {
-      "Sample from a model: integrate noise (t=0) to data (t=1); PNG and/or .npy.",
+      "Sample from a model: integrate noise (t=0) to data (t=1); PNG/SVG and/or .npy.",
       "Integrates the model's velocity field from Gaussian noise (or --noise) at t=0 to t=1.",
-      "Writes a PNG (image grid for image models, scatter plot for 2-D models) and/or a .npy file, and"
+      "Writes a PNG or SVG (image grid for image models, scatter plot for 2-D models) and/or a .npy file, and"
           + " prints one summary line: samples, NFE per sample, wall time, samples/s, ms per model call.",
       "The same seed, model, solver, provider and threads give bit-identical samples on CPU."
     })
@@ -90,13 +90,15 @@ public final class SampleCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Option(
       names = "--out",
-      paramLabel = "FILE.png",
+      paramLabel = "FILE.png|svg",
       description =
-          "PNG: an image grid for image models (first "
+          "A picture, PNG or SVG by the extension: an image grid for image models (first "
               + Pictures.MAX_GRID_IMAGES
-              + " samples), a scatter plot for 2-D models (first "
+              + " samples; an SVG embeds its pixels), a scatter plot for 2-D models (first "
               + Pictures.MAX_SCATTER_POINTS
-              + ").")
+              + "; an SVG draws up to "
+              + ScatterPlot.MAX_VECTOR_POINTS
+              + " as vector points).")
   Path out;
 
   @Option(
@@ -143,7 +145,7 @@ public final class SampleCommand implements Callable<Integer>, DeclaresOutputs {
     modelOptions.check();
     Solver solver = solverOptions.solver();
     ScatterPlot.Bounds bounds = pictureOptions.bounds();
-    OptionChecks.extension("--out", out, ".png", " (use --save-npy for NumPy output)");
+    Pictures.requireFormat("--out", out, " (use --save-npy for NumPy output)");
     OptionChecks.extension("--save-npy", saveNpy, ".npy", "");
     GridSolver grid = trajectoryOptions.check(solver.create(), out);
     OptionChecks.extension("--log-prob", logProb, ".npy", "");
@@ -227,14 +229,6 @@ public final class SampleCommand implements Callable<Integer>, DeclaresOutputs {
         }
       }
       return Cli.OK;
-    }
-  }
-
-  static void writePng(Path path, java.awt.image.BufferedImage image) {
-    try {
-      Png.write(image, path);
-    } catch (IOException e) {
-      throw new FailureException("cannot write --out " + path + ": " + IoMessages.of(e), e);
     }
   }
 

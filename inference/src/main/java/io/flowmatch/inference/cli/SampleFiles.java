@@ -3,6 +3,7 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.io.NpyHeader;
+import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.SampleReport;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
 
 /**
  * Integrates noise to data and writes the results, for {@code sample} and {@code decode}: all
- * samples to a .npy (streamed) and the first ones as a PNG. Either file appears complete or not at
- * all.
+ * samples to a .npy (streamed) and the first ones as a picture (PNG or SVG). Either file appears
+ * complete or not at all.
  */
 final class SampleFiles {
   private SampleFiles() {}
@@ -22,7 +23,8 @@ final class SampleFiles {
   interface Overlay {
     float[] points();
 
-    void draw(java.awt.image.BufferedImage img, ScatterPlot.Bounds bounds);
+    /** Adds itself to the plot's overlays. */
+    void addTo(ScatterPlot plot);
   }
 
   /**
@@ -30,7 +32,7 @@ final class SampleFiles {
    *
    * @param npyOption the option that named {@code npy}, for messages
    * @param npy the .npy file, or null
-   * @param png the PNG file, or null
+   * @param png the picture: a .png or .svg file, or null
    * @param upscale image grids: pixel size, or null for the default
    * @param bounds scatter plots: fixed bounds, or null to fit
    * @param title scatter plots: the line above the plot
@@ -75,22 +77,24 @@ final class SampleFiles {
       outputs.commit();
       if (targets.png() != null) {
         ValueRange range = Pictures.dataRange(model.metadata(), stderr);
-        String title = targets.title() + " · " + keep + " samples";
-        java.awt.image.BufferedImage img;
-        if (overlay != null && Pictures.isPoint2d(shape)) {
+        Chart chart;
+        if (Pictures.isPoint2d(shape)) {
           ScatterPlot.Bounds bounds =
-              targets.bounds() != null
+              targets.bounds() != null || overlay == null
                   ? targets.bounds()
                   : fit(outputs.kept(), keep, overlay.points());
-          img =
-              Pictures.render(outputs.kept(), keep, shape, range, targets.upscale(), bounds, title);
-          overlay.draw(img, bounds);
+          ScatterPlot plot =
+              ScatterPlot.of(outputs.kept(), keep, bounds, targets.title() + " · " + keep + " samples");
+          if (overlay != null) {
+            overlay.addTo(plot);
+          }
+          chart = plot;
         } else {
-          img =
-              Pictures.render(
-                  outputs.kept(), keep, shape, range, targets.upscale(), targets.bounds(), title);
+          // the grid alone, as it always was: its pixels are the samples' (an SVG embeds them)
+          chart =
+              Chart.of(Pictures.grid(outputs.kept(), keep, shape, range, targets.upscale()), null);
         }
-        SampleCommand.writePng(targets.png(), img);
+        Pictures.write("--out", targets.png(), chart);
       }
       return report;
     }
@@ -130,6 +134,7 @@ final class SampleFiles {
               + keep
               + " "
               + what
+              + Pictures.svgNote(shape, targets.png(), keep)
               + ")");
     }
   }

@@ -8,7 +8,6 @@ import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.sampling.Trajectory;
 import io.flowmatch.inference.solver.GridSolver;
 import io.flowmatch.inference.solver.OdeSolver;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,21 +37,22 @@ public final class TrajectoryOptions {
       names = "--paths",
       paramLabel = "P",
       description =
-          "2-D models: draw the trajectories of the first P samples on the PNG scatter plot"
+          "2-D models: draw the trajectories of the first P samples on the --out scatter plot"
               + " (fixed-step solvers; default: 0).")
   int paths;
 
   /**
    * Checks that need no model.
    *
-   * @param png the PNG being written, or null
+   * @param png the picture being written (PNG or SVG), or null
    * @return the solver as a grid solver when recording is wanted, else null
    */
   GridSolver check(OdeSolver solver, Path png) {
     OptionChecks.extension("--save-trajectory", saveTrajectory, ".npy", "");
     OptionChecks.nonNegative("--paths", paths);
     if (paths > 0 && png == null) {
-      throw new UsageException("--paths draws on the --out scatter plot; give --out FILE.png");
+      throw new UsageException(
+          "--paths draws on the --out scatter plot; give --out FILE.png or FILE.svg");
     }
     if (saveTrajectory == null && paths == 0) {
       return null;
@@ -209,9 +209,9 @@ public final class TrajectoryOptions {
         }
 
         @Override
-        public void draw(BufferedImage img, ScatterPlot.Bounds bounds) {
+        public void addTo(ScatterPlot plot) {
           for (int i = 0; i < drawn; i++) {
-            ScatterPlot.drawPath(img, bounds, trajectory.path(i), trajectory.nodeCount(), PATH_RGB);
+            plot.path(trajectory.path(i), trajectory.nodeCount(), PATH_RGB);
           }
         }
       };

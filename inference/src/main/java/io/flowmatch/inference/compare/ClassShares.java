@@ -4,62 +4,63 @@ import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.plot.BarPlot;
 import io.flowmatch.inference.plot.Chart;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Class histograms of a comparison's samples (a classifier's argmax per sample), one per setting,
- * next to the data's: what the report's class-histogram plot shows.
+ * The classes a comparison's classifier sorts samples into: their names and the data's class
+ * histogram. Each setting's histogram (counts, not samples) is in its {@link
+ * SettingResult#classes()}; the report's class-histogram plot draws them side by side from these
+ * counts alone, so a sweep whose samples never reach one machine (e.g. on Spark, summing shards'
+ * counts with {@link ClassHistogram#plus}) draws the same plot.
+ *
+ * @param names names of the classes, in class order (shorter lists are filled with class numbers)
+ * @param data the class histogram of the reference data
  */
-public final class ClassShares {
-  private final List<String> classNames;
-  private final ClassHistogram data;
-  private final Map<String, ClassHistogram> settings = new LinkedHashMap<>();
+public record ClassShares(List<String> names, ClassHistogram data) {
+
+  public ClassShares {
+    names = List.copyOf(names);
+    if (data == null) {
+      throw new IllegalArgumentException("the data's class histogram is missing");
+    }
+  }
 
   /**
-   * @param classNames names of the classes (shorter lists are filled with the class numbers)
-   * @param data the histogram of the reference data
+   * Bars of the data's shares, then those of each setting with a class histogram, per class; null
+   * when no setting has one.
    */
-  public ClassShares(List<String> classNames, ClassHistogram data) {
-    this.classNames = List.copyOf(classNames);
-    this.data = data;
-  }
-
-  /** Adds the histogram of one setting's samples, under its label. */
-  public void add(String setting, ClassHistogram samples) {
-    if (samples.classes() != data.classes()) {
-      throw new IllegalArgumentException(
-          setting + ": " + samples.classes() + " classes, the data have " + data.classes());
-    }
-    settings.put(setting, samples);
-  }
-
-  /** Labels of the settings added, in order. */
-  public List<String> settings() {
-    return List.copyOf(settings.keySet());
-  }
-
-  /** Bars of the data's shares, then each setting's, per class. */
-  public Chart chart(int samples) {
+  public Chart chart(List<SettingResult> results, int samples) {
     List<String> labels = new ArrayList<>();
     for (int k = 0; k < data.classes(); k++) {
-      labels.add(k < classNames.size() ? classNames.get(k).trim() : Integer.toString(k));
+      labels.add(k < names.size() ? names.get(k).trim() : Integer.toString(k));
     }
     List<String> series = new ArrayList<>();
-    double[][] shares = new double[settings.size() + 1][];
+    List<double[]> shares = new ArrayList<>();
     series.add("data");
-    shares[0] = fractions(data);
-    int s = 1;
-    for (Map.Entry<String, ClassHistogram> e : settings.entrySet()) {
-      series.add(e.getKey());
-      shares[s++] = fractions(e.getValue());
+    shares.add(fractions(data));
+    for (SettingResult r : results) {
+      if (r.classes() == null) {
+        continue;
+      }
+      if (r.classes().classes() != data.classes()) {
+        throw new IllegalArgumentException(
+            r.setting().label()
+                + ": "
+                + r.classes().classes()
+                + " classes, the data have "
+                + data.classes());
+      }
+      series.add(r.setting().label());
+      shares.add(fractions(r.classes()));
+    }
+    if (series.size() == 1) {
+      return null;
     }
     return BarPlot.of(
         "class shares of " + samples + " samples per setting (classifier's argmax) vs the data",
         labels,
         series,
-        shares);
+        shares.toArray(new double[0][]));
   }
 
   private static double[] fractions(ClassHistogram h) {

@@ -54,6 +54,13 @@ public final class CompareEngine {
      * not at all for a failed setting.
      */
     default void finished(SettingResult result, float[] samples) {}
+
+    /**
+     * Before each timing solve of a further round ({@code round} = 2 to repeats; the first round
+     * is reported by {@link #started}): a progress bar can count every solve, not only the first
+     * round's.
+     */
+    default void timing(SolverSetting setting, int round, int index, int total) {}
   }
 
   /**
@@ -146,6 +153,8 @@ public final class CompareEngine {
         }
         if (r == 0) {
           listener.started(setting, k, settings.size());
+        } else {
+          listener.timing(setting, r + 1, k, settings.size());
         }
         SampleReport report;
         try {
@@ -188,7 +197,8 @@ public final class CompareEngine {
               m.errorRms(),
               m.errorMax(),
               m.quality(),
-              null));
+              null,
+              m.classes()));
     }
     return out;
   }
@@ -208,10 +218,16 @@ public final class CompareEngine {
     }
   }
 
-  /** NFE, errors and quality of the first round; its own time until the median replaces it. */
+  /**
+   * NFE, errors, quality and (with a classifier) class counts of the first round; its own time until
+   * the median replaces it.
+   */
   private SettingResult measure(SolverSetting setting, SampleReport report, float[] samples) {
     double[] errors = errors(samples);
-    double[] q = quality == null ? new double[0] : quality.score(samples, n);
+    QualityMetric.Scores q =
+        quality == null
+            ? new QualityMetric.Scores(new double[0], null)
+            : quality.scoreWithClasses(samples, n);
     return new SettingResult(
         setting,
         n,
@@ -223,8 +239,9 @@ public final class CompareEngine {
         report.modelNanos() / 1e9,
         errors[0],
         errors[1],
-        q,
-        null);
+        q.values(),
+        null,
+        q.classes());
   }
 
   /** {RMS over samples, max over samples} of each sample's RMS error; NaN without a reference. */

@@ -36,7 +36,7 @@ public final class ComparePlots {
   /** File name ({@code NAME.png}) → image, in the order the report shows them. */
   public static Map<String, BufferedImage> render(CompareReport report) {
     Map<String, BufferedImage> images = new LinkedHashMap<>();
-    for (Map.Entry<String, Chart> c : charts(report, null).entrySet()) {
+    for (Map.Entry<String, Chart> c : charts(report).entrySet()) {
       images.put(c.getKey() + ".png", c.getValue().toImage());
     }
     return images;
@@ -45,10 +45,8 @@ public final class ComparePlots {
   /**
    * Base name (without extension) → chart, in the order the report shows them; each is written as
    * {@code NAME.png} and {@code NAME.svg}.
-   *
-   * @param classes class histograms of the settings' samples, or null for none
    */
-  public static Map<String, Chart> charts(CompareReport report, ClassShares classes) {
+  public static Map<String, Chart> charts(CompareReport report) {
     Map<String, Chart> plots = new LinkedHashMap<>();
     String context = report.samples() + " samples";
     if (report.hasErrors()) {
@@ -77,8 +75,10 @@ public final class ComparePlots {
           k == 0 ? "quality-vs-nfe" : fileName(report.qualityNames().get(k)) + "-vs-nfe",
           qualityPlot(report, report.results(), k, ""));
     }
+    Chart classes =
+        report.classes() == null ? null : report.classes().chart(report.results(), report.samples());
     if (classes != null) {
-      plots.put("class-histogram", classes.chart(report.samples()));
+      plots.put("class-histogram", classes);
     }
     // one plot per solver run on several grids: the grids side by side
     Map<String, List<SettingResult>> bySolver = new LinkedHashMap<>();

@@ -23,6 +23,8 @@ import java.util.List;
  * @param repeats timed solves per setting (wall time is the median round's)
  * @param results one per setting, in the order run
  * @param orders observed convergence orders per method
+ * @param classes with a classifier, its class names and the data's class histogram (each setting's
+ *     is in its result); null without one
  */
 public record CompareReport(
     String model,
@@ -40,7 +42,46 @@ public record CompareReport(
     long maxEvaluations,
     int repeats,
     List<SettingResult> results,
-    List<ConvergenceOrder> orders) {
+    List<ConvergenceOrder> orders,
+    ClassShares classes) {
+
+  /** A report without class histograms (no classifier). */
+  public CompareReport(
+      String model,
+      int[] sampleShape,
+      String provider,
+      int samples,
+      int batch,
+      String noise,
+      String reference,
+      double referenceNfe,
+      double referenceSeconds,
+      String qualityDescription,
+      List<String> qualityNames,
+      double[] floor,
+      long maxEvaluations,
+      int repeats,
+      List<SettingResult> results,
+      List<ConvergenceOrder> orders) {
+    this(
+        model,
+        sampleShape,
+        provider,
+        samples,
+        batch,
+        noise,
+        reference,
+        referenceNfe,
+        referenceSeconds,
+        qualityDescription,
+        qualityNames,
+        floor,
+        maxEvaluations,
+        repeats,
+        results,
+        orders,
+        null);
+  }
 
   public boolean hasErrors() {
     return reference != null;

@@ -21,7 +21,6 @@ public final class ReportFiles {
 
   /**
    * @param pictures setting label (and e.g. {@code data}) → picture of its samples; may be empty
-   * @param classes class histograms of the settings' samples, or null for none
    * @param command the command line that made the comparison, or null
    * @return the names written, relative to {@code dir}, in order
    */
@@ -29,12 +28,12 @@ public final class ReportFiles {
       Path dir,
       CompareReport report,
       Map<String, Chart> pictures,
-      ClassShares classes,
       String command)
       throws IOException {
     List<String> written = new ArrayList<>();
     Files.createDirectories(dir);
-    Map<String, Chart> plots = ComparePlots.charts(report, classes);
+    // the class histogram comes from the report's counts (with a classifier)
+    Map<String, Chart> plots = ComparePlots.charts(report);
     for (Map.Entry<String, Chart> p : plots.entrySet()) {
       write(dir, p.getKey() + ".png", p.getValue().toPng(), written);
       write(dir, p.getKey() + ".svg", svg(p.getValue()), written);

@@ -1,11 +1,13 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.metrics.ClassHistogram;
 import java.util.List;
 
 /**
  * The comparison as JSON: the context ({@code model}, {@code samples}, {@code reference}, {@code
- * quality} with its floor), one object per setting in {@code results}, and the observed {@code
- * orders}. Values not measured are {@code null}; numbers keep full double precision.
+ * quality} with its floor and, with a classifier, its {@code classes}: names and the data's
+ * counts), one object per setting in {@code results} (with a classifier, its {@code class_counts}),
+ * and the observed {@code orders}. Values not measured are {@code null}; numbers keep full double precision.
  */
 public final class ResultJson {
   private ResultJson() {}
@@ -65,6 +67,14 @@ public final class ResultJson {
       } else {
         j.numbers(report.floor());
       }
+      if (report.classes() != null) {
+        // the classifier's classes: names and the data's counts (each setting's follow below)
+        j.key("classes").open('{');
+        j.key("names").strings(report.classes().names());
+        j.key("data");
+        counts(j, report.classes().data());
+        j.close('}');
+      }
       j.close('}');
     }
     j.key("results").open('[');
@@ -102,6 +112,14 @@ public final class ResultJson {
         j.key(report.qualityNames().get(k)).number(r.quality()[k]);
       }
       j.close('}');
+      if (report.classes() != null) {
+        j.key("class_counts");
+        if (r.classes() == null) {
+          j.nullValue();
+        } else {
+          counts(j, r.classes());
+        }
+      }
       j.close('}');
     }
     j.close(']');
@@ -117,6 +135,14 @@ public final class ResultJson {
     j.close(']');
     j.close('}');
     return j.toString() + "\n";
+  }
+
+  private static void counts(Json j, ClassHistogram h) {
+    j.open('[');
+    for (int c : h.counts()) {
+      j.integer(c);
+    }
+    j.close(']');
   }
 
   /** A small JSON writer: indentation, commas and escaping (also for other commands' JSON). */

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.metrics.ClassHistogram;
+
 /**
  * What one solver setting achieved in a comparison. Numbers that could not be measured are NaN:
  * errors without a reference, quality without data, everything after a failed solve.
@@ -15,6 +17,8 @@ package io.flowmatch.inference.compare;
  * @param errorMax largest per-sample RMS error
  * @param quality one value per name of the comparison's quality metric
  * @param failure why the setting failed (a solver's one-line message), or null
+ * @param classes with a classifier, how many of the samples it put in each class (argmax); null
+ *     without one or for a failed setting
  */
 public record SettingResult(
     SolverSetting setting,
@@ -28,7 +32,38 @@ public record SettingResult(
     double errorRms,
     double errorMax,
     double[] quality,
-    String failure) {
+    String failure,
+    ClassHistogram classes) {
+
+  /** A result without class counts (no classifier). */
+  public SettingResult(
+      SolverSetting setting,
+      int samples,
+      double meanNfe,
+      int minNfe,
+      int maxNfe,
+      long modelCalls,
+      double wallSeconds,
+      double modelSeconds,
+      double errorRms,
+      double errorMax,
+      double[] quality,
+      String failure) {
+    this(
+        setting,
+        samples,
+        meanNfe,
+        minNfe,
+        maxNfe,
+        modelCalls,
+        wallSeconds,
+        modelSeconds,
+        errorRms,
+        errorMax,
+        quality,
+        failure,
+        null);
+  }
 
   public boolean failed() {
     return failure != null;

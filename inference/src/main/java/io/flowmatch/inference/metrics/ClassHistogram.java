@@ -37,6 +37,19 @@ public record ClassHistogram(int[] counts) {
     return new ClassHistogram(counts);
   }
 
+  /** The counts of both histograms added, class by class (e.g. shards of one set of samples). */
+  public ClassHistogram plus(ClassHistogram other) {
+    if (other.classes() != classes()) {
+      throw new IllegalArgumentException(
+          "histograms of " + classes() + " and " + other.classes() + " classes");
+    }
+    int[] sum = counts.clone();
+    for (int k = 0; k < sum.length; k++) {
+      sum[k] += other.counts[k];
+    }
+    return new ClassHistogram(sum);
+  }
+
   public int classes() {
     return counts.length;
   }

@@ -1,5 +1,7 @@
 package io.flowmatch.inference.metrics;
 
+import io.flowmatch.inference.field.ModelMetadata;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +15,7 @@ public final class ClassifierMetrics implements QualityMetric {
   private final GaussianStats dataStats;
   private final ClassHistogram dataClasses;
   private final String description;
+  private final List<String> classNames;
 
   /**
    * Runs the classifier on the reference data once.
@@ -25,6 +28,9 @@ public final class ClassifierMetrics implements QualityMetric {
     OnnxClassifier.Outputs out = classifier.run(reference, m);
     this.dataStats = GaussianStats.fit(out.features(), m, out.featureSize());
     this.dataClasses = ClassHistogram.ofLogits(out.logits(), m, out.classes());
+    String names = classifier.metadata().get(ModelMetadata.CLASSES);
+    this.classNames =
+        names == null ? List.of() : Arrays.stream(names.split(",")).map(String::trim).toList();
     this.description =
         "Fréchet distance of classifier features ("
             + out.featureSize()
@@ -49,6 +55,12 @@ public final class ClassifierMetrics implements QualityMetric {
     return new double[] {s.fd(), s.classTv()};
   }
 
+  @Override
+  public QualityMetric.Scores scoreWithClasses(float[] samples, int n) {
+    Scored s = scoreWithHistogram(samples, n);
+    return new QualityMetric.Scores(new double[] {s.fd(), s.classTv()}, s.classes());
+  }
+
   /** The scores and the samples' class histogram. */
   public record Scored(double fd, double classTv, ClassHistogram classes) {}
 
@@ -61,7 +73,14 @@ public final class ClassifierMetrics implements QualityMetric {
   }
 
   /** The class histogram of the reference data. */
+  @Override
   public ClassHistogram dataClasses() {
     return dataClasses;
+  }
+
+  /** The classifier's class names (its {@code flowmatch.classes} metadata), or none. */
+  @Override
+  public List<String> classNames() {
+    return classNames;
   }
 }

@@ -22,6 +22,30 @@ public interface QualityMetric {
    */
   double[] score(float[] samples, int n);
 
+  /**
+   * The scores of {@link #score} and, from a metric that classifies the samples, their class
+   * histogram.
+   *
+   * @param values one value per name
+   * @param classes samples per class, or null when the metric has no classifier
+   */
+  record Scores(double[] values, ClassHistogram classes) {}
+
+  /** As {@link #score}, with the samples' class histogram when the metric has a classifier. */
+  default Scores scoreWithClasses(float[] samples, int n) {
+    return new Scores(score(samples, n), null);
+  }
+
+  /** The class histogram of the data, when the metric has a classifier; null otherwise. */
+  default ClassHistogram dataClasses() {
+    return null;
+  }
+
+  /** Names of the classes, in class order (may be empty or shorter than the histograms). */
+  default List<String> classNames() {
+    return List.of();
+  }
+
   /** The metrics side by side (their names must differ); the only one if there is one. */
   static QualityMetric combine(List<QualityMetric> parts) {
     if (parts.size() == 1) {
@@ -48,14 +72,37 @@ public interface QualityMetric {
 
       @Override
       public double[] score(float[] samples, int n) {
+        return scoreWithClasses(samples, n).values();
+      }
+
+      @Override
+      public Scores scoreWithClasses(float[] samples, int n) {
         double[] out = new double[allNames.size()];
+        ClassHistogram classes = null;
         int k = 0;
         for (QualityMetric p : parts) {
-          for (double v : p.score(samples, n)) {
+          Scores s = p.scoreWithClasses(samples, n);
+          for (double v : s.values()) {
             out[k++] = v;
           }
+          classes = classes != null ? classes : s.classes();
         }
-        return out;
+        return new Scores(out, classes);
+      }
+
+      @Override
+      public ClassHistogram dataClasses() {
+        return classifying().map(QualityMetric::dataClasses).orElse(null);
+      }
+
+      @Override
+      public List<String> classNames() {
+        return classifying().map(QualityMetric::classNames).orElse(List.of());
+      }
+
+      /** The first part with a classifier: its histograms are the combination's. */
+      private java.util.Optional<QualityMetric> classifying() {
+        return parts.stream().filter(p -> p.dataClasses() != null).findFirst();
       }
     };
   }

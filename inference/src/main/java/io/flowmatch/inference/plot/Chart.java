@@ -1,6 +1,5 @@
 package io.flowmatch.inference.plot;
 
-import io.flowmatch.inference.format.Numbers;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +34,8 @@ public interface Chart {
 
   /**
    * Whether the chart is only a raster image (an image grid): its SVG would be nothing but an
-   * embedded PNG, so writers leave the SVG out.
+   * embedded PNG, so report writers leave the SVG out (a file the user names {@code .svg} still
+   * gets one: the pixels embedded, the title as text).
    */
   default boolean raster() {
     return false;
@@ -60,8 +60,9 @@ public interface Chart {
 
   /**
    * The chart as a standalone SVG document. Text stays text (searchable, drawn by the viewer's copy
-   * of the font, falling back to its sans-serif); raster layers such as a scatter plot's point
-   * cloud are embedded as PNG. A {@code viewBox} lets the SVG scale smoothly to any size.
+   * of the font, falling back to its sans-serif); raster layers such as an image grid or a scatter
+   * plot's point cloud are embedded as PNG, marked to scale as pixels. A {@code viewBox} lets the
+   * SVG scale smoothly to any size.
    */
   default String toSvg() {
     SVGGraphics2D g = new SVGGraphics2D(width(), height());
@@ -84,6 +85,9 @@ public interface Chart {
             new ViewBox(0, 0, width(), height()),
             PreserveAspectRatio.XMID_YMID,
             MeetOrSlice.MEET);
+    // embedded rasters (image grids, point layers) are pixels drawn 1:1: a viewer that scales the
+    // SVG should enlarge them as pixels, not blur them
+    svg = svg.replace("<image ", "<image style='image-rendering:pixelated' ");
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n";
   }
 
@@ -101,9 +105,31 @@ public interface Chart {
     return bytes.toByteArray();
   }
 
-  /** A number for SVG geometry: at most 2 decimals, no trailing zeros. */
-  private static String svgNumber(double v) {
-    return Numbers.trimmed(v, 2);
+  /**
+   * A number for SVG geometry: at most 2 decimals, no trailing zeros. Plain arithmetic, no format
+   * string or regex: a vector scatter plot writes it some 80 000 times.
+   */
+  static String svgNumber(double v) {
+    if (!Double.isFinite(v) || Math.abs(v) >= 1e15) {
+      return Double.toString(v);
+    }
+    long hundredths = Math.round(Math.abs(v) * 100);
+    if (hundredths == 0) {
+      return "0";
+    }
+    StringBuilder sb = new StringBuilder(12);
+    if (v < 0) {
+      sb.append('-');
+    }
+    sb.append(hundredths / 100);
+    int frac = (int) (hundredths % 100);
+    if (frac != 0) {
+      sb.append('.').append(frac / 10);
+      if (frac % 10 != 0) {
+        sb.append(frac % 10);
+      }
+    }
+    return sb.toString();
   }
 
   /** A ready image as a chart, e.g. an image grid, optionally under a one-line title. */

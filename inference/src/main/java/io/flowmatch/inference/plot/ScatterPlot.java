@@ -1,22 +1,27 @@
 package io.flowmatch.inference.plot;
 
+import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Composite;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jfree.svg.SVGGraphics2D;
 
 /**
  * Renders 2-D samples {@code [N, 2]} as a scatter plot: semi-transparent points, a frame with
  * ticks, tick labels and grid lines, axis names and a title. Both axes use the same scale so that
  * round clusters look round. As a {@link Chart} it renders to PNG or SVG from the same drawing
- * code; the point cloud is one raster layer in both.
+ * code; the point cloud is one raster layer in both, unless {@link #vectorPoints()} asks for one
+ * vector circle per point in SVG.
  */
 public final class ScatterPlot implements Chart {
   /** Width and height of the image in pixels. */
@@ -31,6 +36,12 @@ public final class ScatterPlot implements Chart {
 
   /** Room under the plot for the tick labels and, below them, the axis name. */
   static final int BOTTOM = 20 + 2 * PlotText.height(TEXT_SCALE);
+
+  /**
+   * Most points {@link #vectorPoints()} draws as vector circles in SVG (about 100 bytes each: 2 MB
+   * at this count); larger clouds stay one raster layer.
+   */
+  public static final int MAX_VECTOR_POINTS = 20_000;
 
   static final int POINT_RGB = 0x1f77b4;
   static final int GRID_RGB = 0xe6e6e6;
@@ -86,6 +97,7 @@ public final class ScatterPlot implements Chart {
   private final Bounds bounds;
   private final String title;
   private final List<Overlay> overlays = new ArrayList<>();
+  private boolean vectorPoints;
 
   /** A polyline with squares at its nodes, or a labelled marker, drawn over the points. */
   private record Overlay(float[] xy, int n, int rgb, String label) {}
@@ -111,6 +123,21 @@ public final class ScatterPlot implements Chart {
   /** The plotted region. */
   public Bounds bounds() {
     return bounds;
+  }
+
+  /**
+   * In SVG, draws each point as a vector circle (same size, colour and opacity as in the PNG) and
+   * the grid as lines, so the figure scales without pixels; clouds of more than {@link
+   * #MAX_VECTOR_POINTS} points stay one raster layer. The PNG is the same either way.
+   */
+  public ScatterPlot vectorPoints() {
+    this.vectorPoints = true;
+    return this;
+  }
+
+  /** Whether {@link #toSvg()} draws the points as vector circles. */
+  public boolean vectorSvg() {
+    return vectorPoints && n <= MAX_VECTOR_POINTS;
   }
 
   /** Adds a polyline through {@code n} points (data coordinates) with a small square at each. */
@@ -156,9 +183,14 @@ public final class ScatterPlot implements Chart {
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, SIZE, SIZE);
     // the points (and the grid under them) are one raster layer: a cloud of up to 200 000 points
-    // stays a small embedded PNG in an SVG, and density shows through exact alpha blending
+    // stays a small embedded PNG in an SVG, and density shows through exact alpha blending; a
+    // figure asked for as SVG gets vector circles instead, where its size allows
     int outside = countOutside(b);
-    g.drawImage(pointLayer(b, plotW, plotH, xTicks, yTicks), LEFT, TOP, null);
+    if (vectorSvg() && g instanceof SVGGraphics2D) {
+      drawVectorPoints(g, b, plotW, plotH, xTicks, yTicks);
+    } else {
+      g.drawImage(pointLayer(b, plotW, plotH, xTicks, yTicks), LEFT, TOP, null);
+    }
 
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
     g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_NORMALIZE);
@@ -228,6 +260,45 @@ public final class ScatterPlot implements Chart {
     return outside;
   }
 
+  /**
+   * The grid and the points of {@link #pointLayer} as vector lines and circles: a point covers the
+   * pixels the raster stamp covers (a disc of diameter 2r + 1 around its pixel's centre).
+   */
+  private void drawVectorPoints(
+      Graphics2D g, Bounds b, int plotW, int plotH, double[] xTicks, double[] yTicks) {
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    g.setStroke(new BasicStroke(1f));
+    g.setColor(new Color(GRID_RGB));
+    for (double t : xTicks) {
+      int px = LEFT + toPixelX(t, b.x(), plotW);
+      g.drawLine(px, TOP, px, TOP + plotH - 1);
+    }
+    for (double t : yTicks) {
+      int py = TOP + toPixelY(t, b.y(), plotH);
+      g.drawLine(LEFT, py, LEFT + plotW - 1, py);
+    }
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    // the opacity as a composite in 64ths (exact in binary): SVG gets "fill-opacity:0.1875", not
+    // 16 digits of a colour's alpha byte, on each of thousands of points
+    Composite before = g.getComposite();
+    float alpha = Math.max(1, Math.round(64 * alpha(n))) / 64f;
+    g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, alpha));
+    g.setColor(new Color(POINT_RGB));
+    double d = 2 * (n <= 2000 ? 2 : 1) + 1;
+    for (int i = 0; i < n; i++) {
+      float x = xy[2 * i];
+      float y = xy[2 * i + 1];
+      if (!(x >= b.x().lo() && x <= b.x().hi() && y >= b.y().lo() && y <= b.y().hi())) {
+        continue;
+      }
+      // the raster stamp's centre pixel, then the middle of that pixel
+      double cx = LEFT + Math.round((x - b.x().lo()) / (b.x().hi() - b.x().lo()) * (plotW - 1));
+      double cy = TOP + Math.round((b.y().hi() - y) / (b.y().hi() - b.y().lo()) * (plotH - 1));
+      g.fill(new Ellipse2D.Double(cx + 0.5 - d / 2, cy + 0.5 - d / 2, d, d));
+    }
+    g.setComposite(before);
+  }
+
   /** Grid lines and alpha-blended points of the plot area, plotW × plotH pixels. */
   private BufferedImage pointLayer(
       Bounds b, int plotW, int plotH, double[] xTicks, double[] yTicks) {
@@ -292,31 +363,6 @@ public final class ScatterPlot implements Chart {
       layer.setRGB(0, py, plotW, 1, line, 0, plotW);
     }
     return layer;
-  }
-
-  /**
-   * Draws a polyline through {@code n} points (data coordinates, x then y) over a plot that {@link
-   * #render} made with the same bounds, with a small square at each point. Parts outside the plot
-   * area are clipped.
-   */
-  public static void drawPath(BufferedImage img, Bounds b, float[] xy, int n, int rgb) {
-    Graphics2D g = img.createGraphics();
-    try {
-      drawPath(g, b, xy, n, rgb);
-    } finally {
-      g.dispose();
-    }
-  }
-
-  /** A filled square of half-width 4 with a text label beside it, at data point (x, y). */
-  public static void drawMarker(
-      BufferedImage img, Bounds b, float x, float y, int rgb, String label) {
-    Graphics2D g = img.createGraphics();
-    try {
-      drawMarker(g, b, x, y, rgb, label);
-    } finally {
-      g.dispose();
-    }
   }
 
   private static void drawPath(Graphics2D g, Bounds b, float[] xy, int n, int rgb) {

@@ -1,10 +1,16 @@
 package io.flowmatch.inference.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmatch.inference.cli.CompareTestModels;
 import io.flowmatch.inference.cli.InferenceMain;
+import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.SettingResult;
+import io.flowmatch.inference.dataset.ReferenceData;
+import io.flowmatch.inference.sampling.GaussianNoise;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,6 +88,75 @@ class ComparisonTest {
           scores.get("energy") < 5 * quality.floor().get("energy") + 1e-3,
           scores + " vs " + quality.floor());
     }
+  }
+
+  @Test
+  void classCountsAreKeptWithoutTheSamplesAndDrawnByWriteTo() throws Exception {
+    // v = −x: every solver scales each noise sample by a positive factor, which keeps the test
+    // classifier's argmax (sums of every third pixel), so each setting's counts are the noise's
+    Path image = CompareTestModels.image(dir.resolve("image.onnx"), 4);
+    Path classifier = CompareTestModels.classifier(dir.resolve("classifier.onnx"), 1, 4, 4);
+    int n = 60;
+    float[] data = gaussian(new java.util.SplittableRandom(5), 100 * 16);
+    float[] floor = gaussian(new java.util.SplittableRandom(6), n * 16);
+    ReferenceData ref =
+        new ReferenceData(data, 100, floor, n, 16, "100 test images", "60 other test images");
+    float[] noise = new float[n * 16];
+    new GaussianNoise(3).fill(0, n, 16, noise);
+    try (FlowModel model = FlowModel.open(image);
+        QualityMetrics quality = QualityMetrics.against(ref, new int[] {1, 4, 4}, classifier, 1)) {
+      Comparison.Report report =
+          Comparison.on(model)
+              .solvers("euler:2 rk4:4")
+              .samples(n)
+              .seed(3)
+              .noReference()
+              .quality(quality)
+              .run();
+      ClassShares classes = report.data().classes();
+      assertEquals(List.of("first", "second", "third"), classes.names());
+      assertArrayEquals(argmaxCounts(data, 100), classes.data().counts());
+      for (SettingResult r : report.results()) {
+        assertArrayEquals(argmaxCounts(noise, n), r.classes().counts(), r.setting().label());
+      }
+
+      List<String> written = report.writeTo(dir.resolve("out"));
+      assertTrue(written.containsAll(List.of("class-histogram.png", "class-histogram.svg")));
+      String svg = Files.readString(dir.resolve("out/class-histogram.svg"));
+      for (String label : List.of(">data<", ">euler:2<", ">rk4:4<", ">first<", ">third<")) {
+        assertTrue(svg.contains(label), label);
+      }
+      assertTrue(
+          Files.readString(dir.resolve("out/report.html")).contains("alt=\"class-histogram\""));
+      String json = Files.readString(dir.resolve("out/results.json"));
+      String counts = java.util.Arrays.toString(argmaxCounts(noise, n)).replace(" ", "");
+      assertTrue(json.replaceAll("\\s", "").contains("\"class_counts\":" + counts), json);
+    }
+  }
+
+  /** Per class c of the test classifier: how many images have their largest sum of pixels k ≡ c. */
+  private static int[] argmaxCounts(float[] images, int n) {
+    int[] counts = new int[3];
+    for (int i = 0; i < n; i++) {
+      double[] sums = new double[3];
+      for (int k = 0; k < 16; k++) {
+        sums[k % 3] += images[i * 16 + k];
+      }
+      int best = 0;
+      for (int c = 1; c < 3; c++) {
+        best = sums[c] > sums[best] ? c : best;
+      }
+      counts[best]++;
+    }
+    return counts;
+  }
+
+  private static float[] gaussian(java.util.SplittableRandom r, int count) {
+    float[] x = new float[count];
+    for (int i = 0; i < count; i++) {
+      x[i] = (float) (Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+    }
+    return x;
   }
 
   /** The row without wall_s, model_s and samples_per_s (columns 10-12). */

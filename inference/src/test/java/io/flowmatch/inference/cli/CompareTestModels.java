@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** ONNX models and data files for the compare and eval tests. */
-final class CompareTestModels {
+public final class CompareTestModels {
   private CompareTestModels() {}
 
   static final double SPIRAL_DECAY = 0.5;
@@ -43,7 +43,7 @@ final class CompareTestModels {
   }
 
   /** Images [1, side, side]: v = −x (t enters as 0·t); metadata names no data set. */
-  static Path image(Path path, int side) throws IOException {
+  public static Path image(Path path, int side) throws IOException {
     return image(path, side, null);
   }
 
@@ -72,7 +72,8 @@ final class CompareTestModels {
    * A classifier of images of the given shape: features = the flattened image, logits = features ·
    * W with W[k][c] = 1 when k mod 3 = c (three classes: sums of every third pixel).
    */
-  static Path classifier(Path path, int channels, int height, int width) throws IOException {
+  public static Path classifier(Path path, int channels, int height, int width)
+      throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("classifier");
     int d = channels * height * width;
     g.input("x", FLOAT, -1, channels, height, width)

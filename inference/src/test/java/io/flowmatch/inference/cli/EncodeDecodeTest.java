@@ -205,7 +205,7 @@ class EncodeDecodeTest {
     Run none = run("decode", "--model", gauss, "--input", z3.toString());
     assertEquals(2, none.code());
     assertEquals(
-        "flowmatch decode: nothing to write: give --out FILE.npy or FILE.png (or --save-npy)\n",
+        "flowmatch decode: nothing to write: give --out FILE.npy, FILE.png or FILE.svg (or --save-npy)\n",
         none.err());
 
     // images of the wrong size or channels: say what the model expects

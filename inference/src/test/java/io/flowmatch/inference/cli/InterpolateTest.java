@@ -221,7 +221,7 @@ class InterpolateTest {
             "--save-trajectory",
             dir.resolve("t.txt").toString()));
     assertError(
-        "--paths draws on the --out scatter plot; give --out FILE.png",
+        "--paths draws on the --out scatter plot; give --out FILE.png or FILE.svg",
         run(
             "interpolate",
             "--model",
@@ -249,7 +249,8 @@ class InterpolateTest {
             "--out",
             dir.resolve("x.png").toString()));
     assertError(
-        "nothing to write: give --out FILE.png, --save-npy FILE.npy and/or --save-trajectory FILE.npy",
+        "nothing to write: give --out FILE.png (or .svg), --save-npy FILE.npy and/or"
+            + " --save-trajectory FILE.npy",
         run("interpolate", "--model", gauss, "--a", "0,0", "--b", "1,1"));
     Path images =
         TestModels.gaussian(models.resolve("img.onnx"), new int[] {1, 2, 2}, MU, SIGMA, true);

@@ -244,7 +244,7 @@ class SampleBadInputTest {
         run("sample", "--model", gauss, "--shape", "1,x"));
     assertError(
         2,
-        "--out must name a .png file, got 'a.jpg' (use --save-npy for NumPy output)",
+        "--out must name a .png or .svg file, got 'a.jpg' (use --save-npy for NumPy output)",
         run("sample", "--model", gauss, "--out", "a.jpg"));
     assertError(
         2,
@@ -257,7 +257,7 @@ class SampleBadInputTest {
     Path three = TestModels.gaussian(dir.resolve("g3.onnx"), new int[] {3}, 0, 1, true);
     assertError(
         2,
-        "--out cannot draw samples of shape [3]: a PNG needs [2] (scatter plot) or [C,H,W] with C = 1 or 3"
+        "--out cannot draw samples of shape [3]: a picture needs [2] (scatter plot) or [C,H,W] with C = 1 or 3"
             + " (image grid); use --save-npy",
         run("sample", "--model", three.toString(), "--out", dir.resolve("x.png").toString()));
   }

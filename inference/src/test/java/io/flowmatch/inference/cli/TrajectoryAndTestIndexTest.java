@@ -165,7 +165,7 @@ class TrajectoryAndTestIndexTest {
       }
     }
     assertEquals(
-        "flowmatch decode: --paths draws on the --out scatter plot; give --out FILE.png\n",
+        "flowmatch decode: --paths draws on the --out scatter plot; give --out FILE.png or FILE.svg\n",
         run(
                 "decode",
                 "--model",
@@ -288,7 +288,7 @@ class TrajectoryAndTestIndexTest {
         run("sample", "--model", gauss, "--paths", "-1", "--out", dir.resolve("x.png").toString()));
     SampleBadInputTest.assertError(
         2,
-        "--paths draws on the --out scatter plot; give --out FILE.png",
+        "--paths draws on the --out scatter plot; give --out FILE.png or FILE.svg",
         run("sample", "--model", gauss, "--paths", "3"));
     SampleBadInputTest.assertError(
         2,

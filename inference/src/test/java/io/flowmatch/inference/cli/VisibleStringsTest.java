@@ -81,7 +81,7 @@ class VisibleStringsTest {
             "x.txt");
     assertEquals(2, r.code(), r.err());
     assertEquals(
-        "flowmatch decode: --out must name a .png or .npy file, got 'x.txt'",
+        "flowmatch decode: --out must name a .npy, .png or .svg file, got 'x.txt'",
         r.err().lines().findFirst().orElse(""));
   }
 }

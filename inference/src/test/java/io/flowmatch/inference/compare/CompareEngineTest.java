@@ -240,14 +240,37 @@ class CompareEngineTest {
         };
     float[] noise = noise();
     CompareEngine engine = new CompareEngine(recording, noise, N, N, 0, 1, null, null, 100, 3);
+    // the listener hears of every solve: the first round as started, the others as timing
+    List<String> heard = new java.util.ArrayList<>();
     List<SettingResult> results =
-        engine.run(SolverSpec.parse("euler:2 euler:3"), CompareEngine.Listener.NONE);
+        engine.run(
+            SolverSpec.parse("euler:2 euler:3"),
+            new CompareEngine.Listener() {
+              @Override
+              public void started(SolverSetting setting, int index, int total) {
+                heard.add("start " + setting.label() + " " + index + "/" + total);
+              }
+
+              @Override
+              public void timing(SolverSetting setting, int round, int index, int total) {
+                heard.add("round " + round + " " + setting.label() + " " + index + "/" + total);
+              }
+            });
     List<Float> round = List.of(0f, 0.5f, 0f, 1f / 3, 2f / 3);
     List<Float> expected = new java.util.ArrayList<>();
     for (int r = 0; r < 3; r++) {
       expected.addAll(round);
     }
     assertEquals(expected, times, "each round solves every setting once, in order");
+    assertEquals(
+        List.of(
+            "start euler:2 0/2",
+            "start euler:3 1/2",
+            "round 2 euler:2 0/2",
+            "round 2 euler:3 1/2",
+            "round 3 euler:2 0/2",
+            "round 3 euler:3 1/2"),
+        heard);
     assertEquals(2, results.size());
     assertEquals(3, results.get(1).meanNfe(), "NFE of one solve, not of all rounds");
   }

@@ -174,6 +174,35 @@ class ChartSvgTest {
   }
 
   @Test
+  void svgNumbersHaveAtMostTwoDecimalsAndNoTrailingZeros() {
+    assertEquals("0", Chart.svgNumber(0));
+    assertEquals("0", Chart.svgNumber(-0.001), "no -0");
+    assertEquals("412.5", Chart.svgNumber(412.5));
+    assertEquals("-3.25", Chart.svgNumber(-3.25));
+    assertEquals("2.02", Chart.svgNumber(2.0199999));
+    assertEquals("7", Chart.svgNumber(6.999));
+    assertEquals("0.1", Chart.svgNumber(0.1));
+    assertEquals("-640", Chart.svgNumber(-640));
+  }
+
+  @Test
+  void vectorScatterSvgHasOneCircleAtEachPointsPixel() throws Exception {
+    float[] xy = {0, 0, 0.5f, -0.5f, 2, 2};
+    ScatterPlot plot =
+        ScatterPlot.of(xy, 3, ScatterPlot.square(new ValueRange(-1, 1)), "three").vectorPoints();
+    Document doc = parse(plot.toSvg());
+    NodeList circles = doc.getElementsByTagName("ellipse");
+    assertEquals(2, circles.getLength(), "the point outside the range is left out");
+    int plotW = ScatterPlot.SIZE - ScatterPlot.LEFT - ScatterPlot.RIGHT;
+    Element first = (Element) circles.item(0);
+    // x = 0 is the middle of the range: pixel round(0.5 · (plotW − 1)), drawn at its centre
+    double cx = ScatterPlot.LEFT + Math.round(0.5 * (plotW - 1)) + 0.5;
+    assertEquals(cx, Double.parseDouble(first.getAttribute("cx")), 1e-9);
+    assertEquals("2.5", first.getAttribute("rx"), "diameter 5 for small clouds, as the PNG stamp");
+    assertEquals(0, doc.getElementsByTagName("image").getLength());
+  }
+
+  @Test
   void imageChartsAreRasterAndCarryTheirTitleAboveTheImage() {
     BufferedImage grid = new BufferedImage(100, 50, BufferedImage.TYPE_INT_RGB);
     Chart titled = Chart.of(grid, "step 500");

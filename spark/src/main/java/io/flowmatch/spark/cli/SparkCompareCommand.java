@@ -232,7 +232,7 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
           written);
       put("table.txt", table.getBytes(StandardCharsets.UTF_8), written);
       // the plots (PNG and SVG) and report.html, as flowmatch compare writes them
-      written.addAll(ReportFiles.write(out, report, Map.of(), null, commandLine()));
+      written.addAll(ReportFiles.write(out, report, Map.of(), commandLine()));
     } catch (IOException e) {
       throw FlowmatchException.io("cannot write --out " + out + ": " + e.getMessage(), e);
     }
