@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
-import io.flowmatch.inference.io.OutputGroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +48,9 @@ public record Manifest(
 
   /** Writes the manifest into {@code dir} atomically. */
   public void write(Path dir) throws IOException {
-    // the manifest commits the job's shards (written by executors, outside any output group), so it
-    // is written now, not with the run's other outputs at its end: 'spark sample --merge' reads it
-    try (OutputGroup.Scope direct = OutputGroup.direct()) {
-      AtomicFile.write(dir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
-    }
+    // the manifest commits the job's shards, so it is written now: 'spark sample' does not declare
+    // its --out folder as an output (see SparkSampleCommand.declareOutputs), and --merge reads it
+    AtomicFile.write(dir.resolve(FILE_NAME), JSON.writeValueAsBytes(this));
   }
 
   /** Reads the manifest of {@code dir} and checks that its shards cover 0 … n−1 in order. */

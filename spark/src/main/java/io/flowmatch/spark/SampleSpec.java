@@ -2,8 +2,8 @@ package io.flowmatch.spark;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.path.AffineSchedule;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;

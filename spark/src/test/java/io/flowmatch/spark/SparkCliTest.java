@@ -33,6 +33,15 @@ class SparkCliTest {
   }
 
   @Test
+  void everyOutputOptionButTheShardFolderIsDeclared() {
+    // sample --out holds the executors' shards; its manifest, written last, marks it complete
+    assertEquals(
+        java.util.List.of("sample --out"),
+        io.flowmatch.inference.cli.DeclaresOutputs.undeclaredOutputOptions(
+            new picocli.CommandLine(new SparkMain())));
+  }
+
+  @Test
   void sparkSampleMergedEqualsSampleByteForByte() throws Exception {
     String model = SparkTesting.model("checkerboard-mlp.onnx").toString();
     Path single = tmp.resolve("single.npy");

@@ -4,12 +4,14 @@ import ai.onnxruntime.OrtException;
 import io.flowmatch.inference.bench.BenchTable;
 import io.flowmatch.inference.bench.SamplingGrid;
 import io.flowmatch.inference.bench.SolverSpec;
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.perf.MachineInfo;
 import io.flowmatch.inference.perf.MatmulPeak;
 import io.flowmatch.inference.progress.Progress;
@@ -57,7 +59,7 @@ import picocli.CommandLine.Spec;
       "(--djl-run) and peak memory of sampling runs, one process each",
       "(--memory-model)."
     })
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
   /**
    * Set by the launcher: the JVM options it gives the sampling commands (the memory check's
    * default).
@@ -208,6 +210,11 @@ public final class BenchCommand implements Callable<Integer> {
   private Progress progress(String part, long total, String unit) {
     return Progress.open(
         spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+  }
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(csv);
   }
 
   @Override
@@ -389,13 +396,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (SamplingGrid.Target t : targets) {
         t.field().close();
       }
-      for (MatmulPeak.Probe p : probes.values()) {
-        try {
-          p.close();
-        } catch (OrtException e) {
-          // closing after the measurements: nothing left to report
-        }
-      }
+      probes.values().forEach(MatmulPeak.Probe::close);
     }
   }
 

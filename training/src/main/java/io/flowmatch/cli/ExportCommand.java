@@ -1,8 +1,10 @@
 package io.flowmatch.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportPrecision;
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
       "5e-2 of max|v|) is refused and nothing is written. int8 is the fp32 graph through",
       "'flowmatch quantize' with its defaults (use quantize --check-quality for the sample check)."
     })
-public final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Spec CommandSpec spec;
 
@@ -83,6 +85,24 @@ public final class ExportCommand implements Callable<Integer> {
   boolean verbose;
 
   @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    if (out != null) {
+      outputs.file(out);
+      return;
+    }
+    try {
+      outputs.file(target(ExportPrecision.parse(precision)));
+    } catch (RuntimeException e) {
+      // no precision to name the default file by: call() reports it
+    }
+  }
+
+  /** --out, or the run folder's default file for the precision. */
+  private Path target(ExportPrecision p) {
+    return out != null ? out : run.resolve(OnnxExporter.defaultFileName(p));
+  }
+
+  @Override
   public Integer call() {
     ExportPrecision p;
     try {
@@ -99,7 +119,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (!Files.isDirectory(run)) {
       throw new UsageException("--run " + run + " is not a folder");
     }
-    Path target = out != null ? out : run.resolve(OnnxExporter.defaultFileName(p));
+    Path target = target(p);
     if (Files.isDirectory(target)) {
       throw new UsageException("--out " + target + " is a folder, expected a file name");
     }

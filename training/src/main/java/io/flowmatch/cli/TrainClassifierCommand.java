@@ -1,9 +1,12 @@
 package io.flowmatch.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
+import io.flowmatch.inference.format.Numbers;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.classifier.ClassifierEvaluation;
@@ -45,7 +48,7 @@ import picocli.CommandLine.Spec;
       "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28] in",
       "[-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
     })
-public final class TrainClassifierCommand implements Callable<Integer> {
+public final class TrainClassifierCommand implements Callable<Integer>, DeclaresOutputs {
   private static final String[] CLASS_NAMES = ClassifierGraph.FASHION_MNIST_CLASSES.split(",");
 
   @Spec CommandSpec spec;
@@ -117,6 +120,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
           "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
               + " terminal, a plain line every 10 s otherwise).")
   boolean progress;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() {
@@ -209,7 +217,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
       }
 
       Map<String, String> meta = new LinkedHashMap<>();
-      meta.put(ClassifierGraph.TEST_ACCURACY, String.format(Locale.ROOT, "%.4f", acc.overall()));
+      meta.put(ClassifierGraph.TEST_ACCURACY, Numbers.fixed(acc.overall(), 4));
       meta.put(
           io.flowmatch.inference.field.ModelMetadata.PREFIX + "epochs", Integer.toString(epochs));
       meta.put(io.flowmatch.inference.field.ModelMetadata.PREFIX + "seed", Long.toString(seed));

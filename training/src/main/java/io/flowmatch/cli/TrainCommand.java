@@ -8,7 +8,6 @@ import io.flowmatch.inference.cli.HelpGroup;
 import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
@@ -294,8 +293,9 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter e = spec.commandLine().getErr();
-    // a run folder keeps its checkpoints and logs as they are written, not at the end of the run
-    try (OutputGroup.Scope direct = OutputGroup.direct()) {
+    // train declares no outputs (it is no DeclaresOutputs): a run folder keeps its checkpoints
+    // and logs as they are written, and a failed new run's folder is removed by execute
+    try {
       return execute(o, e);
     } catch (UnsupportedOperationException ex) {
       // DJL's way of saying this engine or device cannot do it

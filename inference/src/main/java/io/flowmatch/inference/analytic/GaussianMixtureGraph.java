@@ -7,9 +7,9 @@ import static io.flowmatch.inference.onnx.OnnxGraphBuilder.attr;
 import io.flowmatch.inference.field.GaussianMixture;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.onnx.OpsetRewrite;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -157,9 +157,6 @@ public final class GaussianMixtureGraph {
 
   /** A short decimal without trailing zeros: 4, 0.5, 2.828427. */
   public static String number(double value) {
-    double rounded = Math.abs(value) < 5e-7 ? 0.0 : value;
-    String s = String.format(Locale.ROOT, "%.6f", rounded);
-    s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-    return s.equals("-0") ? "0" : s;
+    return Numbers.trimmed(Math.abs(value) < 5e-7 ? 0.0 : value, 6);
   }
 }

@@ -1,7 +1,7 @@
 package io.flowmatch.inference.api;
 
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.path.AffineSchedule;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;

@@ -1,6 +1,6 @@
 package io.flowmatch.inference.bench;
 
-import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.format.Numbers;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -165,7 +165,7 @@ public final class BenchTable {
   }
 
   private static String num(double v) {
-    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    return Double.isNaN(v) ? "" : Numbers.sig(v, 6);
   }
 
   private static String nfe(double v) {

@@ -3,6 +3,7 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.GaussianMixture;
+import io.flowmatch.inference.io.OutputGroup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
       "Writes the exact OT-path velocity of a 2-D Gaussian mixture (components evenly on a circle)"
           + " as an ONNX model with inputs x [N,2], t [N] and output v [N,2]."
     })
-public final class BuildGaussianMixtureModel implements Callable<Integer> {
+public final class BuildGaussianMixtureModel implements Callable<Integer>, DeclaresOutputs {
 
   @Parameters(index = "0", paramLabel = "OUTPUT", description = "The .onnx file to write.")
   Path output;
@@ -71,6 +72,11 @@ public final class BuildGaussianMixtureModel implements Callable<Integer> {
     o.flush();
     e.flush();
     return code;
+  }
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(output);
   }
 
   @Override

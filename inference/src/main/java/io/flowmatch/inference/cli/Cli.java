@@ -39,34 +39,19 @@ public final class Cli {
             new OutputStreamWriter(err, StandardCharsets.UTF_8),
             err == System.err && Terminal.processStderrIsTerminal());
     int code;
-    // the run's output files are committed together at its end: a failed run commits none
-    try (OutputGroup outputs = OutputGroup.open()) {
-      try {
-        code = configure(cl, o, e, args).execute(args);
-      } catch (OutOfMemoryError oom) {
-        // a size no check foresaw: still one line, and no output committed
-        e.println(
-            cl.getCommandName()
-                + ": out of memory (the JVM's maximum heap is "
-                + io.flowmatch.inference.runtime.MemoryBudget.mib(Runtime.getRuntime().maxMemory())
-                + "): choose smaller sizes (--batch, --n) or give the JVM more (-Xmx)");
-        if (java.util.Arrays.asList(args).contains("--verbose")) {
-          oom.printStackTrace(e);
-        }
-        code = FAILURE;
+    try {
+      code = configure(cl, o, e, args).execute(args);
+    } catch (OutOfMemoryError oom) {
+      // a size no check foresaw: still one line, and no output committed (the group has closed)
+      e.println(
+          cl.getCommandName()
+              + ": out of memory (the JVM's maximum heap is "
+              + io.flowmatch.inference.runtime.MemoryBudget.mib(Runtime.getRuntime().maxMemory())
+              + "): choose smaller sizes (--batch, --n) or give the JVM more (-Xmx)");
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        oom.printStackTrace(e);
       }
-      if (code == OK) {
-        try {
-          outputs.commit();
-        } catch (IOException ex) {
-          e.println(
-              cl.getCommandName() + ": cannot put the outputs in place: " + IoMessages.of(ex));
-          code = FAILURE;
-        } catch (FlowmatchException ex) {
-          e.println(cl.getCommandName() + ": cannot put the outputs in place: " + ex.getMessage());
-          code = FAILURE;
-        }
-      }
+      code = FAILURE;
     }
     o.flush();
     e.flush();
@@ -101,6 +86,7 @@ public final class Cli {
     final boolean showTrace = verbose;
     cl.setOut(out);
     cl.setErr(err);
+    cl.setExecutionStrategy(Cli::runWithOutputs);
     HelpLayout.install(cl);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
@@ -143,6 +129,53 @@ public final class Cli {
           return code;
         });
     return cl;
+  }
+
+  /**
+   * Runs the command the arguments chose inside an {@link OutputGroup} of the outputs it declares
+   * ({@link DeclaresOutputs}), and commits them only when it succeeds: a failed run commits none of
+   * its outputs.
+   */
+  private static int runWithOutputs(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult leaf = parsed;
+    boolean help = false;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      leaf = p;
+      help |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+    }
+    CommandLine command = leaf.commandSpec().commandLine();
+    OutputGroup.Declaration declared = OutputGroup.declare();
+    if (!help && command.getCommand() instanceof DeclaresOutputs d) {
+      d.declareOutputs(declared);
+    }
+    OutputGroup outputs;
+    try {
+      outputs = declared.open();
+    } catch (IOException | RuntimeException ex) {
+      throw new CommandLine.ExecutionException(command, ex.getMessage(), ex);
+    }
+    try (outputs) {
+      int code = new CommandLine.RunLast().execute(parsed);
+      if (code != OK) {
+        return code;
+      }
+      try {
+        outputs.commit();
+      } catch (IOException ex) {
+        command
+            .getErr()
+            .println(
+                commandPath(command) + ": cannot put the outputs in place: " + IoMessages.of(ex));
+        return FAILURE;
+      } catch (FlowmatchException ex) {
+        command
+            .getErr()
+            .println(
+                commandPath(command) + ": cannot put the outputs in place: " + ex.getMessage());
+        return FAILURE;
+      }
+      return OK;
+    }
   }
 
   /** The one place that maps error kinds to exit codes: usage errors 2, every other failure 1. */

@@ -8,7 +8,9 @@ import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
@@ -22,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ import picocli.CommandLine.Spec;
       "--out DIR writes results.csv, results.json, table.txt, plots (*.png), samples/*.png and"
           + " report.html (self-contained)."
     })
-public final class CompareCommand implements Callable<Integer> {
+public final class CompareCommand implements Callable<Integer>, DeclaresOutputs {
   static final int DEFAULT_N = 2000;
   static final int DEFAULT_N_IMAGES = 256;
 
@@ -201,6 +202,11 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin RunOutputOptions output;
 
   @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
+
+  @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
@@ -298,8 +304,7 @@ public final class CompareCommand implements Callable<Integer> {
                         }
 
                         @Override
-                        public void timing(
-                            SolverSetting setting, int round, int index, int total) {
+                        public void timing(SolverSetting setting, int round, int index, int total) {
                           bar.update(
                               (long) (round - 1) * total + index,
                               setting.label() + ", timing round " + round + " of " + repeats);
@@ -494,7 +499,7 @@ public final class CompareCommand implements Callable<Integer> {
     private static String nfeText(SettingResult r) {
       return r.minNfe() == r.maxNfe()
           ? Integer.toString(r.minNfe())
-          : String.format(Locale.ROOT, "%.1f", r.meanNfe());
+          : Numbers.fixed(r.meanNfe(), 1);
     }
 
     Map<String, Chart> all() {

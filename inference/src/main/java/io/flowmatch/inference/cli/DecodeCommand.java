@@ -4,6 +4,7 @@ import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
       "Integrates the velocity field from t=0 (the codes) to t=1, the inverse of"
           + " 'flowmatch encode'. Writes a .npy and/or a picture (PNG or SVG) and prints one summary line."
     })
-public final class DecodeCommand implements Callable<Integer> {
+public final class DecodeCommand implements Callable<Integer>, DeclaresOutputs {
   static {
     System.setProperty("java.awt.headless", "true");
   }
@@ -79,6 +80,12 @@ public final class DecodeCommand implements Callable<Integer> {
   @Mixin PictureOptions pictureOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveNpy);
+    trajectoryOptions.declareOutputs(outputs);
+  }
 
   @Override
   public Integer call() throws IOException {

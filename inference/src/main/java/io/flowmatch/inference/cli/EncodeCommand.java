@@ -6,14 +6,15 @@ import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.ArrayNoise;
 import io.flowmatch.inference.sampling.GaussianityCheck;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.NpyNoise;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
 import java.io.IOException;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " writes the codes as .npy. Prints the codes' mean, variance and a Kolmogorov-Smirnov test"
           + " against N(0,1); with --roundtrip also the error of decode(encode(x)) against x."
     })
-public final class EncodeCommand implements Callable<Integer> {
+public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
   static {
     System.setProperty("java.awt.headless", "true");
   }
@@ -101,6 +102,11 @@ public final class EncodeCommand implements Callable<Integer> {
   @Mixin SolverOptions solverOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() throws IOException {

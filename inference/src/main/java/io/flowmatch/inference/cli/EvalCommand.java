@@ -4,7 +4,9 @@ import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.progress.Progress;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Spec;
       "The floor is the same metric for N independent data samples: what a perfect sampler scores"
           + " at this N."
     })
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
   static final int DEFAULT_N = 2000;
   static final int DEFAULT_N_IMAGES = 1000;
 
@@ -93,6 +95,11 @@ public final class EvalCommand implements Callable<Integer> {
   Path out;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -238,7 +245,7 @@ public final class EvalCommand implements Callable<Integer> {
           names.get(k),
           sci(scores[k]),
           sci(floor),
-          floor > 0 ? String.format(Locale.ROOT, "%.2f", scores[k] / floor) : "-");
+          floor > 0 ? Numbers.fixed(scores[k] / floor, 2) : "-");
     }
     if (classified != null) {
       printHistogram(
@@ -285,6 +292,6 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   private static String sci(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+    return Numbers.orDash(v, Numbers.sci(v, 4));
   }
 }

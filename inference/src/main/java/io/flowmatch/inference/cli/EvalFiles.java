@@ -2,6 +2,7 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ResultJson;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.metrics.ClassifierMetrics;
@@ -66,7 +67,7 @@ final class EvalFiles {
               names.get(k),
               scores[k],
               floor[k],
-              floor[k] > 0 ? String.format(Locale.ROOT, "%.6f", scores[k] / floor[k]) : ""));
+              floor[k] > 0 ? Numbers.fixed(scores[k] / floor[k], 6) : ""));
     }
     Chart histogram = null;
     if (classified != null) {

@@ -6,13 +6,14 @@ import io.flowmatch.inference.api.SampleResult;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.Npy;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.sampling.Interpolation;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.GridSolver;
 import java.io.IOException;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " models: the path of the frames, with a and b marked. --save-trajectory and --paths record"
           + " the decoding of the frames."
     })
-public final class InterpolateCommand implements Callable<Integer> {
+public final class InterpolateCommand implements Callable<Integer>, DeclaresOutputs {
   static final int PATH_RGB = 0x1f77b4;
   static final int A_RGB = 0xd62728;
   static final int B_RGB = 0x2ca02c;
@@ -110,6 +111,12 @@ public final class InterpolateCommand implements Callable<Integer> {
 
   @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
   boolean verbose;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveNpy);
+    trajectoryOptions.declareOutputs(outputs);
+  }
 
   @Override
   public Integer call() throws IOException {

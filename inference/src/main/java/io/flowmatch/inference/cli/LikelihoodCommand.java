@@ -3,8 +3,10 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.Npy;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.jvp.FiniteDifferenceJvp;
 import io.flowmatch.inference.jvp.JacobianVectorProduct;
 import io.flowmatch.inference.jvp.JvpModel;
@@ -17,7 +19,6 @@ import io.flowmatch.inference.likelihood.NllSummary;
 import io.flowmatch.inference.likelihood.ProbeDistribution;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
           + " NLL in nats with its standard error and, for test images (8-bit, uniformly dequantised),"
           + " bits/dim = NLL/(D ln 2) + log2(128)."
     })
-public final class LikelihoodCommand implements Callable<Integer> {
+public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Mixin ModelOptions modelOptions;
@@ -140,6 +141,11 @@ public final class LikelihoodCommand implements Callable<Integer> {
   @Mixin SolverOptions solverOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -385,6 +391,6 @@ public final class LikelihoodCommand implements Callable<Integer> {
   }
 
   private static String num(double v) {
-    return String.format(Locale.ROOT, "%.10g", v);
+    return Numbers.sig(v, 10);
   }
 }

@@ -3,8 +3,9 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.api.Device;
 import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.format.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,21 +192,13 @@ public final class ModelOptions {
   }
 
   static int[] parseShape(String text) {
-    String[] parts = text.split(",", -1);
-    int[] s = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        s[i] = Integer.parseInt(parts[i].trim());
-      } catch (NumberFormatException e) {
-        s[i] = -1;
-      }
-      if (s[i] < 1) {
-        throw new UsageException(
-            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
-                + text
-                + "'");
-      }
+    try {
+      return ModelCard.parseShape(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
+              + text
+              + "'");
     }
-    return s;
   }
 }

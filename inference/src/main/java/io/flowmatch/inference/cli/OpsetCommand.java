@@ -5,8 +5,11 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.onnx.OpsetRewrite;
+import io.flowmatch.inference.runtime.OrtRuntime;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -43,7 +46,7 @@ import picocli.CommandLine.Spec;
           + " before and after are compared on random inputs and must agree exactly.",
       "Example: flowmatch opset models/*.onnx --in-place"
     })
-public final class OpsetCommand implements Callable<Integer> {
+public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "MODEL.onnx", arity = "1..*", description = "Models to rewrite.")
@@ -64,6 +67,16 @@ public final class OpsetCommand implements Callable<Integer> {
 
   @Option(names = "--in-place", description = "Replace each model (atomically) instead of --out.")
   boolean inPlace;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    // --in-place: every model given, replaced all together or none
+    if (inPlace) {
+      models.forEach(outputs::file);
+    } else {
+      outputs.file(out);
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -147,46 +160,44 @@ public final class OpsetCommand implements Callable<Integer> {
    * uniform random inputs with every free dimension 4.
    */
   static double maxOutputDifference(Path a, Path b) {
-    ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
-    try (ai.onnxruntime.OrtSession.SessionOptions so =
-        new ai.onnxruntime.OrtSession.SessionOptions()) {
-      so.setIntraOpNumThreads(1);
-      try (ai.onnxruntime.OrtSession sa = env.createSession(a.toString(), so);
-          ai.onnxruntime.OrtSession sb = env.createSession(b.toString(), so)) {
-        java.util.Map<String, ai.onnxruntime.OnnxTensor> inputs = new java.util.LinkedHashMap<>();
-        SplittableRandom r = new SplittableRandom(7);
-        try {
-          for (var e : sa.getInputInfo().entrySet()) {
-            long[] shape = ((ai.onnxruntime.TensorInfo) e.getValue().getInfo()).getShape().clone();
-            int count = 1;
-            for (int i = 0; i < shape.length; i++) {
-              shape[i] = shape[i] < 0 ? 4 : shape[i];
-              count *= (int) shape[i];
-            }
-            float[] data = new float[count];
-            for (int i = 0; i < count; i++) {
-              data[i] = (float) (r.nextDouble() * 2 - 1);
-            }
-            inputs.put(
-                e.getKey(),
-                ai.onnxruntime.OnnxTensor.createTensor(
-                    env, java.nio.FloatBuffer.wrap(data), shape));
+    ai.onnxruntime.OrtEnvironment env = OrtRuntime.environment();
+    OrtSessions.Settings one = OrtSessions.settings().threads(1);
+    try (OrtSessions.Session oa = OrtSessions.open(a, one);
+        OrtSessions.Session ob = OrtSessions.open(b, one)) {
+      ai.onnxruntime.OrtSession sa = oa.session();
+      ai.onnxruntime.OrtSession sb = ob.session();
+      java.util.Map<String, ai.onnxruntime.OnnxTensor> inputs = new java.util.LinkedHashMap<>();
+      SplittableRandom r = new SplittableRandom(7);
+      try {
+        for (var e : sa.getInputInfo().entrySet()) {
+          long[] shape = ((ai.onnxruntime.TensorInfo) e.getValue().getInfo()).getShape().clone();
+          int count = 1;
+          for (int i = 0; i < shape.length; i++) {
+            shape[i] = shape[i] < 0 ? 4 : shape[i];
+            count *= (int) shape[i];
           }
-          double max = 0;
-          try (ai.onnxruntime.OrtSession.Result ra = sa.run(inputs);
-              ai.onnxruntime.OrtSession.Result rb = sb.run(inputs)) {
-            for (int k = 0; k < ra.size(); k++) {
-              java.nio.FloatBuffer fa = ((ai.onnxruntime.OnnxTensor) ra.get(k)).getFloatBuffer();
-              java.nio.FloatBuffer fb = ((ai.onnxruntime.OnnxTensor) rb.get(k)).getFloatBuffer();
-              for (int i = 0; i < fa.capacity(); i++) {
-                max = Math.max(max, Math.abs((double) fa.get(i) - fb.get(i)));
-              }
-            }
+          float[] data = new float[count];
+          for (int i = 0; i < count; i++) {
+            data[i] = (float) (r.nextDouble() * 2 - 1);
           }
-          return max;
-        } finally {
-          inputs.values().forEach(ai.onnxruntime.OnnxTensor::close);
+          inputs.put(
+              e.getKey(),
+              ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(data), shape));
         }
+        double max = 0;
+        try (ai.onnxruntime.OrtSession.Result ra = sa.run(inputs);
+            ai.onnxruntime.OrtSession.Result rb = sb.run(inputs)) {
+          for (int k = 0; k < ra.size(); k++) {
+            java.nio.FloatBuffer fa = ((ai.onnxruntime.OnnxTensor) ra.get(k)).getFloatBuffer();
+            java.nio.FloatBuffer fb = ((ai.onnxruntime.OnnxTensor) rb.get(k)).getFloatBuffer();
+            for (int i = 0; i < fa.capacity(); i++) {
+              max = Math.max(max, Math.abs((double) fa.get(i) - fb.get(i)));
+            }
+          }
+        }
+        return max;
+      } finally {
+        inputs.values().forEach(ai.onnxruntime.OnnxTensor::close);
       }
     } catch (ai.onnxruntime.OrtException e) {
       throw new FailureException("cannot run " + a + " or its rewrite: " + e.getMessage(), e);

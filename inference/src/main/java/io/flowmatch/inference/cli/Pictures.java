@@ -2,12 +2,12 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.Png;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
-import io.flowmatch.inference.io.AtomicFile;
-import io.flowmatch.inference.io.Png;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -95,7 +95,7 @@ final class Pictures {
   static ValueRange dataRange(Map<String, String> metadata, PrintWriter stderr) {
     ModelCard card = ModelCard.fromProps(metadata);
     if (card.dataRange() != null) {
-      return new ValueRange(card.dataRange().lo(), card.dataRange().hi());
+      return card.dataRange();
     }
     String prefix = "model metadata " + ModelMetadata.DATA_RANGE + ":";
     for (String problem : card.problems()) {
@@ -182,8 +182,8 @@ final class Pictures {
   }
 
   /**
-   * For "wrote" lines: how an SVG keeps the picture (", vector points", ", pixels embedded as
-   * PNG", ...); empty for a PNG.
+   * For "wrote" lines: how an SVG keeps the picture (", vector points", ", pixels embedded as PNG",
+   * ...); empty for a PNG.
    */
   static String svgNote(int[] shape, Path file, int points) {
     if (!isSvg(file)) {

@@ -12,6 +12,7 @@ import io.flowmatch.inference.metrics.ClassifierMetrics;
 import io.flowmatch.inference.metrics.OnnxClassifier;
 import io.flowmatch.inference.metrics.PointCloudMetrics;
 import io.flowmatch.inference.metrics.QualityMetric;
+import io.flowmatch.inference.plot.ValueRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,8 +288,7 @@ public final class QualityOptions {
     Path train = idxFile(dir, "train-images-idx3-ubyte", dataset);
     Path test = idxFile(dir, "t10k-images-idx3-ubyte", dataset);
     // a range that does not parse is warned about by the sampling commands; images scale to [-1, 1]
-    ModelCard.Range range =
-        ModelCard.fromProps(metadata).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
+    ValueRange range = ModelCard.fromProps(metadata).dataRangeOr(ValueRange.DEFAULT_IMAGE);
     int m = dataN != null ? dataN : Math.max(n, DEFAULT_REFERENCE);
     try {
       IdxImages.Images reference = IdxImages.read(train, m, range.lo(), range.hi());

@@ -2,6 +2,7 @@ package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.quantize.Int8Quantizer;
 import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.inference.quantize.QuantForm;
@@ -46,7 +47,7 @@ import picocli.CommandLine.Spec;
       "with Heun 20 and the int8 Fréchet distance (images, --classifier) or energy distance (2-D)",
       "must stay within 5 %% of the source's. A refused copy is not written."
     })
-public final class QuantizeCommand implements Callable<Integer> {
+public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Mixin ModelOptions modelOptions;
@@ -100,6 +101,11 @@ public final class QuantizeCommand implements Callable<Integer> {
 
   @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
   boolean verbose;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -4,11 +4,12 @@ import io.flowmatch.inference.api.FlowModel;
 import io.flowmatch.inference.api.FlowSampler;
 import io.flowmatch.inference.api.Solver;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.NpyFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.GridSolver;
 import java.io.IOException;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
           + " prints one summary line: samples, NFE per sample, wall time, samples/s, ms per model call.",
       "The same seed, model, solver, provider and threads give bit-identical samples on CPU."
     })
-public final class SampleCommand implements Callable<Integer> {
+public final class SampleCommand implements Callable<Integer>, DeclaresOutputs {
   static final int DEFAULT_N = 1000;
   static final int DEFAULT_N_IMAGES = 64;
 
@@ -127,6 +128,12 @@ public final class SampleCommand implements Callable<Integer> {
   @Mixin PictureOptions pictureOptions;
 
   @Mixin RunOutputOptions output;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveNpy).file(logProb);
+    trajectoryOptions.declareOutputs(outputs);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,8 +1,8 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.api.Solver;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.path.AffineSchedule;
-import io.flowmatch.inference.sampling.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;

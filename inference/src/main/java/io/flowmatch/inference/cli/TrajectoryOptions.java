@@ -3,6 +3,7 @@ package io.flowmatch.inference.cli;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyBlockWriter;
 import io.flowmatch.inference.io.NpyHeader;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.sampling.Trajectory;
 import io.flowmatch.inference.solver.GridSolver;
@@ -265,6 +266,15 @@ public final class TrajectoryOptions {
           // only the temporary file's removal failed; the run's own outcome matters more
         }
       }
+    }
+  }
+
+  /** Declares --save-trajectory FILE.npy and its FILE.times.npy as outputs of the run. */
+  void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(saveTrajectory);
+    if (saveTrajectory != null
+        && saveTrajectory.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+      outputs.file(timesFile(saveTrajectory));
     }
   }
 

@@ -7,6 +7,7 @@ import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;
@@ -52,7 +53,7 @@ import picocli.CommandLine.Spec;
       "Then the tuned and hand-made grids are scored on held-out noise (--holdout-seed) and"
           + " everything is written to --out (grids.json); use it with sample/compare --grid."
     })
-public final class TuneGridCommand implements Callable<Integer> {
+public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Spec CommandSpec spec;
 
@@ -168,6 +169,18 @@ public final class TuneGridCommand implements Callable<Integer> {
       names = "--verbose",
       description = "Every objective evaluation on stderr; stack traces on errors.")
   boolean verbose;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(out).file(saveModel);
+    if (inPlace) {
+      try {
+        outputs.file(modelOptions.resolve());
+      } catch (RuntimeException e) {
+        // no model to name: call() reports the problem with the others
+      }
+    }
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,6 +1,6 @@
 package io.flowmatch.inference.compare;
 
-import java.util.Locale;
+import io.flowmatch.inference.format.Numbers;
 
 /** Renderings of numbers for tables and files: the same text in the table, CSV and HTML. */
 final class Cells {
@@ -11,22 +11,22 @@ final class Cells {
     if (Double.isNaN(v)) {
       return "-";
     }
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    return v == Math.rint(v) ? Long.toString((long) v) : Numbers.fixed(v, 1);
   }
 
   /** Three significant digits in scientific notation: 3.21e-05, 1.00e-02; "-" for NaN. */
   static String sci(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2e", v);
+    return Numbers.orDash(v, Numbers.sci(v, 3));
   }
 
   /** A fixed number of decimals; "-" for NaN. */
   static String fixed(double v, int decimals) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    return Numbers.orDash(v, Numbers.fixed(v, decimals));
   }
 
   /** Enough digits to read a number back exactly; empty for NaN (CSV convention). */
   static String exact(double v) {
-    return Double.isNaN(v) ? "" : Double.toString(v);
+    return Double.isNaN(v) ? "" : Numbers.exact(v);
   }
 
   /** A rate with three significant digits or more for large values: 0.123, 45.6, 12345. */
@@ -35,8 +35,8 @@ final class Cells {
       return "-";
     }
     if (v >= 100) {
-      return String.format(Locale.ROOT, "%.0f", v);
+      return Numbers.fixed(v, 0);
     }
-    return String.format(Locale.ROOT, "%.3g", v);
+    return Numbers.sig(v, 3);
   }
 }

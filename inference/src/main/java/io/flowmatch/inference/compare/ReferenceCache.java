@@ -127,9 +127,8 @@ public final class ReferenceCache {
     ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 8 * x.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC);
     b.asDoubleBuffer().put(x);
-    // a cache, not an output of the run: written now, kept even if the run fails later
-    try (io.flowmatch.inference.io.OutputGroup.Scope direct =
-        io.flowmatch.inference.io.OutputGroup.direct()) {
+    // a cache, not a declared output of the run: written now, kept even if the run fails later
+    try {
       AtomicFile.write(dir.resolve(key + ".ref"), b.array());
       return true;
     } catch (IOException | RuntimeException e) {

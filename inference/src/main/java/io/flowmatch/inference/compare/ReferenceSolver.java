@@ -3,6 +3,7 @@ package io.flowmatch.inference.compare;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.solver.ToleranceException;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -262,9 +263,6 @@ public final class ReferenceSolver {
   }
 
   static String number(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    return String.format(Locale.ROOT, "%.4g", v).replaceFirst("\\.?0+(e|$)", "$1");
+    return Numbers.compact(v, 4);
   }
 }

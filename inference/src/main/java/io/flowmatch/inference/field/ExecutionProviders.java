@@ -1,13 +1,11 @@
 package io.flowmatch.inference.field;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.onnx.ExternalData;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +40,7 @@ final class ExecutionProviders {
         != null;
   }
 
-  static OnnxVelocityField.Opened openSession(
-      OrtEnvironment env, Path modelPath, FieldOptions options) {
+  static OnnxVelocityField.Opened openSession(Path modelPath, FieldOptions options) {
     String model = modelPath.toString();
     String requested = options.provider();
     List<String> chain = fallbackChain(requested);
@@ -52,12 +49,8 @@ final class ExecutionProviders {
       Path optimizedTmp = optimizedTemp(options.optimizedModelPath());
       SessionOptions so = null;
       try {
-        so = sessionOptions(options, optimizedTmp);
-        add(so, candidate);
+        so = OrtSessions.options(settings(options, optimizedTmp).provider(candidate));
       } catch (OrtException e) {
-        if (so != null) {
-          so.close();
-        }
         deleteQuietly(optimizedTmp);
         if (candidate.equals("cpu")) {
           throw FlowmatchException.unsupported("cannot set up the cpu provider: " + firstLine(e));
@@ -70,7 +63,7 @@ final class ExecutionProviders {
       }
       OrtSession session;
       try {
-        session = env.createSession(model, so);
+        session = OrtSessions.create(modelPath, so);
       } catch (OrtException e) {
         so.close();
         deleteQuietly(optimizedTmp);
@@ -117,19 +110,6 @@ final class ExecutionProviders {
     throw new IllegalStateException("the provider chain ends with cpu");
   }
 
-  private static OptLevel optLevel(String name) {
-    switch (name) {
-      case "none":
-        return OptLevel.NO_OPT;
-      case "basic":
-        return OptLevel.BASIC_OPT;
-      case "extended":
-        return OptLevel.EXTENDED_OPT;
-      default:
-        return OptLevel.ALL_OPT;
-    }
-  }
-
   /** Saves ORT's optimised graph: written to a temporary file by the session, then moved. */
   private static void moveOptimizedModel(Path tmp, Path target) {
     try {
@@ -159,46 +139,16 @@ final class ExecutionProviders {
             + " (without --strict it falls back to cpu)");
   }
 
-  private static SessionOptions sessionOptions(FieldOptions options, Path optimizedTmp)
-      throws OrtException {
-    SessionOptions so = new SessionOptions();
-    try {
-      // FATAL: every error of a session comes back as an OrtException, said in one line; ORT's own
-      // log would print it a second time, over several lines from native code
-      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-      so.setOptimizationLevel(optLevel(options.optimization()));
-      // The memory pattern plans one block per input shape and keeps it: the last, smaller batch of
-      // a
-      // run (and every size the adaptive per-sample solver shrinks to) added a whole second block
-      // of
-      // activations (+39 MiB on the shipped DiT for a tail of 232 after batches of 256). Without it
-      // the arena reuses its chunks across shapes; model time measured the same (±1%).
-      so.setMemoryPatternOptimization(false);
-      if (options.threads() > 0) {
-        so.setIntraOpNumThreads(options.threads());
-      }
-      if (optimizedTmp != null) {
-        so.setOptimizedModelFilePath(optimizedTmp.toString());
-      }
-      return so;
-    } catch (OrtException | RuntimeException e) {
-      so.close();
-      throw e;
-    }
-  }
-
-  private static void add(SessionOptions so, String provider) throws OrtException {
-    switch (provider) {
-      case "tensorrt":
-        so.addTensorrt(0);
-        so.addCUDA(0); // for the nodes TensorRT does not take
-        break;
-      case "cuda":
-        so.addCUDA(0);
-        break;
-      default:
-        break; // ORT's CPU provider is always there
-    }
+  private static OrtSessions.Settings settings(FieldOptions options, Path optimizedTmp) {
+    // The memory pattern plans one block per input shape and keeps it: the last, smaller batch of
+    // a run (and every size the adaptive per-sample solver shrinks to) added a whole second block
+    // of activations (+39 MiB on the shipped DiT for a tail of 232 after batches of 256). Without
+    // it the arena reuses its chunks across shapes; model time measured the same (±1%).
+    return OrtSessions.settings()
+        .threads(options.threads())
+        .optimization(options.optimization())
+        .memoryPattern(false)
+        .optimizedModelPath(optimizedTmp);
   }
 
   /** A fresh temporary file beside the requested optimised-model path, or null for none. */

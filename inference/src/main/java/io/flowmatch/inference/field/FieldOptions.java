@@ -33,7 +33,8 @@ public record FieldOptions(
     Path optimizedModelPath) {
 
   public static final List<String> PROVIDERS = List.of("cpu", "cuda", "tensorrt");
-  public static final List<String> OPTIMIZATIONS = List.of("all", "extended", "basic", "none");
+  public static final List<String> OPTIMIZATIONS =
+      io.flowmatch.inference.runtime.OrtSessions.OPTIMIZATIONS;
   public static final int DEFAULT_MAX_BATCH = 256;
 
   /** {@code maxBatch} value asking for the call size {@link CallBatch#choose} picks. */

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.field;
 
+import io.flowmatch.inference.plot.ValueRange;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ import java.util.regex.Pattern;
  */
 public record ModelCard(
     int[] dataShape,
-    Range dataRange,
+    ValueRange dataRange,
     String path,
     Map<String, Double> pathParams,
     Double sigmaMin,
@@ -78,18 +79,6 @@ public record ModelCard(
 
   /** The architecture name of analytic Gaussian-mixture models. */
   public static final String ANALYTIC_GMM = "analytic-gmm";
-
-  /** A closed interval of data values. */
-  public record Range(double lo, double hi) {
-    /** Images of flow-matching models are usually scaled to [-1, 1]. */
-    public static final Range DEFAULT_IMAGE = new Range(-1, 1);
-
-    public Range {
-      if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
-        throw new IllegalArgumentException("a range needs finite lo < hi, got " + lo + "," + hi);
-      }
-    }
-  }
 
   public ModelCard {
     dataShape = dataShape == null ? null : dataShape.clone();
@@ -141,7 +130,7 @@ public record ModelCard(
   }
 
   /** The data range, or [-1, 1] when the metadata gives none (or one that does not parse). */
-  public Range dataRangeOr(Range fallback) {
+  public ValueRange dataRangeOr(ValueRange fallback) {
     return dataRange != null ? dataRange : fallback;
   }
 
@@ -216,7 +205,7 @@ public record ModelCard(
     List<String> problems = new ArrayList<>();
     Map<String, String> rest = new LinkedHashMap<>(props);
     b.dataShape = parse(rest, ModelMetadata.DATA_SHAPE, ModelCard::parseShape, problems);
-    b.dataRange = parse(rest, ModelMetadata.DATA_RANGE, ModelCard::parseRange, problems);
+    b.dataRange = parse(rest, ModelMetadata.DATA_RANGE, ValueRange::parse, problems);
     b.path = rest.remove(ModelMetadata.PATH);
     Map<String, Double> params =
         parse(rest, ModelMetadata.PATH_PARAMS, ModelCard::parseParams, problems);
@@ -265,7 +254,7 @@ public record ModelCard(
   /** Builds a {@link ModelCard}; every value is optional. */
   public static final class Builder {
     private int[] dataShape;
-    private Range dataRange;
+    private ValueRange dataRange;
     private String path;
     private Map<String, Double> pathParams = new LinkedHashMap<>();
     private Double sigmaMin;
@@ -291,7 +280,7 @@ public record ModelCard(
     }
 
     public Builder dataRange(double lo, double hi) {
-      this.dataRange = new Range(lo, hi);
+      this.dataRange = new ValueRange(lo, hi);
       return this;
     }
 
@@ -444,7 +433,12 @@ public record ModelCard(
     }
   }
 
-  private static int[] parseShape(String text) {
+  /**
+   * Parses a data shape such as {@code 1,28,28}.
+   *
+   * @throws IllegalArgumentException naming the text, unless every part is a positive integer
+   */
+  public static int[] parseShape(String text) {
     String[] parts = text.split(",", -1);
     int[] s = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
@@ -459,27 +453,6 @@ public record ModelCard(
       }
     }
     return s;
-  }
-
-  private static Range parseRange(String text) {
-    String[] parts = text.split(",");
-    double lo;
-    double hi;
-    try {
-      if (parts.length != 2) {
-        throw new NumberFormatException();
-      }
-      lo = Double.parseDouble(parts[0].trim());
-      hi = Double.parseDouble(parts[1].trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "expected a range 'lo,hi' such as -1,1, got '" + text + "'");
-    }
-    if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
-      throw new IllegalArgumentException(
-          "expected a range 'lo,hi' with finite lo < hi, got '" + text + "'");
-    }
-    return new Range(lo, hi);
   }
 
   private static Map<String, Double> parseParams(String text) {

@@ -255,19 +255,11 @@ final class ModelContract {
 
   /** Parses {@code "1,28,28"}; null when malformed or not positive. */
   static int[] parseShape(String text) {
-    String[] parts = text.trim().split("\\s*,\\s*");
-    int[] shape = new int[parts.length];
     try {
-      for (int i = 0; i < parts.length; i++) {
-        shape[i] = Integer.parseInt(parts[i]);
-        if (shape[i] <= 0) {
-          return null;
-        }
-      }
-    } catch (NumberFormatException e) {
+      return ModelCard.parseShape(text);
+    } catch (IllegalArgumentException e) {
       return null;
     }
-    return shape;
   }
 
   static String join(int[] shape) {

@@ -115,8 +115,7 @@ public final class OnnxVelocityField implements VelocityField {
       throw FlowmatchException.invalidArgument("model file " + model + " is not readable");
     }
     requireNotEmpty(modelPath);
-    OrtEnvironment env = environment();
-    Opened opened = ExecutionProviders.openSession(env, modelPath, options);
+    Opened opened = ExecutionProviders.openSession(modelPath, options);
     try {
       Map<String, String> metadata = opened.session().getMetadata().getCustomMetadata();
       ModelContract contract =

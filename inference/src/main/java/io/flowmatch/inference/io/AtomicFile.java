@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Only regular files are replaced: a target that exists as a device, pipe, socket or folder
  *       is refused ({@link ErrorKind#INVALID_ARGUMENT}); a symbolic link is written through (its
  *       final regular file is replaced).
- *   <li>Inside an {@link OutputGroup} a commit only hands the file to the group, which moves all of
- *       a run's files at its end, or none.
+ *   <li>A file that an open {@link OutputGroup} declares as an output is handed to the group by its
+ *       commit, and the group moves all of a run's outputs at its end, or none; any other file
+ *       moves at its commit.
  *   <li>Temporary files still open when the JVM shuts down (SIGINT, SIGTERM) are deleted by a
  *       shutdown hook; those a killed process left (its pid no longer runs) are deleted by the next
  *       write to the same target.
@@ -68,7 +69,7 @@ public final class AtomicFile implements AutoCloseable {
    * Creates the target's folder if needed and an empty temporary file beside the target.
    *
    * @throws FlowmatchException ({@link ErrorKind#INVALID_ARGUMENT}) the target exists and is not a
-   *     regular file, or another output of the current group has the same target
+   *     regular file, or another output of the group that declares it has the same target
    */
   public static AtomicFile create(Path target) throws IOException {
     Path abs = resolveTarget(target);
@@ -76,7 +77,7 @@ public final class AtomicFile implements AutoCloseable {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    OutputGroup group = OutputGroup.current();
+    OutputGroup group = OutputGroup.declaring(abs);
     if (group != null) {
       group.claim(abs);
     }
@@ -141,8 +142,8 @@ public final class AtomicFile implements AutoCloseable {
   }
 
   /**
-   * The file is complete: moves it into place now, or, inside an {@link OutputGroup}, when the
-   * group commits.
+   * The file is complete: moves it into place now, or, for an output that an {@link OutputGroup}
+   * declares, when the group commits.
    */
   public void commit() throws IOException {
     if (group != null) {
@@ -233,13 +234,19 @@ public final class AtomicFile implements AutoCloseable {
 
   /** The absolute target, a symbolic link followed to its final file, checked to be replaceable. */
   static Path resolveTarget(Path target) throws IOException {
+    Path abs = resolve(target);
+    requireReplaceable(abs);
+    return abs;
+  }
+
+  /** The absolute target, a symbolic link followed to its final file (the folder's real path). */
+  static Path resolve(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     if (Files.isSymbolicLink(abs) && Files.exists(abs)) {
       abs = abs.toRealPath();
     } else if (abs.getParent() != null && Files.isDirectory(abs.getParent())) {
       abs = abs.getParent().toRealPath().resolve(abs.getFileName());
     }
-    requireReplaceable(abs);
     return abs;
   }
 

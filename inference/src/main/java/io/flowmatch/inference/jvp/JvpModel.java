@@ -11,6 +11,8 @@ import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.Float16;
+import io.flowmatch.inference.runtime.OrtRuntime;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -75,19 +77,18 @@ public final class JvpModel implements JacobianVectorProduct {
    */
   public static JvpModel open(Path modelPath, FieldOptions options) {
     OnnxVelocityField field = OnnxVelocityField.open(modelPath, options.withProvider("cpu"));
-    OrtSession.SessionOptions so = null;
+    OrtSessions.Session opened = null;
     try {
       byte[] derived = derived(modelPath, field);
-      so = new OrtSession.SessionOptions();
-      so.setIntraOpNumThreads(options.threads());
-      so.setInterOpNumThreads(1);
-      so.setOptimizationLevel(optLevel(options.optimization()));
-      OrtSession session = OrtEnvironment.getEnvironment().createSession(derived, so);
-      return new JvpModel(field, session, so);
+      opened =
+          OrtSessions.open(
+              derived,
+              OrtSessions.settings()
+                  .threads(options.threads())
+                  .interOpThreads(1)
+                  .optimization(options.optimization() == null ? "all" : options.optimization()));
+      return new JvpModel(field, opened.session(), opened.options());
     } catch (OrtException e) {
-      if (so != null) {
-        so.close();
-      }
       field.close();
       throw FlowmatchException.badModel(
           "jvp: ONNX Runtime rejected the derived graph of "
@@ -95,8 +96,8 @@ public final class JvpModel implements JacobianVectorProduct {
               + ": "
               + ShapeProbe.firstLine(e.getMessage()));
     } catch (RuntimeException e) {
-      if (so != null) {
-        so.close();
+      if (opened != null) {
+        opened.close();
       }
       field.close();
       throw e;
@@ -139,19 +140,6 @@ public final class JvpModel implements JacobianVectorProduct {
       DERIVED.put(key, derived);
     }
     return derived;
-  }
-
-  private static OrtSession.SessionOptions.OptLevel optLevel(String name) {
-    switch (name == null ? "all" : name) {
-      case "none":
-        return OrtSession.SessionOptions.OptLevel.NO_OPT;
-      case "basic":
-        return OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-      case "extended":
-        return OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-      default:
-        return OrtSession.SessionOptions.OptLevel.ALL_OPT;
-    }
   }
 
   /** The plain model (same file, same options): v without the tangent, at plain cost. */
@@ -270,7 +258,7 @@ public final class JvpModel implements JacobianVectorProduct {
 
     Buffers(int rows) throws OrtException {
       this.rows = rows;
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtEnvironment env = OrtRuntime.environment();
       long[] shape = new long[sampleShape.length + 1];
       shape[0] = rows;
       for (int i = 0; i < sampleShape.length; i++) {

@@ -15,6 +15,8 @@ import ai.onnxruntime.TensorInfo;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.Float16;
+import io.flowmatch.inference.runtime.OrtRuntime;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -83,12 +85,15 @@ final class ShapeProbe {
       xShape[i + 1] = sampleShape[i];
       size *= sampleShape[i];
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-      so.setIntraOpNumThreads(1);
-      try (OrtSession session = env.createSession(bytes, so);
-          OnnxTensor x = probeX(env, xType, xShape, rows * size);
+    OrtEnvironment env = OrtRuntime.environment();
+    try (OrtSessions.Session opened =
+        OrtSessions.open(
+            bytes,
+            OrtSessions.settings()
+                .threads(1)
+                .optimization(OrtSession.SessionOptions.OptLevel.NO_OPT))) {
+      OrtSession session = opened.session();
+      try (OnnxTensor x = probeX(env, xType, xShape, rows * size);
           OnnxTensor t = OnnxTensor.createTensor(env, probeT(rows), new long[] {rows});
           OrtSession.Result result =
               session.run(Map.of(ModelMetadata.INPUT_X, x, ModelMetadata.INPUT_T, t))) {

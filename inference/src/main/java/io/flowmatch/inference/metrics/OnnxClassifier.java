@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,25 +68,23 @@ public final class OnnxClassifier implements AutoCloseable {
       throw FlowmatchException.invalidArgument(
           "classifier " + name + (Files.exists(path) ? " is not a file" : ": no such file"));
     }
-    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    OrtSession session = null;
+    OrtSessions.Session opened = null;
     try {
-      if (threads > 0) {
-        options.setIntraOpNumThreads(threads);
-      }
-      session = env.createSession(name, options);
+      opened = OrtSessions.open(path, OrtSessions.settings().threads(threads));
+      OrtSession session = opened.session();
       checkContract(name, session, sampleShape);
       Map<String, String> metadata = session.getMetadata().getCustomMetadata();
-      return new OnnxClassifier(name, session, options, sampleShape, metadata);
+      return new OnnxClassifier(name, session, opened.options(), sampleShape, metadata);
     } catch (OrtException e) {
-      closeQuietly(session);
-      options.close();
+      if (opened != null) {
+        opened.close();
+      }
       throw FlowmatchException.badModel(
           "classifier " + name + " is not a valid ONNX model: " + firstLine(e));
     } catch (RuntimeException e) {
-      closeQuietly(session);
-      options.close();
+      if (opened != null) {
+        opened.close();
+      }
       throw e;
     }
   }

@@ -3,9 +3,9 @@ package io.flowmatch.inference.perf;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -60,36 +60,32 @@ public final class MatmulPeak {
       throws OrtException {
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     byte[] model = int8 ? chainInt8(size, layers) : chain(size, layers);
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-      if (threads > 0) {
-        so.setIntraOpNumThreads(threads);
-      }
-      FloatBuffer x =
-          ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      SplittableRandom random = new SplittableRandom(1);
-      for (int i = 0; i < rows * size; i++) {
-        x.put(i, (float) (random.nextDouble() * 2 - 1));
-      }
-      try (OrtSession session = env.createSession(model, so);
-          OnnxTensor input = OnnxTensor.createTensor(env, x, new long[] {rows, size})) {
-        Map<String, OnnxTensor> inputs = Map.of("x", input);
-        long[] nanos = new long[runs];
-        for (int r = -2; r < runs; r++) {
-          long start = System.nanoTime();
-          try (OrtSession.Result out = session.run(inputs)) {
-            // the result is only timed
-          }
-          if (r >= 0) {
-            nanos[r] = System.nanoTime() - start;
-          }
+    FloatBuffer x =
+        ByteBuffer.allocateDirect(rows * size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < rows * size; i++) {
+      x.put(i, (float) (random.nextDouble() * 2 - 1));
+    }
+    try (OrtSessions.Session opened =
+            OrtSessions.open(model, OrtSessions.settings().threads(threads));
+        OnnxTensor input = OnnxTensor.createTensor(env, x, new long[] {rows, size})) {
+      OrtSession session = opened.session();
+      Map<String, OnnxTensor> inputs = Map.of("x", input);
+      long[] nanos = new long[runs];
+      for (int r = -2; r < runs; r++) {
+        long start = System.nanoTime();
+        try (OrtSession.Result out = session.run(inputs)) {
+          // the result is only timed
         }
-        Arrays.sort(nanos);
-        long flops = 2L * rows * size * size * layers;
-        double median =
-            runs % 2 == 1 ? nanos[runs / 2] : (nanos[runs / 2 - 1] + nanos[runs / 2]) / 2.0;
-        return new Result(flops / median, flops / (double) nanos[0], flops, runs);
+        if (r >= 0) {
+          nanos[r] = System.nanoTime() - start;
+        }
       }
+      Arrays.sort(nanos);
+      long flops = 2L * rows * size * size * layers;
+      double median =
+          runs % 2 == 1 ? nanos[runs / 2] : (nanos[runs / 2 - 1] + nanos[runs / 2]) / 2.0;
+      return new Result(flops / median, flops / (double) nanos[0], flops, runs);
     }
   }
 
@@ -98,8 +94,7 @@ public final class MatmulPeak {
    * peak runs with the runs it compares against the peak (same machine load for both).
    */
   public static final class Probe implements AutoCloseable {
-    private final OrtSession.SessionOptions options;
-    private final OrtSession session;
+    private final OrtSessions.Session opened;
     private final OnnxTensor input;
     private final long flops;
 
@@ -109,27 +104,17 @@ public final class MatmulPeak {
       int size = 1024;
       int layers = 8;
       OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-      options = new OrtSession.SessionOptions();
-      OrtSession s = null;
+      opened = OrtSessions.open(chain(size, layers), OrtSessions.settings().threads(threads));
       try {
-        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-        if (threads > 0) {
-          options.setIntraOpNumThreads(threads);
-        }
-        s = env.createSession(chain(size, layers), options);
         FloatBuffer x =
             ByteBuffer.allocateDirect(rows * size * 4)
                 .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         input = OnnxTensor.createTensor(env, x, new long[] {rows, size});
       } catch (OrtException | RuntimeException e) {
-        if (s != null) {
-          s.close();
-        }
-        options.close();
+        opened.close();
         throw e;
       }
-      session = s;
       flops = 2L * rows * size * size * layers;
     }
 
@@ -141,18 +126,17 @@ public final class MatmulPeak {
     /** Runs the chain once; returns its wall time in nanoseconds. */
     public long runOnce() throws OrtException {
       long start = System.nanoTime();
-      try (OrtSession.Result out = session.run(Map.of("x", input))) {
+      try (OrtSession.Result out = opened.session().run(Map.of("x", input))) {
         return System.nanoTime() - start;
       }
     }
 
     @Override
-    public void close() throws OrtException {
-      input.close();
+    public void close() {
       try {
-        session.close();
+        input.close();
       } finally {
-        options.close();
+        opened.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.plot;
 
+import io.flowmatch.inference.format.Numbers;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -10,7 +11,6 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Renders lines through points (one line per series, with markers) on linear or logarithmic axes,
@@ -408,12 +408,12 @@ public final class LinePlot implements Chart {
     static String logLabel(double v) {
       int exponent = (int) Math.floor(Math.log10(v) + 1e-9);
       double mantissa = v / Math.pow(10, exponent);
-      String m = String.format(Locale.ROOT, "%.0f", mantissa);
+      String m = Numbers.fixed(mantissa, 0);
       if (exponent >= 0 && exponent <= 3) {
-        return String.format(Locale.ROOT, "%.0f", v);
+        return Numbers.fixed(v, 0);
       }
       if (exponent >= -2 && exponent < 0) {
-        return String.format(Locale.ROOT, "%." + (-exponent) + "f", v);
+        return Numbers.fixed(v, -exponent);
       }
       return m + "e" + exponent;
     }

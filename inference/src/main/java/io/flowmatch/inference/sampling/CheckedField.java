@@ -2,6 +2,7 @@ package io.flowmatch.inference.sampling;
 
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import java.util.Map;
 
 /**

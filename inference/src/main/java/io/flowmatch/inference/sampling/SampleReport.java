@@ -1,5 +1,7 @@
 package io.flowmatch.inference.sampling;
 
+import io.flowmatch.inference.format.Numbers;
+
 /**
  * What a sampling run cost.
  *

@@ -3,6 +3,7 @@ package io.flowmatch.inference.sampling;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.runtime.MemoryBudget;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;

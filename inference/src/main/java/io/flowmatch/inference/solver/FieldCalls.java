@@ -2,7 +2,7 @@ package io.flowmatch.inference.solver;
 
 import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
-import java.util.Locale;
+import io.flowmatch.inference.format.Numbers;
 
 /**
  * The one door through which a solver calls its velocity field: it times each call, counts model
@@ -149,16 +149,6 @@ final class FieldCalls {
 
   /** A short rendering of a number for messages: 0.43, 1e-06, 10000. */
   static String number(double value) {
-    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-      return Long.toString((long) value);
-    }
-    String s = String.format(Locale.ROOT, "%.4g", value);
-    int e = s.indexOf('e');
-    String mantissa = e < 0 ? s : s.substring(0, e);
-    String exponent = e < 0 ? "" : s.substring(e);
-    if (mantissa.contains(".")) {
-      mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return mantissa + exponent;
+    return Numbers.compact(value, 4);
   }
 }

@@ -2,6 +2,7 @@ package io.flowmatch.inference.tune;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
@@ -9,7 +10,6 @@ import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.solver.TimeGrid;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.math3.exception.TooManyEvaluationsException;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
@@ -275,7 +275,7 @@ public final class GridTuner {
 
   /** {@code 1.23e-03}: a short rendering for progress lines. */
   static String sci(double v) {
-    return String.format(Locale.ROOT, "%.3e", v);
+    return Numbers.sci(v, 4);
   }
 
   /**

@@ -43,7 +43,7 @@ class ModelCardTest {
   void ditCardHasTypedValues() {
     ModelCard card = ModelCard.fromProps(shipped("fashion-mnist-dit.onnx"));
     assertArrayEquals(new int[] {1, 28, 28}, card.dataShape());
-    assertEquals(new ModelCard.Range(-1, 1), card.dataRange());
+    assertEquals(new io.flowmatch.inference.plot.ValueRange(-1, 1), card.dataRange());
     assertEquals("fashion-mnist", card.dataset());
     assertEquals("dit", card.architecture());
     assertEquals("condot", card.path());

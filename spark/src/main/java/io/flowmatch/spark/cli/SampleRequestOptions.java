@@ -2,6 +2,7 @@ package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
+import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.SampleSpec;
 import io.flowmatch.spark.ShardPlan;
@@ -137,21 +138,13 @@ public final class SampleRequestOptions {
   }
 
   private static int[] parseShape(String text) {
-    String[] parts = text.split(",", -1);
-    int[] s = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        s[i] = Integer.parseInt(parts[i].trim());
-      } catch (NumberFormatException e) {
-        s[i] = -1;
-      }
-      if (s[i] < 1) {
-        throw FlowmatchException.invalidArgument(
-            "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
-                + text
-                + "'");
-      }
+    try {
+      return ModelCard.parseShape(text);
+    } catch (IllegalArgumentException e) {
+      throw FlowmatchException.invalidArgument(
+          "--shape must be positive integers separated by commas, e.g. 1,28,28, got '"
+              + text
+              + "'");
     }
-    return s;
   }
 }

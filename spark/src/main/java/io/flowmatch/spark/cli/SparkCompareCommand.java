@@ -1,5 +1,6 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReferenceSolver;
@@ -12,6 +13,7 @@ import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.AtomicFile;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.tune.TunedGrids;
 import io.flowmatch.spark.CompareJob;
@@ -51,7 +53,7 @@ import picocli.CommandLine.Spec;
           + " each setting's first samples (samples/), class histograms (with --classifier) and"
           + " report.html."
     })
-public final class SparkCompareCommand implements Callable<Integer> {
+public final class SparkCompareCommand implements Callable<Integer>, DeclaresOutputs {
   static {
     System.setProperty("java.awt.headless", "true");
   }
@@ -143,6 +145,11 @@ public final class SparkCompareCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Folder for the CSV, JSON, table, plots and report.html.")
   Path out;
+
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.folder(out);
+  }
 
   @Override
   public Integer call() throws IOException {

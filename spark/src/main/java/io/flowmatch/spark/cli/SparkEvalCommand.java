@@ -1,6 +1,7 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.SolverOptions;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.metrics.ClassHistogram;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.EvalJob;
@@ -145,10 +146,10 @@ public final class SparkEvalCommand implements Callable<Integer> {
         name,
         sci(value),
         sci(floor),
-        floor > 0 ? String.format(Locale.ROOT, "%.2f", value / floor) : "-");
+        floor > 0 ? Numbers.fixed(value / floor, 2) : "-");
   }
 
   private static String sci(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3e", v);
+    return Numbers.orDash(v, Numbers.sci(v, 4));
   }
 }

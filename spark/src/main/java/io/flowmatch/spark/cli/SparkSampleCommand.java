@@ -1,8 +1,10 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.sampling.Numbers;
+import io.flowmatch.inference.format.Numbers;
+import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.spark.SampleJob;
 import io.flowmatch.spark.SampleSpec;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
           + " model byte for byte (--merge writes that one file); --out must be on a file system every"
           + " executor and the driver reach."
     })
-public final class SparkSampleCommand implements Callable<Integer> {
+public final class SparkSampleCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Mixin SparkOptions spark;
@@ -54,6 +56,15 @@ public final class SparkSampleCommand implements Callable<Integer> {
       description =
           "Also write all samples as one .npy, streamed through the driver (numpy.load reads it).")
   Path merge;
+
+  /**
+   * Declares --merge; --out is not a run output in this sense: executors write its shards, and its
+   * manifest, written last, is what marks the folder complete.
+   */
+  @Override
+  public void declareOutputs(OutputGroup.Declaration outputs) {
+    outputs.file(merge);
+  }
 
   @Override
   public Integer call() throws IOException {

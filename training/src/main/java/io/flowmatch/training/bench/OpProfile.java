@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.OrtSession.SessionOptions;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,6 +11,7 @@ import com.google.gson.JsonParser;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import java.io.IOException;
 import java.io.Reader;
@@ -71,12 +71,11 @@ public final class OpProfile {
     Path dir = Files.createTempDirectory("flowmatch-profile");
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
     Path trace;
-    try (SessionOptions options = new SessionOptions()) {
-      options.setIntraOpNumThreads(threads);
-      options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
-      options.enableProfiling(dir.resolve("ort").toString());
-      try (OrtSession session = env.createSession(model.toString(), options);
-          OnnxTensor xs = OnnxTensor.createTensor(env, direct(x), dims);
+    try (OrtSessions.Session opened =
+        OrtSessions.open(
+            model, OrtSessions.settings().threads(threads).profile(dir.resolve("ort")))) {
+      OrtSession session = opened.session();
+      try (OnnxTensor xs = OnnxTensor.createTensor(env, direct(x), dims);
           OnnxTensor ts = OnnxTensor.createTensor(env, direct(t), new long[] {batch})) {
         Map<String, OnnxTensor> inputs =
             Map.of(ModelMetadata.INPUT_X, xs, ModelMetadata.INPUT_T, ts);

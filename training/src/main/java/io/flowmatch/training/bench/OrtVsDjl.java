@@ -69,11 +69,8 @@ public final class OrtVsDjl {
     // would create one at ONNX Runtime's default level (and every later field would warn)
     io.flowmatch.inference.runtime.OrtRuntime.environment();
     try (NDManager manager = NDManager.newBaseManager()) {
-      // a scratch model read back at once: written now, not with the run's outputs at its end
-      try (io.flowmatch.inference.io.OutputGroup.Scope direct =
-          io.flowmatch.inference.io.OutputGroup.direct()) {
-        RunExport.export(run, ExportPrecision.FP32, onnx, true);
-      }
+      // a scratch model read back at once (no declared output, so it is written now)
+      RunExport.export(run, ExportPrecision.FP32, onnx, true);
       Block block = run.loadEmaBlock(manager);
       int size = 1;
       for (int d : shape) {

@@ -17,7 +17,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.export.onnx.UNetGraph;
 import io.flowmatch.training.model.UNetSpec;
 import io.flowmatch.training.model.UNetVelocityNet;
@@ -117,8 +119,8 @@ public final class UNetThroughput {
             e.getKey(),
             e.getValue().parameterCount(),
             b[0],
-            half ? String.format(Locale.ROOT, "%.1f", b[1]) : "over budget",
-            half ? String.format(Locale.ROOT, "%.2f", b[1] / b[0]) : "-",
+            half ? Numbers.fixed(b[1], 1) : "over budget",
+            half ? Numbers.fixed(b[1] / b[0], 2) : "-",
             b[2],
             b[3]);
       }
@@ -215,11 +217,10 @@ public final class UNetThroughput {
     Random random = new Random(3);
     float[] xs = gaussian(random, batch * 784);
     float[] ts = new float[batch];
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(2);
-      try (OrtSession session = env.createSession(g.toBytes(), options);
-          OnnxTensor xt =
+    try (OrtSessions.Session opened =
+        OrtSessions.open(g.toBytes(), OrtSessions.settings().threads(2))) {
+      OrtSession session = opened.session();
+      try (OnnxTensor xt =
               OnnxTensor.createTensor(env, FloatBuffer.wrap(xs), new long[] {batch, 1, 28, 28});
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(ts), new long[] {batch})) {
         Map<String, OnnxTensor> inputs =

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -62,10 +63,9 @@ public final class ClassifierParity {
       djlFeatures = out.get(1).toFloatArray();
     }
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      try (OrtSession session = env.createSession(onnx, opts);
-          OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+    try (OrtSessions.Session opened = OrtSessions.open(onnx, OrtSessions.settings())) {
+      OrtSession session = opened.session();
+      try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
           OrtSession.Result r = session.run(Map.of("x", xt))) {
         float[] logits = floats((OnnxTensor) r.get("logits").orElseThrow());
         float[] features = floats((OnnxTensor) r.get("features").orElseThrow());

@@ -104,15 +104,8 @@ public final class OnnxExporter {
       ExportPrecision precision,
       Path out,
       Integer opset) {
-    byte[] model;
-    if (precision == ExportPrecision.INT8) {
-      byte[] fp32 =
-          atOpset(
-              build(architecture, block, spec, sampleShape, metadata, ExportPrecision.FP32), opset);
-      model = Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
-    } else {
-      model = atOpset(build(architecture, block, spec, sampleShape, metadata, precision), opset);
-    }
+    byte[] model =
+        build(architecture, block, spec, sampleShape, metadata, precision, m -> atOpset(m, opset));
     ParityCheck.Result parity = ParityCheck.run(block, model, sampleShape, precision);
     if (!parity.passed()) {
       throw new FlowmatchException(
@@ -228,8 +221,24 @@ public final class OnnxExporter {
       int[] sampleShape,
       Map<String, String> metadata,
       ExportPrecision precision) {
+    return build(arch, block, spec, sampleShape, metadata, precision, m -> m);
+  }
+
+  /**
+   * The one build path of {@link #build} and {@link #export}: the graph at {@code precision}, then
+   * {@code rewrite} (export's opset rewrite); int8 quantises the rewritten float32 graph, so it
+   * declares the same opset.
+   */
+  private static <S extends ModelSpec> byte[] build(
+      Architecture<S> arch,
+      Block block,
+      ModelSpec spec,
+      int[] sampleShape,
+      Map<String, String> metadata,
+      ExportPrecision precision,
+      java.util.function.UnaryOperator<byte[]> rewrite) {
     if (precision == ExportPrecision.INT8) {
-      byte[] fp32 = build(arch, block, spec, sampleShape, metadata, ExportPrecision.FP32);
+      byte[] fp32 = build(arch, block, spec, sampleShape, metadata, ExportPrecision.FP32, rewrite);
       return Int8Quantizer.quantize(fp32, Int8Recipe.defaults()).model();
     }
     if (sampleShape.length == 0 || Arrays.stream(sampleShape).anyMatch(d -> d <= 0)) {
@@ -288,7 +297,7 @@ public final class OnnxExporter {
     Map<String, String> meta = new TreeMap<>(card.toProps());
     meta.putIfAbsent(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE);
     meta.forEach(g::metadata);
-    return g.toBytes();
+    return rewrite.apply(g.toBytes());
   }
 
   private static String describe(IOException e) {

@@ -19,6 +19,7 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -166,10 +167,9 @@ public final class ParityCheck {
   private static float[] ortForward(
       byte[] model, float[] x, float[] t, long[] xShape, ExportPrecision precision) {
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      try (OrtSession session = env.createSession(model, opts);
-          OnnxTensor xt = xTensor(env, x, xShape, precision);
+    try (OrtSessions.Session opened = OrtSessions.open(model, OrtSessions.settings())) {
+      OrtSession session = opened.session();
+      try (OnnxTensor xt = xTensor(env, x, xShape, precision);
           OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
           OrtSession.Result r =
               session.run(Map.of(ModelMetadata.INPUT_X, xt, ModelMetadata.INPUT_T, tt))) {
