@@ -57,11 +57,11 @@ import scala.Tuple2;
  *
  * <p>The driver combines the shards in sample order with the library's own arithmetic ({@link
  * CompareEngine#errorSummary}, {@link PointCloudMetrics#score}, {@link FrechetDistance}), so NFE,
- * errors and point-cloud quality equal those of {@code flowmatch compare --reference-tol T} with the
- * same model, settings, n, batch and seed exactly, the Fréchet distance up to the order of
- * summation; only the times differ. A setting's wall time is the sum of its tasks' solve times (with
- * {@code repeats}, each task's median solve): what one core of one executor spent, so samples/s is
- * per executor core.
+ * errors and point-cloud quality equal those of {@code flowmatch compare --reference-tol T} with
+ * the same model, settings, n, batch and seed exactly, the Fréchet distance up to the order of
+ * summation; only the times differ. A setting's wall time is the sum of its tasks' solve times
+ * (with {@code repeats}, each task's median solve): what one core of one executor spent, so
+ * samples/s is per executor core.
  */
 public final class CompareJob {
   private CompareJob() {}
@@ -531,9 +531,7 @@ public final class CompareJob {
                   : new SweepPictures(metadata, shape, n, null, 0, null, null, 0);
     }
     ClassShares classes =
-        metrics.classified()
-            ? new ClassShares(metrics.classNames, metrics.dataClasses)
-            : null;
+        metrics.classified() ? new ClassShares(metrics.classNames, metrics.dataClasses) : null;
     List<SettingResult> results = new ArrayList<>();
     for (int k = 0; k < settingCount; k++) {
       List<Part> mine = partsOf(sums.parts, k, shards.size());

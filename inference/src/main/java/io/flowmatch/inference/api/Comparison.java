@@ -183,11 +183,11 @@ public final class Comparison {
    * default): the settings run first and keep their samples (n·sample size floats each); then the
    * reference ({@code dop853}, or {@code dopri5-batch} for samples of more than {@value
    * io.flowmatch.inference.compare.ReferenceMethod#LARGE_STATE} values) starts loose (see {@code
-   * autoStart}) and tightens 10× at a time until its
-   * error bound (its difference from the previous solve) is a tenth of the smallest setting's
-   * error, the model's float32 noise is reached, or a tighter solve would not fit the budget
-   * ({@link #REFERENCE_BUDGET_FACTOR}× the settings' model evaluations, at least {@link
-   * #REFERENCE_BUDGET_FLOOR} per sample). The report's header gives the bound and that ratio.
+   * autoStart}) and tightens 10× at a time until its error bound (its difference from the previous
+   * solve) is a tenth of the smallest setting's error, the model's float32 noise is reached, or a
+   * tighter solve would not fit the budget ({@link #REFERENCE_BUDGET_FACTOR}× the settings' model
+   * evaluations, at least {@link #REFERENCE_BUDGET_FLOOR} per sample). The report's header gives
+   * the bound and that ratio.
    *
    * @param cache keep solves in the user's cache folder, keyed by the model file's SHA-256, the
    *     noise and the batch (only for models opened from a file)
@@ -467,14 +467,14 @@ public final class Comparison {
     double start = autoStart(settings, auto.method(model.field()));
     AutoReference.Outcome o =
         auto.solve(
-                model.field(),
-                initial,
-                n,
-                rb,
-                start,
-                AutoReference.LOWEST,
-                anyKept ? x -> smallestError(kept, x, size) : null,
-                referenceBudget(results));
+            model.field(),
+            initial,
+            n,
+            rb,
+            start,
+            AutoReference.LOWEST,
+            anyKept ? x -> smallestError(kept, x, size) : null,
+            referenceBudget(results));
     return new Reference(
         o.x(), o.description() + ", batches of " + Math.min(rb, n), o.meanNfe(), o.seconds(), "");
   }
@@ -531,8 +531,7 @@ public final class Comparison {
     double smallest = Double.POSITIVE_INFINITY;
     for (float[] samples : kept) {
       if (samples != null) {
-        double rms =
-            CompareEngine.errorSummary(CompareEngine.sampleErrors(samples, x, n, size))[0];
+        double rms = CompareEngine.errorSummary(CompareEngine.sampleErrors(samples, x, n, size))[0];
         smallest = Math.min(smallest, rms);
       }
     }

@@ -84,7 +84,8 @@ final class SampleFiles {
                   ? targets.bounds()
                   : fit(outputs.kept(), keep, overlay.points());
           ScatterPlot plot =
-              ScatterPlot.of(outputs.kept(), keep, bounds, targets.title() + " · " + keep + " samples");
+              ScatterPlot.of(
+                  outputs.kept(), keep, bounds, targets.title() + " · " + keep + " samples");
           if (overlay != null) {
             overlay.addTo(plot);
           }

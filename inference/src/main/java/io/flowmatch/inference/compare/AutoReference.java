@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A reference solve whose tolerance is chosen automatically: tight enough that its own error is well
- * below the errors it judges, and no tighter than the model's float32 arithmetic can resolve.
+ * A reference solve whose tolerance is chosen automatically: tight enough that its own error is
+ * well below the errors it judges, and no tighter than the model's float32 arithmetic can resolve.
  *
  * <p>The method follows the size of a sample ({@link ReferenceMethod#forSampleSize}): dop853 with a
  * double state for small samples, {@code dopri5-batch} (per-sample steps, float32 state) for large
@@ -16,10 +16,10 @@ import java.util.function.ToDoubleFunction;
  * <p>The model's noise η is measured first: the RMS change of its velocity when the input moves by
  * one float32 rounding (x·(1 ± 2⁻²³), random signs), at t = 0, 0.5 and 0.95, largest of the three.
  * Then the method solves at a first tolerance and at 10× tighter ones in turn. Each new solve's RMS
- * difference d from the previous one is taken as a bound on the new solve's own error (it is one
- * as long as tightening 10× at least halves the error: err(new) ≤ d + err(new)/2 would otherwise
- * fail; for a method that meets its tolerance the error is nearer d/10). Tightening stops at the
- * first solve that
+ * difference d from the previous one is taken as a bound on the new solve's own error (it is one as
+ * long as tightening 10× at least halves the error: err(new) ≤ d + err(new)/2 would otherwise fail;
+ * for a method that meets its tolerance the error is nearer d/10). Tightening stops at the first
+ * solve that
  *
  * <ul>
  *   <li>with the errors it judges known ({@link #solve(VelocityField, float[], int, int, double,
@@ -154,7 +154,9 @@ public final class AutoReference {
     return forcedMethod != null ? forcedMethod : ReferenceMethod.forSampleSize(field.sampleSize());
   }
 
-  /** The first tolerance when nothing else says: {@link #START}, {@link #LARGE_START} for images. */
+  /**
+   * The first tolerance when nothing else says: {@link #START}, {@link #LARGE_START} for images.
+   */
   public double defaultStart(VelocityField field) {
     return method(field) == ReferenceMethod.DOPRI5_BATCH ? LARGE_START : START;
   }
@@ -399,7 +401,9 @@ public final class AutoReference {
         ", %s the smallest error it judges (%.1e)",
         bound > 0
             ? String.format(
-                java.util.Locale.ROOT, judged / bound >= 10 ? "1/%.0f of" : "1/%.1f of", judged / bound)
+                java.util.Locale.ROOT,
+                judged / bound >= 10 ? "1/%.0f of" : "1/%.1f of",
+                judged / bound)
             : "far below",
         judged);
   }
@@ -453,8 +457,7 @@ public final class AutoReference {
             + n
             + " samples in batches of "
             + Math.min(batch, n));
-    ReferenceSolver.Result r =
-        method.solve(field, noise, n, batch, tol, evaluationBound, progress);
+    ReferenceSolver.Result r = method.solve(field, noise, n, batch, tol, evaluationBound, progress);
     log.accept(
         String.format(
             java.util.Locale.ROOT,
@@ -470,7 +473,9 @@ public final class AutoReference {
     return new Solve(r.x(), tol, r.meanNfe(), r.meanNfe());
   }
 
-  /** A tenth of {@code tol}, rounded to 6 digits (so 1e-5 gives 1e-6, not 1.0000000000000002e-6). */
+  /**
+   * A tenth of {@code tol}, rounded to 6 digits (so 1e-5 gives 1e-6, not 1.0000000000000002e-6).
+   */
   public static double tenth(double tol) {
     return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol / 10));
   }

@@ -56,8 +56,8 @@ public final class CompareEngine {
     default void finished(SettingResult result, float[] samples) {}
 
     /**
-     * Before each timing solve of a further round ({@code round} = 2 to repeats; the first round
-     * is reported by {@link #started}): a progress bar can count every solve, not only the first
+     * Before each timing solve of a further round ({@code round} = 2 to repeats; the first round is
+     * reported by {@link #started}): a progress bar can count every solve, not only the first
      * round's.
      */
     default void timing(SolverSetting setting, int round, int index, int total) {}
@@ -219,8 +219,8 @@ public final class CompareEngine {
   }
 
   /**
-   * NFE, errors, quality and (with a classifier) class counts of the first round; its own time until
-   * the median replaces it.
+   * NFE, errors, quality and (with a classifier) class counts of the first round; its own time
+   * until the median replaces it.
    */
   private SettingResult measure(SolverSetting setting, SampleReport report, float[] samples) {
     double[] errors = errors(samples);

@@ -76,7 +76,9 @@ public final class ComparePlots {
           qualityPlot(report, report.results(), k, ""));
     }
     Chart classes =
-        report.classes() == null ? null : report.classes().chart(report.results(), report.samples());
+        report.classes() == null
+            ? null
+            : report.classes().chart(report.results(), report.samples());
     if (classes != null) {
       plots.put("class-histogram", classes);
     }

@@ -25,10 +25,7 @@ public final class ReportFiles {
    * @return the names written, relative to {@code dir}, in order
    */
   public static List<String> write(
-      Path dir,
-      CompareReport report,
-      Map<String, Chart> pictures,
-      String command)
+      Path dir, CompareReport report, Map<String, Chart> pictures, String command)
       throws IOException {
     List<String> written = new ArrayList<>();
     Files.createDirectories(dir);

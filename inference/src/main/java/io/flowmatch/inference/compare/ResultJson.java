@@ -7,7 +7,8 @@ import java.util.List;
  * The comparison as JSON: the context ({@code model}, {@code samples}, {@code reference}, {@code
  * quality} with its floor and, with a classifier, its {@code classes}: names and the data's
  * counts), one object per setting in {@code results} (with a classifier, its {@code class_counts}),
- * and the observed {@code orders}. Values not measured are {@code null}; numbers keep full double precision.
+ * and the observed {@code orders}. Values not measured are {@code null}; numbers keep full double
+ * precision.
  */
 public final class ResultJson {
   private ResultJson() {}

@@ -244,7 +244,10 @@ class ComparisonTest {
   private static float[] gaussian(java.util.SplittableRandom r, int count) {
     float[] x = new float[count];
     for (int i = 0; i < count; i++) {
-      x[i] = (float) (Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble()));
+      x[i] =
+          (float)
+              (Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
+                  * Math.cos(2 * Math.PI * r.nextDouble()));
     }
     return x;
   }

@@ -72,8 +72,7 @@ public final class CompareTestModels {
    * A classifier of images of the given shape: features = the flattened image, logits = features ·
    * W with W[k][c] = 1 when k mod 3 = c (three classes: sums of every third pixel).
    */
-  public static Path classifier(Path path, int channels, int height, int width)
-      throws IOException {
+  public static Path classifier(Path path, int channels, int height, int width) throws IOException {
     OnnxGraphBuilder g = new OnnxGraphBuilder("classifier");
     int d = channels * height * width;
     g.input("x", FLOAT, -1, channels, height, width)

@@ -54,8 +54,19 @@ class PictureSvgTest {
     Path npy = dir.resolve("s.npy");
     Run r =
         run(
-            "sample", "--model", gauss2d, "--n", "300", "--steps", "4", "--plot-range", "-1,5",
-            "--out", svg.toString(), "--save-npy", npy.toString());
+            "sample",
+            "--model",
+            gauss2d,
+            "--n",
+            "300",
+            "--steps",
+            "4",
+            "--plot-range",
+            "-1,5",
+            "--out",
+            svg.toString(),
+            "--save-npy",
+            npy.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.out().contains("wrote " + svg + " (scatter plot of 300 samples, vector points)"),
@@ -79,8 +90,10 @@ class PictureSvgTest {
     }
     assertAffine(x, 0, cx, +1);
     assertAffine(x, 1, cy, -1);
-    assertTrue(texts(doc).stream().anyMatch(t -> t.endsWith("· 300 samples")), texts(doc).toString());
-    assertTrue(texts(doc).containsAll(List.of("x[0]", "x[1]", "0", "2", "4")), texts(doc).toString());
+    assertTrue(
+        texts(doc).stream().anyMatch(t -> t.endsWith("· 300 samples")), texts(doc).toString());
+    assertTrue(
+        texts(doc).containsAll(List.of("x[0]", "x[1]", "0", "2", "4")), texts(doc).toString());
   }
 
   @Test
@@ -89,7 +102,14 @@ class PictureSvgTest {
     int n = ScatterPlot.MAX_VECTOR_POINTS + 1;
     Run r =
         run(
-            "sample", "--model", gauss2d, "--n", Integer.toString(n), "--steps", "2", "--out",
+            "sample",
+            "--model",
+            gauss2d,
+            "--n",
+            Integer.toString(n),
+            "--steps",
+            "2",
+            "--out",
             svg.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("points as one raster layer (over 20000)"), r.out());
@@ -107,8 +127,7 @@ class PictureSvgTest {
           run("sample", "--model", images, "--n", "10", "--steps", "2", "--out", out.toString());
       assertEquals(0, r.code(), r.err());
       if (out == svg) {
-        assertTrue(
-            r.out().contains("(image grid of 10 samples, pixels embedded as PNG)"), r.out());
+        assertTrue(r.out().contains("(image grid of 10 samples, pixels embedded as PNG)"), r.out());
       }
     }
     Document doc = parse(svg);
@@ -134,8 +153,19 @@ class PictureSvgTest {
     Path svg = dir.resolve("d.svg");
     Run r =
         run(
-            "decode", "--model", gauss2d, "--input", z.toString(), "--solver", "euler", "--steps",
-            "5", "--paths", "3", "--out", svg.toString());
+            "decode",
+            "--model",
+            gauss2d,
+            "--input",
+            z.toString(),
+            "--solver",
+            "euler",
+            "--steps",
+            "5",
+            "--paths",
+            "3",
+            "--out",
+            svg.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("(scatter plot of 5 samples, vector points)"), r.out());
     Document doc = parse(svg);
@@ -159,8 +189,17 @@ class PictureSvgTest {
     Path svg = dir.resolve("path.svg");
     Run r =
         run(
-            "interpolate", "--model", gauss2d, "--a", "1,2", "--b", "3,2", "--frames", "6",
-            "--out", svg.toString());
+            "interpolate",
+            "--model",
+            gauss2d,
+            "--a",
+            "1,2",
+            "--b",
+            "3,2",
+            "--frames",
+            "6",
+            "--out",
+            svg.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("(the path of 6 frames, as vectors)"), r.out());
     Document doc = parse(svg);
@@ -187,8 +226,19 @@ class PictureSvgTest {
     Npy.write(ends, new int[] {2, 1, 8, 8}, two);
     Run img =
         run(
-            "interpolate", "--model", images, "--a", ends + ":0", "--b", ends + ":1", "--frames",
-            "3", "--steps", "2", "--out", strip.toString());
+            "interpolate",
+            "--model",
+            images,
+            "--a",
+            ends + ":0",
+            "--b",
+            ends + ":1",
+            "--frames",
+            "3",
+            "--steps",
+            "2",
+            "--out",
+            strip.toString());
     assertEquals(0, img.code(), img.err());
     assertTrue(img.out().contains("(a row of 3 frames, pixels embedded as PNG)"), img.out());
     Element frames = (Element) parse(strip).getElementsByTagName("image").item(0);

@@ -87,7 +87,8 @@ class AutoReferenceTest {
     double exact = exactError(IMAGE, noise, n, o.x());
     assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
     assertTrue(o.description().startsWith("dopri5-batch (rtol = atol = 1e-4"), o.description());
-    assertTrue(o.description().contains("of the smallest error it judges (1.0e-02)"), o.description());
+    assertTrue(
+        o.description().contains("of the smallest error it judges (1.0e-02)"), o.description());
   }
 
   @Test
@@ -130,7 +131,14 @@ class AutoReferenceTest {
     for (int k = 0; k < 3; k++) {
       cost[k] =
           ReferenceMethod.DOPRI5_BATCH
-              .solve(IMAGE, noise, n, 5, 1e-3 / Math.pow(10, k), 100_000, ReferenceSolver.Progress.NONE)
+              .solve(
+                  IMAGE,
+                  noise,
+                  n,
+                  5,
+                  1e-3 / Math.pow(10, k),
+                  100_000,
+                  ReferenceSolver.Progress.NONE)
               .meanNfe();
     }
     assertTrue(cost[2] > cost[1] && cost[1] > cost[0], java.util.Arrays.toString(cost));

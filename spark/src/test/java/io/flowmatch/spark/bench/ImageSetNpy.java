@@ -5,6 +5,7 @@ import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.NpyStreamWriter;
+import io.flowmatch.inference.plot.ValueRange;
 import java.nio.file.Path;
 
 /**
@@ -23,10 +24,10 @@ public final class ImageSetNpy {
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
     long n = Long.parseLong(args[1]);
-    ModelCard.Range range;
+    ValueRange range;
     try (OnnxVelocityField field =
         OnnxVelocityField.open(Path.of(args[2]), FieldOptions.defaults().withThreads(1))) {
-      range = ModelCard.fromProps(field.metadata()).dataRangeOr(ModelCard.Range.DEFAULT_IMAGE);
+      range = ModelCard.fromProps(field.metadata()).dataRangeOr(ValueRange.DEFAULT_IMAGE);
     }
     Path dir = Path.of(args[3]);
     IdxImages.Pixels[] sets = {
