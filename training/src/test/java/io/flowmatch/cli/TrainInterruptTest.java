@@ -149,6 +149,9 @@ class TrainInterruptTest {
   /** The command line of a child JVM running the CLI with this test's class path. */
   private static List<String> childJvm(String... args) {
     List<String> cmd = new ArrayList<>();
+    // a test run started in the background of a script inherits an ignored SIGINT, and a JVM keeps
+    // an inherited ignore: restore the default so the child sees Ctrl-C as a user's shell sends it
+    cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(
         List.of(

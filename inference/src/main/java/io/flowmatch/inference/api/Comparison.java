@@ -562,7 +562,8 @@ public final class Comparison {
               e[0],
               e[1],
               m.quality(),
-              null));
+              null,
+              m.classes()));
     }
     return out;
   }

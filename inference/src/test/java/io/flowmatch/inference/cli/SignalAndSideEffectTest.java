@@ -39,6 +39,10 @@ class SignalAndSideEffectTest {
     List<String> cmd =
         new ArrayList<>(
             List.of(
+                // a test run started in the background of a script inherits an ignored SIGINT, and
+                // a JVM keeps an inherited ignore: restore the default, as a user's shell has it
+                "env",
+                "--default-signal=INT,TERM",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-XX:-UsePerfData",
