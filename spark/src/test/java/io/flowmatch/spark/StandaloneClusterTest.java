@@ -30,13 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (its JVM halts, as a killed worker's executor would) and checks that the union of the shards is
  * byte-identical to single-machine {@code flowmatch sample}, every sample exactly once.
  */
-// Not in the default test run, for its time (LocalClusterTest, in the default run, covers the
-// same with the Master and Workers inside the test JVM and two executor JVMs): it passed in 577 s
-// on a 2-core machine at load average ~20 (session 4), where each of its five JVMs (master, two
-// workers, two executors) took 1.5-2 min to start, so the executors registered 4.5 min after the
-// context; nothing was misconfigured. Under a heavier load that exceeds the 600 s wait below. Its
-// JVMs now start with C1 only and the serial GC (not timed since). Run it with:
-// mvn -B test -pl spark -am -Dgroups=cluster -Dspark.test.excludedGroups=none
+// In the default test run: 18 s on a quiet 2-core machine (session 5). Under heavy load its five
+// JVMs (master, two workers, two executors) start slowly: 577 s at load average ~20 (session 4),
+// where the executors registered 4.5 min after the context. Skip it with
+// -Dspark.test.excludedGroups=cluster.
 @Tag("cluster")
 class StandaloneClusterTest {
   @TempDir Path tmp;
