@@ -95,7 +95,8 @@ class EvalJobTest {
   @Test
   void scoringASampleFolderEqualsDrawingOnTheExecutors() throws Exception {
     // more samples than the classifier's 128 features: with fewer, the covariance is singular and
-    // its matrix square root turns summation-order differences into 4e-9 of the distance (seen at 96)
+    // its matrix square root turns summation-order differences into 4e-9 of the distance (seen at
+    // 96)
     int n = 160;
     String model = SparkTesting.model("fashion-mnist-dit.onnx").toString();
     String classifier = SparkTesting.model("fashion-mnist-classifier.onnx").toString();
