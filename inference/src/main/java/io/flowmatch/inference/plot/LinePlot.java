@@ -47,10 +47,14 @@ public final class LinePlot implements Chart {
   static final int AXIS_RGB = 0x000000;
   static final int REFERENCE_RGB = 0x7f7f7f;
 
-  /** Matplotlib's "tab10" colours: distinct, and familiar to readers of ML plots. */
+  /**
+   * Matplotlib's "tab10" colours (distinct, and familiar to readers of ML plots), then their light
+   * "tab20" partners, so that a class histogram of the data and ten settings repeats no colour.
+   */
   static final int[] PALETTE = {
     0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22,
-    0x17becf
+    0x17becf, 0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896, 0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xc7c7c7,
+    0xdbdb8d, 0x9edae5
   };
 
   private final String title;

@@ -126,6 +126,27 @@ class ChartSvgTest {
   }
 
   @Test
+  void elevenBarSeriesGetElevenColours() throws Exception {
+    // the data and ten settings: the class histogram of a ten-setting comparison
+    int series = 11;
+    List<String> names = new java.util.ArrayList<>();
+    double[][] shares = new double[series][];
+    for (int s = 0; s < series; s++) {
+      names.add("s" + s);
+      shares[s] = new double[] {0.5, 0.5};
+    }
+    Document d = parse(BarPlot.of("classes", List.of("a", "b"), names, shares).toSvg());
+    List<Element> rects = elements(d, "rect");
+    java.util.Set<String> fills = new java.util.HashSet<>();
+    for (int s = 0; s < series; s++) {
+      // 2 bars and one legend swatch in this series' own colour
+      assertEquals(2 + 1, styled(rects, "fill", rgb(LinePlot.PALETTE[s])), "series " + s);
+      fills.add(rgb(LinePlot.PALETTE[s]));
+    }
+    assertEquals(series, fills.size());
+  }
+
+  @Test
   void barPlotSvgHasABarPerSeriesAndCategory() throws Exception {
     List<String> classes = List.of("T-shirt/top", "Trouser", "Ankle boot");
     BarPlot b =
