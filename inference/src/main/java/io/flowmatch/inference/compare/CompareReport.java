@@ -45,44 +45,6 @@ public record CompareReport(
     List<ConvergenceOrder> orders,
     ClassShares classes) {
 
-  /** A report without class histograms (no classifier). */
-  public CompareReport(
-      String model,
-      int[] sampleShape,
-      String provider,
-      int samples,
-      int batch,
-      String noise,
-      String reference,
-      double referenceNfe,
-      double referenceSeconds,
-      String qualityDescription,
-      List<String> qualityNames,
-      double[] floor,
-      long maxEvaluations,
-      int repeats,
-      List<SettingResult> results,
-      List<ConvergenceOrder> orders) {
-    this(
-        model,
-        sampleShape,
-        provider,
-        samples,
-        batch,
-        noise,
-        reference,
-        referenceNfe,
-        referenceSeconds,
-        qualityDescription,
-        qualityNames,
-        floor,
-        maxEvaluations,
-        repeats,
-        results,
-        orders,
-        null);
-  }
-
   public boolean hasErrors() {
     return reference != null;
   }
