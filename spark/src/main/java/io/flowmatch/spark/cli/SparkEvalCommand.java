@@ -52,26 +52,12 @@ public final class SparkEvalCommand implements Callable<Integer> {
       description = "Image classifier (outputs logits and features).")
   Path classifier;
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Folder of the image set's IDX files (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/usr/share/datasets/fashion-mnist")
-  Path dataDir;
-
-  @Option(
-      names = "--data-n",
-      paramLabel = "M",
-      description = "Reference images (default: 10000 or N if larger, at most the training set).")
-  Integer dataN;
+  @Mixin ImageSetOptions imageSet;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (dataN != null && dataN < 2) {
-      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
-          "--data-n must be at least 2, got " + dataN);
-    }
+    imageSet.check();
     request.model();
     // solver options fail before Spark starts
     SolverSettings settings = solver.settings();
@@ -86,8 +72,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
                   s,
                   samples == null ? null : samples.toAbsolutePath().toString(),
                   classifier.toAbsolutePath().toString(),
-                  dataDir.toAbsolutePath().toString(),
-                  dataN == null ? 0 : dataN,
+                  imageSet.dataDir(),
+                  imageSet.dataN(),
                   request.threads));
       if (!spark.quiet) {
         out.println(
