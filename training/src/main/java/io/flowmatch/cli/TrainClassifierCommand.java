@@ -192,13 +192,16 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
             train,
             config,
             e -> {
-              o.printf(
-                  Locale.ROOT,
-                  "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
-                  e.epoch(),
-                  e.meanLoss(),
-                  100 * e.trainAccuracy(),
-                  e.seconds());
+              o.println(
+                  "epoch "
+                      + e.epoch()
+                      + ": loss "
+                      + Numbers.fixed(e.meanLoss(), 4)
+                      + ", train accuracy "
+                      + Numbers.fixed(100 * e.trainAccuracy(), 2)
+                      + "%, "
+                      + Numbers.fixed(e.seconds(), 1)
+                      + " s");
               o.flush();
             },
             steps ->
@@ -206,12 +209,14 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
       ClassifierEvaluation.Accuracy acc = ClassifierEvaluation.accuracy(model, manager, test);
-      o.printf(
-          Locale.ROOT,
-          "test accuracy %.2f%% (%d images), training %.0f s%n",
-          100 * acc.overall(),
-          test.size(),
-          trainSeconds);
+      o.println(
+          "test accuracy "
+              + Numbers.fixed(100 * acc.overall(), 2)
+              + "% ("
+              + test.size()
+              + " images), training "
+              + Numbers.fixed(trainSeconds, 0)
+              + " s");
       for (int k = 0; k < CLASS_NAMES.length; k++) {
         o.printf(Locale.ROOT, "  %-12s %6.2f%%%n", CLASS_NAMES[k], 100 * acc.ofClass(k));
       }

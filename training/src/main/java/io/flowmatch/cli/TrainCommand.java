@@ -8,6 +8,7 @@ import io.flowmatch.inference.cli.HelpGroup;
 import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
@@ -475,15 +476,21 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       if (r.interrupted()) {
         return 130;
       }
-      o.printf(
-          Locale.ROOT,
-          "train: %d steps done, last loss %.5f, %.0f samples/s (%.1f s)%s; EMA weights in %s%n",
-          r.steps(),
-          r.lastLoss(),
-          r.samplesPerSecond(),
-          r.seconds(),
-          r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow" : "",
-          run.emaParams());
+      o.println(
+          "train: "
+              + r.steps()
+              + " steps done, last loss "
+              + Numbers.fixed(r.lastLoss(), 5)
+              + ", "
+              + Numbers.fixed(r.samplesPerSecond(), 0)
+              + " samples/s ("
+              + Numbers.fixed(r.seconds(), 1)
+              + " s)"
+              + (r.skippedSteps() > 0
+                  ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow"
+                  : "")
+              + "; EMA weights in "
+              + run.emaParams());
       o.flush();
       if (!noExport) {
         exportFinishedRun(run, o);

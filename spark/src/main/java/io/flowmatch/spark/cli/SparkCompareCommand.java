@@ -13,6 +13,7 @@ import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.solver.SolverSettings;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -133,15 +133,17 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
       }
       CompareReport report = r.report();
       String note =
-          String.format(
-              Locale.ROOT,
-              "; on %s: %d shards × %d settings = %d tasks, wall %.2f s; times are summed over"
-                  + " tasks",
-              session.sparkContext().master(),
-              r.shards(),
-              settings.size(),
-              r.tasks(),
-              r.wallNanos() / 1e9);
+          "; on "
+              + session.sparkContext().master()
+              + ": "
+              + r.shards()
+              + " shards × "
+              + settings.size()
+              + " settings = "
+              + r.tasks()
+              + " tasks, wall "
+              + Numbers.fixed(r.wallNanos() / 1e9, 2)
+              + " s; times are summed over tasks";
       String table = ResultTable.header(report, note) + ResultTable.render(report);
       if (!spark.quiet) {
         for (SettingResult res : report.results()) {

@@ -87,7 +87,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
                 + " ("
                 + r.tasks()
                 + " tasks, "
-                + String.format(Locale.ROOT, "%.2f s", r.wallNanos() / 1e9)
+                + Numbers.fixed(r.wallNanos() / 1e9, 2)
+                + " s"
                 + ")");
         out.println(
             "against "
@@ -102,12 +103,13 @@ public final class SparkEvalCommand implements Callable<Integer> {
         row(out, "fd", r.fd(), r.floorFd());
         row(out, "class_tv", r.classTv(), r.floorClassTv());
         ClassHistogram h = r.samples();
-        out.printf(
-            Locale.ROOT,
-            "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
-            h.classesHit(),
-            h.classes(),
-            r.classTv());
+        out.println(
+            "class histogram (classifier's argmax): "
+                + h.classesHit()
+                + " of "
+                + h.classes()
+                + " classes hit, total variation to the data's "
+                + Numbers.fixed(r.classTv(), 3));
         out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
         for (int k = 0; k < h.classes(); k++) {
           out.printf(
