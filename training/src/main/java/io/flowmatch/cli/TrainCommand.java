@@ -742,29 +742,12 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     }
   }
 
-  private static final Map<String, String> CHOICE_NAMES =
-      Map.of("--data", "data set", "--time-sampling", "time sampling");
-
   private static void checkChoice(String option, String value, List<String> valid) {
-    if (!valid.contains(value)) {
-      String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
-      throw FlowmatchException.invalidArgument(
-          "unknown "
-              + what
-              + " '"
-              + value
-              + "' ("
-              + option
-              + "), expected one of "
-              + String.join(", ", valid));
-    }
+    TrainConfig.checkChoice(option, value, valid);
   }
 
   private static void positive(String option, Integer value) {
-    if (value != null && value < 1) {
-      throw FlowmatchException.invalidArgument(
-          option + " must be a positive integer, got " + value);
-    }
+    TrainConfig.checkPositive(option, value);
   }
 
   @Override

@@ -549,21 +549,7 @@ public final class Comparison {
         continue;
       }
       double[] e = CompareEngine.errorSummary(CompareEngine.sampleErrors(kept[k], x, n, size));
-      out.add(
-          new SettingResult(
-              m.setting(),
-              m.samples(),
-              m.meanNfe(),
-              m.minNfe(),
-              m.maxNfe(),
-              m.modelCalls(),
-              m.wallSeconds(),
-              m.modelSeconds(),
-              e[0],
-              e[1],
-              m.quality(),
-              null,
-              m.classes()));
+      out.add(m.withErrors(e[0], e[1]));
     }
     return out;
   }

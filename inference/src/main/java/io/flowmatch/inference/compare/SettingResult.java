@@ -69,6 +69,42 @@ public record SettingResult(
     return failure != null;
   }
 
+  /** This result with its errors against the reference (RMS and max over samples). */
+  public SettingResult withErrors(double rms, double max) {
+    return new SettingResult(
+        setting,
+        samples,
+        meanNfe,
+        minNfe,
+        maxNfe,
+        modelCalls,
+        wallSeconds,
+        modelSeconds,
+        rms,
+        max,
+        quality,
+        failure,
+        classes);
+  }
+
+  /** This result with the wall and model times of another timed solve (e.g. the median round). */
+  public SettingResult withTimes(double wall, double model) {
+    return new SettingResult(
+        setting,
+        samples,
+        meanNfe,
+        minNfe,
+        maxNfe,
+        modelCalls,
+        wall,
+        model,
+        errorRms,
+        errorMax,
+        quality,
+        failure,
+        classes);
+  }
+
   public double samplesPerSecond() {
     return wallSeconds > 0 ? samples / wallSeconds : Double.NaN;
   }
