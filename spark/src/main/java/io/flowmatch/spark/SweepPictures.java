@@ -80,9 +80,7 @@ final class SweepPictures {
   /** Adds the picture of a setting's first samples. */
   void add(SettingResult r, float[] first, int count) {
     String nfe =
-        r.minNfe() == r.maxNfe()
-            ? Integer.toString(r.minNfe())
-            : Numbers.fixed(r.meanNfe(), 1);
+        r.minNfe() == r.maxNfe() ? Integer.toString(r.minNfe()) : Numbers.fixed(r.meanNfe(), 1);
     add(r.setting().label(), first, count, r.setting().label() + " · NFE " + nfe);
   }
 

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -192,25 +193,11 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
               + " 'flowmatch sample', with $FLOWMATCH_JAVA_OPTS)")
   String memoryJavaOpts;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
+  @Mixin TrainingOutputOptions output;
 
   /** The progress of one part of the bench on stderr. */
   private Progress progress(String part, long total, String unit) {
-    return Progress.open(
-        spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+    return output.progress(spec.commandLine().getErr(), "bench " + part, total, unit);
   }
 
   @Override

@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -106,20 +107,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
+  @Mixin TrainingOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -185,7 +173,12 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       PrintWriter err = spec.commandLine().getErr();
       try (Progress bar =
           Progress.open(
-              err, "train-classifier", (long) epochs * stepsPerEpoch, "steps", quiet, progress)) {
+              err,
+              "train-classifier",
+              (long) epochs * stepsPerEpoch,
+              "steps",
+              output.quiet,
+              output.progress)) {
         ClassifierTraining.train(
             model,
             manager,

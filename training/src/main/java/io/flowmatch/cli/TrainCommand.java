@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -272,23 +273,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
   boolean noExport;
 
-  @HelpGroup("Progress and errors")
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @HelpGroup("Progress and errors")
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
-
-  @HelpGroup("Progress and errors")
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
+  @Mixin TrainingOutputOptions output;
 
   @Override
   public Integer call() {
@@ -401,10 +386,10 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
         FlowTrainer trainer = newTrainer(run, trainingData, manager, e)) {
-      if (quiet) {
+      if (output.quiet) {
         trainer.quiet();
       }
-      if (progress) {
+      if (output.progress) {
         trainer.forceBar();
       }
       o.printf(

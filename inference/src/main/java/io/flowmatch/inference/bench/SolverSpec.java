@@ -85,8 +85,6 @@ public record SolverSpec(String name, int steps, double tolerance) {
 
   /** As written on the command line, e.g. {@code heun:10} or {@code dopri5:1e-04}. */
   public String label() {
-    return adaptive()
-        ? name + ":" + Numbers.sci(tolerance, 1)
-        : name + ":" + steps;
+    return adaptive() ? name + ":" + Numbers.sci(tolerance, 1) : name + ":" + steps;
   }
 }

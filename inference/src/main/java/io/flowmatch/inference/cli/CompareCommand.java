@@ -196,9 +196,7 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
       } else if (compare.referenceTolerance() == null) {
         comparison.autoReference(!noReferenceCache);
       } else {
-        comparison
-            .referenceTolerance(compare.referenceTolerance())
-            .referenceCheck(referenceCheck);
+        comparison.referenceTolerance(compare.referenceTolerance()).referenceCheck(referenceCheck);
       }
 
       try (QualityOptions.Setup quality =

@@ -94,8 +94,8 @@ public final class CompareOptions {
   private Double referenceTol;
 
   /**
-   * Checks the numbers and the output folder; call before any work, so that bad options fail
-   * before a model is opened or a cluster started.
+   * Checks the numbers and the output folder; call before any work, so that bad options fail before
+   * a model is opened or a cluster started.
    */
   public void check() {
     OptionChecks.positive("--repeats", repeats);

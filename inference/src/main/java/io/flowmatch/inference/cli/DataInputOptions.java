@@ -79,8 +79,8 @@ final class DataInputOptions {
   }
 
   /**
-   * The one .npy file that --input names whole (a command may stream its rows rather than read
-   * them all), or null.
+   * The one .npy file that --input names whole (a command may stream its rows rather than read them
+   * all), or null.
    */
   Path singleNpy() {
     return input != null

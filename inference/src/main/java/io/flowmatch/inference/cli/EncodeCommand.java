@@ -135,8 +135,7 @@ public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
                   .progress(bar::fraction)
                   .encode(source, count, sink);
         } catch (IOException e) {
-          throw new FailureException(
-              "cannot read " + data.describe() + ": " + IoMessages.of(e), e);
+          throw new FailureException("cannot read " + data.describe() + ": " + IoMessages.of(e), e);
         }
         outputs.commit();
       }

@@ -227,7 +227,9 @@ public final class SolverOverheadBenchmark {
       xBuffer.put(0, x, 0, 2 * n);
       tBuffer.put(0, t, 0, n);
       try (OrtSession.Result ignored =
-          session.session().run(Map.of("x", tensors[0], "t", tensors[1]), Map.of("v", tensors[2]))) {
+          session
+              .session()
+              .run(Map.of("x", tensors[0], "t", tensors[1]), Map.of("v", tensors[2]))) {
         vBuffer.get(0, v, 0, 2 * n);
       } catch (OrtException e) {
         throw new IllegalStateException("benchmark model failed: " + e.getMessage(), e);

@@ -151,7 +151,8 @@ class SignalAndSideEffectTest {
               out.resolve("o.npy").toString());
       pb.environment().remove("XDG_CACHE_HOME");
       if (!launcherEnv) {
-        pb.environment().remove("ORT_DISABLE_TELEMETRY"); // ChildJvm.cli sets it as the launcher does
+        pb.environment()
+            .remove("ORT_DISABLE_TELEMETRY"); // ChildJvm.cli sets it as the launcher does
       }
       Process p = pb.start();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS));

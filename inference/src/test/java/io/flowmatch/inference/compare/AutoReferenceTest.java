@@ -73,7 +73,8 @@ class AutoReferenceTest {
   }
 
   /** Asserts that {@code o} is within its reported bound of the exact flow; returns its error. */
-  static double withinBound(GaussianTargetField field, float[] noise, int n, AutoReference.Outcome o) {
+  static double withinBound(
+      GaussianTargetField field, float[] noise, int n, AutoReference.Outcome o) {
     double exact = exactError(field, noise, n, o.x());
     assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
     return exact;

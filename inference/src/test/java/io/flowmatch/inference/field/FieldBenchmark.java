@@ -93,7 +93,7 @@ public final class FieldBenchmark {
     double[] plain = new double[7];
     OrtEnvironment env = OnnxVelocityField.environment();
     try (OnnxVelocityField f =
-            OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(threads))) {
+        OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(threads))) {
       // the plain call's session is made as every flowmatch session is; only the calls differ
       try (OrtSessions.Session plainSession =
           OrtSessions.open(model, OrtSessions.settings().threads(threads))) {

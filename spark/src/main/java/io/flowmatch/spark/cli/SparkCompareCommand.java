@@ -46,7 +46,9 @@ import picocli.CommandLine.Spec;
           + " --solvers, --n, --batch and --seed; a setting's time is the sum of its tasks' solve"
           + " times (one executor core's), so samples/s is per core.",
       "--reference-tol auto (the default) does not choose the tolerance here yet: the reference"
-          + " is solved at " + ReferenceSolver.DEFAULT_TOLERANCE + ".",
+          + " is solved at "
+          + ReferenceSolver.DEFAULT_TOLERANCE
+          + ".",
       "Quality: energy distance and sliced W2 for low-dimensional models whose data can be drawn"
           + " (2-D toy sets, Gaussian mixtures); for image models with --classifier, the Fréchet"
           + " distance of its features and the class histogram, against the model's image set"
