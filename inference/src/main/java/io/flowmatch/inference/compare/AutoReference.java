@@ -63,6 +63,25 @@ public final class AutoReference {
   /** No budget: tighten as far as the other rules allow. */
   public static final long NO_BUDGET = Long.MAX_VALUE;
 
+  /**
+   * The automatic reference may cost this many times the model evaluations of what it judges
+   * (compare: its settings; tune-grid: the hand-made grids at the largest NFE).
+   */
+  public static final int BUDGET_FACTOR = 2;
+
+  /** ... and at least this many model evaluations per sample. */
+  public static final long BUDGET_FLOOR = 500;
+
+  /**
+   * The budget of an automatic reference, in model evaluations per sample for all its solves:
+   * {@value #BUDGET_FACTOR}× {@code judgedNfe} (the model evaluations per sample of everything it
+   * judges, together), at least {@value #BUDGET_FLOOR}. Past its first pair of solves the ladder
+   * tightens only within it, so the reference costs about as much as the work it serves.
+   */
+  public static long budget(double judgedNfe) {
+    return Math.max(BUDGET_FLOOR, (long) Math.ceil(BUDGET_FACTOR * judgedNfe));
+  }
+
   /** Why the ladder of tolerances stopped where it did. */
   public enum Stop {
     /** Its error bound is at most 1/{@link #MARGIN} of the smallest error judged. */
