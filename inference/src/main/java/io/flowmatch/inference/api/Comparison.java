@@ -487,7 +487,7 @@ public final class Comparison {
    * models tight tolerances cost many times the settings themselves; the ladder then tightens as
    * far as the judged errors need and the budget allows.
    */
-  static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
+  public static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
     if (method == ReferenceMethod.DOPRI5_BATCH) {
       return AutoReference.LARGE_START;
     }
