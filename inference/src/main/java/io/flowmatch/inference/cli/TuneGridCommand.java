@@ -119,6 +119,16 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
   int maxEvals;
 
   @Option(
+      names = "--restarts",
+      paramLabel = "R",
+      description =
+          "After the optimisation from the best hand-made grid, R more from the next-best ones"
+              + " (by calibration error), each with its own --max-evals; the best grid of all is"
+              + " kept (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int restarts;
+
+  @Option(
       names = "--reference-max-evals",
       paramLabel = "E",
       description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
@@ -203,6 +213,9 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     OptionChecks.positive("--calibration", calibration);
     OptionChecks.positive("--holdout", holdout);
     OptionChecks.positive("--max-evals", maxEvals);
+    if (restarts < 0) {
+      throw new UsageException("--restarts must be 0 or more, got " + restarts);
+    }
     OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
     if (referenceBudget != null) {
       OptionChecks.positive("--reference-budget", referenceBudget.longValue());
@@ -346,6 +359,7 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       root.addProperty("path", path.name());
       root.addProperty("optimizer", opt.name().toLowerCase(Locale.ROOT));
       root.addProperty("max_objective_evaluations", maxEvals);
+      root.addProperty("restarts", restarts);
       root.add("calibration", set(calibration, seed, calRef, budget));
       root.add("holdout", set(holdN, hold, holdRef, budget));
       JsonArray grids = new JsonArray();
@@ -396,6 +410,7 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                   nfe,
                   opt,
                   maxEvals,
+                  restarts,
                   seed,
                   (k, rms, best) -> {
                     if (verbose) {
