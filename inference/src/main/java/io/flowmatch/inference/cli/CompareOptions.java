@@ -54,7 +54,8 @@ public final class CompareOptions {
               + " reference (dop853 in double, or dopri5-batch for samples of more than 64 values)"
               + " starts a decade below the tightest adaptive setting's tolerance (1e-4 without"
               + " one) and tightens 10x until its error bound is a tenth of the smallest"
-              + " setting's error or the model's float32 noise is reached.",
+              + " setting's error, the model's float32 noise is reached or its evaluation budget"
+              + " is spent (spark compare: each solve a stage over the shards).",
       defaultValue = AUTO)
   String referenceTolText;
 

@@ -4,7 +4,6 @@ import io.flowmatch.inference.cli.CompareOptions;
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.Provenance;
-import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.ReportFiles;
 import io.flowmatch.inference.compare.ResultCsv;
 import io.flowmatch.inference.compare.ResultJson;
@@ -40,15 +39,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference (dop853 in"
-          + " double) is solved once per shard and stays on the executors.",
-      "NFE, errors and quality equal 'flowmatch compare --reference-tol T' with the same model,"
-          + " --solvers, --n, --batch and --seed; a setting's time is the sum of its tasks' solve"
-          + " times (one executor core's), so samples/s is per core.",
-      "--reference-tol auto (the default) does not choose the tolerance here yet: the reference"
-          + " is solved at "
-          + ReferenceSolver.DEFAULT_TOLERANCE
-          + ".",
+      "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference is solved"
+          + " per shard and stays on the executors.",
+      "NFE, errors and quality equal 'flowmatch compare' with the same model, --solvers, --n,"
+          + " --batch, --seed and --reference-tol (auto or T); a setting's time is the sum of its"
+          + " tasks' solve times (one executor core's), so samples/s is per core.",
       "Quality: energy distance and sliced W2 for low-dimensional models whose data can be drawn"
           + " (2-D toy sets, Gaussian mixtures); for image models with --classifier, the Fréchet"
           + " distance of its features and the class histogram, against the model's image set"
@@ -95,6 +90,9 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
     compare.check();
     Path out = compare.out();
     imageSet.check();
+    boolean autoReference = compare.referenceTolerance() == null && !compare.noReference();
+    double referenceTol =
+        compare.referenceTolerance() == null ? Double.NaN : compare.referenceTolerance();
     if (classifier != null && !Files.isRegularFile(classifier)) {
       throw FlowmatchException.invalidArgument("--classifier " + classifier + ": no such file");
     }
@@ -121,7 +119,7 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
                   s,
                   wire,
                   compare.maxEvaluations(),
-                  compare.noReference() ? Double.NaN : referenceTolerance(),
+                  compare.noReference() ? Double.NaN : referenceTol,
                   compare.referenceMaxEvaluations(),
                   !noQuality,
                   classifier == null ? null : classifier.toAbsolutePath().toString(),
@@ -129,7 +127,14 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
                   imageSet.dataN(),
                   request.threads,
                   compare.repeats(),
-                  out != null));
+                  out != null,
+                  autoReference),
+              line -> {
+                if (!spark.quiet) {
+                  stderr.println("spark compare: " + line);
+                  stderr.flush();
+                }
+              });
       if (r.qualityNote() != null && !spark.quiet) {
         stderr.println("note: " + r.qualityNote());
       }
@@ -194,15 +199,6 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
       throws IOException {
     AtomicFile.write(out.resolve(name), bytes);
     written.add(name);
-  }
-
-  /**
-   * The reference's tolerance: {@code --reference-tol T}, or for auto (the default) the fixed
-   * tolerance of {@link ReferenceSolver#DEFAULT_TOLERANCE}: spark compare does not choose it yet.
-   */
-  private double referenceTolerance() {
-    Double t = compare.referenceTolerance();
-    return t != null ? t : Double.parseDouble(ReferenceSolver.DEFAULT_TOLERANCE);
   }
 
   private String commandLine() {
