@@ -76,7 +76,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       names = "--model",
       paramLabel = "ARCH",
       completionCandidates = ArchitectureNames.class,
-      description = "${COMPLETION-CANDIDATES} (default mlp)")
+      description = "${COMPLETION-CANDIDATES} (default " + Architectures.DEFAULT + ")")
   String model;
 
   @HelpGroup("Optimisation")
@@ -578,7 +578,8 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
     checkChoice("--data", ds, Datasets.names());
-    String arch = model != null ? model : base != null ? base.model().type() : "mlp";
+    String arch =
+        model != null ? model : base != null ? base.model().type() : Architectures.DEFAULT;
     checkChoice("--model", arch, Architectures.names());
     ModelSpec d =
         base != null && base.model().type().equals(arch)

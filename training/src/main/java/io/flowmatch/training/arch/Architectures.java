@@ -2,18 +2,31 @@ package io.flowmatch.training.arch;
 
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.mlp.MlpSpec;
+import io.flowmatch.training.arch.unet.UNetSpec;
+import io.flowmatch.training.model.Architecture;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registered architectures; a new one adds one line to {@link #ALL}. */
+/**
+ * The registered architectures: the one place that lists them. A new architecture (its own package
+ * under {@code training.arch}, see {@code docs/extending.md}) adds one line to {@link #ALL}.
+ */
 public final class Architectures {
   private Architectures() {}
 
+  /** The architecture {@code train} uses when {@code --model} is not given. */
+  public static final String DEFAULT = MlpSpec.TYPE;
+
   /** Every architecture, in the order help text lists them. */
   private static final List<Architecture<?>> ALL =
-      List.of(new MlpArchitecture(), new UNetArchitecture(), new DitArchitecture());
+      List.of(
+          MlpSpec.ARCHITECTURE, // training.arch.mlp
+          UNetSpec.ARCHITECTURE, // training.arch.unet
+          DitSpec.ARCHITECTURE); // training.arch.dit
 
   private static final Map<String, Architecture<?>> BY_NAME = new LinkedHashMap<>();
 

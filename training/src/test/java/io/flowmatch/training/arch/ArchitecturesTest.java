@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.training.model.DitSpec;
-import io.flowmatch.training.model.DitVelocityNet;
-import io.flowmatch.training.model.MlpSpec;
-import io.flowmatch.training.model.MlpVelocityNet;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.dit.DitVelocityNet;
+import io.flowmatch.training.arch.mlp.MlpSpec;
+import io.flowmatch.training.arch.mlp.MlpVelocityNet;
+import io.flowmatch.training.arch.unet.UNetSpec;
+import io.flowmatch.training.arch.unet.UNetVelocityNet;
 import io.flowmatch.training.model.ModelSpec;
-import io.flowmatch.training.model.UNetSpec;
-import io.flowmatch.training.model.UNetVelocityNet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +69,7 @@ class ArchitecturesTest {
   void aSpecOfAnotherArchitectureIsRefusedByName() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class, () -> new DitArchitecture().cast(MlpSpec.DEFAULTS));
+            IllegalArgumentException.class, () -> DitSpec.ARCHITECTURE.cast(MlpSpec.DEFAULTS));
     assertEquals("dit: expected a DitSpec, got MlpSpec", e.getMessage());
   }
 }
