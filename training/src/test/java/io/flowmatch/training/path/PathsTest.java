@@ -15,7 +15,7 @@ class PathsTest {
 
   @Test
   void condOtMatchesItsDefinition() {
-    CondOTPath p = new CondOTPath(0.1);
+    AffinePath p = Paths.create("condot", Map.of("sigma_min", 0.1));
     for (double t : new double[] {0, 0.25, 0.5, 1}) {
       assertEquals(t, p.alpha(t), 0);
       assertEquals(1 - 0.9 * t, p.sigma(t), 1e-15);
@@ -68,14 +68,14 @@ class PathsTest {
     e =
         assertThrows(
             FlowmatchException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
-    assertEquals("sigma_min must lie in [0, 1), got 1.0", e.getMessage());
+    assertEquals("condot path: sigma_min must lie in [0, 1), got 1.0", e.getMessage());
   }
 
   @Test
   void batchedSampleInterpolatesPerSample() {
     TestEngine.oneThread();
     try (NDManager m = NDManager.newBaseManager()) {
-      AffinePath p = new CondOTPath(0);
+      AffinePath p = Paths.create("condot", null);
       var x0 = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
       var x1 = m.create(new float[] {5, 6, 7, 8}, new Shape(2, 2));
       AffinePath.PathSample s = p.sample(x0, x1, new float[] {0.25f, 1f});
