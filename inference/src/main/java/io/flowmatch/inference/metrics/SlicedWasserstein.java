@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * dimensions, Gaussian directions normalised to the unit sphere from a fixed seed, so the value is
  * deterministic. The reference's sorted projections are computed once in {@link #of}.
  */
-public final class SlicedWasserstein {
+public final class SlicedWasserstein implements PointDistance {
   /** Default number of directions. */
   public static final int DEFAULT_DIRECTIONS = 128;
 
@@ -43,6 +43,7 @@ public final class SlicedWasserstein {
   }
 
   /** SW₂ between {@code n} points of {@code x} and the reference. */
+  @Override
   public double distanceTo(float[] x, int n) {
     PointSets.check("samples", x, n, dim);
     double sum = 0;

@@ -1,0 +1,35 @@
+package io.flowmatch.inference.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PointCloudMetricsTest {
+  @Test
+  void scoresEachRegisteredDistanceInOrder() {
+    int n = 300;
+    float[] ref = new float[2 * n];
+    Random r = new Random(3);
+    for (int i = 0; i < ref.length; i++) {
+      ref[i] = (float) r.nextGaussian();
+    }
+    float[] shifted = ref.clone();
+    for (int i = 0; i < n; i++) {
+      shifted[2 * i] += 0.3f;
+      shifted[2 * i + 1] -= 0.4f;
+    }
+    PointCloudMetrics m = new PointCloudMetrics(ref, n, 2, "the data");
+    assertEquals(List.of("energy", "sw2"), m.names());
+    assertEquals(
+        "energy distance D² and sliced Wasserstein-2 (128 directions) to the data",
+        m.description());
+    assertArrayEquals(new double[] {0, 0}, m.score(ref, n), 1e-12);
+    double[] s = m.score(shifted, n);
+    assertEquals(EnergyDistance.between(shifted, n, ref, n, 2), s[0], 1e-12);
+    // a pure shift δ in 2-D: SW₂ = |δ|/√2 exactly (evenly spaced directions)
+    assertEquals(0.5 / Math.sqrt(2), s[1], 1e-6);
+  }
+}
