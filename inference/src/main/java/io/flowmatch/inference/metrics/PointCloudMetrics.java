@@ -27,15 +27,18 @@ public final class PointCloudMetrics implements QualityMetric {
     PointDistance of(float[] reference, int m, int dim);
   }
 
-  /** The distances every point-cloud score reports, in this order: one line each. */
-  private static final List<Distance> DISTANCES =
-      List.of(
-          new Distance("energy", "energy distance D²", EnergyDistance::of),
-          new Distance(
-              "sw2",
-              "sliced Wasserstein-2 (" + SlicedWasserstein.DEFAULT_DIRECTIONS + " directions)",
-              (r, m, dim) ->
-                  SlicedWasserstein.of(r, m, dim, SlicedWasserstein.DEFAULT_DIRECTIONS)));
+  /** The distances every point-cloud score reports, in this order. */
+  private static final List<Distance> DISTANCES = new ArrayList<>();
+
+  static {
+    // one line per distance
+    DISTANCES.add(new Distance("energy", "energy distance D²", EnergyDistance::of));
+    DISTANCES.add(
+        new Distance(
+            "sw2",
+            "sliced Wasserstein-2 (" + SlicedWasserstein.DEFAULT_DIRECTIONS + " directions)",
+            SlicedWasserstein::of));
+  }
 
   private final List<PointDistance> distances = new ArrayList<>();
   private final List<String> names = new ArrayList<>();

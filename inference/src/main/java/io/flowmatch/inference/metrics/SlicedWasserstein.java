@@ -33,6 +33,11 @@ public final class SlicedWasserstein implements PointDistance {
     }
   }
 
+  /** As {@link #of(float[], int, int, int)} with {@link #DEFAULT_DIRECTIONS} directions. */
+  public static SlicedWasserstein of(float[] reference, int m, int dim) {
+    return of(reference, m, dim, DEFAULT_DIRECTIONS);
+  }
+
   /** Scores sample sets against {@code m} reference points of {@code dim} values each. */
   public static SlicedWasserstein of(float[] reference, int m, int dim, int directions) {
     PointSets.check("reference", reference, m, dim);

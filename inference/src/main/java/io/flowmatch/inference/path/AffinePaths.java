@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * The registered affine paths: the one place that lists them, for training ({@code --path}, {@code
  * --path-param}) and for sampling (a model's {@code flowmatch.path}). A new path is one class
- * declaring its {@link PathType} plus one line in {@link #ALL}.
+ * declaring its {@link PathType} plus one line in the static block below.
  */
 public final class AffinePaths {
   private AffinePaths() {}
@@ -19,19 +19,20 @@ public final class AffinePaths {
   /** The path flowmatch trains on by default, and a model without {@code flowmatch.path} is on. */
   public static final String DEFAULT = "condot";
 
-  /** Every path, in the order help text lists them. */
-  private static final List<PathType> ALL =
-      List.of(
-          CondOtSchedule.TYPE, // condot
-          VpSchedule.TYPE, // vp
-          CosineSchedule.TYPE, // cosine
-          PolynomialSchedule.TYPE); // polynomial
-
+  /** Every path by name, in the order help text lists them. */
   private static final Map<String, PathType> BY_NAME = new LinkedHashMap<>();
 
   static {
-    for (PathType p : ALL) {
-      BY_NAME.put(p.name(), p);
+    // one line per path
+    register(CondOtSchedule.TYPE);
+    register(VpSchedule.TYPE);
+    register(CosineSchedule.TYPE);
+    register(PolynomialSchedule.TYPE);
+  }
+
+  private static void register(PathType p) {
+    if (BY_NAME.putIfAbsent(p.name(), p) != null) {
+      throw new IllegalStateException("path '" + p.name() + "' registered twice");
     }
   }
 

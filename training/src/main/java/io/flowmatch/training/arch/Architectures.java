@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The registered architectures: the one place that lists them. A new architecture (its own package
- * under {@code training.arch}, see {@code docs/extending.md}) adds one line to {@link #ALL}.
+ * under {@code training.arch}, see {@code docs/extending.md}) adds one line to the static block
+ * below.
  */
 public final class Architectures {
   private Architectures() {}
@@ -21,18 +22,19 @@ public final class Architectures {
   /** The architecture {@code train} uses when {@code --model} is not given. */
   public static final String DEFAULT = MlpSpec.TYPE;
 
-  /** Every architecture, in the order help text lists them. */
-  private static final List<Architecture<?>> ALL =
-      List.of(
-          MlpSpec.ARCHITECTURE, // training.arch.mlp
-          UNetSpec.ARCHITECTURE, // training.arch.unet
-          DitSpec.ARCHITECTURE); // training.arch.dit
-
+  /** Every architecture by name, in the order help text lists them. */
   private static final Map<String, Architecture<?>> BY_NAME = new LinkedHashMap<>();
 
   static {
-    for (Architecture<?> a : ALL) {
-      BY_NAME.put(a.name(), a);
+    // one line per architecture; each lives in its own package under training.arch
+    register(MlpSpec.ARCHITECTURE);
+    register(UNetSpec.ARCHITECTURE);
+    register(DitSpec.ARCHITECTURE);
+  }
+
+  private static void register(Architecture<?> a) {
+    if (BY_NAME.putIfAbsent(a.name(), a) != null) {
+      throw new IllegalStateException("architecture '" + a.name() + "' registered twice");
     }
   }
 
