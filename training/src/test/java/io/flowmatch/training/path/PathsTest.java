@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.TestEngine;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -60,8 +61,10 @@ class PathsTest {
   @Test
   void badNamesAndParametersAreRejected() {
     FlowmatchException e = assertThrows(FlowmatchException.class, () -> Paths.create("ddpm", null));
+    // the shipped four first, in help order; a new path registers after them
+    assertEquals(List.of("condot", "vp", "cosine", "polynomial"), Paths.names().subList(0, 4));
     assertEquals(
-        "unknown path 'ddpm', expected one of condot, vp, cosine, polynomial", e.getMessage());
+        "unknown path 'ddpm', expected one of " + String.join(", ", Paths.names()), e.getMessage());
     e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("beta", 1.0)));
     assertEquals(
         "path 'condot' has no parameter 'beta', expected one of sigma_min", e.getMessage());
