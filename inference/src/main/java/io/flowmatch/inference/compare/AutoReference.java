@@ -391,8 +391,11 @@ public final class AutoReference {
         stop);
   }
 
-  /** ", 1/37 of the smallest error it judges (3.1e-04)", or nothing without judged errors. */
-  private static String judgedNote(double bound, double judged) {
+  /**
+   * ", 1/37 of the smallest error it judges (3.1e-04)" (or "1.7×" for a bound above it), or nothing
+   * without judged errors.
+   */
+  static String judgedNote(double bound, double judged) {
     if (Double.isNaN(judged)) {
       return "";
     }
@@ -402,8 +405,8 @@ public final class AutoReference {
         bound > 0
             ? String.format(
                 java.util.Locale.ROOT,
-                judged / bound >= 10 ? "1/%.0f of" : "1/%.1f of",
-                judged / bound)
+                judged / bound >= 10 ? "1/%.0f of" : judged >= bound ? "1/%.1f of" : "%.1f×",
+                judged >= bound ? judged / bound : bound / judged)
             : "far below",
         judged);
   }

@@ -33,6 +33,13 @@ final class ExecutionProviders {
       " (this build has the CPU-only ONNX Runtime: run FLOWMATCH_GPU=1 ./flowmatch ..., which"
           + " builds with -Pcuda and needs CUDA 12 and cuDNN 9)";
 
+  /**
+   * Why the GPU build's CUDA provider usually fails: ORT's own error says only "failed to load".
+   */
+  static final String GPU_LIBRARIES_HINT =
+      " (the GPU build's CUDA provider loads CUDA 12 and cuDNN 9 from the library path:"
+          + " libcudart.so.12, libcublasLt.so.12, libcudnn.so.9)";
+
   /** Whether the ONNX Runtime on the class path is the GPU jar (it carries the CUDA provider). */
   static boolean gpuRuntime() {
     return ExecutionProviders.class.getResource(
@@ -94,7 +101,9 @@ final class ExecutionProviders {
                     + reason
                     + "); running on "
                     + candidate
-                    + (candidate.equals("cpu") && !gpuRuntime() ? GPU_BUILD_HINT : ""));
+                    + (candidate.equals("cpu")
+                        ? (gpuRuntime() ? GPU_LIBRARIES_HINT : GPU_BUILD_HINT)
+                        : ""));
       }
       if (optimizedTmp != null) {
         try {

@@ -40,8 +40,11 @@ public final class OrtRuntime {
   public static synchronized OrtEnvironment environment() {
     if (environment == null) {
       removeOrphans();
+      // FATAL: every ORT error also comes back as an OrtException that flowmatch reports in one
+      // line; at ERROR, ORT would print its own coloured copy (a CUDA library that cannot load,
+      // say)
       OrtEnvironment env =
-          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "flowmatch");
+          OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "flowmatch");
       try {
         env.setTelemetry(false);
       } catch (OrtException e) {

@@ -173,6 +173,10 @@ public final class OrtSessions {
    * @throws OrtException a provider that cannot be added (its library, or CUDA, is missing)
    */
   public static SessionOptions options(Settings settings) throws OrtException {
+    // The environment first: it registers ORT's default logger, without which a provider whose
+    // library cannot load fails with "Attempt to use DefaultLogger but none has been registered"
+    // instead of the loader's reason (a missing libcudart, say).
+    OrtRuntime.environment();
     SessionOptions so = new SessionOptions();
     try {
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);

@@ -92,6 +92,19 @@ class AutoReferenceTest {
   }
 
   @Test
+  void judgedNoteSaysHowTheBoundComparesWithTheErrors() {
+    assertEquals(
+        ", 1/37 of the smallest error it judges (3.7e-02)", AutoReference.judgedNote(1e-3, 3.7e-2));
+    assertEquals(
+        ", 1/2.5 of the smallest error it judges (2.5e-02)",
+        AutoReference.judgedNote(1e-2, 2.5e-2));
+    // a bound above the errors is a multiple, not "1/0.6 of"
+    assertEquals(
+        ", 1.7× the smallest error it judges (1.7e-02)", AutoReference.judgedNote(2.83e-2, 1.7e-2));
+    assertEquals("", AutoReference.judgedNote(1e-3, Double.NaN));
+  }
+
+  @Test
   void smallErrorsTightenUntilTheBoundIsATenthOfThem() {
     int n = 12;
     float[] noise = noise(n, IMAGE.sampleSize());
