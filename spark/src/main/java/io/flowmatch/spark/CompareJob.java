@@ -1,9 +1,13 @@
 package io.flowmatch.spark;
 
+import io.flowmatch.inference.api.Comparison;
+import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ClassShares;
 import io.flowmatch.inference.compare.CompareEngine;
+import io.flowmatch.inference.compare.CompareMath;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.ConvergenceOrder;
+import io.flowmatch.inference.compare.ReferenceMethod;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
@@ -26,6 +30,7 @@ import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.NoiseSource;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.sampling.Sampler;
+import io.flowmatch.inference.solver.ToleranceException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -62,6 +67,10 @@ import scala.Tuple2;
  * summation; only the times differ. A setting's wall time is the sum of its tasks' solve times
  * (with {@code repeats}, each task's median solve): what one core of one executor spent, so
  * samples/s is per executor core.
+ *
+ * <p>With the automatic reference ({@link Request#autoReference}) the order is {@code compare}'s:
+ * the settings first, then {@link AutoReference}'s ladder with each rung a stage over the shards;
+ * see {@link #autoSweep}.
  */
 public final class CompareJob {
   private CompareJob() {}
@@ -86,7 +95,8 @@ public final class CompareJob {
    * @param samples model, n, seed, batch, call size, threads and shard size (its solver is unused)
    * @param settings the settings, in report order
    * @param maxEvaluations evaluation bound of the adaptive settings
-   * @param referenceTolerance rtol = atol of the reference dop853, or NaN for no reference
+   * @param referenceTolerance rtol = atol of the reference dop853, or NaN for no reference (or for
+   *     the automatic one)
    * @param referenceMaxEvaluations evaluation bound of each reference solve
    * @param quality whether to score quality where the model allows it ({@link SweepQuality}, or the
    *     classifier's)
@@ -96,6 +106,9 @@ public final class CompareJob {
    * @param classifierThreads classifier intra-op threads per executor (0: the executor's cores)
    * @param repeats timed solves per task; a task's times are its median solve's
    * @param pictures whether to return the first samples of each setting for pictures
+   * @param autoReference the reference's tolerance is chosen as {@code compare --reference-tol
+   *     auto} chooses it ({@link AutoReference}, see {@link CompareJob}); referenceTolerance is
+   *     then NaN
    */
   public record Request(
       SampleSpec samples,
@@ -109,7 +122,8 @@ public final class CompareJob {
       int dataN,
       int classifierThreads,
       int repeats,
-      boolean pictures)
+      boolean pictures,
+      boolean autoReference)
       implements Serializable {
     public Request {
       settings = List.copyOf(settings);
@@ -120,6 +134,36 @@ public final class CompareJob {
       if (dataN < 0 || dataN == 1) {
         throw FlowmatchException.invalidArgument("--data-n must be at least 2, got " + dataN);
       }
+    }
+
+    /** A sweep whose reference (if any) has the tolerance given. */
+    public Request(
+        SampleSpec samples,
+        List<Setting> settings,
+        long maxEvaluations,
+        double referenceTolerance,
+        long referenceMaxEvaluations,
+        boolean quality,
+        String classifier,
+        String dataDir,
+        int dataN,
+        int classifierThreads,
+        int repeats,
+        boolean pictures) {
+      this(
+          samples,
+          settings,
+          maxEvaluations,
+          referenceTolerance,
+          referenceMaxEvaluations,
+          quality,
+          classifier,
+          dataDir,
+          dataN,
+          classifierThreads,
+          repeats,
+          pictures,
+          false);
     }
 
     /** A sweep without a classifier, repeats or pictures. */
@@ -146,7 +190,7 @@ public final class CompareJob {
     }
 
     boolean hasReference() {
-      return !Double.isNaN(referenceTolerance);
+      return autoReference || !Double.isNaN(referenceTolerance);
     }
 
     boolean classified() {
@@ -154,9 +198,16 @@ public final class CompareJob {
     }
   }
 
-  /** The reference solution of one shard, in double. */
-  record ReferenceShard(ShardPlan.Shard shard, double[] x, long nfeSum, long wallNanos)
+  /**
+   * The reference solution of one shard, in double; {@code failure} is the message of a solve that
+   * could not reach its tolerance (automatic reference only; x is then null).
+   */
+  record ReferenceShard(
+      ShardPlan.Shard shard, double[] x, long nfeSum, long wallNanos, String failure)
       implements Serializable {}
+
+  /** A task's part and all its samples (null when it failed), kept for the automatic reference. */
+  record Solved(Part part, float[] samples) implements Serializable {}
 
   /** What one (setting, shard) task measured; {@code failure} is a solver's one-line message. */
   record Part(
@@ -175,6 +226,25 @@ public final class CompareJob {
       EvalStats stats,
       String failure)
       implements Serializable {
+    /** This part with its samples' errors against the reference. */
+    Part withErrors(double[] errors) {
+      return new Part(
+          setting,
+          shard,
+          count,
+          nfeSum,
+          nfeMin,
+          nfeMax,
+          modelCalls,
+          modelNanos,
+          wallNanos,
+          errors,
+          samples,
+          first,
+          stats,
+          failure);
+    }
+
     /** This part without its classifier statistics (they are summed apart). */
     Part withoutStats() {
       return stats == null
@@ -245,6 +315,15 @@ public final class CompareJob {
 
   /** Runs the sweep on {@code sc}. */
   public static Result run(JavaSparkContext sc, Request request) {
+    return run(sc, request, line -> {});
+  }
+
+  /**
+   * Runs the sweep on {@code sc}; {@code log} gets one line per automatic-reference solve, as
+   * {@code compare}'s progress lines.
+   */
+  public static Result run(
+      JavaSparkContext sc, Request request, java.util.function.Consumer<String> log) {
     long start = System.nanoTime();
     SampleSpec spec = request.samples().check();
     if (request.settings().isEmpty()) {
@@ -258,6 +337,7 @@ public final class CompareJob {
     int[] shape;
     String provider;
     Map<String, String> metadata;
+    double eta = Double.NaN;
     try (OnnxVelocityField field =
         OnnxVelocityField.open(Path.of(spec.model()), spec.fieldOptions(1))) {
       shape = field.sampleShape();
@@ -265,9 +345,16 @@ public final class CompareJob {
       metadata = field.metadata();
       // a model on an unknown path fails here, once, not in every task
       AffineSchedule.fromMetadata(metadata);
+      if (request.autoReference()) {
+        // η from the first samples' noise, as compare measures it (on the driver: 3·2 calls)
+        int m = Math.min(n, 64);
+        float[] first = new float[Math.multiplyExact(m, field.sampleSize())];
+        new GaussianNoise(spec.seed()).fill(0, m, field.sampleSize(), first);
+        eta = AutoReference.modelNoise(field, first, m);
+      }
     }
     Metrics metrics = Metrics.of(sc, request, metadata, shape, n, spec.seed());
-    return sweep(sc, request, spec, n, shape, provider, metadata, metrics, start);
+    return sweep(sc, request, spec, n, shape, provider, metadata, metrics, start, eta, log);
   }
 
   /**
@@ -439,7 +526,9 @@ public final class CompareJob {
       String provider,
       Map<String, String> metadata,
       Metrics metrics,
-      long start) {
+      long start,
+      double eta,
+      java.util.function.Consumer<String> log) {
     boolean keep = metrics.points != null;
     int keepFirst = request.pictures() ? SweepPictures.keep(shape, n) : 0;
     boolean classify = metrics.classified();
@@ -450,58 +539,68 @@ public final class CompareJob {
     double referenceNfe = Double.NaN;
     double referenceSeconds = Double.NaN;
     JavaRDD<ReferenceShard> references = null;
-    try {
-      JavaRDD<Part> parts;
-      if (request.hasReference()) {
-        references =
-            sc.parallelize(shards, shards.size())
-                .map(shard -> reference(request, shard))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        // solve (and keep) every reference shard before the sweep reads them; only counts return
-        List<long[]> costs = references.map(r -> new long[] {r.nfeSum(), r.wallNanos()}).collect();
-        long nfe = 0;
-        long nanos = 0;
-        for (long[] c : costs) {
-          nfe += c[0];
-          nanos += c[1];
-        }
-        ReferenceSolver solver = referenceSolver(request);
-        referenceText = solver.describe() + ", batches of " + Math.min(spec.batch(), n);
-        referenceNfe = (double) nfe / n;
-        referenceSeconds = nanos / 1e9;
-        JavaPairRDD<ReferenceShard, Integer> pairs =
-            references.cartesian(sc.parallelize(indices(settingCount), settingCount));
-        parts =
-            pairs.map(
-                p ->
-                    solve(
-                        request,
-                        p._2(),
-                        p._1().shard(),
-                        p._1().x(),
-                        keep,
-                        keepFirst,
-                        classify,
-                        shape));
-      } else {
-        List<Tuple2<Integer, ShardPlan.Shard>> pairs = new ArrayList<>();
-        for (ShardPlan.Shard shard : shards) {
-          for (int k = 0; k < settingCount; k++) {
-            pairs.add(new Tuple2<>(k, shard));
+    if (request.autoReference()) {
+      AutoSweep auto =
+          autoSweep(sc, request, spec, n, shape, shards, keep, keepFirst, classify, eta, log);
+      sums = auto.sums();
+      referenceText = auto.text();
+      referenceNfe = auto.meanNfe();
+      referenceSeconds = auto.seconds();
+    } else {
+      try {
+        JavaRDD<Part> parts;
+        if (request.hasReference()) {
+          references =
+              sc.parallelize(shards, shards.size())
+                  .map(shard -> reference(request, shard))
+                  .persist(StorageLevel.MEMORY_AND_DISK());
+          // solve (and keep) every reference shard before the sweep reads them; only counts return
+          List<long[]> costs =
+              references.map(r -> new long[] {r.nfeSum(), r.wallNanos()}).collect();
+          long nfe = 0;
+          long nanos = 0;
+          for (long[] c : costs) {
+            nfe += c[0];
+            nanos += c[1];
           }
+          ReferenceSolver solver = referenceSolver(request);
+          referenceText = solver.describe() + ", batches of " + Math.min(spec.batch(), n);
+          referenceNfe = (double) nfe / n;
+          referenceSeconds = nanos / 1e9;
+          JavaPairRDD<ReferenceShard, Integer> pairs =
+              references.cartesian(sc.parallelize(indices(settingCount), settingCount));
+          parts =
+              pairs.map(
+                  p ->
+                      solve(
+                          request,
+                          p._2(),
+                          p._1().shard(),
+                          p._1().x(),
+                          keep,
+                          keepFirst,
+                          classify,
+                          shape));
+        } else {
+          List<Tuple2<Integer, ShardPlan.Shard>> pairs = new ArrayList<>();
+          for (ShardPlan.Shard shard : shards) {
+            for (int k = 0; k < settingCount; k++) {
+              pairs.add(new Tuple2<>(k, shard));
+            }
+          }
+          parts =
+              sc.parallelize(pairs, pairs.size())
+                  .map(p -> solve(request, p._1(), p._2(), null, keep, keepFirst, classify, shape));
         }
-        parts =
-            sc.parallelize(pairs, pairs.size())
-                .map(p -> solve(request, p._1(), p._2(), null, keep, keepFirst, classify, shape));
-      }
-      // the parts come back in one treeAggregate: a setting's feature moments are summed on the
-      // way, so the driver holds one set per setting whatever the number of shards
-      sums = parts.treeAggregate(new Sums(settingCount), Sums::add, Sums::merge, 2);
-    } catch (RuntimeException e) {
-      throw SampleJob.unwrap(e);
-    } finally {
-      if (references != null) {
-        references.unpersist(false);
+        // the parts come back in one treeAggregate: a setting's feature moments are summed on the
+        // way, so the driver holds one set per setting whatever the number of shards
+        sums = parts.treeAggregate(new Sums(settingCount), Sums::add, Sums::merge, 2);
+      } catch (RuntimeException e) {
+        throw SampleJob.unwrap(e);
+      } finally {
+        if (references != null) {
+          references.unpersist(false);
+        }
       }
     }
     SweepPictures pictures = null;
@@ -729,7 +828,8 @@ public final class CompareJob {
     } catch (FlowmatchException e) {
       throw inShard(e, shard);
     }
-    return new ReferenceShard(shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos());
+    return new ReferenceShard(
+        shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos(), null);
   }
 
   /**
@@ -741,6 +841,21 @@ public final class CompareJob {
    * @param classify return the classifier's statistics of the samples
    */
   static Part solve(
+      Request request,
+      int k,
+      ShardPlan.Shard shard,
+      double[] reference,
+      boolean keepSamples,
+      int keepFirst,
+      boolean classify,
+      int[] shape)
+      throws IOException {
+    return solveKeeping(request, k, shard, reference, keepSamples, keepFirst, classify, shape)
+        .part();
+  }
+
+  /** As {@link #solve}, with all the shard's samples beside the part (null when it failed). */
+  static Solved solveKeeping(
       Request request,
       int k,
       ShardPlan.Shard shard,
@@ -788,21 +903,23 @@ public final class CompareJob {
       if (e.kind() != ErrorKind.NUMERIC) {
         throw e;
       }
-      return new Part(
-          k,
-          shard.index(),
-          shard.count(),
-          0,
-          0,
-          0,
-          0,
-          0,
-          0,
-          null,
-          null,
-          null,
-          null,
-          message(e, shard));
+      return new Solved(
+          new Part(
+              k,
+              shard.index(),
+              shard.count(),
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              null,
+              null,
+              null,
+              null,
+              message(e, shard)),
+          null);
     }
     int median = medianIndex(walls);
     double[] errors =
@@ -826,21 +943,365 @@ public final class CompareJob {
         EvalJob.classify(classifier, x, m, stats);
       }
     }
-    return new Part(
-        k,
-        shard.index(),
-        shard.count(),
-        Math.round(report.meanNfe() * shard.count()),
-        report.minNfe(),
-        report.maxNfe(),
-        report.modelCalls(),
-        models[median],
-        walls[median],
-        errors,
-        keepSamples ? samples : null,
-        first,
-        stats,
-        null);
+    return new Solved(
+        new Part(
+            k,
+            shard.index(),
+            shard.count(),
+            Math.round(report.meanNfe() * shard.count()),
+            report.minNfe(),
+            report.maxNfe(),
+            report.modelCalls(),
+            models[median],
+            walls[median],
+            errors,
+            keepSamples ? samples : null,
+            first,
+            stats,
+            null),
+        samples);
+  }
+
+  /** What the sweep with the automatic reference gives the report. */
+  private record AutoSweep(Sums sums, String text, double meanNfe, double seconds) {}
+
+  /**
+   * The sweep with the automatic reference ({@code compare --reference-tol auto}). As in {@code
+   * compare}, the settings run first: each (setting, shard) task keeps all its samples in the block
+   * stores. Then {@link AutoReference#climb} runs on the driver over {@link SparkLadder}: each rung
+   * is a stage that solves every shard on the executors and keeps it there, and the driver gathers
+   * only per-sample differences and errors (n doubles per setting), combined in sample order. So
+   * every choice of the ladder and every figure of the report equals {@code compare}'s; the
+   * reference is solved where its shard's samples are, never on the driver (whose memory would then
+   * grow with n and the sample size).
+   */
+  private static AutoSweep autoSweep(
+      JavaSparkContext sc,
+      Request request,
+      SampleSpec spec,
+      int n,
+      int[] shape,
+      List<ShardPlan.Shard> shards,
+      boolean keep,
+      int keepFirst,
+      boolean classify,
+      double eta,
+      java.util.function.Consumer<String> log) {
+    int settingCount = request.settings().size();
+    int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    List<Tuple2<Integer, ShardPlan.Shard>> pairs = new ArrayList<>();
+    for (ShardPlan.Shard shard : shards) {
+      for (int k = 0; k < settingCount; k++) {
+        pairs.add(new Tuple2<>(k, shard));
+      }
+    }
+    JavaRDD<Solved> solved = null;
+    JavaPairRDD<Integer, Tuple2<Integer, float[]>> kept = null;
+    AutoReference.Climb<SparkRung> climb = null;
+    try {
+      solved =
+          sc.parallelize(pairs, pairs.size())
+              .map(
+                  p ->
+                      solveKeeping(request, p._1(), p._2(), null, keep, keepFirst, classify, shape))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      Sums sums =
+          solved.map(Solved::part).treeAggregate(new Sums(settingCount), Sums::add, Sums::merge, 2);
+      // a setting that failed on any shard is not judged: compare keeps no samples of it
+      boolean[] failed = new boolean[settingCount];
+      long[] nfe = new long[settingCount];
+      for (Part p : sums.parts) {
+        failed[p.setting()] |= p.failure() != null;
+        nfe[p.setting()] += p.nfeSum();
+      }
+      java.util.HashSet<Integer> judged = new java.util.HashSet<>();
+      double settingsNfe = 0;
+      for (int k = 0; k < settingCount; k++) {
+        if (!failed[k]) {
+          judged.add(k);
+          settingsNfe += (double) nfe[k] / n;
+        }
+      }
+      if (!judged.isEmpty()) {
+        kept =
+            solved
+                .filter(x -> x.samples() != null && judged.contains(x.part().setting()))
+                .mapToPair(
+                    x ->
+                        new Tuple2<>(
+                            x.part().shard(), new Tuple2<>(x.part().setting(), x.samples())))
+                .partitionBy(new org.apache.spark.HashPartitioner(shards.size()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+      }
+      ReferenceMethod method = ReferenceMethod.forSampleSize(size);
+      AutoReference auto =
+          new AutoReference(
+              null,
+              "",
+              request.referenceMaxEvaluations(),
+              ReferenceSolver.Progress.NONE,
+              line -> log.accept("reference: " + line),
+              method);
+      SparkLadder ladder =
+          new SparkLadder(sc, request, shards, n, size, settingCount, kept, method, log);
+      List<SolverSetting> settings = new ArrayList<>();
+      request.settings().forEach(x -> settings.add(x.toSetting()));
+      climb =
+          auto.climb(
+              ladder,
+              method,
+              eta,
+              Comparison.autoStart(settings, method),
+              AutoReference.LOWEST,
+              AutoReference.budget(settingsNfe));
+      double[][] errors = climb.chosen().solution().errors;
+      if (errors != null) {
+        List<Part> withErrors = new ArrayList<>();
+        for (Part p : sums.parts) {
+          double[] e = errors[p.setting()];
+          if (e != null && p.failure() == null) {
+            int from = (int) shards.get(p.shard()).first();
+            p = p.withErrors(Arrays.copyOfRange(e, from, from + p.count()));
+          }
+          withErrors.add(p);
+        }
+        sums.parts.clear();
+        sums.parts.addAll(withErrors);
+      }
+      AutoReference.Outcome o = climb.outcome();
+      return new AutoSweep(
+          sums,
+          o.description() + ", batches of " + Math.min(spec.batch(), n),
+          o.meanNfe(),
+          ladder.nanos / 1e9);
+    } catch (RuntimeException e) {
+      throw SampleJob.unwrap(e);
+    } finally {
+      if (climb != null) {
+        climb.chosen().solution().shards.unpersist(false);
+      }
+      if (kept != null) {
+        kept.unpersist(false);
+      }
+      if (solved != null) {
+        solved.unpersist(false);
+      }
+    }
+  }
+
+  /** A rung of the automatic reference: its shards, kept on the executors. */
+  static final class SparkRung {
+    final JavaRDD<ReferenceShard> shards;
+
+    /** Each judged setting's per-sample errors against this rung, in sample order (else null). */
+    double[][] errors;
+
+    SparkRung(JavaRDD<ReferenceShard> shards) {
+      this.shards = shards;
+    }
+  }
+
+  /**
+   * The automatic reference's solves as Spark stages: one task per shard, the same batches as
+   * {@code compare}'s, so each shard's solution is the single machine's for those samples.
+   */
+  private static final class SparkLadder implements AutoReference.Ladder<SparkRung> {
+    private final JavaSparkContext sc;
+    private final Request request;
+    private final List<ShardPlan.Shard> shards;
+    private final int n;
+    private final int size;
+    private final int settingCount;
+    private final JavaPairRDD<Integer, Tuple2<Integer, float[]>> kept;
+    private final ReferenceMethod method;
+    private final java.util.function.Consumer<String> log;
+
+    /** The solve times of every rung's tasks, summed. */
+    long nanos;
+
+    SparkLadder(
+        JavaSparkContext sc,
+        Request request,
+        List<ShardPlan.Shard> shards,
+        int n,
+        int size,
+        int settingCount,
+        JavaPairRDD<Integer, Tuple2<Integer, float[]>> kept,
+        ReferenceMethod method,
+        java.util.function.Consumer<String> log) {
+      this.sc = sc;
+      this.request = request;
+      this.shards = shards;
+      this.n = n;
+      this.size = size;
+      this.settingCount = settingCount;
+      this.kept = kept;
+      this.method = method;
+      this.log = log;
+    }
+
+    @Override
+    public AutoReference.Rung<SparkRung> solve(double tol, long evaluationBound) {
+      // the closures take locals, never this ladder (it holds the driver's context)
+      Request r = request;
+      ReferenceMethod m = method;
+      log.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "reference: reference at tolerance %s: solving with %s, %d samples in %d shards,"
+                  + " batches of %d",
+              SolverSetting.number(tol),
+              m.label(),
+              n,
+              shards.size(),
+              Math.min(r.samples().batch(), n)));
+      JavaRDD<ReferenceShard> rung =
+          sc.parallelize(shards, shards.size())
+              .map(shard -> referenceAt(r, m, shard, tol, evaluationBound))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      List<ReferenceShard> costs =
+          new ArrayList<>(
+              rung.map(
+                      x ->
+                          new ReferenceShard(
+                              x.shard(), null, x.nfeSum(), x.wallNanos(), x.failure()))
+                  .collect());
+      costs.sort(Comparator.comparingInt(x -> x.shard().index()));
+      long nfe = 0;
+      long wall = 0;
+      String failure = null;
+      for (ReferenceShard c : costs) {
+        nfe += c.nfeSum();
+        wall += c.wallNanos();
+        if (failure == null) {
+          failure = c.failure();
+        }
+      }
+      nanos += wall;
+      if (failure != null) {
+        rung.unpersist(false);
+        throw new ToleranceException(failure);
+      }
+      double mean = (double) nfe / n;
+      log.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "reference: reference at tolerance %s: NFE/sample %.1f, %.1f s summed over tasks",
+              SolverSetting.number(tol),
+              mean,
+              wall / 1e9));
+      return new AutoReference.Rung<>(new SparkRung(rung), tol, mean, mean);
+    }
+
+    @Override
+    public double difference(SparkRung a, SparkRung b) {
+      int sz = size;
+      List<Tuple2<Integer, double[]>> parts =
+          a.shards
+              .zip(b.shards)
+              .map(
+                  t ->
+                      new Tuple2<>(
+                          t._1().shard().index(),
+                          CompareMath.sampleDifferences(
+                              t._1().x(), t._2().x(), t._1().shard().count(), sz)))
+              .collect();
+      return CompareEngine.errorSummary(inSampleOrder(parts))[0];
+    }
+
+    @Override
+    public double judged(SparkRung rung) {
+      if (kept == null) {
+        return Double.NaN;
+      }
+      int sz = size;
+      List<Tuple2<Integer, Tuple2<Integer, double[]>>> parts =
+          rung.shards
+              .mapToPair(x -> new Tuple2<>(x.shard().index(), x))
+              .join(kept)
+              .map(
+                  t -> {
+                    ReferenceShard ref = t._2()._1();
+                    int setting = t._2()._2()._1();
+                    double[] e =
+                        CompareEngine.sampleErrors(
+                            t._2()._2()._2(), ref.x(), ref.shard().count(), sz);
+                    return new Tuple2<>(setting, new Tuple2<>(t._1(), e));
+                  })
+              .collect();
+      double[][] errors = new double[settingCount][];
+      int[] filled = new int[settingCount];
+      for (Tuple2<Integer, Tuple2<Integer, double[]>> p : parts) {
+        int k = p._1();
+        if (errors[k] == null) {
+          errors[k] = new double[n];
+        }
+        double[] e = p._2()._2();
+        System.arraycopy(e, 0, errors[k], (int) shards.get(p._2()._1()).first(), e.length);
+        filled[k] += e.length;
+      }
+      double smallest = Double.POSITIVE_INFINITY;
+      for (int k = 0; k < settingCount; k++) {
+        if (errors[k] != null) {
+          if (filled[k] != n) {
+            throw new IllegalStateException(
+                "setting " + k + ": errors of " + filled[k] + " samples, expected " + n);
+          }
+          smallest = Math.min(smallest, CompareEngine.errorSummary(errors[k])[0]);
+        }
+      }
+      rung.errors = errors;
+      return smallest;
+    }
+
+    @Override
+    public void discard(AutoReference.Rung<SparkRung> rung) {
+      rung.solution().shards.unpersist(false);
+    }
+
+    private double[] inSampleOrder(List<Tuple2<Integer, double[]>> parts) {
+      double[] all = new double[n];
+      for (Tuple2<Integer, double[]> p : parts) {
+        System.arraycopy(p._2(), 0, all, (int) shards.get(p._1()).first(), p._2().length);
+      }
+      return all;
+    }
+  }
+
+  /**
+   * Executor side: one shard of an automatic-reference rung, from the same noise as the settings; a
+   * solve that cannot reach its tolerance comes back as a failure (the ladder decides), not as a
+   * failed task that Spark would retry.
+   */
+  static ReferenceShard referenceAt(
+      Request request,
+      ReferenceMethod method,
+      ShardPlan.Shard shard,
+      double tol,
+      long evaluationBound) {
+    SampleSpec spec = request.samples();
+    OnnxVelocityField field = ExecutorResources.field(spec);
+    int size = field.sampleSize();
+    float[] initial = new float[Math.multiplyExact(shard.count(), size)];
+    new GaussianNoise(spec.seed()).fill(shard.first(), shard.count(), size, initial);
+    ReferenceSolver.Result r;
+    try {
+      r =
+          method.solve(
+              field,
+              initial,
+              shard.count(),
+              spec.batch(),
+              tol,
+              evaluationBound,
+              ReferenceSolver.Progress.NONE);
+    } catch (ToleranceException e) {
+      return new ReferenceShard(shard, null, 0, 0, "reference: " + message(e, shard));
+    } catch (FlowmatchException e) {
+      throw inShard(e, shard);
+    }
+    return new ReferenceShard(
+        shard, r.x(), Math.round(r.meanNfe() * shard.count()), r.wallNanos(), null);
   }
 
   /** Index of the median value (the lower median for an even count), as compare takes it. */

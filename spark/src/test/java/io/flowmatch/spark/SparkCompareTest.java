@@ -105,6 +105,77 @@ class SparkCompareTest {
     }
   }
 
+  /**
+   * {@code --reference-tol auto} (the default of both): the same ladder of tolerances, the same
+   * chosen reference and the same errors as single-machine compare, digit for digit: on gmm8
+   * (dop853) where three solves stop at the bound (1e-6, 1/11 of the smallest error), where the
+   * third solve runs out of the budget mid-way (a tight dopri5: 1e-6 kept), and on a 784-value
+   * image model (dopri5-batch, first pair).
+   */
+  @Test
+  void automaticReferenceEqualsCompare() throws Exception {
+    String gmm = SparkTesting.model("gmm8.onnx").toString();
+    String image = imageModel(tmp).toString();
+    String[][] cases = {
+      {gmm, "300", "64", "7", "euler:8 rk4:10 dopri5:1e-5", "5"},
+      {gmm, "300", "64", "7", "euler:8 rk4:10 dopri5:1e-6", "2"},
+      {image, "40", "8", "5", "euler:2 heun:2", "3"},
+    };
+    String[] chosen = {"1e-6, double state; chosen automatically", "did not fit the budget", ""};
+    for (int i = 0; i < cases.length; i++) {
+      String[] c = cases[i];
+      List<String> common =
+          List.of(
+              "--model",
+              c[0],
+              "--n",
+              c[1],
+              "--batch",
+              c[2],
+              "--seed",
+              c[3],
+              "--solvers",
+              c[4],
+              "--threads",
+              "1");
+      Path single = tmp.resolve("single-auto-" + i);
+      List<String> args = new ArrayList<>(List.of("compare"));
+      args.addAll(common);
+      args.addAll(List.of("--no-reference-cache", "--quiet", "--out", single.toString()));
+      SparkTesting.cli(args.toArray(String[]::new));
+      Path dist = tmp.resolve("spark-auto-" + i);
+      args = new ArrayList<>(List.of("compare", "--master", "local[2]"));
+      args.addAll(List.of("--conf", "spark.ui.enabled=false"));
+      args.addAll(common);
+      args.addAll(List.of("--shards", c[5], "--out", dist.toString()));
+      Run r = spark(args.toArray(String[]::new));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("spark compare: reference: tolerance "), r.err());
+
+      List<List<String>> expected = stable(single.resolve("results.csv"));
+      assertTrue(expected.get(0).contains("err_rms"), expected.get(0).toString());
+      assertTrue(!expected.get(1).get(expected.get(0).indexOf("err_rms")).isEmpty());
+      assertEquals(expected, stable(dist.resolve("results.csv")), c[0]);
+      // the same chosen tolerance, bound, judged error and reason, and the same reference NFE
+      String[] want = reference(single.resolve("results.json"));
+      String[] got = reference(dist.resolve("results.json"));
+      assertTrue(want[0].contains("chosen automatically"), want[0]);
+      assertTrue(want[0].contains(chosen[i]), want[0]);
+      System.out.println("case " + i + ": reference " + got[0] + ", NFE/sample " + got[1]);
+      assertEquals(want[0], got[0], c[0]);
+      assertEquals(want[1], got[1], c[0]);
+    }
+  }
+
+  /** results.json's reference: {description, nfe_mean}. */
+  private static String[] reference(Path json) throws Exception {
+    com.google.gson.JsonObject ref =
+        com.google.gson.JsonParser.parseString(Files.readString(json))
+            .getAsJsonObject()
+            .getAsJsonObject("reference");
+    return new String[] {ref.get("description").getAsString(), ref.get("nfe_mean").toString()};
+  }
+
   @Test
   void sweepWithoutReferenceEqualsCompareWithoutReference() throws Exception {
     String model = SparkTesting.model("checkerboard-mlp.onnx").toString();

@@ -120,6 +120,7 @@ public final class GaussianMixtureGraph {
             .precision(fp16 ? "fp16" : "fp32")
             .mixture(gmm)
             .description(describe(gmm))
+            .put(ModelMetadata.TIME_CONVENTION, ModelMetadata.TIME_CONVENTION_VALUE)
             .build();
     card.toProps().forEach(g::metadata);
     return g;

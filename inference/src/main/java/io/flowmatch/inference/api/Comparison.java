@@ -487,7 +487,7 @@ public final class Comparison {
    * models tight tolerances cost many times the settings themselves; the ladder then tightens as
    * far as the judged errors need and the budget allows.
    */
-  static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
+  public static double autoStart(List<SolverSetting> settings, ReferenceMethod method) {
     if (method == ReferenceMethod.DOPRI5_BATCH) {
       return AutoReference.LARGE_START;
     }
@@ -505,10 +505,10 @@ public final class Comparison {
   }
 
   /** The reference may cost this many times the settings' model evaluations together. */
-  public static final int REFERENCE_BUDGET_FACTOR = 2;
+  public static final int REFERENCE_BUDGET_FACTOR = AutoReference.BUDGET_FACTOR;
 
   /** ... and at least this many model evaluations per sample. */
-  public static final long REFERENCE_BUDGET_FLOOR = 500;
+  public static final long REFERENCE_BUDGET_FLOOR = AutoReference.BUDGET_FLOOR;
 
   /**
    * The automatic reference's budget, in model evaluations per sample for all its solves: {@value
@@ -523,7 +523,7 @@ public final class Comparison {
         sum += r.meanNfe();
       }
     }
-    return Math.max(REFERENCE_BUDGET_FLOOR, (long) Math.ceil(REFERENCE_BUDGET_FACTOR * sum));
+    return AutoReference.budget(sum);
   }
 
   /** The smallest RMS error over the kept settings' samples against a candidate reference. */

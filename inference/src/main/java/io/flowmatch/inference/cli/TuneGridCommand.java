@@ -119,11 +119,34 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
   int maxEvals;
 
   @Option(
+      names = "--restarts",
+      paramLabel = "R",
+      description =
+          "After the optimisation from the best hand-made grid, R more from the next-best ones"
+              + " (by calibration error), each with its own --max-evals; the best grid of all is"
+              + " kept (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int restarts;
+
+  @Option(
       names = "--reference-max-evals",
       paramLabel = "E",
       description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
       defaultValue = "100000")
   long referenceMaxEvals;
+
+  @Option(
+      names = "--reference-budget",
+      paramLabel = "E",
+      description =
+          "Model evaluations per sample the automatic reference may spend on each set (calibration,"
+              + " held-out), all its solves together: its first pair always runs, a tighter solve"
+              + " only within what is left (default: "
+              + AutoReference.BUDGET_FACTOR
+              + "x the hand-made grids it judges at the largest --nfe, at least "
+              + AutoReference.BUDGET_FLOOR
+              + ").")
+  Long referenceBudget;
 
   @Option(
       names = "--no-reference-cache",
@@ -137,8 +160,9 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
           "rtol = atol of the reference (dop853 in double, or dopri5-batch for samples of more"
               + " than 64 values), or auto (default): start at 1e-6 (1e-4 for dopri5-batch) and"
               + " tighten 10x until the reference's error bound is a tenth of a third of the"
-              + " best hand-made grid's error at the largest --nfe, or two solves agree to the"
-              + " model's float32 noise. A number T"
+              + " best hand-made grid's error at the largest --nfe, two solves agree to the"
+              + " model's float32 noise, or a tighter solve would not fit --reference-budget."
+              + " A number T"
               + " solves at T and"
               + " T/10 and takes the T/10 solve; their RMS difference is printed as a bound on"
               + " the reference's error.",
@@ -189,7 +213,13 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     OptionChecks.positive("--calibration", calibration);
     OptionChecks.positive("--holdout", holdout);
     OptionChecks.positive("--max-evals", maxEvals);
+    if (restarts < 0) {
+      throw new UsageException("--restarts must be 0 or more, got " + restarts);
+    }
     OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
+    if (referenceBudget != null) {
+      OptionChecks.positive("--reference-budget", referenceBudget.longValue());
+    }
     if (out == null && saveModel == null && !inPlace) {
       throw new UsageException(
           "give --out FILE.json, --save-model FILE.onnx or --in-place: where the grids go");
@@ -287,6 +317,14 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       progress(stderr, "calibration set: " + calibration + " samples, seed " + seed);
       double start = fixedTol != null ? fixedTol : reference.defaultStart(field);
       double lowest = fixedTol != null ? fixedTol / 10 : AutoReference.LOWEST;
+      // a fixed tolerance is one pair of solves, which always runs
+      long budget =
+          fixedTol != null
+              ? AutoReference.NO_BUDGET
+              : referenceBudget != null ? referenceBudget : defaultBudget(solvers, nfes);
+      if (budget != AutoReference.NO_BUDGET) {
+        progress(stderr, "reference budget: " + budget + " NFE/sample per set");
+      }
       int batch = modelOptions.batch;
       calRef =
           reference.solve(
@@ -296,7 +334,8 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               batch,
               start,
               lowest,
-              fixedTol != null ? null : judged(field, path, calNoise, calibration, solvers, nfes));
+              fixedTol != null ? null : judged(field, path, calNoise, calibration, solvers, nfes),
+              budget);
       progress(stderr, "held-out set: " + holdN + " samples, seed " + hold);
       holdRef =
           reference.solve(
@@ -306,7 +345,8 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               batch,
               start,
               lowest,
-              fixedTol != null ? null : judged(field, path, holdNoise, holdN, solvers, nfes));
+              fixedTol != null ? null : judged(field, path, holdNoise, holdN, solvers, nfes),
+              budget);
       GridTuner tuner =
           new GridTuner(field, path, calNoise, calRef.x(), calibration, modelOptions.batch);
       GridTuner held =
@@ -319,8 +359,9 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       root.addProperty("path", path.name());
       root.addProperty("optimizer", opt.name().toLowerCase(Locale.ROOT));
       root.addProperty("max_objective_evaluations", maxEvals);
-      root.add("calibration", set(calibration, seed, calRef));
-      root.add("holdout", set(holdN, hold, holdRef));
+      root.addProperty("restarts", restarts);
+      root.add("calibration", set(calibration, seed, calRef, budget));
+      root.add("holdout", set(holdN, hold, holdRef, budget));
       JsonArray grids = new JsonArray();
       StringBuilder table = new StringBuilder();
       table.append(
@@ -369,6 +410,7 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                   nfe,
                   opt,
                   maxEvals,
+                  restarts,
                   seed,
                   (k, rms, best) -> {
                     if (verbose) {
@@ -423,14 +465,15 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
           String.format(
               Locale.ROOT,
               "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
-                  + " tuned / best hand-made, held-out%nreference: %s%n%n",
+                  + " tuned / best hand-made, held-out%nreference: %s%n%s%n",
               model,
               calibration,
               seed,
               holdN,
               hold,
               opt.name().toLowerCase(Locale.ROOT),
-              calRef.description()));
+              calRef.description(),
+              budgetLine(budget, calRef, holdRef)));
       stdout.print(table);
       if (out != null) {
         stdout.println("wrote " + out);
@@ -476,13 +519,48 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     };
   }
 
-  private static JsonObject set(int n, long seed, AutoReference.Outcome ref) {
+  /**
+   * The automatic reference's budget ({@link AutoReference#budget}): what it judges is every
+   * hand-made grid of every solver at the largest NFE, each solve costing that NFE per sample.
+   */
+  static long defaultBudget(List<String> solvers, List<Integer> nfes) {
+    double judged =
+        (double) solvers.size() * GridTuner.HAND_MADE.size() * java.util.Collections.max(nfes);
+    return AutoReference.budget(judged);
+  }
+
+  /** The header line on the budget, or nothing for a fixed tolerance. */
+  private static String budgetLine(
+      long budget, AutoReference.Outcome cal, AutoReference.Outcome held) {
+    if (budget == AutoReference.NO_BUDGET) {
+      return "";
+    }
+    boolean cut =
+        cal.stop() == AutoReference.Stop.BUDGET || held.stop() == AutoReference.Stop.BUDGET;
+    return String.format(
+        Locale.ROOT,
+        "reference budget: %d NFE/sample per set; spent %.0f (calibration), %.0f (held-out)%s%n",
+        budget,
+        cal.nfeSpent(),
+        held.nfeSpent(),
+        cut
+            ? "; tightening stopped at the budget (--reference-budget E allows more,"
+                + " --reference-tol T fixes the tolerance)"
+            : "");
+  }
+
+  private static JsonObject set(int n, long seed, AutoReference.Outcome ref, long budget) {
     JsonObject o = new JsonObject();
     o.addProperty("n", n);
     o.addProperty("seed", seed);
     o.addProperty("reference", ref.description());
     o.addProperty("reference_tolerance", ref.tolerance());
     o.addProperty("reference_nfe", ref.meanNfe());
+    o.addProperty("reference_stop", ref.stop().name().toLowerCase(Locale.ROOT));
+    o.addProperty("reference_nfe_spent", ref.nfeSpent());
+    if (budget != AutoReference.NO_BUDGET) {
+      o.addProperty("reference_budget", budget);
+    }
     return o;
   }
 

@@ -63,6 +63,25 @@ public final class AutoReference {
   /** No budget: tighten as far as the other rules allow. */
   public static final long NO_BUDGET = Long.MAX_VALUE;
 
+  /**
+   * The automatic reference may cost this many times the model evaluations of what it judges
+   * (compare: its settings; tune-grid: the hand-made grids at the largest NFE).
+   */
+  public static final int BUDGET_FACTOR = 2;
+
+  /** ... and at least this many model evaluations per sample. */
+  public static final long BUDGET_FLOOR = 500;
+
+  /**
+   * The budget of an automatic reference, in model evaluations per sample for all its solves:
+   * {@value #BUDGET_FACTOR}× {@code judgedNfe} (the model evaluations per sample of everything it
+   * judges, together), at least {@value #BUDGET_FLOOR}. Past its first pair of solves the ladder
+   * tightens only within it, so the reference costs about as much as the work it serves.
+   */
+  public static long budget(double judgedNfe) {
+    return Math.max(BUDGET_FLOOR, (long) Math.ceil(BUDGET_FACTOR * judgedNfe));
+  }
+
   /** Why the ladder of tolerances stopped where it did. */
   public enum Stop {
     /** Its error bound is at most 1/{@link #MARGIN} of the smallest error judged. */
@@ -108,7 +127,24 @@ public final class AutoReference {
       String description,
       ReferenceMethod method,
       double smallestJudged,
-      Stop stop) {}
+      Stop stop) {
+    /** This outcome with the solution {@code solution}. */
+    public Outcome withX(double[] solution) {
+      return new Outcome(
+          solution,
+          tolerance,
+          agreement,
+          modelNoise,
+          agreed,
+          meanNfe,
+          nfeSpent,
+          seconds,
+          description,
+          method,
+          smallestJudged,
+          stop);
+    }
+  }
 
   private final ReferenceCache cache;
   private final String modelHash;
@@ -210,6 +246,87 @@ public final class AutoReference {
       double lowest,
       ToDoubleFunction<double[]> smallestError,
       long budget) {
+    ReferenceMethod method = method(field);
+    int size = field.sampleSize();
+    double eta = modelNoise(field, noise, n);
+    Ladder<double[]> here =
+        new Ladder<>() {
+          @Override
+          public Rung<double[]> solve(double tol, long evaluationBound) {
+            Solve s =
+                AutoReference.this.solve(method, field, noise, n, batch, tol, evaluationBound);
+            return new Rung<>(s.x, tol, s.meanNfe, s.nfeSpent);
+          }
+
+          @Override
+          public double difference(double[] a, double[] b) {
+            return CompareEngine.errorSummary(CompareMath.sampleDifferences(a, b, n, size))[0];
+          }
+
+          @Override
+          public double judged(double[] x) {
+            return smallestError == null ? Double.NaN : smallestError.applyAsDouble(x);
+          }
+        };
+    Climb<double[]> climb = climb(here, method, eta, start, lowest, budget);
+    return climb.outcome().withX(climb.chosen().solution());
+  }
+
+  /**
+   * One solve of every sample at one tolerance, as a {@link Ladder} keeps it.
+   *
+   * @param solution the solution, wherever the ladder keeps it (an array on one machine)
+   * @param meanNfe mean model evaluations per sample of the solve
+   * @param nfeSpent what the solve spent now, per sample (0 when it came from a cache)
+   */
+  public record Rung<S>(S solution, double tolerance, double meanNfe, double nfeSpent) {}
+
+  /**
+   * How the ladder's solves are made and measured. {@link #solve(VelocityField, float[], int, int,
+   * double, double, ToDoubleFunction, long)} keeps each solution in one array; a distributed caller
+   * (spark compare) keeps each shard's part where it was solved and gathers only per-sample
+   * figures, in sample order, so its choices and figures equal the single machine's bit for bit.
+   */
+  public interface Ladder<S> {
+    /**
+     * Solves every sample from t = 0 to 1 at rtol = atol = {@code tol}.
+     *
+     * @param evaluationBound as {@link ReferenceMethod#solve}'s {@code maxEvaluations}
+     * @throws io.flowmatch.inference.solver.ToleranceException when a solve fails or runs out
+     */
+    Rung<S> solve(double tol, long evaluationBound);
+
+    /**
+     * The RMS over samples of each sample's RMS difference between two solutions ({@link
+     * CompareMath#sampleDifferences}, summed in sample order by {@link
+     * CompareEngine#errorSummary}).
+     */
+    double difference(S a, S b);
+
+    /** The smallest error judged against {@code s}, or NaN when nothing is judged. */
+    double judged(S s);
+
+    /** A rung that will not be chosen: whatever holds it may go. */
+    default void discard(Rung<S> rung) {}
+  }
+
+  /** The chosen rung and what the report says of it ({@link Outcome#x} is null here). */
+  public record Climb<S>(Rung<S> chosen, Outcome outcome) {}
+
+  /**
+   * The ladder of {@link #solve(VelocityField, float[], int, int, double, double, ToDoubleFunction,
+   * long)} over solves that {@code ladder} makes: from {@code start}, 10× tighter each time down to
+   * {@code lowest}, judged by {@link Ladder#judged}, within {@code budget}.
+   *
+   * @param eta the model's float32 noise ({@link #modelNoise})
+   */
+  public <S> Climb<S> climb(
+      Ladder<S> ladder,
+      ReferenceMethod method,
+      double eta,
+      double start,
+      double lowest,
+      long budget) {
     if (!(lowest > 0) || lowest > start / 10 * 1.001) {
       throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
           "reference tolerances: the tightest ("
@@ -219,9 +336,7 @@ public final class AutoReference {
               + ")");
     }
     long begin = System.nanoTime();
-    ReferenceMethod method = method(field);
     boolean fixed = lowest >= start / 10 * 0.999; // one pair: the caller fixed the tolerance
-    double eta = modelNoise(field, noise, n);
     log.accept(
         String.format(
             java.util.Locale.ROOT,
@@ -229,16 +344,16 @@ public final class AutoReference {
             eta,
             method.label(),
             method.state()));
-    Solve previous = solve(method, field, noise, n, batch, start, maxEvaluations);
-    double spent = previous.nfeSpent;
+    Rung<S> previous = ladder.solve(start, maxEvaluations);
+    double spent = previous.nfeSpent();
     double agreement = Double.NaN;
     double judged = Double.NaN;
     for (double tol = tenth(start); tol >= lowest * 0.999; tol = tenth(tol)) {
-      Solve next;
+      Rung<S> next;
       long left = maxEvaluations;
       if (!Double.isNaN(agreement) && budget != NO_BUDGET) {
         left = Math.min(maxEvaluations, (long) Math.floor(budget - spent));
-        if (left < previous.meanNfe) {
+        if (left < previous.meanNfe()) {
           log.accept(
               String.format(
                   java.util.Locale.ROOT,
@@ -247,15 +362,16 @@ public final class AutoReference {
                   SolverSetting.number(tol),
                   Math.max(0, left),
                   budget,
-                  SolverSetting.number(previous.tolerance),
-                  previous.meanNfe));
-          return outcome(method, previous, agreement, eta, judged, Stop.BUDGET, spent, begin);
+                  SolverSetting.number(previous.tolerance()),
+                  previous.meanNfe()));
+          return climbed(method, previous, agreement, eta, judged, Stop.BUDGET, spent, begin);
         }
       }
       try {
-        next = solve(method, field, noise, n, batch, tol, left);
+        next = ladder.solve(tol, left);
       } catch (io.flowmatch.inference.solver.ToleranceException e) {
         if (Double.isNaN(agreement)) {
+          ladder.discard(previous);
           throw e;
         }
         boolean overBudget = left < maxEvaluations && e.getMessage().contains("exceeded");
@@ -266,7 +382,7 @@ public final class AutoReference {
                 + SolverSetting.number(tol)
                 + (overBudget ? " ran out of the budget: " : " failed: ")
                 + e.getMessage());
-        return outcome(
+        return climbed(
             method,
             previous,
             agreement,
@@ -276,10 +392,10 @@ public final class AutoReference {
             spent,
             begin);
       }
-      spent += next.nfeSpent;
+      spent += next.nfeSpent();
       double before = agreement;
-      agreement = CompareMath.rmsDifference(previous.x, next.x);
-      judged = smallestError == null ? Double.NaN : smallestError.applyAsDouble(next.x);
+      agreement = ladder.difference(previous.solution(), next.solution());
+      judged = ladder.judged(next.solution());
       // stalled: a 10x tighter solve changed the answer by nearly as much as the last one did;
       // 1.5x, not more: dopri5-batch's differences fell only ~2x per decade on a Gaussian field
       boolean floor = agreement <= 4 * eta || agreement > before / 1.5;
@@ -308,13 +424,36 @@ public final class AutoReference {
               stop == null
                   ? ": tighten"
                   : ": stop (" + stop.name().toLowerCase(java.util.Locale.ROOT) + ")"));
+      ladder.discard(previous);
       if (stop != null) {
-        return outcome(method, next, agreement, eta, judged, stop, spent, begin);
+        return climbed(method, next, agreement, eta, judged, stop, spent, begin);
       }
       previous = next;
     }
     // not reached: the loop stops at lowest
-    return outcome(method, previous, agreement, eta, judged, Stop.LOWEST, spent, begin);
+    return climbed(method, previous, agreement, eta, judged, Stop.LOWEST, spent, begin);
+  }
+
+  private <S> Climb<S> climbed(
+      ReferenceMethod method,
+      Rung<S> chosen,
+      double agreement,
+      double eta,
+      double judged,
+      Stop stop,
+      double spent,
+      long begin) {
+    return new Climb<>(
+        chosen,
+        outcome(
+            method,
+            new Solve(null, chosen.tolerance(), chosen.meanNfe(), chosen.nfeSpent()),
+            agreement,
+            eta,
+            judged,
+            stop,
+            spent,
+            begin));
   }
 
   private Outcome outcome(
@@ -488,8 +627,11 @@ public final class AutoReference {
     return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol * 10));
   }
 
-  /** η: see the class comment. */
-  static double modelNoise(VelocityField field, float[] noise, int n) {
+  /**
+   * η (see the class comment), measured on the first min(n, 64) samples of {@code noise} (n·sample
+   * size floats).
+   */
+  public static double modelNoise(VelocityField field, float[] noise, int n) {
     int size = field.sampleSize();
     int m = Math.min(n, 64);
     float[] x = java.util.Arrays.copyOf(noise, m * size);

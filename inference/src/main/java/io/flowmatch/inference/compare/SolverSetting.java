@@ -85,7 +85,7 @@ public record SolverSetting(String solver, String grid, int steps, double rtol, 
   }
 
   /** A tolerance as short as it was typed: 1e-3, 2.5e-5 below 0.01; 0.01, 0.05 from there up. */
-  static String number(double value) {
+  public static String number(double value) {
     BigDecimal d = new BigDecimal(Double.toString(value)).stripTrailingZeros();
     if (value == 0 || Math.abs(value) >= 1e-2) {
       return d.toPlainString();

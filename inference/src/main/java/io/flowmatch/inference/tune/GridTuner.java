@@ -67,10 +67,12 @@ public final class GridTuner {
    *
    * @param times the tuned unit times (steps + 1)
    * @param calibrationRms its RMS error on the calibration set
-   * @param startGrid the hand-made grid it started from (the best on the calibration set)
+   * @param startGrid the hand-made grid whose optimisation found it (the best on the calibration
+   *     set, or with restarts the start of the restart that found it)
    * @param handMadeRms RMS error of each grid of {@link #HAND_MADE} on the calibration set, in
    *     order
-   * @param objectiveEvaluations solves of the calibration set the optimiser asked for
+   * @param objectiveEvaluations solves of the calibration set the optimiser asked for (all restarts
+   *     together)
    * @param modelEvaluations model evaluations per calibration sample spent, all solves together
    * @param seconds wall time
    */
@@ -146,6 +148,26 @@ public final class GridTuner {
       int maxEvaluations,
       long seed,
       Listener listener) {
+    return tune(solver, nfe, optimizer, maxEvaluations, 0, seed, listener);
+  }
+
+  /**
+   * As {@link #tune(String, int, Optimizer, int, long, Listener)}, then {@code restarts} more
+   * optimisations, each from the next-best hand-made grid (by calibration error) and with its own
+   * {@code maxEvaluations}: a local optimiser (BOBYQA) that converged may have found a local
+   * minimum of its start's basin. The best grid seen over all of them is kept.
+   */
+  public Result tune(
+      String solver,
+      int nfe,
+      Optimizer optimizer,
+      int maxEvaluations,
+      int restarts,
+      long seed,
+      Listener listener) {
+    if (restarts < 0) {
+      throw FlowmatchException.invalidArgument("--restarts must be 0 or more, got " + restarts);
+    }
     int steps = Solvers.stepsForEvaluations(solver, nfe);
     if (steps < 1) {
       throw FlowmatchException.invalidArgument(
@@ -173,12 +195,24 @@ public final class GridTuner {
     double bestRms = handMade[bestStart];
     int evaluations = 0;
     if (steps >= 2) {
-      double[] theta0 = SoftmaxGrid.theta(startTimes);
+      // the starts: hand-made grids from the best on the calibration set down
+      Integer[] order = new Integer[HAND_MADE.size()];
+      for (int g = 0; g < order.length; g++) {
+        order[g] = g;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(g -> handMade[g]));
       Objective objective = new Objective(solver, steps, listener, bestRms, startTimes);
-      try {
-        optimise(optimizer, objective, theta0, maxEvaluations, seed);
-      } catch (TooManyEvaluationsException e) {
-        // the budget is spent: keep the best grid seen
+      for (int r = 0; r <= Math.min(restarts, order.length - 1); r++) {
+        double[] from = TimeGrid.nodes(HAND_MADE.get(order[r]), steps, 0, 1);
+        double before = objective.bestRms;
+        try {
+          optimise(optimizer, objective, SoftmaxGrid.theta(from), maxEvaluations, seed);
+        } catch (TooManyEvaluationsException e) {
+          // the budget is spent: keep the best grid seen
+        }
+        if (objective.bestRms < before && r > 0) {
+          start = HAND_MADE.get(order[r]);
+        }
       }
       evaluations = objective.evaluations;
       bestRms = objective.bestRms;

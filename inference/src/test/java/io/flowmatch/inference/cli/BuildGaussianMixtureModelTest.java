@@ -62,6 +62,7 @@ class BuildGaussianMixtureModelTest {
         assertEquals("analytic-gmm", m.get(ModelMetadata.ARCHITECTURE));
         assertEquals("gmm8", m.get(ModelMetadata.DATASET));
         assertEquals(half ? "fp16" : "fp32", m.get(ModelMetadata.PRECISION));
+        assertEquals("t=0 noise, t=1 data", m.get(ModelMetadata.TIME_CONVENTION));
         // at t = 1 on the mean of component 2, (0, 4), the velocity is the point itself
         float[] v = new float[2];
         f.evaluate(new float[] {0f, 4f}, new float[] {1f}, 1, v);

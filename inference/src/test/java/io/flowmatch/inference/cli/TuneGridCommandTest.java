@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.cli.SampleCommandTest.Run;
+import io.flowmatch.inference.field.GaussianMixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,6 +354,104 @@ class TuneGridCommandTest {
     assertTrue(
         nowhere.err().contains("give --out FILE.json, --save-model FILE.onnx or --in-place"),
         nowhere.err());
+  }
+
+  /**
+   * The exact Gaussian-target field N(μ, 0.2² I) with μ_j = sin(j + 1), 100 values per sample (so
+   * the reference is dopri5-batch), as a one-component mixture graph.
+   */
+  static Path gaussian(Path path) throws IOException {
+    int d = 100;
+    double[] mean = new double[d];
+    for (int j = 0; j < d; j++) {
+      mean[j] = Math.sin(j + 1);
+    }
+    GaussianMixtureGraph.build(
+            new GaussianMixture(new double[][] {mean}, new double[] {0.2}, new double[] {1}),
+            false,
+            "gauss100")
+        .save(path);
+    return path;
+  }
+
+  private Run tuneGaussian(Path model, Path grids, String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "tune-grid",
+                "--model",
+                model.toString(),
+                "--solver",
+                "rk4",
+                "--nfe",
+                "40",
+                "--calibration",
+                "8",
+                "--max-evals",
+                "2",
+                "--no-reference-cache",
+                "--out",
+                grids.toString(),
+                "--quiet"));
+    args.addAll(java.util.List.of(extra));
+    return run(args.toArray(new String[0]));
+  }
+
+  /**
+   * rk4 at 10 steps on the exact Gaussian field has errors far below what the first pair of
+   * reference solves (dopri5-batch 1e-3 / 1e-4) resolves: unbounded, the ladder tightens past 1e-4;
+   * with a budget that only the first pair fits it stops there, and the output and the JSON say so.
+   */
+  @Test
+  void automaticReferenceStopsAtItsBudgetAndSaysSo() throws IOException {
+    Path model = gaussian(dir.resolve("gauss100.onnx"));
+    Path free = dir.resolve("free.json");
+    Run unbounded = tuneGaussian(model, free, "--reference-budget", "1000000");
+    assertEquals(0, unbounded.code(), unbounded.err());
+    JsonObject cal =
+        JsonParser.parseString(Files.readString(free))
+            .getAsJsonObject()
+            .getAsJsonObject("calibration");
+    assertTrue(cal.get("reference_tolerance").getAsDouble() < 1e-4, cal.toString());
+    assertTrue(!cal.get("reference_stop").getAsString().equals("budget"), cal.toString());
+    assertEquals(1000000, cal.get("reference_budget").getAsLong());
+
+    Path cut = dir.resolve("cut.json");
+    Run bounded = tuneGaussian(model, cut, "--reference-budget", "1");
+    assertEquals(0, bounded.code(), bounded.err());
+    JsonObject root = JsonParser.parseString(Files.readString(cut)).getAsJsonObject();
+    for (String set : new String[] {"calibration", "holdout"}) {
+      JsonObject o = root.getAsJsonObject(set);
+      assertEquals("budget", o.get("reference_stop").getAsString(), o.toString());
+      assertEquals(1e-4, o.get("reference_tolerance").getAsDouble(), 0, o.toString());
+      assertEquals(1, o.get("reference_budget").getAsLong());
+    }
+    // the first pair (1e-3, then 1e-4) is what was spent
+    double firstPair = root.getAsJsonObject("calibration").get("reference_nfe_spent").getAsDouble();
+    assertTrue(firstPair > root.getAsJsonObject("calibration").get("reference_nfe").getAsDouble());
+    assertTrue(bounded.out().contains("a tighter solve did not fit the budget"), bounded.out());
+    assertTrue(
+        bounded
+            .out()
+            .contains(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "reference budget: 1 NFE/sample per set; spent %.0f (calibration), ",
+                    firstPair)),
+        bounded.out());
+    assertTrue(bounded.out().contains("tightening stopped at the budget"), bounded.out());
+  }
+
+  @Test
+  void theDefaultBudgetIsTwiceTheJudgedHandMadeGridsAtLeast500() {
+    // 6 hand-made grids per solver at the largest NFE, 2x, at least 500
+    assertEquals(
+        500,
+        TuneGridCommand.defaultBudget(java.util.List.of("heun", "dpm2m"), java.util.List.of(4, 8)));
+    assertEquals(
+        2 * 4 * 6 * 20,
+        TuneGridCommand.defaultBudget(
+            java.util.List.of("euler", "heun", "ab2", "dpm2m"), java.util.List.of(20, 4, 8)));
   }
 
   @Test

@@ -30,6 +30,7 @@ class ModelCardTest {
             "fashion-mnist-dit.onnx",
             "fashion-mnist-dit-fp16.onnx")) {
       Map<String, String> props = shipped(name);
+      assertEquals("t=0 noise, t=1 data", props.get(ModelMetadata.TIME_CONVENTION), name);
       ModelCard card = ModelCard.fromProps(props);
       assertEquals(List.of(), card.problems(), name);
       Map<String, String> written = card.toProps();

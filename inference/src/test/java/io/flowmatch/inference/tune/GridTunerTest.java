@@ -81,6 +81,48 @@ class GridTunerTest {
     }
   }
 
+  /**
+   * Restarts from the next-best hand-made grids: the first optimisation is the one without restarts
+   * (same grid, bit for bit), each restart gets its own budget, and the best grid of all is kept
+   * (never worse than without); on the quartic every start leads to u = 4/5.
+   */
+  @Test
+  void restartsFromTheNextBestGridsKeepTheBest() {
+    for (GridTuner.Optimizer o : GridTuner.Optimizer.values()) {
+      GridTuner.Result one = quarticTuner().tune("euler", 2, o, 40, 1, GridTuner.Listener.NONE);
+      GridTuner.Result zero = quarticTuner().tune("euler", 2, o, 40, 0, 1, GridTuner.Listener.NONE);
+      assertArrayEquals(one.times(), zero.times(), 0, o.name());
+      assertEquals(one.objectiveEvaluations(), zero.objectiveEvaluations(), o.name());
+      GridTuner.Result three =
+          quarticTuner().tune("euler", 2, o, 40, 2, 1, GridTuner.Listener.NONE);
+      assertTrue(three.calibrationRms() <= one.calibrationRms(), o.name());
+      assertEquals(0.8, three.times()[1], 2e-3, o + " found u = " + three.times()[1]);
+      assertTrue(
+          three.objectiveEvaluations() > one.objectiveEvaluations()
+              && three.objectiveEvaluations() <= 3 * 40,
+          o + ": " + three.objectiveEvaluations() + " evaluations");
+      assertTrue(GridTuner.HAND_MADE.contains(three.startGrid()), three.startGrid());
+      assertEquals(
+          2L * (three.objectiveEvaluations() + GridTuner.HAND_MADE.size()),
+          three.modelEvaluations());
+    }
+    assertEquals(
+        ErrorKind.INVALID_ARGUMENT,
+        assertThrows(
+                FlowmatchException.class,
+                () ->
+                    quarticTuner()
+                        .tune(
+                            "euler",
+                            2,
+                            GridTuner.Optimizer.BOBYQA,
+                            10,
+                            -1,
+                            1,
+                            GridTuner.Listener.NONE))
+            .kind());
+  }
+
   @Test
   void anNfeNoStepCountCostsIsAUsageError() {
     FlowmatchException e =

@@ -40,11 +40,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference (dop853 in"
-          + " double) is solved once per shard and stays on the executors.",
-      "NFE, errors and quality equal 'flowmatch compare --reference-tol T' with the same model,"
-          + " --solvers, --n, --batch and --seed; a setting's time is the sum of its tasks' solve"
-          + " times (one executor core's), so samples/s is per core.",
+      "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference is solved"
+          + " per shard and stays on the executors.",
+      "NFE, errors and quality equal 'flowmatch compare' with the same model, --solvers, --n,"
+          + " --batch, --seed and --reference-tol (auto or T); a setting's time is the sum of its"
+          + " tasks' solve times (one executor core's), so samples/s is per core.",
       "Quality: energy distance and sliced W2 for low-dimensional models whose data can be drawn"
           + " (2-D toy sets, Gaussian mixtures); for image models with --classifier, the Fréchet"
           + " distance of its features and the class histogram, against the model's image set"
@@ -86,9 +86,13 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
   @Option(
       names = "--reference-tol",
       paramLabel = "T",
-      description = "rtol = atol of the reference dop853 (default: ${DEFAULT-VALUE}).",
-      defaultValue = ReferenceSolver.DEFAULT_TOLERANCE)
-  double referenceTol;
+      description =
+          "rtol = atol of the reference dop853, or auto (default): chosen as 'compare' chooses it"
+              + " (the settings first; then a ladder of 10x tighter solves, each a stage over the"
+              + " shards, until its error bound is a tenth of the smallest setting's error, the"
+              + " model's float32 noise is reached or the budget is spent).",
+      defaultValue = "auto")
+  String referenceTolText;
 
   @Option(
       names = "--reference-max-evals",
@@ -163,9 +167,18 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
       throw FlowmatchException.invalidArgument(
           "--reference-max-evals must be a positive integer, got " + referenceMaxEvals);
     }
-    if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
-      throw FlowmatchException.invalidArgument(
-          "--reference-tol must be a positive number, got " + referenceTol);
+    boolean autoReference = referenceTolText.equals("auto") && !noReference;
+    double referenceTol = Double.NaN;
+    if (!referenceTolText.equals("auto")) {
+      try {
+        referenceTol = Double.parseDouble(referenceTolText);
+      } catch (NumberFormatException e) {
+        referenceTol = Double.NaN;
+      }
+      if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
+        throw FlowmatchException.invalidArgument(
+            "--reference-tol must be a positive number or auto, got " + referenceTolText);
+      }
     }
     if (repeats < 1) {
       throw FlowmatchException.invalidArgument(
@@ -205,7 +218,14 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
                   dataN == null ? 0 : dataN,
                   request.threads,
                   repeats,
-                  out != null));
+                  out != null,
+                  autoReference),
+              line -> {
+                if (!spark.quiet) {
+                  stderr.println("spark compare: " + line);
+                  stderr.flush();
+                }
+              });
       if (r.qualityNote() != null && !spark.quiet) {
         stderr.println("note: " + r.qualityNote());
       }
