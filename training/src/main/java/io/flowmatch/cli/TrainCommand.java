@@ -9,6 +9,7 @@ import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.format.Numbers;
+import io.flowmatch.inference.path.AffinePaths;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
@@ -78,7 +79,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       names = "--model",
       paramLabel = "ARCH",
       completionCandidates = ArchitectureNames.class,
-      description = "${COMPLETION-CANDIDATES} (default mlp)")
+      description = "${COMPLETION-CANDIDATES} (default " + Architectures.DEFAULT + ")")
   String model;
 
   @HelpGroup("Optimisation")
@@ -195,7 +196,8 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
   @Option(
       names = "--path",
       paramLabel = "PATH",
-      description = "condot, vp, cosine or polynomial (default condot)")
+      completionCandidates = PathNames.class,
+      description = "${COMPLETION-CANDIDATES} (default " + AffinePaths.DEFAULT + ")")
   String path;
 
   @HelpGroup("Path and time sampling")
@@ -570,7 +572,8 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
     checkChoice("--data", ds, Datasets.names());
-    String arch = model != null ? model : base != null ? base.model().type() : "mlp";
+    String arch =
+        model != null ? model : base != null ? base.model().type() : Architectures.DEFAULT;
     checkChoice("--model", arch, Architectures.names());
     ModelSpec d =
         base != null && base.model().type().equals(arch)
@@ -581,7 +584,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
             width == null ? d.width() : width,
             depth == null ? d.depth() : depth,
             timeEmbed == null ? d.timeEmbedDim() : timeEmbed);
-    String p = path != null ? path : base != null ? base.path() : "condot";
+    String p = path != null ? path : base != null ? base.path() : AffinePaths.DEFAULT;
     Map<String, Double> pp =
         base != null && base.path().equals(p)
             ? new LinkedHashMap<>(base.pathParams())
@@ -752,13 +755,36 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     m.put("--width", String.join(", ", w));
     m.put("--depth", String.join(", ", d));
     m.put("--time-embed", String.join(", ", te));
-    m.put("--path-param", "the path's own (vp: beta_min=0.1, beta_max=20; polynomial: n=2)");
+    m.put("--path-param", "the path's own (" + pathParamDefaults() + ")");
     return m;
   }
 
   /** "cpu" or "gpu0": DJL's own {@code Device.toString()} prints "cpu()". */
   static String deviceName(Device dev) {
     return dev.isGpu() ? "gpu" + dev.getDeviceId() : dev.getDeviceType();
+  }
+
+  /** "vp: beta_min=0.1, beta_max=20; polynomial: n=2": the default path's own is --sigma-min. */
+  private static String pathParamDefaults() {
+    List<String> paths = new ArrayList<>();
+    for (String name : AffinePaths.names()) {
+      Map<String, Double> d = AffinePaths.of(name).defaults();
+      if (name.equals(AffinePaths.DEFAULT) || d.isEmpty()) {
+        continue;
+      }
+      List<String> params = new ArrayList<>();
+      d.forEach((k, v) -> params.add(k + "=" + Numbers.compact(v)));
+      paths.add(name + ": " + String.join(", ", params));
+    }
+    return String.join("; ", paths);
+  }
+
+  /** The registered path names, for the help text of {@code --path}. */
+  static final class PathNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return AffinePaths.names().iterator();
+    }
   }
 
   /** The registered architecture names, for the help text of {@code --model}. */

@@ -35,36 +35,6 @@ public record SettingResult(
     String failure,
     ClassHistogram classes) {
 
-  /** A result without class counts (no classifier). */
-  public SettingResult(
-      SolverSetting setting,
-      int samples,
-      double meanNfe,
-      int minNfe,
-      int maxNfe,
-      long modelCalls,
-      double wallSeconds,
-      double modelSeconds,
-      double errorRms,
-      double errorMax,
-      double[] quality,
-      String failure) {
-    this(
-        setting,
-        samples,
-        meanNfe,
-        minNfe,
-        maxNfe,
-        modelCalls,
-        wallSeconds,
-        modelSeconds,
-        errorRms,
-        errorMax,
-        quality,
-        failure,
-        null);
-  }
-
   public boolean failed() {
     return failure != null;
   }
@@ -109,8 +79,9 @@ public record SettingResult(
     return wallSeconds > 0 ? samples / wallSeconds : Double.NaN;
   }
 
-  /** A failed setting: all numbers NaN. */
-  static SettingResult failed(SolverSetting setting, int samples, int qualityCount, String why) {
+  /** A failed setting: all numbers NaN, no class counts. */
+  public static SettingResult failed(
+      SolverSetting setting, int samples, int qualityCount, String why) {
     double[] q = new double[qualityCount];
     java.util.Arrays.fill(q, Double.NaN);
     return new SettingResult(
@@ -125,6 +96,7 @@ public record SettingResult(
         Double.NaN,
         Double.NaN,
         q,
-        why);
+        why,
+        null);
   }
 }

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.path.AffinePaths;
 import io.flowmatch.training.arch.ModelSpecJson;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.ToyDatasets;
@@ -177,7 +178,7 @@ public record TrainConfig(
     private int[] sampleShape;
     private double[] dataRange;
     private ModelSpec model;
-    private String path = "condot";
+    private String path = AffinePaths.DEFAULT;
     private Map<String, Double> pathParams = new LinkedHashMap<>();
     private String precision = "fp32";
     private long seed;
