@@ -186,7 +186,7 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       description = "Store the tuned grids in the model file itself (atomically), as --save-model.")
   boolean inPlace;
 
-  @Option(names = "--quiet", description = "Only the table on stdout.")
+  @Option(names = "--quiet", description = RunOutputOptions.QUIET_HELP)
   boolean quiet;
 
   @Option(
@@ -475,10 +475,10 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               calRef.description(),
               budgetLine(budget, calRef, holdRef)));
       stdout.print(table);
-      if (out != null) {
+      if (out != null && !quiet) {
         stdout.println("wrote " + out);
       }
-      if (modelOut != null) {
+      if (modelOut != null && !quiet) {
         stdout.println(
             "wrote "
                 + modelOut
