@@ -21,6 +21,7 @@ import io.flowmatch.training.bench.OrtVsDjl;
 import io.flowmatch.training.runtime.PyTorchRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,6 +201,11 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
     return output.progress(spec.commandLine().getErr(), "bench " + part, total, unit);
   }
 
+  /** Where informational lines go: stdout, or nowhere with {@code --quiet}. */
+  private PrintWriter info() {
+    return output.quiet ? new PrintWriter(Writer.nullWriter()) : spec.commandLine().getOut();
+  }
+
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
     outputs.file(csv);
@@ -364,7 +370,8 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
         out.println("bench: no model runs on the requested providers; nothing to measure");
         return;
       }
-      out.printf(
+      // --quiet: this intro, "wrote" and the load-average note go; the figures and tables stay
+      info().printf(
           Locale.ROOT,
           "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
               + " after one warm-up, interleaved; medians%n",
@@ -382,9 +389,9 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
       BenchTable.printRatios(out, rows);
       if (csv != null) {
         AtomicFile.write(csv, BenchTable.csv(rows).getBytes(StandardCharsets.UTF_8));
-        out.println("wrote " + csv);
+        info().println("wrote " + csv);
       }
-      out.printf(Locale.ROOT, "load average after the grid: %s%n", MachineInfo.loadAverage());
+      info().printf(Locale.ROOT, "load average after the grid: %s%n", MachineInfo.loadAverage());
     } finally {
       for (SamplingGrid.Target t : targets) {
         t.field().close();

@@ -19,6 +19,7 @@ import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.runtime.PyTorchRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +162,9 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
     long start = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager()) {
       int stepsPerEpoch = (train.size() + batch - 1) / batch;
-      o.printf(
+      // --quiet: the start, epoch, parity and "wrote" lines go; the test accuracies are the result
+      PrintWriter info = output.quiet ? new PrintWriter(Writer.nullWriter()) : o;
+      info.printf(
           Locale.ROOT,
           "train-classifier: %d training images, %d test images, %d %s of %d steps%n",
           train.size(),
@@ -169,7 +172,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
           epochs,
           epochs == 1 ? "epoch" : "epochs",
           stepsPerEpoch);
-      o.flush();
+      info.flush();
       PrintWriter err = spec.commandLine().getErr();
       try (Progress bar =
           Progress.open(
@@ -185,7 +188,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
             train,
             config,
             e -> {
-              o.println(
+              info.println(
                   "epoch "
                       + e.epoch()
                       + ": loss "
@@ -195,7 +198,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
                       + "%, "
                       + Numbers.fixed(e.seconds(), 1)
                       + " s");
-              o.flush();
+              info.flush();
             },
             steps ->
                 bar.update(steps, "epoch " + (1 + (steps - 1) / stepsPerEpoch) + "/" + epochs));
@@ -227,7 +230,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
           Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       byte[] onnx = ClassifierGraph.build(model, meta);
       ClassifierParity.Result parity = ClassifierParity.check(model, onnx, test, 64);
-      o.println(parity.describe());
+      info.println(parity.describe());
       if (!parity.passed()) {
         throw new FailureException("export refused: " + parity.describe() + "; nothing written");
       }
@@ -236,7 +239,8 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       } catch (IOException e) {
         throw new FailureException("cannot write " + out + ": " + ioMessage(e), e);
       }
-      o.printf(Locale.ROOT, "wrote %s (%d bytes)%n", out, onnx.length);
+      info.printf(Locale.ROOT, "wrote %s (%d bytes)%n", out, onnx.length);
+      info.flush();
       o.flush();
       return 0;
     }

@@ -23,6 +23,7 @@ import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -394,7 +395,9 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       if (output.progress) {
         trainer.forceBar();
       }
-      o.printf(
+      // --quiet: the start line, notes and export lines go; the last line (the loss) is the result
+      PrintWriter info = output.quiet ? new PrintWriter(Writer.nullWriter()) : o;
+      info.printf(
           Locale.ROOT,
           "train: %s with %,d parameters on %s (%,d samples %s), %s, step %d → %d, batch %d, %s%n",
           cfg.model().type(),
@@ -412,10 +415,10 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           cfg.steps(),
           cfg.batch(),
           deviceName(dev));
-      o.flush();
+      info.flush();
       HalfPrecisionPolicy.Plan plan = trainer.precisionPlan();
       if (plan.message() != null) {
-        PrintWriter said = plan.warning() ? e : o;
+        PrintWriter said = plan.warning() ? e : info;
         said.println(plan.message());
         said.flush();
       }
@@ -480,8 +483,9 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
               + run.emaParams());
       o.flush();
       if (!noExport) {
-        exportFinishedRun(run, o);
+        exportFinishedRun(run, info);
       }
+      info.flush();
       return 0;
     }
   }

@@ -1,20 +1,23 @@
 package io.flowmatch.cli;
 
 import io.flowmatch.inference.cli.HelpGroup;
+import io.flowmatch.inference.cli.RunOutputOptions;
 import io.flowmatch.inference.progress.Progress;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /**
  * Progress and errors of the training module's long commands ({@code train}, {@code
- * train-classifier}, {@code bench}; a picocli mixin). Their {@code --quiet} silences the progress
- * only: what they measure (losses, accuracies, throughput tables) is their result and still prints.
+ * train-classifier}, {@code bench}; a picocli mixin). Their {@code --quiet} has the one meaning of
+ * every command ({@link RunOutputOptions#QUIET_HELP}): no progress and no informational lines; what
+ * they measure (the final loss, the test accuracies, the throughput tables) is their result and
+ * still prints.
  */
 @HelpGroup("Progress and errors")
 final class TrainingOutputOptions {
   @Option(
       names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
+      description = RunOutputOptions.QUIET_HELP)
   boolean quiet;
 
   @Option(

@@ -230,13 +230,11 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
                         @Override
                         public void finished(SettingResult result, float[] samples) {
                           if (result.failed()) {
-                            if (!output.quiet) {
-                              stderr.println(
-                                  "warning: "
-                                      + result.setting().label()
-                                      + " failed: "
-                                      + result.failure());
-                            }
+                            stderr.println(
+                                "warning: "
+                                    + result.setting().label()
+                                    + " failed: "
+                                    + result.failure());
                           } else {
                             pictures.add(result, samples);
                           }
@@ -260,14 +258,16 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
               written.stream()
                   .filter(f -> !f.startsWith("samples/") && !f.equals("report.html"))
                   .toList();
-          stdout.println(
-              "wrote "
-                  + out
-                  + "/: "
-                  + String.join(", ", files)
-                  + ", samples/ ("
-                  + pictures.all().size()
-                  + " pictures), report.html");
+          if (!output.quiet) {
+            stdout.println(
+                "wrote "
+                    + out
+                    + "/: "
+                    + String.join(", ", files)
+                    + ", samples/ ("
+                    + pictures.all().size()
+                    + " pictures), report.html");
+          }
         }
         boolean allFailed = report.results().stream().allMatch(SettingResult::failed);
         return allFailed ? Cli.FAILURE : Cli.OK;

@@ -197,13 +197,15 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
               scores.values(),
               scores.classified(),
               classNames(quality));
-          stdout.println(
-              "wrote "
-                  + out
-                  + "/: eval.json, eval.csv"
-                  + (scores.classified() != null
-                      ? ", class-histogram.png, class-histogram.svg"
-                      : ""));
+          if (!output.quiet) {
+            stdout.println(
+                "wrote "
+                    + out
+                    + "/: eval.json, eval.csv"
+                    + (scores.classified() != null
+                        ? ", class-histogram.png, class-histogram.svg"
+                        : ""));
+          }
         }
         return Cli.OK;
       }

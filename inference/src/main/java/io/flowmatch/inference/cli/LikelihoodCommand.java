@@ -177,7 +177,7 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
         BitsPerDim.dequantizeScaled(points, range.lo(), range.hi(), seed);
       }
       int count = points.length / d;
-      if (!jvp.exact() && !output.quiet) {
+      if (!jvp.exact()) {
         stderr.println(
             "warning: --jvp finite-difference: divergences are approximate (central"
                 + " differences in float32); the likelihoods are estimates, not exact values");
@@ -214,12 +214,13 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
       if (out != null) {
         write(out, nll, prior, integral, nfe, images ? range : null, d);
       }
-      if (!output.quiet) {
+      // with --out the figures are in the file; without it they are this command's result
+      if (!output.quiet || out == null) {
         stdout.println(
             describe(summary, count, d, images, range, method, settings, jvp, seconds, nfe));
-        if (out != null) {
-          stdout.println("wrote " + out + " (" + count + " samples)");
-        }
+      }
+      if (out != null && !output.quiet) {
+        stdout.println("wrote " + out + " (" + count + " samples)");
       }
       return Cli.OK;
     }

@@ -152,15 +152,14 @@ public final class SparkCompareCommand implements Callable<Integer>, DeclaresOut
               + Numbers.fixed(r.wallNanos() / 1e9, 2)
               + " s; times are summed over tasks";
       String table = ResultTable.header(report, note) + ResultTable.render(report);
-      if (!spark.quiet) {
-        for (SettingResult res : report.results()) {
-          if (res.failed()) {
-            stderr.println("warning: " + res.setting().label() + " failed: " + res.failure());
-          }
+      // the table is this command's result: it prints with --quiet too, and so do the warnings
+      for (SettingResult res : report.results()) {
+        if (res.failed()) {
+          stderr.println("warning: " + res.setting().label() + " failed: " + res.failure());
         }
-        stdout.print(table);
-        stdout.flush();
       }
+      stdout.print(table);
+      stdout.flush();
       if (out != null) {
         List<String> written = write(out, report, table, s.seed(), r);
         if (!spark.quiet) {

@@ -75,51 +75,50 @@ public final class SparkEvalCommand implements Callable<Integer> {
                   imageSet.dataDir(),
                   imageSet.dataN(),
                   request.threads));
-      if (!spark.quiet) {
-        out.println(
-            "scored "
-                + r.n()
-                + (samples != null
-                    ? " samples of " + samples
-                    : " samples with " + s.describeSolver() + ", seed " + s.seed())
-                + " on "
-                + session.sparkContext().master()
-                + " ("
-                + r.tasks()
-                + " tasks, "
-                + Numbers.fixed(r.wallNanos() / 1e9, 2)
-                + " s"
-                + ")");
-        out.println(
-            "against "
-                + r.referenceCount()
-                + " "
-                + r.dataset()
-                + " training images; floor: "
-                + (r.floorCount() > 0
-                    ? r.floorCount() + " " + r.dataset() + " test images"
-                    : "none (fewer test images than samples)"));
-        out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
-        row(out, "fd", r.fd(), r.floorFd());
-        row(out, "class_tv", r.classTv(), r.floorClassTv());
-        ClassHistogram h = r.samples();
-        out.println(
-            "class histogram (classifier's argmax): "
-                + h.classesHit()
-                + " of "
-                + h.classes()
-                + " classes hit, total variation to the data's "
-                + Numbers.fixed(r.classTv(), 3));
-        out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
-        for (int k = 0; k < h.classes(); k++) {
-          out.printf(
-              Locale.ROOT,
-              "%-5d %8d %7.1f%% %7.1f%%%n",
-              k,
-              h.counts()[k],
-              100 * h.fraction(k),
-              100 * r.data().fraction(k));
-        }
+      // the scores are this command's result: they print with --quiet too
+      out.println(
+          "scored "
+              + r.n()
+              + (samples != null
+                  ? " samples of " + samples
+                  : " samples with " + s.describeSolver() + ", seed " + s.seed())
+              + " on "
+              + session.sparkContext().master()
+              + " ("
+              + r.tasks()
+              + " tasks, "
+              + Numbers.fixed(r.wallNanos() / 1e9, 2)
+              + " s"
+              + ")");
+      out.println(
+          "against "
+              + r.referenceCount()
+              + " "
+              + r.dataset()
+              + " training images; floor: "
+              + (r.floorCount() > 0
+                  ? r.floorCount() + " " + r.dataset() + " test images"
+                  : "none (fewer test images than samples)"));
+      out.printf(Locale.ROOT, "%-10s %12s %12s %8s%n", "metric", "samples", "floor", "ratio");
+      row(out, "fd", r.fd(), r.floorFd());
+      row(out, "class_tv", r.classTv(), r.floorClassTv());
+      ClassHistogram h = r.samples();
+      out.println(
+          "class histogram (classifier's argmax): "
+              + h.classesHit()
+              + " of "
+              + h.classes()
+              + " classes hit, total variation to the data's "
+              + Numbers.fixed(r.classTv(), 3));
+      out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
+      for (int k = 0; k < h.classes(); k++) {
+        out.printf(
+            Locale.ROOT,
+            "%-5d %8d %7.1f%% %7.1f%%%n",
+            k,
+            h.counts()[k],
+            100 * h.fraction(k),
+            100 * r.data().fraction(k));
       }
       return 0;
     } finally {

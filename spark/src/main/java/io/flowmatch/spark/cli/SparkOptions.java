@@ -1,5 +1,6 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.RunOutputOptions;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class SparkOptions {
       description = "Spark's INFO log, per-shard details; stack traces on errors.")
   boolean verbose;
 
-  @Option(names = "--quiet", description = "Print nothing on success.")
+  @Option(names = "--quiet", description = RunOutputOptions.QUIET_HELP)
   boolean quiet;
 
   /** Starts (or joins, under spark-submit) the Spark session; the caller stops it. */
