@@ -74,10 +74,10 @@ class TrainCommandTest {
             "10",
             "--quiet");
     assertEquals(0, r.code(), r.err());
+    // --quiet: the result only, the last line (no start line, no export lines)
     assertTrue(
-        r.out()
-            .startsWith(
-                "train: mlp with 3,266 parameters on moons (100,000 samples [2]), fp32, step 0 → 20, batch 64"),
+        r.out().matches("train: 20 steps done, last loss [0-9.]+, \\d+ samples/s \\([0-9.]+ s\\);"
+            + " EMA weights in .*ema\\.params\n"),
         r.out());
     RunFolder run = RunFolder.open(Path.of(dir));
     assertEquals(20, run.state().step());
@@ -96,9 +96,13 @@ class TrainCommandTest {
     assertEquals("mlp", run.config().model().type());
     assertEquals(32, run.config().model().width());
 
-    r = run("train", "--out", dir, "--resume", "--steps", "30", "--quiet");
+    r = run("train", "--out", dir, "--resume", "--steps", "30");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("step 20 → 30"), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "train: mlp with 3,266 parameters on moons (100,000 samples [2]), fp32, step 20 → 30, batch 64"),
+        r.out());
     assertEquals(30, TrainLog.readLosses(run.log()).size());
     assertEquals(30, RunFolder.open(Path.of(dir)).config().steps());
 

@@ -138,7 +138,7 @@ class TuneGridCommandTest {
     Path withGrids = dir.resolve("gmm3-tuned.onnx");
     byte[] original = Files.readAllBytes(mixture);
     Run tune =
-        tuneGrid(
+        tuneGridSaying(
             mixture,
             "--solver",
             "heun,dpm2m",
@@ -229,7 +229,7 @@ class TuneGridCommandTest {
 
     // in place: a new solver's grid joins those already stored, and the model still samples
     Run more =
-        tuneGrid(
+        tuneGridSaying(
             withGrids,
             "--solver",
             "euler",
@@ -418,6 +418,11 @@ class TuneGridCommandTest {
   private static Run compare(Path model, String... more) {
     String[] args = with(new String[] {"compare", "--model", model.toString(), "--n", "16"}, more);
     return run(with(args, "--quiet"));
+  }
+
+  /** {@code tune-grid --model MODEL} and {@code more}, without --quiet: with its "wrote" lines. */
+  private static Run tuneGridSaying(Path model, String... more) {
+    return run(with(new String[] {"tune-grid", "--model", model.toString()}, more));
   }
 
   /** {@code tune-grid --model MODEL}, {@code more} and {@code --quiet}. */
