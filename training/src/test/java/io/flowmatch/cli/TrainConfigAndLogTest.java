@@ -30,8 +30,9 @@ class TrainConfigAndLogTest {
     TestEngine.oneThread();
   }
 
+  /** {@code train --no-export} and {@code more}, without --quiet: the tests read its start line. */
   private CliRun train(String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("train", "--quiet", "--no-export"));
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--no-export"));
     args.addAll(List.of(more));
     CliRun r = run(args.toArray(new String[0]));
     assertEquals(0, r.code(), r.err());
