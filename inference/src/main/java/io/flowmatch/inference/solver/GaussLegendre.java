@@ -58,8 +58,7 @@ final class GaussLegendre {
     for (int iteration = 1; iteration < MAX_ITERATIONS && n <= MAX_PANELS; iteration++) {
       double estimate = stage(f, lo, hi, n);
       double delta = Math.abs(estimate - previous);
-      double limit =
-          Math.max(absolute, relative * (Math.abs(previous) + Math.abs(estimate)) * 0.5);
+      double limit = Math.max(absolute, relative * (Math.abs(previous) + Math.abs(estimate)) * 0.5);
       if (delta <= limit) {
         return estimate;
       }

@@ -39,8 +39,7 @@ class ProgressOnAPipeTest {
     assertFalse(r.err().contains("\r"), label + " wrote a carriage return into a pipe: " + r.err());
     assertFalse(
         r.err().contains("\u001b"), label + " wrote an escape sequence into a pipe: " + r.err());
-    assertEquals(
-        1, count(r.err(), label + ": 100% ("), label + "'s final line, once: " + r.err());
+    assertEquals(1, count(r.err(), label + ": 100% ("), label + "'s final line, once: " + r.err());
   }
 
   private static int count(String text, String part) {
@@ -101,17 +100,7 @@ class ProgressOnAPipeTest {
     String gmm8 = Path.of("..", "models", "gmm8.onnx").toString();
     Run sample = run("sample", "--model", gmm8, "--n", "40", "--save-npy", x, "--quiet");
     assertEquals(0, sample.code(), sample.err());
-    Run r =
-        run(
-            "likelihood",
-            "--model",
-            gmm8,
-            "--input",
-            x,
-            "--batch",
-            "10",
-            "--threads",
-            "1");
+    Run r = run("likelihood", "--model", gmm8, "--input", x, "--batch", "10", "--threads", "1");
     assertPlainProgress("likelihood", r);
     assertTrue(r.err().contains("likelihood: 25% (10/40 samples)"), r.err());
 

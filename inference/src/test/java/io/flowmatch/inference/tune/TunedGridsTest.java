@@ -57,7 +57,8 @@ class TunedGridsTest {
     Files.writeString(
         file,
         "{\"format\": \"flowmatch.grids/1\", \"grids\": [{\"solver\": \"\\u0068eun\", \"nfe\": 4,"
-            + " \"steps\": 2, \"times\": [0.0, 0.375, 1.0], \"start_grid\": \"shift\\u003d2\"}]}\n");
+            + " \"steps\": 2, \"times\": [0.0, 0.375, 1.0], \"start_grid\":"
+            + " \"shift\\u003d2\"}]}\n");
     TunedGrids read = TunedGrids.read("--grid", file);
     assertEquals("heun", read.entries().get(0).solver());
     assertEquals(2, read.entries().get(0).steps());
