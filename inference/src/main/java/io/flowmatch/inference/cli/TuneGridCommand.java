@@ -324,7 +324,12 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               ? AutoReference.NO_BUDGET
               : referenceBudget != null ? referenceBudget : defaultBudget(solvers, nfes);
       if (budget != AutoReference.NO_BUDGET) {
-        progress(stderr, "reference budget: " + budget + " NFE/sample per set");
+        progress(
+            stderr,
+            "reference budget: "
+                + budget
+                + " NFE/sample per set for tightening (the first two solves, which give the"
+                + " bound, always run)");
       }
       int batch = modelOptions.batch;
       calRef =
@@ -407,17 +412,11 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                   + opt.name().toLowerCase(Locale.ROOT));
           // the shared progress over the optimiser's solves of the calibration set: a bar on a
           // terminal, plain lines on a pipe, nothing with --quiet
-          long planned =
-              (long) maxEvals * (1 + Math.min(restarts, GridTuner.HAND_MADE.size() - 1));
+          long planned = (long) maxEvals * (1 + Math.min(restarts, GridTuner.HAND_MADE.size() - 1));
           GridTuner.Result r;
           try (Progress bar =
               Progress.open(
-                  stderr,
-                  "tune-grid " + solver + " NFE " + nfe,
-                  planned,
-                  "solves",
-                  quiet,
-                  false)) {
+                  stderr, "tune-grid " + solver + " NFE " + nfe, planned, "solves", quiet, false)) {
             r =
                 tuner.tune(
                     solver,
@@ -610,7 +609,8 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
         cal.stop() == AutoReference.Stop.BUDGET || held.stop() == AutoReference.Stop.BUDGET;
     return String.format(
         Locale.ROOT,
-        "reference budget: %d NFE/sample per set; spent %.0f (calibration), %.0f (held-out)%s%n",
+        "reference budget: %d NFE/sample per set for tightening beyond the first two solves;"
+            + " spent %.0f (calibration), %.0f (held-out) in all%s%n",
         budget,
         cal.nfeSpent(),
         held.nfeSpent(),

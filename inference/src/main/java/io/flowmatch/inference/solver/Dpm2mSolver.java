@@ -31,12 +31,12 @@ import java.util.Arrays;
  *   c1 = S_s·∫_t^s ρ'(τ)·(τ − t) dτ = A_s·(s − t) − S_s·∫_t^s A(τ)/S(τ) dτ,
  * </pre>
  *
- * the last integral by Gauss–Legendre quadrature once per step of a grid (not per sample or
- * batch). DPM-Solver++ extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both
- * ends (α_0 = 0 and, with σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the
- * first two steps and the last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 = A_s·(s − t)), so
- * only the first step (no history) is first order; its O(h²) local error keeps the method's global
- * order 2 (tests measure it).
+ * the last integral by Gauss–Legendre quadrature once per step of a grid (not per sample or batch).
+ * DPM-Solver++ extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both ends (α_0
+ * = 0 and, with σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the first two
+ * steps and the last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 =
+ * A_s·(s − t)), so only the first step (no history) is first order; its O(h²) local error keeps the
+ * method's global order 2 (tests measure it).
  *
  * <p><b>Paths.</b> Any {@link AffineSchedule}: condot (any σ_min), cosine, polynomial, vp, read
  * from the model's metadata. It needs S &gt; 0 at every node but the last and finite predictions at

@@ -349,7 +349,8 @@ class TuneGridCommandTest {
             .contains(
                 String.format(
                     java.util.Locale.ROOT,
-                    "reference budget: 1 NFE/sample per set; spent %.0f (calibration), ",
+                    "reference budget: 1 NFE/sample per set for tightening beyond the first two"
+                        + " solves; spent %.0f (calibration), ",
                     firstPair)),
         bounded.out());
     assertTrue(bounded.out().contains("tightening stopped at the budget"), bounded.out());
