@@ -447,8 +447,7 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               // the optimiser stopped before its budget: the report ends at what it spent
               bar.total(r.objectiveEvaluations());
               bar.update(
-                  r.objectiveEvaluations(),
-                  "best RMS " + Numbers.sci(r.calibrationRms(), 4));
+                  r.objectiveEvaluations(), "best RMS " + Numbers.sci(r.calibrationRms(), 4));
             }
           }
           String tunedGrid =
