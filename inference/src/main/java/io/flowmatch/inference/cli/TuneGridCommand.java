@@ -7,8 +7,10 @@ import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.tune.GridTuner;
@@ -323,7 +325,12 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               ? AutoReference.NO_BUDGET
               : referenceBudget != null ? referenceBudget : defaultBudget(solvers, nfes);
       if (budget != AutoReference.NO_BUDGET) {
-        progress(stderr, "reference budget: " + budget + " NFE/sample per set");
+        progress(
+            stderr,
+            "reference budget: "
+                + budget
+                + " NFE/sample per set for tightening (the first two solves, which give the"
+                + " bound, always run)");
       }
       int batch = modelOptions.batch;
       calRef =
@@ -404,28 +411,45 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                   + nfe
                   + " with "
                   + opt.name().toLowerCase(Locale.ROOT));
-          GridTuner.Result r =
-              tuner.tune(
-                  solver,
-                  nfe,
-                  opt,
-                  maxEvals,
-                  restarts,
-                  seed,
-                  (k, rms, best) -> {
-                    if (verbose) {
-                      progress(
-                          stderr,
-                          String.format(
-                              Locale.ROOT,
-                              "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
-                              solver,
-                              nfe,
-                              k,
-                              rms,
-                              best));
-                    }
-                  });
+          // the shared progress over the optimiser's solves of the calibration set: a bar on a
+          // terminal, plain lines on a pipe, nothing with --quiet
+          long planned = (long) maxEvals * (1 + Math.min(restarts, GridTuner.HAND_MADE.size() - 1));
+          GridTuner.Result r;
+          try (Progress bar =
+              Progress.open(
+                  stderr, "tune-grid " + solver + " NFE " + nfe, planned, "solves", quiet, false)) {
+            r =
+                tuner.tune(
+                    solver,
+                    nfe,
+                    opt,
+                    maxEvals,
+                    restarts,
+                    seed,
+                    (k, rms, best) -> {
+                      bar.update(k, "best RMS " + Numbers.sci(best, 4));
+                      if (verbose) {
+                        progress(
+                            stderr,
+                            "  "
+                                + solver
+                                + " NFE "
+                                + nfe
+                                + ": evaluation "
+                                + k
+                                + " RMS "
+                                + Numbers.sci(rms, 4)
+                                + ", best "
+                                + Numbers.sci(best, 4));
+                      }
+                    });
+            if (r.objectiveEvaluations() < planned) {
+              // the optimiser stopped before its budget: the report ends at what it spent
+              bar.total(r.objectiveEvaluations());
+              bar.update(
+                  r.objectiveEvaluations(), "best RMS " + Numbers.sci(r.calibrationRms(), 4));
+            }
+          }
           String tunedGrid =
               io.flowmatch.inference.solver.TimeGrid.explicitGrid(
                   io.flowmatch.inference.solver.TimeGrid.TUNED, r.times());
@@ -435,7 +459,22 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
             handHeld[g] = held.rms(solver, r.steps(), GridTuner.HAND_MADE.get(g));
           }
           int best = GridTuner.best(handHeld);
-          grids.add(entry(r, tunedHeld, handHeld, best));
+          JsonObject e = entry(r, tunedHeld, handHeld, best);
+          String warning =
+              transferWarning(
+                  solver,
+                  nfe,
+                  tunedHeld,
+                  GridTuner.HAND_MADE.get(best),
+                  handHeld[best],
+                  calibration,
+                  maxEvals);
+          e.addProperty("worse_than_hand_made_on_holdout", warning != null);
+          grids.add(e);
+          if (warning != null) {
+            stderr.println("warning: " + warning);
+            stderr.flush();
+          }
           String line =
               String.format(
                   Locale.ROOT,
@@ -462,18 +501,25 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       Path modelOut = inPlace ? model : saveModel;
       int stored = modelOut == null ? 0 : TunedGrids.storeInModel(model, modelOut, root);
       stdout.print(
-          String.format(
-              Locale.ROOT,
-              "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
-                  + " tuned / best hand-made, held-out%nreference: %s%n%s%n",
-              model,
-              calibration,
-              seed,
-              holdN,
-              hold,
-              opt.name().toLowerCase(Locale.ROOT),
-              calRef.description(),
-              budgetLine(budget, calRef, holdRef)));
+          "model "
+              + model
+              + ", calibration "
+              + calibration
+              + " samples (seed "
+              + seed
+              + "), held-out "
+              + holdN
+              + " (seed "
+              + hold
+              + "), optimiser "
+              + opt.name().toLowerCase(Locale.ROOT)
+              + "; ratio = tuned / best hand-made, held-out"
+              + System.lineSeparator()
+              + "reference: "
+              + calRef.description()
+              + System.lineSeparator()
+              + budgetLine(budget, calRef, holdRef)
+              + System.lineSeparator());
       stdout.print(table);
       if (out != null && !quiet) {
         stdout.println("wrote " + out);
@@ -491,6 +537,43 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       stdout.flush();
       return Cli.OK;
     }
+  }
+
+  /**
+   * The warning for a tuned grid that is worse on held-out noise than the best hand-made grid (it
+   * fitted the calibration noise, not the model), or null when it is not worse.
+   */
+  static String transferWarning(
+      String solver,
+      int nfe,
+      double tunedHeld,
+      String bestHand,
+      double bestHandHeld,
+      int calibration,
+      int maxEvals) {
+    if (!(tunedHeld > bestHandHeld)) {
+      return null;
+    }
+    return "tune-grid: the tuned "
+        + solver
+        + " grid at NFE "
+        + nfe
+        + " is worse on held-out noise than the best hand-made grid ("
+        + bestHand
+        + "): RMS "
+        + Numbers.sci(tunedHeld, 4)
+        + " vs "
+        + Numbers.sci(bestHandHeld, 4)
+        + ", ratio "
+        + Numbers.fixed(tunedHeld / bestHandHeld, 3)
+        + "; it fitted the "
+        + calibration
+        + " calibration samples, not the model. Try more --calibration (now "
+        + calibration
+        + ") or --max-evals (now "
+        + maxEvals
+        + "), or use --grid "
+        + bestHand;
   }
 
   /**
@@ -537,16 +620,18 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     }
     boolean cut =
         cal.stop() == AutoReference.Stop.BUDGET || held.stop() == AutoReference.Stop.BUDGET;
-    return String.format(
-        Locale.ROOT,
-        "reference budget: %d NFE/sample per set; spent %.0f (calibration), %.0f (held-out)%s%n",
-        budget,
-        cal.nfeSpent(),
-        held.nfeSpent(),
-        cut
+    return "reference budget: "
+        + budget
+        + " NFE/sample per set for tightening beyond the first two solves; spent "
+        + Numbers.fixed(cal.nfeSpent(), 0)
+        + " (calibration), "
+        + Numbers.fixed(held.nfeSpent(), 0)
+        + " (held-out) in all"
+        + (cut
             ? "; tightening stopped at the budget (--reference-budget E allows more,"
                 + " --reference-tol T fixes the tolerance)"
-            : "");
+            : "")
+        + System.lineSeparator();
   }
 
   private static JsonObject set(int n, long seed, AutoReference.Outcome ref, long budget) {
