@@ -283,7 +283,15 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
       }
 
       try (QualityOptions.Setup quality =
-          qualityOptions.build(model.metadata(), shape, count, seed, modelOptions.threads)) {
+          qualityOptions.build(
+              model.metadata(),
+              shape,
+              count,
+              seed,
+              modelOptions.threads,
+              output,
+              stderr,
+              "compare")) {
         if (quality.metric() == null && !output.quiet) {
           stderr.println("note: " + quality.missing());
         }
