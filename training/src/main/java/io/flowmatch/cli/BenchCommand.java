@@ -52,12 +52,11 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Benchmarks sampling speed against the machine's matmul peak.",
-      "Per model, batch, solver and thread count: samples/s, ms per model call,",
-      "share of time outside the model, GFLOP/s (FLOPs counted from the ONNX",
-      "graph) and its share of the measured fp32 matmul peak; medians of",
-      "interleaved repeats. Optionally ONNX Runtime vs the DJL forward of a run",
-      "(--djl-run) and peak memory of sampling runs, one process each",
-      "(--memory-model)."
+      "Per model, batch, solver and thread count: samples/s, ms per model call, share of time"
+          + " outside the model, GFLOP/s (FLOPs counted from the ONNX graph) and its share of the"
+          + " measured fp32 matmul peak; medians of interleaved repeats. Optionally ONNX Runtime vs"
+          + " the DJL forward of a run (--djl-run) and peak memory of sampling runs, one process"
+          + " each (--memory-model)."
     })
 public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
   /**

@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Trains a small CNN classifier on Fashion-MNIST for the image metrics (DJL, float32).",
-      "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28] in",
-      "[-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
+      "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28]"
+          + " in [-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
     })
 public final class TrainClassifierCommand implements Callable<Integer>, DeclaresOutputs {
   private static final String[] CLASS_NAMES = ClassifierGraph.FASHION_MNIST_CLASSES.split(",");

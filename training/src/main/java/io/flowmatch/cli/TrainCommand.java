@@ -49,9 +49,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Trains a flow-matching velocity network with DJL (PyTorch engine) into a run folder.",
-      "The folder holds config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json,",
-      "log.csv (step, loss, lr, loss_scale, samples_per_s, skipped, elapsed_s, utc), samples/*.png.",
-      "A resumed run (--resume) continues exactly: the same losses as an uninterrupted run."
+      "The folder holds config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json,"
+          + " log.csv (step, loss, lr, loss_scale, samples_per_s, skipped, elapsed_s, utc),"
+          + " samples/*.png. A resumed run (--resume) continues exactly: the same losses as an"
+          + " uninterrupted run."
     })
 public final class TrainCommand implements Callable<Integer>, HelpLayout.Defaults {
 

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  flowmatch opset models/checkerboard-mlp.onnx --out cb17.onnx",
-      "  flowmatch opset my-model.onnx --opset 18 --in-place"
+      "  flowmatch opset my-model.onnx --opset 18 --in-place",
+      "  flowmatch opset models/*.onnx --in-place"
     },
     mixinStandardHelpOptions = true,
     version = "flowmatch 0.1.0",
@@ -45,8 +46,7 @@ import picocli.CommandLine.Spec;
           + "), for older runtimes and checkers.",
       "Same nodes and weights; Split's num_outputs becomes the opset-13 form; unused opset imports"
           + " (com.microsoft) go; the metadata records t=0 noise, t=1 data. ONNX Runtime's velocities"
-          + " before and after are compared on random inputs and must agree exactly.",
-      "Example: flowmatch opset models/*.onnx --in-place"
+          + " before and after are compared on random inputs and must agree exactly."
     })
 public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;

@@ -39,14 +39,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Writes an int8 copy of an ONNX velocity model, for CPUs with VNNI or AMX.",
-      "Weights int8 per output channel, activations quantised per call (no calibration data). Time-conditioning, first and last layers stay",
-      "float32 by default (--keep-fp32). The copy is compared with its source on random inputs",
-      "(refused above "
+      "Weights int8 per output channel, activations quantised per call (no calibration data)."
+          + " Time-conditioning, first and last layers stay float32 by default (--keep-fp32). The"
+          + " copy is compared with its source on random inputs (refused above "
           + QuantParity.BOUND
-          + " of max|v|) and, with --check-quality, both sample"
-          + " the same noise",
-      "with Heun 20 and the int8 Fréchet distance (images, --classifier) or energy distance (2-D)",
-      "must stay within 5 %% of the source's. A refused copy is not written."
+          + " of max|v|) and, with --check-quality, both sample the same noise with Heun 20 and"
+          + " the int8 Fréchet distance (images, --classifier) or energy distance (2-D) must stay"
+          + " within 5 %% of the source's. A refused copy is not written."
     })
 public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
