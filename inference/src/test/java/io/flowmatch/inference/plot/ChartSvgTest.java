@@ -163,7 +163,7 @@ class ChartSvgTest {
     }
     List<String> texts = texts(d);
     for (String t :
-        List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle", "boot")) {
+        List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle boot")) {
       assertTrue(texts.contains(t), t + " in " + texts);
     }
     assertTrue(texts.contains("50%"), texts.toString());
