@@ -6,6 +6,7 @@ import io.flowmatch.inference.bench.SamplingGrid;
 import io.flowmatch.inference.bench.SolverSpec;
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch bench --models models/fashion-mnist-dit.onnx --batches 16,64,256 --solvers heun:10 --threads 1 --profile"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Benchmarks sampling speed against the machine's matmul peak.",

@@ -2,6 +2,7 @@ package io.flowmatch.cli;
 
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.OutputGroup;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch export --run runs/cb --precision fp16 --opset 21 --out cb16.onnx"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Exports a training run's weights to ONNX from Java, checked against the DJL forward.",

@@ -3,6 +3,7 @@ package io.flowmatch.cli;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.format.Numbers;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  flowmatch train-classifier --epochs 1 --threads 1 --out classifier.onnx"},
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Trains a small CNN classifier on Fashion-MNIST for the image metrics (DJL, float32).",

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.HelpGroup;
 import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch train --config runs/cb/config.json --lr 5e-4 --out runs/cb-lr   # a new run from a saved config"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Trains a flow-matching velocity network with DJL (PyTorch engine) into a run folder.",

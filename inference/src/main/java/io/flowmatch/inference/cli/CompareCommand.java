@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch compare --n 256 --solvers \"euler:20 heun:10\" --classifier models/fashion-mnist-classifier.onnx --out cmp/"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Compare ODE solvers on one model: NFE, time, error against a reference, sample quality.",

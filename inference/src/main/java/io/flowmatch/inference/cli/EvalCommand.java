@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch eval --n 1000 --solver heun --steps 20 --classifier models/fashion-mnist-classifier.onnx"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Score samples of a model against data: metrics and their floor.",

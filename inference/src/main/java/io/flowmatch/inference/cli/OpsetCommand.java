@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch opset models/*.onnx --in-place"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Re-declare ONNX models at the lowest opset they need (default: "

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch quantize --model models/checkerboard-mlp.onnx --out cb-int8.onnx --check-quality"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Writes an int8 copy of an ONNX velocity model, for CPUs with VNNI or AMX.",
