@@ -757,21 +757,7 @@ public final class CompareJob {
     int qualityCount = metrics.names().size();
     for (Part p : parts) {
       if (p.failure() != null) {
-        double[] q = new double[qualityCount];
-        Arrays.fill(q, Double.NaN);
-        return new SettingResult(
-            setting,
-            n,
-            Double.NaN,
-            0,
-            0,
-            0,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            Double.NaN,
-            q,
-            p.failure());
+        return SettingResult.failed(setting, n, qualityCount, p.failure());
       }
     }
     long nfe = 0;
@@ -818,6 +804,7 @@ public final class CompareJob {
         e[0],
         e[1],
         q,
+        null,
         null);
   }
 

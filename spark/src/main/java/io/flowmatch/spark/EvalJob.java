@@ -373,10 +373,9 @@ public final class EvalJob {
   }
 
   private static Path idxFile(Path dir, String base, String dataset) {
-    for (Path p : new Path[] {dir.resolve(base + ".gz"), dir.resolve(base)}) {
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
+    java.util.Optional<Path> found = IdxImages.find(dir, base);
+    if (found.isPresent()) {
+      return found.get();
     }
     throw FlowmatchException.invalidArgument(
         "no "

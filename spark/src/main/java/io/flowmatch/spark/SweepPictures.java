@@ -3,12 +3,12 @@ package io.flowmatch.spark;
 import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -80,9 +80,7 @@ final class SweepPictures {
   /** Adds the picture of a setting's first samples. */
   void add(SettingResult r, float[] first, int count) {
     String nfe =
-        r.minNfe() == r.maxNfe()
-            ? Integer.toString(r.minNfe())
-            : String.format(Locale.ROOT, "%.1f", r.meanNfe());
+        r.minNfe() == r.maxNfe() ? Integer.toString(r.minNfe()) : Numbers.fixed(r.meanNfe(), 1);
     add(r.setting().label(), first, count, r.setting().label() + " · NFE " + nfe);
   }
 

@@ -360,6 +360,44 @@ class SparkCompareTest {
     assertTrue(r.err().startsWith("flowmatch spark compare: "), r.err());
   }
 
+  /**
+   * The options both sweeps have are one declaration: the same names, defaults and help in {@code
+   * compare} and {@code spark compare}.
+   */
+  @Test
+  void sharedOptionsAreDeclaredOnceForBothCompares() {
+    picocli.CommandLine.Model.CommandSpec shared =
+        picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(
+            new io.flowmatch.inference.cli.CompareOptions());
+    picocli.CommandLine.Model.CommandSpec single =
+        new picocli.CommandLine(new io.flowmatch.inference.cli.CompareCommand()).getCommandSpec();
+    picocli.CommandLine.Model.CommandSpec spark =
+        new picocli.CommandLine(new SparkMain()).getSubcommands().get("compare").getCommandSpec();
+    List<String> names = new ArrayList<>();
+    for (picocli.CommandLine.Model.OptionSpec o : shared.options()) {
+      names.add(o.longestName());
+      for (picocli.CommandLine.Model.CommandSpec c : List.of(single, spark)) {
+        picocli.CommandLine.Model.OptionSpec found = c.findOption(o.longestName());
+        assertTrue(found != null, c.name() + " has no " + o.longestName());
+        assertEquals(List.of(o.description()), List.of(found.description()), o.longestName());
+        assertEquals(o.defaultValue(), found.defaultValue(), o.longestName());
+        assertEquals(o.paramLabel(), found.paramLabel(), o.longestName());
+      }
+    }
+    assertEquals(
+        List.of(
+            "--solvers",
+            "--max-evals",
+            "--no-reference",
+            "--reference-tol",
+            "--reference-max-evals",
+            "--grid",
+            "--repeats",
+            "--out"),
+        names);
+    assertEquals("auto", spark.findOption("--reference-tol").defaultValue());
+  }
+
   private record Run(int code, String out, String err) {}
 
   private static Run spark(String... args) {

@@ -1,11 +1,5 @@
 package io.flowmatch.spark;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.flowmatch.inference.field.FieldOptions;
-import io.flowmatch.inference.solver.SolverSettings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -28,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real standalone cluster on the loopback address: a Master and two Workers in child JVMs (one
  * core each, ports chosen free), this JVM as the driver. Samples with one executor killed mid-shard
  * (its JVM halts, as a killed worker's executor would) and checks that the union of the shards is
- * byte-identical to single-machine {@code flowmatch sample}, every sample exactly once.
+ * byte-identical to single-machine {@code flowmatch sample}, every sample exactly once ({@link
+ * HaltedExecutorRun}).
  */
 // In the default test run: 18 s on a quiet 2-core machine (session 5). Under heavy load its five
 // JVMs (master, two workers, two executors) start slowly: 577 s at load average ~20 (session 4),
@@ -40,29 +35,7 @@ class StandaloneClusterTest {
 
   @Test
   void clusterSamplingSurvivesAKilledExecutorAndEqualsSample() throws Exception {
-    long n = 2048;
-    String model = SparkTesting.model("gmm8.onnx").toString();
-    Path single = tmp.resolve("single.npy");
-    SparkTesting.cli(
-        "sample",
-        "--model",
-        model,
-        "--n",
-        "" + n,
-        "--seed",
-        "21",
-        "--solver",
-        "rk4",
-        "--steps",
-        "5",
-        "--batch",
-        "128",
-        "--threads",
-        "1",
-        "--quiet",
-        "--save-npy",
-        single.toString());
-
+    HaltedExecutorRun run = HaltedExecutorRun.prepare(tmp, 2048, 128);
     String classPath = classPath();
     Path home = sparkHome(classPath);
     List<Process> processes = new ArrayList<>();
@@ -105,59 +78,14 @@ class StandaloneClusterTest {
                 work.toString(),
                 master));
       }
-      Path markers = Files.createDirectories(tmp.resolve("markers"));
       SparkConf conf =
-          new SparkConf()
-              .setMaster(master)
-              .setAppName("StandaloneClusterTest")
-              .set("spark.ui.enabled", "false")
+          run.conf(master, "StandaloneClusterTest")
               .set("spark.driver.host", "127.0.0.1")
               .set("spark.driver.bindAddress", "127.0.0.1")
-              .set("spark.executor.memory", "512m")
-              .set("spark.executor.cores", "1")
-              .set("spark.executor.extraClassPath", ourClasses())
-              .set(
-                  "spark.executor.extraJavaOptions",
-                  "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -D"
-                      + FaultInjection.MARKER_DIR
-                      + "="
-                      + markers
-                      + " -D"
-                      + FaultInjection.SHARD
-                      + "=3 -D"
-                      + FaultInjection.MODE
-                      + "=halt");
+              .set("spark.executor.extraClassPath", ourClasses());
       sc = new JavaSparkContext(conf);
       waitForExecutors(sc, 2);
-      Path out = tmp.resolve("samples");
-      SampleSpec spec =
-          SampleSpec.of(
-              model,
-              null,
-              "rk4",
-              SolverSettings.fixed(5),
-              n,
-              21,
-              128,
-              FieldOptions.AUTO_BATCH,
-              0,
-              2);
-      SampleJob.Result r = SampleJob.run(sc, spec, out);
-
-      assertTrue(Files.exists(markers.resolve("failed-3")), "an executor was killed in shard 3");
-      assertEquals(8, r.shards().size());
-      ShardResult retried = r.shards().get(3);
-      assertTrue(retried.attempt() >= 1, "shard 3 was retried: " + retried);
-      Set<String> executors =
-          r.shards().stream().map(ShardResult::executor).collect(Collectors.toSet());
-      assertTrue(executors.size() >= 2, "shards ran on several executors: " + executors);
-      assertTrue(
-          r.shards().stream().allMatch(s -> s.threads() == 1),
-          "one intra-op thread per 1-core executor");
-      assertEquals(List.of(), ShardFiles.leftovers(out));
-      Path merged = tmp.resolve("merged.npy");
-      ShardFiles.merge(out, merged);
-      assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(merged));
+      run.runAndCheck(sc);
     } finally {
       if (sc != null) {
         sc.stop();

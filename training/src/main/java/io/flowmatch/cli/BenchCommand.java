@@ -11,6 +11,7 @@ import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.perf.MachineInfo;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -192,25 +194,11 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
               + " 'flowmatch sample', with $FLOWMATCH_JAVA_OPTS)")
   String memoryJavaOpts;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
+  @Mixin TrainingOutputOptions output;
 
   /** The progress of one part of the bench on stderr. */
   private Progress progress(String part, long total, String unit) {
-    return Progress.open(
-        spec.commandLine().getErr(), "bench " + part, total, unit, quiet, progress);
+    return output.progress(spec.commandLine().getErr(), "bench " + part, total, unit);
   }
 
   @Override
@@ -290,22 +278,27 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
       for (int t : threadList) {
         try {
           MatmulPeak.Result r = MatmulPeak.measure(t, 9);
-          out.printf(
-              Locale.ROOT,
-              "matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (8 × 256×1024·1024×1024 fp32 through"
-                  + " ONNX Runtime, 9 runs; the grid re-measures it in every round)%n",
-              t,
-              r.gflops(),
-              r.bestGflops());
+          out.println(
+              "matmul peak, "
+                  + t
+                  + " thread(s): "
+                  + Numbers.fixed(r.gflops(), 1)
+                  + " GFLOP/s median, "
+                  + Numbers.fixed(r.bestGflops(), 1)
+                  + " best (8 × 256×1024·1024×1024 fp32 through ONNX Runtime, 9 runs; the grid"
+                  + " re-measures it in every round)");
           MatmulPeak.Result q = MatmulPeak.measureInt8(t, 9);
-          out.printf(
-              Locale.ROOT,
-              "int8 matmul peak, %d thread(s): %.1f GFLOP/s median, %.1f best (same chain as"
-                  + " com.microsoft:DynamicQuantizeMatMul, uint8 activations × int8 weights): %.2fx fp32%n",
-              t,
-              q.gflops(),
-              q.bestGflops(),
-              q.gflops() / r.gflops());
+          out.println(
+              "int8 matmul peak, "
+                  + t
+                  + " thread(s): "
+                  + Numbers.fixed(q.gflops(), 1)
+                  + " GFLOP/s median, "
+                  + Numbers.fixed(q.bestGflops(), 1)
+                  + " best (same chain as com.microsoft:DynamicQuantizeMatMul, uint8 activations"
+                  + " × int8 weights): "
+                  + Numbers.fixed(q.gflops() / r.gflops(), 2)
+                  + "x fp32");
         } catch (OrtException e) {
           throw new FailureException("cannot measure the matmul peak: " + e.getMessage(), e);
         }
@@ -325,11 +318,11 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
     if (memoryModel != null) {
       runMemory(out, memoryCounts, memorySolverSpec);
     }
-    out.printf(
-        Locale.ROOT,
-        "peak resident memory of this bench process (VmHWM): %.1f MiB; load average now %s%n",
-        MachineInfo.peakResidentKib() / 1024.0,
-        MachineInfo.loadAverage());
+    out.println(
+        "peak resident memory of this bench process (VmHWM): "
+            + Numbers.fixed(MachineInfo.peakResidentKib() / 1024.0, 1)
+            + " MiB; load average now "
+            + MachineInfo.loadAverage());
     out.flush();
     return 0;
   }
@@ -529,14 +522,18 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
             throw new FailureException("profile of " + model + " failed: " + e.getMessage(), e);
           }
           double total = rows.stream().mapToDouble(OpProfile.Row::msPerCall).sum();
-          out.printf(
-              Locale.ROOT,
-              "profile %s, batch %d, %d thread(s), %d calls: %.2f ms of kernels per call%n",
-              model.getFileName(),
-              batch,
-              threads,
-              repeats,
-              total);
+          out.println(
+              "profile "
+                  + model.getFileName()
+                  + ", batch "
+                  + batch
+                  + ", "
+                  + threads
+                  + " thread(s), "
+                  + repeats
+                  + " calls: "
+                  + Numbers.fixed(total, 2)
+                  + " ms of kernels per call");
           out.printf(
               Locale.ROOT,
               "  %-24s %6s %10s %7s%n",

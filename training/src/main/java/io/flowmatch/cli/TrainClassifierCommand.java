@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -108,20 +109,7 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       description = "PyTorch intra-op threads (default: all cores)")
   Integer threads;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
+  @Mixin TrainingOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -187,20 +175,28 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       PrintWriter err = spec.commandLine().getErr();
       try (Progress bar =
           Progress.open(
-              err, "train-classifier", (long) epochs * stepsPerEpoch, "steps", quiet, progress)) {
+              err,
+              "train-classifier",
+              (long) epochs * stepsPerEpoch,
+              "steps",
+              output.quiet,
+              output.progress)) {
         ClassifierTraining.train(
             model,
             manager,
             train,
             config,
             e -> {
-              o.printf(
-                  Locale.ROOT,
-                  "epoch %d: loss %.4f, train accuracy %.2f%%, %.1f s%n",
-                  e.epoch(),
-                  e.meanLoss(),
-                  100 * e.trainAccuracy(),
-                  e.seconds());
+              o.println(
+                  "epoch "
+                      + e.epoch()
+                      + ": loss "
+                      + Numbers.fixed(e.meanLoss(), 4)
+                      + ", train accuracy "
+                      + Numbers.fixed(100 * e.trainAccuracy(), 2)
+                      + "%, "
+                      + Numbers.fixed(e.seconds(), 1)
+                      + " s");
               o.flush();
             },
             steps ->
@@ -208,12 +204,14 @@ public final class TrainClassifierCommand implements Callable<Integer>, Declares
       }
       double trainSeconds = (System.nanoTime() - start) / 1e9;
       ClassifierEvaluation.Accuracy acc = ClassifierEvaluation.accuracy(model, manager, test);
-      o.printf(
-          Locale.ROOT,
-          "test accuracy %.2f%% (%d images), training %.0f s%n",
-          100 * acc.overall(),
-          test.size(),
-          trainSeconds);
+      o.println(
+          "test accuracy "
+              + Numbers.fixed(100 * acc.overall(), 2)
+              + "% ("
+              + test.size()
+              + " images), training "
+              + Numbers.fixed(trainSeconds, 0)
+              + " s");
       for (int k = 0; k < CLASS_NAMES.length; k++) {
         o.printf(Locale.ROOT, "  %-12s %6.2f%%%n", CLASS_NAMES[k], 100 * acc.ofClass(k));
       }

@@ -9,6 +9,8 @@ import io.flowmatch.inference.cli.HelpGroup;
 import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
+import io.flowmatch.inference.path.AffinePaths;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.TrainingData;
@@ -33,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,7 +82,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       names = "--model",
       paramLabel = "ARCH",
       completionCandidates = ArchitectureNames.class,
-      description = "${COMPLETION-CANDIDATES} (default mlp)")
+      description = "${COMPLETION-CANDIDATES} (default " + Architectures.DEFAULT + ")")
   String model;
 
   @HelpGroup("Optimisation")
@@ -196,7 +199,8 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
   @Option(
       names = "--path",
       paramLabel = "PATH",
-      description = "condot, vp, cosine or polynomial (default condot)")
+      completionCandidates = PathNames.class,
+      description = "${COMPLETION-CANDIDATES} (default " + AffinePaths.DEFAULT + ")")
   String path;
 
   @HelpGroup("Path and time sampling")
@@ -274,23 +278,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           "don't write model-fp32.onnx and model-fp16.onnx into the run folder at the end")
   boolean noExport;
 
-  @HelpGroup("Progress and errors")
-  @Option(
-      names = "--quiet",
-      description = "No progress on stderr (the results still print on stdout).")
-  boolean quiet;
-
-  @HelpGroup("Progress and errors")
-  @Option(
-      names = "--progress",
-      description =
-          "Draw the progress bar even when stderr is not a terminal (default: a bar on a"
-              + " terminal, a plain line every 10 s otherwise).")
-  boolean progress;
-
-  @HelpGroup("Progress and errors")
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
+  @Mixin TrainingOutputOptions output;
 
   @Override
   public Integer call() {
@@ -403,10 +391,10 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     }
     try (NDManager manager = NDManager.newBaseManager(dev);
         FlowTrainer trainer = newTrainer(run, trainingData, manager, e)) {
-      if (quiet) {
+      if (output.quiet) {
         trainer.quiet();
       }
-      if (progress) {
+      if (output.progress) {
         trainer.forceBar();
       }
       o.printf(
@@ -478,15 +466,21 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
       if (r.interrupted()) {
         return 130;
       }
-      o.printf(
-          Locale.ROOT,
-          "train: %d steps done, last loss %.5f, %.0f samples/s (%.1f s)%s; EMA weights in %s%n",
-          r.steps(),
-          r.lastLoss(),
-          r.samplesPerSecond(),
-          r.seconds(),
-          r.skippedSteps() > 0 ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow" : "",
-          run.emaParams());
+      o.println(
+          "train: "
+              + r.steps()
+              + " steps done, last loss "
+              + Numbers.fixed(r.lastLoss(), 5)
+              + ", "
+              + Numbers.fixed(r.samplesPerSecond(), 0)
+              + " samples/s ("
+              + Numbers.fixed(r.seconds(), 1)
+              + " s)"
+              + (r.skippedSteps() > 0
+                  ? ", " + r.skippedSteps() + " fp16 steps skipped for overflow"
+                  : "")
+              + "; EMA weights in "
+              + run.emaParams());
       o.flush();
       if (!noExport) {
         exportFinishedRun(run, o);
@@ -581,7 +575,8 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
           "--data is required for a new run (one of " + String.join(", ", Datasets.names()) + ")");
     }
     checkChoice("--data", ds, Datasets.names());
-    String arch = model != null ? model : base != null ? base.model().type() : "mlp";
+    String arch =
+        model != null ? model : base != null ? base.model().type() : Architectures.DEFAULT;
     checkChoice("--model", arch, Architectures.names());
     ModelSpec d =
         base != null && base.model().type().equals(arch)
@@ -592,7 +587,7 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
             width == null ? d.width() : width,
             depth == null ? d.depth() : depth,
             timeEmbed == null ? d.timeEmbedDim() : timeEmbed);
-    String p = path != null ? path : base != null ? base.path() : "condot";
+    String p = path != null ? path : base != null ? base.path() : AffinePaths.DEFAULT;
     Map<String, Double> pp =
         base != null && base.path().equals(p)
             ? new LinkedHashMap<>(base.pathParams())
@@ -738,29 +733,12 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     }
   }
 
-  private static final Map<String, String> CHOICE_NAMES =
-      Map.of("--data", "data set", "--time-sampling", "time sampling");
-
   private static void checkChoice(String option, String value, List<String> valid) {
-    if (!valid.contains(value)) {
-      String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
-      throw FlowmatchException.invalidArgument(
-          "unknown "
-              + what
-              + " '"
-              + value
-              + "' ("
-              + option
-              + "), expected one of "
-              + String.join(", ", valid));
-    }
+    TrainConfig.checkChoice(option, value, valid);
   }
 
   private static void positive(String option, Integer value) {
-    if (value != null && value < 1) {
-      throw FlowmatchException.invalidArgument(
-          option + " must be a positive integer, got " + value);
-    }
+    TrainConfig.checkPositive(option, value);
   }
 
   @Override
@@ -780,13 +758,36 @@ public final class TrainCommand implements Callable<Integer>, HelpLayout.Default
     m.put("--width", String.join(", ", w));
     m.put("--depth", String.join(", ", d));
     m.put("--time-embed", String.join(", ", te));
-    m.put("--path-param", "the path's own (vp: beta_min=0.1, beta_max=20; polynomial: n=2)");
+    m.put("--path-param", "the path's own (" + pathParamDefaults() + ")");
     return m;
   }
 
   /** "cpu" or "gpu0": DJL's own {@code Device.toString()} prints "cpu()". */
   static String deviceName(Device dev) {
     return dev.isGpu() ? "gpu" + dev.getDeviceId() : dev.getDeviceType();
+  }
+
+  /** "vp: beta_min=0.1, beta_max=20; polynomial: n=2": the default path's own is --sigma-min. */
+  private static String pathParamDefaults() {
+    List<String> paths = new ArrayList<>();
+    for (String name : AffinePaths.names()) {
+      Map<String, Double> d = AffinePaths.of(name).defaults();
+      if (name.equals(AffinePaths.DEFAULT) || d.isEmpty()) {
+        continue;
+      }
+      List<String> params = new ArrayList<>();
+      d.forEach((k, v) -> params.add(k + "=" + Numbers.compact(v)));
+      paths.add(name + ": " + String.join(", ", params));
+    }
+    return String.join("; ", paths);
+  }
+
+  /** The registered path names, for the help text of {@code --path}. */
+  static final class PathNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return AffinePaths.names().iterator();
+    }
   }
 
   /** The registered architecture names, for the help text of {@code --model}. */

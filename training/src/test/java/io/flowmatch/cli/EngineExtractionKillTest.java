@@ -28,35 +28,15 @@ class EngineExtractionKillTest {
   private ProcessBuilder train(Path home, Path tmp, String out, String log) {
     ProcessBuilder pb =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1",
-                "-Dai.djl.offline=true",
-                "-Duser.home=" + home,
-                "-Djava.io.tmpdir=" + tmp,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "train",
-                "--data",
-                "moons",
-                "--steps",
-                "1",
-                "--batch",
-                "16",
-                "--width",
-                "8",
-                "--depth",
-                "1",
-                "--sample-every",
-                "0",
-                "--threads",
-                "1",
-                "--no-export",
-                "--quiet",
-                "--out",
-                dir.resolve(out).toString())
+                TrainRuns.childJvm(
+                    List.of("-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp),
+                    TrainRuns.tiny(
+                        dir.resolve(out).toString(),
+                        1,
+                        "--threads",
+                        "1",
+                        "--no-export",
+                        "--quiet")))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve(log).toFile());
     pb.environment().put("HOME", home.toString());

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyArray;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.model.Blocks;
 import io.flowmatch.training.train.RunFolder;
 import java.nio.file.Files;
@@ -62,9 +62,8 @@ class ExportCommandTest {
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().startsWith("export: wrote " + out + " (fp16, "), o.out());
     assertTrue(o.out().contains("parity fp16 vs DJL fp32 (ORT level ALL"), o.out());
-    try (OrtSession s =
-        io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
-      Map<String, String> m = s.getMetadata().getCustomMetadata();
+    try (OrtSessions.Session s = OrtSessions.open(out, OrtSessions.settings())) {
+      Map<String, String> m = s.session().getMetadata().getCustomMetadata();
       assertEquals("2", m.get(ModelMetadata.DATA_SHAPE));
       assertEquals("mlp", m.get(ModelMetadata.ARCHITECTURE));
       assertEquals("moons", m.get(ModelMetadata.DATASET));
@@ -109,10 +108,9 @@ class ExportCommandTest {
       assertTrue(o.out().contains("parity " + p + " vs DJL fp32"), o.out());
       System.out.print(o.out());
     }
-    try (OrtSession s =
-        io.flowmatch.inference.runtime.OrtRuntime.environment()
-            .createSession(dit.resolve("model-fp16-io.onnx").toString())) {
-      Map<String, String> m = s.getMetadata().getCustomMetadata();
+    try (OrtSessions.Session s =
+        OrtSessions.open(dit.resolve("model-fp16-io.onnx"), OrtSessions.settings())) {
+      Map<String, String> m = s.session().getMetadata().getCustomMetadata();
       assertEquals("1,28,28", m.get(ModelMetadata.DATA_SHAPE));
       assertEquals("-1,1", m.get(ModelMetadata.DATA_RANGE));
       assertEquals("dit", m.get(ModelMetadata.ARCHITECTURE));

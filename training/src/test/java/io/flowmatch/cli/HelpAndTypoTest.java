@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -233,16 +232,7 @@ class HelpAndTypoTest {
 
   /** stdout and stderr bytes of {@code flowmatch args} in a child JVM under the C locale. */
   private List<byte[]> child(String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = new ProcessBuilder(TrainRuns.childJvm(List.of(), args));
     pb.environment().put("LANG", "C");
     pb.environment().put("LC_ALL", "C");
     pb.environment().remove("JAVA_TOOL_OPTIONS");

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -344,15 +343,7 @@ class ProgressOnAPipeTest {
    * (script(1)).
    */
   private static String child(boolean pty, String... args) throws Exception {
-    List<String> java =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dflowmatch.progress.every=0",
-                Main.class.getName()));
-    java.addAll(List.of(args));
+    List<String> java = TrainRuns.childJvm(List.of("-Dflowmatch.progress.every=0"), args);
     List<String> command;
     if (pty) {
       StringBuilder line = new StringBuilder();

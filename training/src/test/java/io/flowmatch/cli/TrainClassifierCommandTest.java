@@ -75,8 +75,10 @@ class TrainClassifierCommandTest {
     assertTrue(r.out().contains("test accuracy 100.00% (200 images)"), r.out());
     assertTrue(r.out().contains("parity ONNX Runtime vs DJL on 64 images"), r.out());
     assertTrue(Files.size(out) < 2_000_000);
-    try (OrtSession s =
-        io.flowmatch.inference.runtime.OrtRuntime.environment().createSession(out.toString())) {
+    try (io.flowmatch.inference.runtime.OrtSessions.Session session =
+        io.flowmatch.inference.runtime.OrtSessions.open(
+            out, io.flowmatch.inference.runtime.OrtSessions.settings())) {
+      OrtSession s = session.session();
       assertEquals("1.0000", s.getMetadata().getCustomMetadata().get("flowmatch.test_accuracy"));
       assertEquals("2", s.getMetadata().getCustomMetadata().get("flowmatch.epochs"));
     }

@@ -312,24 +312,7 @@ class TrainCommandTest {
   @Test
   void anOutputFolderHoldingARunIsRefusedUnlessResumeOrForce() throws Exception {
     String dir = out("taken");
-    String[] args = {
-      "train",
-      "--data",
-      "moons",
-      "--steps",
-      "3",
-      "--batch",
-      "32",
-      "--width",
-      "8",
-      "--depth",
-      "1",
-      "--sample-every",
-      "0",
-      "--out",
-      dir,
-      "--quiet"
-    };
+    String[] args = TrainRuns.tiny(dir, 3, "--quiet");
     assertEquals(0, run(args).code());
     assertUsage(
         "output folder "

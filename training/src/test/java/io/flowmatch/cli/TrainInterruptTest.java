@@ -36,26 +36,14 @@ class TrainInterruptTest {
     Process p =
         new ProcessBuilder(
                 childJvm(
-                    "train",
-                    "--data",
-                    "moons",
-                    "--steps",
-                    "1000000",
-                    "--batch",
-                    "32",
-                    "--width",
-                    "8",
-                    "--depth",
-                    "1",
-                    "--sample-every",
-                    "0",
-                    "--checkpoint-every",
-                    "1000000",
-                    "--threads",
-                    "1",
-                    "--no-export",
-                    "--out",
-                    run.toString()))
+                    TrainRuns.tiny(
+                        run.toString(),
+                        1000000,
+                        "--checkpoint-every",
+                        "1000000",
+                        "--threads",
+                        "1",
+                        "--no-export")))
             .redirectOutput(tmp.resolve("stdout.txt").toFile())
             .redirectError(tmp.resolve("stderr.txt").toFile())
             .start();
@@ -114,26 +102,14 @@ class TrainInterruptTest {
     Process p =
         new ProcessBuilder(
                 childJvm(
-                    "train",
-                    "--data",
-                    "moons",
-                    "--precision",
-                    "fp16-always",
-                    "--steps",
-                    "3",
-                    "--batch",
-                    "32",
-                    "--width",
-                    "8",
-                    "--depth",
-                    "1",
-                    "--sample-every",
-                    "0",
-                    "--threads",
-                    "1",
-                    "--no-export",
-                    "--out",
-                    run.toString()))
+                    TrainRuns.tiny(
+                        run.toString(),
+                        3,
+                        "--precision",
+                        "fp16-always",
+                        "--threads",
+                        "1",
+                        "--no-export")))
             .redirectOutput(tmp.resolve("fp16-stdout.txt").toFile())
             .redirectError(tmp.resolve("fp16-stderr.txt").toFile())
             .start();
@@ -152,18 +128,7 @@ class TrainInterruptTest {
     // a test run started in the background of a script inherits an ignored SIGINT, and a JVM keeps
     // an inherited ignore: restore the default so the child sees Ctrl-C as a user's shell sends it
     cmd.addAll(List.of("env", "--default-signal=INT,TERM"));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "-Xmx1g",
-            "-XX:-UsePerfData",
-            "-XX:TieredStopAtLevel=1",
-            "-Dai.djl.offline=true",
-            "-Dflowmatch.progress.every=0",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName()));
-    cmd.addAll(List.of(args));
+    cmd.addAll(TrainRuns.childJvm(List.of("-Dflowmatch.progress.every=0"), args));
     return cmd;
   }
 }

@@ -24,25 +24,7 @@ class TrainReliabilityTest {
   }
 
   private static String[] small(String out, String... more) {
-    String[] base = {
-      "train",
-      "--data",
-      "moons",
-      "--steps",
-      "3",
-      "--batch",
-      "32",
-      "--width",
-      "8",
-      "--depth",
-      "1",
-      "--sample-every",
-      "0",
-      "--no-export",
-      "--quiet",
-      "--out",
-      out
-    };
+    String[] base = TrainRuns.tiny(out, 3, "--no-export", "--quiet");
     String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;

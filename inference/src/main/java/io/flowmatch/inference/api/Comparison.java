@@ -17,6 +17,7 @@ import io.flowmatch.inference.compare.SettingResult;
 import io.flowmatch.inference.compare.SolverSetting;
 import io.flowmatch.inference.compare.SolverSpec;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.plot.Chart;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -413,12 +413,12 @@ public final class Comparison {
                     size,
                     n);
             note =
-                String.format(
-                    Locale.ROOT,
-                    "; vs tolerance %s: RMS %.2e, max %.2e",
-                    SolverSetting.adaptive("dop853", tighterTol).parameter(),
-                    check[0],
-                    check[1]);
+                "; vs tolerance "
+                    + SolverSetting.adaptive("dop853", tighterTol).parameter()
+                    + ": RMS "
+                    + Numbers.sci(check[0], 3)
+                    + ", max "
+                    + Numbers.sci(check[1], 3);
           }
           return new Reference(
               solved.x(),
@@ -500,7 +500,7 @@ public final class Comparison {
     double start =
         Double.isInfinite(tightest)
             ? AutoReference.SMALL_START
-            : Double.parseDouble(String.format(Locale.ROOT, "%.6g", tightest * 10));
+            : Double.parseDouble(Numbers.sig(tightest * 10, 6));
     return Math.max(AutoReference.LOWEST * 10, Math.min(AutoReference.SMALL_START, start));
   }
 
@@ -549,21 +549,7 @@ public final class Comparison {
         continue;
       }
       double[] e = CompareEngine.errorSummary(CompareEngine.sampleErrors(kept[k], x, n, size));
-      out.add(
-          new SettingResult(
-              m.setting(),
-              m.samples(),
-              m.meanNfe(),
-              m.minNfe(),
-              m.maxNfe(),
-              m.modelCalls(),
-              m.wallSeconds(),
-              m.modelSeconds(),
-              e[0],
-              e[1],
-              m.quality(),
-              null,
-              m.classes()));
+      out.add(m.withErrors(e[0], e[1]));
     }
     return out;
   }

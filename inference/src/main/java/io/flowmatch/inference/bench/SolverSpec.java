@@ -1,6 +1,7 @@
 package io.flowmatch.inference.bench;
 
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolverSettings;
 import io.flowmatch.inference.solver.Solvers;
@@ -84,8 +85,6 @@ public record SolverSpec(String name, int steps, double tolerance) {
 
   /** As written on the command line, e.g. {@code heun:10} or {@code dopri5:1e-04}. */
   public String label() {
-    return adaptive()
-        ? name + ":" + String.format(java.util.Locale.ROOT, "%.0e", tolerance)
-        : name + ":" + steps;
+    return adaptive() ? name + ":" + Numbers.sci(tolerance, 1) : name + ":" + steps;
   }
 }

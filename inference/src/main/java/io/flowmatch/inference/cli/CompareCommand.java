@@ -16,11 +16,8 @@ import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.NpyNoise;
-import io.flowmatch.inference.solver.SolverSettings;
-import io.flowmatch.inference.tune.TunedGrids;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +74,8 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
 
   @Mixin ModelOptions modelOptions;
 
+  @Mixin CompareOptions compare;
+
   @Option(
       names = "--n",
       paramLabel = "N",
@@ -87,26 +86,6 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
               + DEFAULT_N_IMAGES
               + " for image models, all rows of --noise).")
   Integer n;
-
-  @Option(
-      names = "--solvers",
-      paramLabel = "SPEC",
-      description = {
-        "Settings to compare: name[@grid]:values separated by spaces. Fixed-step solvers take step"
-            + " counts, adaptive ones tolerances (rtol = atol = value, or rtol=R/atol=A). Default:",
-        "  \"" + SolverSpec.DEFAULT + "\""
-      },
-      defaultValue = SolverSpec.DEFAULT)
-  String solvers;
-
-  @Option(
-      names = "--max-evals",
-      paramLabel = "E",
-      description =
-          "Evaluation bound of the adaptive solvers (default: ${DEFAULT-VALUE}); a setting that"
-              + " exceeds it is reported as failed.",
-      defaultValue = "" + SolverSettings.DEFAULT_MAX_EVALUATIONS)
-  long maxEvals;
 
   @Option(
       names = "--seed",
@@ -128,38 +107,12 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
           "The reference solution [N, ...data shape] for the same noise (default: computed with dop853).")
   Path reference;
 
-  @Option(names = "--no-reference", description = "Measure no errors (no reference solve).")
-  boolean noReference;
-
-  @Option(
-      names = "--reference-tol",
-      paramLabel = "T",
-      description =
-          "rtol = atol of the reference dop853, or auto (default): the settings run first; the"
-              + " reference (dop853 in double, or dopri5-batch for samples of more than 64 values)"
-              + " starts a decade below the tightest adaptive setting's tolerance (1e-4 without"
-              + " one) and tightens 10x until its error bound is a tenth of the smallest"
-              + " setting's error or the model's float32 noise is reached.",
-      defaultValue = "auto")
-  String referenceTolText;
-
-  Double referenceTol;
-
   @Option(
       names = "--no-reference-cache",
       description =
           "Neither read nor write reference solves in the user cache folder"
               + " ($FLOWMATCH_CACHE, $XDG_CACHE_HOME/flowmatch or ~/.cache/flowmatch).")
   boolean noReferenceCache;
-
-  @Option(
-      names = "--grid",
-      paramLabel = "FILE.json",
-      description =
-          "Tuned grids from flowmatch tune-grid, for entries written SOLVER@tuned:STEPS in"
-              + " --solvers; without it (or with --grid tuned) they come from the model's metadata"
-              + " (tune-grid --save-model/--in-place).")
-  Path gridFile;
 
   @Option(
       names = "--reference-batch",
@@ -170,13 +123,6 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
   Integer referenceBatch;
 
   @Option(
-      names = "--reference-max-evals",
-      paramLabel = "E",
-      description = "Evaluation bound of each reference solve (default: ${DEFAULT-VALUE}).",
-      defaultValue = "" + ReferenceSolver.DEFAULT_MAX_EVALUATIONS)
-  long referenceMaxEvals;
-
-  @Option(
       names = "--reference-check",
       description =
           "Also solve at a 10× tighter tolerance and print how far the reference is from it.")
@@ -184,26 +130,11 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
 
   @Mixin QualityOptions qualityOptions;
 
-  @Option(
-      names = "--repeats",
-      paramLabel = "R",
-      description =
-          "Timed solves per setting, round-robin over the settings; the wall time is the median"
-              + " round's (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1")
-  int repeats;
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Folder for the CSV, JSON, plots, pictures and report.html.")
-  Path out;
-
   @Mixin RunOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
-    outputs.folder(out);
+    outputs.folder(compare.out());
   }
 
   @Override
@@ -213,37 +144,23 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
 
     // everything that needs no model first: bad options fail fast
     OptionChecks.positive("--n", n);
-    OptionChecks.positive("--repeats", repeats);
-    OptionChecks.positive("--max-evals", maxEvals);
-    OptionChecks.positive("--reference-max-evals", referenceMaxEvals);
-    if (!referenceTolText.equals("auto")) {
-      try {
-        referenceTol = Double.parseDouble(referenceTolText);
-      } catch (NumberFormatException e) {
-        referenceTol = Double.NaN;
-      }
-      if (!(referenceTol > 0) || Double.isInfinite(referenceTol)) {
-        throw new UsageException(
-            "--reference-tol must be a positive number or auto, got " + referenceTolText);
-      }
-    }
+    compare.check();
+    int repeats = compare.repeats();
+    Path out = compare.out();
     OptionChecks.positive("--reference-batch", referenceBatch);
-    if (noReference && reference != null) {
+    if (compare.noReference() && reference != null) {
       throw new UsageException("--no-reference and --reference exclude each other");
     }
     OptionChecks.extension("--reference", reference, ".npy", "");
-    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
-      throw new UsageException("--out " + out + " is a file, expected a folder");
-    }
     modelOptions.check();
     qualityOptions.check();
-    List<SolverSetting> parsed = SolverSpec.parse(solvers);
-    List<SolverSetting> settings = tunedGrids(parsed, null);
+    List<SolverSetting> parsed = SolverSpec.parse(compare.solvers());
+    List<SolverSetting> settings = compare.tunedGrids(parsed, null, modelOptions::resolve);
     modelOptions.resolve();
 
     try (NpyFile noiseFile = NoiseFiles.open("--noise", noise);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
-      settings = tunedGrids(parsed, model.metadata());
+      settings = compare.tunedGrids(parsed, model.metadata(), modelOptions::resolve);
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
       int count =
@@ -254,9 +171,9 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
           Comparison.on(model)
               .solvers(settings)
               .batch(modelOptions.batch)
-              .maxEvaluations(maxEvals)
+              .maxEvaluations(compare.maxEvaluations())
               .repeats(repeats)
-              .referenceMaxEvaluations(referenceMaxEvals)
+              .referenceMaxEvaluations(compare.referenceMaxEvaluations())
               .referenceProgress(referenceProgress(stderr), line -> progress(stderr, line));
       if (noiseFile != null) {
         float[] initial = new float[Math.multiplyExact(count, size)];
@@ -274,12 +191,12 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
       }
       if (reference != null) {
         comparison.reference(readReference(shape, size, count), "file " + reference);
-      } else if (noReference) {
+      } else if (compare.noReference()) {
         comparison.noReference();
-      } else if (referenceTol == null) {
+      } else if (compare.referenceTolerance() == null) {
         comparison.autoReference(!noReferenceCache);
       } else {
-        comparison.referenceTolerance(referenceTol).referenceCheck(referenceCheck);
+        comparison.referenceTolerance(compare.referenceTolerance()).referenceCheck(referenceCheck);
       }
 
       try (QualityOptions.Setup quality =
@@ -364,39 +281,6 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
         return allFailed ? Cli.FAILURE : Cli.OK;
       }
     }
-  }
-
-  /**
-   * Settings written SOLVER@tuned:STEPS take their grid from --grid FILE.json, or from the model's
-   * metadata without it (or with --grid tuned); with {@code metadata} null (the model not yet open)
-   * only the file is read and the model's grids wait.
-   */
-  private List<SolverSetting> tunedGrids(
-      List<SolverSetting> settings, java.util.Map<String, String> metadata) {
-    boolean any = settings.stream().anyMatch(s -> s.grid().equals(SolverSpec.TUNED));
-    boolean fromModel = gridFile == null || gridFile.toString().equals(SolverSpec.TUNED);
-    if (!any) {
-      if (gridFile != null) {
-        throw new UsageException(
-            "--grid "
-                + gridFile
-                + " is used only by entries such as heun@tuned:4 in --solvers; there are none");
-      }
-      return settings;
-    }
-    if (fromModel && metadata == null) {
-      return settings;
-    }
-    TunedGrids grids =
-        fromModel
-            ? TunedGrids.fromMetadata("--grid tuned: model " + modelOptions.resolve(), metadata)
-            : TunedGrids.read("--grid", gridFile);
-    List<SolverSetting> out = new java.util.ArrayList<>();
-    for (SolverSetting s : settings) {
-      out.add(
-          s.grid().equals(SolverSpec.TUNED) ? s.withGrid(grids.grid(s.solver(), s.steps())) : s);
-    }
-    return out;
   }
 
   /** Reference progress: samples done, the current batch's time, NFE per sample so far. */

@@ -21,8 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,33 +57,7 @@ public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(
-      names = "--input",
-      paramLabel = "ITEM",
-      arity = "1..*",
-      description =
-          "Data (or --test-index): a .npy of shape [N, ...data shape] (FILE.npy:ROW for one row), image files"
-              + " (.png, .jpg; image models, pixels mapped onto flowmatch.data_range), or numbers such as 1.5,-2.")
-  List<String> input;
-
-  @Option(
-      names = "--test-index",
-      paramLabel = "I",
-      split = ",",
-      description =
-          "Instead of --input: test-set images by index, e.g. 0,7,42 (image models; the file"
-              + " "
-              + TestImages.TEST_FILE
-              + "(.gz) of the model's data set).")
-  List<Integer> testIndex;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description =
-          "Folder of the IDX files for --test-index (default: /usr/share/datasets/fashion-mnist, or"
-              + " /usr/share/datasets/mnist for MNIST models).")
-  Path dataDir;
+  @Mixin DataInputOptions data;
 
   @Option(
       names = "--out",
@@ -113,49 +85,35 @@ public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     modelOptions.check();
-    if ((input == null) == (testIndex == null)) {
-      throw new UsageException(
-          input == null
-              ? "give --input ITEM... or --test-index I,J,..."
-              : "give --input or --test-index, not both");
-    }
-    if (dataDir != null && testIndex == null) {
-      throw new UsageException("--data-dir is for --test-index");
-    }
+    data.check();
     Solver solver = solverOptions.solver();
     OptionChecks.extension("--out", out, ".npy", "");
     modelOptions.resolve();
 
-    boolean streamed =
-        input != null
-            && input.size() == 1
-            && input.get(0).toLowerCase(Locale.ROOT).endsWith(".npy");
-    try (NpyFile file = streamed ? NoiseFiles.open("--input", Path.of(input.get(0))) : null;
+    Path npy = data.singleNpy();
+    try (NpyFile file = NoiseFiles.open("--input", npy);
         FlowModel model = modelOptions.openModel(stderr, output.verbose)) {
       // the grid may come from the model's metadata
       solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
       int size = model.sampleSize();
-      NoiseSource data;
+      NoiseSource source;
       int count;
-      if (streamed && !isSingleItem(file, shape)) {
-        count = NoiseFiles.count("--input", Path.of(input.get(0)), file, shape, null);
-        data = new NpyNoise(file);
+      if (file != null && !isSingleItem(file, shape)) {
+        count = NoiseFiles.count("--input", npy, file, shape, null);
+        source = new NpyNoise(file);
       } else {
         ValueRange range = Pictures.dataRange(model.metadata(), stderr);
-        float[] all =
-            input != null
-                ? Items.read("--input", input, shape, range)
-                : TestImages.read(testIndex, dataDir, shape, model.metadata(), range);
+        float[] all = data.read(shape, model.metadata(), range, null);
         count = all.length / size;
-        data = new ArrayNoise(all);
+        source = new ArrayNoise(all);
       }
 
       GaussianityCheck codes = new GaussianityCheck();
       RoundTrip check =
           roundtrip
               ? new RoundTrip(
-                  model.sampler().solver(solver), data, Math.min(modelOptions.batch, count), size)
+                  model.sampler().solver(solver), source, Math.min(modelOptions.batch, count), size)
               : null;
       SampleReport report;
       try (SampleOutputs outputs = new SampleOutputs("--out", out, shape, size, 0);
@@ -175,14 +133,9 @@ public final class EncodeCommand implements Callable<Integer>, DeclaresOutputs {
                   .solver(solver)
                   .batch(modelOptions.batch)
                   .progress(bar::fraction)
-                  .encode(data, count, sink);
+                  .encode(source, count, sink);
         } catch (IOException e) {
-          throw new FailureException(
-              "cannot read "
-                  + (input != null ? "--input " + input.get(0) : "--test-index images")
-                  + ": "
-                  + IoMessages.of(e),
-              e);
+          throw new FailureException("cannot read " + data.describe() + ": " + IoMessages.of(e), e);
         }
         outputs.commit();
       }

@@ -172,15 +172,18 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
             report = drawn.report();
           }
           source =
-              String.format(
-                  Locale.ROOT,
-                  "%d samples of %s with %s, seed %d (NFE/sample %s, %.2f s)",
-                  count,
-                  modelOptions.resolve(),
-                  solverOptions.describe(),
-                  seed,
-                  report.nfeText(),
-                  report.wallSeconds());
+              count
+                  + " samples of "
+                  + modelOptions.resolve()
+                  + " with "
+                  + solverOptions.describe()
+                  + ", seed "
+                  + seed
+                  + " (NFE/sample "
+                  + report.nfeText()
+                  + ", "
+                  + Numbers.fixed(report.wallSeconds(), 2)
+                  + " s)";
         }
         Scores scores;
         try (Progress bar =
@@ -275,12 +278,13 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
 
   static void printHistogram(
       PrintWriter out, ClassHistogram samples, ClassHistogram data, List<String> names) {
-    out.printf(
-        Locale.ROOT,
-        "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
-        samples.classesHit(),
-        samples.classes(),
-        samples.totalVariation(data));
+    out.println(
+        "class histogram (classifier's argmax): "
+            + samples.classesHit()
+            + " of "
+            + samples.classes()
+            + " classes hit, total variation to the data's "
+            + Numbers.fixed(samples.totalVariation(data), 3));
     List<String> labels = new ArrayList<>();
     int width = 5;
     for (int k = 0; k < samples.classes(); k++) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code eval --out DIR}: eval.json, eval.csv and, with a classifier, class-histogram.png and .svg.
@@ -60,14 +59,14 @@ final class EvalFiles {
     j.close(']');
     StringBuilder csv = new StringBuilder("metric,value,floor,ratio\n");
     for (int k = 0; k < names.size(); k++) {
-      csv.append(
-          String.format(
-              Locale.ROOT,
-              "%s,%.9g,%.9g,%s%n",
-              names.get(k),
-              scores[k],
-              floor[k],
-              floor[k] > 0 ? Numbers.fixed(scores[k] / floor[k], 6) : ""));
+      csv.append(names.get(k))
+          .append(',')
+          .append(Numbers.sig(scores[k], 9))
+          .append(',')
+          .append(Numbers.sig(floor[k], 9))
+          .append(',')
+          .append(floor[k] > 0 ? Numbers.fixed(scores[k] / floor[k], 6) : "")
+          .append(System.lineSeparator());
     }
     Chart histogram = null;
     if (classified != null) {
@@ -93,12 +92,12 @@ final class EvalFiles {
       j.key("class_total_variation").number(samples.totalVariation(data));
       histogram =
           BarPlot.of(
-              String.format(
-                  Locale.ROOT,
-                  "classes of %d samples of %s (classifier's argmax), total variation %.3f",
-                  count,
-                  Path.of(model).getFileName(),
-                  samples.totalVariation(data)),
+              "classes of "
+                  + count
+                  + " samples of "
+                  + Path.of(model).getFileName()
+                  + " (classifier's argmax), total variation "
+                  + Numbers.fixed(samples.totalVariation(data), 3),
               labels,
               List.of("samples", "data"),
               shares);

@@ -13,6 +13,7 @@ import io.flowmatch.inference.plot.Chart;
 import io.flowmatch.inference.plot.ImageGrid;
 import io.flowmatch.inference.plot.ScatterPlot;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.Interpolation;
 import io.flowmatch.inference.sampling.SampleReport;
 import io.flowmatch.inference.solver.GridSolver;
@@ -106,11 +107,7 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
 
   @Mixin PictureOptions pictureOptions;
 
-  @Option(names = "--quiet", description = "No summary.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -138,7 +135,9 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
     GridSolver grid = trajectoryOptions.check(solver.create(), out);
     modelOptions.resolve();
 
-    try (FlowModel model = modelOptions.openModel(stderr, verbose)) {
+    try (FlowModel model = modelOptions.openModel(stderr, output.verbose);
+        // a and b are encoded, then the frames decoded: 2 + F samples
+        Progress bar = output.progress(stderr, "interpolate", 2L + frames, "samples")) {
       // the grid may come from the model's metadata
       solver = solverOptions.solver(model.metadata());
       int[] shape = model.sampleShape();
@@ -151,7 +150,11 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
       System.arraycopy(one("--a", a, shape, size, range), 0, ends, 0, size);
       System.arraycopy(one("--b", b, shape, size, range), 0, ends, size, size);
 
-      SampleResult encoded = integrate(model.sampler().solver(solver), ends, true);
+      SampleResult encoded =
+          integrate(
+              model.sampler().solver(solver).progress(f -> bar.update(Math.round(2 * f))),
+              ends,
+              true);
       float[] codes = encoded.samples();
       float[] frameCodes =
           new float
@@ -169,7 +172,13 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
       try (recording) {
         SampleResult result =
             integrate(
-                model.sampler().solver(solver).integrator(recording::solver), frameCodes, false);
+                model
+                    .sampler()
+                    .solver(solver)
+                    .integrator(recording::solver)
+                    .progress(f -> bar.update(2 + Math.round(frames * f))),
+                frameCodes,
+                false);
         decoded = result.samples();
         decodedReport = result.report();
         if (saveNpy != null) {
@@ -186,7 +195,8 @@ public final class InterpolateCommand implements Callable<Integer>, DeclaresOutp
         }
         recording.commit();
       }
-      if (!quiet) {
+      bar.close();
+      if (!output.quiet) {
         double endError = 0;
         for (int i = 0; i < size; i++) {
           endError = Math.max(endError, Math.abs(decoded[i] - ends[i]));

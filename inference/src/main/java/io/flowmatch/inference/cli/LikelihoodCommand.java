@@ -53,40 +53,22 @@ import picocli.CommandLine.Spec;
       "log p1(x) = log N(z; 0, I) - integral_0^1 div v(x_t, t) dt, integrated from the data (t=1) to its"
           + " code z (t=0) with the divergence from the model's forward-mode JVP graph. Prints the mean"
           + " NLL in nats with its standard error and, for test images (8-bit, uniformly dequantised),"
-          + " bits/dim = NLL/(D ln 2) + log2(128)."
+          + " bits/dim = NLL/(D ln 2) + log2(128).",
+      "--input values are taken as continuous values, not dequantised; test images (--test-index,"
+          + " --test-set) are dequantised with uniform noise."
     })
 public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(
-      names = "--input",
-      paramLabel = "ITEM",
-      arity = "1..*",
-      description =
-          "Data points: a .npy [N, ...data shape], image files or numbers (taken as"
-              + " continuous values, not dequantised).")
-  List<String> input;
-
-  @Option(
-      names = "--test-index",
-      paramLabel = "I",
-      split = ",",
-      description = "Test-set images by index, e.g. 0,7,42 (dequantised with uniform noise).")
-  List<Integer> testIndex;
+  @Mixin DataInputOptions data;
 
   @Option(
       names = "--test-set",
       paramLabel = "N",
-      description = "The first N test-set images (dequantised with uniform noise).")
+      description = "Instead of --input: the first N test-set images.")
   Integer testSet;
-
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Folder of the IDX files for --test-index/--test-set.")
-  Path dataDir;
 
   @Option(
       names = "--divergence",
@@ -152,20 +134,7 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     modelOptions.check();
-    int sources = (input != null ? 1 : 0) + (testIndex != null ? 1 : 0) + (testSet != null ? 1 : 0);
-    if (sources != 1) {
-      throw FlowmatchException.invalidArgument(
-          sources == 0
-              ? "give --input ITEM..., --test-index I,J,... or --test-set N"
-              : "give one of --input, --test-index and --test-set");
-    }
-    if (testSet != null && testSet < 1) {
-      throw FlowmatchException.invalidArgument(
-          "--test-set must be a positive integer, got " + testSet);
-    }
-    if (dataDir != null && input != null) {
-      throw FlowmatchException.invalidArgument("--data-dir is for --test-index and --test-set");
-    }
+    data.check(testSet);
     DivergenceMethod method = DivergenceMethod.parse("--divergence", divergence);
     LikelihoodSettings settings =
         LikelihoodSettings.builder()
@@ -195,22 +164,19 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
       int[] shape = jvp.sampleShape();
       int d = jvp.sampleSize();
       ValueRange range = Pictures.dataRange(jvp.metadata(), stderr);
-      boolean images = testIndex != null || testSet != null;
-      float[] data;
-      if (images) {
-        List<Integer> indices = testIndex;
-        if (testSet != null) {
-          indices = new ArrayList<>();
-          for (int i = 0; i < testSet; i++) {
-            indices.add(i);
-          }
+      boolean images = data.images();
+      List<Integer> indices = null;
+      if (testSet != null) {
+        indices = new ArrayList<>();
+        for (int i = 0; i < testSet; i++) {
+          indices.add(i);
         }
-        data = TestImages.read(indices, dataDir, shape, jvp.metadata(), range);
-        BitsPerDim.dequantizeScaled(data, range.lo(), range.hi(), seed);
-      } else {
-        data = Items.read("--input", input, shape, range);
       }
-      int count = data.length / d;
+      float[] points = data.read(shape, jvp.metadata(), range, indices);
+      if (images) {
+        BitsPerDim.dequantizeScaled(points, range.lo(), range.hi(), seed);
+      }
+      int count = points.length / d;
       if (!jvp.exact() && !output.quiet) {
         stderr.println(
             "warning: --jvp finite-difference: divergences are approximate (central"
@@ -232,7 +198,7 @@ public final class LikelihoodCommand implements Callable<Integer>, DeclaresOutpu
       try (Progress bar = output.progress(stderr, "likelihood", count, "samples")) {
         for (int from = 0; from < count; from += batch) {
           int m = Math.min(batch, count - from);
-          System.arraycopy(data, from * d, x, 0, m * d);
+          System.arraycopy(points, from * d, x, 0, m * d);
           LikelihoodResult r = likelihood.logDensity(x, m, from, null);
           for (int i = 0; i < m; i++) {
             nll[from + i] = r.nll(i);

@@ -380,10 +380,9 @@ public final class QualityOptions {
   }
 
   private static Path idxFile(Path dir, String base, String dataset) {
-    for (Path p : new Path[] {dir.resolve(base + ".gz"), dir.resolve(base)}) {
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
+    Optional<Path> found = IdxImages.find(dir, base);
+    if (found.isPresent()) {
+      return found.get();
     }
     throw new UsageException(
         "no "

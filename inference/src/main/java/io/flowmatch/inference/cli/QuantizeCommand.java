@@ -1,6 +1,7 @@
 package io.flowmatch.inference.cli;
 
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.progress.Progress;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -164,12 +164,14 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
       }
       file.commit();
     }
-    stdout.printf(
-        Locale.ROOT,
-        "wrote %s (%.2f MB, from %.2f MB)%n",
-        out,
-        q.model().length / 1e6,
-        bytes.length / 1e6);
+    stdout.println(
+        "wrote "
+            + out
+            + " ("
+            + Numbers.fixed(q.model().length / 1e6, 2)
+            + " MB, from "
+            + Numbers.fixed(bytes.length / 1e6, 2)
+            + " MB)");
     return Cli.OK;
   }
 
@@ -225,24 +227,28 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
           scoring[0].close();
         }
       }
-      stdout.printf(
-          Locale.ROOT,
-          "quality: %d samples per model, Heun 20, seed %d, against %s (%.1f s)%n",
-          n,
-          seed,
-          quality.data().referenceDescription(),
-          (System.nanoTime() - start) / 1e9);
+      stdout.println(
+          "quality: "
+              + n
+              + " samples per model, Heun 20, seed "
+              + seed
+              + ", against "
+              + quality.data().referenceDescription()
+              + " ("
+              + Numbers.fixed((System.nanoTime() - start) / 1e9, 1)
+              + " s)");
       stdout.println(r.describe());
       stdout.flush();
       if (!r.passed()) {
         throw new FailureException(
-            String.format(
-                Locale.ROOT,
-                "refusing to write %s: %s of the int8 samples is %.3f× the source's, limit %.2f",
-                out,
-                r.names().get(0),
-                r.ratio(),
-                r.bound()));
+            "refusing to write "
+                + out
+                + ": "
+                + r.names().get(0)
+                + " of the int8 samples is "
+                + Numbers.fixed(r.ratio(), 3)
+                + "× the source's, limit "
+                + Numbers.fixed(r.bound(), 2));
       }
     }
   }

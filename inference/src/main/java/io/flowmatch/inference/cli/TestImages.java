@@ -4,7 +4,6 @@ import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.plot.ValueRange;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -79,12 +78,10 @@ final class TestImages {
   }
 
   private static Path testFile(Path dir) {
-    for (Path p : new Path[] {dir.resolve(TEST_FILE + ".gz"), dir.resolve(TEST_FILE)}) {
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
-    }
-    throw new UsageException(
-        "--test-index: no " + TEST_FILE + "(.gz) in " + dir + "; give --data-dir DIR");
+    return IdxImages.find(dir, TEST_FILE)
+        .orElseThrow(
+            () ->
+                new UsageException(
+                    "--test-index: no " + TEST_FILE + "(.gz) in " + dir + "; give --data-dir DIR"));
   }
 }

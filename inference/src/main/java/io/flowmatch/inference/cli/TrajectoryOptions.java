@@ -1,5 +1,6 @@
 package io.flowmatch.inference.cli;
 
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.Npy;
 import io.flowmatch.inference.io.NpyBlockWriter;
 import io.flowmatch.inference.io.NpyHeader;
@@ -162,7 +163,7 @@ public final class TrajectoryOptions {
   }
 
   private static String gib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    return Numbers.fixed(bytes / (double) (1L << 30), 1) + " GiB";
   }
 
   private FailureException cannotWrite(IOException e) {

@@ -62,9 +62,9 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
   @Option(
       names = "--solver",
       paramLabel = "S",
+      completionCandidates = GridSolverNames.class,
       description =
-          "Solvers to tune, comma-separated: euler, heun, midpoint, rk4, ab2, ab3, dpm2m"
-              + " (default: ${DEFAULT-VALUE}).",
+          "Solvers to tune, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
       defaultValue = "heun")
   String solverList;
 
@@ -605,6 +605,14 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     if (!quiet) {
       stderr.println("tune-grid: " + line);
       stderr.flush();
+    }
+  }
+
+  /** The registered grid solvers, for the help text of {@code --solver}. */
+  static final class GridSolverNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Solvers.gridSolvers().iterator();
     }
   }
 }

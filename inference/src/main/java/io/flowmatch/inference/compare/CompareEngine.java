@@ -184,21 +184,7 @@ public final class CompareEngine {
         continue;
       }
       int median = medianIndex(walls[k]);
-      out.add(
-          new SettingResult(
-              m.setting(),
-              m.samples(),
-              m.meanNfe(),
-              m.minNfe(),
-              m.maxNfe(),
-              m.modelCalls(),
-              walls[k][median],
-              models[k][median],
-              m.errorRms(),
-              m.errorMax(),
-              m.quality(),
-              null,
-              m.classes()));
+      out.add(m.withTimes(walls[k][median], models[k][median]));
     }
     return out;
   }

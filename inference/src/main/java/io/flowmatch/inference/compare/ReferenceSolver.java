@@ -5,7 +5,6 @@ import io.flowmatch.inference.error.NonFiniteException;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.solver.ToleranceException;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
@@ -69,14 +68,16 @@ public final class ReferenceSolver {
     static Progress lines(Consumer<String> sink) {
       return (done, total, t, nfe, seconds) ->
           sink.accept(
-              String.format(
-                  Locale.ROOT,
-                  "%d/%d samples done, current batch at t=%.3f, NFE/sample so far %d, %.0f s",
-                  done,
-                  total,
-                  t,
-                  nfe,
-                  seconds));
+              done
+                  + "/"
+                  + total
+                  + " samples done, current batch at t="
+                  + Numbers.fixed(t, 3)
+                  + ", NFE/sample so far "
+                  + nfe
+                  + ", "
+                  + Numbers.fixed(seconds, 0)
+                  + " s");
     }
   }
 

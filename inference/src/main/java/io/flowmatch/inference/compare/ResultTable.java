@@ -1,5 +1,6 @@
 package io.flowmatch.inference.compare;
 
+import io.flowmatch.inference.format.Numbers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,12 +91,11 @@ public final class ResultTable {
     if (r.reference() != null) {
       sb.append("reference: ").append(r.reference());
       if (!Double.isNaN(r.referenceNfe())) {
-        sb.append(
-            String.format(
-                java.util.Locale.ROOT,
-                ", NFE/sample %.1f, %.2f s",
-                r.referenceNfe(),
-                r.referenceSeconds()));
+        sb.append(", NFE/sample ")
+            .append(Numbers.fixed(r.referenceNfe(), 1))
+            .append(", ")
+            .append(Numbers.fixed(r.referenceSeconds(), 2))
+            .append(" s");
       }
       sb.append(referenceNote).append('\n');
     }

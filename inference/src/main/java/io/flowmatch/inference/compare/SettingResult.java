@@ -35,21 +35,13 @@ public record SettingResult(
     String failure,
     ClassHistogram classes) {
 
-  /** A result without class counts (no classifier). */
-  public SettingResult(
-      SolverSetting setting,
-      int samples,
-      double meanNfe,
-      int minNfe,
-      int maxNfe,
-      long modelCalls,
-      double wallSeconds,
-      double modelSeconds,
-      double errorRms,
-      double errorMax,
-      double[] quality,
-      String failure) {
-    this(
+  public boolean failed() {
+    return failure != null;
+  }
+
+  /** This result with its errors against the reference (RMS and max over samples). */
+  public SettingResult withErrors(double rms, double max) {
+    return new SettingResult(
         setting,
         samples,
         meanNfe,
@@ -58,23 +50,38 @@ public record SettingResult(
         modelCalls,
         wallSeconds,
         modelSeconds,
+        rms,
+        max,
+        quality,
+        failure,
+        classes);
+  }
+
+  /** This result with the wall and model times of another timed solve (e.g. the median round). */
+  public SettingResult withTimes(double wall, double model) {
+    return new SettingResult(
+        setting,
+        samples,
+        meanNfe,
+        minNfe,
+        maxNfe,
+        modelCalls,
+        wall,
+        model,
         errorRms,
         errorMax,
         quality,
         failure,
-        null);
-  }
-
-  public boolean failed() {
-    return failure != null;
+        classes);
   }
 
   public double samplesPerSecond() {
     return wallSeconds > 0 ? samples / wallSeconds : Double.NaN;
   }
 
-  /** A failed setting: all numbers NaN. */
-  static SettingResult failed(SolverSetting setting, int samples, int qualityCount, String why) {
+  /** A failed setting: all numbers NaN, no class counts. */
+  public static SettingResult failed(
+      SolverSetting setting, int samples, int qualityCount, String why) {
     double[] q = new double[qualityCount];
     java.util.Arrays.fill(q, Double.NaN);
     return new SettingResult(
@@ -89,6 +96,7 @@ public record SettingResult(
         Double.NaN,
         Double.NaN,
         q,
-        why);
+        why,
+        null);
   }
 }

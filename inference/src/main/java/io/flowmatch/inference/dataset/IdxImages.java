@@ -17,6 +17,19 @@ public final class IdxImages {
   /** Magic number of a 3-dimensional unsigned-byte IDX file. */
   public static final int MAGIC = 0x00000803;
 
+  /**
+   * The IDX file {@code base} in {@code dir}: {@code base.gz} (as the data sets are distributed),
+   * else {@code base} unpacked; empty when neither is a regular file (each caller says what to do).
+   */
+  public static java.util.Optional<Path> find(Path dir, String base) {
+    for (Path p : new Path[] {dir.resolve(base + ".gz"), dir.resolve(base)}) {
+      if (java.nio.file.Files.isRegularFile(p)) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   private static final String KIND = "unsigned-byte images";
 
   /** Larger images than this are taken for a corrupt header, not data. */

@@ -13,7 +13,7 @@ package io.flowmatch.inference.metrics;
  * <p>The reference set's own term E|Y − Y'| is computed once in {@link #of}, so one reference can
  * score many sample sets.
  */
-public final class EnergyDistance {
+public final class EnergyDistance implements PointDistance {
   private final float[] reference;
   private final int m;
   private final int dim;
@@ -36,6 +36,7 @@ public final class EnergyDistance {
   }
 
   /** D² between {@code n} points in {@code x} and the reference. */
+  @Override
   public double distanceTo(float[] x, int n) {
     PointSets.check("samples", x, n, dim);
     double between = meanDistance(x, n, reference, m, dim);

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * dimensions, Gaussian directions normalised to the unit sphere from a fixed seed, so the value is
  * deterministic. The reference's sorted projections are computed once in {@link #of}.
  */
-public final class SlicedWasserstein {
+public final class SlicedWasserstein implements PointDistance {
   /** Default number of directions. */
   public static final int DEFAULT_DIRECTIONS = 128;
 
@@ -33,6 +33,11 @@ public final class SlicedWasserstein {
     }
   }
 
+  /** As {@link #of(float[], int, int, int)} with {@link #DEFAULT_DIRECTIONS} directions. */
+  public static SlicedWasserstein of(float[] reference, int m, int dim) {
+    return of(reference, m, dim, DEFAULT_DIRECTIONS);
+  }
+
   /** Scores sample sets against {@code m} reference points of {@code dim} values each. */
   public static SlicedWasserstein of(float[] reference, int m, int dim, int directions) {
     PointSets.check("reference", reference, m, dim);
@@ -43,6 +48,7 @@ public final class SlicedWasserstein {
   }
 
   /** SW₂ between {@code n} points of {@code x} and the reference. */
+  @Override
   public double distanceTo(float[] x, int n) {
     PointSets.check("samples", x, n, dim);
     double sum = 0;

@@ -1,9 +1,6 @@
 package io.flowmatch.inference.path;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.inference.field.ModelMetadata;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -58,175 +55,27 @@ public interface AffineSchedule {
     return new double[] {dAlpha(t) / det, -alpha(t) / det};
   }
 
+  /**
+   * Largest time at which α, σ and their derivatives are finite, the last a trainer may sample: 1,
+   * except for paths whose derivatives diverge at t = 1 (VP).
+   */
+  default double maxTime() {
+    return 1.0;
+  }
+
   /** The conditional OT path with σ_min: α = t, σ = 1 − (1 − σ_min)·t. */
   static AffineSchedule condOt(double sigmaMin) {
-    if (!(sigmaMin >= 0 && sigmaMin < 1)) {
-      throw FlowmatchException.invalidArgument(
-          "condot path: sigma_min must lie in [0, 1), got " + sigmaMin);
-    }
-    return new Simple("condot") {
-      @Override
-      public double alpha(double t) {
-        return t;
-      }
-
-      @Override
-      public double sigma(double t) {
-        return 1 - (1 - sigmaMin) * t;
-      }
-
-      @Override
-      public double dAlpha(double t) {
-        return 1;
-      }
-
-      @Override
-      public double dSigma(double t) {
-        return -(1 - sigmaMin);
-      }
-    };
+    return new CondOtSchedule(sigmaMin);
   }
 
   /** α = sin(πt/2), σ = cos(πt/2). */
   static AffineSchedule cosine() {
-    return new Simple("cosine") {
-      @Override
-      public double alpha(double t) {
-        return Math.sin(0.5 * Math.PI * t);
-      }
-
-      @Override
-      public double sigma(double t) {
-        return Math.cos(0.5 * Math.PI * t);
-      }
-
-      @Override
-      public double dAlpha(double t) {
-        return 0.5 * Math.PI * Math.cos(0.5 * Math.PI * t);
-      }
-
-      @Override
-      public double dSigma(double t) {
-        return -0.5 * Math.PI * Math.sin(0.5 * Math.PI * t);
-      }
-    };
+    return new CosineSchedule();
   }
 
-  /** α = tⁿ, σ = 1 − t. */
-  static AffineSchedule polynomial(double n) {
-    if (!(n > 0) || Double.isInfinite(n)) {
-      throw FlowmatchException.invalidArgument("polynomial path: n must be > 0, got " + n);
-    }
-    return new Simple("polynomial") {
-      @Override
-      public double alpha(double t) {
-        return Math.pow(t, n);
-      }
-
-      @Override
-      public double sigma(double t) {
-        return 1 - t;
-      }
-
-      @Override
-      public double dAlpha(double t) {
-        return n * Math.pow(t, n - 1);
-      }
-
-      @Override
-      public double dSigma(double t) {
-        return -1;
-      }
-    };
-  }
-
-  /**
-   * The VP path of Lipman et al.: α = exp(−½·T(1 − t)), σ = sqrt(1 − α²), T(s) = s·β_min +
-   * ½s²(β_max − β_min).
-   */
-  static AffineSchedule vp(double betaMin, double betaMax) {
-    if (!(betaMin > 0 && betaMax > betaMin)) {
-      throw FlowmatchException.invalidArgument(
-          "vp path needs 0 < beta_min < beta_max, got " + betaMin + ", " + betaMax);
-    }
-    return new Simple("vp") {
-      @Override
-      public double alpha(double t) {
-        double s = 1 - t;
-        return Math.exp(-0.5 * (s * betaMin + 0.5 * s * s * (betaMax - betaMin)));
-      }
-
-      @Override
-      public double sigma(double t) {
-        double a = alpha(t);
-        return Math.sqrt(Math.max(0, 1 - a * a));
-      }
-
-      @Override
-      public double dAlpha(double t) {
-        return 0.5 * (betaMin + (1 - t) * (betaMax - betaMin)) * alpha(t);
-      }
-
-      @Override
-      public double dSigma(double t) {
-        return -alpha(t) * dAlpha(t) / sigma(t);
-      }
-    };
-  }
-
-  /**
-   * The schedule a model declares in {@code flowmatch.path} and {@code flowmatch.path_params}
-   * ({@code sigma_min=0}, {@code beta_min=0.1,beta_max=20}, {@code n=2}); a model without {@code
-   * flowmatch.path} is taken to be on the OT path with σ_min = 0 (what flowmatch trains by
-   * default).
-   *
-   * @throws FlowmatchException (BAD_MODEL) for an unknown path or malformed parameters
-   */
+  /** The schedule a model declares in its metadata: see {@link AffinePaths#fromMetadata}. */
   static AffineSchedule fromMetadata(Map<String, String> metadata) {
-    String name =
-        metadata.getOrDefault(ModelMetadata.PATH, "condot").trim().toLowerCase(Locale.ROOT);
-    Map<String, Double> p = new LinkedHashMap<>();
-    String params = metadata.getOrDefault(ModelMetadata.PATH_PARAMS, "").trim();
-    if (!params.isEmpty()) {
-      for (String part : params.split(",")) {
-        int eq = part.indexOf('=');
-        try {
-          p.put(part.substring(0, eq).trim(), Double.parseDouble(part.substring(eq + 1).trim()));
-        } catch (RuntimeException e) {
-          throw FlowmatchException.badModel(
-              ModelMetadata.PATH_PARAMS
-                  + " '"
-                  + params
-                  + "': expected name=number pairs"
-                  + " separated by commas, e.g. sigma_min=0");
-        }
-      }
-    }
-    try {
-      switch (name) {
-        case "condot":
-        case "ot":
-          return condOt(p.getOrDefault("sigma_min", 0.0));
-        case "cosine":
-          return cosine();
-        case "polynomial":
-          return polynomial(p.getOrDefault("n", 2.0));
-        case "vp":
-          return vp(p.getOrDefault("beta_min", 0.1), p.getOrDefault("beta_max", 20.0));
-        default:
-          throw FlowmatchException.badModel(
-              ModelMetadata.PATH
-                  + " '"
-                  + name
-                  + "' is not a known affine path, expected one of:"
-                  + " condot, vp, cosine, polynomial");
-      }
-    } catch (FlowmatchException e) {
-      if (e.kind().isUsage()) {
-        throw FlowmatchException.badModel("model metadata: " + e.getMessage());
-      }
-      throw e;
-    }
+    return AffinePaths.fromMetadata(metadata);
   }
 
   /** Base of the built-in schedules: a name and a readable toString. */

@@ -1,5 +1,6 @@
 package io.flowmatch.inference.progress;
 
+import io.flowmatch.inference.format.Numbers;
 import java.util.Locale;
 
 /**
@@ -94,9 +95,9 @@ public final class ProgressLine {
     }
     double r = done / seconds;
     if (r >= 1) {
-      return String.format(Locale.ROOT, r >= 100 ? "%.0f %s/s" : "%.1f %s/s", r, unit);
+      return Numbers.fixed(r, r >= 100 ? 0 : 1) + " " + unit + "/s";
     }
-    return String.format(Locale.ROOT, "%.1f s/%s", 1 / r, singular(unit));
+    return Numbers.fixed(1 / r, 1) + " s/" + singular(unit);
   }
 
   private static String singular(String unit) {

@@ -2,7 +2,7 @@ package io.flowmatch.inference.quantize;
 
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.VelocityField;
-import java.util.Locale;
+import io.flowmatch.inference.format.Numbers;
 import java.util.Random;
 
 /**
@@ -43,14 +43,17 @@ public final class QuantParity {
 
     /** One line of figures. */
     public String describe() {
-      return String.format(
-          Locale.ROOT,
-          "parity int8 vs source (batch %d): max abs error %.3g, max|v| %.3g, relative %.3g (limit %.0e)",
-          batch,
-          maxAbsError,
-          maxAbsReference,
-          relativeError,
-          bound);
+      return "parity int8 vs source (batch "
+          + batch
+          + "): max abs error "
+          + Numbers.sig(maxAbsError, 3)
+          + ", max|v| "
+          + Numbers.sig(maxAbsReference, 3)
+          + ", relative "
+          + Numbers.sig(relativeError, 3)
+          + " (limit "
+          + Numbers.sci(bound, 1)
+          + ")";
     }
   }
 

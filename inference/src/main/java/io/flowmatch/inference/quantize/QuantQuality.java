@@ -1,6 +1,7 @@
 package io.flowmatch.inference.quantize;
 
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.sampling.Sampler;
@@ -50,14 +51,15 @@ public final class QuantQuality {
                 quantized[k],
                 quantized[k] / source[k]));
       }
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "quality %s: %s int8/source %.3f (limit %.2f)",
-              passed() ? "passed" : "FAILED",
-              names.get(0),
-              ratio(),
-              bound));
+      sb.append("quality ")
+          .append(passed() ? "passed" : "FAILED")
+          .append(": ")
+          .append(names.get(0))
+          .append(" int8/source ")
+          .append(Numbers.fixed(ratio(), 3))
+          .append(" (limit ")
+          .append(Numbers.fixed(bound, 2))
+          .append(")");
       return sb.toString();
     }
   }

@@ -1,7 +1,7 @@
 package io.flowmatch.inference.runtime;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import java.util.Locale;
+import io.flowmatch.inference.format.Numbers;
 
 /**
  * Size checks made before allocating: a request (batch × values per sample, frames, a file header's
@@ -68,6 +68,6 @@ public final class MemoryBudget {
 
   /** Bytes as MiB with one decimal, e.g. {@code 14305.1 MiB}. */
   public static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    return Numbers.fixed(bytes / (1024.0 * 1024.0), 1) + " MiB";
   }
 }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.inference.solver.OdeSolver;
 import io.flowmatch.inference.solver.SolveResult;
 import io.flowmatch.inference.solver.SolverSettings;
@@ -198,19 +199,14 @@ public final class SolverOverheadBenchmark {
    */
   static final class OrtMlpField implements VelocityField {
     private final OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    private final OrtSession session;
+    private final OrtSessions.Session session;
     private final FloatBuffer xBuffer;
     private final FloatBuffer tBuffer;
     private final FloatBuffer vBuffer;
     private final Map<Integer, OnnxTensor[]> tensorsBySize = new HashMap<>();
 
     OrtMlpField(byte[] model, int threads, int maxBatch) throws OrtException {
-      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        session = env.createSession(model, options);
-      }
+      session = OrtSessions.open(model, OrtSessions.settings().threads(threads).interOpThreads(1));
       xBuffer = direct(2 * maxBatch);
       tBuffer = direct(maxBatch);
       vBuffer = direct(2 * maxBatch);
@@ -231,7 +227,9 @@ public final class SolverOverheadBenchmark {
       xBuffer.put(0, x, 0, 2 * n);
       tBuffer.put(0, t, 0, n);
       try (OrtSession.Result ignored =
-          session.run(Map.of("x", tensors[0], "t", tensors[1]), Map.of("v", tensors[2]))) {
+          session
+              .session()
+              .run(Map.of("x", tensors[0], "t", tensors[1]), Map.of("v", tensors[2]))) {
         vBuffer.get(0, v, 0, 2 * n);
       } catch (OrtException e) {
         throw new IllegalStateException("benchmark model failed: " + e.getMessage(), e);
@@ -257,11 +255,7 @@ public final class SolverOverheadBenchmark {
           tensor.close();
         }
       }
-      try {
-        session.close();
-      } catch (OrtException e) {
-        throw new IllegalStateException(e);
-      }
+      session.close();
     }
   }
 }

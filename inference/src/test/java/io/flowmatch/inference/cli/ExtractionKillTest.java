@@ -38,33 +38,20 @@ class ExtractionKillTest {
   }
 
   private ProcessBuilder child(Path tmp, Path home, String log) {
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:-UsePerfData",
-            "-XX:TieredStopAtLevel=1",
-            "-Duser.home=" + home,
-            "-Djava.io.tmpdir=" + tmp,
-            "-cp",
-            System.getProperty("java.class.path"),
-            InferenceMain.class.getName(),
-            "sample",
-            "--model",
-            gauss,
-            "--n",
-            "16",
-            "--steps",
-            "2",
-            "--quiet",
-            "--save-npy",
-            dir.resolve("o.npy").toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("TMPDIR", tmp.toString());
-    pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
-    return pb;
+    return ChildJvm.cli(
+        home,
+        tmp,
+        dir.resolve(log),
+        "sample",
+        "--model",
+        gauss,
+        "--n",
+        "16",
+        "--steps",
+        "2",
+        "--quiet",
+        "--save-npy",
+        dir.resolve("o.npy").toString());
   }
 
   private static List<Path> ortFolders(Path tmp) throws IOException {

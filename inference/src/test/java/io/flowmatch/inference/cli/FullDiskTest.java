@@ -130,23 +130,11 @@ class FullDiskTest {
     }
     Path caseFile = Files.write(dir.resolve("cases.tsv"), lines, StandardCharsets.UTF_8);
     Path lib = extractOrtLibraries(Files.createDirectories(dir.resolve("ort")));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "prlimit",
-                "--fsize=" + limit + ":" + limit,
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:-UsePerfData",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Donnxruntime.native.path=" + lib,
-                "-cp",
-                System.getProperty("java.class.path"),
-                HostileDriver.class.getName(),
-                caseFile.toString(),
-                "/dev/stdout")
-            // a pipe, which the limit does not cover (a file would cut the report short)
-            .redirectErrorStream(true);
+    List<String> cmd = new ArrayList<>(List.of("prlimit", "--fsize=" + limit + ":" + limit));
+    cmd.addAll(ChildJvm.java("-XX:+UseSerialGC", "-Donnxruntime.native.path=" + lib));
+    cmd.addAll(List.of(HostileDriver.class.getName(), caseFile.toString(), "/dev/stdout"));
+    // a pipe, which the limit does not cover (a file would cut the report short)
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("ORT_DISABLE_TELEMETRY", "1");
     Process p = pb.start();
     String output;

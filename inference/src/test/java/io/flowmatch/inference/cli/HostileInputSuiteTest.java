@@ -144,20 +144,12 @@ class HostileInputSuiteTest {
     }
     Path caseFile = Files.write(dir.resolve("cases.tsv"), cases, StandardCharsets.UTF_8);
     Path report = dir.resolve("report.tsv");
+    // C1 only (as every child JVM here): hundreds of short cases, where C2's compile threads cost
+    // more than they give on a loaded 2-core machine
+    List<String> cmd = ChildJvm.java("-XX:+UseSerialGC");
+    cmd.addAll(List.of(HostileDriver.class.getName(), caseFile.toString(), report.toString()));
     Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                // C1 only: hundreds of short cases, where C2's compile threads cost more than they
-                // give on a loaded 2-core machine
-                "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData",
-                "-cp",
-                System.getProperty("java.class.path"),
-                HostileDriver.class.getName(),
-                caseFile.toString(),
-                report.toString())
+        new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("child.log").toFile())
             .start();

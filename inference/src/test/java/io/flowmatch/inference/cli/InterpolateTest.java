@@ -64,6 +64,32 @@ class InterpolateTest {
         r.out());
   }
 
+  /**
+   * interpolate takes the progress and error options every other inference command takes: --quiet
+   * means no progress and no summary, --progress forces the bar (issue 13).
+   */
+  @Test
+  void quietAndProgressMeanWhatTheyMeanEverywhere() throws IOException {
+    Path frames = dir.resolve("f.npy");
+    Run r = interpolate("3,1", "-1,5", "5", "--quiet", "--save-npy", frames.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("", r.out());
+    assertEquals("", r.err());
+    assertArrayEquals(new int[] {5, 2}, Npy.read(frames).shape());
+    r = interpolate("3,1", "-1,5", "5", "--progress", "--save-npy", frames.toString());
+    assertEquals(0, r.code(), r.err());
+    picocli.CommandLine.Model.CommandSpec interpolate =
+        new picocli.CommandLine(new InterpolateCommand()).getCommandSpec();
+    picocli.CommandLine.Model.CommandSpec sample =
+        new picocli.CommandLine(new SampleCommand()).getCommandSpec();
+    for (String option : new String[] {"--quiet", "--verbose", "--progress"}) {
+      assertArrayEquals(
+          sample.findOption(option).description(),
+          interpolate.findOption(option).description(),
+          option);
+    }
+  }
+
   @Test
   void slerpFollowsTheArcBetweenTheCodes() throws IOException {
     // codes: a → (1, 0), b → (0, 1); slerp keeps |z| = 1 on the quarter circle

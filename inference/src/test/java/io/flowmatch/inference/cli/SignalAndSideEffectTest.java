@@ -36,32 +36,25 @@ class SignalAndSideEffectTest {
   }
 
   private ProcessBuilder child(Path target, String... env) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                // a test run started in the background of a script inherits an ignored SIGINT, and
-                // a JVM keeps an inherited ignore: restore the default, as a user's shell has it
-                "env",
-                "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:-UsePerfData",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                InferenceMain.class.getName(),
-                "sample",
-                "--model",
-                gauss,
-                "--n",
-                "100000000",
-                "--batch",
-                "1000",
-                "--steps",
-                "2",
-                "--quiet",
-                "--save-npy",
-                target.toString()));
+    // a test run started in the background of a script inherits an ignored SIGINT, and a JVM
+    // keeps an inherited ignore: restore the default, as a user's shell has it
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
+    cmd.addAll(ChildJvm.java());
+    cmd.addAll(
+        List.of(
+            InferenceMain.class.getName(),
+            "sample",
+            "--model",
+            gauss,
+            "--n",
+            "100000000",
+            "--batch",
+            "1000",
+            "--steps",
+            "2",
+            "--quiet",
+            "--save-npy",
+            target.toString()));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -142,17 +135,11 @@ class SignalAndSideEffectTest {
       Path home = Files.createDirectories(dir.resolve("home-" + launcherEnv));
       Path tmp = Files.createDirectories(dir.resolve("tmp-" + launcherEnv));
       Path out = Files.createDirectories(dir.resolve("out-" + launcherEnv));
-      List<String> cmd =
-          List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-Xmx256m",
-              "-XX:-UsePerfData",
-              "-XX:TieredStopAtLevel=1",
-              "-Duser.home=" + home,
-              "-Djava.io.tmpdir=" + tmp,
-              "-cp",
-              System.getProperty("java.class.path"),
-              InferenceMain.class.getName(),
+      ProcessBuilder pb =
+          ChildJvm.cli(
+              home,
+              tmp,
+              dir.resolve("side.log"),
               "sample",
               "--model",
               gauss,
@@ -162,17 +149,10 @@ class SignalAndSideEffectTest {
               "2",
               "--save-npy",
               out.resolve("o.npy").toString());
-      ProcessBuilder pb =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("side.log").toFile());
-      pb.environment().put("HOME", home.toString());
-      pb.environment().put("TMPDIR", tmp.toString());
       pb.environment().remove("XDG_CACHE_HOME");
-      if (launcherEnv) {
-        pb.environment().put("ORT_DISABLE_TELEMETRY", "1"); // what the flowmatch launcher sets
-      } else {
-        pb.environment().remove("ORT_DISABLE_TELEMETRY");
+      if (!launcherEnv) {
+        pb.environment()
+            .remove("ORT_DISABLE_TELEMETRY"); // ChildJvm.cli sets it as the launcher does
       }
       Process p = pb.start();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS));

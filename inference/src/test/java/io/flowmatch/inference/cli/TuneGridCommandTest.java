@@ -32,10 +32,8 @@ class TuneGridCommandTest {
   void tunedGridsFeedSampleAndCompare() throws IOException {
     Path grids = dir.resolve("grids.json");
     Run tune =
-        run(
-            "tune-grid",
-            "--model",
-            mixture.toString(),
+        tuneGrid(
+            mixture,
             "--solver",
             "heun,dpm2m",
             "--nfe",
@@ -47,8 +45,7 @@ class TuneGridCommandTest {
             "--max-evals",
             "12",
             "--out",
-            grids.toString(),
-            "--quiet");
+            grids.toString());
     assertEquals(0, tune.code(), tune.err());
     assertTrue(tune.out().contains("heun       4     2"), tune.out());
     JsonObject root = JsonParser.parseString(Files.readString(grids)).getAsJsonObject();
@@ -67,29 +64,15 @@ class TuneGridCommandTest {
 
     Path npy = dir.resolve("s.npy");
     Run sample =
-        run(
-            "sample",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "8",
-            "--solver",
-            "heun",
-            "--grid",
-            grids.toString(),
-            "--save-npy",
-            npy.toString());
+        sample(
+            mixture, "--solver", "heun", "--grid", grids.toString(), "--save-npy", npy.toString());
     assertEquals(0, sample.code(), sample.err());
     assertTrue(sample.out().contains("heun (2 steps, tuned grid)"), sample.out());
     assertTrue(sample.out().contains("NFE/sample 4"), sample.out());
 
     Run missing =
-        run(
-            "sample",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "8",
+        sample(
+            mixture,
             "--solver",
             "heun",
             "--steps",
@@ -110,12 +93,8 @@ class TuneGridCommandTest {
         missing.err());
 
     Run times =
-        run(
-            "sample",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "8",
+        sample(
+            mixture,
             "--solver",
             "dpm2m",
             "--grid-times",
@@ -126,34 +105,20 @@ class TuneGridCommandTest {
     assertTrue(times.out().contains("dpm2m (3 steps, times grid)"), times.out());
 
     Run compare =
-        run(
-            "compare",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "16",
+        compare(
+            mixture,
             "--solvers",
             "heun:2 heun@tuned:2 heun@shift=3:2 dpm2m@tuned:4",
             "--grid",
             grids.toString(),
             "--reference-tol",
-            "1e-7",
-            "--quiet");
+            "1e-7");
     assertEquals(0, compare.code(), compare.err());
     assertTrue(compare.out().contains("heun@tuned"), compare.out());
     assertTrue(compare.out().contains("heun@shift=3"), compare.out());
     assertTrue(compare.out().contains("dpm2m@tuned"), compare.out());
 
-    Run noFile =
-        run(
-            "compare",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "16",
-            "--solvers",
-            "heun@tuned:2",
-            "--quiet");
+    Run noFile = compare(mixture, "--solvers", "heun@tuned:2");
     assertEquals(2, noFile.code());
     assertTrue(
         noFile
@@ -173,10 +138,8 @@ class TuneGridCommandTest {
     Path withGrids = dir.resolve("gmm3-tuned.onnx");
     byte[] original = Files.readAllBytes(mixture);
     Run tune =
-        run(
-            "tune-grid",
-            "--model",
-            mixture.toString(),
+        tuneGrid(
+            mixture,
             "--solver",
             "heun,dpm2m",
             "--nfe",
@@ -190,8 +153,7 @@ class TuneGridCommandTest {
             "--out",
             grids.toString(),
             "--save-model",
-            withGrids.toString(),
-            "--quiet");
+            withGrids.toString());
     assertEquals(0, tune.code(), tune.err());
     assertTrue(
         tune.out().contains("wrote " + withGrids + ": 2 tuned grids in its metadata"), tune.out());
@@ -211,12 +173,8 @@ class TuneGridCommandTest {
     Path fromFile = dir.resolve("file.npy");
     Path fromModel = dir.resolve("model.npy");
     Run a =
-        run(
-            "sample",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "8",
+        sample(
+            mixture,
             "--solver",
             "dpm2m",
             "--grid",
@@ -225,30 +183,16 @@ class TuneGridCommandTest {
             fromFile.toString());
     assertEquals(0, a.code(), a.err());
     Run b =
-        run(
-            "sample",
-            "--model",
-            withGrids.toString(),
-            "--n",
-            "8",
-            "--solver",
-            "dpm2m",
-            "--grid",
-            "tuned",
-            "--save-npy",
-            fromModel.toString());
+        sample(
+            withGrids, "--solver", "dpm2m", "--grid", "tuned", "--save-npy", fromModel.toString());
     assertEquals(0, b.code(), b.err());
     assertTrue(b.out().contains("dpm2m (4 steps, tuned grid)"), b.out());
     assertTrue(
         java.util.Arrays.equals(Files.readAllBytes(fromFile), Files.readAllBytes(fromModel)));
 
     Run missing =
-        run(
-            "sample",
-            "--model",
-            withGrids.toString(),
-            "--n",
-            "8",
+        sample(
+            withGrids,
             "--solver",
             "heun",
             "--steps",
@@ -267,12 +211,8 @@ class TuneGridCommandTest {
         missing.err());
     assertTrue(Files.notExists(dir.resolve("x.npy")));
     Run none =
-        run(
-            "sample",
-            "--model",
-            mixture.toString(),
-            "--n",
-            "8",
+        sample(
+            mixture,
             "--solver",
             "heun",
             "--grid",
@@ -282,27 +222,15 @@ class TuneGridCommandTest {
     assertEquals(2, none.code(), none.err());
     assertTrue(none.err().contains("holds no tuned grids"), none.err());
 
-    Run compare =
-        run(
-            "compare",
-            "--model",
-            withGrids.toString(),
-            "--n",
-            "16",
-            "--solvers",
-            "heun@tuned:2 dpm2m@tuned:4",
-            "--no-reference",
-            "--quiet");
+    Run compare = compare(withGrids, "--solvers", "heun@tuned:2 dpm2m@tuned:4", "--no-reference");
     assertEquals(0, compare.code(), compare.err());
     assertTrue(compare.out().contains("heun@tuned"), compare.out());
     assertTrue(compare.out().contains("dpm2m@tuned"), compare.out());
 
     // in place: a new solver's grid joins those already stored, and the model still samples
     Run more =
-        run(
-            "tune-grid",
-            "--model",
-            withGrids.toString(),
+        tuneGrid(
+            withGrids,
             "--solver",
             "euler",
             "--nfe",
@@ -313,17 +241,12 @@ class TuneGridCommandTest {
             "10",
             "--reference-tol",
             "1e-6",
-            "--in-place",
-            "--quiet");
+            "--in-place");
     assertEquals(0, more.code(), more.err());
     assertTrue(more.out().contains(": 3 tuned grids in its metadata"), more.out());
     Run euler =
-        run(
-            "sample",
-            "--model",
-            withGrids.toString(),
-            "--n",
-            "8",
+        sample(
+            withGrids,
             "--solver",
             "euler",
             "--grid",
@@ -333,18 +256,8 @@ class TuneGridCommandTest {
     assertEquals(0, euler.code(), euler.err());
     assertTrue(euler.out().contains("euler (4 steps, tuned grid)"), euler.out());
     Run again =
-        run(
-            "sample",
-            "--model",
-            withGrids.toString(),
-            "--n",
-            "8",
-            "--solver",
-            "dpm2m",
-            "--grid",
-            "tuned",
-            "--save-npy",
-            fromModel.toString());
+        sample(
+            withGrids, "--solver", "dpm2m", "--grid", "tuned", "--save-npy", fromModel.toString());
     assertEquals(0, again.code(), again.err());
     assertTrue(
         java.util.Arrays.equals(Files.readAllBytes(fromFile), Files.readAllBytes(fromModel)));
@@ -494,5 +407,28 @@ class TuneGridCommandTest {
             out.toString());
     assertEquals(2, same.code());
     assertTrue(Files.notExists(out));
+  }
+
+  /** {@code sample --model MODEL --n 8} and {@code more}. */
+  private static Run sample(Path model, String... more) {
+    return run(with(new String[] {"sample", "--model", model.toString(), "--n", "8"}, more));
+  }
+
+  /** {@code compare --model MODEL --n 16}, {@code more} and {@code --quiet}. */
+  private static Run compare(Path model, String... more) {
+    String[] args = with(new String[] {"compare", "--model", model.toString(), "--n", "16"}, more);
+    return run(with(args, "--quiet"));
+  }
+
+  /** {@code tune-grid --model MODEL}, {@code more} and {@code --quiet}. */
+  private static Run tuneGrid(Path model, String... more) {
+    return run(
+        with(with(new String[] {"tune-grid", "--model", model.toString()}, more), "--quiet"));
+  }
+
+  private static String[] with(String[] head, String... more) {
+    String[] all = java.util.Arrays.copyOf(head, head.length + more.length);
+    System.arraycopy(more, 0, all, head.length, more.length);
+    return all;
   }
 }

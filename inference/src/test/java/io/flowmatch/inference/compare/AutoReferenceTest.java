@@ -61,6 +61,25 @@ class AutoReferenceTest {
     return new AutoReference(null, "", 100_000, ReferenceSolver.Progress.NONE, log::add);
   }
 
+  /** The image tests' samples. */
+  static final int N = 12;
+
+  /**
+   * The automatic reference of {@code noise} ({@link #N} image samples) in batches of 5, starting
+   * at 1e-3 and going no lower than 1e-9, for settings whose smallest error is {@code judged}.
+   */
+  static AutoReference.Outcome imageReference(float[] noise, double judged, List<String> log) {
+    return auto(log).solve(IMAGE, noise, N, 5, 1e-3, 1e-9, x -> judged);
+  }
+
+  /** Asserts that {@code o} is within its reported bound of the exact flow; returns its error. */
+  static double withinBound(
+      GaussianTargetField field, float[] noise, int n, AutoReference.Outcome o) {
+    double exact = exactError(field, noise, n, o.x());
+    assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
+    return exact;
+  }
+
   @Test
   void theMethodFollowsTheSampleSize() {
     assertEquals(ReferenceMethod.DOPRI5_BATCH, auto(new ArrayList<>()).method(IMAGE));
@@ -73,19 +92,17 @@ class AutoReferenceTest {
 
   @Test
   void largeErrorsStopAtTheFirstPairAndTheBoundHolds() {
-    int n = 12;
-    float[] noise = noise(n, IMAGE.sampleSize());
+    float[] noise = noise(N, IMAGE.sampleSize());
     List<String> log = new ArrayList<>();
     // judged errors of 1e-2: the pair 1e-3 / 1e-4 already has a bound far below a tenth of it
-    AutoReference.Outcome o = auto(log).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-2);
+    AutoReference.Outcome o = imageReference(noise, 1e-2, log);
     String all = String.join("\n", log);
     assertEquals(AutoReference.Stop.WELL_BELOW, o.stop(), all);
     assertEquals(1e-4, o.tolerance(), all);
     assertEquals(ReferenceMethod.DOPRI5_BATCH, o.method());
     assertTrue(o.agreement() <= 1e-3, all);
     assertTrue(o.agreed());
-    double exact = exactError(IMAGE, noise, n, o.x());
-    assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
+    withinBound(IMAGE, noise, N, o);
     assertTrue(o.description().startsWith("dopri5-batch (rtol = atol = 1e-4"), o.description());
     assertTrue(
         o.description().contains("of the smallest error it judges (1.0e-02)"), o.description());
@@ -106,38 +123,34 @@ class AutoReferenceTest {
 
   @Test
   void smallErrorsTightenUntilTheBoundIsATenthOfThem() {
-    int n = 12;
-    float[] noise = noise(n, IMAGE.sampleSize());
+    float[] noise = noise(N, IMAGE.sampleSize());
     List<String> log = new ArrayList<>();
-    AutoReference.Outcome o = auto(log).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-5);
+    AutoReference.Outcome o = imageReference(noise, 1e-5, log);
     String all = String.join("\n", log);
     assertEquals(AutoReference.Stop.WELL_BELOW, o.stop(), all);
     assertTrue(o.tolerance() < 1e-4, all);
     assertTrue(o.agreement() <= 1e-6, all);
-    double exact = exactError(IMAGE, noise, n, o.x());
-    assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
-    assertTrue(exact <= 1e-6, all);
+    assertTrue(withinBound(IMAGE, noise, N, o) <= 1e-6, all);
   }
 
   @Test
   void errorsBelowWhatFloat32CanResolveStopAtTheNoiseAndSaySo() {
-    int n = 12;
-    float[] noise = noise(n, IMAGE.sampleSize());
+    float[] noise = noise(N, IMAGE.sampleSize());
     List<String> log = new ArrayList<>();
     // no float32-state solve resolves 1e-12: tightening stops where solves stop converging
-    AutoReference.Outcome o = auto(log).solve(IMAGE, noise, n, 5, 1e-3, 1e-9, x -> 1e-12);
+    AutoReference.Outcome o = imageReference(noise, 1e-12, log);
     String all = String.join("\n", log);
     assertTrue(o.stop() != AutoReference.Stop.WELL_BELOW, all);
     assertTrue(!o.agreed(), all);
     assertTrue(o.description().contains("NOT well below"), o.description());
     // still a good solve: within its bound of the exact flow, and that bound near float noise
-    double exact = exactError(IMAGE, noise, n, o.x());
+    double exact = exactError(IMAGE, noise, N, o.x());
     assertTrue(exact <= Math.max(o.agreement(), 1e-6), all + "\nerror " + exact);
   }
 
   @Test
   void tighteningStopsAtTheBudgetAndSaysSo() {
-    int n = 12;
+    int n = N;
     float[] noise = noise(n, IMAGE.sampleSize());
     // what each tolerance costs here, NFE per sample
     double[] cost = new double[3];
@@ -188,7 +201,6 @@ class AutoReferenceTest {
     assertEquals(ReferenceMethod.DOP853, o.method());
     assertEquals(AutoReference.Stop.WELL_BELOW, o.stop(), all);
     assertTrue(o.agreement() <= 1e-5, all);
-    double exact = exactError(POINT, noise, n, o.x());
-    assertTrue(exact <= o.agreement(), "error " + exact + " above its bound " + o.agreement());
+    withinBound(POINT, noise, n, o);
   }
 }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.analytic.GaussianMixtureGraph;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,10 +93,11 @@ public final class FieldBenchmark {
     double[] plain = new double[7];
     OrtEnvironment env = OnnxVelocityField.environment();
     try (OnnxVelocityField f =
-            OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(threads));
-        OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-      so.setIntraOpNumThreads(threads);
-      try (OrtSession session = env.createSession(model.toString(), so)) {
+        OnnxVelocityField.open(model, FieldOptions.defaults().withThreads(threads))) {
+      // the plain call's session is made as every flowmatch session is; only the calls differ
+      try (OrtSessions.Session plainSession =
+          OrtSessions.open(model, OrtSessions.settings().threads(threads))) {
+        OrtSession session = plainSession.session();
         for (int warm = 0; warm < 200; warm++) {
           f.evaluate(x, t, batch, v);
           plainCall(env, session, x, t, batch, v);

@@ -11,6 +11,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtRuntime;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,12 +74,12 @@ class FlopCounterTest {
   @Test
   void inferredShapeMatchesOnnxRuntime() throws Exception {
     // the counter's conv/transpose/matmul shapes lead to y [N,3,3,3]: ONNX Runtime must agree
-    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    try (OrtSession s = env.createSession(knownGraph().toBytes(), new OrtSession.SessionOptions());
+    OrtEnvironment env = OrtRuntime.environment();
+    try (OrtSessions.Session s = OrtSessions.open(knownGraph().toBytes(), OrtSessions.settings());
         OnnxTensor x =
             OnnxTensor.createTensor(env, FloatBuffer.allocate(5 * 8), new long[] {5, 8});
         OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.allocate(5), new long[] {5});
-        OrtSession.Result r = s.run(Map.of("x", x, "t", t))) {
+        OrtSession.Result r = s.session().run(Map.of("x", x, "t", t))) {
       assertArrayEquals(new long[] {5, 3, 3, 3}, ((OnnxTensor) r.get(0)).getInfo().getShape());
     }
   }

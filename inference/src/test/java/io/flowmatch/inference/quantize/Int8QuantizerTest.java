@@ -14,6 +14,8 @@ import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtRuntime;
+import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -306,21 +308,16 @@ class Int8QuantizerTest {
   }
 
   static float[] run(byte[] model, Inputs in) throws OrtException {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-      o.setIntraOpNumThreads(1);
-      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      try (OrtSession s = env.createSession(model, o);
-          OnnxTensor x =
-              OnnxTensor.createTensor(env, FloatBuffer.wrap(in.x()), new long[] {in.n(), D});
-          OnnxTensor t =
-              OnnxTensor.createTensor(env, FloatBuffer.wrap(in.t()), new long[] {in.n()});
-          OrtSession.Result r = s.run(Map.of("x", x, "t", t))) {
-        FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
-      }
+    OrtEnvironment env = OrtRuntime.environment();
+    try (OrtSessions.Session s = OrtSessions.open(model, OrtSessions.settings().threads(1));
+        OnnxTensor x =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(in.x()), new long[] {in.n(), D});
+        OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.t()), new long[] {in.n()});
+        OrtSession.Result r = s.session().run(Map.of("x", x, "t", t))) {
+      FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
     }
   }
 

@@ -54,26 +54,12 @@ public final class SparkEvalCommand implements Callable<Integer> {
       description = "Image classifier (outputs logits and features).")
   Path classifier;
 
-  @Option(
-      names = "--data-dir",
-      paramLabel = "DIR",
-      description = "Folder of the image set's IDX files (default: ${DEFAULT-VALUE}).",
-      defaultValue = "/usr/share/datasets/fashion-mnist")
-  Path dataDir;
-
-  @Option(
-      names = "--data-n",
-      paramLabel = "M",
-      description = "Reference images (default: 10000 or N if larger, at most the training set).")
-  Integer dataN;
+  @Mixin ImageSetOptions imageSet;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (dataN != null && dataN < 2) {
-      throw io.flowmatch.inference.error.FlowmatchException.invalidArgument(
-          "--data-n must be at least 2, got " + dataN);
-    }
+    imageSet.check();
     request.model();
     // solver options fail before Spark starts
     SolverSettings settings = solver.settings();
@@ -88,8 +74,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
                   s,
                   samples == null ? null : samples.toAbsolutePath().toString(),
                   classifier.toAbsolutePath().toString(),
-                  dataDir.toAbsolutePath().toString(),
-                  dataN == null ? 0 : dataN,
+                  imageSet.dataDir(),
+                  imageSet.dataN(),
                   request.threads));
       if (!spark.quiet) {
         out.println(
@@ -103,7 +89,8 @@ public final class SparkEvalCommand implements Callable<Integer> {
                 + " ("
                 + r.tasks()
                 + " tasks, "
-                + String.format(Locale.ROOT, "%.2f s", r.wallNanos() / 1e9)
+                + Numbers.fixed(r.wallNanos() / 1e9, 2)
+                + " s"
                 + ")");
         out.println(
             "against "
@@ -118,12 +105,13 @@ public final class SparkEvalCommand implements Callable<Integer> {
         row(out, "fd", r.fd(), r.floorFd());
         row(out, "class_tv", r.classTv(), r.floorClassTv());
         ClassHistogram h = r.samples();
-        out.printf(
-            Locale.ROOT,
-            "class histogram (classifier's argmax): %d of %d classes hit, total variation to the data's %.3f%n",
-            h.classesHit(),
-            h.classes(),
-            r.classTv());
+        out.println(
+            "class histogram (classifier's argmax): "
+                + h.classesHit()
+                + " of "
+                + h.classes()
+                + " classes hit, total variation to the data's "
+                + Numbers.fixed(r.classTv(), 3));
         out.printf(Locale.ROOT, "%-5s %8s %8s %8s%n", "class", "samples", "share", "data");
         for (int k = 0; k < h.classes(); k++) {
           out.printf(

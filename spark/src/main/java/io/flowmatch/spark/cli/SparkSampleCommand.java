@@ -92,19 +92,25 @@ public final class SparkSampleCommand implements Callable<Integer>, DeclaresOutp
       }
       if (spark.verbose) {
         for (ShardResult sr : r.shards()) {
-          stderr.printf(
-              Locale.ROOT,
-              "shard %d: samples %d-%d on executor %s (attempt %d, %d threads), %.3f s%s%n",
-              sr.index(),
-              sr.first(),
-              sr.first() + sr.count() - 1,
-              sr.executor(),
-              sr.attempt(),
-              sr.threads(),
-              sr.wallNanos() / 1e9,
-              sr.openNanos() > 0
-                  ? String.format(Locale.ROOT, " (model opened in %.3f s)", sr.openNanos() / 1e9)
-                  : "");
+          stderr.println(
+              "shard "
+                  + sr.index()
+                  + ": samples "
+                  + sr.first()
+                  + "-"
+                  + (sr.first() + sr.count() - 1)
+                  + " on executor "
+                  + sr.executor()
+                  + " (attempt "
+                  + sr.attempt()
+                  + ", "
+                  + sr.threads()
+                  + " threads), "
+                  + Numbers.fixed(sr.wallNanos() / 1e9, 3)
+                  + " s"
+                  + (sr.openNanos() > 0
+                      ? " (model opened in " + Numbers.fixed(sr.openNanos() / 1e9, 3) + " s)"
+                      : ""));
         }
       }
       if (!spark.quiet) {

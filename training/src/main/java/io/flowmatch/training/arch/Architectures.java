@@ -2,24 +2,39 @@ package io.flowmatch.training.arch;
 
 import ai.djl.nn.Block;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.mlp.MlpSpec;
+import io.flowmatch.training.arch.unet.UNetSpec;
+import io.flowmatch.training.model.Architecture;
 import io.flowmatch.training.model.ModelSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The registered architectures; a new one adds one line to {@link #ALL}. */
+/**
+ * The registered architectures: the one place that lists them. A new architecture (its own package
+ * under {@code training.arch}, see {@code docs/extending.md}) adds one line to the static block
+ * below.
+ */
 public final class Architectures {
   private Architectures() {}
 
-  /** Every architecture, in the order help text lists them. */
-  private static final List<Architecture<?>> ALL =
-      List.of(new MlpArchitecture(), new UNetArchitecture(), new DitArchitecture());
+  /** The architecture {@code train} uses when {@code --model} is not given. */
+  public static final String DEFAULT = MlpSpec.TYPE;
 
+  /** Every architecture by name, in the order help text lists them. */
   private static final Map<String, Architecture<?>> BY_NAME = new LinkedHashMap<>();
 
   static {
-    for (Architecture<?> a : ALL) {
-      BY_NAME.put(a.name(), a);
+    // one line per architecture; each lives in its own package under training.arch
+    register(MlpSpec.ARCHITECTURE);
+    register(UNetSpec.ARCHITECTURE);
+    register(DitSpec.ARCHITECTURE);
+  }
+
+  private static void register(Architecture<?> a) {
+    if (BY_NAME.putIfAbsent(a.name(), a) != null) {
+      throw new IllegalStateException("architecture '" + a.name() + "' registered twice");
     }
   }
 

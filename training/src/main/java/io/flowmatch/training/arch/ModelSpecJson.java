@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonSerializationContext;
 import com.google.gson.JsonSerializer;
+import io.flowmatch.training.model.Architecture;
 import io.flowmatch.training.model.ModelSpec;
 import java.lang.reflect.Type;
 import java.util.Map;

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.flowmatch.training.model.DitSpec;
-import io.flowmatch.training.model.DitVelocityNet;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.dit.DitVelocityNet;
 
 /**
  * Prints the DiT's training throughput (forward + backward of the flow-matching MSE, images/s) at

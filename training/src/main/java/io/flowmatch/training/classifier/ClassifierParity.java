@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.runtime.OrtSessions;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -36,9 +37,15 @@ public final class ClassifierParity {
     }
 
     public String describe() {
-      return String.format(
-          "parity ONNX Runtime vs DJL on %d images: logits %.2g, features %.2g relative (limit %.0e)",
-          images, logitsError, featuresError, TOLERANCE);
+      return "parity ONNX Runtime vs DJL on "
+          + images
+          + " images: logits "
+          + Numbers.sig(logitsError, 2)
+          + ", features "
+          + Numbers.sig(featuresError, 2)
+          + " relative (limit "
+          + Numbers.sci(TOLERANCE, 1)
+          + ")";
     }
   }
 

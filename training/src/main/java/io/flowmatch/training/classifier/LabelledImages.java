@@ -5,7 +5,6 @@ import io.flowmatch.inference.dataset.IdxImages;
 import io.flowmatch.inference.dataset.IdxLabels;
 import io.flowmatch.inference.error.FlowmatchException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -65,16 +64,11 @@ public final class LabelledImages {
   }
 
   private static Path find(Path dir, String base) {
-    Path gz = dir.resolve(base + ".gz");
-    if (Files.isRegularFile(gz)) {
-      return gz;
-    }
-    Path plain = dir.resolve(base);
-    if (Files.isRegularFile(plain)) {
-      return plain;
-    }
-    throw FlowmatchException.invalidArgument(
-        "data folder " + dir + " has no " + base + ".gz (nor " + base + ")");
+    return IdxImages.find(dir, base)
+        .orElseThrow(
+            () ->
+                FlowmatchException.invalidArgument(
+                    "data folder " + dir + " has no " + base + ".gz (nor " + base + ")"));
   }
 
   /** The first {@code n} images (or all when there are fewer). */

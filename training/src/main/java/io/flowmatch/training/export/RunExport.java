@@ -6,6 +6,7 @@ import io.flowmatch.inference.field.ModelCard;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.training.export.onnx.ExportPrecision;
 import io.flowmatch.training.export.onnx.ExportResult;
+import io.flowmatch.training.path.Paths;
 import io.flowmatch.training.train.RunFolder;
 import io.flowmatch.training.train.TrainConfig;
 import io.flowmatch.training.train.TrainState;
@@ -89,11 +90,12 @@ public final class RunExport {
     if (c.dataRange() != null && c.dataRange().length > 0) {
       card.dataRange(c.dataRange()[0], c.dataRange()[1]);
     }
-    Double sigmaMin = c.pathParams().get("sigma_min");
+    // σ_min as given, else the path's default (0 for condot; paths without one have none)
+    Map<String, Double> params = Paths.defaults(c.path());
+    params.putAll(c.pathParams());
+    Double sigmaMin = params.get("sigma_min");
     if (sigmaMin != null) {
       card.sigmaMin(sigmaMin);
-    } else if ("condot".equals(c.path())) {
-      card.sigmaMin(0.0);
     }
     return card.build().toProps();
   }

@@ -1,10 +1,10 @@
 package io.flowmatch.training.model;
 
 /**
- * Architecture and size of a velocity network: one record per architecture ({@link MlpSpec}, {@link
- * UNetSpec}, {@link DitSpec}), stored in a run's {@code config.json} so the exporter can rebuild
- * the same block. The sizes every architecture shares are here; the rest belong to the record of
- * the architecture that has them.
+ * Architecture and size of a velocity network: one record per architecture ({@code MlpSpec}, {@code
+ * UNetSpec}, {@code DitSpec} in the packages under {@code training.arch}), stored in a run's {@code
+ * config.json} so the exporter can rebuild the same block. The sizes every architecture shares are
+ * here; the rest belong to the record of the architecture that has them.
  */
 public interface ModelSpec {
   /** The architecture's registered name, e.g. {@code mlp}. */

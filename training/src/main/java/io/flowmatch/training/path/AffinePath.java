@@ -18,14 +18,6 @@ public interface AffinePath extends AffineSchedule {
   Map<String, Double> params();
 
   /**
-   * Largest time the trainer may sample. Paths whose derivatives diverge at t = 1 (VP) lower it;
-   * the others train on the closed interval.
-   */
-  default double maxTime() {
-    return 1.0;
-  }
-
-  /**
    * Interpolates a batch and builds its regression target, in float32.
    *
    * @param x0 noise, shape [N, ...]

@@ -1,35 +1,27 @@
 package io.flowmatch.training.path;
 
 import io.flowmatch.inference.error.FlowmatchException;
-import java.util.HashMap;
+import io.flowmatch.inference.path.AffinePaths;
+import io.flowmatch.inference.path.AffineSchedule;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** Builds a path from its name and parameters (as stored in a run's config). */
+/**
+ * Builds a training path from its name and parameters (as stored in a run's config). The paths are
+ * those registered in the inference module's {@link AffinePaths}, so a model is sampled on the path
+ * it was trained on; a new path is registered there, not here.
+ */
 public final class Paths {
   private Paths() {}
 
-  private static final Map<String, Map<String, Double>> DEFAULTS =
-      Map.of(
-          "condot", Map.of("sigma_min", 0.0),
-          "vp", Map.of("beta_min", 0.1, "beta_max", 20.0),
-          "cosine", Map.of(),
-          "polynomial", Map.of("n", 2.0));
-
   /** Valid path names. */
   public static List<String> names() {
-    return List.of("condot", "vp", "cosine", "polynomial");
+    return AffinePaths.names();
   }
 
   /** The parameters a path accepts, with their defaults. */
   public static Map<String, Double> defaults(String name) {
-    Map<String, Double> d = DEFAULTS.get(name);
-    if (d == null) {
-      throw FlowmatchException.invalidArgument(
-          "unknown path '" + name + "', expected one of " + String.join(", ", names()));
-    }
-    return new TreeMap<>(d);
+    return AffinePaths.defaults(name);
   }
 
   /**
@@ -40,34 +32,11 @@ public final class Paths {
    * @throws FlowmatchException for an unknown name or parameter, or an invalid value
    */
   public static AffinePath create(String name, Map<String, Double> params) {
-    Map<String, Double> p = new HashMap<>(defaults(name));
+    AffineSchedule schedule = AffinePaths.create(name, params); // checks names and values
+    Map<String, Double> full = defaults(name);
     if (params != null) {
-      for (Map.Entry<String, Double> e : params.entrySet()) {
-        if (!p.containsKey(e.getKey())) {
-          throw FlowmatchException.invalidArgument(
-              "path '"
-                  + name
-                  + "' has no parameter '"
-                  + e.getKey()
-                  + "'"
-                  + (p.isEmpty()
-                      ? ""
-                      : ", expected one of " + String.join(", ", new TreeMap<>(p).keySet())));
-        }
-        p.put(e.getKey(), e.getValue());
-      }
+      full.putAll(params);
     }
-    switch (name) {
-      case "condot":
-        return new CondOTPath(p.get("sigma_min"));
-      case "vp":
-        return new VPPath(p.get("beta_min"), p.get("beta_max"));
-      case "cosine":
-        return new CosinePath();
-      case "polynomial":
-        return new PolynomialPath(p.get("n"));
-      default:
-        throw new AssertionError(name);
-    }
+    return new ScheduledPath(schedule, full);
   }
 }

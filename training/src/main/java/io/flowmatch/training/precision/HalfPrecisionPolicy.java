@@ -1,6 +1,6 @@
 package io.flowmatch.training.precision;
 
-import java.util.Locale;
+import io.flowmatch.inference.format.Numbers;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -62,7 +62,7 @@ public final class HalfPrecisionPolicy {
         continue;
       }
       double s = measured.getOrDefault(op, 0.0);
-      figures.add(String.format(Locale.ROOT, "%s %.2f×", op.label(), s));
+      figures.add(op.label() + " " + Numbers.fixed(s, 2) + "×");
       pays &= s >= MIN_SPEEDUP;
     }
     if (pays) {

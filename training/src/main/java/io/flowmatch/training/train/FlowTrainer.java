@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.arch.Architectures;
 import io.flowmatch.training.data.BatchSampler;
@@ -293,14 +294,12 @@ public final class FlowTrainer implements AutoCloseable {
 
   /** The bar's extra text: loss, images/s, and the loss scale when it is not 1. */
   private String progressText(double loss, double samplesPerSecond) {
-    return String.format(
-        java.util.Locale.ROOT,
-        "loss %.4f, %.0f samples/s%s",
-        loss,
-        samplesPerSecond,
-        scaler.scale() != 1.0
-            ? String.format(java.util.Locale.ROOT, ", scale %.0f", scaler.scale())
-            : "");
+    return "loss "
+        + Numbers.fixed(loss, 4)
+        + ", "
+        + Numbers.fixed(samplesPerSecond, 0)
+        + " samples/s"
+        + (scaler.scale() != 1.0 ? ", scale " + Numbers.fixed(scaler.scale(), 0) : "");
   }
 
   private record StepOutcome(float loss, double lr, double scaleUsed, boolean skipped) {}

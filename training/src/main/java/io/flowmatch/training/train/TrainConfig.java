@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.flowmatch.inference.error.FlowmatchException;
+import io.flowmatch.inference.path.AffinePaths;
 import io.flowmatch.training.arch.ModelSpecJson;
 import io.flowmatch.training.data.Datasets;
 import io.flowmatch.training.data.ToyDatasets;
@@ -177,7 +178,7 @@ public record TrainConfig(
     private int[] sampleShape;
     private double[] dataRange;
     private ModelSpec model;
-    private String path = "condot";
+    private String path = AffinePaths.DEFAULT;
     private Map<String, Double> pathParams = new LinkedHashMap<>();
     private String precision = "fp32";
     private long seed;
@@ -448,29 +449,38 @@ public record TrainConfig(
       return this;
     }
 
-    private static final Map<String, String> CHOICE_NAMES =
-        Map.of("--data", "data set", "--time-sampling", "time sampling");
-
-    private static void checkChoice(String option, String value, List<String> valid) {
-      if (!valid.contains(value)) {
-        String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
-        throw FlowmatchException.invalidArgument(
-            "unknown "
-                + what
-                + " '"
-                + value
-                + "' ("
-                + option
-                + "), expected one of "
-                + String.join(", ", valid));
-      }
-    }
-
     private static void positive(String option, int value) {
-      if (value < 1) {
-        throw FlowmatchException.invalidArgument(
-            option + " must be a positive integer, got " + value);
-      }
+      checkPositive(option, value);
+    }
+  }
+
+  private static final Map<String, String> CHOICE_NAMES =
+      Map.of("--data", "data set", "--time-sampling", "time sampling");
+
+  /**
+   * The check of a named choice that {@code train} and this builder share: {@code value} must be
+   * one of {@code valid}, else an INVALID_ARGUMENT naming the option and the valid values.
+   */
+  public static void checkChoice(String option, String value, List<String> valid) {
+    if (!valid.contains(value)) {
+      String what = CHOICE_NAMES.getOrDefault(option, option.substring(2));
+      throw FlowmatchException.invalidArgument(
+          "unknown "
+              + what
+              + " '"
+              + value
+              + "' ("
+              + option
+              + "), expected one of "
+              + String.join(", ", valid));
+    }
+  }
+
+  /** A count: null (not given) or at least 1, else an INVALID_ARGUMENT naming the option. */
+  public static void checkPositive(String option, Integer value) {
+    if (value != null && value < 1) {
+      throw FlowmatchException.invalidArgument(
+          option + " must be a positive integer, got " + value);
     }
   }
 

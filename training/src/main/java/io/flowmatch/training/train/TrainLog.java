@@ -1,5 +1,6 @@
 package io.flowmatch.training.train;
 
+import io.flowmatch.inference.format.Numbers;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -87,14 +88,11 @@ public final class TrainLog implements Closeable {
             + ","
             + lossScale
             + ","
-            + String.format(java.util.Locale.ROOT, "%.1f", samplesPerSecond)
+            + Numbers.fixed(samplesPerSecond, 1)
             + ","
             + (skipped ? 1 : 0)
             + ","
-            + String.format(
-                java.util.Locale.ROOT,
-                "%.3f",
-                elapsedBefore + (System.nanoTime() - startNanos) / 1e9)
+            + Numbers.fixed(elapsedBefore + (System.nanoTime() - startNanos) / 1e9, 3)
             + ","
             + java.time.Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     out.newLine();

@@ -7,11 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.flowmatch.inference.perf.FlopCount;
 import io.flowmatch.inference.perf.FlopCounter;
+import io.flowmatch.training.arch.mlp.MlpSpec;
+import io.flowmatch.training.arch.mlp.MlpVelocityNet;
 import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.onnx.ExportPrecision;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.MlpSpec;
-import io.flowmatch.training.model.MlpVelocityNet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

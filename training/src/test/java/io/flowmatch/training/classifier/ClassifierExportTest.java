@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.flowmatch.training.TestEngine;
@@ -50,8 +49,10 @@ class ClassifierExportTest {
       assertTrue(r.passed(), r.describe());
       assertTrue(r.logitsError() <= 1e-4 && r.featuresError() <= 1e-4, r.describe());
 
-      OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-      try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions())) {
+      try (io.flowmatch.inference.runtime.OrtSessions.Session session =
+          io.flowmatch.inference.runtime.OrtSessions.open(
+              onnx, io.flowmatch.inference.runtime.OrtSessions.settings())) {
+        OrtSession s = session.session();
         assertEquals(java.util.Set.of("x"), s.getInputNames());
         assertEquals(java.util.Set.of("logits", "features"), s.getOutputNames());
         Map<String, NodeInfo> outs = s.getOutputInfo();

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.training.TestEngine;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class PathsTest {
 
   @Test
   void condOtMatchesItsDefinition() {
-    CondOTPath p = new CondOTPath(0.1);
+    AffinePath p = Paths.create("condot", Map.of("sigma_min", 0.1));
     for (double t : new double[] {0, 0.25, 0.5, 1}) {
       assertEquals(t, p.alpha(t), 0);
       assertEquals(1 - 0.9 * t, p.sigma(t), 1e-15);
@@ -60,22 +61,24 @@ class PathsTest {
   @Test
   void badNamesAndParametersAreRejected() {
     FlowmatchException e = assertThrows(FlowmatchException.class, () -> Paths.create("ddpm", null));
+    // the shipped four first, in help order; a new path registers after them
+    assertEquals(List.of("condot", "vp", "cosine", "polynomial"), Paths.names().subList(0, 4));
     assertEquals(
-        "unknown path 'ddpm', expected one of condot, vp, cosine, polynomial", e.getMessage());
+        "unknown path 'ddpm', expected one of " + String.join(", ", Paths.names()), e.getMessage());
     e = assertThrows(FlowmatchException.class, () -> Paths.create("condot", Map.of("beta", 1.0)));
     assertEquals(
         "path 'condot' has no parameter 'beta', expected one of sigma_min", e.getMessage());
     e =
         assertThrows(
             FlowmatchException.class, () -> Paths.create("condot", Map.of("sigma_min", 1.0)));
-    assertEquals("sigma_min must lie in [0, 1), got 1.0", e.getMessage());
+    assertEquals("condot path: sigma_min must lie in [0, 1), got 1.0", e.getMessage());
   }
 
   @Test
   void batchedSampleInterpolatesPerSample() {
     TestEngine.oneThread();
     try (NDManager m = NDManager.newBaseManager()) {
-      AffinePath p = new CondOTPath(0);
+      AffinePath p = Paths.create("condot", null);
       var x0 = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
       var x1 = m.create(new float[] {5, 6, 7, 8}, new Shape(2, 2));
       AffinePath.PathSample s = p.sample(x0, x1, new float[] {0.25f, 1f});

@@ -13,13 +13,13 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.arch.Architectures;
+import io.flowmatch.training.arch.mlp.MlpSpec;
 import io.flowmatch.training.data.StepRandom;
 import io.flowmatch.training.data.ToyDatasets;
 import io.flowmatch.training.data.TrainingData;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.MlpSpec;
 import io.flowmatch.training.path.AffinePath;
-import io.flowmatch.training.path.CondOTPath;
+import io.flowmatch.training.path.Paths;
 import io.flowmatch.training.precision.MixedPrecisionModel;
 import io.flowmatch.training.precision.Precision;
 import java.io.PrintWriter;
@@ -74,7 +74,7 @@ class MixedPrecisionTrainingTest {
       for (int i = 0; i < n; i++) {
         t[i] = (i + 0.5f) / n;
       }
-      AffinePath.PathSample ps = new CondOTPath(0).sample(x0, x1, t);
+      AffinePath.PathSample ps = Paths.create("condot", null).sample(x0, x1, t);
       NDArray times = m.create(t);
       ParameterStore store = new ParameterStore(m, false);
 

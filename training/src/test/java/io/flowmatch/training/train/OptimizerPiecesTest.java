@@ -108,7 +108,8 @@ class OptimizerPiecesTest {
   @Test
   void emaRampsUpToItsDecayAndAverages() {
     try (NDManager nd = NDManager.newBaseManager()) {
-      io.flowmatch.training.model.MlpSpec spec = new io.flowmatch.training.model.MlpSpec(2, 1, 2);
+      io.flowmatch.training.arch.mlp.MlpSpec spec =
+          new io.flowmatch.training.arch.mlp.MlpSpec(2, 1, 2);
       var block = io.flowmatch.training.arch.Architectures.newBlock(spec, new int[] {1});
       block.initialize(
           nd,

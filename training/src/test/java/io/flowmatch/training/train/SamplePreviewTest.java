@@ -11,8 +11,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.arch.Architectures;
+import io.flowmatch.training.arch.mlp.MlpSpec;
 import io.flowmatch.training.model.FlowModels;
-import io.flowmatch.training.model.MlpSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.flowmatch.training.train;
 
-import io.flowmatch.training.model.MlpSpec;
+import io.flowmatch.training.arch.mlp.MlpSpec;
 
 /** Small configs for the training tests. */
 final class ToyRuns {

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
-import io.flowmatch.training.model.DitSpec;
-import io.flowmatch.training.model.MlpSpec;
-import io.flowmatch.training.model.UNetSpec;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.mlp.MlpSpec;
+import io.flowmatch.training.arch.unet.UNetSpec;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -20,12 +20,13 @@ import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
-import io.flowmatch.training.arch.Architecture;
-import io.flowmatch.training.arch.DitArchitecture;
+import io.flowmatch.training.arch.dit.DitGraph;
+import io.flowmatch.training.arch.dit.DitSpec;
+import io.flowmatch.training.arch.dit.DitVelocityNet;
 import io.flowmatch.training.export.OnnxExporter;
+import io.flowmatch.training.model.Architecture;
 import io.flowmatch.training.model.Blocks;
-import io.flowmatch.training.model.DitSpec;
-import io.flowmatch.training.model.DitVelocityNet;
+import io.flowmatch.training.model.GraphWriter;
 import io.flowmatch.training.model.ModelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,12 +217,12 @@ class OnnxExporterTest {
 
           @Override
           public Block newBlock(DitSpec spec, int[] sampleShape) {
-            return new DitArchitecture().newBlock(spec, sampleShape);
+            return DitSpec.ARCHITECTURE.newBlock(spec, sampleShape);
           }
 
           @Override
           public java.util.Set<io.flowmatch.training.precision.OpClass> heavyOps() {
-            return new DitArchitecture().heavyOps();
+            return DitSpec.ARCHITECTURE.heavyOps();
           }
 
           @Override
