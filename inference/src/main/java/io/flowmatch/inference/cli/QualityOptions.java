@@ -110,15 +110,8 @@ public final class QualityOptions {
    *
    * @param n samples that will be scored (the floor set has as many)
    * @param seed seed of drawn data (independent streams from the noise's)
-   */
-  Setup build(Map<String, String> metadata, int[] shape, int n, long seed, int threads) {
-    return build(metadata, shape, n, seed, threads, null, null, "");
-  }
-
-  /**
-   * As {@link #build(Map, int[], int, long, int)}, with the classifier's pass over the reference
-   * and floor images (seconds for an image set) reported on {@code stderr} as {@code LABEL scoring}
-   * (nothing when {@code output} is null or quiet).
+   * @param output where the classifier's pass over the reference and floor images (seconds for an
+   *     image set) is reported, on {@code stderr} as {@code LABEL scoring} (nothing with --quiet)
    */
   Setup build(
       Map<String, String> metadata,
