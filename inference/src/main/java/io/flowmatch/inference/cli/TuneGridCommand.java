@@ -9,6 +9,7 @@ import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.path.AffineSchedule;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.sampling.GaussianNoise;
 import io.flowmatch.inference.solver.Solvers;
 import io.flowmatch.inference.tune.GridTuner;
@@ -323,7 +324,12 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
               ? AutoReference.NO_BUDGET
               : referenceBudget != null ? referenceBudget : defaultBudget(solvers, nfes);
       if (budget != AutoReference.NO_BUDGET) {
-        progress(stderr, "reference budget: " + budget + " NFE/sample per set");
+        progress(
+            stderr,
+            "reference budget: "
+                + budget
+                + " NFE/sample per set for tightening (the first two solves, which give the"
+                + " bound, always run)");
       }
       int batch = modelOptions.batch;
       calRef =
@@ -404,28 +410,44 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                   + nfe
                   + " with "
                   + opt.name().toLowerCase(Locale.ROOT));
-          GridTuner.Result r =
-              tuner.tune(
-                  solver,
-                  nfe,
-                  opt,
-                  maxEvals,
-                  restarts,
-                  seed,
-                  (k, rms, best) -> {
-                    if (verbose) {
-                      progress(
-                          stderr,
-                          String.format(
-                              Locale.ROOT,
-                              "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
-                              solver,
-                              nfe,
-                              k,
-                              rms,
-                              best));
-                    }
-                  });
+          // the shared progress over the optimiser's solves of the calibration set: a bar on a
+          // terminal, plain lines on a pipe, nothing with --quiet
+          long planned = (long) maxEvals * (1 + Math.min(restarts, GridTuner.HAND_MADE.size() - 1));
+          GridTuner.Result r;
+          try (Progress bar =
+              Progress.open(
+                  stderr, "tune-grid " + solver + " NFE " + nfe, planned, "solves", quiet, false)) {
+            r =
+                tuner.tune(
+                    solver,
+                    nfe,
+                    opt,
+                    maxEvals,
+                    restarts,
+                    seed,
+                    (k, rms, best) -> {
+                      bar.update(k, "best RMS " + String.format(Locale.ROOT, "%.3e", best));
+                      if (verbose) {
+                        progress(
+                            stderr,
+                            String.format(
+                                Locale.ROOT,
+                                "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
+                                solver,
+                                nfe,
+                                k,
+                                rms,
+                                best));
+                      }
+                    });
+            if (r.objectiveEvaluations() < planned) {
+              // the optimiser stopped before its budget: the report ends at what it spent
+              bar.total(r.objectiveEvaluations());
+              bar.update(
+                  r.objectiveEvaluations(),
+                  "best RMS " + String.format(Locale.ROOT, "%.3e", r.calibrationRms()));
+            }
+          }
           String tunedGrid =
               io.flowmatch.inference.solver.TimeGrid.explicitGrid(
                   io.flowmatch.inference.solver.TimeGrid.TUNED, r.times());
@@ -435,7 +457,22 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
             handHeld[g] = held.rms(solver, r.steps(), GridTuner.HAND_MADE.get(g));
           }
           int best = GridTuner.best(handHeld);
-          grids.add(entry(r, tunedHeld, handHeld, best));
+          JsonObject e = entry(r, tunedHeld, handHeld, best);
+          String warning =
+              transferWarning(
+                  solver,
+                  nfe,
+                  tunedHeld,
+                  GridTuner.HAND_MADE.get(best),
+                  handHeld[best],
+                  calibration,
+                  maxEvals);
+          e.addProperty("worse_than_hand_made_on_holdout", warning != null);
+          grids.add(e);
+          if (warning != null) {
+            stderr.println("warning: " + warning);
+            stderr.flush();
+          }
           String line =
               String.format(
                   Locale.ROOT,
@@ -494,6 +531,39 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
   }
 
   /**
+   * The warning for a tuned grid that is worse on held-out noise than the best hand-made grid (it
+   * fitted the calibration noise, not the model), or null when it is not worse.
+   */
+  static String transferWarning(
+      String solver,
+      int nfe,
+      double tunedHeld,
+      String bestHand,
+      double bestHandHeld,
+      int calibration,
+      int maxEvals) {
+    if (!(tunedHeld > bestHandHeld)) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "tune-grid: the tuned %s grid at NFE %d is worse on held-out noise than the best hand-made"
+            + " grid (%s): RMS %.3e vs %.3e, ratio %.3f; it fitted the %d calibration samples, not"
+            + " the model. Try more --calibration (now %d) or --max-evals (now %d), or use --grid"
+            + " %s",
+        solver,
+        nfe,
+        bestHand,
+        tunedHeld,
+        bestHandHeld,
+        tunedHeld / bestHandHeld,
+        calibration,
+        calibration,
+        maxEvals,
+        bestHand);
+  }
+
+  /**
    * What the automatic reference must resolve: a third of the smallest hand-made grid error at the
    * largest NFE (the tuned grids aim at a third of the best hand-made grid's error), measured
    * against a candidate reference.
@@ -539,7 +609,8 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
         cal.stop() == AutoReference.Stop.BUDGET || held.stop() == AutoReference.Stop.BUDGET;
     return String.format(
         Locale.ROOT,
-        "reference budget: %d NFE/sample per set; spent %.0f (calibration), %.0f (held-out)%s%n",
+        "reference budget: %d NFE/sample per set for tightening beyond the first two solves;"
+            + " spent %.0f (calibration), %.0f (held-out) in all%s%n",
         budget,
         cal.nfeSpent(),
         held.nfeSpent(),

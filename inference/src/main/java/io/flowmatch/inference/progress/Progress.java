@@ -49,6 +49,9 @@ public final class Progress implements AutoCloseable {
   private long lastShown = Long.MIN_VALUE;
   private boolean barOnScreen;
   private boolean anyLine;
+  // the count and text of the last plain line, so close() does not print the same line again
+  private long lineDone = -1;
+  private String lineExtra = "";
   private int lastLength;
   private boolean closed;
   private Thread hook;
@@ -132,6 +135,9 @@ public final class Progress implements AutoCloseable {
     }
     long now = System.nanoTime();
     double seconds = (now - start) / 1e9;
+    if (last && mode == ProgressMode.LINES && done == lineDone && extra.equals(lineExtra)) {
+      return; // the final state is already the last line printed
+    }
     if (!last) {
       double every = mode == ProgressMode.BAR ? timing.barEvery() : timing.linesEvery();
       if (seconds < timing.delay()
@@ -150,6 +156,8 @@ public final class Progress implements AutoCloseable {
     } else {
       err.println(ProgressLine.plain(label, done, total, unit, seconds, extra));
       anyLine = true;
+      lineDone = done;
+      lineExtra = extra;
     }
     err.flush();
   }
@@ -168,7 +176,8 @@ public final class Progress implements AutoCloseable {
 
   /**
    * Ends the report: the bar is drawn once more at its final count and its line ended; plain lines
-   * get a final line if any was printed. Later calls do nothing.
+   * get a final line if any was printed and the last one did not already show the final count and
+   * text. Later calls do nothing.
    */
   @Override
   public synchronized void close() {

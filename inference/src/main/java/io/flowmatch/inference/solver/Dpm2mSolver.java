@@ -3,7 +3,7 @@ package io.flowmatch.inference.solver;
 import io.flowmatch.inference.error.ErrorKind;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.path.AffineSchedule;
-import org.apache.commons.math3.analysis.integration.IterativeLegendreGaussIntegrator;
+import java.util.Arrays;
 
 /**
  * A second-order multistep exponential integrator with data prediction, in the style of
@@ -31,12 +31,12 @@ import org.apache.commons.math3.analysis.integration.IterativeLegendreGaussInteg
  *   c1 = S_s·∫_t^s ρ'(τ)·(τ − t) dτ = A_s·(s − t) − S_s·∫_t^s A(τ)/S(τ) dτ,
  * </pre>
  *
- * the last integral by Gauss–Legendre quadrature once per step (not per sample). DPM-Solver++
- * extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both ends (α_0 = 0 and, with
- * σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the first two steps and the
- * last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 = A_s·(s − t)), so
- * only the first step (no history) is first order; its O(h²) local error keeps the method's global
- * order 2 (tests measure it).
+ * the last integral by Gauss–Legendre quadrature once per step of a grid (not per sample or batch).
+ * DPM-Solver++ extrapolates D̂ linearly in λ instead of t; on these paths λ = ±∞ at both ends (α_0
+ * = 0 and, with σ_min = 0, σ_1 = 0), where the λ-form degenerates to first order on the first two
+ * steps and the last. Linear in t, every coefficient stays finite at the ends (at S_s = 0, c1 =
+ * A_s·(s − t)), so only the first step (no history) is first order; its O(h²) local error keeps the
+ * method's global order 2 (tests measure it).
  *
  * <p><b>Paths.</b> Any {@link AffineSchedule}: condot (any σ_min), cosine, polynomial, vp, read
  * from the model's metadata. It needs S &gt; 0 at every node but the last and finite predictions at
@@ -47,6 +47,8 @@ public final class Dpm2mSolver extends MultistepSolver {
   public static final String NAME = "dpm2m";
 
   private final AffineSchedule path;
+  // the last grid's coefficients (immutable; a race only recomputes them)
+  private volatile Coefficients cached;
 
   public Dpm2mSolver(int steps, String grid, AffineSchedule path) {
     super(NAME, steps, grid);
@@ -66,51 +68,93 @@ public final class Dpm2mSolver extends MultistepSolver {
 
   @Override
   void advance(FieldCalls field, float[] x, int n, double[] nodes, int i, float[][] work) {
-    boolean forward = nodes[nodes.length - 1] > nodes[0];
-    double t = nodes[i];
-    double s = nodes[i + 1];
+    Coefficients c = coefficients(nodes);
     float[] v = work[2];
     float[] d = work[i % 2];
     int size = n * field.sampleSize();
-    field.evaluate(x, t, n, v);
-    double[] p = forward ? path.dataPrediction(t) : path.noisePrediction(t);
+    field.evaluate(x, nodes[i], n, v);
+    double p0 = c.prediction[2 * i];
+    double p1 = c.prediction[2 * i + 1];
     for (int k = 0; k < size; k++) {
-      d[k] = (float) (p[0] * x[k] + p[1] * v[k]);
+      d[k] = (float) (p0 * x[k] + p1 * v[k]);
     }
-    double at = a(forward, t);
-    double st = sCoef(forward, t);
-    double as = a(forward, s);
-    double ss = sCoef(forward, s);
-    if (!(st > 0)) {
-      throw new FlowmatchException(
-          ErrorKind.NUMERIC,
-          NAME
-              + ": the "
-              + path.name()
-              + " path has "
-              + (forward ? "σ" : "α")
-              + " = "
-              + st
-              + " at t="
-              + t
-              + "; the step to t="
-              + s
-              + " needs it positive");
-    }
-    double ratio = ss / st;
-    double c0 = as - ss * at / st;
+    double ratio = c.ratio[i];
+    double c0 = c.c0[i];
     if (i == 0) {
       for (int k = 0; k < size; k++) {
         x[k] = (float) (ratio * x[k] + c0 * d[k]);
       }
       return;
     }
-    double c1 = as * (s - t) - (ss == 0 ? 0 : scaledIntegral(forward, t, s, ss));
     float[] previous = work[(i - 1) % 2];
-    double dt = t - nodes[i - 1];
-    double w = c1 / dt;
+    double w = c.w[i];
     for (int k = 0; k < size; k++) {
       x[k] = (float) (ratio * x[k] + (c0 + w) * d[k] - w * previous[k]);
+    }
+  }
+
+  /**
+   * The step coefficients of a grid, computed once per grid (they depend on the nodes and the path
+   * only, not on the samples) and kept for the next batch on the same grid.
+   */
+  private Coefficients coefficients(double[] nodes) {
+    Coefficients c = cached;
+    if (c == null || !Arrays.equals(c.nodes, nodes)) {
+      c = new Coefficients(nodes.clone());
+      cached = c;
+    }
+    return c;
+  }
+
+  /** Per step i: the prediction's weights on x and v, S_s/S_t, c0 and c1/(t_i − t_{i−1}). */
+  private final class Coefficients {
+    final double[] nodes;
+    final double[] prediction;
+    final double[] ratio;
+    final double[] c0;
+    final double[] w;
+
+    Coefficients(double[] nodes) {
+      this.nodes = nodes;
+      int steps = nodes.length - 1;
+      prediction = new double[2 * steps];
+      ratio = new double[steps];
+      c0 = new double[steps];
+      w = new double[steps];
+      boolean forward = nodes[steps] > nodes[0];
+      for (int i = 0; i < steps; i++) {
+        double t = nodes[i];
+        double s = nodes[i + 1];
+        double[] p = forward ? path.dataPrediction(t) : path.noisePrediction(t);
+        prediction[2 * i] = p[0];
+        prediction[2 * i + 1] = p[1];
+        double at = a(forward, t);
+        double st = sCoef(forward, t);
+        double as = a(forward, s);
+        double ss = sCoef(forward, s);
+        if (!(st > 0)) {
+          throw new FlowmatchException(
+              ErrorKind.NUMERIC,
+              NAME
+                  + ": the "
+                  + path.name()
+                  + " path has "
+                  + (forward ? "σ" : "α")
+                  + " = "
+                  + st
+                  + " at t="
+                  + t
+                  + "; the step to t="
+                  + s
+                  + " needs it positive");
+        }
+        ratio[i] = ss / st;
+        c0[i] = as - ss * at / st;
+        if (i > 0) {
+          double c1 = as * (s - t) - (ss == 0 ? 0 : scaledIntegral(forward, t, s, ss));
+          w[i] = c1 / (t - nodes[i - 1]);
+        }
+      }
     }
   }
 
@@ -127,13 +171,11 @@ public final class Dpm2mSolver extends MultistepSolver {
    * which stays below A because S falls towards s; A/S alone diverges where S_s is (nearly) 0.
    */
   private double scaledIntegral(boolean forward, double t, double s, double ss) {
-    IterativeLegendreGaussIntegrator quadrature =
-        new IterativeLegendreGaussIntegrator(8, 1e-10, 1e-13, 1, 64);
     double lo = Math.min(t, s);
     double hi = Math.max(t, s);
     double value =
-        quadrature.integrate(
-            Integer.MAX_VALUE, tau -> ss * a(forward, tau) / sCoef(forward, tau), lo, hi);
+        GaussLegendre.integrate(
+            tau -> ss * a(forward, tau) / sCoef(forward, tau), lo, hi, 1e-10, 1e-13);
     return s >= t ? value : -value;
   }
 }

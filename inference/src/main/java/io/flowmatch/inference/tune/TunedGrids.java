@@ -188,7 +188,11 @@ public final class TunedGrids {
   /** Writes {@code root} (which must carry {@link #FORMAT}) atomically as pretty JSON. */
   public static void write(Path file, JsonObject root) throws IOException {
     Gson gson =
-        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        new GsonBuilder()
+            .setPrettyPrinting()
+            .disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues()
+            .create();
     AtomicFile.write(file, (gson.toJson(root) + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -243,7 +247,12 @@ public final class TunedGrids {
     JsonArray grids = new JsonArray();
     merged.forEach(grids::add);
     stored.add("grids", grids);
-    String value = new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(stored);
+    String value =
+        new GsonBuilder()
+            .disableHtmlEscaping()
+            .serializeSpecialFloatingPointValues()
+            .create()
+            .toJson(stored);
     ModelProto.Builder b = proto.toBuilder().clearMetadataProps();
     for (OnnxMl.StringStringEntryProto p : proto.getMetadataPropsList()) {
       if (!p.getKey().equals(METADATA_KEY)) {

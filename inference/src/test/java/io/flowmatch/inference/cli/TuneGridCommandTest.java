@@ -349,7 +349,8 @@ class TuneGridCommandTest {
             .contains(
                 String.format(
                     java.util.Locale.ROOT,
-                    "reference budget: 1 NFE/sample per set; spent %.0f (calibration), ",
+                    "reference budget: 1 NFE/sample per set for tightening beyond the first two"
+                        + " solves; spent %.0f (calibration), ",
                     firstPair)),
         bounded.out());
     assertTrue(bounded.out().contains("tightening stopped at the budget"), bounded.out());
@@ -407,6 +408,62 @@ class TuneGridCommandTest {
             out.toString());
     assertEquals(2, same.code());
     assertTrue(Files.notExists(out));
+  }
+
+  @Test
+  void aTunedGridWorseThanHandMadeOnHeldOutNoiseIsWarnedAbout() {
+    // the checkerboard case of the audit: 16 calibration samples, held-out ratio 1.655
+    String w = TuneGridCommand.transferWarning("ab2", 8, 1.655e-1, "uniform", 1e-1, 16, 150);
+    assertEquals(
+        "tune-grid: the tuned ab2 grid at NFE 8 is worse on held-out noise than the best hand-made"
+            + " grid (uniform): RMS 1.655e-01 vs 1.000e-01, ratio 1.655; it fitted the 16"
+            + " calibration samples, not the model. Try more --calibration (now 16) or --max-evals"
+            + " (now 150), or use --grid uniform",
+        w);
+    assertEquals(null, TuneGridCommand.transferWarning("ab2", 8, 0.9e-1, "uniform", 1e-1, 16, 150));
+    assertEquals(null, TuneGridCommand.transferWarning("ab2", 8, 1e-1, "uniform", 1e-1, 16, 150));
+  }
+
+  @Test
+  void theRecordSaysWhetherTheTunedGridLostOnHeldOutNoise() throws IOException {
+    Path grids = dir.resolve("w.json");
+    Run tune =
+        run(
+            "tune-grid",
+            "--model",
+            mixture.toString(),
+            "--solver",
+            "heun",
+            "--nfe",
+            "4,6",
+            "--calibration",
+            "2",
+            "--holdout",
+            "64",
+            "--max-evals",
+            "40",
+            "--reference-tol",
+            "1e-5",
+            "--no-reference-cache",
+            "--out",
+            grids.toString(),
+            "--quiet");
+    assertEquals(0, tune.code(), tune.err());
+    JsonObject root = JsonParser.parseString(Files.readString(grids)).getAsJsonObject();
+    int warned = 0;
+    for (var e : root.getAsJsonArray("grids")) {
+      JsonObject g = e.getAsJsonObject();
+      boolean worse =
+          g.get("holdout_rms").getAsDouble() > g.get("best_hand_made_holdout_rms").getAsDouble();
+      assertEquals(worse, g.get("worse_than_hand_made_on_holdout").getAsBoolean(), g.toString());
+      if (worse) {
+        warned++;
+        assertTrue(
+            tune.err().contains("warning: tune-grid: the tuned heun grid at NFE " + g.get("nfe")),
+            tune.err());
+      }
+    }
+    assertEquals(warned, tune.err().split("warning: ", -1).length - 1, tune.err());
   }
 
   /** {@code sample --model MODEL --n 8} and {@code more}. */

@@ -131,9 +131,28 @@ class ProgressTest {
     String text = s.toString();
     assertFalse(text.contains("\r") || text.contains("\u001b"), text);
     String[] lines = text.split("\n");
-    assertEquals(5, lines.length, text); // four updates and the closing line
+    // four updates; the last already shows 100 %, so closing adds no second copy of it
+    assertEquals(4, lines.length, text);
     assertTrue(lines[0].startsWith("eval: 25% (1/4 samples), 0:00 elapsed"), lines[0]);
-    assertTrue(lines[4].startsWith("eval: 100% (4/4 samples)"), lines[4]);
+    assertTrue(lines[3].startsWith("eval: 100% (4/4 samples)"), lines[3]);
+  }
+
+  @Test
+  void closingPrintsTheFinalLineWhenTheLastOneShownWasEarlier() {
+    StringWriter s = new StringWriter();
+    // lines at most every 1000 s: only the first update is printed before close
+    Progress.Timing slow = new Progress.Timing(0, 0, 1000);
+    try (Progress p =
+        Progress.forTest(
+            new PrintWriter(s), "eval", 4, "samples", ProgressMode.LINES, slow, 80, true)) {
+      for (int i = 1; i <= 4; i++) {
+        p.update(i);
+      }
+    }
+    String[] lines = s.toString().split("\n");
+    assertEquals(2, lines.length, s.toString());
+    assertTrue(lines[0].startsWith("eval: 25% (1/4 samples)"), lines[0]);
+    assertTrue(lines[1].startsWith("eval: 100% (4/4 samples)"), lines[1]);
   }
 
   @Test

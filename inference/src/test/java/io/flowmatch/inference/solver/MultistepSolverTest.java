@@ -202,4 +202,19 @@ class MultistepSolverTest {
     assertTrue(
         ExactFlowField.maxError(y, exact) > 1e-2, "condot: " + ExactFlowField.maxError(y, exact));
   }
+
+  @Test
+  void dpm2mReusesNoCoefficientsOfAnotherGrid() {
+    // one solver instance keeps the last grid's coefficients: solving forward, backward, on another
+    // interval and forward again must give what fresh instances give
+    Dpm2mSolver shared = new Dpm2mSolver(6, "quadratic", AffineSchedule.condOt(0));
+    double[][] intervals = {{0, 1}, {1, 0}, {0, 0.5}, {0, 1}};
+    for (double[] ab : intervals) {
+      float[] x = GAUSSIAN.noise(N, 3);
+      float[] y = x.clone();
+      shared.solve(GAUSSIAN, x, N, ab[0], ab[1]);
+      new Dpm2mSolver(6, "quadratic", AffineSchedule.condOt(0)).solve(GAUSSIAN, y, N, ab[0], ab[1]);
+      assertArrayEquals(y, x, ab[0] + " -> " + ab[1]);
+    }
+  }
 }
