@@ -7,6 +7,7 @@ import io.flowmatch.inference.compare.AutoReference;
 import io.flowmatch.inference.compare.ReferenceCache;
 import io.flowmatch.inference.compare.ReferenceSolver;
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.path.AffineSchedule;
 import io.flowmatch.inference.progress.Progress;
@@ -426,26 +427,27 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
                     restarts,
                     seed,
                     (k, rms, best) -> {
-                      bar.update(k, "best RMS " + String.format(Locale.ROOT, "%.3e", best));
+                      bar.update(k, "best RMS " + Numbers.sci(best, 4));
                       if (verbose) {
                         progress(
                             stderr,
-                            String.format(
-                                Locale.ROOT,
-                                "  %s NFE %d: evaluation %d RMS %.3e, best %.3e",
-                                solver,
-                                nfe,
-                                k,
-                                rms,
-                                best));
+                            "  "
+                                + solver
+                                + " NFE "
+                                + nfe
+                                + ": evaluation "
+                                + k
+                                + " RMS "
+                                + Numbers.sci(rms, 4)
+                                + ", best "
+                                + Numbers.sci(best, 4));
                       }
                     });
             if (r.objectiveEvaluations() < planned) {
               // the optimiser stopped before its budget: the report ends at what it spent
               bar.total(r.objectiveEvaluations());
               bar.update(
-                  r.objectiveEvaluations(),
-                  "best RMS " + String.format(Locale.ROOT, "%.3e", r.calibrationRms()));
+                  r.objectiveEvaluations(), "best RMS " + Numbers.sci(r.calibrationRms(), 4));
             }
           }
           String tunedGrid =
@@ -499,18 +501,25 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
       Path modelOut = inPlace ? model : saveModel;
       int stored = modelOut == null ? 0 : TunedGrids.storeInModel(model, modelOut, root);
       stdout.print(
-          String.format(
-              Locale.ROOT,
-              "model %s, calibration %d samples (seed %d), held-out %d (seed %d), optimiser %s; ratio ="
-                  + " tuned / best hand-made, held-out%nreference: %s%n%s%n",
-              model,
-              calibration,
-              seed,
-              holdN,
-              hold,
-              opt.name().toLowerCase(Locale.ROOT),
-              calRef.description(),
-              budgetLine(budget, calRef, holdRef)));
+          "model "
+              + model
+              + ", calibration "
+              + calibration
+              + " samples (seed "
+              + seed
+              + "), held-out "
+              + holdN
+              + " (seed "
+              + hold
+              + "), optimiser "
+              + opt.name().toLowerCase(Locale.ROOT)
+              + "; ratio = tuned / best hand-made, held-out"
+              + System.lineSeparator()
+              + "reference: "
+              + calRef.description()
+              + System.lineSeparator()
+              + budgetLine(budget, calRef, holdRef)
+              + System.lineSeparator());
       stdout.print(table);
       if (out != null) {
         stdout.println("wrote " + out);
@@ -545,22 +554,26 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     if (!(tunedHeld > bestHandHeld)) {
       return null;
     }
-    return String.format(
-        Locale.ROOT,
-        "tune-grid: the tuned %s grid at NFE %d is worse on held-out noise than the best hand-made"
-            + " grid (%s): RMS %.3e vs %.3e, ratio %.3f; it fitted the %d calibration samples, not"
-            + " the model. Try more --calibration (now %d) or --max-evals (now %d), or use --grid"
-            + " %s",
-        solver,
-        nfe,
-        bestHand,
-        tunedHeld,
-        bestHandHeld,
-        tunedHeld / bestHandHeld,
-        calibration,
-        calibration,
-        maxEvals,
-        bestHand);
+    return "tune-grid: the tuned "
+        + solver
+        + " grid at NFE "
+        + nfe
+        + " is worse on held-out noise than the best hand-made grid ("
+        + bestHand
+        + "): RMS "
+        + Numbers.sci(tunedHeld, 4)
+        + " vs "
+        + Numbers.sci(bestHandHeld, 4)
+        + ", ratio "
+        + Numbers.fixed(tunedHeld / bestHandHeld, 3)
+        + "; it fitted the "
+        + calibration
+        + " calibration samples, not the model. Try more --calibration (now "
+        + calibration
+        + ") or --max-evals (now "
+        + maxEvals
+        + "), or use --grid "
+        + bestHand;
   }
 
   /**
@@ -607,17 +620,18 @@ public final class TuneGridCommand implements Callable<Integer>, DeclaresOutputs
     }
     boolean cut =
         cal.stop() == AutoReference.Stop.BUDGET || held.stop() == AutoReference.Stop.BUDGET;
-    return String.format(
-        Locale.ROOT,
-        "reference budget: %d NFE/sample per set for tightening beyond the first two solves;"
-            + " spent %.0f (calibration), %.0f (held-out) in all%s%n",
-        budget,
-        cal.nfeSpent(),
-        held.nfeSpent(),
-        cut
+    return "reference budget: "
+        + budget
+        + " NFE/sample per set for tightening beyond the first two solves; spent "
+        + Numbers.fixed(cal.nfeSpent(), 0)
+        + " (calibration), "
+        + Numbers.fixed(held.nfeSpent(), 0)
+        + " (held-out) in all"
+        + (cut
             ? "; tightening stopped at the budget (--reference-budget E allows more,"
                 + " --reference-tol T fixes the tolerance)"
-            : "");
+            : "")
+        + System.lineSeparator();
   }
 
   private static JsonObject set(int n, long seed, AutoReference.Outcome ref, long budget) {

@@ -1,6 +1,7 @@
 package io.flowmatch.inference.compare;
 
 import io.flowmatch.inference.field.VelocityField;
+import io.flowmatch.inference.format.Numbers;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
@@ -338,12 +339,13 @@ public final class AutoReference {
     long begin = System.nanoTime();
     boolean fixed = lowest >= start / 10 * 0.999; // one pair: the caller fixed the tolerance
     log.accept(
-        String.format(
-            java.util.Locale.ROOT,
-            "model float32 noise η = %.2e (velocity RMS); method %s (%s)",
-            eta,
-            method.label(),
-            method.state()));
+        "model float32 noise η = "
+            + Numbers.sci(eta, 3)
+            + " (velocity RMS); method "
+            + method.label()
+            + " ("
+            + method.state()
+            + ")");
     Rung<S> previous = ladder.solve(start, maxEvaluations);
     double spent = previous.nfeSpent();
     double agreement = Double.NaN;
@@ -355,15 +357,17 @@ public final class AutoReference {
         left = Math.min(maxEvaluations, (long) Math.floor(budget - spent));
         if (left < previous.meanNfe()) {
           log.accept(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "tolerance %s: not tried, it would cost more than the %d NFE/sample left of"
-                      + " the budget of %d (the solve at %s cost %.0f)",
-                  SolverSetting.number(tol),
-                  Math.max(0, left),
-                  budget,
-                  SolverSetting.number(previous.tolerance()),
-                  previous.meanNfe()));
+              "tolerance "
+                  + SolverSetting.number(tol)
+                  + ": not tried, it would cost more than the "
+                  + Math.max(0, left)
+                  + " NFE/sample left of the budget of "
+                  + budget
+                  + " (the solve at "
+                  + SolverSetting.number(previous.tolerance())
+                  + " cost "
+                  + Numbers.fixed(previous.meanNfe(), 0)
+                  + ")");
           return climbed(method, previous, agreement, eta, judged, Stop.BUDGET, spent, begin);
         }
       }
@@ -411,17 +415,17 @@ public final class AutoReference {
         stop = tol <= lowest * 1.001 ? Stop.LOWEST : null;
       }
       log.accept(
-          String.format(
-              java.util.Locale.ROOT,
-              "tolerance %s vs %s: RMS difference %.2e (η %.2e%s)%s",
-              SolverSetting.number(tol),
-              SolverSetting.number(tenfold(tol)),
-              agreement,
-              eta,
-              Double.isNaN(judged)
-                  ? ""
-                  : String.format(java.util.Locale.ROOT, ", smallest error judged %.2e", judged),
-              stop == null
+          "tolerance "
+              + SolverSetting.number(tol)
+              + " vs "
+              + SolverSetting.number(tenfold(tol))
+              + ": RMS difference "
+              + Numbers.sci(agreement, 3)
+              + " (η "
+              + Numbers.sci(eta, 3)
+              + (Double.isNaN(judged) ? "" : ", smallest error judged " + Numbers.sci(judged, 3))
+              + ")"
+              + (stop == null
                   ? ": tighten"
                   : ": stop (" + stop.name().toLowerCase(java.util.Locale.ROOT) + ")"));
       ladder.discard(previous);
@@ -467,18 +471,17 @@ public final class AutoReference {
       long begin) {
     boolean agreed = Double.isNaN(judged) ? stop == Stop.NOISE : stop == Stop.WELL_BELOW;
     String head =
-        String.format(
-            java.util.Locale.ROOT,
-            "%s (rtol = atol = %s, %s; ",
-            method.label(),
-            SolverSetting.number(s.tolerance),
-            method.state());
+        method.label()
+            + " (rtol = atol = "
+            + SolverSetting.number(s.tolerance)
+            + ", "
+            + method.state()
+            + "; ";
     String bound =
-        String.format(
-            java.util.Locale.ROOT,
-            "its error bound %.1e RMS is its difference from the solve at %s",
-            agreement,
-            SolverSetting.number(tenfold(s.tolerance)));
+        "its error bound "
+            + Numbers.sci(agreement, 2)
+            + " RMS is its difference from the solve at "
+            + SolverSetting.number(tenfold(s.tolerance));
     String text;
     if (stop == Stop.FIXED) {
       text =
@@ -486,7 +489,9 @@ public final class AutoReference {
               + "tolerance fixed: "
               + bound
               + judgedNote(agreement, judged)
-              + String.format(java.util.Locale.ROOT, "; model float32 noise %.1e)", eta);
+              + "; model float32 noise "
+              + Numbers.sci(eta, 2)
+              + ")";
     } else if (!Double.isNaN(judged)) {
       text =
           head
@@ -503,17 +508,21 @@ public final class AutoReference {
                               ? "; NOT well below them: a tighter solve did not fit the budget"
                                   + " (give --reference-tol to choose the tolerance yourself)"
                               : "; NOT well below them: the tightest tolerance allowed was reached")
-              + String.format(java.util.Locale.ROOT, "; model float32 noise %.1e)", eta);
+              + "; model float32 noise "
+              + Numbers.sci(eta, 2)
+              + ")";
     } else {
       text =
           head
-              + String.format(
-                  java.util.Locale.ROOT,
-                  "chosen automatically: %s the solve at %s by %.1e RMS, model float32 noise %.1e)",
-                  agreed ? "agrees with" : "did NOT agree with",
-                  SolverSetting.number(tenfold(s.tolerance)),
-                  agreement,
-                  eta);
+              + "chosen automatically: "
+              + (agreed ? "agrees with" : "did NOT agree with")
+              + " the solve at "
+              + SolverSetting.number(tenfold(s.tolerance))
+              + " by "
+              + Numbers.sci(agreement, 2)
+              + " RMS, model float32 noise "
+              + Numbers.sci(eta, 2)
+              + ")";
     }
     return new Outcome(
         s.x,
@@ -538,16 +547,17 @@ public final class AutoReference {
     if (Double.isNaN(judged)) {
       return "";
     }
-    return String.format(
-        java.util.Locale.ROOT,
-        ", %s the smallest error it judges (%.1e)",
-        bound > 0
-            ? String.format(
-                java.util.Locale.ROOT,
-                judged / bound >= 10 ? "1/%.0f of" : judged >= bound ? "1/%.1f of" : "%.1f×",
-                judged >= bound ? judged / bound : bound / judged)
-            : "far below",
-        judged);
+    String relation;
+    if (!(bound > 0)) {
+      relation = "far below";
+    } else if (judged / bound >= 10) {
+      relation = "1/" + Numbers.fixed(judged / bound, 0) + " of";
+    } else if (judged >= bound) {
+      relation = "1/" + Numbers.fixed(judged / bound, 1) + " of";
+    } else {
+      relation = Numbers.fixed(bound / judged, 1) + "×";
+    }
+    return ", " + relation + " the smallest error it judges (" + Numbers.sci(judged, 2) + ")";
   }
 
   private record Solve(double[] x, double tolerance, double meanNfe, double nfeSpent) {}
@@ -601,12 +611,13 @@ public final class AutoReference {
             + Math.min(batch, n));
     ReferenceSolver.Result r = method.solve(field, noise, n, batch, tol, evaluationBound, progress);
     log.accept(
-        String.format(
-            java.util.Locale.ROOT,
-            "reference at tolerance %s: NFE/sample %.1f, %.1f s",
-            SolverSetting.number(tol),
-            r.meanNfe(),
-            r.wallNanos() / 1e9));
+        "reference at tolerance "
+            + SolverSetting.number(tol)
+            + ": NFE/sample "
+            + Numbers.fixed(r.meanNfe(), 1)
+            + ", "
+            + Numbers.fixed(r.wallNanos() / 1e9, 1)
+            + " s");
     if (cache != null) {
       double[] stored = java.util.Arrays.copyOf(r.x(), n * size + 1);
       stored[n * size] = r.meanNfe();
@@ -619,12 +630,12 @@ public final class AutoReference {
    * A tenth of {@code tol}, rounded to 6 digits (so 1e-5 gives 1e-6, not 1.0000000000000002e-6).
    */
   public static double tenth(double tol) {
-    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol / 10));
+    return Double.parseDouble(Numbers.sig(tol / 10, 6));
   }
 
   /** Ten times {@code tol}, rounded to 6 digits (1e-6 gives 1e-5, not 9.999999999999999e-6). */
   static double tenfold(double tol) {
-    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", tol * 10));
+    return Double.parseDouble(Numbers.sig(tol * 10, 6));
   }
 
   /**

@@ -15,6 +15,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.export.onnx.GroupNormGraph;
 import java.nio.FloatBuffer;
 import java.util.Locale;
@@ -68,21 +69,22 @@ class UNetGraphTest {
   }
 
   static float[] runOrt(byte[] model, float[] x, long[] xShape, float[] t) throws Exception {
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(2);
-      try (OrtSession session = env.createSession(model, options);
-          OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), xShape);
-          OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
-          OrtSession.Result result = session.run(Map.of("x", xt, "t", tt))) {
-        OnnxTensor v = (OnnxTensor) result.get(0);
-        assertEquals(
-            java.util.Arrays.toString(xShape), java.util.Arrays.toString(v.getInfo().getShape()));
-        FloatBuffer buffer = v.getFloatBuffer();
-        float[] out = new float[buffer.remaining()];
-        buffer.get(out);
-        return out;
-      }
+    try (OrtSessions.Session session =
+            OrtSessions.open(
+                model,
+                OrtSessions.settings()
+                    .optimization(OrtSession.SessionOptions.OptLevel.ALL_OPT)
+                    .threads(2));
+        OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), xShape);
+        OnnxTensor tt = OnnxTensor.createTensor(env, FloatBuffer.wrap(t), new long[] {t.length});
+        OrtSession.Result result = session.session().run(Map.of("x", xt, "t", tt))) {
+      OnnxTensor v = (OnnxTensor) result.get(0);
+      assertEquals(
+          java.util.Arrays.toString(xShape), java.util.Arrays.toString(v.getInfo().getShape()));
+      FloatBuffer buffer = v.getFloatBuffer();
+      float[] out = new float[buffer.remaining()];
+      buffer.get(out);
+      return out;
     }
   }
 

@@ -14,6 +14,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.arch.unet.UNetGraph;
 import io.flowmatch.training.arch.unet.UNetSpec;
 import io.flowmatch.training.arch.unet.UNetTesting;
@@ -198,10 +199,7 @@ public final class GroupNormBenchmark {
     System.out.println("\n# optimised graphs (level ALL): node counts");
     for (var e : models.entrySet()) {
       Path optimised = tmp.resolve(e.getKey() + ".opt.onnx");
-      try (OrtSession.SessionOptions o = options(threads)) {
-        o.setOptimizedModelFilePath(optimised.toString());
-        env.createSession(e.getValue(), o).close();
-      }
+      OrtSessions.open(e.getValue(), settings(threads).optimizedModelPath(optimised)).close();
       Map<String, Integer> ops = opCounts(Files.readAllBytes(optimised));
       System.out.printf(
           Locale.ROOT,
@@ -277,15 +275,14 @@ public final class GroupNormBenchmark {
       throws Exception {
     int calls = 10;
     Path trace;
-    try (OrtSession.SessionOptions o = options(threads)) {
-      o.enableProfiling(tmp.resolve("profile").toString());
-      try (OrtSession s = env.createSession(model, o);
-          Inputs in = new Inputs(env, new long[] {16, 1, 28, 28}, true)) {
-        for (int i = 0; i <= calls; i++) {
-          s.run(in.map).close();
-        }
-        trace = Path.of(s.endProfiling());
+    try (OrtSessions.Session session =
+            OrtSessions.open(model, settings(threads).profile(tmp.resolve("profile")));
+        Inputs in = new Inputs(env, new long[] {16, 1, 28, 28}, true)) {
+      OrtSession s = session.session();
+      for (int i = 0; i <= calls; i++) {
+        s.run(in.map).close();
       }
+      trace = Path.of(s.endProfiling());
     }
     JsonArray events = JsonParser.parseString(Files.readString(trace)).getAsJsonArray();
     Files.delete(trace);
@@ -321,12 +318,11 @@ public final class GroupNormBenchmark {
 
   // ---- timing ----
 
-  private static OrtSession.SessionOptions options(int threads) throws OrtException {
-    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    o.setIntraOpNumThreads(threads);
-    o.setInterOpNumThreads(1);
-    return o;
+  private static OrtSessions.Settings settings(int threads) {
+    return OrtSessions.settings()
+        .optimization(OrtSession.SessionOptions.OptLevel.ALL_OPT)
+        .threads(threads)
+        .interOpThreads(1);
   }
 
   /**
@@ -383,23 +379,21 @@ public final class GroupNormBenchmark {
   }
 
   private static final class Timed implements AutoCloseable {
-    private final OrtSession session;
+    private final OrtSessions.Session session;
     private final Inputs inputs;
 
     Timed(OrtEnvironment env, byte[] model, int threads, long[] shape, boolean withTime)
         throws OrtException {
-      try (OrtSession.SessionOptions o = options(threads)) {
-        session = env.createSession(model, o);
-      }
+      session = OrtSessions.open(model, settings(threads));
       inputs = new Inputs(env, shape, withTime);
     }
 
     void call() throws OrtException {
-      session.run(inputs.map).close();
+      session.session().run(inputs.map).close();
     }
 
     @Override
-    public void close() throws OrtException {
+    public void close() {
       inputs.close();
       session.close();
     }

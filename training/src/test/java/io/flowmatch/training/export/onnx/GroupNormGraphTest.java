@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.flowmatch.inference.io.Float16;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.model.GroupNorm;
 import java.nio.FloatBuffer;
 import java.util.Locale;
@@ -116,18 +117,18 @@ class GroupNormGraphTest {
     }
     g.output("y", FLOAT, -1, C, H, W);
     OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(1);
-      try (OrtSession session = env.createSession(g.toBytes(), options);
-          OnnxTensor xt =
-              OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {N, C, H, W});
-          OrtSession.Result result = session.run(Map.of("x", xt))) {
-        FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
-        float[] values = new float[out.remaining()];
-        out.get(values);
-        return values;
-      }
+    try (OrtSessions.Session session =
+            OrtSessions.open(
+                g.toBytes(),
+                OrtSessions.settings()
+                    .optimization(OrtSession.SessionOptions.OptLevel.ALL_OPT)
+                    .threads(1));
+        OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {N, C, H, W});
+        OrtSession.Result result = session.session().run(Map.of("x", xt))) {
+      FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      float[] values = new float[out.remaining()];
+      out.get(values);
+      return values;
     }
   }
 

@@ -13,13 +13,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
 import io.flowmatch.inference.field.ModelMetadata;
 import io.flowmatch.inference.field.OnnxVelocityField;
+import io.flowmatch.inference.runtime.OrtSessions;
 import io.flowmatch.training.arch.dit.DitGraph;
 import io.flowmatch.training.arch.dit.DitSpec;
 import io.flowmatch.training.arch.dit.DitVelocityNet;
@@ -83,8 +83,8 @@ class OnnxExporterTest {
         "N",
         proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
 
-    OrtEnvironment env = io.flowmatch.inference.runtime.OrtRuntime.environment();
-    try (OrtSession s = env.createSession(out.toString())) {
+    try (OrtSessions.Session session = OrtSessions.open(out, OrtSessions.settings())) {
+      OrtSession s = session.session();
       TensorInfo x = (TensorInfo) s.getInputInfo().get("x").getInfo();
       TensorInfo t = (TensorInfo) s.getInputInfo().get("t").getInfo();
       TensorInfo v = (TensorInfo) s.getOutputInfo().get("v").getInfo();
