@@ -6,6 +6,7 @@ import io.flowmatch.inference.bench.SamplingGrid;
 import io.flowmatch.inference.bench.SolverSpec;
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.field.FieldOptions;
@@ -52,15 +53,15 @@ import picocli.CommandLine.Spec;
       "  flowmatch bench --models models/fashion-mnist-dit.onnx --batches 16,64,256 --solvers heun:10 --threads 1 --profile"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Benchmarks sampling speed against the machine's matmul peak.",
-      "Per model, batch, solver and thread count: samples/s, ms per model call,",
-      "share of time outside the model, GFLOP/s (FLOPs counted from the ONNX",
-      "graph) and its share of the measured fp32 matmul peak; medians of",
-      "interleaved repeats. Optionally ONNX Runtime vs the DJL forward of a run",
-      "(--djl-run) and peak memory of sampling runs, one process each",
-      "(--memory-model)."
+      "Per model, batch, solver and thread count: samples/s, ms per model call, share of time"
+          + " outside the model, GFLOP/s (FLOPs counted from the ONNX graph) and its share of the"
+          + " measured fp32 matmul peak; medians of interleaved repeats. Optionally ONNX Runtime vs"
+          + " the DJL forward of a run (--djl-run) and peak memory of sampling runs, one process"
+          + " each (--memory-model)."
     })
 public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
   /**

@@ -2,9 +2,11 @@ package io.flowmatch.cli;
 
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.io.OutputGroup;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.training.export.OnnxExporter;
 import io.flowmatch.training.export.RunExport;
 import io.flowmatch.training.export.onnx.ExportPrecision;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,14 +33,16 @@ import picocli.CommandLine.Spec;
       "  flowmatch export --run runs/cb --precision fp16 --opset 21 --out cb16.onnx"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Exports a training run's weights to ONNX from Java, checked against the DJL forward.",
-      "Inputs x and t, output v, dynamic batch, flowmatch.* metadata, at opset 17 (or the lowest the graph needs",
-      "above it; --opset to choose) with no unused opset imports. ONNX Runtime is checked against",
-      "the DJL forward first; an export outside the bound (fp32: 1e-4, fp16: 1e-2, int8:",
-      "5e-2 of max|v|) is refused and nothing is written. int8 is the fp32 graph through",
-      "'flowmatch quantize' with its defaults (use quantize --check-quality for the sample check)."
+      "Inputs x and t, output v, dynamic batch, flowmatch.* metadata, at opset 17 (or the lowest"
+          + " the graph needs above it; --opset to choose) with no unused opset imports. ONNX"
+          + " Runtime is checked against the DJL forward first; an export outside the bound (fp32:"
+          + " 1e-4, fp16: 1e-2, int8: 5e-2 of max|v|) is refused and nothing is written. int8 is"
+          + " the fp32 graph through 'flowmatch quantize' with its defaults (use quantize"
+          + " --check-quality for the sample check)."
     })
 public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
 
@@ -81,8 +86,7 @@ public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
               + " GroupNormalization)")
   Integer opset;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
+  @Mixin TrainingOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -125,8 +129,15 @@ public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
     }
     try {
       RunFolder folder = RunFolder.open(run);
-      loadEngine();
-      ExportResult r = RunExport.export(folder, p, target, weights.equals("ema"), opset);
+      ExportResult r;
+      // two phases: the engine's first start unpacks its natives; the export checks parity
+      try (Progress bar = output.progress(spec.commandLine().getErr(), "export", 2, "phases")) {
+        bar.update(0, "loading the PyTorch engine");
+        loadEngine();
+        bar.update(1, "exporting and checking against DJL");
+        r = RunExport.export(folder, p, target, weights.equals("ema"), opset);
+        bar.update(2, "");
+      }
       PrintWriter o = spec.commandLine().getOut();
       o.println("export: " + r.describe());
       o.flush();

@@ -1,6 +1,7 @@
 package io.flowmatch.cli;
 
 import io.flowmatch.inference.cli.Cli;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "flowmatch",
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     description = "Flow-matching generative models in Java: train, export to ONNX, sample.",
     footerHeading = "%nExamples:%n",
     footer = {

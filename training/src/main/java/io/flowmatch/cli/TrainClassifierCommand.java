@@ -3,6 +3,7 @@ package io.flowmatch.cli;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.DeclaresOutputs;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.UsageException;
 import io.flowmatch.inference.dataset.CorruptDataException;
 import io.flowmatch.inference.format.Numbers;
@@ -44,11 +45,12 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  flowmatch train-classifier --epochs 1 --threads 1 --out classifier.onnx"},
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Trains a small CNN classifier on Fashion-MNIST for the image metrics (DJL, float32).",
-      "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28] in",
-      "[-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
+      "It prints its accuracy on the 10k test images and writes it as ONNX: input x [N,1,28,28]"
+          + " in [-1,1], outputs logits [N,10] and features [N,128] (for Fréchet distances)."
     })
 public final class TrainClassifierCommand implements Callable<Integer>, DeclaresOutputs {
   private static final String[] CLASS_NAMES = ClassifierGraph.FASHION_MNIST_CLASSES.split(",");

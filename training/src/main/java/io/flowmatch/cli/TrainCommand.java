@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.flowmatch.inference.cli.FailureException;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.HelpGroup;
 import io.flowmatch.inference.cli.HelpLayout;
 import io.flowmatch.inference.error.ErrorKind;
@@ -50,12 +51,14 @@ import picocli.CommandLine.Spec;
       "  flowmatch train --config runs/cb/config.json --lr 5e-4 --out runs/cb-lr   # a new run from a saved config"
     },
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Trains a flow-matching velocity network with DJL (PyTorch engine) into a run folder.",
-      "The folder holds config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json,",
-      "log.csv (step, loss, lr, loss_scale, samples_per_s, skipped, elapsed_s, utc), samples/*.png.",
-      "A resumed run (--resume) continues exactly: the same losses as an uninterrupted run."
+      "The folder holds config.json, checkpoint/{model,ema}.params, optimizer.bin, state.json,"
+          + " log.csv (step, loss, lr, loss_scale, samples_per_s, skipped, elapsed_s, utc),"
+          + " samples/*.png. A resumed run (--resume) continues exactly: the same losses as an"
+          + " uninterrupted run."
     })
 public final class TrainCommand implements Callable<Integer>, HelpLayout.Defaults {
 

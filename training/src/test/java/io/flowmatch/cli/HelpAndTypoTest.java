@@ -107,6 +107,48 @@ class HelpAndTypoTest {
     }
   }
 
+  /** --version prints the version results files carry (the root pom's, one place), everywhere. */
+  @Test
+  void versionIsTheProjectVersionInEveryCommand() {
+    String version = io.flowmatch.inference.compare.Provenance.current().version();
+    assertFalse(version.equals("unknown"), "flowmatch.properties was not filtered");
+    CommandLine root = new CommandLine(new Main());
+    Commands.register(root);
+    assertEquals("flowmatch " + version, CliRun.run("--version").out().strip());
+    for (String name : root.getSubcommands().keySet()) {
+      if (name.equals("help")) {
+        continue;
+      }
+      CliRun r = CliRun.run(name, "--version");
+      assertEquals(0, r.code(), name + ": " + r.err());
+      assertEquals("flowmatch " + version, r.out().strip(), name + " --version");
+    }
+  }
+
+  /**
+   * Each element of a description is a paragraph that picocli wraps to the terminal: one that stops
+   * mid-sentence is a hard line break, and the help reads ragged ("...the lowest the graph needs /
+   * above it;").
+   */
+  @Test
+  void descriptionParagraphsEndWhereSentencesEnd() {
+    CommandLine root = new CommandLine(new Main());
+    Commands.register(root);
+    List<String> ragged = new java.util.ArrayList<>();
+    for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
+      if (e.getKey().equals("help")) {
+        continue; // picocli's own
+      }
+      for (String line : e.getValue().getCommandSpec().usageMessage().description()) {
+        String p = line.strip();
+        if (!(p.endsWith(".") || p.endsWith(".)") || p.endsWith(":"))) {
+          ragged.add(e.getKey() + ": '" + p + "'");
+        }
+      }
+    }
+    assertEquals(List.of(), ragged);
+  }
+
   /** flowmatch --help shows each description's first line: it must be a whole sentence. */
   @Test
   void commandSummariesAreWholeSentences() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmatch.inference.dataset.IdxLabels;
+import io.flowmatch.inference.io.Npy;
 import io.flowmatch.training.TestEngine;
 import io.flowmatch.training.data.IdxLabelFiles;
 import java.io.IOException;
@@ -99,6 +100,99 @@ class ProgressOnAPipeTest {
             "1"));
   }
 
+  static final Path CHECKERBOARD = Path.of("..", "models", "checkerboard-mlp.onnx");
+  static final Path DIT = Path.of("..", "models", "fashion-mnist-dit.onnx");
+  static final Path CLASSIFIER = Path.of("..", "models", "fashion-mnist-classifier.onnx");
+
+  /** 20 images of the DiT's shape in [-1, 1], to score without sampling. */
+  private static Path images() throws IOException {
+    Path x = tmp.resolve("images.npy");
+    if (!Files.exists(x)) {
+      float[] v = new float[20 * 28 * 28];
+      java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (r.nextDouble() * 2 - 1);
+      }
+      Npy.write(x, new int[] {20, 1, 28, 28}, v);
+    }
+    return x;
+  }
+
+  /** quantize's quality check, opset, and the classifier's scoring in eval and compare. */
+  @Test
+  void qualityChecksAndRewrites() throws IOException {
+    assertPlainProgress(
+        "quantize",
+        run(
+            "quantize",
+            "--model",
+            CHECKERBOARD.toString(),
+            "--out",
+            tmp.resolve("cb-int8.onnx").toString(),
+            "--check-quality",
+            "--n",
+            "200",
+            "--threads",
+            "1"));
+    CliRun opset =
+        run(
+            "opset",
+            CHECKERBOARD.toString(),
+            "--opset",
+            "17",
+            "--out",
+            tmp.resolve("cb17.onnx").toString());
+    assertPlainProgress("opset", opset);
+    assertTrue(opset.err().contains("opset: 100% (1/1 models)"), opset.err());
+
+    // the classifier's pass over the reference and floor images, then over the samples
+    CliRun eval =
+        run(
+            "eval",
+            "--model",
+            DIT.toString(),
+            "--samples",
+            images().toString(),
+            "--classifier",
+            CLASSIFIER.toString(),
+            "--data-n",
+            "300",
+            "--threads",
+            "1");
+    assertPlainProgress("eval scoring", eval);
+    assertTrue(
+        eval.err().contains("eval scoring: 100% (320/320 images)"),
+        "reference 300 + floor 20: " + eval.err());
+    assertTrue(eval.err().contains("eval scoring: 100% (20/20 images)"), eval.err());
+    assertTrue(eval.out().contains("class histogram"), eval.out());
+
+    CliRun quantize =
+        run(
+            "quantize",
+            "--model",
+            DIT.toString(),
+            "--out",
+            tmp.resolve("dit-int8.onnx").toString(),
+            "--check-quality",
+            "--n",
+            "8",
+            "--batch",
+            "8",
+            "--classifier",
+            CLASSIFIER.toString(),
+            "--data-n",
+            "40",
+            "--threads",
+            "1");
+    // 8 samples are too few for a quality verdict: what counts here is what stderr showed
+    assertFalse(quantize.err().contains("\r"), quantize.err());
+    assertTrue(
+        quantize.err().contains("quantize scoring: 100% (48/48 images)"),
+        "reference 40 + floor 8: " + quantize.err());
+    assertTrue(quantize.err().contains("quantize: 100% (16/16 samples)"), quantize.err());
+    assertTrue(quantize.err().contains("quantize scoring: 100% (16/16 images)"), quantize.err());
+  }
+
   @Test
   void quietMeansNoProgressAnywhere() {
     for (String[] args :
@@ -114,6 +208,24 @@ class ProgressOnAPipeTest {
               "--solvers",
               "euler:2",
               "--no-reference",
+              "--quiet"
+            },
+            new String[] {
+              "quantize",
+              "--model",
+              CHECKERBOARD.toString(),
+              "--out",
+              tmp.resolve("quiet-int8.onnx").toString(),
+              "--check-quality",
+              "--n",
+              "100",
+              "--quiet"
+            },
+            new String[] {
+              "opset",
+              CHECKERBOARD.toString(),
+              "--out",
+              tmp.resolve("quiet17.onnx").toString(),
               "--quiet"
             },
             new String[] {
@@ -162,6 +274,25 @@ class ProgressOnAPipeTest {
             "--no-export",
             "--out",
             tmp.resolve("run").toString()));
+    assertPlainProgress(
+        "export",
+        run(
+            "export",
+            "--run",
+            tmp.resolve("run").toString(),
+            "--out",
+            tmp.resolve("run.onnx").toString()));
+    CliRun quietExport =
+        run(
+            "export",
+            "--run",
+            tmp.resolve("run").toString(),
+            "--out",
+            tmp.resolve("quiet.onnx").toString(),
+            "--quiet");
+    assertEquals(0, quietExport.code(), quietExport.err());
+    assertEquals("", quietExport.err(), "export --quiet");
+    assertTrue(quietExport.out().startsWith("export: wrote "), quietExport.out());
 
     Path data = tmp.resolve("bars");
     int[] train = new int[64];

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "build-gmm-model",
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     mixinStandardHelpOptions = true,
     description = {
       "Writes the exact OT-path velocity of a 2-D Gaussian mixture (components evenly on a circle)"

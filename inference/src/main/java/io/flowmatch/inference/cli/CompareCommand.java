@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch compare --n 256 --solvers \"euler:20 heun:10\" --classifier models/fashion-mnist-classifier.onnx --out cmp/"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Compare ODE solvers on one model: NFE, time, error against a reference, sample quality.",
@@ -200,7 +200,15 @@ public final class CompareCommand implements Callable<Integer>, DeclaresOutputs 
       }
 
       try (QualityOptions.Setup quality =
-          qualityOptions.build(model.metadata(), shape, count, seed, modelOptions.threads)) {
+          qualityOptions.build(
+              model.metadata(),
+              shape,
+              count,
+              seed,
+              modelOptions.threads,
+              output,
+              stderr,
+              "compare")) {
         if (quality.metric() == null && !output.quiet) {
           stderr.println("note: " + quality.missing());
         }

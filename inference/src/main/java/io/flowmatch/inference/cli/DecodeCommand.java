@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch decode --model models/gmm8.onnx --input z.npy --out x.svg --save-npy x.npy"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Decode codes to data: integrate from t=0 (codes) to t=1; the inverse of encode.",

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch encode --test-index 0,7,42 --out z.npy"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Encode data to noise: integrate from t=1 (data) back to t=0; codes as .npy.",

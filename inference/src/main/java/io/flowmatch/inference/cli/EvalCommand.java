@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch eval --n 1000 --solver heun --steps 20 --classifier models/fashion-mnist-classifier.onnx"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Score samples of a model against data: metrics and their floor.",
@@ -135,7 +135,8 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
               ? NoiseFiles.count("--samples", samples, file, shape, n)
               : OptionChecks.sampleCount(n, shape, DEFAULT_N, DEFAULT_N_IMAGES);
       try (QualityOptions.Setup quality =
-          qualityOptions.build(model.metadata(), shape, count, seed, modelOptions.threads)) {
+          qualityOptions.build(
+              model.metadata(), shape, count, seed, modelOptions.threads, output, stderr, "eval")) {
         if (quality.metric() == null) {
           throw new UsageException(quality.missing());
         }
@@ -184,7 +185,15 @@ public final class EvalCommand implements Callable<Integer>, DeclaresOutputs {
                   + Numbers.fixed(report.wallSeconds(), 2)
                   + " s)";
         }
-        Scores scores = score(quality, x, count);
+        Scores scores;
+        try (Progress bar =
+            quality.classifier() == null
+                ? Progress.none()
+                : output.progress(stderr, "eval scoring", count, "images")) {
+          quality.reportTo(bar, "samples");
+          scores = score(quality, x, count);
+          quality.reportTo(null, null);
+        }
         print(stdout, source, quality, scores);
         if (out != null) {
           EvalFiles.write(

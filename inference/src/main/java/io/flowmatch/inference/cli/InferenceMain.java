@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "flowmatch",
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0 (inference)",
+    versionProvider = FlowmatchVersion.class,
     description = "Sample from flow-matching models exported to ONNX.",
     subcommands = {
       SampleCommand.class,

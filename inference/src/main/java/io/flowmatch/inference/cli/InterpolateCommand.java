@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch interpolate --model models/gmm8.onnx --a 4,0 --b 0,4 --linear --out lin.svg"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Interpolate between two items in latent space (slerp or linear); PNG/SVG and/or .npy.",

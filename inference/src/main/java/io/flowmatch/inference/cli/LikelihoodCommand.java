@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch likelihood --test-set 10 --divergence hutchinson --solver dopri5 --threads 1"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Log-likelihood of data under the model (a continuous normalizing flow).",

@@ -8,6 +8,7 @@ import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.io.OutputGroup;
 import io.flowmatch.inference.onnx.OnnxGraphBuilder;
 import io.flowmatch.inference.onnx.OpsetRewrite;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.runtime.OrtRuntime;
 import io.flowmatch.inference.runtime.OrtSessions;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,10 +34,11 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  flowmatch opset models/checkerboard-mlp.onnx --out cb17.onnx",
-      "  flowmatch opset my-model.onnx --opset 18 --in-place"
+      "  flowmatch opset my-model.onnx --opset 18 --in-place",
+      "  flowmatch opset models/*.onnx --in-place"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Re-declare ONNX models at the lowest opset they need (default: "
@@ -43,8 +46,7 @@ import picocli.CommandLine.Spec;
           + "), for older runtimes and checkers.",
       "Same nodes and weights; Split's num_outputs becomes the opset-13 form; unused opset imports"
           + " (com.microsoft) go; the metadata records t=0 noise, t=1 data. ONNX Runtime's velocities"
-          + " before and after are compared on random inputs and must agree exactly.",
-      "Example: flowmatch opset models/*.onnx --in-place"
+          + " before and after are compared on random inputs and must agree exactly."
     })
 public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
@@ -67,6 +69,8 @@ public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
 
   @Option(names = "--in-place", description = "Replace each model (atomically) instead of --out.")
   boolean inPlace;
+
+  @Mixin RunOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -92,55 +96,66 @@ public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
       if (!Files.isRegularFile(model)) {
         throw new UsageException("model " + model + " is not a file");
       }
-      ModelProto before = ModelProto.parseFrom(Files.readAllBytes(model));
-      ModelProto rewritten = OpsetRewrite.rewrite(before, opset);
-      ModelProto.Builder b = rewritten.toBuilder();
-      boolean hasTime = false;
-      for (OnnxMl.StringStringEntryProto e : b.getMetadataPropsList()) {
-        hasTime |= e.getKey().equals(ModelMetadata.TIME_CONVENTION);
-      }
-      if (!hasTime) {
-        b.addMetadataProps(
-            OnnxMl.StringStringEntryProto.newBuilder()
-                .setKey(ModelMetadata.TIME_CONVENTION)
-                .setValue(ModelMetadata.TIME_CONVENTION_VALUE));
-      }
-      byte[] bytes = b.build().toByteArray();
-      Path target = inPlace ? model : out;
-      Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".opset-", ".onnx");
-      try {
-        Files.write(tmp, bytes);
-        double diff =
-            hasInputT(before) ? maxVelocityDifference(model, tmp) : maxOutputDifference(model, tmp);
-        // float32 graphs must agree exactly; float16 graphs may round differently in the kernels
-        // ORT picks per opset (seen: one float16 ulp on the DiT), never more than a few ulps
-        double allowed =
-            isFloat16(before) ? 4 * 0x1p-9 : 0; // four float16 ulps of a value in [2, 4)
-        if (diff > allowed) {
-          throw new FailureException(
-              "model "
-                  + model
-                  + ": outputs differ by up to "
-                  + diff
-                  + " after the rewrite (allowed "
-                  + allowed
-                  + "); nothing written");
-        }
-        OnnxGraphBuilder.writeAtomically(target, bytes);
-        stdout.printf(
-            java.util.Locale.ROOT,
-            "wrote %s: opset %d -> %d, IR %d -> %d, max |v before - v after| = %s%n",
-            target,
-            OpsetRewrite.declared(before),
-            opset,
-            before.getIrVersion(),
-            rewritten.getIrVersion(),
-            diff);
-      } finally {
-        Files.deleteIfExists(tmp);
+    }
+    try (Progress bar =
+        output.progress(spec.commandLine().getErr(), "opset", models.size(), "models")) {
+      int done = 0;
+      for (Path model : models) {
+        bar.update(done, model.getFileName().toString());
+        rewrite(stdout, model);
+        bar.update(++done, "");
       }
     }
     return Cli.OK;
+  }
+
+  private void rewrite(PrintWriter stdout, Path model) throws IOException {
+    ModelProto before = ModelProto.parseFrom(Files.readAllBytes(model));
+    ModelProto rewritten = OpsetRewrite.rewrite(before, opset);
+    ModelProto.Builder b = rewritten.toBuilder();
+    boolean hasTime = false;
+    for (OnnxMl.StringStringEntryProto e : b.getMetadataPropsList()) {
+      hasTime |= e.getKey().equals(ModelMetadata.TIME_CONVENTION);
+    }
+    if (!hasTime) {
+      b.addMetadataProps(
+          OnnxMl.StringStringEntryProto.newBuilder()
+              .setKey(ModelMetadata.TIME_CONVENTION)
+              .setValue(ModelMetadata.TIME_CONVENTION_VALUE));
+    }
+    byte[] bytes = b.build().toByteArray();
+    Path target = inPlace ? model : out;
+    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".opset-", ".onnx");
+    try {
+      Files.write(tmp, bytes);
+      double diff =
+          hasInputT(before) ? maxVelocityDifference(model, tmp) : maxOutputDifference(model, tmp);
+      // float32 graphs must agree exactly; float16 graphs may round differently in the kernels
+      // ORT picks per opset (seen: one float16 ulp on the DiT), never more than a few ulps
+      double allowed = isFloat16(before) ? 4 * 0x1p-9 : 0; // four float16 ulps of a value in [2, 4)
+      if (diff > allowed) {
+        throw new FailureException(
+            "model "
+                + model
+                + ": outputs differ by up to "
+                + diff
+                + " after the rewrite (allowed "
+                + allowed
+                + "); nothing written");
+      }
+      OnnxGraphBuilder.writeAtomically(target, bytes);
+      stdout.printf(
+          java.util.Locale.ROOT,
+          "wrote %s: opset %d -> %d, IR %d -> %d, max |v before - v after| = %s%n",
+          target,
+          OpsetRewrite.declared(before),
+          opset,
+          before.getIrVersion(),
+          rewritten.getIrVersion(),
+          diff);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   private static boolean isFloat16(ModelProto m) {

@@ -13,13 +13,17 @@ import io.flowmatch.inference.metrics.OnnxClassifier;
 import io.flowmatch.inference.metrics.PointCloudMetrics;
 import io.flowmatch.inference.metrics.QualityMetric;
 import io.flowmatch.inference.plot.ValueRange;
+import io.flowmatch.inference.progress.Progress;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import picocli.CommandLine.Option;
 
 /**
@@ -106,8 +110,18 @@ public final class QualityOptions {
    *
    * @param n samples that will be scored (the floor set has as many)
    * @param seed seed of drawn data (independent streams from the noise's)
+   * @param output where the classifier's pass over the reference and floor images (seconds for an
+   *     image set) is reported, on {@code stderr} as {@code LABEL scoring} (nothing with --quiet)
    */
-  Setup build(Map<String, String> metadata, int[] shape, int n, long seed, int threads) {
+  Setup build(
+      Map<String, String> metadata,
+      int[] shape,
+      int n,
+      long seed,
+      int threads,
+      RunOutputOptions output,
+      PrintWriter stderr,
+      String label) {
     int size = 1;
     for (int d : shape) {
       size *= d;
@@ -129,29 +143,48 @@ public final class QualityOptions {
           new PointCloudMetrics(
               ref.reference(), ref.referenceCount(), size, ref.referenceDescription()));
     }
-    OnnxClassifier opened = null;
-    ClassifierMetrics classifierMetrics = null;
-    if (classifier != null) {
-      opened = OnnxClassifier.open(classifier, shape, threads);
-      try {
-        classifierMetrics =
-            new ClassifierMetrics(
-                opened, ref.reference(), ref.referenceCount(), ref.referenceDescription());
-      } catch (RuntimeException e) {
-        opened.close();
-        throw e;
+    if (classifier == null) {
+      if (parts.isEmpty()) {
+        return Setup.none(
+            "no quality metric for samples of "
+                + size
+                + " values without a classifier: give --classifier C.onnx");
       }
+      QualityMetric metric = QualityMetric.combine(parts);
+      double[] floor = metric.score(ref.floor(), ref.floorCount());
+      return new Setup(metric, floor, ref, null, null, null);
+    }
+    OnnxClassifier opened = OnnxClassifier.open(classifier, shape, threads);
+    Setup setup = null;
+    try (Progress bar =
+        output == null
+            ? Progress.none()
+            : output.progress(
+                stderr,
+                label + " scoring",
+                (long) ref.referenceCount() + ref.floorCount(),
+                "images")) {
+      opened.onClassified(counter(bar, "reference and floor data"));
+      ClassifierMetrics classifierMetrics =
+          new ClassifierMetrics(
+              opened, ref.reference(), ref.referenceCount(), ref.referenceDescription());
       parts.add(classifierMetrics);
+      QualityMetric metric = QualityMetric.combine(parts);
+      double[] floor = metric.score(ref.floor(), ref.floorCount());
+      setup = new Setup(metric, floor, ref, classifierMetrics, opened, null);
+    } finally {
+      opened.onClassified(null);
+      if (setup == null) {
+        opened.close();
+      }
     }
-    if (parts.isEmpty()) {
-      return Setup.none(
-          "no quality metric for samples of "
-              + size
-              + " values without a classifier: give --classifier C.onnx");
-    }
-    QualityMetric metric = QualityMetric.combine(parts);
-    double[] floor = metric.score(ref.floor(), ref.floorCount());
-    return new Setup(metric, floor, ref, classifierMetrics, opened, null);
+    return setup;
+  }
+
+  /** Counts classified images into {@code bar}, from 0, with {@code what} after the figures. */
+  static LongConsumer counter(Progress bar, String what) {
+    AtomicLong done = new AtomicLong();
+    return count -> bar.update(done.addAndGet(count), what);
   }
 
   /** A metric ready to score, with its floor; closes the classifier it holds. */
@@ -165,6 +198,16 @@ public final class QualityOptions {
       implements AutoCloseable {
     static Setup none(String why) {
       return new Setup(null, null, null, null, null, why);
+    }
+
+    /**
+     * Counts the images the classifier scores from now on into {@code bar} ({@code what} after the
+     * figures); nothing without a classifier. {@code null} stops the count.
+     */
+    void reportTo(Progress bar, String what) {
+      if (classifier != null) {
+        classifier.onClassified(bar == null ? null : counter(bar, what));
+      }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.flowmatch.inference.field.OnnxVelocityField;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.io.AtomicFile;
 import io.flowmatch.inference.io.OutputGroup;
+import io.flowmatch.inference.progress.Progress;
 import io.flowmatch.inference.quantize.Int8Quantizer;
 import io.flowmatch.inference.quantize.Int8Recipe;
 import io.flowmatch.inference.quantize.QuantForm;
@@ -34,18 +35,17 @@ import picocli.CommandLine.Spec;
       "  flowmatch quantize --model models/checkerboard-mlp.onnx --out cb-int8.onnx --check-quality"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Writes an int8 copy of an ONNX velocity model, for CPUs with VNNI or AMX.",
-      "Weights int8 per output channel, activations quantised per call (no calibration data). Time-conditioning, first and last layers stay",
-      "float32 by default (--keep-fp32). The copy is compared with its source on random inputs",
-      "(refused above "
+      "Weights int8 per output channel, activations quantised per call (no calibration data)."
+          + " Time-conditioning, first and last layers stay float32 by default (--keep-fp32). The"
+          + " copy is compared with its source on random inputs (refused above "
           + QuantParity.BOUND
-          + " of max|v|) and, with --check-quality, both sample"
-          + " the same noise",
-      "with Heun 20 and the int8 Fréchet distance (images, --classifier) or energy distance (2-D)",
-      "must stay within 5 %% of the source's. A refused copy is not written."
+          + " of max|v|) and, with --check-quality, both sample the same noise with Heun 20 and"
+          + " the int8 Fréchet distance (images, --classifier) or energy distance (2-D) must stay"
+          + " within 5 %% of the source's. A refused copy is not written."
     })
 public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs {
   @Spec CommandSpec spec;
@@ -99,8 +99,7 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
 
   @Mixin QualityOptions qualityOptions;
 
-  @Option(names = "--verbose", description = "Details on stderr; stack traces on errors.")
-  boolean verbose;
+  @Mixin RunOutputOptions output;
 
   @Override
   public void declareOutputs(OutputGroup.Declaration outputs) {
@@ -135,7 +134,7 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
     Int8Quantizer.Result q = Int8Quantizer.quantize(bytes, recipe);
     stdout.println("quantize: " + source + ": " + q.describe() + "; form " + recipe.form());
     stdout.flush();
-    if (verbose) {
+    if (output.verbose) {
       stderr.println("int8 layers: " + String.join(", ", q.quantized()));
       q.kept()
           .forEach(
@@ -160,7 +159,7 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
               "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
         }
         if (checkQuality) {
-          quality(stdout, src, int8);
+          quality(stdout, stderr, src, int8);
         }
       }
       file.commit();
@@ -176,23 +175,58 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
     return Cli.OK;
   }
 
-  private void quality(PrintWriter stdout, OnnxVelocityField src, OnnxVelocityField int8)
+  private void quality(
+      PrintWriter stdout, PrintWriter stderr, OnnxVelocityField src, OnnxVelocityField int8)
       throws IOException {
     try (QualityOptions.Setup quality =
-        qualityOptions.build(src.metadata(), src.sampleShape(), n, seed, modelOptions.threads)) {
+        qualityOptions.build(
+            src.metadata(),
+            src.sampleShape(),
+            n,
+            seed,
+            modelOptions.threads,
+            output,
+            stderr,
+            "quantize")) {
       if (quality.metric() == null) {
         throw new UsageException("--check-quality: " + quality.missing());
       }
       long start = System.nanoTime();
-      QuantQuality.Result r =
-          QuantQuality.compare(
-              src,
-              int8,
-              new HeunSolver(20, TimeGrid.UNIFORM),
-              quality.metric(),
-              n,
-              modelOptions.batch,
-              seed);
+      QuantQuality.Result r;
+      // both models' sampling on one bar, then the classifier's pass over both sample sets
+      Progress[] scoring = {null};
+      try (Progress sampling = output.progress(stderr, "quantize", 2L * n, "samples")) {
+        r =
+            QuantQuality.compare(
+                src,
+                int8,
+                new HeunSolver(20, TimeGrid.UNIFORM),
+                quality.metric(),
+                n,
+                modelOptions.batch,
+                seed,
+                new QuantQuality.Listener() {
+                  @Override
+                  public void sampling(double fraction) {
+                    sampling.update(
+                        Math.round(fraction * 2 * n), fraction < 0.5 ? "source" : "int8");
+                  }
+
+                  @Override
+                  public void scoring() {
+                    sampling.close();
+                    if (quality.classifier() != null) {
+                      scoring[0] = output.progress(stderr, "quantize scoring", 2L * n, "images");
+                      quality.reportTo(scoring[0], "source and int8 samples");
+                    }
+                  }
+                });
+      } finally {
+        quality.reportTo(null, null);
+        if (scoring[0] != null) {
+          scoring[0].close();
+        }
+      }
       stdout.println(
           "quality: "
               + n

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch sample --model models/gmm8.onnx --noise z.npy --out s.png   # noise from a file"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Sample from a model: integrate noise (t=0) to data (t=1); PNG/SVG and/or .npy.",

@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
       "  flowmatch tune-grid --model models/gmm8.onnx --solver dpm2m,ab2 --nfe 4,6,8 --calibration 256 --out grids.json"
     },
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Optimise a solver's time grid for a model: fewer model calls for the same error.",

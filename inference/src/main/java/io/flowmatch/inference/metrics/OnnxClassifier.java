@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * An image classifier in ONNX whose features give the Fréchet distance and whose logits give the
@@ -38,6 +39,7 @@ public final class OnnxClassifier implements AutoCloseable {
   private final int[] sampleShape;
   private final int sampleSize;
   private final Map<String, String> metadata;
+  private volatile LongConsumer classified = count -> {};
 
   /** Logits and features of n inputs, row-major. */
   public record Outputs(int n, int classes, float[] logits, int featureSize, float[] features) {}
@@ -175,6 +177,14 @@ public final class OnnxClassifier implements AutoCloseable {
     return metadata;
   }
 
+  /**
+   * Who hears of each classified batch (its input count), for a progress report; replaces the
+   * previous listener, {@code null} for none.
+   */
+  public void onClassified(LongConsumer listener) {
+    classified = listener == null ? count -> {} : listener;
+  }
+
   /** Classifies {@code n} inputs of the sample shape given at open. */
   public Outputs run(float[] x, int n) {
     PointSets.check("classifier inputs", x, n, sampleSize);
@@ -207,6 +217,7 @@ public final class OnnxClassifier implements AutoCloseable {
         throw FlowmatchException.badModel(
             "classifier " + name + " failed on a batch of " + count + ": " + firstLine(e));
       }
+      classified.accept(count);
     }
     return new Outputs(n, classes, logits, featureSize, features);
   }

@@ -81,6 +81,42 @@ public final class PlotText {
     return m.getAscent() + m.getDescent();
   }
 
+  /**
+   * The width of {@code text} in a font of {@code size} pixels (the bitmap font: nearest scale).
+   */
+  public static int width(String text, float size) {
+    if (FAMILY == null) {
+      return BitmapFont.width(text, bitmapScale(size));
+    }
+    return MEASURE.getFontMetrics(sized(size)).stringWidth(text);
+  }
+
+  /** The line height of a font of {@code size} pixels. */
+  public static int height(float size) {
+    if (FAMILY == null) {
+      return BitmapFont.height(bitmapScale(size));
+    }
+    FontMetrics m = MEASURE.getFontMetrics(sized(size));
+    return m.getAscent() + m.getDescent();
+  }
+
+  /** Draws {@code text} in a font of {@code size} pixels, top-left at ({@code x}, {@code y}). */
+  public static void draw(Graphics2D g, String text, int x, int y, int rgb, float size) {
+    if (FAMILY == null) {
+      BitmapFont.draw(g, text, x, y, rgb, bitmapScale(size));
+      return;
+    }
+    drawWith(g, sized(size), text, x, y, rgb);
+  }
+
+  private static Font sized(float size) {
+    return new Font(FAMILY, Font.PLAIN, 12).deriveFont(size);
+  }
+
+  private static int bitmapScale(float size) {
+    return Math.max(1, Math.round(size / 11));
+  }
+
   /** Draws {@code text} with its top-left corner at ({@code x}, {@code y}). */
   public static void draw(BufferedImage image, String text, int x, int y, int rgb, int scale) {
     Graphics2D g = image.createGraphics();

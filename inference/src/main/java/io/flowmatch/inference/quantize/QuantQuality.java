@@ -64,6 +64,25 @@ public final class QuantQuality {
     }
   }
 
+  /** What the check reports while it runs (minutes for an image model at the default N). */
+  public interface Listener {
+    /** Reports nothing. */
+    Listener NONE =
+        new Listener() {
+          @Override
+          public void sampling(double fraction) {}
+
+          @Override
+          public void scoring() {}
+        };
+
+    /** The fraction of both models' sampling done (the source's first half, the int8's second). */
+    void sampling(double fraction);
+
+    /** Sampling is over; the metric scores both sample sets next. */
+    void scoring();
+  }
+
   /**
    * Samples {@code n} points from each model from the same seeded noise and scores both.
    *
@@ -78,12 +97,32 @@ public final class QuantQuality {
       int batch,
       long seed)
       throws IOException {
-    float[] a = sample(source, solver, n, batch, seed);
-    float[] b = sample(quantized, solver, n, batch, seed);
+    return compare(source, quantized, solver, metric, n, batch, seed, Listener.NONE);
+  }
+
+  /**
+   * As {@link #compare(VelocityField, VelocityField, OdeSolver, QualityMetric, int, int, long)},
+   * reporting to {@code listener}.
+   */
+  public static Result compare(
+      VelocityField source,
+      VelocityField quantized,
+      OdeSolver solver,
+      QualityMetric metric,
+      int n,
+      int batch,
+      long seed,
+      Listener listener)
+      throws IOException {
+    float[] a = sample(source, solver, n, batch, seed, f -> listener.sampling(f / 2));
+    float[] b = sample(quantized, solver, n, batch, seed, f -> listener.sampling(0.5 + f / 2));
+    listener.sampling(1);
+    listener.scoring();
     return new Result(metric.names(), metric.score(a, n), metric.score(b, n), BOUND);
   }
 
-  private static float[] sample(VelocityField field, OdeSolver solver, int n, int batch, long seed)
+  private static float[] sample(
+      VelocityField field, OdeSolver solver, int n, int batch, long seed, Sampler.Progress progress)
       throws IOException {
     int size = field.sampleSize();
     float[] x = new float[Math.multiplyExact(n, size)];
@@ -96,7 +135,7 @@ public final class QuantQuality {
         0,
         1,
         (first, m, out) -> System.arraycopy(out, 0, x, (int) first * size, m * size),
-        Sampler.Progress.NONE);
+        progress);
     return x;
   }
 }

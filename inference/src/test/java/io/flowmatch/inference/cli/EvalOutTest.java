@@ -56,4 +56,85 @@ class EvalOutTest {
     assertTrue(m.find(), json);
     assertEquals(ratio, Double.parseDouble(m.group(1)), 1e-5);
   }
+
+  /**
+   * With a classifier, {@code --out} also writes the class histogram as PNG and SVG. The samples
+   * are 40 Fashion-MNIST test images, so the histogram is known: 40 images over the ten classes,
+   * each name under its bars, and the shares in eval.json summing to 1.
+   */
+  @Test
+  void classHistogramFilesOfAnImageModel() throws IOException {
+    Path idx = Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+    io.flowmatch.inference.dataset.IdxImages.Images images =
+        io.flowmatch.inference.dataset.IdxImages.read(idx, 40, -1, 1);
+    Path samples = dir.resolve("test-images.npy");
+    io.flowmatch.inference.io.Npy.write(samples, new int[] {40, 1, 28, 28}, images.data());
+    Path out = dir.resolve("e");
+    SampleCommandTest.Run r =
+        SampleCommandTest.run(
+            "eval",
+            "--model",
+            Path.of("..", "models", "fashion-mnist-dit.onnx").toString(),
+            "--samples",
+            samples.toString(),
+            "--classifier",
+            Path.of("..", "models", "fashion-mnist-classifier.onnx").toString(),
+            "--data-n",
+            "200",
+            "--threads",
+            "1",
+            "--out",
+            out.toString(),
+            "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("", r.err(), "--quiet");
+    assertTrue(
+        r.out().contains("eval.json, eval.csv, class-histogram.png, class-histogram.svg"), r.out());
+    java.awt.image.BufferedImage png =
+        io.flowmatch.inference.io.Png.read(out.resolve("class-histogram.png"));
+    assertEquals(900, png.getWidth());
+    assertEquals(560, png.getHeight());
+    String svg = Files.readString(out.resolve("class-histogram.svg"));
+    assertTrue(svg.contains("classes of 40 samples of fashion-mnist-dit.onnx"), svg);
+    // each name under its bars, whole or wrapped into lines (T-shirt/ + top)
+    StringBuilder texts = new StringBuilder();
+    Matcher text = Pattern.compile(">([^<>]+)</text>").matcher(svg);
+    while (text.find()) {
+      texts.append(text.group(1).replace(" ", "")).append('|');
+    }
+    for (String name :
+        List.of(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot")) {
+      String joined = texts.toString();
+      String whole = name.replace(" ", "");
+      assertTrue(
+          joined.contains("|" + whole + "|")
+              || joined.contains(whole.replace("/", "/|").replace("Ankle", "Ankle|")),
+          name + " under its bars: " + joined);
+    }
+    assertTrue(svg.contains(">samples<") && svg.contains(">data<"), "the legend");
+    String json = Files.readString(out.resolve("eval.json"));
+    Matcher counts = Pattern.compile("\"samples\": (\\d+),\\s*\"share\"").matcher(json);
+    int total = 0;
+    int classes = 0;
+    while (counts.find()) {
+      total += Integer.parseInt(counts.group(1));
+      classes++;
+    }
+    assertEquals(10, classes, json);
+    assertEquals(40, total, json);
+    // real images of every kind: the classifier finds most of the ten classes
+    Matcher tv = Pattern.compile("\"class_total_variation\": ([0-9.eE-]+)").matcher(json);
+    assertTrue(tv.find(), json);
+    assertTrue(Double.parseDouble(tv.group(1)) < 0.5, json);
+  }
 }

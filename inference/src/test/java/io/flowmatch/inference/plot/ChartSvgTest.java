@@ -162,8 +162,7 @@ class ChartSvgTest {
       assertEquals(3 + 1, styled(rects, "fill", rgb(LinePlot.PALETTE[s])), "series " + s);
     }
     List<String> texts = texts(d);
-    for (String t :
-        List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle", "boot")) {
+    for (String t : List.of("classes", "data", "euler:4", "dopri5:1e-4", "Trouser", "Ankle boot")) {
       assertTrue(texts.contains(t), t + " in " + texts);
     }
     assertTrue(texts.contains("50%"), texts.toString());

@@ -2,6 +2,7 @@ package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.CompareOptions;
 import io.flowmatch.inference.cli.DeclaresOutputs;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.compare.CompareReport;
 import io.flowmatch.inference.compare.Provenance;
 import io.flowmatch.inference.compare.ReportFiles;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Compare ODE solvers on Spark: every (setting, shard) pair is a task; the reference is solved"

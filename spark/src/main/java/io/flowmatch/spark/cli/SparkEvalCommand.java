@@ -1,5 +1,6 @@
 package io.flowmatch.spark.cli;
 
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.format.Numbers;
 import io.flowmatch.inference.metrics.ClassHistogram;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Score samples of an image model on Spark: Fréchet distance of --classifier features and the class"

@@ -1,6 +1,7 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.Cli;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "flowmatch spark",
     mixinStandardHelpOptions = true,
-    version = "flowmatch 0.1.0",
+    versionProvider = FlowmatchVersion.class,
     description = {
       "Scale out on Apache Spark: sample, evaluate and compare solvers across a cluster.",
       "The samples are byte-identical to 'flowmatch sample' with the same request, whatever the"

@@ -1,6 +1,7 @@
 package io.flowmatch.spark.cli;
 
 import io.flowmatch.inference.cli.DeclaresOutputs;
+import io.flowmatch.inference.cli.FlowmatchVersion;
 import io.flowmatch.inference.cli.SolverOptions;
 import io.flowmatch.inference.error.FlowmatchException;
 import io.flowmatch.inference.format.Numbers;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
+    versionProvider = FlowmatchVersion.class,
     sortOptions = false,
     description = {
       "Sample on Spark: shards of whole batches as tasks; .npy shards and manifest.json in --out.",
