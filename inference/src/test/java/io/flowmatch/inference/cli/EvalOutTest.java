@@ -1,6 +1,7 @@
 package io.flowmatch.inference.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -88,8 +89,11 @@ class EvalOutTest {
             "--quiet");
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.err(), "--quiet");
-    assertTrue(
-        r.out().contains("eval.json, eval.csv, class-histogram.png, class-histogram.svg"), r.out());
+    // --quiet: the scores, no "wrote" line; the files are there
+    assertFalse(r.out().contains("wrote "), r.out());
+    for (String f : List.of("eval.json", "eval.csv", "class-histogram.png", "class-histogram.svg")) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
     java.awt.image.BufferedImage png =
         io.flowmatch.inference.io.Png.read(out.resolve("class-histogram.png"));
     assertEquals(900, png.getWidth());
