@@ -136,59 +136,6 @@ public final class CompareJob {
       }
     }
 
-    /** A sweep whose reference (if any) has the tolerance given. */
-    public Request(
-        SampleSpec samples,
-        List<Setting> settings,
-        long maxEvaluations,
-        double referenceTolerance,
-        long referenceMaxEvaluations,
-        boolean quality,
-        String classifier,
-        String dataDir,
-        int dataN,
-        int classifierThreads,
-        int repeats,
-        boolean pictures) {
-      this(
-          samples,
-          settings,
-          maxEvaluations,
-          referenceTolerance,
-          referenceMaxEvaluations,
-          quality,
-          classifier,
-          dataDir,
-          dataN,
-          classifierThreads,
-          repeats,
-          pictures,
-          false);
-    }
-
-    /** A sweep without a classifier, repeats or pictures. */
-    public Request(
-        SampleSpec samples,
-        List<Setting> settings,
-        long maxEvaluations,
-        double referenceTolerance,
-        long referenceMaxEvaluations,
-        boolean quality) {
-      this(
-          samples,
-          settings,
-          maxEvaluations,
-          referenceTolerance,
-          referenceMaxEvaluations,
-          quality,
-          null,
-          null,
-          0,
-          0,
-          1,
-          false);
-    }
-
     boolean hasReference() {
       return autoReference || !Double.isNaN(referenceTolerance);
     }
