@@ -74,8 +74,7 @@ class SparkQuietTest {
         new Case(
             "sample",
             NOTHING,
-            with(
-                local, "sample", "--model", GMM8, "--n", "64", "--steps", "4", "--out", OUT)),
+            with(local, "sample", "--model", GMM8, "--n", "64", "--steps", "4", "--out", OUT)),
         new Case(
             "eval",
             ".*",
@@ -125,7 +124,11 @@ class SparkQuietTest {
     assertEquals("", quiet.err(), c.name() + " --quiet: nothing on stderr");
     Pattern results = Pattern.compile(c.results());
     List<String> expected =
-        plain.out().lines().filter(l -> results.matcher(l).matches()).map(SparkQuietTest::mask)
+        plain
+            .out()
+            .lines()
+            .filter(l -> results.matcher(l).matches())
+            .map(SparkQuietTest::mask)
             .toList();
     List<String> got = quiet.out().lines().map(SparkQuietTest::mask).toList();
     assertEquals(expected, got, c.name() + " --quiet: the result lines only\n" + quiet.out());

@@ -372,14 +372,15 @@ public final class BenchCommand implements Callable<Integer>, DeclaresOutputs {
         return;
       }
       // --quiet: this intro, "wrote" and the load-average note go; the figures and tables stay
-      info().printf(
-          Locale.ROOT,
-          "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
-              + " after one warm-up, interleaved; medians%n",
-          targets.size(),
-          solverList.size(),
-          batchList.length,
-          repeats);
+      info()
+          .printf(
+              Locale.ROOT,
+              "sampling grid: %d field(s) × %d solver(s) × %d batch size(s), %d timed solve(s) per cell"
+                  + " after one warm-up, interleaved; medians%n",
+              targets.size(),
+              solverList.size(),
+              batchList.length,
+              repeats);
       out.flush();
       List<SamplingGrid.Row> rows;
       long solves = (long) batchList.length * targets.size() * solverList.size() * (repeats + 1);

@@ -138,9 +138,11 @@ public final class ExportCommand implements Callable<Integer>, DeclaresOutputs {
         r = RunExport.export(folder, p, target, weights.equals("ema"), opset);
         bar.update(2, "");
       }
-      PrintWriter o = spec.commandLine().getOut();
-      o.println("export: " + r.describe());
-      o.flush();
+      if (!output.quiet) { // the exported file is the result; this line describes it
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("export: " + r.describe());
+        o.flush();
+      }
       return 0;
     } catch (IOException e) {
       throw new FailureException("cannot read " + run + ": " + e.getMessage(), e);

@@ -15,9 +15,7 @@ import picocli.CommandLine.Option;
  */
 @HelpGroup("Progress and errors")
 final class TrainingOutputOptions {
-  @Option(
-      names = "--quiet",
-      description = RunOutputOptions.QUIET_HELP)
+  @Option(names = "--quiet", description = RunOutputOptions.QUIET_HELP)
   boolean quiet;
 
   @Option(

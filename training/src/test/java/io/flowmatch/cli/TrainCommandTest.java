@@ -76,8 +76,10 @@ class TrainCommandTest {
     assertEquals(0, r.code(), r.err());
     // --quiet: the result only, the last line (no start line, no export lines)
     assertTrue(
-        r.out().matches("train: 20 steps done, last loss [0-9.]+, \\d+ samples/s \\([0-9.]+ s\\);"
-            + " EMA weights in .*ema\\.params\n"),
+        r.out()
+            .matches(
+                "train: 20 steps done, last loss [0-9.]+, \\d+ samples/s \\([0-9.]+ s\\);"
+                    + " EMA weights in .*ema\\.params\n"),
         r.out());
     RunFolder run = RunFolder.open(Path.of(dir));
     assertEquals(20, run.state().step());

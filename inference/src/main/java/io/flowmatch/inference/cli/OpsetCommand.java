@@ -144,6 +144,9 @@ public final class OpsetCommand implements Callable<Integer>, DeclaresOutputs {
                 + "); nothing written");
       }
       OnnxGraphBuilder.writeAtomically(target, bytes);
+      if (output.quiet) {
+        return; // the rewritten file is the result
+      }
       stdout.printf(
           java.util.Locale.ROOT,
           "wrote %s: opset %d -> %d, IR %d -> %d, max |v before - v after| = %s%n",

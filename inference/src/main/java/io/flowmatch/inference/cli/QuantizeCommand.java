@@ -14,6 +14,7 @@ import io.flowmatch.inference.solver.HeunSolver;
 import io.flowmatch.inference.solver.TimeGrid;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -132,8 +133,10 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
       throw new FailureException("cannot read --model " + source + ": " + IoMessages.of(e), e);
     }
     Int8Quantizer.Result q = Int8Quantizer.quantize(bytes, recipe);
-    stdout.println("quantize: " + source + ": " + q.describe() + "; form " + recipe.form());
-    stdout.flush();
+    // with --quiet nothing is printed: the int8 file is the result, these lines describe it
+    PrintWriter summary = output.quiet ? new PrintWriter(Writer.nullWriter()) : stdout;
+    summary.println("quantize: " + source + ": " + q.describe() + "; form " + recipe.form());
+    summary.flush();
     if (output.verbose) {
       stderr.println("int8 layers: " + String.join(", ", q.quantized()));
       q.kept()
@@ -152,19 +155,19 @@ public final class QuantizeCommand implements Callable<Integer>, DeclaresOutputs
         QuantParity.Result parity =
             QuantParity.compare(
                 src, int8, QuantParity.DEFAULT_BATCH, QuantParity.DEFAULT_SEED, QuantParity.BOUND);
-        stdout.println(parity.describe());
-        stdout.flush();
+        summary.println(parity.describe());
+        summary.flush();
         if (!parity.passed()) {
           throw new FailureException(
               "refusing to write " + out + ": " + parity.describe() + " exceeds the limit");
         }
         if (checkQuality) {
-          quality(stdout, stderr, src, int8);
+          quality(summary, stderr, src, int8);
         }
       }
       file.commit();
     }
-    stdout.println(
+    summary.println(
         "wrote "
             + out
             + " ("

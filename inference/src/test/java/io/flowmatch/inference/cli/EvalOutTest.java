@@ -91,7 +91,8 @@ class EvalOutTest {
     assertEquals("", r.err(), "--quiet");
     // --quiet: the scores, no "wrote" line; the files are there
     assertFalse(r.out().contains("wrote "), r.out());
-    for (String f : List.of("eval.json", "eval.csv", "class-histogram.png", "class-histogram.svg")) {
+    for (String f :
+        List.of("eval.json", "eval.csv", "class-histogram.png", "class-histogram.svg")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     java.awt.image.BufferedImage png =
