@@ -73,24 +73,7 @@ class QuietTest {
     IdxLabelFiles.labels(data, "train", IdxLabels.LABEL_MAGIC, train);
     IdxLabelFiles.barImages(data, "t10k", test);
     IdxLabelFiles.labels(data, "t10k", IdxLabels.LABEL_MAGIC, test);
-    CliRun run =
-        run(
-            "train",
-            "--data",
-            "moons",
-            "--steps",
-            "3",
-            "--batch",
-            "32",
-            "--width",
-            "8",
-            "--depth",
-            "1",
-            "--sample-every",
-            "0",
-            "--out",
-            tmp.resolve("run").toString(),
-            "--quiet");
+    CliRun run = run(TrainRuns.tiny(tmp.resolve("run").toString(), 3, "--quiet"));
     assertEquals(0, run.code(), run.err());
   }
 
@@ -221,24 +204,7 @@ class QuietTest {
             "--out",
             OUT + ".json"),
         // its result is the last line: steps, last loss, samples/s
-        new Case(
-            "train",
-            "train: \\d+ steps done, last loss .*",
-            "train",
-            "--data",
-            "moons",
-            "--steps",
-            "3",
-            "--batch",
-            "32",
-            "--width",
-            "8",
-            "--depth",
-            "1",
-            "--sample-every",
-            "0",
-            "--out",
-            OUT),
+        new Case("train", "train: \\d+ steps done, last loss .*", TrainRuns.tiny(OUT, 3)),
         new Case(
             "train-classifier",
             "test accuracy .*|  \\S.* +[0-9.]+%",
