@@ -84,25 +84,10 @@ public final class QuantQuality {
   }
 
   /**
-   * Samples {@code n} points from each model from the same seeded noise and scores both.
+   * Samples {@code n} points from each model from the same seeded noise and scores both, reporting
+   * to {@code listener} ({@link Listener#NONE} for nothing).
    *
    * @param batch samples per solve
-   */
-  public static Result compare(
-      VelocityField source,
-      VelocityField quantized,
-      OdeSolver solver,
-      QualityMetric metric,
-      int n,
-      int batch,
-      long seed)
-      throws IOException {
-    return compare(source, quantized, solver, metric, n, batch, seed, Listener.NONE);
-  }
-
-  /**
-   * As {@link #compare(VelocityField, VelocityField, OdeSolver, QualityMetric, int, int, long)},
-   * reporting to {@code listener}.
    */
   public static Result compare(
       VelocityField source,
